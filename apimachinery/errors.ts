@@ -1,0 +1,180 @@
+/**
+ * The one error type that reaches HTTP: a Kubernetes `Status`. Everything that fails a request throws
+ * a `StatusError` built by one of the helpers below, so reasons, codes and messages stay consistent.
+ */
+import { aggregateMessage, errorBody, FieldErrorTypes, type FieldError } from './field.js';
+import {
+  groupKindString,
+  groupResourceString,
+  type GroupKind,
+  type GroupResource,
+  type Status,
+  type StatusCause,
+  type StatusDetails,
+} from './types.js';
+
+/** Kubernetes status reasons and the HTTP code each one carries. */
+export const StatusReasons = {
+  BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  NotAcceptable: 406,
+  AlreadyExists: 409,
+  Conflict: 409,
+  Gone: 410,
+  Expired: 410,
+  RequestEntityTooLarge: 413,
+  UnsupportedMediaType: 415,
+  Invalid: 422,
+  TooManyRequests: 429,
+  InternalError: 500,
+  ServiceUnavailable: 503,
+  Timeout: 504,
+} as const;
+
+export type StatusReason = keyof typeof StatusReasons;
+
+/** An error that carries the Kubernetes Status to send back. */
+export class StatusError extends Error {
+  readonly status: Status;
+
+  constructor(status: Status) {
+    super(status.message ?? status.reason ?? 'unknown error');
+    this.name = 'StatusError';
+    this.status = status;
+  }
+
+  get code(): number {
+    return this.status.code;
+  }
+
+  get reason(): string | undefined {
+    return this.status.reason;
+  }
+}
+
+/** Narrows an unknown thrown value. */
+export function isStatusError(e: unknown): e is StatusError {
+  return e instanceof StatusError;
+}
+
+function failure(reason: StatusReason | '', code: number, message: string, details?: StatusDetails): StatusError {
+  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code };
+  if (reason !== '') status.reason = reason;
+  if (details !== undefined) status.details = details;
+  return new StatusError(status);
+}
+
+function grDetails(gr: GroupResource, name: string): StatusDetails {
+  const d: StatusDetails = { kind: gr.resource };
+  if (name !== '') d.name = name;
+  if (gr.group !== '') d.group = gr.group;
+  return d;
+}
+
+function qualified(gr: GroupResource, name: string): string {
+  return `${groupResourceString(gr)} ${JSON.stringify(name)}`;
+}
+
+export function badRequest(message: string, causes?: StatusCause[]): StatusError {
+  return failure('BadRequest', 400, message, causes ? { causes } : undefined);
+}
+
+export function unauthorized(message = 'Unauthorized'): StatusError {
+  return failure('Unauthorized', 401, message);
+}
+
+export function forbidden(gr: GroupResource, name: string, reason: string): StatusError {
+  const subject = name === '' && gr.resource === '' ? 'forbidden' : `${qualified(gr, name)} is forbidden`;
+  return failure('Forbidden', 403, `${subject}: ${reason}`, grDetails(gr, name));
+}
+
+/** A 403 with a message written out in full (authorizer denials build their own text). */
+export function forbiddenMessage(message: string, details?: StatusDetails): StatusError {
+  return failure('Forbidden', 403, message, details);
+}
+
+export function notFound(gr: GroupResource, name: string): StatusError {
+  return failure('NotFound', 404, `${qualified(gr, name)} not found`, grDetails(gr, name));
+}
+
+/** 404 for a path the server does not serve. */
+export function pathNotFound(): StatusError {
+  return failure('NotFound', 404, 'the server could not find the requested resource', {});
+}
+
+export function methodNotAllowed(verb: string, what: string): StatusError {
+  return failure('MethodNotAllowed', 405, `${verb} is not supported on resources of kind ${JSON.stringify(what)}`);
+}
+
+export function notAcceptable(accepted: readonly string[]): StatusError {
+  return failure('NotAcceptable', 406, `only the following media types are accepted: ${accepted.join(', ')}`);
+}
+
+export function alreadyExists(gr: GroupResource, name: string): StatusError {
+  return failure('AlreadyExists', 409, `${qualified(gr, name)} already exists`, grDetails(gr, name));
+}
+
+export function conflict(gr: GroupResource, name: string, reason: string): StatusError {
+  return failure('Conflict', 409, `Operation cannot be fulfilled on ${qualified(gr, name)}: ${reason}`, grDetails(gr, name));
+}
+
+/** The optimistic-concurrency conflict message. */
+export const OBJECT_MODIFIED = 'the object has been modified; please apply your changes to the latest version and try again';
+
+export function expired(message: string): StatusError {
+  return failure('Expired', 410, message);
+}
+
+export function gone(message: string): StatusError {
+  return failure('Gone', 410, message);
+}
+
+export function requestEntityTooLarge(message: string): StatusError {
+  return failure('RequestEntityTooLarge', 413, message);
+}
+
+export function unsupportedMediaType(accepted: readonly string[]): StatusError {
+  return failure(
+    'UnsupportedMediaType',
+    415,
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  );
+}
+
+/** 422 Invalid with one cause per field error. */
+export function invalid(gk: GroupKind, name: string, errs: readonly FieldError[]): StatusError {
+  const causes: StatusCause[] = errs.map((e) => ({
+    reason: FieldErrorTypes[e.type].reason,
+    message: errorBody(e),
+    field: e.field,
+  }));
+  const details: StatusDetails = { name, group: gk.group, kind: gk.kind, causes };
+  if (gk.group === '') delete details.group;
+  const base = `${groupKindString(gk)} ${JSON.stringify(name)} is invalid`;
+  const message = errs.length === 0 ? base : `${base}: ${aggregateMessage(errs)}`;
+  return failure('Invalid', 422, message, details);
+}
+
+export function tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
+  return failure('TooManyRequests', 429, message, { retryAfterSeconds });
+}
+
+export function internalError(message: string): StatusError {
+  return failure('InternalError', 500, `Internal error occurred: ${message}`, { causes: [{ message }] });
+}
+
+export function serviceUnavailable(message: string): StatusError {
+  return failure('ServiceUnavailable', 503, message);
+}
+
+export function timeout(message: string, retryAfterSeconds?: number): StatusError {
+  return failure('Timeout', 504, message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
+}
+
+/** A successful delete answered with a Status rather than the object. */
+export function successStatus(details: StatusDetails): Status {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+}

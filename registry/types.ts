@@ -1,0 +1,109 @@
+/**
+ * What a resource is: one {@link ResourceDescriptor} per kind declares everything the server needs to
+ * route, discover, document, validate, store and print it. The generic store, discovery, OpenAPI and
+ * the HTTP routes are all driven from this table; nothing probes types.
+ */
+import type { FieldError } from '../apimachinery/field.js';
+import type { KubeObject } from '../apimachinery/types.js';
+import type { Definitions, Schema } from '../openapi/schema.js';
+
+/** The API verbs a resource can serve (as listed in discovery). */
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+/** One column of `kubectl get` output. */
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format: string;
+  description: string;
+  priority: number;
+}
+
+/** Columns and the cell values of one row. */
+export interface TableConvertor {
+  columns: TableColumn[];
+  cells(obj: KubeObject): unknown[];
+}
+
+/** Who is asking, as established by authentication. */
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** Per-request facts a strategy or admission plugin may need. */
+export interface RequestContext {
+  user: UserInfo;
+  namespace: string;
+  dryRun: boolean;
+  /** Warnings to add to the response as `Warning: 299` headers. */
+  warnings: string[];
+}
+
+/**
+ * Kind-specific behaviour plugged into the generic store, like k8s.io/apiserver's RESTStrategy: plain
+ * objects, spread to derive a status strategy.
+ */
+export interface Strategy {
+  /** Create a missing object on PUT instead of 404. */
+  allowCreateOnUpdate: boolean;
+  /** Accept a PUT without `metadata.resourceVersion`. */
+  allowUnconditionalUpdate: boolean;
+  /** Normalizes a decoded request body before anything else sees it (e.g. folds `stringData` into `data`). */
+  decode?(obj: KubeObject): void;
+  /** Clears fields a create may not set (status, generation); runs before validation. */
+  prepareForCreate(obj: KubeObject, ctx: RequestContext): void;
+  /** Carries over fields an update may not change; runs before validation. */
+  prepareForUpdate(obj: KubeObject, old: KubeObject, ctx: RequestContext): void;
+  /** Sets defaults (after prepare, before validation). */
+  applyDefaults?(obj: KubeObject): void;
+  validate(obj: KubeObject, ctx: RequestContext): FieldError[];
+  validateUpdate(obj: KubeObject, old: KubeObject, ctx: RequestContext): FieldError[];
+  /** Spec changes bump `metadata.generation` (false for kinds without spec/status). */
+  tracksGeneration: boolean;
+}
+
+/** A subresource such as `status` or `adminkubeconfig`. */
+export interface SubresourceDescriptor {
+  name: string;
+  verbs: Verb[];
+  /** Kind of the request/response body when it differs from the parent's (e.g. AdminKubeconfigRequest). */
+  kind?: { group: string; version: string; kind: string };
+  /** For `status`-like subresources: the strategy used for updates through it. */
+  strategy?: Strategy;
+}
+
+/** Everything the server knows about one kind. */
+export interface ResourceDescriptor {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  /** Plural, lower case (`internalsecrets`). */
+  resource: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: Verb[];
+  subresources: SubresourceDescriptor[];
+  table: TableConvertor;
+  /** Field selector support beyond `metadata.name` / `metadata.namespace`: field label -> value. */
+  selectableFields(obj: KubeObject): Record<string, string>;
+  /** OpenAPI definition name of the kind (`com.github.gardener.gardener.pkg.apis.core.v1beta1.InternalSecret`). */
+  definitionName: string;
+  /** Schema of the kind; may reference `definitions`. */
+  schema: Schema;
+  /** Named schemas the kind's schema references (merged into the served documents). */
+  definitions: Definitions;
+  strategy: Strategy;
+  /** Deletes go through finalizers `orphan`/`foregroundDeletion` handling (garbage collection). */
+  garbageCollection: boolean;
+}
+
+/** `apiVersion` string of a descriptor. */
+export function apiVersionOf(d: Pick<ResourceDescriptor, 'group' | 'version'>): string {
+  return d.group === '' ? d.version : `${d.group}/${d.version}`;
+}

@@ -1,0 +1,8 @@
+/**
+ * The table of admission plugins, in the order they run. Each entry names a plugin, whether it is on
+ * by default, and how to build it; `--enable-admission-plugins` / `--disable-admission-plugins` pick
+ * from this table.
+ */
+import type { PluginRegistration } from './types.js';
+
+export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [];

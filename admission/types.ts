@@ -1,0 +1,40 @@
+/**
+ * Admission: plugins that see every write after decoding and before storage. Mutating plugins run
+ * first, then (on the final object, inside the storage retry loop) validating plugins.
+ */
+import type { KubeObject } from '../apimachinery/types.js';
+import type { ResourceDescriptor, UserInfo } from '../registry/types.js';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+/** What a plugin is told about one write. */
+export interface AdmissionAttributes {
+  operation: Operation;
+  resource: ResourceDescriptor;
+  subresource: string;
+  namespace: string;
+  name: string;
+  user: UserInfo;
+  dryRun: boolean;
+  /** The new object (CREATE, UPDATE); the object being deleted for DELETE. */
+  object: KubeObject | undefined;
+  oldObject: KubeObject | undefined;
+}
+
+/** One admission plugin. Throw a StatusError to refuse the request. */
+export interface AdmissionPlugin {
+  name: string;
+  /** Operations the plugin acts on. */
+  operations: readonly Operation[];
+  /** Mutating phase: may change `attrs.object`. */
+  admit?(attrs: AdmissionAttributes): Promise<void>;
+  /** Validating phase: must not change anything. */
+  validate?(attrs: AdmissionAttributes): Promise<void>;
+}
+
+/** An entry of the plugin table: order is the table's order. */
+export interface PluginRegistration {
+  name: string;
+  enabledByDefault: boolean;
+  factory: () => AdmissionPlugin;
+}

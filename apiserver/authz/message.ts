@@ -1,0 +1,20 @@
+/** The 403 Kubernetes sends when authorization denies a request. */
+import { forbiddenMessage, type StatusError } from '../../apimachinery/errors.js';
+import type { UserInfo } from '../../registry/types.js';
+import type { RequestInfo } from '../requestinfo.js';
+
+/** `<what> is forbidden: User "u" cannot <verb> resource "<res>" in API group "<g>" in the namespace "<ns>"[: reason]`. */
+export function forbiddenError(user: UserInfo, info: RequestInfo, reason?: string): StatusError {
+  const suffix = reason ? `: ${reason}` : '';
+  if (!info.isResourceRequest) {
+    return forbiddenMessage(`forbidden: User ${JSON.stringify(user.name)} cannot ${info.verb} path ${JSON.stringify(info.path)}${suffix}`, {});
+  }
+  const resource = info.subresource === '' ? info.resource : `${info.resource}/${info.subresource}`;
+  const gr = info.apiGroup === '' ? info.resource : `${info.resource}.${info.apiGroup}`;
+  const subject = info.name === '' ? gr : `${gr} ${JSON.stringify(info.name)}`;
+  let msg = `${subject} is forbidden: User ${JSON.stringify(user.name)} cannot ${info.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(info.apiGroup)}`;
+  msg += info.namespace === '' ? ' at the cluster scope' : ` in the namespace ${JSON.stringify(info.namespace)}`;
+  const details: { name?: string; group: string; kind: string } = { group: info.apiGroup, kind: info.resource };
+  if (info.name !== '') details.name = info.name;
+  return forbiddenMessage(msg + suffix, details);
+}

@@ -1,0 +1,85 @@
+/**
+ * Request bodies: parse by Content-Type, check type and kind against the resource, and apply the
+ * fieldValidation directive (Strict fails on unknown or duplicate fields, Warn reports them as
+ * warnings, Ignore drops them silently). Unknown fields are always pruned before storage.
+ */
+import { parse as parseYaml } from 'yaml';
+import { badRequest, invalid, unsupportedMediaType } from '../apimachinery/errors.js';
+import { fieldErr } from '../apimachinery/field.js';
+import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
+import type { KindValidator } from '../openapi/validate.js';
+import { formatStrictError, warningTexts } from '../openapi/validate.js';
+import { apiVersionOf, type ResourceDescriptor } from '../registry/types.js';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** Reads the fieldValidation query parameter (Warn when absent). */
+export function fieldValidationOf(value: string | undefined, optionsKind: string): FieldValidation {
+  if (value === undefined || value === '') return 'Warn';
+  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
+  throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [
+    fieldErr.notSupported('fieldValidation', value, ['Ignore', 'Strict', 'Warn']),
+  ]);
+}
+
+/** Media type without parameters, lower case. */
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Parses JSON text; 400 with the parser's complaint otherwise. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e: unknown) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Parses a create/update body by its Content-Type (JSON or YAML). */
+export function parseBody(raw: Buffer, contentTypeHeader: string | undefined): { value: unknown; text: string; json: boolean } {
+  const type = mediaType(contentTypeHeader);
+  const text = raw.toString('utf8');
+  if (type === 'application/json' || type === '') return { value: parseJson(text), text, json: true };
+  if (type === 'application/yaml') {
+    try {
+      return { value: parseYaml(text), text, json: false };
+    } catch (e: unknown) {
+      throw badRequest(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  throw unsupportedMediaType(['application/json', 'application/yaml']);
+}
+
+/**
+ * Checks a decoded body against the kind (apiVersion/kind, schema types, unknown and duplicate fields),
+ * prunes unknown fields, and returns it as an object. Warnings go into `warnings`.
+ */
+export function checkObject(
+  d: ResourceDescriptor,
+  validator: KindValidator,
+  value: unknown,
+  rawJson: string | undefined,
+  mode: FieldValidation,
+  warnings: string[],
+): KubeObject {
+  if (!isPlainObject(value)) throw badRequest(`the body of the request must be a ${d.kind} object`);
+  const expected = apiVersionOf(d);
+  if (value.apiVersion !== undefined && value.apiVersion !== '' && value.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${String(value.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (value.kind !== undefined && value.kind !== '' && value.kind !== d.kind) {
+    throw badRequest(`Object kind in the data (${String(value.kind)}) does not match the expected kind (${d.kind})`);
+  }
+  if (value.metadata === undefined || value.metadata === null) value.metadata = {};
+  const result = validator.check(value, rawJson);
+  if (result.typeErrors.length > 0) throw badRequest(result.typeErrors.join('; '));
+  if (mode === 'Strict' && (result.unknownFields.length > 0 || result.duplicateFields.length > 0)) {
+    throw badRequest(formatStrictError(result.unknownFields, result.duplicateFields));
+  }
+  if (mode === 'Warn') warnings.push(...warningTexts(result.unknownFields, result.duplicateFields));
+  validator.prune(value);
+  value.apiVersion = expected;
+  value.kind = d.kind;
+  return value as KubeObject;
+}

@@ -1,0 +1,75 @@
+/**
+ * The request filters in front of every handler: request info, authentication, authorization, and the
+ * error writer that turns anything thrown into a Kubernetes Status.
+ */
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { badRequest, internalError, isStatusError, requestEntityTooLarge, unauthorized, type StatusError } from '../apimachinery/errors.js';
+import type { UserInfo } from '../registry/types.js';
+import type { Authenticator } from './authn/types.js';
+import { anonymousUser } from './authn/types.js';
+import { forbiddenError } from './authz/message.js';
+import type { Authorizer } from './authz/types.js';
+import { requestInfoOf } from './requestinfo.js';
+import { sendStatus } from './respond.js';
+
+/** Resolves request info into `res.locals.info`. */
+export function withRequestInfo(): RequestHandler {
+  return (req, res, next) => {
+    res.locals.info = requestInfoOf(req);
+    next();
+  };
+}
+
+/** Authenticates into `res.locals.user`; 401 when nobody is established and anonymous is off. */
+export function withAuthentication(authn: Authenticator, anonymous: boolean): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const user: UserInfo | null = await authn.authenticate(req);
+      if (user === null && !anonymous) throw unauthorized();
+      res.locals.user = user ?? anonymousUser();
+      next();
+    } catch (e: unknown) {
+      next(isStatusError(e) ? e : unauthorized());
+    }
+  };
+}
+
+/** Authorizes `res.locals.user` for `res.locals.info`; 403 with Kubernetes' message otherwise. */
+export function withAuthorization(authz: Authorizer): RequestHandler {
+  return async (_req: Request, res: Response, next: NextFunction) => {
+    try {
+      const { user, info } = res.locals as { user: UserInfo; info: ReturnType<typeof requestInfoOf> };
+      const result = await authz.authorize({ user, info });
+      if (result.decision !== 'allow') throw forbiddenError(user, info, result.reason);
+      next();
+    } catch (e: unknown) {
+      next(e);
+    }
+  };
+}
+
+/** Maps body-parser failures and unknown errors onto Status errors. */
+function asStatusError(err: unknown, log: (msg: string, e: unknown) => void): StatusError {
+  if (isStatusError(err)) return err;
+  if (typeof err === 'object' && err !== null && 'type' in err) {
+    const type = (err as { type: unknown }).type;
+    if (type === 'entity.too.large') return requestEntityTooLarge('the request body is too large: limit is 3145728 bytes');
+    if (type === 'request.aborted' || type === 'entity.verify.failed' || type === 'encoding.unsupported') {
+      return badRequest(err instanceof Error ? err.message : 'bad request body');
+    }
+  }
+  log('unhandled error', err);
+  return internalError(err instanceof Error ? err.message : String(err));
+}
+
+/** The last middleware: writes a Status for whatever was thrown. */
+export function errorWriter(log: (msg: string, e: unknown) => void): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const status = asStatusError(err, log);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendStatus(res, status.status);
+  };
+}

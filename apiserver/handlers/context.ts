@@ -1,0 +1,58 @@
+/** Per-request state shared by the resource handlers. */
+import type { Request, Response } from 'express';
+import { pathNotFound } from '../../apimachinery/errors.js';
+import type { AdmissionChain } from '../../admission/chain.js';
+import type { Operation } from '../../admission/types.js';
+import type { AdmissionHooks } from '../../registry/generic/store.js';
+import type { RequestContext, SubresourceDescriptor, UserInfo } from '../../registry/types.js';
+import type { RequestInfo } from '../requestinfo.js';
+import type { ResourceIndex, ServedResource } from '../resources.js';
+
+/** What the handlers are built from. */
+export interface HandlerDeps {
+  index: ResourceIndex;
+  admission: AdmissionChain;
+}
+
+/** One resource request, resolved. */
+export interface ResourceRequest {
+  req: Request;
+  res: Response;
+  info: RequestInfo;
+  user: UserInfo;
+  served: ServedResource;
+  subresource: SubresourceDescriptor | undefined;
+  query: Record<string, unknown>;
+  ctx: RequestContext;
+  deps: HandlerDeps;
+}
+
+/** The request info and user the earlier middleware stored on the response. */
+export function requestState(res: Response): { info: RequestInfo; user: UserInfo } {
+  return res.locals as { info: RequestInfo; user: UserInfo };
+}
+
+/** Finds the served resource (and subresource) a request names; 404 otherwise. */
+export function resolveResource(deps: HandlerDeps, info: RequestInfo): { served: ServedResource; sub: SubresourceDescriptor | undefined } {
+  const served = deps.index.get(info.apiGroup, info.apiVersion, info.resource);
+  if (served === undefined || info.parts.length > 2) throw pathNotFound();
+  const d = served.descriptor;
+  if (!d.namespaced && info.namespace !== '') throw pathNotFound();
+  if (d.namespaced && info.namespace === '' && info.name !== '' && info.verb !== 'list' && info.verb !== 'watch') throw pathNotFound();
+  if (info.subresource === '') return { served, sub: undefined };
+  const sub = d.subresources.find((s) => s.name === info.subresource);
+  if (sub === undefined) throw pathNotFound();
+  return { served, sub };
+}
+
+/** Admission hooks for one operation of this request. */
+export function admissionHooks(r: ResourceRequest, operation: Operation, name: string): AdmissionHooks {
+  return r.deps.admission.hooks(operation, {
+    resource: r.served.descriptor,
+    subresource: r.info.subresource,
+    namespace: r.info.namespace,
+    name,
+    user: r.user,
+    dryRun: r.ctx.dryRun,
+  });
+}

@@ -1,0 +1,57 @@
+/** Routes a resource request to the handler for its verb. */
+import type { NextFunction, Request, Response } from 'express';
+import { methodNotAllowed } from '../../apimachinery/errors.js';
+import type { Verb } from '../../registry/types.js';
+import { dryRun } from '../query.js';
+import { requestState, resolveResource, type HandlerDeps, type ResourceRequest } from './context.js';
+import { handleDelete, handleDeleteCollection } from './delete.js';
+import { handleGet, handleList } from './read.js';
+import { handleWatch } from './watch.js';
+import { handleCreate, handlePatch, handleUpdate } from './write.js';
+
+type Handler = (r: ResourceRequest) => Promise<void>;
+
+const HANDLERS: Record<Verb, Handler> = {
+  get: handleGet,
+  list: handleList,
+  watch: handleWatch,
+  create: handleCreate,
+  update: handleUpdate,
+  patch: handlePatch,
+  delete: handleDelete,
+  deletecollection: handleDeleteCollection,
+};
+
+const OPTIONS_KIND: Partial<Record<Verb, string>> = { create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions' };
+
+function isVerb(v: string): v is Verb {
+  return Object.hasOwn(HANDLERS, v);
+}
+
+/** The express handler for everything under `/apis/<group>/<version>/...`. */
+export function resourceHandler(deps: HandlerDeps) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const { info, user } = requestState(res);
+      const { served, sub } = resolveResource(deps, info);
+      const verbs = sub?.verbs ?? served.descriptor.verbs;
+      if (!isVerb(info.verb) || !verbs.includes(info.verb)) throw methodNotAllowed(req.method, served.descriptor.kind);
+      const query = req.query as Record<string, unknown>;
+      const optionsKind = OPTIONS_KIND[info.verb];
+      const r: ResourceRequest = {
+        req,
+        res,
+        info,
+        user,
+        served,
+        subresource: sub,
+        query,
+        deps,
+        ctx: { user, namespace: info.namespace, dryRun: optionsKind ? dryRun(query, optionsKind) : false, warnings: [] },
+      };
+      await HANDLERS[info.verb](r);
+    } catch (e: unknown) {
+      next(e);
+    }
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * `/healthz`, `/livez`, `/readyz` with `?verbose`, `?exclude=` and per-check paths, and `/version`.
+ * A failing check answers 500 and withholds its reason.
+ */
+import type { Request, Response, Router } from 'express';
+import express from 'express';
+import { pathNotFound } from '../apimachinery/errors.js';
+import { sendJson } from './respond.js';
+import { strs } from './query.js';
+
+/** A named check; rejects when unhealthy. */
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** The checks of each endpoint. */
+export interface HealthChecks {
+  healthz: HealthCheck[];
+  livez: HealthCheck[];
+  readyz: HealthCheck[];
+}
+
+async function run(check: HealthCheck): Promise<boolean> {
+  try {
+    await check.check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function endpoint(name: string, checks: () => HealthCheck[]) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const only = typeof req.params.check === 'string' ? req.params.check : undefined;
+    const excluded = new Set(strs(req.query as Record<string, unknown>, 'exclude'));
+    let selected = checks().filter((c) => !excluded.has(c.name));
+    if (only !== undefined) {
+      selected = selected.filter((c) => c.name === only);
+      if (selected.length === 0) throw pathNotFound();
+    }
+    const results = await Promise.all(selected.map(async (c) => ({ name: c.name, ok: await run(c) })));
+    const failed = results.some((r) => !r.ok);
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (!failed && req.query.verbose === undefined) {
+      res.status(200).end('ok');
+      return;
+    }
+    const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: reason withheld`));
+    for (const x of excluded) lines.push(`[+]${x} excluded: ok`);
+    lines.push(failed ? `${name} check failed` : `${name} check passed`);
+    res.status(failed ? 500 : 200).end(`${lines.join('\n')}\n`);
+  };
+}
+
+/** Version information of this server. */
+export function versionInfo(version: string) {
+  const [major = '0', minor = '0'] = version.split('.');
+  return {
+    major,
+    minor,
+    gitVersion: `v${version}`,
+    gitCommit: process.env.GARDEN_APISERVER_GIT_COMMIT ?? '',
+    gitTreeState: '',
+    buildDate: '',
+    goVersion: `node${process.versions.node}`,
+    compiler: 'tsc',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+/** Router for the health endpoints and `/version`. */
+export function healthRouter(checks: HealthChecks, version: string): Router {
+  const router = express.Router();
+  for (const name of ['healthz', 'livez', 'readyz'] as const) {
+    const handler = endpoint(name, () => checks[name]);
+    router.get(`/${name}`, handler);
+    router.get(`/${name}/:check`, handler);
+  }
+  router.get('/version', (_req, res) => sendJson(res, 200, versionInfo(version)));
+  return router;
+}

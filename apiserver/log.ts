@@ -1,0 +1,34 @@
+/**
+ * Structured JSON logging to stderr, one object per line, with a verbosity threshold (`-v`). Callers
+ * pass fields explicitly; request bodies and secret material are never logged.
+ */
+
+export type Fields = Record<string, unknown>;
+
+export interface Logger {
+  /** Logged at verbosity >= level (0 always). */
+  info(msg: string, fields?: Fields, level?: number): void;
+  error(msg: string, fields?: Fields): void;
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A logger writing JSON lines at or below `verbosity`. */
+export function createLogger(verbosity: number, sink: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+  const write = (level: string, msg: string, fields: Fields = {}) => {
+    const entry: Fields = { ts: new Date().toISOString(), level, msg, ...fields };
+    if (entry.err !== undefined) entry.err = describe(entry.err);
+    sink(`${JSON.stringify(entry)}\n`);
+  };
+  return {
+    info: (msg, fields, level = 0) => {
+      if (level <= verbosity) write('info', msg, fields);
+    },
+    error: (msg, fields) => write('error', msg, fields),
+  };
+}
+
+/** A logger that drops everything (tests). */
+export const silentLogger: Logger = { info: () => {}, error: () => {} };

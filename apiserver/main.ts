@@ -1,0 +1,30 @@
+/** Entry point: `npm start -- [flags]`. */
+import { createLogger } from './log.js';
+import { parseOptions } from './options.js';
+import { runServer } from './run.js';
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const log = createLogger(options.verbosity);
+  const running = await runServer(options, log);
+  log.info('serving', { url: running.url, kubeconfig: running.kubeconfigPath });
+  process.stdout.write(`garden-apiserver serving on ${running.url}\nadmin kubeconfig: ${running.kubeconfigPath}\n`);
+  process.stdout.write(`try: kubectl --kubeconfig ${running.kubeconfigPath} api-resources\n`);
+  const stop = (signal: string) => {
+    log.info('shutting down', { signal });
+    running.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error('shutdown failed', { err: e });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`garden-apiserver: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

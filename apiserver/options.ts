@@ -1,0 +1,91 @@
+/**
+ * Command-line flags, Kubernetes style (`--secure-port=8443` or `--secure-port 8443`), parsed with
+ * commander. `npm start -- --help` lists them.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+/** Parsed server options. */
+export interface ServerOptions {
+  securePort: number;
+  bindAddress: string;
+  dataDir: string;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  storageBackend: 'sqlite';
+  etcdPrefix: string;
+  anonymousAuth: boolean;
+  authorizationAlwaysAllowPaths: string[];
+  enableAdmissionPlugins: string[];
+  disableAdmissionPlugins: string[];
+  verbosity: number;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number between 0 and 65535');
+  return n;
+}
+
+function boolFlag(value: string | undefined): boolean {
+  if (value === undefined || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidArgumentError('must be true or false');
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function level(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}
+
+/** The flag definitions (also used to check deploy manifests against what the server accepts). */
+export function buildCommand(): Command {
+  return new Command('garden-apiserver')
+    .description('Aggregated Kubernetes API server for the garden cluster: InternalSecrets, Shoots and Gardens.')
+    .addOption(new Option('--secure-port <port>', 'HTTPS port to serve on (0 picks a free port)').default(8443).argParser(port))
+    .addOption(new Option('--bind-address <ip>', 'IP address to listen on').default('127.0.0.1'))
+    .addOption(new Option('--data-dir <dir>', 'directory for the SQLite database, the generated PKI and admin.kubeconfig').default('.garden-apiserver'))
+    .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM); the generated one is used when absent'))
+    .addOption(new Option('--tls-private-key-file <file>', 'private key of --tls-cert-file (PEM)'))
+    .addOption(new Option('--storage-backend <backend>', 'storage backend').choices(['sqlite']).default('sqlite'))
+    .addOption(new Option('--etcd-prefix <prefix>', 'prefix of every storage key').default('/registry-gardener'))
+    .addOption(new Option('--anonymous-auth [bool]', 'treat requests without credentials as system:anonymous').default(true).argParser(boolFlag))
+    .addOption(
+      new Option('--authorization-always-allow-paths <paths>', 'comma-separated paths anyone may GET (exact or prefix*)')
+        .default(['/healthz', '/readyz', '/livez'])
+        .argParser(list),
+    )
+    .addOption(new Option('--enable-admission-plugins <names>', 'admission plugins to enable beyond the defaults').default([]).argParser(list))
+    .addOption(new Option('--disable-admission-plugins <names>', 'admission plugins to disable').default([]).argParser(list))
+    .addOption(new Option('-v, --v <level>', 'log verbosity (0: errors and start-up, 2: one line per request)').default(0).argParser(level))
+    .allowExcessArguments(false)
+    .showHelpAfterError();
+}
+
+/** Parses `argv` (without node and script) into options; exits with usage on bad flags. */
+export function parseOptions(argv: readonly string[], command = buildCommand()): ServerOptions {
+  command.parse([...argv], { from: 'user' });
+  const o = command.opts<Record<string, unknown>>();
+  if ((o.tlsCertFile === undefined) !== (o.tlsPrivateKeyFile === undefined)) {
+    command.error('error: --tls-cert-file and --tls-private-key-file must be given together');
+  }
+  const options: ServerOptions = {
+    securePort: o.securePort as number,
+    bindAddress: o.bindAddress as string,
+    dataDir: o.dataDir as string,
+    storageBackend: 'sqlite',
+    etcdPrefix: o.etcdPrefix as string,
+    anonymousAuth: o.anonymousAuth as boolean,
+    authorizationAlwaysAllowPaths: o.authorizationAlwaysAllowPaths as string[],
+    enableAdmissionPlugins: o.enableAdmissionPlugins as string[],
+    disableAdmissionPlugins: o.disableAdmissionPlugins as string[],
+    verbosity: o.v as number,
+  };
+  if (typeof o.tlsCertFile === 'string') options.tlsCertFile = o.tlsCertFile;
+  if (typeof o.tlsPrivateKeyFile === 'string') options.tlsPrivateKeyFile = o.tlsPrivateKeyFile;
+  return options;
+}

@@ -1,0 +1,77 @@
+/** Typed reads of Kubernetes query parameters (ListOptions, CreateOptions, DeleteOptions, ...). */
+import { badRequest, invalid } from '../apimachinery/errors.js';
+import { fieldErr } from '../apimachinery/field.js';
+import type { ListParams } from '../registry/generic/selection.js';
+
+export type Query = Record<string, unknown>;
+
+/** A single string parameter (the first when repeated). */
+export function str(q: Query, name: string): string | undefined {
+  const v = q[name];
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** All values of a repeated parameter. */
+export function strs(q: Query, name: string): string[] {
+  const v = q[name];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return typeof v === 'string' ? [v] : [];
+}
+
+/** A boolean parameter: "true"/"1" and "false"/"0"; 400 otherwise. */
+export function bool(q: Query, name: string): boolean | undefined {
+  const v = str(q, name);
+  if (v === undefined) return undefined;
+  if (v === 'true' || v === '1' || v === '') return true;
+  if (v === 'false' || v === '0') return false;
+  throw badRequest(`invalid boolean value for ${name}: ${JSON.stringify(v)}`);
+}
+
+/** An integer parameter; 400 when it is not one. */
+export function int(q: Query, name: string): number | undefined {
+  const v = str(q, name);
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be an integer`);
+  return Number(v);
+}
+
+/** ListOptions of a list or watch request. */
+export function listParams(q: Query): ListParams {
+  const p: ListParams = {};
+  const set = <K extends keyof ListParams>(k: K, v: ListParams[K] | undefined) => {
+    if (v !== undefined) p[k] = v;
+  };
+  set('labelSelector', str(q, 'labelSelector'));
+  set('fieldSelector', str(q, 'fieldSelector'));
+  set('limit', int(q, 'limit'));
+  set('continue', str(q, 'continue'));
+  set('resourceVersion', str(q, 'resourceVersion'));
+  set('resourceVersionMatch', str(q, 'resourceVersionMatch'));
+  set('watch', bool(q, 'watch'));
+  set('allowWatchBookmarks', bool(q, 'allowWatchBookmarks'));
+  set('sendInitialEvents', bool(q, 'sendInitialEvents'));
+  set('timeoutSeconds', int(q, 'timeoutSeconds'));
+  return p;
+}
+
+/** `dryRun`: absent or `All`; anything else is 422 on the options kind. */
+export function dryRun(q: Query, optionsKind: string): boolean {
+  const values = strs(q, 'dryRun');
+  for (const v of values) {
+    if (v !== 'All') {
+      throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [fieldErr.notSupported('dryRun', v, ['All'])]);
+    }
+  }
+  return values.length > 0;
+}
+
+/** `fieldManager`: at most 128 printable characters. */
+export function fieldManager(q: Query, optionsKind: string): string | undefined {
+  const v = str(q, 'fieldManager');
+  if (v === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex
+  const bad = v.length > 128 ? fieldErr.tooLong('fieldManager', '', 128) : /[^\x20-\x7e]/.test(v) ? fieldErr.invalid('fieldManager', v, 'must only contain printable characters') : undefined;
+  if (bad) throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [bad]);
+  return v;
+}

@@ -1,0 +1,128 @@
+/**
+ * Request info: what a request is about (verb, group, version, resource, subresource, namespace, name),
+ * resolved from the path and method the way k8s.io/apiserver's RequestInfoResolver does. Authorization,
+ * admission and routing all read it.
+ */
+import type { IncomingMessage } from 'node:http';
+
+export interface RequestInfo {
+  isResourceRequest: boolean;
+  path: string;
+  /** Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection; or the lower-cased method. */
+  verb: string;
+  apiPrefix: string;
+  apiGroup: string;
+  apiVersion: string;
+  namespace: string;
+  resource: string;
+  subresource: string;
+  name: string;
+  /** Path segments after the resource (name, subresource, extra). */
+  parts: string[];
+}
+
+function isWatchParam(value: string | null): boolean {
+  return value === 'true' || value === '1';
+}
+
+function nonResource(path: string, method: string): RequestInfo {
+  return {
+    isResourceRequest: false,
+    path,
+    verb: method.toLowerCase(),
+    apiPrefix: '',
+    apiGroup: '',
+    apiVersion: '',
+    namespace: '',
+    resource: '',
+    subresource: '',
+    name: '',
+    parts: [],
+  };
+}
+
+function itemVerb(method: string): string {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return 'get';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return 'delete';
+    case 'POST':
+      return 'create';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function collectionVerb(method: string, watch: boolean): string {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return watch ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'DELETE':
+      return 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+/** Resolves the request info of a method and URL (path plus query). */
+export function resolveRequestInfo(method: string, url: string): RequestInfo {
+  const parsed = new URL(url, 'https://placeholder');
+  const path = parsed.pathname;
+  const segments = path.split('/').filter((s) => s !== '');
+  if (segments[0] !== 'apis' || segments.length < 3) return nonResource(path, method);
+  const info: RequestInfo = { ...nonResource(path, method), isResourceRequest: true, apiPrefix: 'apis' };
+  info.apiGroup = segments[1] ?? '';
+  info.apiVersion = segments[2] ?? '';
+  let rest = segments.slice(3);
+  let watch = isWatchParam(parsed.searchParams.get('watch'));
+  if (rest[0] === 'watch') {
+    watch = true;
+    rest = rest.slice(1);
+  }
+  if (rest[0] === 'namespaces' && rest.length >= 2) {
+    info.namespace = rest[1] ?? '';
+    rest = rest.length === 2 ? ['namespaces', info.namespace] : rest.slice(2);
+    if (rest[0] === 'namespaces') {
+      // `/namespaces/<ns>` itself names the namespace object.
+      info.resource = 'namespaces';
+      info.name = info.namespace;
+      info.namespace = '';
+      info.verb = itemVerb(method);
+      return info;
+    }
+  }
+  info.resource = rest[0] ?? '';
+  info.parts = rest.slice(1);
+  info.name = rest[1] ?? '';
+  info.subresource = rest[2] ?? '';
+  info.verb = info.name === '' ? collectionVerb(method, watch) : watch && segments[3] === 'watch' ? 'watch' : itemVerb(method);
+  const nameFromSelector = fieldSelectorName(parsed.searchParams.get('fieldSelector'));
+  if ((info.verb === 'list' || info.verb === 'watch') && info.name === '' && nameFromSelector !== undefined) {
+    info.name = nameFromSelector;
+  }
+  return info;
+}
+
+/** The name a `metadata.name=<x>` field selector pins a list or watch to. */
+function fieldSelectorName(selector: string | null): string | undefined {
+  if (selector === null) return undefined;
+  for (const term of selector.split(',')) {
+    const m = /^\s*metadata\.name\s*==?\s*(.*?)\s*$/.exec(term);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Request info of an incoming request. */
+export function requestInfoOf(req: IncomingMessage): RequestInfo {
+  return resolveRequestInfo(req.method ?? 'GET', req.url ?? '/');
+}

@@ -1,0 +1,27 @@
+/** Writing responses: JSON bodies, Status errors and `Warning: 299` headers. */
+import type { Response } from 'express';
+import type { Status } from '../apimachinery/types.js';
+
+/** Formats a warning the way Kubernetes does: `299 - "<text>"` with quotes and backslashes escaped. */
+export function warningHeader(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return `299 - "${clean}"`;
+}
+
+/** Sends `body` as JSON with `code`, plus any warnings. */
+export function sendJson(res: Response, code: number, body: unknown, warnings: readonly string[] = []): void {
+  if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
+  const json = JSON.stringify(body);
+  res.status(code).setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
+}
+
+/** Sends a Status (error or success) with its own code. */
+export function sendStatus(res: Response, status: Status): void {
+  if (status.code === 429 && status.details?.retryAfterSeconds !== undefined) {
+    res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
+  }
+  sendJson(res, status.code, status);
+}

@@ -1,0 +1,80 @@
+/**
+ * Starts a complete server from options: PKI bootstrap, storage, resources, authentication,
+ * authorization, admission, HTTPS. Returns a handle to stop it. `main.ts` and the tests both use this.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:https';
+import { join } from 'node:path';
+import { buildAdmissionChain } from '../admission/chain.js';
+import { openSqliteBackend } from '../storage/sqlite.js';
+import { createStore } from '../storage/store.js';
+import { identityTransformer } from '../storage/transformer.js';
+import type { KVBackend } from '../storage/interface.js';
+import { authenticatorChain } from './authn/types.js';
+import { x509Authenticator } from './authn/x509.js';
+import { authorizerUnion, groupAuthorizer, pathAuthorizer } from './authz/types.js';
+import type { HealthChecks } from './health.js';
+import { createLogger, type Logger } from './log.js';
+import type { ServerOptions } from './options.js';
+import { buildResourceIndex } from './resources.js';
+import { SERVED_KINDS } from './resources-table.js';
+import { createApp, listen } from './server.js';
+import { bootstrapStandalone, urlHost, writeAdminKubeconfig } from './standalone/bootstrap.js';
+
+export const SERVER_VERSION = '0.1.0';
+
+/** A running server. */
+export interface RunningServer {
+  port: number;
+  url: string;
+  kubeconfigPath: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function openBackend(options: ServerOptions): KVBackend {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  return openSqliteBackend(join(options.dataDir, 'garden-apiserver.db'));
+}
+
+function healthChecks(backend: KVBackend): HealthChecks {
+  const ping = { name: 'ping', check: async () => {} };
+  const storage = { name: 'storage', check: () => backend.checkHealth() };
+  return { healthz: [ping, storage], livez: [ping, storage], readyz: [ping, storage] };
+}
+
+/** Starts the server; rejects if it cannot listen. */
+export async function runServer(options: ServerOptions, log: Logger = createLogger(options.verbosity)): Promise<RunningServer> {
+  const pki = bootstrapStandalone(options.dataDir, options.bindAddress);
+  const backend = openBackend(options);
+  const index = buildResourceIndex(SERVED_KINDS, () => createStore(backend, { transformer: identityTransformer }), options.etcdPrefix);
+  const app = createApp({
+    index,
+    admission: buildAdmissionChain({ enable: options.enableAdmissionPlugins, disable: options.disableAdmissionPlugins }),
+    authenticator: authenticatorChain([x509Authenticator()]),
+    authorizer: authorizerUnion([pathAuthorizer(options.authorizationAlwaysAllowPaths), groupAuthorizer(['system:masters'])]),
+    anonymousAuth: options.anonymousAuth,
+    health: healthChecks(backend),
+    version: SERVER_VERSION,
+    log,
+  });
+  const serving =
+    options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
+      ? { cert: readFileSync(options.tlsCertFile, 'utf8'), key: readFileSync(options.tlsPrivateKeyFile, 'utf8') }
+      : pki.serving;
+  const { server, port } = await listen(app, { ...serving, clientCA: pki.ca.cert }, options.bindAddress, options.securePort);
+  const url = `https://${urlHost(options.bindAddress)}:${port}`;
+  return {
+    port,
+    url,
+    kubeconfigPath: writeAdminKubeconfig(options.dataDir, pki, url),
+    server,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await backend.close();
+    },
+  };
+}

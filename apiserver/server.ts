@@ -1,0 +1,78 @@
+/**
+ * Assembles the HTTP application (filters, health, discovery, OpenAPI, resources) and serves it over
+ * HTTPS with client-certificate support. Nothing outside this folder knows about express.
+ */
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { pathNotFound } from '../apimachinery/errors.js';
+import type { AdmissionChain } from '../admission/chain.js';
+import type { Authenticator } from './authn/types.js';
+import type { Authorizer } from './authz/types.js';
+import { discoveryHandlers } from './discovery.js';
+import { errorWriter, withAuthentication, withAuthorization, withRequestInfo } from './filters.js';
+import { resourceHandler } from './handlers/index.js';
+import { healthRouter, type HealthChecks } from './health.js';
+import type { Logger } from './log.js';
+import { openapiRouter } from './openapi.js';
+import type { ResourceIndex } from './resources.js';
+
+/** Largest accepted request body (Kubernetes' limit). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** What the application is built from. */
+export interface AppConfig {
+  index: ResourceIndex;
+  admission: AdmissionChain;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  anonymousAuth: boolean;
+  health: HealthChecks;
+  version: string;
+  log: Logger;
+}
+
+/** The express application with every route and filter. */
+export function createApp(config: AppConfig): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(withRequestInfo());
+  app.use(withAuthentication(config.authenticator, config.anonymousAuth));
+  app.use(withAuthorization(config.authorizer));
+  app.use(healthRouter(config.health, config.version));
+  app.use(openapiRouter(config.index));
+  const discovery = discoveryHandlers(config.index);
+  app.get('/apis', discovery.apis);
+  app.get('/apis/:group', discovery.group);
+  app.get('/apis/:group/:version', discovery.groupVersion);
+  app.use('/apis', express.raw({ type: () => true, limit: MAX_BODY_BYTES }), resourceHandler({ index: config.index, admission: config.admission }));
+  app.use(() => {
+    throw pathNotFound();
+  });
+  app.use(errorWriter((msg, e) => config.log.error(msg, { err: e })));
+  return app;
+}
+
+/** TLS material for the listener. */
+export interface TLSConfig {
+  cert: string;
+  key: string;
+  /** CA bundle client certificates are verified against. */
+  clientCA: string;
+}
+
+/** Serves `app` over HTTPS on `host:port` (port 0 picks a free one). */
+export async function listen(app: Express, tls: TLSConfig, host: string, port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false }, app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}

@@ -1,0 +1,106 @@
+/**
+ * The steps every create and update goes through before storage, whatever the kind: system metadata,
+ * the strategy's prepare/default/validate hooks, and metadata rules (k8s.io/apiserver rest.BeforeCreate
+ * and rest.BeforeUpdate).
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { badRequest, invalid } from '../../apimachinery/errors.js';
+import { fieldErr, type FieldError } from '../../apimachinery/field.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { RequestContext, ResourceDescriptor, Strategy } from '../types.js';
+
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const MAX_GENERATE_PREFIX = 58;
+
+/** `generateName` plus five random characters, the prefix cut to 58 characters. */
+export function generateName(prefix: string): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
+  return prefix.slice(0, MAX_GENERATE_PREFIX) + suffix;
+}
+
+/** RFC 3339 UTC timestamp with second precision, as Kubernetes serializes metav1.Time. */
+export function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function gk(d: ResourceDescriptor) {
+  return { group: d.group, kind: d.kind };
+}
+
+function throwIfInvalid(d: ResourceDescriptor, obj: KubeObject, errs: FieldError[]): void {
+  if (errs.length > 0) throw invalid(gk(d), obj.metadata.name ?? '', errs);
+}
+
+/** Fields that only the server sets, cleared from a create request. */
+function resetSystemFields(obj: KubeObject): void {
+  const m = obj.metadata;
+  m.uid = randomUUID();
+  m.creationTimestamp = now();
+  delete m.deletionTimestamp;
+  delete m.deletionGracePeriodSeconds;
+  delete m.selfLink;
+  if (m.generateName !== undefined && (m.name ?? '') === '') m.name = generateName(m.generateName);
+}
+
+/**
+ * Prepares a new object for storage: system fields, strategy hooks, validation (the strategy validates
+ * metadata too, as Kubernetes' per-kind validators do).
+ * Throws 400/422 StatusErrors.
+ */
+export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, ctx: RequestContext): void {
+  if ((obj.metadata.resourceVersion ?? '') !== '') {
+    throw badRequest('resourceVersion should not be set on objects to be created');
+  }
+  resetSystemFields(obj);
+  if (strategy.tracksGeneration) obj.metadata.generation = 1;
+  else delete obj.metadata.generation;
+  strategy.prepareForCreate(obj, ctx);
+  strategy.applyDefaults?.(obj);
+  throwIfInvalid(d, obj, strategy.validate(obj, ctx));
+}
+
+/** The object without metadata and status: what a generation bump compares. */
+function specOf(obj: KubeObject): unknown {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest;
+}
+
+function carryOverMetadata(obj: KubeObject, old: KubeObject, d: ResourceDescriptor): void {
+  const m = obj.metadata;
+  const o = old.metadata;
+  if (o.generation !== undefined) m.generation = o.generation;
+  else delete m.generation;
+  if ((m.uid ?? '') === '' && o.uid !== undefined) m.uid = o.uid;
+  if (o.creationTimestamp) m.creationTimestamp = o.creationTimestamp;
+  if (o.deletionTimestamp === undefined) delete m.deletionTimestamp;
+  if (o.deletionGracePeriodSeconds !== undefined && m.deletionGracePeriodSeconds === undefined) {
+    m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+  }
+  if (d.namespaced && m.namespace === undefined && o.namespace !== undefined) m.namespace = o.namespace;
+  delete m.selfLink;
+}
+
+/**
+ * Prepares an updated object: carries over server-owned metadata, runs the strategy, bumps the
+ * generation on spec changes, validates against the old object. Throws 422 StatusErrors.
+ */
+export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, old: KubeObject, ctx: RequestContext): void {
+  carryOverMetadata(obj, old, d);
+  const errs: FieldError[] = [];
+  if (old.metadata.deletionTimestamp !== undefined && obj.metadata.deletionTimestamp !== old.metadata.deletionTimestamp) {
+    errs.push(fieldErr.forbidden('metadata.deletionTimestamp', 'field is immutable; may only be changed via deletion'));
+    throwIfInvalid(d, obj, errs);
+  }
+  strategy.prepareForUpdate(obj, old, ctx);
+  strategy.applyDefaults?.(obj);
+  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(obj), specOf(old))) {
+    obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+  }
+  if ((obj.metadata.resourceVersion ?? '') === '' && !strategy.allowUnconditionalUpdate) {
+    errs.push(fieldErr.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update'));
+  }
+  errs.push(...strategy.validateUpdate(obj, old, ctx));
+  throwIfInvalid(d, obj, errs);
+}

@@ -1,0 +1,293 @@
+/**
+ * The generic store: one instance per resource, driven by its descriptor and strategy, on top of the
+ * object storage. It owns keys, metadata lifecycle, finalizers and the translation of storage errors;
+ * admission is passed in as hooks so the registry never depends on the admission chain.
+ */
+import { badRequest, isStatusError, notFound } from '../../apimachinery/errors.js';
+import type { KubeList, KubeObject, Status } from '../../apimachinery/types.js';
+import { successStatus } from '../../apimachinery/errors.js';
+import { KeyExistsError } from '../../storage/errors.js';
+import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
+import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strategy } from '../types.js';
+import { toStatusError } from './errors.js';
+import { beforeCreate, beforeUpdate, now } from './lifecycle.js';
+import { buildSelection, supportedFields, validateListParams, type ListParams } from './selection.js';
+
+/** Admission hooks run inside a write: mutating first, validating on the final object. */
+export interface AdmissionHooks {
+  mutate?(obj: KubeObject, old: KubeObject | undefined): Promise<void>;
+  validate?(obj: KubeObject, old: KubeObject | undefined): Promise<void>;
+}
+
+/** Produces the new object from the current one (PUT body, or a patch applied to it). */
+export type UpdatedObjectFunc = (current: KubeObject | undefined) => Promise<KubeObject>;
+
+/** Options of a delete (meta/v1 DeleteOptions). */
+export interface DeleteParams {
+  preconditions?: Preconditions;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  gracePeriodSeconds?: number;
+}
+
+/** Result of a delete: the object and whether it is gone (false while finalizers hold it). */
+export interface DeleteResult {
+  object: KubeObject;
+  deleted: boolean;
+}
+
+const MAX_GENERATE_NAME_ATTEMPTS = 8;
+
+/** REST operations of one resource. */
+export class ResourceStore {
+  readonly descriptor: ResourceDescriptor;
+  private readonly storage: Storage;
+  private readonly root: string;
+  private readonly fieldLabels: Set<string>;
+  private readonly gr: { group: string; resource: string };
+
+  /**
+   * @param keyRoot storage prefix such as `/registry-gardener`; keys are
+   *   `<keyRoot>/<group>/<resource>/<namespace>/<name>`.
+   */
+  constructor(descriptor: ResourceDescriptor, storage: Storage, keyRoot: string) {
+    this.descriptor = descriptor;
+    this.storage = storage;
+    this.root = `${keyRoot.replace(/\/+$/, '')}/${descriptor.group}/${descriptor.resource}/`;
+    this.fieldLabels = supportedFields(descriptor);
+    this.gr = { group: descriptor.group, resource: descriptor.resource };
+  }
+
+  /** Storage key of one object. */
+  key(namespace: string, name: string): string {
+    if (name === '' || name === '.' || name === '..' || name.includes('/')) throw badRequest(`invalid resource name: ${JSON.stringify(name)}`);
+    return this.descriptor.namespaced ? `${this.root}${namespace}/${name}` : `${this.root}${name}`;
+  }
+
+  /** Key prefix of a list: one namespace, or everything. */
+  prefix(namespace: string): string {
+    return this.descriptor.namespaced && namespace !== '' ? `${this.root}${namespace}/` : this.root;
+  }
+
+  private typed(obj: KubeObject): KubeObject {
+    return { apiVersion: apiVersionOf(this.descriptor), kind: this.descriptor.kind, ...obj };
+  }
+
+  private async guard<T>(name: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e: unknown) {
+      throw toStatusError(e, this.gr, name);
+    }
+  }
+
+  async get(ctx: RequestContext, name: string, resourceVersion?: string): Promise<KubeObject> {
+    const key = this.key(ctx.namespace, name);
+    const opts = resourceVersion === undefined ? {} : { resourceVersion };
+    return this.typed(await this.guard(name, () => this.storage.get(key, opts)));
+  }
+
+  async list(ctx: RequestContext, params: ListParams): Promise<KubeList> {
+    validateListParams(params);
+    const sel = buildSelection(this.descriptor, params, this.fieldLabels);
+    const result = await this.guard('', () =>
+      this.storage.list(this.prefix(ctx.namespace), {
+        ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
+        ...(params.resourceVersionMatch !== undefined && { resourceVersionMatch: params.resourceVersionMatch as 'Exact' }),
+        ...(params.limit !== undefined && { limit: params.limit }),
+        ...(params.continue !== undefined && { continue: params.continue }),
+        ...(sel.name !== undefined && (ctx.namespace !== '' || !this.descriptor.namespaced) && { singleKey: this.key(ctx.namespace, sel.name) }),
+        predicate: sel.predicate,
+      }),
+    );
+    const metadata: KubeList['metadata'] = { resourceVersion: result.resourceVersion };
+    if (result.continue) metadata.continue = result.continue;
+    if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
+    return {
+      apiVersion: apiVersionOf(this.descriptor),
+      kind: this.descriptor.listKind,
+      metadata,
+      items: result.items.map((o) => this.typed(o)),
+    };
+  }
+
+  watch(ctx: RequestContext, params: ListParams): Watch {
+    validateListParams({ ...params, watch: true });
+    const sel = buildSelection(this.descriptor, params, this.fieldLabels);
+    const single = sel.name !== undefined && (ctx.namespace !== '' || !this.descriptor.namespaced);
+    return this.storage.watch(this.prefix(ctx.namespace), {
+      ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
+      ...(params.allowWatchBookmarks !== undefined && { allowBookmarks: params.allowWatchBookmarks }),
+      ...(params.sendInitialEvents !== undefined && { sendInitialEvents: params.sendInitialEvents }),
+      ...(single && sel.name !== undefined && { singleKey: this.key(ctx.namespace, sel.name) }),
+      predicate: sel.predicate,
+    });
+  }
+
+  /** Creates `obj` (namespace already set from the URL). Retries generateName collisions. */
+  async create(ctx: RequestContext, obj: KubeObject, hooks: AdmissionHooks = {}, strategy = this.descriptor.strategy): Promise<KubeObject> {
+    strategy.decode?.(obj);
+    await hooks.mutate?.(obj, undefined);
+    const generated = (obj.metadata.name ?? '') === '' && obj.metadata.generateName !== undefined;
+    for (let attempt = 1; ; attempt++) {
+      const candidate = structuredClone(obj);
+      beforeCreate(this.descriptor, strategy, candidate, ctx);
+      await hooks.validate?.(candidate, undefined);
+      const name = candidate.metadata.name ?? '';
+      try {
+        const key = this.key(ctx.namespace, name);
+        return this.typed(await this.storage.create(key, candidate, { dryRun: ctx.dryRun }));
+      } catch (e: unknown) {
+        if (generated && e instanceof KeyExistsError && attempt < MAX_GENERATE_NAME_ATTEMPTS) continue;
+        throw toStatusError(e, this.gr, name);
+      }
+    }
+  }
+
+  /**
+   * Updates `name` with the object `updated` computes from the current one, inside the optimistic
+   * concurrency loop. Creates the object when the strategy allows create-on-update (or `forceCreate`).
+   */
+  async update(
+    ctx: RequestContext,
+    name: string,
+    updated: UpdatedObjectFunc,
+    hooks: AdmissionHooks = {},
+    opts: { strategy?: Strategy; forceCreate?: boolean } = {},
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    const strategy = opts.strategy ?? this.descriptor.strategy;
+    const allowCreate = opts.forceCreate === true || strategy.allowCreateOnUpdate;
+    let created = false;
+    const key = this.key(ctx.namespace, name);
+    const result = await this.guard(name, () =>
+      this.storage.guaranteedUpdate(
+        key,
+        async (current) => {
+          const obj = await updated(current === undefined ? undefined : this.typed(current));
+          this.checkIdentity(ctx, obj, name);
+          strategy.decode?.(obj);
+          await hooks.mutate?.(obj, current);
+          if (current === undefined) {
+            if (!allowCreate) throw notFound(this.gr, name);
+            created = true;
+            beforeCreate(this.descriptor, strategy, obj, ctx);
+          } else {
+            beforeUpdate(this.descriptor, strategy, obj, current, ctx);
+          }
+          await hooks.validate?.(obj, current);
+          return obj;
+        },
+        { allowCreate, dryRun: ctx.dryRun },
+      ),
+    );
+    const final = await this.finishDeletionIfReleased(ctx, result);
+    return { object: this.typed(final), created };
+  }
+
+  private checkIdentity(ctx: RequestContext, obj: KubeObject, name: string): void {
+    const m = obj.metadata;
+    if ((m.name ?? '') === '') m.name = name;
+    if (m.name !== name) {
+      throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${name})`);
+    }
+    if (this.descriptor.namespaced) {
+      if ((m.namespace ?? '') === '') m.namespace = ctx.namespace;
+      if (m.namespace !== ctx.namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+    }
+  }
+
+  /** An object marked for deletion whose last finalizer was removed is deleted now. */
+  private async finishDeletionIfReleased(ctx: RequestContext, obj: KubeObject): Promise<KubeObject> {
+    if (obj.metadata.deletionTimestamp === undefined || (obj.metadata.finalizers ?? []).length > 0) return obj;
+    const name = obj.metadata.name ?? '';
+    const rv = obj.metadata.resourceVersion;
+    return this.guard(name, () =>
+      this.storage.delete(this.key(ctx.namespace, name), {
+        ...(rv !== undefined && { preconditions: { resourceVersion: rv } }),
+        dryRun: ctx.dryRun,
+      }),
+    ).catch((e: unknown) => {
+      if (isStatusError(e) && e.code === 404) return obj;
+      throw e;
+    });
+  }
+
+  /**
+   * Deletes `name`. With finalizers present (or added by the propagation policy on kinds with garbage
+   * collection) the object is only marked with a deletionTimestamp.
+   */
+  async delete(ctx: RequestContext, name: string, params: DeleteParams, hooks: AdmissionHooks = {}): Promise<DeleteResult> {
+    const key = this.key(ctx.namespace, name);
+    const gcFinalizer = this.gcFinalizer(params);
+    const current = this.typed(await this.guard(name, () => this.storage.get(key)));
+    await hooks.validate?.(current, current);
+    if ((current.metadata.finalizers ?? []).length > 0 || gcFinalizer !== undefined) {
+      const { object } = await this.markDeleted(ctx, name, params, gcFinalizer);
+      if (object.metadata.deletionTimestamp !== undefined && (object.metadata.finalizers ?? []).length > 0) {
+        return { object, deleted: false };
+      }
+    }
+    const deleted = await this.guard(name, () =>
+      this.storage.delete(key, {
+        ...(params.preconditions !== undefined && { preconditions: params.preconditions }),
+        dryRun: ctx.dryRun,
+      }),
+    );
+    return { object: this.typed(deleted), deleted: true };
+  }
+
+  private gcFinalizer(params: DeleteParams): string | undefined {
+    if (!this.descriptor.garbageCollection) return undefined;
+    if (params.propagationPolicy === 'Foreground') return 'foregroundDeletion';
+    if (params.propagationPolicy === 'Orphan') return 'orphan';
+    return undefined;
+  }
+
+  private async markDeleted(ctx: RequestContext, name: string, params: DeleteParams, gcFinalizer: string | undefined) {
+    return this.guard(name, async () => {
+      const key = this.key(ctx.namespace, name);
+      const object = await this.storage.guaranteedUpdate(
+        key,
+        async (current) => {
+          if (current === undefined) throw notFound(this.gr, name);
+          const obj = structuredClone(current);
+          const m = obj.metadata;
+          if (gcFinalizer !== undefined && !(m.finalizers ?? []).includes(gcFinalizer)) m.finalizers = [...(m.finalizers ?? []), gcFinalizer];
+          if (m.deletionTimestamp === undefined) {
+            m.deletionTimestamp = now();
+            m.deletionGracePeriodSeconds = 0;
+            if (this.descriptor.strategy.tracksGeneration) m.generation = (m.generation ?? 0) + 1;
+          }
+          delete m.resourceVersion;
+          return obj;
+        },
+        { dryRun: ctx.dryRun, ...(params.preconditions !== undefined && { preconditions: params.preconditions }) },
+      );
+      return { object: this.typed(object) };
+    });
+  }
+
+  /** Deletes every object the selectors match; returns the list of what was deleted or marked. */
+  async deleteCollection(ctx: RequestContext, params: ListParams, del: DeleteParams, hooks: AdmissionHooks = {}): Promise<KubeList> {
+    const list = await this.list(ctx, { ...params, limit: 0 });
+    const items: KubeObject[] = [];
+    for (const item of list.items) {
+      const name = item.metadata.name ?? '';
+      const itemCtx = { ...ctx, namespace: item.metadata.namespace ?? ctx.namespace };
+      try {
+        items.push((await this.delete(itemCtx, name, del, hooks)).object);
+      } catch (e: unknown) {
+        if (!(isStatusError(e) && e.code === 404)) throw e;
+      }
+    }
+    return { ...list, items };
+  }
+
+  /** Status returned for an immediate delete of a kind that does not return the deleted object. */
+  deletedStatus(obj: KubeObject): Status {
+    const details: Status['details'] = { name: obj.metadata.name ?? '', group: this.descriptor.group, kind: this.descriptor.resource };
+    if (obj.metadata.uid !== undefined) details.uid = obj.metadata.uid;
+    return successStatus(details);
+  }
+}

@@ -8,7 +8,7 @@ import { badRequest, invalid, unsupportedMediaType } from '../apimachinery/error
 import { fieldErr } from '../apimachinery/field.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import type { KindValidator } from '../openapi/validate.js';
-import { formatStrictError, warningTexts } from '../openapi/validate.js';
+import { decodeErrorMessage, formatStrictError, warningTexts } from '../openapi/validate.js';
 import { apiVersionOf, type ResourceDescriptor } from '../registry/types.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -73,7 +73,7 @@ export function checkObject(
   }
   if (value.metadata === undefined || value.metadata === null) value.metadata = {};
   const result = validator.check(value, rawJson);
-  if (result.typeErrors.length > 0) throw badRequest(result.typeErrors.join('; '));
+  if (result.typeErrors.length > 0) throw badRequest(decodeErrorMessage(d.kind, d.version, result.typeErrors));
   if (mode === 'Strict' && (result.unknownFields.length > 0 || result.duplicateFields.length > 0)) {
     throw badRequest(formatStrictError(result.unknownFields, result.duplicateFields));
   }

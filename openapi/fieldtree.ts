@@ -1,0 +1,212 @@
+/**
+ * A kind's schema resolved into a tree of field nodes (`$ref`s and `allOf`s merged, cycles shared), walked
+ * to find and prune unknown fields, to find duplicate keys in the raw JSON, and to name Go-style types in
+ * decode errors. Built once per kind.
+ *
+ * Object semantics, as Kubernetes decodes typed objects:
+ * - keys listed in `properties` are struct fields; `additionalProperties: <schema>` makes a map;
+ * - `x-kubernetes-preserve-unknown-fields` or `additionalProperties: true` accept any other key;
+ * - an object schema with neither `properties` nor `additionalProperties` is free-form (like a Go
+ *   `RawExtension`/`interface{}` field) and accepts any key, as does a schema without a type;
+ * - `x-kubernetes-embedded-resource` objects also know `apiVersion`, `kind` and `metadata`.
+ */
+import type { ArrayNode, ObjectNode, ValueNode } from '@humanwhocodes/momoa';
+import { OBJECT_META } from './meta.js';
+import { ref, refName, type Definitions, type Schema } from './schema.js';
+
+/** One node of the resolved tree. */
+export interface FieldNode {
+  shape: 'object' | 'array' | 'scalar' | 'any';
+  /** Struct fields of an object. */
+  fields: Map<string, FieldNode>;
+  /** Value node of a map (`additionalProperties` schema). */
+  values: FieldNode | undefined;
+  /** Element node of an array. */
+  items: FieldNode | undefined;
+  /** Whether an object accepts keys that are neither fields nor map entries. */
+  open: boolean;
+  /** The schema type (`integer`, `string`, ...) of scalars; `int-or-string` for IntOrString. */
+  type: string | undefined;
+  format: string | undefined;
+  /** The definition this node was resolved from (named struct), if any. */
+  definition: string | undefined;
+}
+
+/** The node of anything (free-form values). */
+export const ANY_NODE: FieldNode = {
+  shape: 'any',
+  fields: new Map(),
+  values: undefined,
+  items: undefined,
+  open: true,
+  type: undefined,
+  format: undefined,
+  definition: undefined,
+};
+
+const STRUCTURAL_KEYS = ['type', 'properties', 'additionalProperties', 'items', 'allOf', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource'] as const;
+
+/** Resolves schemas against one definitions table; nodes of named definitions are memoized. */
+export class FieldTreeBuilder {
+  private readonly named = new Map<string, FieldNode>();
+
+  constructor(private readonly definitions: Definitions) {}
+
+  /** The node of `schema`. Throws on a `$ref` to a missing definition. */
+  node(schema: Schema): FieldNode {
+    const name = refName(schema);
+    if (name !== undefined && !STRUCTURAL_KEYS.some((k) => schema[k] !== undefined)) return this.namedNode(name);
+    const node = emptyNode(name);
+    this.fill(node, this.flatten(schema, new Set()));
+    return node;
+  }
+
+  /** The node of a named definition. */
+  namedNode(name: string): FieldNode {
+    const existing = this.named.get(name);
+    if (existing !== undefined) return existing;
+    const def = this.definitions[name];
+    if (def === undefined) throw new Error(`openapi: $ref to unknown definition ${JSON.stringify(name)}`);
+    const node = emptyNode(name);
+    this.named.set(name, node);
+    this.fill(node, this.flatten(def, new Set([name])));
+    return node;
+  }
+
+  /** The schema and everything it pulls in through `$ref` and `allOf`, in order. */
+  private flatten(schema: Schema, seen: Set<string>): Schema[] {
+    const out: Schema[] = [schema];
+    const name = refName(schema);
+    if (name !== undefined && !seen.has(name)) {
+      const def = this.definitions[name];
+      if (def === undefined) throw new Error(`openapi: $ref to unknown definition ${JSON.stringify(name)}`);
+      out.push(...this.flatten(def, new Set([...seen, name])));
+    }
+    for (const part of schema.allOf ?? []) out.push(...this.flatten(part, seen));
+    return out;
+  }
+
+  private fill(node: FieldNode, parts: Schema[]): void {
+    const first = <K extends keyof Schema>(k: K): Schema[K] | undefined => parts.find((p) => p[k] !== undefined)?.[k];
+    const type = first('type');
+    const properties = parts.filter((p) => p.properties !== undefined);
+    const additional = first('additionalProperties');
+    const items = first('items');
+    const intOrString = parts.some((p) => p['x-kubernetes-int-or-string'] === true);
+    const embedded = parts.some((p) => p['x-kubernetes-embedded-resource'] === true);
+    node.format = first('format');
+    if (intOrString) {
+      node.shape = 'scalar';
+      node.type = 'int-or-string';
+      return;
+    }
+    if (type === 'array' || (type === undefined && items !== undefined)) {
+      node.shape = 'array';
+      node.items = items === undefined ? ANY_NODE : this.node(items);
+      return;
+    }
+    if (type !== undefined && type !== 'object') {
+      node.shape = 'scalar';
+      node.type = type;
+      return;
+    }
+    if (type === undefined && properties.length === 0 && additional === undefined && !embedded) {
+      node.shape = 'any';
+      node.open = true;
+      return;
+    }
+    node.shape = 'object';
+    node.type = 'object';
+    for (const p of properties) {
+      for (const [key, sub] of Object.entries(p.properties ?? {})) {
+        if (!node.fields.has(key)) node.fields.set(key, this.node(sub));
+      }
+    }
+    if (typeof additional === 'object') node.values = this.node(additional);
+    if (embedded) this.addTypeMeta(node, true);
+    const preserve = parts.some((p) => p['x-kubernetes-preserve-unknown-fields'] === true);
+    node.open = preserve || additional === true || (properties.length === 0 && additional === undefined && !embedded);
+  }
+
+  /** Makes `apiVersion` and `kind` (and `metadata`, when asked) known fields of an object node. */
+  addTypeMeta(node: FieldNode, metadata: boolean): void {
+    for (const key of ['apiVersion', 'kind']) {
+      if (!node.fields.has(key)) node.fields.set(key, { ...emptyNode(undefined), shape: 'scalar', type: 'string' });
+    }
+    if (metadata && !node.fields.has('metadata') && this.definitions[OBJECT_META] !== undefined) {
+      node.fields.set('metadata', this.node(ref(OBJECT_META)));
+    }
+  }
+}
+
+function emptyNode(definition: string | undefined): FieldNode {
+  return { shape: 'any', fields: new Map(), values: undefined, items: undefined, open: false, type: undefined, format: undefined, definition };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `path.key`, or `key` at the root. */
+export function joinPath(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/**
+ * Paths of the fields of `value` the tree does not know (`spec.foo`, `spec.items[0].bar`), in document
+ * order. Values whose type does not match the node are not descended into.
+ */
+export function findUnknownFields(value: unknown, node: FieldNode, path: string, out: string[]): void {
+  if (node.shape === 'object' && isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      const child = node.fields.get(key) ?? node.values;
+      if (child !== undefined) findUnknownFields(value[key], child, joinPath(path, key), out);
+      else if (!node.open) out.push(joinPath(path, key));
+    }
+  } else if (node.shape === 'array' && Array.isArray(value) && node.items !== undefined) {
+    const items = node.items;
+    value.forEach((v: unknown, i) => findUnknownFields(v, items, `${path}[${i}]`, out));
+  }
+}
+
+/** Deletes, in place, every field {@link findUnknownFields} would report. */
+export function pruneUnknownFields(value: unknown, node: FieldNode): void {
+  if (node.shape === 'object' && isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      const child = node.fields.get(key) ?? node.values;
+      if (child !== undefined) pruneUnknownFields(value[key], child);
+      else if (!node.open) delete value[key];
+    }
+  } else if (node.shape === 'array' && Array.isArray(value) && node.items !== undefined) {
+    const items = node.items;
+    for (const v of value as unknown[]) pruneUnknownFields(v, items);
+  }
+}
+
+/**
+ * Paths of repeated keys in a parsed JSON document (`metadata.name`), one per repetition, in document
+ * order. Like Kubernetes' strict decoder, subtrees of unknown fields are not looked into.
+ */
+export function findDuplicateFields(ast: ValueNode, node: FieldNode, path: string, out: string[]): void {
+  if (ast.type === 'Object') duplicatesInObject(ast, node, path, out);
+  else if (ast.type === 'Array') duplicatesInArray(ast, node, path, out);
+}
+
+function duplicatesInObject(ast: ObjectNode, node: FieldNode, path: string, out: string[]): void {
+  if (node.shape !== 'object' && node.shape !== 'any') return;
+  const seen = new Set<string>();
+  for (const member of ast.members) {
+    const key = member.name.type === 'String' ? member.name.value : member.name.name;
+    const p = joinPath(path, key);
+    if (seen.has(key)) out.push(p);
+    else seen.add(key);
+    const child = node.shape === 'any' ? ANY_NODE : (node.fields.get(key) ?? node.values ?? (node.open ? ANY_NODE : undefined));
+    if (child !== undefined) findDuplicateFields(member.value, child, p, out);
+  }
+}
+
+function duplicatesInArray(ast: ArrayNode, node: FieldNode, path: string, out: string[]): void {
+  if (node.shape !== 'array' && node.shape !== 'any') return;
+  const items = node.shape === 'any' ? ANY_NODE : (node.items ?? ANY_NODE);
+  ast.elements.forEach((el, i) => findDuplicateFields(el.value, items, `${path}[${i}]`, out));
+}

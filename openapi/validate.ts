@@ -1,0 +1,221 @@
+/**
+ * Request body checks against a kind's schema, compiled once per kind: type errors (ajv), unknown fields
+ * and duplicate keys (the resolved field tree), and pruning of unknown fields, which Kubernetes drops
+ * from typed objects whatever the fieldValidation directive.
+ *
+ * Type errors read like Kubernetes' own JSON decode errors, e.g.
+ * `json: cannot unmarshal number into Go struct field InternalSecret.data of type []uint8`: the struct
+ * named is the innermost named type holding the field, the field path leaves out map keys and list
+ * indices (as Go does), and Go type names come from definition names and schema types/formats.
+ * Only types are checked here (null is accepted anywhere, as in Go); required fields, enums, patterns
+ * and formats are the strategy's validation (422), not decoding (400).
+ */
+import { parse as parseJsonAst } from '@humanwhocodes/momoa';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { ANY_NODE, FieldTreeBuilder, findDuplicateFields, findUnknownFields, pruneUnknownFields, type FieldNode } from './fieldtree.js';
+import { metaDefinitions, OBJECT_META } from './meta.js';
+import { ref, type Definitions, type Schema } from './schema.js';
+
+/** What a validator is compiled from; an {@link OpenAPIResource} fits. */
+export interface ValidatorInput {
+  kind: string;
+  /** Names the kind's Go type in messages (`...v1beta1.InternalSecret` -> `v1beta1.InternalSecret`). */
+  definitionName?: string;
+  schema: Schema;
+  /** Definitions the schema references; the meta definitions are always available. */
+  definitions: Definitions;
+}
+
+/** Problems found in one body. Paths are dotted with indices: `spec.items[0].foo`. */
+export interface CheckResult {
+  /** Decode-style type errors; any of them makes the request a 400. */
+  typeErrors: string[];
+  /** Paths of fields the schema does not know. */
+  unknownFields: string[];
+  /** Paths of keys repeated in the raw JSON (only when the raw text is given). */
+  duplicateFields: string[];
+}
+
+/** The compiled checks of one kind. */
+export interface KindValidator {
+  readonly kind: string;
+  /**
+   * Checks a decoded body; does not modify it. `rawJson` (the request text, when it was JSON) enables
+   * duplicate-key detection. `apiVersion`, `kind` and `metadata` are always known fields.
+   */
+  check(body: unknown, rawJson?: string): CheckResult;
+  /** Removes unknown fields from `body` in place (preserve-unknown subtrees and maps are kept). */
+  prune(body: unknown): void;
+}
+
+/** At most this many strict problems are reported, like Kubernetes' decoder. */
+const MAX_STRICT_ERRORS = 100;
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false, allowUnionTypes: true });
+
+/** Compiles the checks for one kind. Throws if the schema references a missing definition. */
+export function compileKindValidator(input: ValidatorInput): KindValidator {
+  const definitions: Definitions = { ...metaDefinitions, ...input.definitions };
+  const builder = new FieldTreeBuilder(definitions);
+  const root = builder.node(input.schema);
+  builder.addTypeMeta(root, true);
+  const rootType = input.definitionName !== undefined ? goDefinitionName(input.definitionName) : input.kind;
+  const validate = compileTypeCheck(input.schema, definitions);
+  const names = { kind: input.kind, rootType };
+
+  return {
+    kind: input.kind,
+    check(body: unknown, rawJson?: string): CheckResult {
+      const typeErrors = validate(body) ? [] : unique((validate.errors ?? []).filter((e) => e.keyword === 'type').map((e) => typeErrorText(e, root, names)));
+      const unknownFields: string[] = [];
+      findUnknownFields(body, root, '', unknownFields);
+      const duplicateFields: string[] = [];
+      if (rawJson !== undefined) {
+        try {
+          findDuplicateFields(parseJsonAst(rawJson, { mode: 'json' }).body, root, '', duplicateFields);
+        } catch (e: unknown) {
+          // The caller parsed the same text successfully; a parser disagreement only loses duplicate reports.
+          void e;
+        }
+      }
+      return { typeErrors, unknownFields: unique(unknownFields), duplicateFields: unique(duplicateFields) };
+    },
+    prune(body: unknown): void {
+      pruneUnknownFields(body, root);
+    },
+  };
+}
+
+/** `strict decoding error: unknown field "spec.foo", duplicate field "x"` (the fieldValidation=Strict 400). */
+export function formatStrictError(unknown: readonly string[], duplicate: readonly string[]): string {
+  return `strict decoding error: ${warningTexts(unknown, duplicate).join(', ')}`;
+}
+
+/** One text per problem (`unknown field "spec.foo"`, `duplicate field "x"`), for fieldValidation=Warn. */
+export function warningTexts(unknown: readonly string[], duplicate: readonly string[]): string[] {
+  return [...unknown.map((p) => `unknown field ${JSON.stringify(p)}`), ...duplicate.map((p) => `duplicate field ${JSON.stringify(p)}`)];
+}
+
+/**
+ * The 400 message Kubernetes sends for a body that does not decode:
+ * `InternalSecret in version "v1beta1" cannot be handled as a InternalSecret: <first type error>`.
+ */
+export function decodeErrorMessage(kind: string, version: string, typeErrors: readonly string[]): string {
+  return `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${typeErrors[0] ?? 'unknown error'}`;
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list)].slice(0, MAX_STRICT_ERRORS);
+}
+
+/** The ajv check: only the type-related keywords of the schema, null allowed everywhere. */
+function compileTypeCheck(schema: Schema, definitions: Definitions): ValidateFunction {
+  const defs: Record<string, object> = {};
+  for (const [name, s] of Object.entries(definitions)) defs[name] = typeOnly(s);
+  const typeMeta = { type: 'object', properties: { apiVersion: { type: ['string', 'null'] }, kind: { type: ['string', 'null'] }, metadata: typeOnly(ref(OBJECT_META)) } };
+  return ajv.compile({ definitions: defs, allOf: [typeOnly(schema), typeMeta] });
+}
+
+function typeOnly(s: Schema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (s.$ref !== undefined) out.$ref = s.$ref;
+  if (s.allOf !== undefined) out.allOf = s.allOf.map(typeOnly);
+  if (s['x-kubernetes-int-or-string'] === true) out.type = ['integer', 'string', 'null'];
+  else if (s.type !== undefined) out.type = [s.type, 'null'];
+  const properties: Record<string, unknown> = {};
+  for (const [k, p] of Object.entries(s.properties ?? {})) properties[k] = typeOnly(p);
+  if (s['x-kubernetes-embedded-resource'] === true) {
+    properties.apiVersion ??= { type: ['string', 'null'] };
+    properties.kind ??= { type: ['string', 'null'] };
+    properties.metadata ??= { $ref: ref(OBJECT_META).$ref };
+  }
+  if (Object.keys(properties).length > 0) out.properties = properties;
+  if (typeof s.additionalProperties === 'object') out.additionalProperties = typeOnly(s.additionalProperties);
+  if (s.items !== undefined) out.items = typeOnly(s.items);
+  return out;
+}
+
+/** `com.example.pkg.apis.core.v1beta1.ShootSpec` -> `v1beta1.ShootSpec` (Go's package.Type). */
+export function goDefinitionName(definition: string): string {
+  const parts = definition.split('.');
+  return parts.slice(-2).join('.');
+}
+
+interface Names {
+  kind: string;
+  rootType: string;
+}
+
+function typeErrorText(e: ErrorObject, root: FieldNode, names: Names): string {
+  const segments = e.instancePath === '' ? [] : e.instancePath.split('/').slice(1).map(unescapePointer);
+  let node = root;
+  // Go names the struct type holding the innermost struct field; inline objects keep their parent's name.
+  let current = names.kind;
+  let struct = names.kind;
+  const fieldStack: string[] = [];
+  for (const seg of segments) {
+    const field = node.shape === 'object' ? node.fields.get(seg) : undefined;
+    if (field !== undefined) {
+      struct = current;
+      fieldStack.push(seg);
+      node = field;
+    } else if (node.shape === 'object') {
+      node = node.values ?? ANY_NODE;
+    } else {
+      node = node.items ?? ANY_NODE;
+    }
+    if (node.shape === 'object' && node.definition !== undefined) current = node.definition.split('.').pop() ?? current;
+  }
+  const target = node === root ? names.rootType : goTypeName(node, 0);
+  const value = jsonValueText(e.data, node);
+  if (fieldStack.length === 0) return `json: cannot unmarshal ${value} into Go value of type ${target}`;
+  return `json: cannot unmarshal ${value} into Go struct field ${struct}.${fieldStack.join('.')} of type ${target}`;
+}
+
+function unescapePointer(seg: string): string {
+  return seg.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function jsonValueText(data: unknown, node: FieldNode): string {
+  if (typeof data === 'string') return 'string';
+  if (typeof data === 'boolean') return 'bool';
+  if (typeof data === 'number') {
+    const intTarget = node.type === 'integer' || node.type === 'int-or-string';
+    return intTarget && !Number.isInteger(data) ? `number ${String(data)}` : 'number';
+  }
+  if (Array.isArray(data)) return 'array';
+  return 'object';
+}
+
+/** A Go-like name of the type a node decodes into. */
+export function goTypeName(node: FieldNode, depth: number): string {
+  if (node.definition !== undefined) return goDefinitionName(node.definition);
+  if (depth > 8) return 'interface {}';
+  switch (node.shape) {
+    case 'any':
+      return 'interface {}';
+    case 'array':
+      return `[]${node.items === undefined ? 'interface {}' : goTypeName(node.items, depth + 1)}`;
+    case 'object':
+      return node.values !== undefined ? `map[string]${goTypeName(node.values, depth + 1)}` : node.open ? 'map[string]interface {}' : 'struct';
+    case 'scalar':
+      return scalarGoType(node);
+  }
+}
+
+function scalarGoType(node: FieldNode): string {
+  switch (node.type) {
+    case 'int-or-string':
+      return 'intstr.IntOrString';
+    case 'string':
+      return node.format === 'byte' ? '[]uint8' : 'string';
+    case 'integer':
+      return node.format === 'int32' ? 'int32' : 'int64';
+    case 'number':
+      return 'float64';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'interface {}';
+  }
+}

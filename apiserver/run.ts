@@ -10,6 +10,7 @@ import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
 import { identityTransformer } from '../storage/transformer.js';
 import type { KVBackend } from '../storage/interface.js';
+import { apiVersionOf } from '../registry/types.js';
 import { authenticatorChain } from './authn/types.js';
 import { x509Authenticator } from './authn/x509.js';
 import { authorizerUnion, groupAuthorizer, pathAuthorizer } from './authz/types.js';
@@ -47,7 +48,16 @@ function healthChecks(backend: KVBackend): HealthChecks {
 export async function runServer(options: ServerOptions, log: Logger = createLogger(options.verbosity)): Promise<RunningServer> {
   const pki = bootstrapStandalone(options.dataDir, options.bindAddress);
   const backend = openBackend(options);
-  const index = buildResourceIndex(SERVED_KINDS, () => createStore(backend, { transformer: identityTransformer }), options.etcdPrefix);
+  const index = buildResourceIndex(
+    SERVED_KINDS,
+    (d) =>
+      createStore(backend, {
+        transformer: identityTransformer,
+        resourcePrefix: `${options.etcdPrefix.replace(/\/+$/, '')}/${d.group}/${d.resource}/`,
+        objectTemplate: { apiVersion: apiVersionOf(d), kind: d.kind },
+      }),
+    options.etcdPrefix,
+  );
   const app = createApp({
     index,
     admission: buildAdmissionChain({ enable: options.enableAdmissionPlugins, disable: options.disableAdmissionPlugins }),

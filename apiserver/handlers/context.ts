@@ -8,10 +8,18 @@ import type { RequestContext, SubresourceDescriptor, UserInfo } from '../../regi
 import type { RequestInfo } from '../requestinfo.js';
 import type { ResourceIndex, ServedResource } from '../resources.js';
 
+/**
+ * Serves POST on a create-only subresource (such as `shoots/adminkubeconfig`): gets the parsed body
+ * (any object; apiVersion and kind may be missing) and answers with the object to return as 201.
+ */
+export type SubresourceCreator = (r: ResourceRequest, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
 /** What the handlers are built from. */
 export interface HandlerDeps {
   index: ResourceIndex;
   admission: AdmissionChain;
+  /** Create-only subresources, keyed `<group>/<resource>/<subresource>`. */
+  subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
 }
 
 /** One resource request, resolved. */

@@ -7,7 +7,7 @@ import { requestState, resolveResource, type HandlerDeps, type ResourceRequest }
 import { handleDelete, handleDeleteCollection } from './delete.js';
 import { handleGet, handleList } from './read.js';
 import { handleWatch } from './watch.js';
-import { handleCreate, handlePatch, handleUpdate } from './write.js';
+import { handleCreate, handlePatch, handleSubresourceCreate, handleUpdate } from './write.js';
 
 type Handler = (r: ResourceRequest) => Promise<void>;
 
@@ -49,6 +49,12 @@ export function resourceHandler(deps: HandlerDeps) {
         deps,
         ctx: { user, namespace: info.namespace, dryRun: optionsKind ? dryRun(query, optionsKind) : false, warnings: [] },
       };
+      const creator = sub && info.verb === 'create' ? deps.subresourceCreators?.get(`${info.apiGroup}/${info.resource}/${sub.name}`) : undefined;
+      if (sub !== undefined && info.verb === 'create') {
+        if (creator === undefined) throw methodNotAllowed(req.method, served.descriptor.kind);
+        await handleSubresourceCreate(r, creator);
+        return;
+      }
       await HANDLERS[info.verb](r);
     } catch (e: unknown) {
       next(e);

@@ -7,7 +7,8 @@ import { parsePatch, patchTypeOf } from '../patch.js';
 import { fieldManager, str } from '../query.js';
 import { renderObject } from '../render.js';
 import { sendJson } from '../respond.js';
-import { admissionHooks, type ResourceRequest } from './context.js';
+import { admissionHooks, type ResourceRequest, type SubresourceCreator } from './context.js';
+import { isPlainObject } from '../../apimachinery/types.js';
 
 function rawBody(r: ResourceRequest): Buffer {
   const body: unknown = r.req.body;
@@ -86,4 +87,16 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
     strategy === undefined ? {} : { strategy },
   );
   respond(r, 200, object);
+}
+
+/** POST on a create-only subresource: the body is parsed here and handed to the subresource's creator. */
+export async function handleSubresourceCreate(r: ResourceRequest, creator: SubresourceCreator): Promise<void> {
+  const { value } = parseBody(rawBody(r), r.req.headers['content-type']);
+  if (!isPlainObject(value)) throw badRequest('the body of the request must be a JSON object');
+  const expected = r.subresource?.kind;
+  if (expected !== undefined && value.kind !== undefined && value.kind !== '' && value.kind !== expected.kind) {
+    throw badRequest(`Object kind in the data (${String(value.kind)}) does not match the expected kind (${expected.kind})`);
+  }
+  const result = await creator(r, value);
+  sendJson(r.res, 201, result, r.ctx.warnings);
 }

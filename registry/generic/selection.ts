@@ -63,36 +63,44 @@ export function buildSelection(d: ResourceDescriptor, params: ListParams, suppor
 
 const LIST_OPTIONS = { group: 'meta.k8s.io', kind: 'ListOptions' };
 
-/** Kubernetes' ListOptions validation (422 Invalid on ListOptions.meta.k8s.io). */
-export function validateListParams(p: ListParams): void {
+/** Kubernetes' ListOptions validation for lists (422 Invalid on ListOptions.meta.k8s.io). */
+function listErrors(p: ListParams): FieldError[] {
   const errs: FieldError[] = [];
   const match = p.resourceVersionMatch ?? '';
-  if (match !== '' && match !== 'NotOlderThan' && match !== 'Exact') {
-    errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
-  }
   if (match !== '') {
-    if (p.watch && p.sendInitialEvents === undefined) {
-      errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
-    }
     if ((p.resourceVersion ?? '') === '') {
       errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
     }
-    if ((p.continue ?? '') !== '') {
-      errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
-    }
+    if ((p.continue ?? '') !== '') errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
     if (match === 'Exact' && p.resourceVersion === '0') {
       errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
     }
   }
-  if (p.sendInitialEvents !== undefined) {
-    if (!p.watch) errs.push(fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
-    else if (match !== 'NotOlderThan') {
-      errs.push(fieldErr.forbidden('resourceVersionMatch', "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
-    }
-    if (p.watch && !p.allowWatchBookmarks && p.sendInitialEvents) {
-      errs.push(fieldErr.forbidden('allowWatchBookmarks', 'allowWatchBookmarks must be set to true when sendInitialEvents is set'));
-    }
+  if (p.sendInitialEvents !== undefined) errs.push(fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  return errs;
+}
+
+/** Kubernetes' ListOptions validation for watches. */
+function watchErrors(p: ListParams): FieldError[] {
+  const errs: FieldError[] = [];
+  const match = p.resourceVersionMatch ?? '';
+  if (p.sendInitialEvents !== undefined && match !== 'NotOlderThan') {
+    errs.push(fieldErr.forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
   }
+  if (match !== '') {
+    if (p.sendInitialEvents === undefined) {
+      errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+    }
+    if (match !== 'NotOlderThan') errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+    if ((p.continue ?? '') !== '') errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  }
+  return errs;
+}
+
+/** Kubernetes' ListOptions validation (422 Invalid on ListOptions.meta.k8s.io). */
+export function validateListParams(p: ListParams): void {
+  const errs = p.watch ? watchErrors(p) : listErrors(p);
   if (p.limit !== undefined && p.limit < 0) errs.push(fieldErr.invalid('limit', p.limit, 'must be greater than or equal to 0'));
   if (errs.length > 0) throw invalid(LIST_OPTIONS, '', errs);
 }

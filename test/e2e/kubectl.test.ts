@@ -110,13 +110,14 @@ describe('kubectl end to end (standalone server process)', function () {
     assert.deepEqual(Object.keys(after.data), ['only']);
     const bad = await kubectl(kc, ['create', '-f', '-'], manifest('bad', 'default', { 'not a key': 'x' }));
     assert.notEqual(bad.code, 0);
-    assert.match(bad.stderr, /InternalSecret\.core\.gardener\.cloud "bad" is invalid: data\[not a key\]: Invalid value: "not a key"/);
+    assert.match(bad.stderr, /The InternalSecret "bad" is invalid: data\[not a key\]: Invalid value: "not a key": a valid config key must consist of alphanumeric characters/);
   });
 
   it('explains the kind down to leaf fields', async () => {
     const top = await run(['explain', 'internalsecrets']);
     assert.match(top, /KIND:\s+InternalSecret/);
-    assert.match(top, /VERSION:\s+core\.gardener\.cloud\/v1beta1/);
+    assert.match(top, /GROUP:\s+core\.gardener\.cloud\n/);
+    assert.match(top, /VERSION:\s+v1beta1\n/);
     assert.match(top, /stringData\s+<map\[string\]string>/);
     const leaf = await run(['explain', 'ins.metadata.labels']);
     assert.match(leaf, /FIELD:\s+labels <map\[string\]string>/);

@@ -1,0 +1,162 @@
+/** Create, read, update, patch and delete of InternalSecrets over HTTPS, with the error cases. */
+import assert from 'node:assert/strict';
+import { startInProcess, type InProcessServer } from '../support/server.js';
+
+const BASE = '/apis/core.gardener.cloud/v1beta1';
+const ns = (n: string) => `${BASE}/namespaces/${n}/internalsecrets`;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('InternalSecret CRUD over HTTPS', function () {
+  let s: InProcessServer;
+  before(async () => {
+    s = await startInProcess();
+  });
+  after(async () => s.stop());
+
+  const create = (n: string, body: unknown) => s.request('post', ns(n)).send(body as object);
+
+  it('creates with server-set metadata and folds stringData into data', async () => {
+    const r = await create('a', { metadata: { name: 'one' }, stringData: { user: 'admin' }, data: { user: b64('x'), other: b64('y') } }).expect(201);
+    assert.equal(r.body.apiVersion, 'core.gardener.cloud/v1beta1');
+    assert.equal(r.body.kind, 'InternalSecret');
+    assert.equal(r.body.metadata.namespace, 'a');
+    assert.match(r.body.metadata.uid, /^[0-9a-f-]{36}$/);
+    assert.match(r.body.metadata.creationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.match(r.body.metadata.resourceVersion, /^\d+$/);
+    assert.equal(r.body.data.user, b64('admin'));
+    assert.equal(r.body.stringData, undefined);
+    assert.equal(r.body.type, undefined, 'type is never defaulted');
+    const got = await s.request('get', `${ns('a')}/one`).expect(200);
+    assert.deepEqual(got.body, r.body);
+  });
+
+  it('rejects duplicates, a resourceVersion on create and a namespace mismatch', async () => {
+    const dup = await create('a', { metadata: { name: 'one' } }).expect(409);
+    assert.equal(dup.body.reason, 'AlreadyExists');
+    assert.equal(dup.body.message, 'internalsecrets.core.gardener.cloud "one" already exists');
+    await create('a', { metadata: { name: 'rv', resourceVersion: '5' } }).expect(400);
+    const mismatch = await create('a', { metadata: { name: 'x', namespace: 'b' } }).expect(400);
+    assert.equal(mismatch.body.message, 'the namespace of the provided object does not match the namespace sent on the request');
+  });
+
+  it('generates names from generateName', async () => {
+    const r = await create('gen', { metadata: { generateName: 'ca-' } }).expect(201);
+    assert.match(r.body.metadata.name, /^ca-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it('reports validation failures as 422 with causes', async () => {
+    const r = await create('a', { metadata: { name: 'bad' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64('c') } }).expect(422);
+    assert.equal(r.body.reason, 'Invalid');
+    assert.equal(r.body.details.kind, 'InternalSecret');
+    assert.equal(r.body.details.group, 'core.gardener.cloud');
+    assert.deepEqual(r.body.details.causes, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'data[tls.key]' }]);
+    assert.equal(r.body.message, 'InternalSecret.core.gardener.cloud "bad" is invalid: data[tls.key]: Required value');
+  });
+
+  it('applies fieldValidation: Warn by default, Strict fails, Ignore is silent', async () => {
+    const body = { metadata: { name: 'fv', labelz: { a: 'b' } }, data: {}, spec: 1 };
+    const warn = await create('fv', body).expect(201);
+    const warnings = String(warn.headers.warning ?? '');
+    assert.match(warnings, /299 - "unknown field \\"metadata.labelz\\""/);
+    assert.match(warnings, /299 - "unknown field \\"spec\\""/);
+    assert.equal(warn.body.spec, undefined, 'unknown fields are dropped');
+    const strict = await s.request('post', `${ns('fv')}?fieldValidation=Strict`).send({ ...body, metadata: { name: 'fv2', labelz: {} } }).expect(400);
+    assert.match(strict.body.message, /^strict decoding error: unknown field "metadata.labelz", unknown field "spec"$/);
+    const raw = '{"metadata":{"name":"dup","name":"dup"}}';
+    const dupStrict = await s.request('post', `${ns('fv')}?fieldValidation=Strict`).set('Content-Type', 'application/json').send(raw).expect(400);
+    assert.equal(dupStrict.body.message, 'strict decoding error: duplicate field "metadata.name"');
+    const ignore = await s.request('post', `${ns('fv')}?fieldValidation=Ignore`).send({ metadata: { name: 'fv3' }, spec: 1 }).expect(201);
+    assert.equal(ignore.headers.warning, undefined);
+  });
+
+  it('honours dryRun=All on every write', async () => {
+    await s.request('post', `${ns('dry')}?dryRun=All`).send({ metadata: { name: 'd' } }).expect(201);
+    await s.request('get', `${ns('dry')}/d`).expect(404);
+    await create('dry', { metadata: { name: 'd' }, data: { a: b64('1') } }).expect(201);
+    await s.request('patch', `${ns('dry')}/d?dryRun=All`).set('Content-Type', 'application/merge-patch+json').send('{"data":{"a":"Mg=="}}').expect(200);
+    await s.request('delete', `${ns('dry')}/d?dryRun=All`).expect(200);
+    const after = await s.request('get', `${ns('dry')}/d`).expect(200);
+    assert.equal(after.body.data.a, b64('1'));
+    const bad = await s.request('post', `${ns('dry')}?dryRun=Some`).send({ metadata: { name: 'x' } }).expect(422);
+    assert.match(bad.body.message, /dryRun: Unsupported value: "Some"/);
+  });
+
+  it('updates with optimistic concurrency and no create on update', async () => {
+    const cur = (await s.request('get', `${ns('a')}/one`).expect(200)).body;
+    const next = { ...cur, data: { user: b64('root') } };
+    const updated = await s.request('put', `${ns('a')}/one`).send(next).expect(200);
+    assert.notEqual(updated.body.metadata.resourceVersion, cur.metadata.resourceVersion);
+    const stale = await s.request('put', `${ns('a')}/one`).send(next).expect(409);
+    assert.equal(
+      stale.body.message,
+      'Operation cannot be fulfilled on internalsecrets.core.gardener.cloud "one": the object has been modified; please apply your changes to the latest version and try again',
+    );
+    const { resourceVersion: _rv, ...meta } = updated.body.metadata;
+    await s.request('put', `${ns('a')}/one`).send({ ...updated.body, metadata: meta }).expect(200);
+    await s.request('put', `${ns('a')}/missing`).send({ metadata: { name: 'missing' } }).expect(404);
+    const renamed = await s.request('put', `${ns('a')}/one`).send({ ...updated.body, metadata: { ...meta, name: 'two' } }).expect(400);
+    assert.match(renamed.body.message, /does not match the name on the URL/);
+  });
+
+  it('keeps type and immutable data as upstream does', async () => {
+    await create('imm', { metadata: { name: 'i' }, type: 'Opaque', immutable: true, data: { a: b64('1') } }).expect(201);
+    const cur = (await s.request('get', `${ns('imm')}/i`).expect(200)).body;
+    const changed = await s.request('put', `${ns('imm')}/i`).send({ ...cur, data: { a: b64('2') } }).expect(422);
+    assert.match(changed.body.message, /data: Forbidden: field is immutable when `immutable` is set/);
+    const typeChange = await s.request('put', `${ns('imm')}/i`).send({ ...cur, type: 'Other' }).expect(422);
+    assert.match(typeChange.body.message, /type: Invalid value: "Other": field is immutable/);
+    const { type: _t, ...untyped } = cur;
+    const kept = await s.request('put', `${ns('imm')}/i`).send(untyped).expect(200);
+    assert.equal(kept.body.type, 'Opaque', 'an empty type on update is taken from the stored object');
+  });
+
+  it('patches with merge and JSON patches; 415 for strategic merge; 422 for a failed JSON patch', async () => {
+    const merge = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"x":"y"}},"stringData":{"s":"t"}}').expect(200);
+    assert.equal(merge.body.metadata.labels.x, 'y');
+    assert.equal(merge.body.data.s, b64('t'), 'stringData in a patch is folded into data');
+    const json = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"remove","path":"/metadata/labels/x"}]').expect(200);
+    assert.equal(json.body.metadata.labels?.x, undefined);
+    const smp = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/strategic-merge-patch+json').send('{}').expect(415);
+    assert.equal(smp.body.reason, 'UnsupportedMediaType');
+    assert.equal(smp.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json');
+    const failed = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"test","path":"/data/user","value":"nope"}]').expect(422);
+    assert.equal(failed.body.code, 422);
+    await s.request('patch', `${ns('a')}/nope`).set('Content-Type', 'application/merge-patch+json').send('{}').expect(404);
+  });
+
+  it('deletes with preconditions and answers with a Success status', async () => {
+    const cur = (await create('del', { metadata: { name: 'x' } }).expect(201)).body;
+    const wrong = await s.request('delete', `${ns('del')}/x`).send({ preconditions: { uid: 'nope' } }).expect(409);
+    assert.match(wrong.body.message, /Precondition failed: UID in precondition: nope, UID in object meta: /);
+    await s.request('delete', `${ns('del')}/x`).send({ preconditions: { resourceVersion: '1' } }).expect(409);
+    const ok = await s.request('delete', `${ns('del')}/x`).send({ preconditions: { uid: cur.metadata.uid } }).expect(200);
+    assert.equal(ok.body.kind, 'Status');
+    assert.equal(ok.body.status, 'Success');
+    assert.deepEqual(ok.body.details, { name: 'x', group: 'core.gardener.cloud', kind: 'internalsecrets', uid: cur.metadata.uid });
+    const gone = await s.request('delete', `${ns('del')}/x`).expect(404);
+    assert.equal(gone.body.message, 'internalsecrets.core.gardener.cloud "x" not found');
+  });
+
+  it('holds objects with finalizers until the last one is removed', async () => {
+    await create('fin', { metadata: { name: 'f', finalizers: ['example.com/keep'] } }).expect(201);
+    const marked = await s.request('delete', `${ns('fin')}/f`).expect(200);
+    assert.equal(marked.body.kind, 'InternalSecret');
+    assert.ok(marked.body.metadata.deletionTimestamp);
+    assert.equal(marked.body.metadata.deletionGracePeriodSeconds, 0);
+    const added = await s.request('patch', `${ns('fin')}/f`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":["example.com/keep","example.com/new"]}}').expect(422);
+    assert.match(added.body.message, /no new finalizers can be added if the object is being deleted/);
+    await s.request('patch', `${ns('fin')}/f`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":null}}').expect(200);
+    await s.request('get', `${ns('fin')}/f`).expect(404);
+  });
+
+  it('deletes collections by selector', async () => {
+    for (const [name, tier] of [['c1', 'x'], ['c2', 'x'], ['c3', 'y']]) {
+      await create('coll', { metadata: { name, labels: { tier } } }).expect(201);
+    }
+    const r = await s.request('delete', `${ns('coll')}?labelSelector=tier%3Dx`).expect(200);
+    assert.equal(r.body.kind, 'InternalSecretList');
+    assert.deepEqual(r.body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort(), ['c1', 'c2']);
+    const rest = await s.request('get', ns('coll')).expect(200);
+    assert.deepEqual(rest.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['c3']);
+  });
+});

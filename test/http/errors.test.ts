@@ -1,0 +1,62 @@
+/** Bad input and unsupported requests: every one gets a Kubernetes Status and changes nothing. */
+import assert from 'node:assert/strict';
+import { startInProcess, type InProcessServer } from '../support/server.js';
+
+const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/e/internalsecrets';
+
+describe('error responses', function () {
+  let s: InProcessServer;
+  before(async () => {
+    s = await startInProcess();
+  });
+  after(async () => s.stop());
+
+  async function count(): Promise<number> {
+    return (await s.request('get', COLL).expect(200)).body.items.length;
+  }
+
+  const cases: { name: string; send: () => Promise<{ status: number; body: { kind: string; reason: string; message: string } }>; code: number; reason: string; message?: RegExp }[] = [
+    { name: 'malformed JSON', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"metadata":'), code: 400, reason: 'BadRequest', message: /json parse error/ },
+    { name: 'wrong kind', send: () => s.request('post', COLL).send({ kind: 'Secret', metadata: { name: 'x' } }), code: 400, reason: 'BadRequest' },
+    { name: 'wrong apiVersion', send: () => s.request('post', COLL).send({ apiVersion: 'v1', metadata: { name: 'x' } }), code: 400, reason: 'BadRequest' },
+    { name: 'wrong field type', send: () => s.request('post', COLL).send({ metadata: { name: 'x' }, data: { a: 1 } }), code: 400, reason: 'BadRequest', message: /cannot be handled as a InternalSecret/ },
+    { name: 'invalid base64', send: () => s.request('post', COLL).send({ metadata: { name: 'x' }, data: { a: '!!!' } }), code: 400, reason: 'BadRequest', message: /illegal base64 data/ },
+    { name: 'bad name', send: () => s.request('post', COLL).send({ metadata: { name: 'Not_Valid' } }), code: 422, reason: 'Invalid', message: /metadata.name: Invalid value: "Not_Valid"/ },
+    { name: 'no name', send: () => s.request('post', COLL).send({ metadata: {} }), code: 422, reason: 'Invalid', message: /name or generateName is required/ },
+    { name: 'body too large', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send(`{"metadata":{"name":"big"},"data":{"a":"${'A'.repeat(3.2 * 1024 * 1024)}"}}`), code: 413, reason: 'RequestEntityTooLarge' },
+    { name: 'unsupported content type', send: () => s.request('post', COLL).set('Content-Type', 'text/plain').send('x'), code: 415, reason: 'UnsupportedMediaType' },
+    { name: 'unknown resource', send: () => s.request('get', '/apis/core.gardener.cloud/v1beta1/namespaces/e/nothings'), code: 404, reason: 'NotFound' },
+    { name: 'unknown path', send: () => s.request('get', '/nowhere'), code: 404, reason: 'NotFound' },
+    { name: 'PUT on a collection', send: () => s.request('put', COLL).send({}), code: 405, reason: 'MethodNotAllowed' },
+    { name: 'nothing acceptable', send: () => s.request('get', COLL).set('Accept', 'application/vnd.kubernetes.protobuf'), code: 406, reason: 'NotAcceptable' },
+    { name: 'bad includeObject', send: () => s.request('get', `${COLL}?includeObject=All`).set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io'), code: 400, reason: 'BadRequest' },
+    { name: 'unsupported field label', send: () => s.request('get', `${COLL}?fieldSelector=spec.x%3Dy`), code: 400, reason: 'BadRequest', message: /^field label not supported: spec.x$/ },
+    { name: 'bad label selector', send: () => s.request('get', `${COLL}?labelSelector=a%20in%20(`), code: 400, reason: 'BadRequest' },
+    { name: 'bad continue token', send: () => s.request('get', `${COLL}?limit=1&continue=garbage`), code: 400, reason: 'BadRequest', message: /^invalid continue token/ },
+    { name: 'bad resourceVersion', send: () => s.request('get', `${COLL}?resourceVersion=abc`), code: 400, reason: 'BadRequest' },
+    { name: 'resourceVersionMatch without resourceVersion', send: () => s.request('get', `${COLL}?resourceVersionMatch=Exact`), code: 422, reason: 'Invalid' },
+    { name: 'bad propagationPolicy', send: () => s.request('delete', `${COLL}/x`).send({ propagationPolicy: 'Sometimes' }), code: 422, reason: 'Invalid' },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: ${c.code} ${c.reason}`, async () => {
+      const before = await count();
+      const r = await c.send();
+      assert.equal(r.status, c.code, JSON.stringify(r.body));
+      assert.equal(r.body.kind, 'Status');
+      assert.equal(r.body.reason, c.reason);
+      if (c.message) assert.match(r.body.message, c.message);
+      assert.equal(await count(), before, 'a failed request changes nothing');
+    });
+  }
+
+  it('answers 401 without credentials when anonymous auth is off', async () => {
+    const strict = await startInProcess(['--anonymous-auth=false']);
+    try {
+      const r = await strict.request('get', COLL, true).expect(401);
+      assert.deepEqual(r.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    } finally {
+      await strict.stop();
+    }
+  });
+});

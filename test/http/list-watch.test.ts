@@ -1,0 +1,156 @@
+/** Lists (paging, selectors, tables, metadata-only) and watches (streams, selectors, tables). */
+import assert from 'node:assert/strict';
+import { startInProcess, type InProcessServer } from '../support/server.js';
+import { openWatch } from '../support/watch.js';
+
+const BASE = '/apis/core.gardener.cloud/v1beta1';
+const ns = (n: string) => `${BASE}/namespaces/${n}/internalsecrets`;
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const METADATA = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const names = (items: { metadata: { name: string } }[]) => items.map((i) => i.metadata.name);
+
+describe('list and watch over HTTPS', function () {
+  let s: InProcessServer;
+  before(async () => {
+    s = await startInProcess();
+    for (let i = 0; i < 7; i++) {
+      await s.request('post', ns('pages')).send({ metadata: { name: `p${i}`, labels: { parity: i % 2 ? 'odd' : 'even' } }, type: i < 3 ? 'Opaque' : 'x/other' }).expect(201);
+    }
+    await s.request('post', ns('elsewhere')).send({ metadata: { name: 'p0' } }).expect(201);
+  });
+  after(async () => s.stop());
+
+  it('pages with limit and continue at one resourceVersion, counting what remains', async () => {
+    const first = (await s.request('get', `${ns('pages')}?limit=3`).expect(200)).body;
+    assert.deepEqual(names(first.items), ['p0', 'p1', 'p2']);
+    assert.equal(first.metadata.remainingItemCount, 4);
+    assert.ok(first.metadata.continue);
+    await s.request('post', ns('pages')).send({ metadata: { name: 'p10' } }).expect(201);
+    const second = (await s.request('get', `${ns('pages')}?limit=3&continue=${encodeURIComponent(first.metadata.continue)}`).expect(200)).body;
+    assert.deepEqual(names(second.items), ['p3', 'p4', 'p5']);
+    assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion, 'pages are read at the first page\'s revision');
+    const third = (await s.request('get', `${ns('pages')}?limit=3&continue=${encodeURIComponent(second.metadata.continue)}`).expect(200)).body;
+    assert.deepEqual(names(third.items), ['p6'], 'p10 was created after the first page');
+    assert.equal(third.metadata.continue, undefined);
+    await s.request('delete', `${ns('pages')}/p10`).expect(200);
+  });
+
+  it('filters by label and field selectors, and across namespaces', async () => {
+    const odd = (await s.request('get', `${ns('pages')}?labelSelector=parity%3Dodd`).expect(200)).body;
+    assert.deepEqual(names(odd.items), ['p1', 'p3', 'p5']);
+    const notIn = (await s.request('get', `${ns('pages')}?labelSelector=parity%20notin%20(odd),parity`).expect(200)).body;
+    assert.deepEqual(names(notIn.items), ['p0', 'p2', 'p4', 'p6']);
+    const typed = (await s.request('get', `${ns('pages')}?fieldSelector=type%3Dx%2Fother,metadata.name!%3Dp4`).expect(200)).body;
+    assert.deepEqual(names(typed.items), ['p3', 'p5', 'p6']);
+    const all = (await s.request('get', `${BASE}/internalsecrets?fieldSelector=metadata.name%3Dp0`).expect(200)).body;
+    assert.deepEqual(all.items.map((i: { metadata: { namespace: string } }) => i.metadata.namespace), ['elsewhere', 'pages']);
+    const byNs = (await s.request('get', `${BASE}/internalsecrets?fieldSelector=metadata.namespace%3Delsewhere`).expect(200)).body;
+    assert.deepEqual(names(byNs.items), ['p0']);
+    const pagedOdd = (await s.request('get', `${ns('pages')}?labelSelector=parity%3Dodd&limit=2`).expect(200)).body;
+    assert.deepEqual(names(pagedOdd.items), ['p1', 'p3']);
+    assert.equal(pagedOdd.metadata.remainingItemCount, undefined, 'no count with selectors');
+  });
+
+  it('renders tables with each includeObject policy', async () => {
+    const t = (await s.request('get', ns('pages')).set('Accept', TABLE).expect(200)).body;
+    assert.equal(t.kind, 'Table');
+    assert.equal(t.apiVersion, 'meta.k8s.io/v1');
+    assert.deepEqual(t.columnDefinitions.map((c: { name: string }) => c.name), ['Name', 'Type', 'Data', 'Age']);
+    assert.equal(t.rows[0].cells[0], 'p0');
+    assert.equal(t.rows[0].object.kind, 'PartialObjectMetadata');
+    assert.ok(t.metadata.resourceVersion);
+    const full = (await s.request('get', `${ns('pages')}?includeObject=Object`).set('Accept', TABLE).expect(200)).body;
+    assert.equal(full.rows[0].object.kind, 'InternalSecret');
+    const none = (await s.request('get', `${ns('pages')}/p0?includeObject=None`).set('Accept', TABLE).expect(200)).body;
+    assert.equal(none.rows.length, 1);
+    assert.equal(none.rows[0].object, undefined);
+  });
+
+  it('serves metadata-only lists', async () => {
+    const m = (await s.request('get', ns('pages')).set('Accept', METADATA).expect(200)).body;
+    assert.equal(m.kind, 'PartialObjectMetadataList');
+    assert.equal(m.items[0].kind, 'PartialObjectMetadata');
+    assert.equal(m.items[0].data, undefined);
+  });
+
+  it('reads lists at an exact or not-older-than resourceVersion', async () => {
+    const before = (await s.request('get', ns('pages')).expect(200)).body;
+    await s.request('post', ns('pages')).send({ metadata: { name: 'late' } }).expect(201);
+    const exact = (await s.request('get', `${ns('pages')}?resourceVersion=${before.metadata.resourceVersion}&resourceVersionMatch=Exact`).expect(200)).body;
+    assert.equal(exact.items.length, before.items.length);
+    const newer = (await s.request('get', `${ns('pages')}?resourceVersion=${before.metadata.resourceVersion}&resourceVersionMatch=NotOlderThan`).expect(200)).body;
+    assert.equal(newer.items.length, before.items.length + 1);
+    await s.request('delete', `${ns('pages')}/late`).expect(200);
+  });
+
+  it('streams initial state and changes, applying selectors as Kubernetes does', async () => {
+    const w = await openWatch(s.running.url, `${ns('watch')}?watch=1&labelSelector=app%3Dweb`, s.creds);
+    assert.equal(w.status, 200);
+    assert.equal(w.headers['content-type'], 'application/json');
+    try {
+      const created = (await s.request('post', ns('watch')).send({ metadata: { name: 'w', labels: { app: 'web' } } }).expect(201)).body;
+      let ev = await w.next();
+      assert.equal(ev.type, 'ADDED');
+      assert.equal(ev.object.metadata?.name, 'w');
+      assert.equal(ev.object.metadata?.resourceVersion, created.metadata.resourceVersion);
+      await s.request('patch', `${ns('watch')}/w`).set('Content-Type', 'application/merge-patch+json').send('{"data":{"a":"YQ=="}}').expect(200);
+      ev = await w.next();
+      assert.equal(ev.type, 'MODIFIED');
+      await s.request('patch', `${ns('watch')}/w`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"app":"db"}}}').expect(200);
+      ev = await w.next();
+      assert.equal(ev.type, 'DELETED', 'leaving the selector is a DELETED event');
+      await s.request('patch', `${ns('watch')}/w`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"app":"web"}}}').expect(200);
+      ev = await w.next();
+      assert.equal(ev.type, 'ADDED', 'entering the selector is an ADDED event');
+      await s.request('delete', `${ns('watch')}/w`).expect(200);
+      ev = await w.next();
+      assert.equal(ev.type, 'DELETED');
+    } finally {
+      w.close();
+    }
+    const replay = await openWatch(s.running.url, `${ns('pages')}?watch=1&labelSelector=parity%3Dodd`, s.creds);
+    try {
+      const evs = [await replay.next(), await replay.next(), await replay.next()];
+      assert.deepEqual(evs.map((e) => [e.type, e.object.metadata?.name]), [['ADDED', 'p1'], ['ADDED', 'p3'], ['ADDED', 'p5']]);
+    } finally {
+      replay.close();
+    }
+  });
+
+  it('sends only changes after a given resourceVersion and ends at timeoutSeconds', async () => {
+    const list = (await s.request('get', ns('pages')).expect(200)).body;
+    const w = await openWatch(s.running.url, `${ns('pages')}?watch=1&resourceVersion=${list.metadata.resourceVersion}&timeoutSeconds=2`, s.creds);
+    await s.request('patch', `${ns('pages')}/p2`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"touched":"yes"}}}').expect(200);
+    const ev = await w.next();
+    assert.deepEqual([ev.type, ev.object.metadata?.name], ['MODIFIED', 'p2']);
+    await w.ended;
+    assert.equal(w.events.length, 1);
+  });
+
+  it('streams one-row tables with column definitions in the first event only', async () => {
+    const w = await openWatch(s.running.url, `${ns('pages')}?watch=1&labelSelector=parity%3Deven`, s.creds, TABLE);
+    try {
+      const first = await w.next();
+      const second = await w.next();
+      assert.equal(first.object.kind, 'Table');
+      assert.equal((first.object.columnDefinitions as unknown[]).length, 4);
+      assert.equal((second.object.columnDefinitions as unknown[]).length, 0);
+      assert.equal((second.object.rows as unknown[]).length, 1);
+    } finally {
+      w.close();
+    }
+  });
+
+  it('sends initial events then a bookmark for sendInitialEvents', async () => {
+    const w = await openWatch(s.running.url, `${ns('elsewhere')}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`, s.creds);
+    try {
+      const added = await w.next();
+      assert.equal(added.type, 'ADDED');
+      const mark = await w.next();
+      assert.equal(mark.type, 'BOOKMARK');
+      assert.equal((mark.object.metadata?.annotations as Record<string, string>)['k8s.io/initial-events-end'], 'true');
+    } finally {
+      w.close();
+    }
+  });
+});

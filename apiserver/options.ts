@@ -13,6 +13,9 @@ export interface ServerOptions {
   tlsPrivateKeyFile?: string;
   storageBackend: 'sqlite';
   etcdPrefix: string;
+  encryptionProviderConfig?: string;
+  encryptionProviderConfigAutomaticReload: boolean;
+  encryptionProviderConfigReloadInterval: number;
   anonymousAuth: boolean;
   authorizationAlwaysAllowPaths: string[];
   enableAdmissionPlugins: string[];
@@ -53,6 +56,19 @@ export function buildCommand(): Command {
     .addOption(new Option('--tls-private-key-file <file>', 'private key of --tls-cert-file (PEM)'))
     .addOption(new Option('--storage-backend <backend>', 'storage backend').choices(['sqlite']).default('sqlite'))
     .addOption(new Option('--etcd-prefix <prefix>', 'prefix of every storage key').default('/registry-gardener'))
+    .addOption(
+      new Option('--encryption-provider-config <file>', 'EncryptionConfiguration (YAML or JSON); standalone mode generates one under --data-dir when absent'),
+    )
+    .addOption(
+      new Option('--encryption-provider-config-automatic-reload [bool]', 're-read --encryption-provider-config when its content changes')
+        .default(false)
+        .argParser(boolFlag),
+    )
+    .addOption(
+      new Option('--encryption-provider-config-reload-interval <seconds>', 'how often the file is checked with automatic reload')
+        .default(60)
+        .argParser(level),
+    )
     .addOption(new Option('--anonymous-auth [bool]', 'treat requests without credentials as system:anonymous').default(true).argParser(boolFlag))
     .addOption(
       new Option('--authorization-always-allow-paths <paths>', 'comma-separated paths anyone may GET (exact or prefix*)')
@@ -79,12 +95,15 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     dataDir: o.dataDir as string,
     storageBackend: 'sqlite',
     etcdPrefix: o.etcdPrefix as string,
+    encryptionProviderConfigAutomaticReload: o.encryptionProviderConfigAutomaticReload as boolean,
+    encryptionProviderConfigReloadInterval: o.encryptionProviderConfigReloadInterval as number,
     anonymousAuth: o.anonymousAuth as boolean,
     authorizationAlwaysAllowPaths: o.authorizationAlwaysAllowPaths as string[],
     enableAdmissionPlugins: o.enableAdmissionPlugins as string[],
     disableAdmissionPlugins: o.disableAdmissionPlugins as string[],
     verbosity: o.v as number,
   };
+  if (typeof o.encryptionProviderConfig === 'string') options.encryptionProviderConfig = o.encryptionProviderConfig;
   if (typeof o.tlsCertFile === 'string') options.tlsCertFile = o.tlsCertFile;
   if (typeof o.tlsPrivateKeyFile === 'string') options.tlsPrivateKeyFile = o.tlsPrivateKeyFile;
   return options;

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { buildAdmissionChain } from '../admission/chain.js';
 import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
-import { identityTransformer } from '../storage/transformer.js';
 import type { KVBackend } from '../storage/interface.js';
 import { apiVersionOf } from '../registry/types.js';
 import { authenticatorChain } from './authn/types.js';
 import { x509Authenticator } from './authn/x509.js';
 import { authorizerUnion, groupAuthorizer, pathAuthorizer } from './authz/types.js';
 import type { HealthChecks } from './health.js';
+import { setupEncryption } from './encryption.js';
 import { createLogger, type Logger } from './log.js';
 import type { ServerOptions } from './options.js';
 import { buildResourceIndex } from './resources.js';
@@ -47,12 +47,21 @@ function healthChecks(backend: KVBackend): HealthChecks {
 /** Starts the server; rejects if it cannot listen. */
 export async function runServer(options: ServerOptions, log: Logger = createLogger(options.verbosity)): Promise<RunningServer> {
   const pki = bootstrapStandalone(options.dataDir, options.bindAddress);
+  const encryption = await setupEncryption(
+    {
+      ...(options.encryptionProviderConfig !== undefined && { configFile: options.encryptionProviderConfig }),
+      automaticReload: options.encryptionProviderConfigAutomaticReload,
+      dataDir: options.dataDir,
+      reloadIntervalMs: options.encryptionProviderConfigReloadInterval * 1000,
+    },
+    log,
+  );
   const backend = openBackend(options);
   const index = buildResourceIndex(
     SERVED_KINDS,
     (d) =>
       createStore(backend, {
-        transformer: identityTransformer,
+        transformer: encryption.config.transformerFor(`${d.resource}.${d.group}`),
         resourcePrefix: `${options.etcdPrefix.replace(/\/+$/, '')}/${d.group}/${d.resource}/`,
         objectTemplate: { apiVersion: apiVersionOf(d), kind: d.kind },
       }),
@@ -84,6 +93,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      encryption.stop();
       await backend.close();
     },
   };

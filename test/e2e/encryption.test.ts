@@ -1,0 +1,83 @@
+/**
+ * Encryption at rest through the whole server: what lands in the SQLite file is ciphertext with
+ * kube-apiserver's prefix, never the secret bytes, whichever configuration is in force.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { parseOptions } from '../../apiserver/options.js';
+import { runServer } from '../../apiserver/run.js';
+import { silentLogger } from '../../apiserver/log.js';
+import { startInProcess, tempDir } from '../support/server.js';
+
+const MARKER = 'plaintext-marker-7f3a9c';
+const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/enc/internalsecrets';
+
+/** Every stored value (current and history) of the data directory's database. */
+function storedValues(dataDir: string): Buffer[] {
+  const db = new Database(join(dataDir, 'garden-apiserver.db'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT value FROM log WHERE value IS NOT NULL UNION ALL SELECT value FROM current').all() as { value: Buffer }[];
+    return rows.map((r) => r.value);
+  } finally {
+    db.close();
+  }
+}
+
+function assertEncrypted(values: Buffer[], prefix: string): void {
+  assert.ok(values.length > 0);
+  for (const v of values) {
+    assert.ok(v.subarray(0, prefix.length).toString() === prefix, `value does not start with ${prefix}: ${v.subarray(0, 40).toString()}`);
+    assert.ok(!v.includes(MARKER), 'plaintext found in storage');
+    assert.ok(!v.includes(Buffer.from(MARKER).toString('base64')), 'base64 plaintext found in storage');
+  }
+}
+
+describe('encryption at rest (server)', function () {
+  this.timeout(60_000);
+
+  it('generates an aescbc key in standalone mode and never stores plaintext', async () => {
+    const s = await startInProcess();
+    await s.request('post', COLL).send({ metadata: { name: 'a' }, stringData: { secret: MARKER } }).expect(201);
+    await s.request('patch', `${COLL}/a`).set('Content-Type', 'application/merge-patch+json').send(`{"stringData":{"other":"${MARKER}"}}`).expect(200);
+    const got = await s.request('get', `${COLL}/a`).expect(200);
+    assert.equal(Buffer.from(got.body.data.secret, 'base64').toString(), MARKER);
+    const config = readFileSync(join(s.dataDir, 'encryption-config.yaml'), 'utf8');
+    assert.match(config, /internalsecrets\.core\.gardener\.cloud/);
+    await s.running.close();
+    assertEncrypted(storedValues(s.dataDir), 'k8s:enc:aescbc:v1:key');
+    rmSync(s.dataDir, { recursive: true, force: true });
+  });
+
+  it('uses a given configuration (secretbox) and refuses one that leaves InternalSecrets in plaintext', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'enc.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+- resources: ["internalsecrets.core.gardener.cloud"]
+  providers:
+  - secretbox:
+      keys:
+      - name: sb1
+        secret: ${Buffer.alloc(32, 3).toString('base64')}
+  - identity: {}
+`,
+    );
+    const s = await startInProcess([`--encryption-provider-config=${file}`]);
+    await s.request('post', COLL).send({ metadata: { name: 'b' }, stringData: { secret: MARKER } }).expect(201);
+    await s.running.close();
+    assertEncrypted(storedValues(s.dataDir), 'k8s:enc:secretbox:v1:sb1:');
+    rmSync(s.dataDir, { recursive: true, force: true });
+
+    writeFileSync(file, 'apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: ["secrets"]\n  providers:\n  - identity: {}\n');
+    await assert.rejects(
+      runServer(parseOptions(['--secure-port=0', `--data-dir=${join(dir, 'data')}`, `--encryption-provider-config=${file}`]), silentLogger),
+      /refusing to start: "internalsecrets\.core\.gardener\.cloud" would be stored unencrypted/,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -40,6 +40,11 @@ export interface KVEvent {
 /** Handle of a running backend watch. */
 export interface KVWatch {
   cancel(): void;
+  /**
+   * Optional: asks for an `onProgress` call once everything committed so far that matches the watch
+   * has been delivered (etcd's progress request). Lets BOOKMARK events carry a fresh revision.
+   */
+  requestProgress?(): void;
 }
 
 /** Callbacks of a backend watch. */
@@ -52,7 +57,10 @@ export interface KVWatchHandlers {
   onProgress?(revision: number): void;
 }
 
-/** Range read options. `end` is exclusive; `revision` 0 or absent reads the latest state. */
+/**
+ * Range read options. `revision` 0 or absent reads the latest state; an older one reads the state as of
+ * that revision (ExpiredError once compacted); a future one throws TooLargeResourceVersionError.
+ */
 export interface RangeOptions {
   revision?: number;
   limit?: number;
@@ -66,7 +74,7 @@ export interface RangeResult {
   revision: number;
   /** More keys exist in range beyond `limit`. */
   more: boolean;
-  /** Number of keys in range (only meaningful when requested). */
+  /** Number of keys in range ignoring `limit` when `count` was requested (otherwise unspecified). */
   count: number;
 }
 
@@ -78,24 +86,33 @@ export interface RangeResult {
 export interface KVBackend {
   /** Latest value of `key` (or at `revision`), with the revision the read was served at. */
   get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }>;
-  /** Keys in `[start, end)` in byte order. */
+  /** Keys in `[start, end)` in byte order (the UTF-8 bytes of the keys, as etcd compares them). */
   range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult>;
-  /** Writes `value` only if `key` does not exist. */
+  /**
+   * Writes `value` only if `key` does not exist. Every write answers with the revision it was
+   * committed at (success) or the current revision and, if the key exists, its current value (failure).
+   */
   create(key: string, value: Uint8Array): Promise<TxnResult>;
   /** Writes `value` only if `key`'s modRevision equals `expectedModRevision`. */
   update(key: string, value: Uint8Array, expectedModRevision: number): Promise<TxnResult>;
   /** Deletes `key` only if its modRevision equals `expectedModRevision`. */
   delete(key: string, expectedModRevision: number): Promise<TxnResult>;
   /**
-   * Watches keys with `prefix`, delivering every change with revision > `afterRevision`. A start
-   * revision that has been compacted away is reported through `onError` with an ExpiredError.
+   * Watches keys with `prefix`, delivering every change with revision > `afterRevision` (put events
+   * of existing keys and delete events carry `prevKv`). `afterRevision >= compactedRevision()` always
+   * works; an older one whose changes were compacted away is reported through `onError` with an
+   * ExpiredError. Handlers are never called synchronously from `watch` itself, and nothing is
+   * delivered after `cancel`.
    */
   watch(prefix: string, afterRevision: number, handlers: KVWatchHandlers): KVWatch;
   /** Revision of the latest write. */
   currentRevision(): Promise<number>;
   /** Oldest revision still readable (0 when nothing was compacted). */
   compactedRevision(): Promise<number>;
-  /** Discards history older than `revision` (the latest value of each key is always kept). */
+  /**
+   * Discards history older than `revision`, which becomes the oldest readable revision (the value of
+   * each live key as of `revision` is kept). A revision at or below the current compaction is a no-op.
+   */
   compact(revision: number): Promise<void>;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   checkHealth(): Promise<void>;
@@ -209,9 +226,16 @@ export interface Storage {
    * of retrying. A value read with a stale transformer is written even if unchanged.
    */
   guaranteedUpdate(key: string, tryUpdate: UpdateFunc, opts?: UpdateOptions): Promise<KubeObject>;
-  /** Deletes the object; returns it as it was last stored. */
+  /**
+   * Deletes the object (compare-and-swap on its modRevision, retried on races; preconditions and
+   * `validateDeletion` are checked against the latest object each time). Returns the object as it was
+   * last stored, with `resourceVersion` = the revision of the delete (as Kubernetes does).
+   */
   delete(key: string, opts?: DeleteOptions): Promise<KubeObject>;
-  /** Watches objects under `prefix`. */
+  /**
+   * Watches objects under `prefix`. Invalid arguments (resourceVersion, prefix) throw synchronously;
+   * later failures end the iteration after an ERROR event carrying a Status.
+   */
   watch(prefix: string, opts?: WatchOptions): Watch;
   /** Number of objects under `prefix`. */
   count(prefix: string): Promise<number>;

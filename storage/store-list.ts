@@ -1,0 +1,144 @@
+/**
+ * List semantics of the object store, after k8s.io/apiserver's etcd3 store: resourceVersion and
+ * resourceVersionMatch, paging with continue tokens pinned to the first page's revision, filtering
+ * with more backend reads until a page is full, and 410 Expired for compacted revisions.
+ */
+import type { KubeObject } from '../apimachinery/types.js';
+import { decodeContinue, encodeContinue } from './continue.js';
+import { ExpiredError, InvalidRequestError } from './errors.js';
+import type { KeyValue, ListOptions, ListResult, SelectionPredicate } from './interface.js';
+import { compareKeys, prefixEnd, singleKeyEnd } from './keys.js';
+import { parseResourceVersion } from './resource-version.js';
+import type { StoreCore } from './store-core.js';
+
+/** Upper bound of the growing backend page size used while a selector filters items out. */
+const MAX_READ_LIMIT = 10_000;
+
+const LIST_TOO_OLD = 'The resourceVersion for the provided list is too old.';
+const CONTINUE_TOO_OLD =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without ' +
+  'the continue parameter, or use the continue token in this response to retrieve the remainder of the results. ' +
+  'Continuing with the provided token results in an inconsistent list - objects that were created, modified, or ' +
+  'deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** Where and at which revision a list reads. */
+interface ListPlan {
+  /** The list's key prefix (continue tokens are relative to it). */
+  keyPrefix: string;
+  start: string;
+  end: string;
+  /** Revision to read at; 0 reads the latest and pins later pages to it. */
+  revision: number;
+  /** The request carried a continue token (a compacted revision then yields a -1 token). */
+  continuing: boolean;
+  limit: number;
+}
+
+/** Lists objects under `prefix` (see {@link ListOptions}). */
+export async function listObjects(core: StoreCore, prefix: string, opts: ListOptions): Promise<ListResult> {
+  core.checkPrefix(prefix);
+  if (opts.singleKey !== undefined && !opts.singleKey.startsWith(prefix)) {
+    throw new InvalidRequestError(`key ${JSON.stringify(opts.singleKey)} is not under ${JSON.stringify(prefix)}`, prefix);
+  }
+  const plan = await planList(core, prefix, opts);
+  try {
+    return await readPages(core, plan, opts.predicate);
+  } catch (e: unknown) {
+    if (!(e instanceof ExpiredError)) throw e;
+    if (!plan.continuing) throw new ExpiredError(LIST_TOO_OLD, prefix);
+    throw new ExpiredError(CONTINUE_TOO_OLD, prefix, encodeContinue(plan.start, plan.keyPrefix, -1));
+  }
+}
+
+async function planList(core: StoreCore, prefix: string, opts: ListOptions): Promise<ListPlan> {
+  const limit = opts.limit !== undefined && opts.limit > 0 ? Math.floor(opts.limit) : 0;
+  const single = opts.singleKey;
+  const range = { keyPrefix: prefix, start: single ?? prefix, end: single === undefined ? prefixEnd(prefix) : singleKeyEnd(single), limit };
+  if (opts.continue !== undefined && opts.continue !== '') {
+    if (opts.resourceVersion !== undefined && opts.resourceVersion !== '' && opts.resourceVersion !== '0') {
+      throw new InvalidRequestError('specifying resource version is not allowed when using continue', prefix);
+    }
+    if (opts.resourceVersionMatch !== undefined && opts.resourceVersionMatch !== '') {
+      throw new InvalidRequestError('resourceVersionMatch is forbidden when continue is provided', prefix);
+    }
+    const position = decodeContinue(opts.continue, prefix);
+    const start = compareKeys(position.startKey, range.start) > 0 ? position.startKey : range.start;
+    return { ...range, start, revision: position.revision > 0 ? position.revision : 0, continuing: true };
+  }
+  const revision = await readRevision(core, prefix, opts, limit);
+  return { ...range, revision, continuing: false };
+}
+
+/** The revision a list without continue reads at (0: latest), after waiting for NotOlderThan. */
+async function readRevision(core: StoreCore, prefix: string, opts: ListOptions, limit: number): Promise<number> {
+  const rvText = opts.resourceVersion ?? '';
+  const rv = parseResourceVersion(rvText, prefix);
+  const match = opts.resourceVersionMatch ?? '';
+  if (match !== '' && rvText === '') {
+    throw new InvalidRequestError('resourceVersionMatch is forbidden unless resourceVersion is provided', prefix);
+  }
+  if (match === 'Exact' && rv === 0) {
+    throw new InvalidRequestError('resourceVersionMatch "Exact" is forbidden for resourceVersion "0"', prefix);
+  }
+  const exact = match === 'Exact' || (match === '' && limit > 0 && rv > 0);
+  if (match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
+    throw new InvalidRequestError(`unknown ResourceVersionMatch value: ${String(match)}`, prefix);
+  }
+  await core.ensureRevision(rv, prefix);
+  return exact ? rv : 0;
+}
+
+/** Reads backend pages until `limit` items pass the predicate or the range is exhausted. */
+async function readPages(core: StoreCore, plan: ListPlan, predicate: SelectionPredicate | undefined): Promise<ListResult> {
+  const filtering = predicate !== undefined && !predicate.empty;
+  const paging = plan.limit > 0;
+  const items: KubeObject[] = [];
+  let revision = plan.revision;
+  let start = plan.start;
+  let readLimit = plan.limit;
+  let lastKey = '';
+  let hasMore = false;
+  let count = 0;
+  for (;;) {
+    const page = await core.backend.range(start, plan.end, {
+      ...(revision > 0 && { revision }),
+      ...(paging && { limit: readLimit, count: !filtering }),
+    });
+    if (revision === 0) revision = page.revision;
+    hasMore = page.more;
+    count = page.count;
+    const taken = await takeItems(core, page.kvs, items, predicate, paging ? plan.limit : 0);
+    if (taken.lastKey !== undefined) lastKey = taken.lastKey;
+    if (taken.full) hasMore = true;
+    if (!hasMore || !paging || items.length >= plan.limit || page.kvs.length === 0) break;
+    readLimit = Math.min(readLimit * 2, Math.max(MAX_READ_LIMIT, plan.limit));
+    start = singleKeyEnd(lastKey);
+  }
+  const result: ListResult = { items, resourceVersion: String(revision) };
+  if (hasMore && lastKey !== '') {
+    result.continue = encodeContinue(singleKeyEnd(lastKey), plan.keyPrefix, revision);
+    if (!filtering) result.remainingItemCount = Math.max(0, count - plan.limit);
+  }
+  return result;
+}
+
+/**
+ * Examines `kvs` in order, appending the matching objects to `items`. Stops before examining a key
+ * once `limit` (if non-zero) items are collected, reporting `full`.
+ */
+async function takeItems(
+  core: StoreCore,
+  kvs: readonly KeyValue[],
+  items: KubeObject[],
+  predicate: SelectionPredicate | undefined,
+  limit: number,
+): Promise<{ lastKey?: string; full: boolean }> {
+  let lastKey: string | undefined;
+  for (const kv of kvs) {
+    if (limit > 0 && items.length >= limit) return lastKey === undefined ? { full: true } : { lastKey, full: true };
+    lastKey = kv.key;
+    const { obj } = await core.decode(kv);
+    if (predicate === undefined || predicate.empty || predicate.matches(obj)) items.push(obj);
+  }
+  return lastKey === undefined ? { full: false } : { lastKey, full: false };
+}

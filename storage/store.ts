@@ -1,0 +1,165 @@
+/**
+ * The object store: {@link Storage} on top of any {@link KVBackend}. Objects are serialized by the
+ * codec, passed through the value transformer (encryption at rest; the full key is the AEAD context)
+ * and written with compare-and-swap on the key's modRevision, which is the object's resourceVersion.
+ */
+import type { KubeObject } from '../apimachinery/types.js';
+import { bytesEqual, decodeText, encodeObject } from './codec.js';
+import { ConflictError, KeyExistsError, KeyNotFoundError, PreconditionError } from './errors.js';
+import type {
+  DeleteOptions,
+  KVBackend,
+  ListOptions,
+  ListResult,
+  Preconditions,
+  Storage,
+  UpdateFunc,
+  UpdateOptions,
+  Watch,
+  WatchOptions,
+} from './interface.js';
+import { prefixEnd } from './keys.js';
+import { parseResourceVersion } from './resource-version.js';
+import { StoreCore, type DecodedKV, type StoreOptions } from './store-core.js';
+import { listObjects } from './store-list.js';
+import { startWatch } from './store-watch.js';
+
+export type { ObjectTemplate, StoreOptions } from './store-core.js';
+
+/** Kubernetes' optimistic-concurrency message. */
+const OBJECT_MODIFIED = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** Creates the object store of one resource on `backend`. */
+export function createStore(backend: KVBackend, opts: StoreOptions): Storage {
+  return new ObjectStore(new StoreCore(backend, opts));
+}
+
+/** One attempt of a read-modify-write: finished with an object, or lost a race against `current`. */
+type Attempt = { done: true; obj: KubeObject } | { done: false; current: DecodedKV | undefined };
+
+class ObjectStore implements Storage {
+  constructor(private readonly core: StoreCore) {}
+
+  async create(key: string, obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+    this.core.checkKey(key);
+    const encoded = encodeObject(obj);
+    if (opts.dryRun === true) {
+      if ((await this.core.backend.get(key)).kv !== undefined) throw keyExists(key);
+      return decodeText(encoded.text);
+    }
+    const stored = await this.core.encrypt(encoded.bytes, key);
+    const result = await this.core.backend.create(key, stored);
+    if (!result.succeeded) throw keyExists(key);
+    return decodeText(encoded.text, result.revision);
+  }
+
+  async get(key: string, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
+    this.core.checkKey(key);
+    await this.core.ensureRevision(parseResourceVersion(opts.resourceVersion, key), key);
+    const current = await this.core.read(key);
+    if (current === undefined) throw notFound(key);
+    return current.obj;
+  }
+
+  list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    return listObjects(this.core, prefix, opts);
+  }
+
+  async guaranteedUpdate(key: string, tryUpdate: UpdateFunc, opts: UpdateOptions = {}): Promise<KubeObject> {
+    this.core.checkKey(key);
+    let current = await this.core.read(key);
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.updateAttempt(key, current, tryUpdate, opts);
+      if (outcome.done) return outcome.obj;
+      if (attempt >= this.core.maxUpdateAttempts) throw new ConflictError(OBJECT_MODIFIED, key);
+      current = outcome.current;
+    }
+  }
+
+  async delete(key: string, opts: DeleteOptions = {}): Promise<KubeObject> {
+    this.core.checkKey(key);
+    let current = await this.core.read(key);
+    for (let attempt = 1; ; attempt++) {
+      if (current === undefined) throw notFound(key);
+      checkPreconditions(key, opts.preconditions, current.obj);
+      await opts.validateDeletion?.(structuredClone(current.obj));
+      if (opts.dryRun === true) return current.obj;
+      const result = await this.core.backend.delete(key, current.kv.modRevision);
+      if (result.succeeded) {
+        // Like Kubernetes: the last stored object, at the revision of the delete.
+        current.obj.metadata.resourceVersion = String(result.revision);
+        return current.obj;
+      }
+      if (attempt >= this.core.maxUpdateAttempts) throw new ConflictError(OBJECT_MODIFIED, key);
+      current = result.current === undefined ? undefined : await this.core.decode(result.current);
+    }
+  }
+
+  watch(prefix: string, opts: WatchOptions = {}): Watch {
+    return startWatch(this.core, prefix, opts);
+  }
+
+  async count(prefix: string): Promise<number> {
+    this.core.checkPrefix(prefix);
+    const result = await this.core.backend.range(prefix, prefixEnd(prefix), { count: true, limit: 1 });
+    return result.count;
+  }
+
+  checkHealth(): Promise<void> {
+    return this.core.backend.checkHealth();
+  }
+
+  /**
+   * Calls `tryUpdate` on `current` and writes the result with compare-and-swap. An unchanged result
+   * is not written unless the stored value is stale (read with an old encryption key or provider).
+   */
+  private async updateAttempt(key: string, current: DecodedKV | undefined, tryUpdate: UpdateFunc, opts: UpdateOptions): Promise<Attempt> {
+    if (current === undefined && opts.allowCreate !== true) throw notFound(key);
+    if (current !== undefined) checkPreconditions(key, opts.preconditions, current.obj);
+    const updated = await tryUpdate(current === undefined ? undefined : structuredClone(current.obj));
+    if (current !== undefined) checkResourceVersion(key, updated, current);
+    const encoded = encodeObject(updated);
+    if (current !== undefined && !current.stale && bytesEqual(encoded.bytes, current.data)) {
+      return { done: true, obj: current.obj };
+    }
+    if (opts.dryRun === true) return { done: true, obj: decodeText(encoded.text, current?.kv.modRevision) };
+    const stored = await this.core.encrypt(encoded.bytes, key);
+    const backend = this.core.backend;
+    const result = current === undefined ? await backend.create(key, stored) : await backend.update(key, stored, current.kv.modRevision);
+    if (result.succeeded) return { done: true, obj: decodeText(encoded.text, result.revision) };
+    return { done: false, current: result.current === undefined ? undefined : await this.core.decode(result.current) };
+  }
+}
+
+/**
+ * Checks delete/update preconditions against the stored object.
+ * @throws PreconditionError with Kubernetes' `Precondition failed: ...` message.
+ */
+export function checkPreconditions(key: string, pre: Preconditions | undefined, obj: KubeObject): void {
+  if (pre === undefined) return;
+  const uid = obj.metadata.uid ?? '';
+  if (pre.uid !== undefined && pre.uid !== uid) {
+    throw new PreconditionError(`Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${uid}`, key);
+  }
+  const rv = obj.metadata.resourceVersion ?? '';
+  if (pre.resourceVersion !== undefined && pre.resourceVersion !== rv) {
+    throw new PreconditionError(
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${rv}`,
+      key,
+    );
+  }
+}
+
+/** An updated object naming a resourceVersion other than the stored one lost a race: 409, no retry. */
+function checkResourceVersion(key: string, updated: KubeObject, current: DecodedKV): void {
+  const rv = updated.metadata.resourceVersion;
+  if (rv !== undefined && rv !== '' && rv !== String(current.kv.modRevision)) throw new ConflictError(OBJECT_MODIFIED, key);
+}
+
+function notFound(key: string): KeyNotFoundError {
+  return new KeyNotFoundError(`key not found: ${key}`, key);
+}
+
+function keyExists(key: string): KeyExistsError {
+  return new KeyExistsError(`key already exists: ${key}`, key);
+}

@@ -3,6 +3,16 @@
  * commander. `npm start -- --help` lists them.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import parseDuration from 'parse-duration';
+
+const GO_DURATION = /^(0|[-+]?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+)$/;
+
+/** A Go duration (`5m`, `1h30m`, `672h0m0s`, `0`) in milliseconds. */
+export function duration(value: string): number {
+  const ms = GO_DURATION.test(value) ? parseDuration(value) : null;
+  if (ms === null || ms === undefined || ms < 0) throw new InvalidArgumentError(`invalid duration ${JSON.stringify(value)} (examples: 30s, 5m, 1h30m)`);
+  return ms;
+}
 
 /** Parsed server options. */
 export interface ServerOptions {
@@ -13,6 +23,8 @@ export interface ServerOptions {
   tlsPrivateKeyFile?: string;
   storageBackend: 'sqlite';
   etcdPrefix: string;
+  /** Milliseconds between storage compactions; 0 disables. */
+  etcdCompactionInterval: number;
   encryptionProviderConfig?: string;
   encryptionProviderConfigAutomaticReload: boolean;
   encryptionProviderConfigReloadInterval: number;
@@ -56,6 +68,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--tls-private-key-file <file>', 'private key of --tls-cert-file (PEM)'))
     .addOption(new Option('--storage-backend <backend>', 'storage backend').choices(['sqlite']).default('sqlite'))
     .addOption(new Option('--etcd-prefix <prefix>', 'prefix of every storage key').default('/registry-gardener'))
+    .addOption(new Option('--etcd-compaction-interval <duration>', 'how often old revisions are compacted (0 disables)').default(300_000, '5m').argParser(duration))
     .addOption(
       new Option('--encryption-provider-config <file>', 'EncryptionConfiguration (YAML or JSON); standalone mode generates one under --data-dir when absent'),
     )
@@ -95,6 +108,7 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     dataDir: o.dataDir as string,
     storageBackend: 'sqlite',
     etcdPrefix: o.etcdPrefix as string,
+    etcdCompactionInterval: o.etcdCompactionInterval as number,
     encryptionProviderConfigAutomaticReload: o.encryptionProviderConfigAutomaticReload as boolean,
     encryptionProviderConfigReloadInterval: o.encryptionProviderConfigReloadInterval as number,
     anonymousAuth: o.anonymousAuth as boolean,

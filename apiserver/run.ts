@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { join } from 'node:path';
 import { buildAdmissionChain } from '../admission/chain.js';
+import { startCompactor } from '../storage/compactor.js';
 import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
 import type { KVBackend } from '../storage/interface.js';
@@ -57,6 +58,10 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     log,
   );
   const backend = openBackend(options);
+  const compactor =
+    options.etcdCompactionInterval > 0
+      ? startCompactor(backend, { intervalMs: options.etcdCompactionInterval, onError: (err) => log.error('storage compaction failed', { err }) })
+      : undefined;
   const index = buildResourceIndex(
     SERVED_KINDS,
     (d) =>
@@ -94,6 +99,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
         server.closeAllConnections();
       });
       encryption.stop();
+      compactor?.stop();
       await backend.close();
     },
   };

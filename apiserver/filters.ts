@@ -10,6 +10,7 @@ import { anonymousUser } from './authn/types.js';
 import { forbiddenError } from './authz/message.js';
 import type { Authorizer } from './authz/types.js';
 import { requestInfoOf } from './requestinfo.js';
+import type { Logger } from './log.js';
 import { sendStatus } from './respond.js';
 
 /** Resolves request info into `res.locals.info`. */
@@ -66,10 +67,25 @@ function asStatusError(err: unknown, log: (msg: string, e: unknown) => void): St
 export function errorWriter(log: (msg: string, e: unknown) => void): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const status = asStatusError(err, log);
+    if (res.writableEnded) return;
     if (res.headersSent) {
       res.destroy();
       return;
     }
     sendStatus(res, status.status);
+  };
+}
+
+/** One log line per request at verbosity `level` (method, path, user, code, latency; never bodies). */
+export function withRequestLog(log: Logger, level: number): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.once('close', () => {
+      const user = (res.locals.user as UserInfo | undefined)?.name;
+      const path = (res.locals.info as { path?: string } | undefined)?.path ?? '';
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      log.info('request', { method: req.method, path, user, code: res.statusCode, latencyMs: Math.round(ms * 10) / 10 }, level);
+    });
+    next();
   };
 }

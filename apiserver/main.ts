@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   process.stdout.write(`try: kubectl --kubeconfig ${running.kubeconfigPath} api-resources\n`);
   const stop = (signal: string) => {
     log.info('shutting down', { signal });
-    running.close().then(
+    running.close(options.shutdownDelayDuration).then(
       () => process.exit(0),
       (e: unknown) => {
         log.error('shutdown failed', { err: e });

@@ -32,6 +32,12 @@ export interface ServerOptions {
   authorizationAlwaysAllowPaths: string[];
   enableAdmissionPlugins: string[];
   disableAdmissionPlugins: string[];
+  maxRequestsInflight: number;
+  maxMutatingRequestsInflight: number;
+  /** Milliseconds. */
+  requestTimeout: number;
+  /** Milliseconds /readyz fails before the listener closes on SIGTERM. */
+  shutdownDelayDuration: number;
   verbosity: number;
 }
 
@@ -90,6 +96,10 @@ export function buildCommand(): Command {
     )
     .addOption(new Option('--enable-admission-plugins <names>', 'admission plugins to enable beyond the defaults').default([]).argParser(list))
     .addOption(new Option('--disable-admission-plugins <names>', 'admission plugins to disable').default([]).argParser(list))
+    .addOption(new Option('--max-requests-inflight <n>', 'concurrent non-mutating requests before 429 (0: no limit)').default(400).argParser(level))
+    .addOption(new Option('--max-mutating-requests-inflight <n>', 'concurrent mutating requests before 429 (0: no limit)').default(200).argParser(level))
+    .addOption(new Option('--request-timeout <duration>', 'time after which a non-watch request fails with 504').default(60_000, '1m0s').argParser(duration))
+    .addOption(new Option('--shutdown-delay-duration <duration>', 'on SIGTERM, time /readyz fails before the server stops accepting requests').default(0, '0s').argParser(duration))
     .addOption(new Option('-v, --v <level>', 'log verbosity (0: errors and start-up, 2: one line per request)').default(0).argParser(level))
     .allowExcessArguments(false)
     .showHelpAfterError();
@@ -115,6 +125,10 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     authorizationAlwaysAllowPaths: o.authorizationAlwaysAllowPaths as string[],
     enableAdmissionPlugins: o.enableAdmissionPlugins as string[],
     disableAdmissionPlugins: o.disableAdmissionPlugins as string[],
+    maxRequestsInflight: o.maxRequestsInflight as number,
+    maxMutatingRequestsInflight: o.maxMutatingRequestsInflight as number,
+    requestTimeout: o.requestTimeout as number,
+    shutdownDelayDuration: o.shutdownDelayDuration as number,
     verbosity: o.v as number,
   };
   if (typeof o.encryptionProviderConfig === 'string') options.encryptionProviderConfig = o.encryptionProviderConfig;

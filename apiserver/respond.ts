@@ -11,6 +11,8 @@ export function warningHeader(text: string): string {
 
 /** Sends `body` as JSON with `code`, plus any warnings. */
 export function sendJson(res: Response, code: number, body: unknown, warnings: readonly string[] = []): void {
+  // A request that timed out was already answered with 504; its late result is dropped.
+  if (res.headersSent) return;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   const json = JSON.stringify(body);
   res.status(code).setHeader('Content-Type', 'application/json');

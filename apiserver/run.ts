@@ -18,7 +18,10 @@ import type { HealthChecks } from './health.js';
 import { setupEncryption } from './encryption.js';
 import { createLogger, type Logger } from './log.js';
 import type { ServerOptions } from './options.js';
-import { buildResourceIndex } from './resources.js';
+import { buildResourceIndex, type ResourceIndex } from './resources.js';
+import { Lifecycle } from './lifecycle.js';
+import { ServerMetrics } from './metrics.js';
+import { instrumentBackend } from './storage-metrics.js';
 import { SERVED_KINDS } from './resources-table.js';
 import { createApp, listen } from './server.js';
 import { bootstrapStandalone, urlHost, writeAdminKubeconfig } from './standalone/bootstrap.js';
@@ -31,7 +34,8 @@ export interface RunningServer {
   url: string;
   kubeconfigPath: string;
   server: Server;
-  close(): Promise<void>;
+  /** Graceful stop: /readyz fails, `delayMs` passes, requests drain, watches end, storage closes. */
+  close(delayMs?: number): Promise<void>;
 }
 
 function openBackend(options: ServerOptions): KVBackend {
@@ -39,10 +43,16 @@ function openBackend(options: ServerOptions): KVBackend {
   return openSqliteBackend(join(options.dataDir, 'garden-apiserver.db'));
 }
 
-function healthChecks(backend: KVBackend): HealthChecks {
+function healthChecks(backend: KVBackend, lifecycle: Lifecycle): HealthChecks {
   const ping = { name: 'ping', check: async () => {} };
   const storage = { name: 'storage', check: () => backend.checkHealth() };
-  return { healthz: [ping, storage], livez: [ping, storage], readyz: [ping, storage] };
+  return { healthz: [ping, storage], livez: [ping, storage], readyz: [ping, storage, lifecycle.readyzCheck] };
+}
+
+async function countObjects(index: ResourceIndex): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const r of index.resources) counts[`${r.descriptor.resource}.${r.descriptor.group}`] = await r.store.count();
+  return counts;
 }
 
 /** Starts the server; rejects if it cannot listen. */
@@ -57,7 +67,10 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     },
     log,
   );
-  const backend = openBackend(options);
+  const metrics = new ServerMetrics();
+  const lifecycle = new Lifecycle();
+  const rawBackend = openBackend(options);
+  const backend = instrumentBackend(rawBackend, options.storageBackend, metrics);
   const compactor =
     options.etcdCompactionInterval > 0
       ? startCompactor(backend, { intervalMs: options.etcdCompactionInterval, onError: (err) => log.error('storage compaction failed', { err }) })
@@ -78,10 +91,18 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     authenticator: authenticatorChain([x509Authenticator()]),
     authorizer: authorizerUnion([pathAuthorizer(options.authorizationAlwaysAllowPaths), groupAuthorizer(['system:masters'])]),
     anonymousAuth: options.anonymousAuth,
-    health: healthChecks(backend),
+    health: healthChecks(backend, lifecycle),
     version: SERVER_VERSION,
     log,
+    metrics,
+    lifecycle,
+    limits: {
+      maxRequestsInflight: options.maxRequestsInflight,
+      maxMutatingRequestsInflight: options.maxMutatingRequestsInflight,
+      requestTimeoutMs: options.requestTimeout,
+    },
   });
+  metrics.storedObjects(() => countObjects(index));
   const serving =
     options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
       ? { cert: readFileSync(options.tlsCertFile, 'utf8'), key: readFileSync(options.tlsPrivateKeyFile, 'utf8') }
@@ -93,11 +114,8 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     url,
     kubeconfigPath: writeAdminKubeconfig(options.dataDir, pki, url),
     server,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    async close(delayMs = 0) {
+      await lifecycle.shutdown(server, delayMs);
       encryption.stop();
       compactor?.stop();
       await backend.close();

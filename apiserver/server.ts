@@ -10,7 +10,10 @@ import type { AdmissionChain } from '../admission/chain.js';
 import type { Authenticator } from './authn/types.js';
 import type { Authorizer } from './authz/types.js';
 import { discoveryHandlers } from './discovery.js';
-import { errorWriter, withAuthentication, withAuthorization, withRequestInfo } from './filters.js';
+import { errorWriter, withAuthentication, withAuthorization, withRequestInfo, withRequestLog } from './filters.js';
+import type { SubresourceCreator } from './handlers/context.js';
+import { withInflightLimit, withTimeout, type Lifecycle } from './lifecycle.js';
+import { withMetrics, type ServerMetrics } from './metrics.js';
 import { resourceHandler } from './handlers/index.js';
 import { healthRouter, type HealthChecks } from './health.js';
 import type { Logger } from './log.js';
@@ -30,6 +33,11 @@ export interface AppConfig {
   health: HealthChecks;
   version: string;
   log: Logger;
+  metrics: ServerMetrics;
+  lifecycle: Lifecycle;
+  limits: { maxRequestsInflight: number; maxMutatingRequestsInflight: number; requestTimeoutMs: number };
+  /** Create-only subresources (`shoots/adminkubeconfig`), keyed `<group>/<resource>/<subresource>`. */
+  subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
 }
 
 /** The express application with every route and filter. */
@@ -39,15 +47,28 @@ export function createApp(config: AppConfig): Express {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(withRequestInfo());
+  app.use(withRequestLog(config.log, 2));
+  app.use(withMetrics(config.metrics));
   app.use(withAuthentication(config.authenticator, config.anonymousAuth));
+  app.use(withInflightLimit(config.limits.maxRequestsInflight, config.limits.maxMutatingRequestsInflight, config.metrics));
+  app.use(withTimeout(config.limits.requestTimeoutMs, config.metrics));
   app.use(withAuthorization(config.authorizer));
   app.use(healthRouter(config.health, config.version));
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', config.metrics.registry.contentType);
+    res.end(await config.metrics.registry.metrics());
+  });
   app.use(openapiRouter(config.index));
   const discovery = discoveryHandlers(config.index);
   app.get('/apis', discovery.apis);
   app.get('/apis/:group', discovery.group);
   app.get('/apis/:group/:version', discovery.groupVersion);
-  app.use('/apis', express.raw({ type: () => true, limit: MAX_BODY_BYTES }), resourceHandler({ index: config.index, admission: config.admission }));
+  app.use('/apis', express.raw({ type: () => true, limit: MAX_BODY_BYTES }), resourceHandler({
+      index: config.index,
+      admission: config.admission,
+      lifecycle: config.lifecycle,
+      ...(config.subresourceCreators !== undefined && { subresourceCreators: config.subresourceCreators }),
+    }));
   app.use(() => {
     throw pathNotFound();
   });

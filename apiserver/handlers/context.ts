@@ -5,6 +5,7 @@ import type { AdmissionChain } from '../../admission/chain.js';
 import type { Operation } from '../../admission/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
 import type { RequestContext, SubresourceDescriptor, UserInfo } from '../../registry/types.js';
+import type { Lifecycle } from '../lifecycle.js';
 import type { RequestInfo } from '../requestinfo.js';
 import type { ResourceIndex, ServedResource } from '../resources.js';
 
@@ -20,6 +21,8 @@ export interface HandlerDeps {
   admission: AdmissionChain;
   /** Create-only subresources, keyed `<group>/<resource>/<subresource>`. */
   subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
+  /** Running watches are registered here so shutdown can end them. */
+  lifecycle?: Lifecycle;
 }
 
 /** One resource request, resolved. */

@@ -42,6 +42,7 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   const timer = setTimeout(() => watch.stop(), seconds * 1000);
   const stop = () => watch.stop();
   r.res.on('close', stop);
+  const unregister = r.deps.lifecycle?.registerWatch(stop);
   r.res.status(200);
   r.res.setHeader('Content-Type', 'application/json');
   r.res.setHeader('Cache-Control', 'no-cache, private');
@@ -53,6 +54,7 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
     }
   } finally {
     clearTimeout(timer);
+    unregister?.();
     r.res.off('close', stop);
     watch.stop();
     if (!r.res.destroyed) r.res.end();

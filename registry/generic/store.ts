@@ -284,6 +284,11 @@ export class ResourceStore {
     return { ...list, items };
   }
 
+  /** Number of stored objects of this resource (all namespaces). */
+  async count(): Promise<number> {
+    return this.guard('', () => this.storage.count(this.root));
+  }
+
   /** Status returned for an immediate delete of a kind that does not return the deleted object. */
   deletedStatus(obj: KubeObject): Status {
     const details: Status['details'] = { name: obj.metadata.name ?? '', group: this.descriptor.group, kind: this.descriptor.resource };

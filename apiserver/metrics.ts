@@ -1,0 +1,104 @@
+/**
+ * Prometheus metrics (prom-client), named as kube-apiserver names them where there is an upstream
+ * equivalent: request counts and latencies, long-running requests (watches), stored objects.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestInfo } from './requestinfo.js';
+
+const REQUEST_LABELS = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
+
+/** The server's metric registry and instruments. */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'apiserver_request_total', help: 'Requests by verb, resource and HTTP code.', labelNames: [...REQUEST_LABELS, 'code'], registers: [this.registry] });
+  readonly duration = new Histogram({
+    name: 'apiserver_request_duration_seconds',
+    help: 'Response latency by verb and resource.',
+    labelNames: [...REQUEST_LABELS],
+    buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+    registers: [this.registry],
+  });
+  readonly longRunning = new Gauge({ name: 'apiserver_longrunning_requests', help: 'Long-running requests (watches) being served.', labelNames: [...REQUEST_LABELS], registers: [this.registry] });
+  readonly inflight = new Gauge({ name: 'apiserver_current_inflight_requests', help: 'Requests being served, by kind of request.', labelNames: ['request_kind'], registers: [this.registry] });
+  readonly rejected = new Counter({ name: 'apiserver_dropped_requests_total', help: 'Requests refused with 429 because of the in-flight limits.', labelNames: ['request_kind'], registers: [this.registry] });
+  readonly storageLatency = new Histogram({
+    name: 'garden_apiserver_storage_request_duration_seconds',
+    help: 'Latency of storage backend calls by operation.',
+    labelNames: ['backend', 'operation'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** Adds a gauge of stored objects per resource, read when scraped. */
+  storedObjects(count: () => Promise<Record<string, number>>): void {
+    new Gauge({
+      name: 'apiserver_storage_objects',
+      help: 'Number of stored objects per resource.',
+      labelNames: ['resource'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [resource, n] of Object.entries(await count())) this.set({ resource }, n);
+      },
+    });
+  }
+}
+
+/** Metric verb: GET/LIST/WATCH/POST/PUT/PATCH/APPLY/DELETE/DELETECOLLECTION, or the method. */
+export function metricVerb(info: RequestInfo, method: string, contentType: string | undefined): string {
+  if (!info.isResourceRequest) return method.toUpperCase();
+  switch (info.verb) {
+    case 'list':
+      return 'LIST';
+    case 'watch':
+      return 'WATCH';
+    case 'deletecollection':
+      return 'DELETECOLLECTION';
+    case 'patch':
+      return (contentType ?? '').startsWith('application/apply-patch') ? 'APPLY' : 'PATCH';
+    default:
+      return method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  }
+}
+
+function scope(info: RequestInfo): string {
+  if (!info.isResourceRequest) return '';
+  if (info.name !== '') return 'resource';
+  return info.namespace !== '' ? 'namespace' : 'cluster';
+}
+
+/** Labels of a request (without code). */
+export function requestLabels(req: Request, info: RequestInfo): Record<(typeof REQUEST_LABELS)[number], string> {
+  const dry = req.query.dryRun;
+  return {
+    verb: metricVerb(info, req.method, req.headers['content-type']),
+    dry_run: typeof dry === 'string' && dry !== '' ? dry : '',
+    group: info.apiGroup,
+    version: info.apiVersion,
+    resource: info.resource,
+    subresource: info.subresource,
+    scope: scope(info),
+    component: 'apiserver',
+  };
+}
+
+/** Records count and latency of every request once it finishes (or its connection closes). */
+export function withMetrics(metrics: ServerMetrics): RequestHandler {
+  return (req: Request, res: Response, next) => {
+    const start = process.hrtime.bigint();
+    let done = false;
+    const record = () => {
+      if (done) return;
+      done = true;
+      const info = res.locals.info as RequestInfo | undefined;
+      if (info === undefined) return;
+      const labels = requestLabels(req, info);
+      metrics.requests.inc({ ...labels, code: String(res.statusCode) });
+      metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    };
+    res.once('finish', record);
+    res.once('close', record);
+    next();
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * The etcd connection of the etcd3 backend: a gRPC connection pool (from the `etcd3` package) with
+ * our own fault handling. Every unary call carries a deadline, failures become typed storage errors
+ * (`UnreachableError`, `TimeoutError`, `ExpiredError`, ...), and calls that could not reach a member
+ * are retried on the others within the same deadline, so requests fail in bounded time while etcd is
+ * down and work again as soon as it is back.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  castGrpcError,
+  ClientClosedError,
+  GRPCCancelledError,
+  GRPCDeadlineExceededError,
+  GRPCUnavailableError,
+  KVClient,
+  type IDuplexStream,
+  type IOptions,
+  type IWatchRequest,
+  type IWatchResponse,
+} from 'etcd3';
+import { ConnectionPool } from 'etcd3/lib/connection-pool.js';
+import { ExpiredError, StorageError, TimeoutError, UnreachableError } from '../errors.js';
+
+/** Options of an etcd connection. */
+export interface EtcdConnectionOptions {
+  /** Client URLs (`http://127.0.0.1:2379`, `https://etcd-main:2379`) or `host:port`. */
+  endpoints: string[];
+  /**
+   * PEM CA bundle that signs the etcd server certificates (enables TLS). `https://` endpoints without
+   * it use the system roots.
+   */
+  caFile?: string;
+  /** PEM client certificate for mutual TLS (with `keyFile`). */
+  certFile?: string;
+  /** PEM private key of `certFile`. */
+  keyFile?: string;
+  /** Deadline of every unary request, including retries (default 10 s, clamped to 100 ms .. 10 min). */
+  requestTimeoutMs?: number;
+}
+
+/** Message of the ExpiredError of a read at a compacted revision (Kubernetes' list message). */
+export const EXPIRED_LIST_MESSAGE = 'The resourceVersion for the provided list is too old.';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const MIN_TIMEOUT_MS = 100;
+const MAX_TIMEOUT_MS = 600_000;
+
+/** gRPC channel options: unlimited response size, fast reconnects, keepalive to detect dead peers. */
+const GRPC_OPTIONS = {
+  'grpc.max_receive_message_length': -1,
+  'grpc.max_send_message_length': -1,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+};
+
+type FaultHandling = NonNullable<IOptions['faultHandling']>;
+type Policy = NonNullable<FaultHandling['global']>;
+
+/** A policy that runs the call once: retries and failover are done by {@link EtcdConnection.call}. */
+function passThroughPolicy(): Policy {
+  const noEvent = () => ({ dispose: () => undefined });
+  const policy = {
+    _altReturn: undefined as never,
+    onSuccess: noEvent,
+    onFailure: noEvent,
+    async execute<T>(fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T): Promise<T> {
+      return fn({ signal: new AbortController().signal });
+    },
+  };
+  return policy as Policy;
+}
+
+/** The gRPC stub method used to open a watch stream. */
+interface WatchStub {
+  watch(metadata: unknown, options: object): IDuplexStream<IWatchRequest, IWatchResponse>;
+}
+
+/** Whether the failed request is a read (always safe to retry) or a write. */
+export type CallKind = 'read' | 'write';
+
+/**
+ * One pooled connection to an etcd cluster. Use {@link EtcdConnection.call} for unary requests and
+ * {@link EtcdConnection.openWatchStream} for watch streams.
+ */
+export class EtcdConnection {
+  readonly timeoutMs: number;
+  readonly kv: KVClient;
+  private readonly pool: ConnectionPool;
+  private readonly endpointCount: number;
+  private closed = false;
+
+  constructor(opts: EtcdConnectionOptions) {
+    if (opts.endpoints.length === 0) throw new Error('etcd: at least one endpoint is required');
+    this.timeoutMs = clampTimeout(opts.requestTimeoutMs);
+    this.endpointCount = opts.endpoints.length;
+    const options: IOptions = {
+      hosts: opts.endpoints,
+      grpcOptions: GRPC_OPTIONS,
+      faultHandling: { host: () => passThroughPolicy(), global: passThroughPolicy() },
+    };
+    const credentials = loadCredentials(opts);
+    if (credentials !== undefined) options.credentials = credentials;
+    this.pool = new ConnectionPool(options);
+    this.kv = new KVClient(this.pool);
+  }
+
+  /**
+   * Runs `fn` with a deadline of `timeoutMs` (shared by all attempts). A request that could not reach
+   * a member, or was refused because the member has no leader, is retried on another member with a
+   * short backoff; writes are retried only when they certainly were not applied, reads on any
+   * connection failure.
+   * @throws the storage error of the last failure ({@link mapEtcdError}).
+   */
+  async call<T>(kind: CallKind, key: string, fn: (options: { deadline: Date }) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    const maxAttempts = Math.max(3, this.endpointCount * 2);
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) throw new UnreachableError('etcd client is closed', key);
+      try {
+        return await fn({ deadline: new Date(deadline) });
+      } catch (e: unknown) {
+        const backoff = Math.min(25 * 2 ** attempt, 500);
+        const retry = attempt < maxAttempts && Date.now() + backoff < deadline && isRetriable(e, kind);
+        if (!retry) throw mapEtcdError(e, key, this.timeoutMs);
+        await sleep(backoff);
+      }
+    }
+  }
+
+  /** Opens a bidirectional watch stream on one member (requires a leader, like etcd's Go client). */
+  async openWatchStream(): Promise<IDuplexStream<IWatchRequest, IWatchResponse>> {
+    if (this.closed) throw new UnreachableError('etcd client is closed', '');
+    // The channel reconnects by itself; a broken stream is re-opened by the watch (no markFailed: a
+    // cancelled stream would reset the channels every other call on the member uses).
+    return this.pool.withConnection('Watch', ({ client, metadata }) => {
+      const md = metadata.clone();
+      md.set('hasleader', 'true');
+      const stream = (client as unknown as WatchStub).watch(md, {});
+      // Errors are handled by the watch that owns the stream; this keeps an abandoned stream's
+      // CANCELLED from becoming an unhandled 'error' event.
+      stream.on('error', () => undefined);
+      return stream;
+    });
+  }
+
+  /** Closes every channel; later calls fail with UnreachableError. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pool.close();
+  }
+}
+
+function clampTimeout(ms: number | undefined): number {
+  if (ms === undefined || !Number.isFinite(ms)) return DEFAULT_TIMEOUT_MS;
+  return Math.min(MAX_TIMEOUT_MS, Math.max(MIN_TIMEOUT_MS, Math.floor(ms)));
+}
+
+function loadCredentials(opts: EtcdConnectionOptions): IOptions['credentials'] {
+  if (opts.caFile === undefined && opts.certFile === undefined) return undefined;
+  if ((opts.certFile === undefined) !== (opts.keyFile === undefined)) {
+    throw new Error('etcd: certFile and keyFile must be given together');
+  }
+  if (opts.caFile === undefined) throw new Error('etcd: caFile is required for TLS');
+  const creds: NonNullable<IOptions['credentials']> = { rootCertificate: readFileSync(opts.caFile) };
+  if (opts.certFile !== undefined && opts.keyFile !== undefined) {
+    creds.certChain = readFileSync(opts.certFile);
+    creds.privateKey = readFileSync(opts.keyFile);
+  }
+  return creds;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The request never reached a member (refused connection, no channel), so it was not applied. */
+const NOT_SENT = /No connection established|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Name resolution failed|connection refused/i;
+/** The member refused the request before proposing it (no leader known, overloaded): not applied. */
+const REFUSED = /etcdserver: (no leader|not capable|too many requests)/;
+/** Leadership moved while the request was served: safe to repeat for reads only. */
+const LEADER_CHANGED = /etcdserver: leader changed/;
+
+function isRetriable(e: unknown, kind: CallKind): boolean {
+  if (!(e instanceof Error)) return false;
+  const message = e.message;
+  if (REFUSED.test(message) || NOT_SENT.test(message)) return true;
+  if (kind === 'write') return false;
+  return LEADER_CHANGED.test(message) || e instanceof GRPCUnavailableError;
+}
+
+/** Whether `e` is etcd's "required revision has been compacted". */
+export function isCompactedError(e: unknown): boolean {
+  return messageOf(e).includes('required revision has been compacted');
+}
+
+/** Whether `e` is etcd's "required revision is a future revision". */
+export function isFutureRevisionError(e: unknown): boolean {
+  return messageOf(e).includes('required revision is a future revision');
+}
+
+/**
+ * Maps an etcd client failure to a storage error: deadlines and etcd's own request timeouts become
+ * {@link TimeoutError}, connection failures and leaderless members {@link UnreachableError}, reads
+ * at a compacted revision {@link ExpiredError}; storage errors pass through.
+ */
+export function mapEtcdError(raw: unknown, key: string, timeoutMs?: number): StorageError {
+  if (raw instanceof StorageError) return raw;
+  // Stream errors arrive as plain gRPC errors (with a numeric code); unary ones are already typed.
+  const e = raw instanceof Error ? castGrpcError(raw) : raw;
+  const message = messageOf(e);
+  if (isCompactedError(e)) return new ExpiredError(EXPIRED_LIST_MESSAGE, key);
+  if (e instanceof GRPCDeadlineExceededError || /request timed out|DEADLINE_EXCEEDED/.test(message)) {
+    const bound = timeoutMs === undefined ? '' : ` within ${timeoutMs} ms`;
+    return new TimeoutError(`etcd did not answer${bound}: ${message}`, key);
+  }
+  const unreachable =
+    e instanceof GRPCUnavailableError ||
+    e instanceof GRPCCancelledError ||
+    e instanceof ClientClosedError ||
+    REFUSED.test(message) ||
+    LEADER_CHANGED.test(message);
+  if (unreachable) return new UnreachableError(`etcd is unreachable: ${message}`, key);
+  return new StorageError(`etcd: ${message}`, key);
+}

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { freePort, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
+import { WatchRecorder as Recorder } from './testing.js';
+import { StorageError, TimeoutError, UnreachableError } from '../errors.js';
+import { openEtcdBackend, type EtcdBackend } from './backend.js';
+
+const enc = (s: string) => Buffer.from(s, 'utf8');
+
+/** Measures how long `p` takes to settle and returns its rejection. */
+async function timedRejection(p: Promise<unknown>): Promise<{ err: unknown; ms: number }> {
+  const t0 = Date.now();
+  try {
+    await p;
+  } catch (err: unknown) {
+    return { err, ms: Date.now() - t0 };
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Retries `fn` on Unreachable/Timeout errors until it succeeds or `timeoutMs` passes. */
+async function eventually<T>(fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e: unknown) {
+      const transient = e instanceof UnreachableError || e instanceof TimeoutError;
+      if (!transient || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Creates `key` exactly once, even across failures whose outcome is unknown. */
+async function createOnce(backend: EtcdBackend, key: string): Promise<void> {
+  await eventually(async () => {
+    if ((await backend.get(key)).kv !== undefined) return;
+    const res = await backend.create(key, enc(key));
+    assert.ok(res.succeeded || res.current !== undefined);
+  });
+}
+
+describe('etcd3 backend faults (real etcd)', function () {
+  this.timeout(30_000);
+
+  describe('one member', () => {
+    let etcd: EtcdCluster;
+    let backend: EtcdBackend;
+
+    before(async () => {
+      etcd = await startEtcd();
+      backend = openEtcdBackend({ endpoints: etcd.endpoints, requestTimeoutMs: 500 });
+    });
+    after(async () => {
+      await backend?.close();
+      await etcd?.stop();
+    });
+
+    it('fails fast with UnreachableError while etcd is down and recovers by itself', async () => {
+      await backend.create(`/f/${randomUUID()}`, enc('1'));
+      await etcd.stopMember(0);
+      const { err, ms } = await timedRejection(backend.get('/f/x'));
+      assert.ok(err instanceof UnreachableError, String(err));
+      assert.ok(ms < 1000, `took ${ms} ms`);
+      const write = await timedRejection(backend.create('/f/y', enc('1')));
+      assert.ok(write.err instanceof UnreachableError, String(write.err));
+      await assert.rejects(backend.checkHealth(), UnreachableError);
+      const giveUp = openEtcdBackend({ endpoints: etcd.endpoints, watchReconnectTimeoutMs: 300 });
+      const rec = new Recorder().start(giveUp, '/f/', 0);
+      await rec.until('the watch to give up', () => rec.errors.length > 0, 2000);
+      assert.ok(rec.errors[0] instanceof UnreachableError, String(rec.errors[0]));
+      await giveUp.close();
+      await etcd.startMember(0);
+      await eventually(() => backend.checkHealth(), 3000);
+      assert.ok((await backend.create(`/f/${randomUUID()}`, enc('1'))).succeeded);
+    });
+
+    it('fails with TimeoutError within the request timeout when etcd hangs', async () => {
+      await backend.checkHealth();
+      etcd.pauseMember(0);
+      try {
+        const { err, ms } = await timedRejection(backend.get('/f/x'));
+        assert.ok(err instanceof TimeoutError, String(err));
+        assert.ok(ms >= 450 && ms < 1500, `took ${ms} ms`);
+        const write = await timedRejection(backend.create(`/f/${randomUUID()}`, enc('1')));
+        assert.ok(write.err instanceof TimeoutError, String(write.err));
+      } finally {
+        etcd.resumeMember(0);
+      }
+      await eventually(() => backend.checkHealth(), 3000);
+    });
+
+    it('resumes a watch after an etcd restart without missing or repeating events', async () => {
+      const p = `/r-${randomUUID()}/`;
+      const writer = openEtcdBackend({ endpoints: etcd.endpoints, requestTimeoutMs: 2000 });
+      try {
+        const r0 = await writer.currentRevision();
+        const rec = new Recorder().start(backend, p, r0);
+        for (let i = 0; i < 30; i++) await writer.create(`${p}${String(i).padStart(3, '0')}`, enc('x'));
+        await etcd.stopMember(0, { kill: true });
+        await etcd.startMember(0);
+        for (let i = 30; i < 60; i++) await createOnce(writer, `${p}${String(i).padStart(3, '0')}`);
+        await rec.until('60 events', () => rec.events.length >= 60, 10_000);
+        await new Promise((r) => setTimeout(r, 200));
+        rec.assertOrdered();
+        assert.equal(rec.events.length, 60);
+        assert.deepEqual(rec.errors, []);
+        rec.watch?.cancel();
+      } finally {
+        await writer.close();
+      }
+    });
+  });
+
+  describe('unreachable endpoints', () => {
+    let silent: Server;
+    const sockets = new Set<Socket>();
+
+    after(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent?.close(r));
+    });
+
+    it('nothing listening: UnreachableError at once', async () => {
+      const backend = openEtcdBackend({ endpoints: [`http://127.0.0.1:${await freePort()}`], requestTimeoutMs: 2000 });
+      try {
+        const { err, ms } = await timedRejection(backend.currentRevision());
+        assert.ok(err instanceof UnreachableError, String(err));
+        assert.ok(ms < 1000, `took ${ms} ms`);
+      } finally {
+        await backend.close();
+      }
+    });
+
+    it('a peer that accepts but never answers: TimeoutError within the bound', async () => {
+      silent = createServer((s) => {
+        sockets.add(s);
+        s.on('error', () => undefined);
+      });
+      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+      const addr = silent.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      const backend = openEtcdBackend({ endpoints: [`127.0.0.1:${port}`], requestTimeoutMs: 300 });
+      try {
+        const { err, ms } = await timedRejection(backend.range('/a', '/b'));
+        assert.ok(err instanceof TimeoutError || err instanceof UnreachableError, String(err));
+        assert.ok(ms < 1000, `took ${ms} ms`);
+        assert.ok(err instanceof StorageError);
+      } finally {
+        await backend.close();
+      }
+    });
+  });
+
+  describe('three members', () => {
+    let etcd: EtcdCluster;
+
+    before(async () => {
+      etcd = await startEtcd({ members: 3 });
+    });
+    after(async () => {
+      await etcd?.stop();
+    });
+
+    it('survives a leader stop: writes continue, a watch on the leader resumes exactly', async () => {
+      const leader = await etcd.leaderIndex();
+      const p = `/l-${randomUUID()}/`;
+      const writer = openEtcdBackend({ endpoints: etcd.endpoints, requestTimeoutMs: 2000 });
+      const watcher = openEtcdBackend({ endpoints: [etcd.endpoints[leader] ?? ''], requestTimeoutMs: 2000 });
+      try {
+        const rec = new Recorder().start(watcher, p, await writer.currentRevision());
+        const key = (i: number) => `${p}${String(i).padStart(3, '0')}`;
+        for (let i = 0; i < 40; i++) await createOnce(writer, key(i));
+        await etcd.stopMember(leader, { kill: true });
+        for (let i = 40; i < 80; i++) await createOnce(writer, key(i));
+        assert.notEqual(await etcd.leaderIndex(), leader);
+        await etcd.startMember(leader);
+        for (let i = 80; i < 100; i++) await createOnce(writer, key(i));
+        const all = await writer.range(p, `${p.slice(0, -1)}0`);
+        assert.equal(all.kvs.length, 100);
+        const expected = all.kvs.map((kv) => kv.modRevision).sort((a, b) => a - b);
+        await rec.until('100 events', () => rec.events.length >= 100, 15_000);
+        rec.assertOrdered();
+        assert.deepEqual(rec.events.map((e) => e.revision), expected);
+        assert.deepEqual(rec.errors, []);
+        rec.watch?.cancel();
+      } finally {
+        await writer.close();
+        await watcher.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,380 @@
+/**
+ * Real etcd for tests: Debian's `etcd` binary (package etcd-server) on free loopback ports, one or
+ * three members, each in its own temporary data directory. Members can be stopped and started again
+ * (same ports, same data) for fault tests.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Options of {@link startEtcd}. */
+export interface StartEtcdOptions {
+  /** Cluster size (default 1). */
+  members?: 1 | 3;
+  /** Period of etcd's watch progress notifications (default 1 s; etcd's own default is 10 min). */
+  progressNotifyInterval?: string;
+  /** How long to wait for the cluster to become healthy (default 20 s). */
+  startTimeoutMs?: number;
+  /** Serve clients over TLS with client certificate authentication (see {@link makeTestPki}). */
+  tls?: EtcdTestPki;
+}
+
+/** PEM files of a test PKI: a CA, a server certificate for 127.0.0.1, a client certificate. */
+export interface EtcdTestPki {
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
+/** A running etcd cluster. */
+export interface EtcdCluster {
+  /** Client URLs of the members, in member order (`http://127.0.0.1:<port>`, https with `tls`). */
+  endpoints: string[];
+  /** Data directories of the members, in member order. */
+  dataDirs: string[];
+  /** Stops member `i` (SIGTERM, or SIGKILL with `kill`) and waits for it to exit. */
+  stopMember(i: number, opts?: { kill?: boolean }): Promise<void>;
+  /** Starts member `i` again with its data and ports and waits until it serves requests. */
+  startMember(i: number): Promise<void>;
+  /** Freezes member `i` (SIGSTOP): it keeps its connections but answers nothing. */
+  pauseMember(i: number): void;
+  /** Resumes a paused member (SIGCONT). */
+  resumeMember(i: number): void;
+  /** Index of the current leader (asks the running members). */
+  leaderIndex(): Promise<number>;
+  /** Output of member `i` so far (for diagnostics). */
+  output(i: number): string;
+  /** Kills every member and removes the data directories. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** What every member of one cluster shares. */
+interface Settings {
+  cluster: string;
+  token: string;
+  progressInterval: string;
+  timeoutMs: number;
+  tls: EtcdTestPki | undefined;
+}
+
+interface Member {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+  dataDir: string;
+  proc?: ChildProcess | undefined;
+  output: string;
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Kills members left running when the test process exits (by their pids, nothing else). */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const proc of running) {
+      if (proc.pid !== undefined && proc.exitCode === null) {
+        try {
+          process.kill(proc.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+  });
+}
+
+/** Throws a clear error when the etcd binary is not installed. */
+function assertEtcdInstalled(): void {
+  const probe = spawnSync('etcd', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new Error(
+      'the etcd binary was not found on PATH: install Debian\'s etcd-server package (apt-get install -y etcd-server etcd-client) to run the etcd tests',
+    );
+  }
+}
+
+/** A free loopback port: listen on port 0, read the port, close. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('could not allocate a port'))));
+    });
+  });
+}
+
+/** Go's name of this architecture, for ETCD_UNSUPPORTED_ARCH (etcd 3.4 only supports amd64 and ppc64le). */
+function goArch(): string | undefined {
+  const map: Record<string, string> = { arm64: 'arm64', arm: 'arm', s390x: 's390x', ia32: '386', riscv64: 'riscv64' };
+  return map[process.arch];
+}
+
+function clientURL(m: Member, settings: Settings): string {
+  return `${settings.tls === undefined ? 'http' : 'https'}://127.0.0.1:${m.clientPort}`;
+}
+
+function memberArgs(m: Member, settings: Settings): string[] {
+  const client = clientURL(m, settings);
+  const peer = `http://127.0.0.1:${m.peerPort}`;
+  const tls = settings.tls;
+  return [
+    `--name=${m.name}`,
+    `--data-dir=${m.dataDir}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=${settings.cluster}`,
+    '--initial-cluster-state=new',
+    `--initial-cluster-token=${settings.token}`,
+    '--heartbeat-interval=50',
+    '--election-timeout=500',
+    '--snapshot-count=10000',
+    `--experimental-watch-progress-notify-interval=${settings.progressInterval}`,
+    '--logger=zap',
+    '--log-outputs=stderr',
+    '--log-level=warn',
+    ...(tls === undefined
+      ? []
+      : [`--cert-file=${tls.serverCertFile}`, `--key-file=${tls.serverKeyFile}`, `--trusted-ca-file=${tls.caFile}`, '--client-cert-auth']),
+  ];
+}
+
+function spawnMember(m: Member, settings: Settings): void {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const arch = goArch();
+  if (arch !== undefined) env['ETCD_UNSUPPORTED_ARCH'] = arch;
+  const proc = spawn('etcd', memberArgs(m, settings), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const collect = (chunk: Buffer) => {
+    m.output = (m.output + chunk.toString('utf8')).slice(-20_000);
+  };
+  proc.stdout?.on('data', collect);
+  proc.stderr?.on('data', collect);
+  proc.on('error', (err) => {
+    m.output += `\nspawn error: ${err.message}`;
+  });
+  proc.on('exit', () => running.delete(proc));
+  running.add(proc);
+  m.proc = proc;
+}
+
+/** A JSON request to a member's HTTP gateway (with the client certificate under TLS). */
+function memberJSON(m: Member, settings: Settings, path: string, body?: string): Promise<unknown> {
+  const tls = settings.tls;
+  const options = {
+    host: '127.0.0.1',
+    port: m.clientPort,
+    path,
+    method: body === undefined ? 'GET' : 'POST',
+    timeout: 1000,
+    ...(tls !== undefined && { ca: readFileSync(tls.caFile), cert: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) }),
+  };
+  return new Promise((resolve, reject) => {
+    const req = (tls === undefined ? httpRequest : httpsRequest)(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (e: unknown) {
+          reject(e);
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function isHealthy(m: Member, settings: Settings): Promise<boolean> {
+  try {
+    const body = (await memberJSON(m, settings, '/health')) as { health?: string };
+    return body.health === 'true';
+  } catch {
+    return false;
+  }
+}
+
+async function waitHealthy(members: Member[], settings: Settings): Promise<void> {
+  const timeoutMs = settings.timeoutMs;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const exited = members.find((m) => m.proc !== undefined && m.proc.exitCode !== null);
+    if (exited !== undefined) throw new Error(`etcd member ${exited.name} exited early:\n${exited.output}`);
+    const health = await Promise.all(members.map((m) => isHealthy(m, settings)));
+    if (health.every(Boolean)) return;
+    if (Date.now() > deadline) {
+      const logs = members.map((m) => `--- ${m.name}\n${m.output}`).join('\n');
+      throw new Error(`etcd did not become healthy within ${timeoutMs} ms:\n${logs}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function stopProcess(proc: ChildProcess, kill: boolean): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  if (!kill) proc.kill('SIGCONT'); // a paused member must run to handle SIGTERM
+  proc.kill(kill ? 'SIGKILL' : 'SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function memberStatus(m: Member, settings: Settings): Promise<{ memberId: string; leader: string } | undefined> {
+  try {
+    const body = (await memberJSON(m, settings, '/v3/maintenance/status', '{}')) as { header?: { member_id?: string }; leader?: string };
+    if (body.header?.member_id === undefined || body.leader === undefined) return undefined;
+    return { memberId: body.header.member_id, leader: body.leader };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The {@link EtcdCluster} of {@link startEtcd}. */
+class LocalCluster implements EtcdCluster {
+  private stopped = false;
+
+  constructor(
+    private readonly members: Member[],
+    private readonly settings: Settings,
+  ) {}
+
+  get endpoints(): string[] {
+    return this.members.map((m) => clientURL(m, this.settings));
+  }
+
+  get dataDirs(): string[] {
+    return this.members.map((m) => m.dataDir);
+  }
+
+  /** Spawns every member and waits until all are healthy (killing them all on failure). */
+  async boot(): Promise<void> {
+    this.members.forEach((m) => spawnMember(m, this.settings));
+    try {
+      await waitHealthy(this.members, this.settings);
+    } catch (e: unknown) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  async stopMember(i: number, opts: { kill?: boolean } = {}): Promise<void> {
+    const m = this.member(i);
+    if (m.proc !== undefined) await stopProcess(m.proc, opts.kill === true);
+    m.proc = undefined;
+  }
+
+  async startMember(i: number): Promise<void> {
+    const m = this.member(i);
+    if (m.proc !== undefined && m.proc.exitCode === null) return;
+    spawnMember(m, this.settings);
+    await waitHealthy([m], this.settings);
+  }
+
+  pauseMember(i: number): void {
+    this.member(i).proc?.kill('SIGSTOP');
+  }
+
+  resumeMember(i: number): void {
+    this.member(i).proc?.kill('SIGCONT');
+  }
+
+  async leaderIndex(): Promise<number> {
+    const statuses = await Promise.all(this.members.map((m) => (m.proc === undefined ? undefined : memberStatus(m, this.settings))));
+    for (const status of statuses) {
+      if (status === undefined || status.leader === '0') continue;
+      const idx = statuses.findIndex((s) => s?.memberId === status.leader);
+      if (idx >= 0) return idx;
+    }
+    throw new Error('etcd cluster has no leader');
+  }
+
+  output(i: number): string {
+    return this.member(i).output;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    // SIGKILL: the data is thrown away, and a graceful stop of a whole cluster waits for lost peers.
+    await Promise.all(this.members.map((m) => (m.proc === undefined ? undefined : stopProcess(m.proc, true))));
+    for (const m of this.members) rmSync(m.dataDir, { recursive: true, force: true });
+  }
+
+  private member(i: number): Member {
+    const m = this.members[i];
+    if (m === undefined) throw new Error(`no etcd member ${i}`);
+    return m;
+  }
+}
+
+/**
+ * Starts an etcd cluster on free loopback ports and waits until every member is healthy.
+ * @throws Error when the etcd binary is missing or the cluster does not come up.
+ */
+export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluster> {
+  assertEtcdInstalled();
+  installExitHook();
+  const members: Member[] = [];
+  for (let i = 0; i < (opts.members ?? 1); i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), `etcd-test-${i}-`));
+    members.push({ name: `m${i}`, clientPort: await freePort(), peerPort: await freePort(), dataDir, output: '' });
+  }
+  const peers = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
+  const cluster = new LocalCluster(members, {
+    cluster: peers,
+    token: `test-${process.pid}-${members[0]?.peerPort ?? 0}`,
+    progressInterval: opts.progressNotifyInterval ?? '1s',
+    timeoutMs: opts.startTimeoutMs ?? 20_000,
+    tls: opts.tls,
+  });
+  await cluster.boot();
+  return cluster;
+}
+
+function openssl(args: string[], cwd: string): void {
+  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Issues a certificate signed by the CA in `dir` (files `<name>.crt`, `<name>.key`). */
+function issue(dir: string, name: string, subject: string, extensions: string): void {
+  writeFileSync(join(dir, `${name}.ext`), extensions);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], dir);
+  openssl(
+    ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-out', `${name}.crt`, '-extfile', `${name}.ext`],
+    dir,
+  );
+}
+
+/**
+ * Creates a throwaway PKI in `dir` with OpenSSL's CLI: a CA, a server certificate for 127.0.0.1
+ * and localhost, and a client certificate (CN `garden-apiserver`).
+ */
+export function makeTestPki(dir: string): EtcdTestPki {
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=etcd-test-ca'], dir);
+  issue(dir, 'server', '/CN=etcd-server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  issue(dir, 'client', '/CN=garden-apiserver', 'extendedKeyUsage=clientAuth\n');
+  return {
+    caFile: join(dir, 'ca.crt'),
+    serverCertFile: join(dir, 'server.crt'),
+    serverKeyFile: join(dir, 'server.key'),
+    clientCertFile: join(dir, 'client.crt'),
+    clientKeyFile: join(dir, 'client.key'),
+  };
+}

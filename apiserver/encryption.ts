@@ -27,6 +27,8 @@ export interface EncryptionOptions {
   configFile?: string;
   automaticReload: boolean;
   dataDir: string;
+  /** Generate a configuration under `dataDir` when none is given (standalone); otherwise refuse to start. */
+  generateIfMissing: boolean;
   reloadIntervalMs?: number;
 }
 
@@ -42,6 +44,10 @@ export async function setupEncryption(opts: EncryptionOptions, log: Logger): Pro
   let initial: EncryptionConfig;
   if (opts.configFile !== undefined) {
     initial = await loadEncryptionConfigFile(opts.configFile, { reload: opts.automaticReload });
+  } else if (!opts.generateIfMissing) {
+    throw new EncryptionSetupError(
+      `refusing to start: ${INTERNAL_SECRETS_RESOURCE} must be encrypted at rest; pass --encryption-provider-config with a configuration that covers it`,
+    );
   } else {
     const generated = await ensureStandaloneEncryptionConfig(opts.dataDir, { resources: ALWAYS_ENCRYPTED });
     for (const w of generated.warnings) log.info('encryption configuration warning', { warning: w });

@@ -21,7 +21,13 @@ export interface ServerOptions {
   dataDir: string;
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
-  storageBackend: 'sqlite';
+  storageBackend: 'sqlite' | 'etcd3';
+  etcdServers: string[];
+  etcdCAFile?: string;
+  etcdCertFile?: string;
+  etcdKeyFile?: string;
+  /** Milliseconds every etcd call may take. */
+  etcdRequestTimeout: number;
   etcdPrefix: string;
   /** Milliseconds between storage compactions; 0 disables. */
   etcdCompactionInterval: number;
@@ -72,7 +78,12 @@ export function buildCommand(): Command {
     .addOption(new Option('--data-dir <dir>', 'directory for the SQLite database, the generated PKI and admin.kubeconfig').default('.garden-apiserver'))
     .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM); the generated one is used when absent'))
     .addOption(new Option('--tls-private-key-file <file>', 'private key of --tls-cert-file (PEM)'))
-    .addOption(new Option('--storage-backend <backend>', 'storage backend').choices(['sqlite']).default('sqlite'))
+    .addOption(new Option('--storage-backend <backend>', 'storage backend: embedded SQLite under --data-dir, or etcd').choices(['sqlite', 'etcd3']).default('sqlite'))
+    .addOption(new Option('--etcd-servers <urls>', 'comma-separated etcd endpoints (with --storage-backend=etcd3)').default([]).argParser(list))
+    .addOption(new Option('--etcd-cafile <file>', 'CA bundle that signs the etcd servers\' certificates'))
+    .addOption(new Option('--etcd-certfile <file>', 'client certificate for etcd'))
+    .addOption(new Option('--etcd-keyfile <file>', 'client key for etcd'))
+    .addOption(new Option('--etcd-request-timeout <duration>', 'longest time one etcd call may take').default(10_000, '10s').argParser(duration))
     .addOption(new Option('--etcd-prefix <prefix>', 'prefix of every storage key').default('/registry-gardener'))
     .addOption(new Option('--etcd-compaction-interval <duration>', 'how often old revisions are compacted (0 disables)').default(300_000, '5m').argParser(duration))
     .addOption(
@@ -116,7 +127,9 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     securePort: o.securePort as number,
     bindAddress: o.bindAddress as string,
     dataDir: o.dataDir as string,
-    storageBackend: 'sqlite',
+    storageBackend: o.storageBackend as 'sqlite' | 'etcd3',
+    etcdServers: o.etcdServers as string[],
+    etcdRequestTimeout: o.etcdRequestTimeout as number,
     etcdPrefix: o.etcdPrefix as string,
     etcdCompactionInterval: o.etcdCompactionInterval as number,
     encryptionProviderConfigAutomaticReload: o.encryptionProviderConfigAutomaticReload as boolean,
@@ -131,6 +144,12 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     shutdownDelayDuration: o.shutdownDelayDuration as number,
     verbosity: o.v as number,
   };
+  for (const [flag, key] of [['etcdCafile', 'etcdCAFile'], ['etcdCertfile', 'etcdCertFile'], ['etcdKeyfile', 'etcdKeyFile']] as const) {
+    if (typeof o[flag] === 'string') options[key] = o[flag];
+  }
+  if (options.storageBackend === 'etcd3' && options.etcdServers.length === 0) {
+    command.error('error: --storage-backend=etcd3 needs --etcd-servers');
+  }
   if (typeof o.encryptionProviderConfig === 'string') options.encryptionProviderConfig = o.encryptionProviderConfig;
   if (typeof o.tlsCertFile === 'string') options.tlsCertFile = o.tlsCertFile;
   if (typeof o.tlsPrivateKeyFile === 'string') options.tlsPrivateKeyFile = o.tlsPrivateKeyFile;

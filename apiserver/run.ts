@@ -7,6 +7,8 @@ import type { Server } from 'node:https';
 import { join } from 'node:path';
 import { buildAdmissionChain } from '../admission/chain.js';
 import { startCompactor } from '../storage/compactor.js';
+import { EtcdBackend, openEtcdBackend } from '../storage/etcd3/backend.js';
+import { startCompactor as startEtcdCompactor } from '../storage/etcd3/compactor.js';
 import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
 import type { KVBackend } from '../storage/interface.js';
@@ -39,13 +41,30 @@ export interface RunningServer {
 }
 
 function openBackend(options: ServerOptions): KVBackend {
+  if (options.storageBackend === 'etcd3') {
+    return openEtcdBackend({
+      endpoints: options.etcdServers,
+      requestTimeoutMs: options.etcdRequestTimeout,
+      ...(options.etcdCAFile !== undefined && { caFile: options.etcdCAFile }),
+      ...(options.etcdCertFile !== undefined && { certFile: options.etcdCertFile }),
+      ...(options.etcdKeyFile !== undefined && { keyFile: options.etcdKeyFile }),
+    });
+  }
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   return openSqliteBackend(join(options.dataDir, 'garden-apiserver.db'));
 }
 
-function healthChecks(backend: KVBackend, lifecycle: Lifecycle): HealthChecks {
+/** Periodic compaction: etcd's takes turns between replicas; SQLite's keeps recent history. */
+function startStorageCompaction(options: ServerOptions, backend: KVBackend, log: Logger): { stop(): unknown } | undefined {
+  if (options.etcdCompactionInterval <= 0) return undefined;
+  const onError = (err: unknown) => log.error('storage compaction failed', { err });
+  if (backend instanceof EtcdBackend) return startEtcdCompactor(backend, { intervalMs: options.etcdCompactionInterval, onError });
+  return startCompactor(backend, { intervalMs: options.etcdCompactionInterval, onError });
+}
+
+function healthChecks(backend: KVBackend, lifecycle: Lifecycle, storageName: string): HealthChecks {
   const ping = { name: 'ping', check: async () => {} };
-  const storage = { name: 'storage', check: () => backend.checkHealth() };
+  const storage = { name: storageName, check: () => backend.checkHealth() };
   return { healthz: [ping, storage], livez: [ping, storage], readyz: [ping, storage, lifecycle.readyzCheck] };
 }
 
@@ -63,6 +82,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
       ...(options.encryptionProviderConfig !== undefined && { configFile: options.encryptionProviderConfig }),
       automaticReload: options.encryptionProviderConfigAutomaticReload,
       dataDir: options.dataDir,
+      generateIfMissing: options.storageBackend === 'sqlite',
       reloadIntervalMs: options.encryptionProviderConfigReloadInterval * 1000,
     },
     log,
@@ -71,10 +91,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   const lifecycle = new Lifecycle();
   const rawBackend = openBackend(options);
   const backend = instrumentBackend(rawBackend, options.storageBackend, metrics);
-  const compactor =
-    options.etcdCompactionInterval > 0
-      ? startCompactor(backend, { intervalMs: options.etcdCompactionInterval, onError: (err) => log.error('storage compaction failed', { err }) })
-      : undefined;
+  const compactor = startStorageCompaction(options, rawBackend, log);
   const index = buildResourceIndex(
     SERVED_KINDS,
     (d) =>
@@ -91,7 +108,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     authenticator: authenticatorChain([x509Authenticator()]),
     authorizer: authorizerUnion([pathAuthorizer(options.authorizationAlwaysAllowPaths), groupAuthorizer(['system:masters'])]),
     anonymousAuth: options.anonymousAuth,
-    health: healthChecks(backend, lifecycle),
+    health: healthChecks(backend, lifecycle, options.storageBackend === 'etcd3' ? 'etcd' : 'storage'),
     version: SERVER_VERSION,
     log,
     metrics,

@@ -1,0 +1,201 @@
+/**
+ * Client key pairs for issued certificates. `ecdsa-p256` keys are generated on demand (a fraction of a
+ * millisecond). `rsa-3072` keys take about 0.3-0.5 s each, so they come from {@link RsaKeyPool}: keys
+ * generated ahead of time in worker threads (off the libuv threadpool, which stays free for signing)
+ * and refilled in the background as they are used.
+ */
+import { generateKeyPair } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** The `--kubeconfig-client-key-type` values. */
+export type ClientKeyType = 'ecdsa-p256' | 'rsa-3072';
+export const CLIENT_KEY_TYPES: readonly ClientKeyType[] = ['ecdsa-p256', 'rsa-3072'];
+export const DEFAULT_CLIENT_KEY_TYPE: ClientKeyType = 'ecdsa-p256';
+
+/** Checks a `--kubeconfig-client-key-type` value; throws an `Error` naming the accepted values. */
+export function parseClientKeyType(value: string): ClientKeyType {
+  const found = CLIENT_KEY_TYPES.find((t) => t === value);
+  if (found === undefined) throw new Error(`unsupported client key type ${JSON.stringify(value)}: must be one of ${CLIENT_KEY_TYPES.join(', ')}`);
+  return found;
+}
+
+/** A fresh key pair: SPKI DER public key and PEM private key (PKCS#1 for RSA, SEC1 for EC). */
+export interface ClientKeyPair {
+  algorithm: 'rsa' | 'ec';
+  publicKeySpki: Uint8Array;
+  privateKeyPem: string;
+}
+
+/** Where issuance takes its client keys from. Each key is handed out exactly once. */
+export interface ClientKeySource {
+  readonly type: ClientKeyType;
+  next(): Promise<ClientKeyPair>;
+  /** Stops background work (worker threads). */
+  close(): Promise<void>;
+}
+
+/**
+ * ECDSA P-256 keys generated per request on the libuv threadpool (async `generateKeyPair`, which keeps
+ * the main thread free); private keys as SEC1 `EC PRIVATE KEY`.
+ */
+export function ecdsaP256KeySource(): ClientKeySource {
+  const options = {
+    namedCurve: 'prime256v1',
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'sec1', format: 'pem' },
+  } as const;
+  return {
+    type: 'ecdsa-p256',
+    next: () =>
+      new Promise<ClientKeyPair>((resolve, reject) => {
+        generateKeyPair('ec', options, (err, publicKey, privateKey) => {
+          if (err !== null) reject(err);
+          else resolve({ algorithm: 'ec', publicKeySpki: publicKey, privateKeyPem: privateKey });
+        });
+      }),
+    close: async () => undefined,
+  };
+}
+
+/** Options of {@link RsaKeyPool}. */
+export interface RsaKeyPoolOptions {
+  /** Keys kept ready (default 64). Bursts up to this many requests never wait for key generation. */
+  size?: number;
+  /** Worker threads generating keys (default: one per CPU but one, at least 1, at most 4). */
+  workers?: number;
+  /** Modulus length (default 3072; tests may use less). */
+  bits?: number;
+  /** Told about a worker that failed; the worker is replaced. */
+  onError?: (err: Error) => void;
+}
+
+/** Runs in each worker: one key per message, PKCS#1 PEM private key and SPKI DER public key. */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { generateKeyPairSync } = require('node:crypto');
+parentPort.on('message', (bits) => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: bits,
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  parentPort.postMessage({ publicKey: new Uint8Array(publicKey), privateKey });
+});
+`;
+
+interface PoolWorker {
+  worker: Worker;
+  busy: boolean;
+}
+
+/**
+ * A pool of RSA key pairs generated ahead in worker threads. `next()` hands out a ready key at once, or
+ * waits (first come, first served) for the next one generated. Generation runs while fewer than `size`
+ * keys are ready or requests are waiting. Workers do not keep the process alive.
+ */
+export class RsaKeyPool implements ClientKeySource {
+  readonly type: ClientKeyType = 'rsa-3072';
+  private readonly size: number;
+  private readonly bits: number;
+  private readonly onError: ((err: Error) => void) | undefined;
+  private readonly ready: ClientKeyPair[] = [];
+  private readonly waiters: ((k: ClientKeyPair) => void)[] = [];
+  private readonly workers: PoolWorker[] = [];
+  private readonly fullWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(opts: RsaKeyPoolOptions = {}) {
+    this.size = Math.max(0, opts.size ?? 64);
+    this.bits = opts.bits ?? 3072;
+    this.onError = opts.onError;
+    const count = opts.workers ?? Math.min(4, Math.max(1, availableParallelism() - 1));
+    for (let i = 0; i < Math.max(1, count); i++) this.workers.push(this.spawn());
+    this.fill();
+  }
+
+  /** Keys ready now. */
+  get available(): number {
+    return this.ready.length;
+  }
+
+  /** Resolves once the pool holds `size` keys (for warm-up before serving or benchmarking). */
+  warm(): Promise<void> {
+    if (this.ready.length >= this.size) return Promise.resolve();
+    const full = new Promise<void>((resolve) => this.fullWaiters.push(resolve));
+    this.updateRefs();
+    return full;
+  }
+
+  next(): Promise<ClientKeyPair> {
+    if (this.closed) return Promise.reject(new Error('the RSA key pool is closed'));
+    const key = this.ready.shift();
+    const result = key !== undefined ? Promise.resolve(key) : new Promise<ClientKeyPair>((resolve) => this.waiters.push(resolve));
+    this.fill();
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    this.workers.length = 0;
+  }
+
+  private spawn(): PoolWorker {
+    const pw: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true, execArgv: [] }), busy: false };
+    pw.worker.unref();
+    pw.worker.on('message', (msg: { publicKey: Uint8Array; privateKey: string }) => {
+      pw.busy = false;
+      this.deliver({ algorithm: 'rsa', publicKeySpki: msg.publicKey, privateKeyPem: msg.privateKey });
+      this.fill();
+    });
+    pw.worker.on('error', (err: Error) => this.replace(pw, err));
+    return pw;
+  }
+
+  private replace(pw: PoolWorker, err: Error): void {
+    this.onError?.(err);
+    const i = this.workers.indexOf(pw);
+    if (i < 0 || this.closed) return;
+    void pw.worker.terminate();
+    this.workers[i] = this.spawn();
+    this.fill();
+  }
+
+  private deliver(key: ClientKeyPair): void {
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) {
+      waiter(key);
+      return;
+    }
+    this.ready.push(key);
+    if (this.ready.length >= this.size) this.fullWaiters.splice(0).forEach((f) => f());
+  }
+
+  /** Starts generation on idle workers while more keys are wanted than are ready or on their way. */
+  private fill(): void {
+    if (this.closed) return;
+    for (const pw of this.workers) {
+      const inFlight = this.workers.filter((w) => w.busy).length;
+      if (this.ready.length + inFlight >= this.size + this.waiters.length) break;
+      if (pw.busy) continue;
+      pw.busy = true;
+      pw.worker.postMessage(this.bits);
+    }
+    this.updateRefs();
+  }
+
+  /** Busy workers keep the process alive only while someone waits for their key (next() or warm()). */
+  private updateRefs(): void {
+    const waited = this.waiters.length > 0 || this.fullWaiters.length > 0;
+    for (const pw of this.workers) {
+      if (pw.busy && waited) pw.worker.ref();
+      else pw.worker.unref();
+    }
+  }
+}
+
+/** The key source for a `--kubeconfig-client-key-type`. */
+export function clientKeySource(type: ClientKeyType, rsa: RsaKeyPoolOptions = {}): ClientKeySource {
+  return type === 'rsa-3072' ? new RsaKeyPool(rsa) : ecdsaP256KeySource();
+}

@@ -1,0 +1,168 @@
+/**
+ * The request body of `shoots/adminkubeconfig` / `shoots/viewerkubeconfig`: decoding (400 on bodies
+ * that do not decode), the generic create handler's metadata rules, defaulting, validation (422) and
+ * the server's cap on the lifetime, plus the startup check of the max-expiration flags.
+ */
+import { badRequest, invalid } from '../../apimachinery/errors.js';
+import { fieldErr, type FieldError } from '../../apimachinery/field.js';
+import { isPlainObject, type ObjectMeta } from '../../apimachinery/types.js';
+import { compileKindValidator, decodeErrorMessage, formatStrictError, warningTexts, type KindValidator } from '../../openapi/validate.js';
+import { parseGoDuration } from './duration.js';
+import { kubeconfigRequestDefinitionName, kubeconfigRequestDefinitions } from './schema.js';
+import { AUTH_API_VERSION, AUTH_GROUP, AUTH_VERSION, REQUEST_KINDS, type KubeconfigKind, type KubeconfigRequest } from './types.js';
+
+/** `spec.expirationSeconds` when the request leaves it unset. */
+export const DEFAULT_EXPIRATION_SECONDS = 3600;
+/** Shortest lifetime a request may ask for (10 minutes). */
+export const MIN_EXPIRATION_SECONDS = 600;
+/** Longest lifetime a request may ask for (math.MaxUint32). */
+export const MAX_EXPIRATION_SECONDS = 4294967295;
+/** Default of both max-expiration flags (24h). */
+export const DEFAULT_MAX_EXPIRATION_SECONDS = 86400;
+/** Bounds of the max-expiration flags: [1 hour, MaxUint32 seconds]. */
+export const MAX_EXPIRATION_FLAG_BOUNDS = { min: 3600, max: 4294967295 } as const;
+
+/** The two flags, by kind. */
+export const MAX_EXPIRATION_FLAGS = {
+  admin: '--shoot-admin-kubeconfig-max-expiration',
+  viewer: '--shoot-viewer-kubeconfig-max-expiration',
+} as const satisfies Record<KubeconfigKind, string>;
+
+const INT64_MAX = 9223372036854775807;
+
+/** How the caller wants unknown and duplicate fields treated (the `fieldValidation` directive). */
+export interface DecodeOptions {
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Receives `unknown field "..."` texts in Warn mode. */
+  warnings?: string[];
+  /** The raw JSON text of the body, to detect duplicate keys. */
+  rawJson?: string;
+}
+
+const validators = new Map<KubeconfigKind, KindValidator>();
+
+function validatorOf(kind: KubeconfigKind): KindValidator {
+  let v = validators.get(kind);
+  if (v === undefined) {
+    const definitionName = kubeconfigRequestDefinitionName(kind);
+    const schema = kubeconfigRequestDefinitions[definitionName] ?? {};
+    v = compileKindValidator({ kind: REQUEST_KINDS[kind], definitionName, schema, definitions: kubeconfigRequestDefinitions });
+    validators.set(kind, v);
+  }
+  return v;
+}
+
+function checkTypeMeta(kindName: string, body: Record<string, unknown>): void {
+  if (body.apiVersion !== undefined && body.apiVersion !== null && body.apiVersion !== '' && body.apiVersion !== AUTH_API_VERSION) {
+    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${AUTH_API_VERSION})`);
+  }
+  if (body.kind !== undefined && body.kind !== null && body.kind !== '' && body.kind !== kindName) {
+    throw badRequest(`Object kind in the data (${String(body.kind)}) does not match the expected kind (${kindName})`);
+  }
+}
+
+function checkInt64(kindName: string, spec: unknown): void {
+  if (!isPlainObject(spec)) return;
+  const v = spec.expirationSeconds;
+  if (typeof v === 'number' && (v > INT64_MAX || v < -INT64_MAX - 1)) {
+    const detail = `json: cannot unmarshal number ${String(v)} into Go struct field ${kindName}Spec.spec.expirationSeconds of type int64`;
+    throw badRequest(decodeErrorMessage(kindName, AUTH_VERSION, [detail]));
+  }
+}
+
+/** ObjectMeta fields in the order Go serializes them. */
+const META_ORDER: readonly (keyof ObjectMeta)[] = [
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+];
+
+/**
+ * The generic create handler: system fields wiped (creationTimestamp becomes null, as Go prints a zero
+ * time), namespace from the URL (a different one is a 400). Returns the fields in Go's order.
+ */
+function prepareMetadata(meta: ObjectMeta, namespace: string): ObjectMeta {
+  if ((meta.namespace ?? '') === '') meta.namespace = namespace;
+  if (meta.namespace !== namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  const wiped: ObjectMeta = { ...meta, creationTimestamp: null };
+  delete wiped.uid;
+  delete wiped.selfLink;
+  delete wiped.deletionTimestamp;
+  delete wiped.deletionGracePeriodSeconds;
+  const out: Record<string, unknown> = {};
+  for (const k of META_ORDER) if (wiped[k] !== undefined) out[k] = wiped[k];
+  return out as ObjectMeta;
+}
+
+/**
+ * Decodes and defaults a request body the way gardener-apiserver's create handler does before the
+ * subresource runs: `apiVersion`/`kind` may be omitted but must match when given; type errors, and in
+ * Strict mode unknown or duplicate fields, are 400s with Kubernetes' decode messages; unknown fields are
+ * pruned; system metadata fields are wiped and the namespace is taken from the URL; a nil
+ * `spec.expirationSeconds` becomes 3600 (an explicit 0 stays 0 and fails validation).
+ * Does not validate: call {@link validateKubeconfigRequest} after admission.
+ */
+export function decodeKubeconfigRequest(kind: KubeconfigKind, body: unknown, namespace: string, opts: DecodeOptions = {}): KubeconfigRequest {
+  const kindName = REQUEST_KINDS[kind];
+  if (!isPlainObject(body)) throw badRequest(`the body of the request must be a ${kindName} object`);
+  checkTypeMeta(kindName, body);
+  if (body.metadata === undefined || body.metadata === null) body.metadata = {};
+  const validator = validatorOf(kind);
+  const result = validator.check(body, opts.rawJson);
+  if (result.typeErrors.length > 0) throw badRequest(decodeErrorMessage(kindName, AUTH_VERSION, result.typeErrors));
+  checkInt64(kindName, body.spec);
+  const mode = opts.fieldValidation ?? 'Warn';
+  if (mode === 'Strict' && (result.unknownFields.length > 0 || result.duplicateFields.length > 0)) {
+    throw badRequest(formatStrictError(result.unknownFields, result.duplicateFields));
+  }
+  if (mode === 'Warn') opts.warnings?.push(...warningTexts(result.unknownFields, result.duplicateFields));
+  validator.prune(body);
+  const metadata = prepareMetadata(body.metadata as ObjectMeta, namespace);
+  const spec = isPlainObject(body.spec) ? body.spec : {};
+  const seconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : DEFAULT_EXPIRATION_SECONDS;
+  // A status sent by the client is dropped: the response's status is always the server's.
+  return { apiVersion: AUTH_API_VERSION, kind: kindName, metadata, spec: { expirationSeconds: seconds } };
+}
+
+/** Field errors of a request (Gardener's ValidateKubeconfigRequest). */
+export function kubeconfigRequestErrors(req: Pick<KubeconfigRequest, 'spec'>): FieldError[] {
+  const errs: FieldError[] = [];
+  const seconds = req.spec.expirationSeconds;
+  if (seconds < MIN_EXPIRATION_SECONDS) {
+    errs.push(fieldErr.invalid('spec.expirationSeconds', seconds, 'may not specify a duration less than 10 minutes'));
+  }
+  if (seconds > MAX_EXPIRATION_SECONDS) {
+    errs.push(fieldErr.tooLong('spec.expirationSeconds', seconds, MAX_EXPIRATION_SECONDS));
+  }
+  return errs;
+}
+
+/**
+ * Throws 422 Invalid for GroupKind `AdminKubeconfigRequest.authentication.gardener.cloud` (or Viewer)
+ * with an empty name when the requested lifetime is under 600 s or over 4294967295 s.
+ */
+export function validateKubeconfigRequest(kind: KubeconfigKind, req: Pick<KubeconfigRequest, 'spec'>): void {
+  const errs = kubeconfigRequestErrors(req);
+  if (errs.length > 0) throw invalid({ group: AUTH_GROUP, kind: REQUEST_KINDS[kind] }, '', errs);
+}
+
+/** The lifetime actually granted: the request, capped by `maxSeconds` when that is positive. */
+export function effectiveExpirationSeconds(requestedSeconds: number, maxSeconds: number): number {
+  return maxSeconds > 0 && requestedSeconds > maxSeconds ? maxSeconds : requestedSeconds;
+}
+
+/**
+ * Startup check of `--shoot-admin-kubeconfig-max-expiration` / `--shoot-viewer-kubeconfig-max-expiration`:
+ * `value` is a Go duration string (`24h`) or seconds. Returns the cap in whole seconds (Go truncates).
+ * Throws an `Error` whose message is the one the server must refuse to start with:
+ * `<flag> must be between 1 hour and 2^32 seconds` (or Go's duration parse error for bad text).
+ */
+export function maxExpirationFromFlag(kind: KubeconfigKind, value: string | number): number {
+  const flag = MAX_EXPIRATION_FLAGS[kind];
+  const seconds = typeof value === 'number' ? value : parseGoDuration(value);
+  if (!(seconds >= MAX_EXPIRATION_FLAG_BOUNDS.min && seconds <= MAX_EXPIRATION_FLAG_BOUNDS.max)) {
+    throw new Error(`${flag} must be between 1 hour and 2^32 seconds`);
+  }
+  return Math.trunc(seconds);
+}

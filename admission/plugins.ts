@@ -3,6 +3,9 @@
  * by default, and how to build it; `--enable-admission-plugins` / `--disable-admission-plugins` pick
  * from this table.
  */
+import { DELETION_CONFIRMATION, deletionConfirmation } from './plugins/deletionconfirmation.js';
 import type { PluginRegistration } from './types.js';
 
-export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [];
+export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [
+  { name: DELETION_CONFIRMATION, enabledByDefault: true, factory: deletionConfirmation },
+];

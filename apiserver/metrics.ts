@@ -30,6 +30,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly kubeconfigsIssued = new Counter({
+    name: 'garden_apiserver_kubeconfig_issued_total',
+    help: 'Kubeconfigs issued through shoots/adminkubeconfig and shoots/viewerkubeconfig.',
+    labelNames: ['kind', 'group'],
+    registers: [this.registry],
+  });
+
   /** Adds a gauge of stored objects per resource, read when scraped. */
   storedObjects(count: () => Promise<Record<string, number>>): void {
     new Gauge({

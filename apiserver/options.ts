@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import parseDuration from 'parse-duration';
+import { CLIENT_KEY_TYPES, maxExpirationFromFlag, type ClientKeyType } from '../registry/kubeconfig/index.js';
 
 const GO_DURATION = /^(0|[-+]?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+)$/;
 
@@ -38,6 +39,15 @@ export interface ServerOptions {
   authorizationAlwaysAllowPaths: string[];
   enableAdmissionPlugins: string[];
   disableAdmissionPlugins: string[];
+  /** Garden cluster kubeconfig (ConfigMaps such as `<shoot>.ca-cluster`); absent in standalone mode. */
+  kubeconfig?: string;
+  /** Standalone source of cluster CA bundles (ConfigMap/Secret manifests); default `<data-dir>/cluster-ca`. */
+  clusterCADir?: string;
+  /** Seconds. */
+  shootAdminKubeconfigMaxExpiration: number;
+  /** Seconds. */
+  shootViewerKubeconfigMaxExpiration: number;
+  kubeconfigClientKeyType: ClientKeyType;
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
   /** Milliseconds. */
@@ -107,6 +117,15 @@ export function buildCommand(): Command {
     )
     .addOption(new Option('--enable-admission-plugins <names>', 'admission plugins to enable beyond the defaults').default([]).argParser(list))
     .addOption(new Option('--disable-admission-plugins <names>', 'admission plugins to disable').default([]).argParser(list))
+    .addOption(new Option('--kubeconfig <file>', 'kubeconfig of the garden cluster, for ConfigMaps such as <shoot>.ca-cluster'))
+    .addOption(new Option('--cluster-ca-dir <dir>', 'standalone: directory of ConfigMap/Secret manifests holding <shoot>.ca-cluster (default <data-dir>/cluster-ca)'))
+    .addOption(
+      new Option('--shoot-admin-kubeconfig-max-expiration <duration>', 'longest validity of an adminkubeconfig certificate, 1h to 2^32 s').default('24h'),
+    )
+    .addOption(
+      new Option('--shoot-viewer-kubeconfig-max-expiration <duration>', 'longest validity of a viewerkubeconfig certificate, 1h to 2^32 s').default('24h'),
+    )
+    .addOption(new Option('--kubeconfig-client-key-type <type>', 'key type of issued client certificates').choices([...CLIENT_KEY_TYPES]).default('ecdsa-p256'))
     .addOption(new Option('--max-requests-inflight <n>', 'concurrent non-mutating requests before 429 (0: no limit)').default(400).argParser(level))
     .addOption(new Option('--max-mutating-requests-inflight <n>', 'concurrent mutating requests before 429 (0: no limit)').default(200).argParser(level))
     .addOption(new Option('--request-timeout <duration>', 'time after which a non-watch request fails with 504').default(60_000, '1m0s').argParser(duration))
@@ -114,6 +133,15 @@ export function buildCommand(): Command {
     .addOption(new Option('-v, --v <level>', 'log verbosity (0: errors and start-up, 2: one line per request)').default(0).argParser(level))
     .allowExcessArguments(false)
     .showHelpAfterError();
+}
+
+/** A max-expiration flag in seconds; exits with the upstream message when out of [1h, 2^32 s]. */
+function checkedMaxExpiration(command: Command, kind: 'admin' | 'viewer', value: unknown): number {
+  try {
+    return maxExpirationFromFlag(kind, String(value));
+  } catch (e: unknown) {
+    return command.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Parses `argv` (without node and script) into options; exits with usage on bad flags. */
@@ -138,6 +166,9 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     authorizationAlwaysAllowPaths: o.authorizationAlwaysAllowPaths as string[],
     enableAdmissionPlugins: o.enableAdmissionPlugins as string[],
     disableAdmissionPlugins: o.disableAdmissionPlugins as string[],
+    shootAdminKubeconfigMaxExpiration: checkedMaxExpiration(command, 'admin', o.shootAdminKubeconfigMaxExpiration),
+    shootViewerKubeconfigMaxExpiration: checkedMaxExpiration(command, 'viewer', o.shootViewerKubeconfigMaxExpiration),
+    kubeconfigClientKeyType: o.kubeconfigClientKeyType as ClientKeyType,
     maxRequestsInflight: o.maxRequestsInflight as number,
     maxMutatingRequestsInflight: o.maxMutatingRequestsInflight as number,
     requestTimeout: o.requestTimeout as number,
@@ -150,6 +181,8 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
   if (options.storageBackend === 'etcd3' && options.etcdServers.length === 0) {
     command.error('error: --storage-backend=etcd3 needs --etcd-servers');
   }
+  if (typeof o.kubeconfig === 'string') options.kubeconfig = o.kubeconfig;
+  if (typeof o.clusterCaDir === 'string') options.clusterCADir = o.clusterCaDir;
   if (typeof o.encryptionProviderConfig === 'string') options.encryptionProviderConfig = o.encryptionProviderConfig;
   if (typeof o.tlsCertFile === 'string') options.tlsCertFile = o.tlsCertFile;
   if (typeof o.tlsPrivateKeyFile === 'string') options.tlsPrivateKeyFile = o.tlsPrivateKeyFile;

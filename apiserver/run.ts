@@ -21,6 +21,7 @@ import { setupEncryption } from './encryption.js';
 import { createLogger, type Logger } from './log.js';
 import type { ServerOptions } from './options.js';
 import { buildResourceIndex, type ResourceIndex } from './resources.js';
+import { startKubeconfigService } from './kubeconfig.js';
 import { Lifecycle } from './lifecycle.js';
 import { ServerMetrics } from './metrics.js';
 import { instrumentBackend } from './storage-metrics.js';
@@ -102,11 +103,14 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
       }),
     options.etcdPrefix,
   );
+  const authorizer = authorizerUnion([pathAuthorizer(options.authorizationAlwaysAllowPaths), groupAuthorizer(['system:masters'])]);
+  const kubeconfigs = await startKubeconfigService(options, index, authorizer, metrics, log);
   const app = createApp({
     index,
     admission: buildAdmissionChain({ enable: options.enableAdmissionPlugins, disable: options.disableAdmissionPlugins }),
     authenticator: authenticatorChain([x509Authenticator()]),
-    authorizer: authorizerUnion([pathAuthorizer(options.authorizationAlwaysAllowPaths), groupAuthorizer(['system:masters'])]),
+    authorizer,
+    subresourceCreators: kubeconfigs.creators,
     anonymousAuth: options.anonymousAuth,
     health: healthChecks(backend, lifecycle, options.storageBackend === 'etcd3' ? 'etcd' : 'storage'),
     version: SERVER_VERSION,
@@ -133,6 +137,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     server,
     async close(delayMs = 0) {
       await lifecycle.shutdown(server, delayMs);
+      await kubeconfigs.stop();
       encryption.stop();
       compactor?.stop();
       await backend.close();

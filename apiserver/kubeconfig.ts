@@ -1,0 +1,127 @@
+/**
+ * Wiring of `shoots/adminkubeconfig` and `shoots/viewerkubeconfig`: the issuer with its client CA cache
+ * (fed by a watch on InternalSecrets), the cluster CA source (garden cluster or a local directory), the
+ * group choice through the server's authorizer, and a log line and metric per issuance.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { join } from 'node:path';
+import type { KubeObject } from '../apimachinery/types.js';
+import {
+  ClientCACache,
+  ClientCertificateIssuer,
+  clientKeySource,
+  groupDecider,
+  KubeconfigIssuer,
+  type ClusterCASource,
+  type KubeconfigKind,
+} from '../registry/kubeconfig/index.js';
+import type { RequestContext, UserInfo } from '../registry/types.js';
+import type { Authorizer } from './authz/types.js';
+import { GardenClusterCASource } from './garden/cluster-ca.js';
+import { admissionHooks, type SubresourceCreator } from './handlers/context.js';
+import type { Logger } from './log.js';
+import type { ServerMetrics } from './metrics.js';
+import type { ServerOptions } from './options.js';
+import { str } from './query.js';
+import { fieldValidationOf } from './decode.js';
+import type { ResourceIndex } from './resources.js';
+import { ClusterCADirectorySource } from './standalone/cluster-ca-dir.js';
+
+/** The running kubeconfig issuance and how to stop its background work. */
+export interface KubeconfigService {
+  creators: Map<string, SubresourceCreator>;
+  stop(): Promise<void>;
+}
+
+function systemContext(namespace: string): RequestContext {
+  return { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, namespace, dryRun: false, warnings: [] };
+}
+
+/** Asks the server's authorizer the spec's literal question (empty namespace). */
+function allowedBy(authorizer: Authorizer) {
+  return async (user: UserInfo, q: { group: string; resource: string; verb: string }): Promise<boolean> => {
+    const info = {
+      isResourceRequest: true,
+      path: '',
+      verb: q.verb,
+      apiPrefix: 'apis',
+      apiGroup: q.group,
+      apiVersion: '',
+      namespace: '',
+      resource: q.resource,
+      subresource: '',
+      name: '',
+      parts: [],
+    };
+    return (await authorizer.authorize({ user, info })).decision === 'allow';
+  };
+}
+
+function clusterCASource(options: ServerOptions, log: Logger): ClusterCASource & { stop(): unknown } {
+  const onError = (err: unknown) => log.error('cluster CA source', { err });
+  if (options.kubeconfig !== undefined) {
+    const kc = new KubeConfig();
+    kc.loadFromFile(options.kubeconfig);
+    const source = new GardenClusterCASource(kc, { onError });
+    void source.start();
+    return source;
+  }
+  return new ClusterCADirectorySource(options.clusterCADir ?? join(options.dataDir, 'cluster-ca'), { onError });
+}
+
+/** Builds the issuer and the subresource creators for the Shoot resource. */
+export async function startKubeconfigService(
+  options: ServerOptions,
+  index: ResourceIndex,
+  authorizer: Authorizer,
+  metrics: ServerMetrics,
+  log: Logger,
+): Promise<KubeconfigService> {
+  const secrets = index.get('core.gardener.cloud', 'v1beta1', 'internalsecrets');
+  const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
+  if (secrets === undefined || shoots === undefined) throw new Error('kubeconfig subresources need InternalSecrets and Shoots');
+  const all = systemContext('');
+  const clientCAs = new ClientCACache(
+    { list: () => secrets.store.list(all, {}), watch: (rv) => secrets.store.watch(all, rv === undefined ? {} : { resourceVersion: rv }) },
+    { onError: (err) => log.error('client CA cache', { err }) },
+  );
+  await clientCAs.start();
+  const clusterCA = clusterCASource(options, log);
+  const keys = clientKeySource(options.kubeconfigClientKeyType);
+  const issuer = new KubeconfigIssuer({
+    decideGroup: groupDecider(allowedBy(authorizer)),
+    getShoot: (ns, name) => shoots.store.get(systemContext(ns), name),
+    clientCAs,
+    clusterCA,
+    certificates: new ClientCertificateIssuer(keys),
+    maxExpirationSeconds: { admin: options.shootAdminKubeconfigMaxExpiration, viewer: options.shootViewerKubeconfigMaxExpiration },
+    onIssued: (e) => {
+      metrics.kubeconfigsIssued.inc({ kind: e.kind, group: e.group });
+      log.info('issued kubeconfig', { kind: e.kind, user: e.user, namespace: e.namespace, shoot: e.shoot, group: e.group, serial: e.serial, expiration: e.expiration });
+    },
+  });
+  const creator = (kind: KubeconfigKind): SubresourceCreator => async (r, body) => {
+    const hooks = admissionHooks(r, 'CREATE', r.info.name);
+    const response = await issuer.handle(kind, {
+      namespace: r.info.namespace,
+      shootName: r.info.name,
+      user: r.user,
+      body,
+      admit: async (req) => hooks.validate?.(req as unknown as KubeObject, undefined),
+      decode: { fieldValidation: fieldValidationOf(str(r.query, 'fieldValidation'), 'CreateOptions'), warnings: r.ctx.warnings },
+    });
+    return response as unknown as Record<string, unknown>;
+  };
+  const creators = new Map<string, SubresourceCreator>([
+    ['core.gardener.cloud/shoots/adminkubeconfig', creator('admin')],
+    ['core.gardener.cloud/shoots/viewerkubeconfig', creator('viewer')],
+  ]);
+  return {
+    creators,
+    async stop() {
+      clientCAs.stop();
+      await clusterCA.stop();
+      await keys.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { compileKindValidator } from '../../openapi/validate.js';
+import { refName, type Schema } from '../../openapi/schema.js';
+import { exampleGarden, EXAMPLES, setAt } from '../shoot/testing.js';
+import { GARDEN_DEFINITION, gardenDefinitions, gardenSchema } from './schema/index.js';
+
+const validator = compileKindValidator({ kind: 'Garden', definitionName: GARDEN_DEFINITION, schema: gardenSchema, definitions: gardenDefinitions });
+
+/** The CRD's openAPIV3Schema. */
+const crd = (parse(readFileSync(`${EXAMPLES}/operator/10-crd-operator.gardener.cloud_gardens.yaml`, 'utf8')) as { spec: { versions: { schema: { openAPIV3Schema: Schema } }[] } })
+  .spec.versions[0]?.schema.openAPIV3Schema as Schema;
+
+/** Resolves a `$ref` through the Garden's definitions. */
+const resolve = (s: Schema): Schema => {
+  const name = refName(s);
+  return name === undefined ? s : (gardenDefinitions[name] ?? s);
+};
+
+/** Field paths of a schema (object properties, list items as []), down to `depth`. */
+function paths(s: Schema, prefix: string, out: Set<string>, depth: number): void {
+  if (depth === 0) return;
+  const r = resolve(s);
+  for (const [k, p] of Object.entries(r.properties ?? {})) {
+    out.add(`${prefix}.${k}`);
+    paths(p, `${prefix}.${k}`, out, depth - 1);
+  }
+  if (r.items !== undefined) paths(r.items, `${prefix}[]`, out, depth - 1);
+}
+
+describe('registry/garden schema', () => {
+  it('is named as upstream and carries the GVK', () => {
+    assert.equal(GARDEN_DEFINITION, 'com.github.gardener.gardener.pkg.apis.operator.v1alpha1.Garden');
+    assert.deepEqual(gardenSchema['x-kubernetes-group-version-kind'], [{ group: 'operator.gardener.cloud', version: 'v1alpha1', kind: 'Garden' }]);
+  });
+
+  it('has exactly the fields of the CRD', () => {
+    const ours = new Set<string>();
+    const theirs = new Set<string>();
+    paths(gardenSchema, 'Garden', ours, 12);
+    paths(crd, 'Garden', theirs, 12);
+    // metadata is the shared ObjectMeta here, an opaque object in the CRD.
+    const mine = [...ours].filter((p) => !p.startsWith('Garden.metadata.'));
+    assert.deepEqual(mine.filter((p) => !theirs.has(p)), []);
+    assert.deepEqual([...theirs].filter((p) => !ours.has(p)), []);
+  });
+
+  it('shares the core types with the Shoot schema and keeps the CRD extensions', () => {
+    const spec = gardenSchema.properties?.spec;
+    const kas = spec?.properties?.virtualCluster?.properties?.kubernetes?.properties?.kubeAPIServer;
+    assert.equal(refName(kas?.properties?.encryptionConfig ?? {}), 'com.github.gardener.gardener.pkg.apis.core.v1beta1.EncryptionConfig');
+    const gas = spec?.properties?.virtualCluster?.properties?.gardener?.properties?.gardenerAPIServer;
+    assert.equal(refName(gas?.properties?.encryptionConfig ?? {}), 'com.github.gardener.gardener.pkg.apis.core.v1beta1.EncryptionConfig');
+    assert.ok(kas?.properties?.sni !== undefined && kas.properties.auditWebhook !== undefined);
+    const status = gardenSchema.properties?.status;
+    assert.equal(refName(status?.properties?.credentials?.properties?.encryptionAtRest ?? {}), 'com.github.gardener.gardener.pkg.apis.core.v1beta1.EncryptionAtRest');
+    const secretRef = spec?.properties?.dns?.properties?.providers?.items?.properties?.secretRef;
+    assert.equal(secretRef?.['x-kubernetes-map-type'], 'atomic');
+    const strategy = spec?.properties?.virtualCluster?.properties?.gardener?.properties?.gardenerScheduler?.properties?.strategy;
+    assert.deepEqual([strategy?.enum, strategy?.default], [['SameRegion', 'MinimalDistance'], 'SameRegion']);
+    for (const name of Object.keys(gardenDefinitions)) assert.match(name, /^(com\.github\.gardener\.gardener\.pkg\.apis\.core\.v1beta1|io\.k8s\.)/);
+  });
+
+  it('validates the upstream example (20-garden.yaml) without unknown fields', () => {
+    assert.deepEqual(validator.check(exampleGarden()), { typeErrors: [], unknownFields: [], duplicateFields: [] });
+  });
+
+  it('reports misspelled fields and type errors', () => {
+    const garden = exampleGarden();
+    setAt(garden, 'spec.virtualCluster.gardener.gardenerAPIServer.encryptionConfig', { resources: ['shoots.core.gardener.cloud'], provider: { typ: 'aescbc' } });
+    setAt(garden, 'spec.runtimeCluster.provider.zones', 'a');
+    const result = validator.check(garden);
+    assert.deepEqual(result.unknownFields, ['spec.virtualCluster.gardener.gardenerAPIServer.encryptionConfig.provider.typ']);
+    assert.equal(result.typeErrors.length, 1);
+  });
+});

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { isStatusError } from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { openSqliteBackend, type SqliteBackend } from '../../storage/sqlite.js';
+import { createStore } from '../../storage/store.js';
+import { identityTransformer } from '../../storage/transformer.js';
+import { ResourceStore } from '../generic/store.js';
+import { checkDeletionConfirmation } from './deletion.js';
+import { shootResource } from './descriptor.js';
+import { shootStatusStrategy } from './strategy.js';
+import { at, exampleShoot, setAt, testContext as ctx } from './testing.js';
+
+const ROOT = '/registry-gardener';
+
+/** The status a controller writes once the encryption configuration is rolled out. */
+function rolledOut(shoot: KubeObject): KubeObject {
+  const next = structuredClone(shoot);
+  const config = 'spec.kubernetes.kubeAPIServer.encryptionConfig';
+  setAt(next, 'status.credentials', { encryptionAtRest: { provider: { type: at(next, `${config}.provider.type`) }, resources: at(next, `${config}.resources`) ?? [] } });
+  setAt(next, 'status.lastOperation', { type: 'Reconcile', state: 'Succeeded', progress: 100, description: 'done', lastUpdateTime: '2025-01-01T00:00:00Z' });
+  return next;
+}
+
+/** Why a write was refused: the 422 causes as `field: message`. */
+async function rejection(p: Promise<unknown>): Promise<string[]> {
+  try {
+    await p;
+  } catch (e: unknown) {
+    if (isStatusError(e) && e.code === 422) return (e.status.details?.causes ?? []).map((c) => `${c.field}: ${c.message}`);
+    throw e;
+  }
+  assert.fail('the write was accepted');
+}
+
+describe('registry/shoot through the generic store', () => {
+  let backend: SqliteBackend;
+  let store: ResourceStore;
+  beforeEach(() => {
+    backend = openSqliteBackend(':memory:');
+    const storage = createStore(backend, {
+      transformer: identityTransformer,
+      resourcePrefix: `${ROOT}/core.gardener.cloud/shoots/`,
+      objectTemplate: { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot' },
+    });
+    store = new ResourceStore(shootResource, storage, ROOT);
+  });
+  afterEach(async () => backend.close());
+
+  const put = (obj: KubeObject, status = false): Promise<{ object: KubeObject }> =>
+    store.update(ctx, obj.metadata.name ?? '', async () => structuredClone(obj), {}, status ? { strategy: shootStatusStrategy } : {});
+
+  it('runs the controller round trip: spec change, status catches up, next change allowed', async () => {
+    const created = await store.create(ctx, exampleShoot(true));
+    assert.equal(created.metadata.generation, 1);
+    assert.equal(created.status, undefined);
+    assert.deepEqual(at(created, 'spec.kubernetes.kubeAPIServer.encryptionConfig'), { resources: ['configmaps', 'customresource.fancyoperator.io'], provider: { type: 'aescbc' } });
+    assert.equal(at(created, 'spec.maintenance.autoRotation.credentials.etcdEncryptionKey.rotationPeriod'), '168h0m0s', 'durations come back as Go prints them');
+    assert.deepEqual(created.metadata.labels, { 'name.seed.gardener.cloud/my-seed': 'true' });
+
+    const change = (obj: KubeObject, resources: string[]): KubeObject => {
+      const next = structuredClone(obj);
+      setAt(next, 'spec.kubernetes.kubeAPIServer.encryptionConfig.resources', resources);
+      return next;
+    };
+    const rollingOut =
+      'spec.kubernetes.kubeAPIServer.encryptionConfig.resources: Forbidden: resources cannot be changed because a previous encryption configuration change is currently being rolled out';
+
+    // Nothing is rolled out yet: the status does not show the configuration of the creation.
+    assert.deepEqual(await rejection(put(change(created, ['configmaps']))), [rollingOut]);
+
+    // The controller reports the configuration as rolled out; the spec in that request is ignored.
+    const reported = rolledOut(created);
+    setAt(reported, 'spec.region', 'ignored');
+    const afterStatus = (await put(reported, true)).object;
+    assert.equal(at(afterStatus, 'spec.region'), 'europe-central-1');
+    assert.equal(afterStatus.metadata.generation, 1, 'status writes do not bump the generation');
+
+    // Now the change goes through and bumps the generation; the status written before stays.
+    const changed = (await put(change(afterStatus, ['configmaps']))).object;
+    assert.equal(changed.metadata.generation, 2);
+    assert.deepEqual(at(changed, 'status.credentials.encryptionAtRest.resources'), ['configmaps', 'customresource.fancyoperator.io']);
+
+    // The next change has to wait for the status again.
+    assert.deepEqual(await rejection(put(change(changed, []))), [rollingOut]);
+    const caughtUp = (await put(rolledOut(changed), true)).object;
+    const final = (await put(change(caughtUp, []))).object;
+    assert.deepEqual(at(final, 'spec.kubernetes.kubeAPIServer.encryptionConfig.resources'), []);
+    assert.equal(final.metadata.generation, 3);
+  });
+
+  it('ignores status in writes of the main resource', async () => {
+    const created = await store.create(ctx, exampleShoot());
+    const next = structuredClone(created);
+    next.status = { hibernated: true };
+    const updated = (await put(next)).object;
+    assert.equal(updated.status, undefined);
+    assert.equal(updated.metadata.generation, 1);
+  });
+
+  it('needs a resourceVersion for updates', async () => {
+    const created = await store.create(ctx, exampleShoot());
+    const next = structuredClone(created);
+    delete next.metadata.resourceVersion;
+    assert.deepEqual(await rejection(put(next)), ['metadata.resourceVersion: Invalid value: "0x0": must be specified for an update']);
+  });
+
+  it('lets the deletion confirmation decide on deletes', async () => {
+    const created = await store.create(ctx, exampleShoot());
+    const err = checkDeletionConfirmation(created);
+    assert.ok(err !== undefined);
+    assert.equal(err.code, 403);
+    assert.equal(err.status.message, 'shoots.core.gardener.cloud "crazy-botany" is forbidden: must have a "confirmation.gardener.cloud/deletion" annotation to delete');
+  });
+});

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { errorString } from '../../apimachinery/field.js';
+import { isStatusError } from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { DEFAULT_ETCD_ENCRYPTION_KEY_ROTATION_PERIOD, applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
+import { normalizeDurations } from './decode.js';
+import { coreDefinitions, shootSchema } from './schema/index.js';
+import { shootStatusStrategy, shootStrategy } from './strategy.js';
+import { at, encryptionSpec, makeShoot, testContext as ctx } from './testing.js';
+
+
+describe('registry/shoot strategy', () => {
+  it('has gardener-apiserver flags', () => {
+    assert.equal(shootStrategy.allowCreateOnUpdate, false);
+    assert.equal(shootStrategy.allowUnconditionalUpdate, false);
+    assert.equal(shootStrategy.tracksGeneration, true);
+  });
+
+  describe('defaults', () => {
+    const cases: [string, Record<string, unknown>, unknown][] = [
+      ['nothing configured', {}, { provider: { type: 'aescbc' } }],
+      ['null config', { kubernetes: { kubeAPIServer: { encryptionConfig: null } } }, { provider: { type: 'aescbc' } }],
+      ['provider without type', encryptionSpec(['configmaps']), { resources: ['configmaps'], provider: { type: 'aescbc' } }],
+      ['provider kept', encryptionSpec([], 'secretbox'), { resources: [], provider: { type: 'secretbox' } }],
+    ];
+    for (const [name, s, want] of cases) {
+      it(`encryption config: ${name}`, () => {
+        const shoot = makeShoot(s);
+        applyShootDefaults(shoot);
+        assert.deepEqual(at(shoot, 'spec.kubernetes.kubeAPIServer.encryptionConfig'), want);
+      });
+    }
+
+    it('sets the etcd key rotation period on create only, as Go prints 28 days', () => {
+      assert.equal(DEFAULT_ETCD_ENCRYPTION_KEY_ROTATION_PERIOD, '672h0m0s');
+      const shoot = makeShoot({ maintenance: { timeWindow: { begin: '220000+0100', end: '230000+0100' } } });
+      shootStrategy.prepareForCreate(shoot, ctx);
+      assert.deepEqual(at(shoot, 'spec.maintenance.autoRotation'), { credentials: { etcdEncryptionKey: { rotationPeriod: '672h0m0s' } } });
+      const given = makeShoot({ maintenance: { autoRotation: { credentials: { etcdEncryptionKey: { rotationPeriod: '0s' } } } } });
+      applyShootCreateDefaults(given);
+      assert.equal(at(given, 'spec.maintenance.autoRotation.credentials.etcdEncryptionKey.rotationPeriod'), '0s');
+      const old = makeShoot();
+      const updated = makeShoot();
+      shootStrategy.prepareForUpdate(updated, old, ctx);
+      shootStrategy.applyDefaults?.(updated);
+      assert.equal(at(updated, 'spec.maintenance'), undefined);
+    });
+  });
+
+  describe('decode', () => {
+    it('writes durations back the way Go does', () => {
+      const shoot = makeShoot({
+        maintenance: { autoRotation: { credentials: { etcdEncryptionKey: { rotationPeriod: '168h' } } } },
+        kubernetes: { version: '1.33.0', kubeAPIServer: { eventTTL: '1h' }, kubelet: { evictionSoftGracePeriod: { memoryAvailable: '90s' } } },
+        provider: { type: 'local', workers: [{ name: 'w', machineControllerManager: { machineDrainTimeout: '2h' } }] },
+      });
+      shootStrategy.decode?.(shoot);
+      assert.equal(at(shoot, 'spec.maintenance.autoRotation.credentials.etcdEncryptionKey.rotationPeriod'), '168h0m0s');
+      assert.equal(at(shoot, 'spec.kubernetes.kubeAPIServer.eventTTL'), '1h0m0s');
+      assert.equal(at(shoot, 'spec.kubernetes.kubelet.evictionSoftGracePeriod.memoryAvailable'), '1m30s');
+      assert.equal(at(shoot, 'spec.provider.workers.0.machineControllerManager.machineDrainTimeout'), '2h0m0s');
+    });
+
+    it('keeps a duration Go cannot parse (the upstream example has 45d), or rejects it with 400 when strict', () => {
+      const shoot = makeShoot({ maintenance: { autoRotation: { credentials: { etcdEncryptionKey: { rotationPeriod: '28d' } } } } });
+      shootStrategy.decode?.(shoot);
+      assert.equal(at(shoot, 'spec.maintenance.autoRotation.credentials.etcdEncryptionKey.rotationPeriod'), '28d');
+      assert.throws(
+        () => normalizeDurations(shoot, shootSchema, coreDefinitions, 'Shoot', true),
+        (e: unknown) =>
+          isStatusError(e) &&
+          e.code === 400 &&
+          e.status.message === 'Shoot in version "v1beta1" cannot be handled as a Shoot: time: unknown unit "d" in duration "28d"',
+      );
+    });
+  });
+
+  describe('prepare', () => {
+    it('drops status on create and sets the seed name label', () => {
+      const shoot = makeShoot({ seedName: 'seed-a' }, { hibernated: true });
+      shootStrategy.prepareForCreate(shoot, ctx);
+      assert.equal(shoot.status, undefined);
+      assert.deepEqual(shoot.metadata.labels, { 'name.seed.gardener.cloud/seed-a': 'true' });
+    });
+
+    it('keeps status and spec.seedName on update of the main resource', () => {
+      const old = makeShoot({ seedName: 'seed-a' }, { seedName: 'seed-a', hibernated: false });
+      old.metadata.generation = 3;
+      const next = makeShoot({ seedName: 'seed-b' }, { hibernated: true });
+      next.metadata.generation = 3;
+      shootStrategy.prepareForUpdate(next, old, ctx);
+      assert.deepEqual(next.status, old.status);
+      assert.equal(at(next, 'spec.seedName'), 'seed-a');
+      assert.equal(next.metadata.generation, 3);
+      assert.deepEqual(next.metadata.labels, { 'name.seed.gardener.cloud/seed-a': 'true' });
+    });
+
+    const bump: [string, string, string, boolean, boolean][] = [
+      ['reconcile is consumed', 'reconcile', 'Succeeded', true, false],
+      ['retry after a failure is consumed', 'retry', 'Failed', true, false],
+      ['retry without a failure stays', 'retry', 'Succeeded', false, true],
+      ['rotation starts stay and bump', 'rotate-etcd-encryption-key-start', 'Succeeded', true, true],
+      ['rotation while failed does nothing', 'rotate-credentials-start', 'Failed', false, true],
+      ['unknown operations do nothing', 'maintain', 'Succeeded', false, true],
+    ];
+    for (const [name, op, state, bumped, kept] of bump) {
+      it(`operation annotation: ${name}`, () => {
+        const old = makeShoot({}, { lastOperation: { type: 'Reconcile', state, progress: 100 } });
+        old.metadata.generation = 5;
+        const next = makeShoot({}, undefined, { annotations: { 'gardener.cloud/operation': op } });
+        next.metadata.generation = 5;
+        shootStrategy.prepareForUpdate(next, old, ctx);
+        assert.equal(next.metadata.generation, bumped ? 6 : 5);
+        assert.equal(next.metadata.annotations?.['gardener.cloud/operation'], kept ? op : undefined);
+      });
+    }
+  });
+
+  describe('status subresource', () => {
+    it('keeps the spec and takes the status', () => {
+      const old = makeShoot(encryptionSpec(['configmaps']), { hibernated: false });
+      const next = makeShoot(encryptionSpec(['services']), { hibernated: true, seedName: 'seed-x' });
+      shootStatusStrategy.prepareForUpdate(next, old, ctx);
+      assert.deepEqual(next.spec, old.spec);
+      assert.deepEqual(next.status, { hibernated: true, seedName: 'seed-x' });
+      assert.deepEqual(next.metadata.labels, { 'name.seed.gardener.cloud/seed-x': 'true' });
+    });
+
+    it('bumps the generation when a migration ends', () => {
+      const old = makeShoot();
+      old.metadata.generation = 2;
+      const next = makeShoot({}, { lastOperation: { type: 'Migrate', state: 'Succeeded', progress: 100 } });
+      next.metadata.generation = 2;
+      shootStatusStrategy.prepareForUpdate(next, old, ctx);
+      assert.equal(next.metadata.generation, 3);
+    });
+
+    it('validates the status, not the spec rules', () => {
+      const old = makeShoot({}, { uid: 'u-1', technicalID: 'shoot--dev--x' });
+      const next = makeShoot({ seedName: '' }, {
+        uid: 'u-2',
+        technicalID: 'shoot--dev--x',
+        advertisedAddresses: [
+          { name: 'external', url: 'https://api.example.com' },
+          { name: 'external', url: 'https://other' },
+          { name: 'internal', url: 'http://user@host:1/p?q=1#f' },
+          { name: '', url: 'https://x' },
+        ],
+      });
+      assert.deepEqual(shootStatusStrategy.validateUpdate(next, old, ctx).map(errorString), [
+        'status.uid: Invalid value: "u-2": field is immutable',
+        'status.advertisedAddresses[1].name: Duplicate value: "external"',
+        "status.advertisedAddresses[2].url: Invalid value: \"http\": 'https' is the only allowed URL scheme; desired format: https://host[:port]",
+        'status.advertisedAddresses[2].url: Invalid value: "user": user information is not permitted in the URL; desired format: https://host[:port]',
+        'status.advertisedAddresses[2].url: Invalid value: "f": fragments are not permitted in the URL; desired format: https://host[:port]',
+        'status.advertisedAddresses[2].url: Invalid value: "q=1": query parameters are not permitted in the URL; desired format: https://host[:port]',
+        'status.advertisedAddresses[3].name: Required value: field must not be empty',
+      ]);
+    });
+  });
+});

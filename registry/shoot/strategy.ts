@@ -1,0 +1,118 @@
+/**
+ * How the generic store treats Shoots (gardener-apiserver's shootStrategy): PUT never creates and needs a
+ * resourceVersion; the main resource cannot change status or spec.seedName (that is the binding
+ * subresource's job); operation annotations that trigger work bump the generation (reconcile and retry
+ * are consumed); the seed name labels follow spec/status.seedName. The status strategy is the same with
+ * the roles swapped: only status changes, with its own validation.
+ */
+import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
+import type { Strategy } from '../types.js';
+import { field, text } from '../encryptionconfig/types.js';
+import { normalizeDurations } from './decode.js';
+import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
+import { coreDefinitions, shootSchema } from './schema/index.js';
+import { Annotation, KIND, lastOperationOf, Operation } from './types.js';
+import { validateShoot, validateShootStatus, validateShootUpdate } from './validation/index.js';
+
+/** Label prefix marking the seeds a Shoot is (or was last) placed on. */
+export const SEED_NAME_LABEL_PREFIX = 'name.seed.gardener.cloud/';
+
+/** Operations that bump the generation and stay for gardenlet to pick up. */
+const GENERATION_BUMPING_OPERATIONS: ReadonlySet<string> = new Set([
+  Operation.RotateCredentialsStart,
+  Operation.RotateCredentialsComplete,
+  Operation.RotateCAStart,
+  'rotate-ca-complete',
+  Operation.RotateServiceAccountKeyStart,
+  'rotate-serviceaccount-key-complete',
+  Operation.RotateETCDEncryptionKeyStart,
+  Operation.RotateETCDEncryptionKeyComplete,
+  'rotate-kubeconfig-credentials',
+  'rotate-observability-credentials',
+  'rotate-ssh-keypair',
+]);
+
+/** Sets `name.seed.gardener.cloud/<seed>: "true"` for spec.seedName and status.seedName, dropping stale ones. */
+export function maintainSeedNameLabels(shoot: KubeObject): void {
+  const labels = { ...(shoot.metadata.labels ?? {}) };
+  for (const k of Object.keys(labels)) if (k.startsWith(SEED_NAME_LABEL_PREFIX)) delete labels[k];
+  for (const name of [text(field(shoot, 'spec'), 'seedName'), text(field(shoot, 'status'), 'seedName')]) {
+    if (name !== undefined && name !== '') labels[SEED_NAME_LABEL_PREFIX + name] = 'true';
+  }
+  if (Object.keys(labels).length > 0) shoot.metadata.labels = labels;
+  else delete shoot.metadata.labels;
+}
+
+/**
+ * Whether the operation annotation asks for a new generation (Gardener's mustIncreaseGeneration for
+ * annotations): `retry` after a failed operation and `reconcile` are consumed (the annotation removed),
+ * rotation operations stay. Only once the Shoot has a last operation.
+ */
+export function bumpForOperation(shoot: KubeObject): boolean {
+  const lastOperation = lastOperationOf(shoot);
+  if (lastOperation === undefined) return false;
+  const op = shoot.metadata.annotations?.[Annotation.Operation];
+  const consume = lastOperation.state === 'Failed' ? op === Operation.Retry : op === Operation.Reconcile;
+  if (consume && shoot.metadata.annotations !== undefined) {
+    delete shoot.metadata.annotations[Annotation.Operation];
+    return true;
+  }
+  return lastOperation.state !== 'Failed' && op !== undefined && GENERATION_BUMPING_OPERATIONS.has(op);
+}
+
+/** Keeps `spec.seedName` as stored: only the binding subresource may change it. */
+function keepSeedName(obj: KubeObject, old: KubeObject): void {
+  const spec = obj.spec;
+  if (!isPlainObject(spec)) return;
+  const oldSeed = field(old, 'spec')?.seedName;
+  if (oldSeed === undefined) delete spec.seedName;
+  else spec.seedName = oldSeed;
+}
+
+/** Normalizes a request body as Go's decoding does (durations). */
+export function decodeShoot(obj: KubeObject): void {
+  normalizeDurations(obj, shootSchema, coreDefinitions, KIND);
+}
+
+/** The Shoot strategy. */
+export const shootStrategy: Strategy = {
+  allowCreateOnUpdate: false,
+  allowUnconditionalUpdate: false,
+  tracksGeneration: true,
+  decode: decodeShoot,
+  prepareForCreate(obj) {
+    delete obj.status;
+    applyShootCreateDefaults(obj);
+    maintainSeedNameLabels(obj);
+  },
+  prepareForUpdate(obj, old) {
+    if (old.status === undefined) delete obj.status;
+    else obj.status = structuredClone(old.status);
+    keepSeedName(obj, old);
+    if (bumpForOperation(obj) || (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined)) {
+      obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    }
+    maintainSeedNameLabels(obj);
+  },
+  applyDefaults: applyShootDefaults,
+  validate: (obj) => validateShoot(obj),
+  validateUpdate: (obj, old) => validateShootUpdate(obj, old),
+};
+
+/** Whether a migration just ended, which bumps the generation through the status. */
+function migrationFinished(obj: KubeObject): boolean {
+  const op = lastOperationOf(obj);
+  return op?.type === 'Migrate' && (op.state === 'Succeeded' || op.state === 'Aborted');
+}
+
+/** The strategy of `shoots/status`: only status (and metadata) change; status rules apply. */
+export const shootStatusStrategy: Strategy = {
+  ...shootStrategy,
+  prepareForUpdate(obj, old) {
+    if (old.spec === undefined) delete obj.spec;
+    else obj.spec = structuredClone(old.spec);
+    if (migrationFinished(obj)) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    maintainSeedNameLabels(obj);
+  },
+  validateUpdate: (obj, old) => validateShootStatus(obj, old),
+};

@@ -1,0 +1,105 @@
+/**
+ * Test helpers for the Shoot and Garden registries: object builders and the upstream example manifests,
+ * with the Shoot example's commented-out fields switched on.
+ */
+import { readFileSync } from 'node:fs';
+import { parse, parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { RequestContext } from '../types.js';
+
+export const EXAMPLES = '/work/shared/examples/gardener';
+
+/** A request context for strategy calls. */
+export const testContext: RequestContext = { user: { name: 'tester', groups: [] }, namespace: 'garden-dev', dryRun: false, warnings: [] };
+
+/** A commented-out `key:` or `- item` line (prose comments do not look like that). */
+const COMMENTED_FIELD = /^(\s*)# ((?:\s*)(?:- |[A-Za-z][\w.\-/]*:(?: |$)))/;
+/** Remarks written after values in the example, which would otherwise become part of the value. */
+const TRAILING_REMARK = / \((?:only relevant|i\.e\.)[^)]*\)\s*$/;
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+
+/**
+ * Switches on the commented-out fields of an example: `# key: value` becomes `  key: value`. Where the
+ * example puts the `#` in the key's own column, the line is moved back by two so that it stays a sibling.
+ */
+export function uncommentExample(text: string): string {
+  const out: string[] = [];
+  let prev = '';
+  for (const line of text.split('\n')) {
+    if (!COMMENTED_FIELD.test(line)) {
+      out.push(line);
+      if (line.trim() !== '' && !line.trimStart().startsWith('#')) prev = line;
+      continue;
+    }
+    let l = line.replace(/^(\s*)# /, '$1  ').replace(TRAILING_REMARK, '');
+    const contentCol = indentOf(prev) + (prev.trimStart().startsWith('- ') ? 2 : 0);
+    if (indentOf(l) > contentCol && !prev.replace(/\s+#.*$/, '').endsWith(':')) l = l.slice(2);
+    out.push(l);
+    prev = l;
+  }
+  return out.join('\n');
+}
+
+/** The Shoot example as a user applies it. */
+export function exampleShoot(enableCommented = false): KubeObject {
+  const text = readFileSync(`${EXAMPLES}/90-shoot.yaml`, 'utf8');
+  return parse(enableCommented ? uncommentExample(text) : text) as KubeObject;
+}
+
+/** The Garden of the Garden example (the file also holds Secrets). */
+export function exampleGarden(): KubeObject {
+  const docs = parseAllDocuments(readFileSync(`${EXAMPLES}/operator/20-garden.yaml`, 'utf8')).map((d) => d.toJS() as KubeObject | null);
+  const garden = docs.find((d) => d?.kind === 'Garden');
+  if (garden === undefined || garden === null) throw new Error('no Garden in the example');
+  return garden;
+}
+
+/** A minimal Shoot with the given spec/status merged in (deep enough for the tests). */
+export function makeShoot(spec: Record<string, unknown> = {}, status?: Record<string, unknown>, meta: Partial<KubeObject['metadata']> = {}): KubeObject {
+  const obj: KubeObject = {
+    apiVersion: 'core.gardener.cloud/v1beta1',
+    kind: 'Shoot',
+    metadata: { name: 'crazy-botany', namespace: 'garden-dev', ...meta },
+    spec: { region: 'europe-central-1', provider: { type: 'local' }, kubernetes: { version: '1.33.0' }, ...spec },
+  };
+  if (status !== undefined) obj.status = status;
+  return obj;
+}
+
+/** Spec fragment with an encryption configuration. */
+export function encryptionSpec(resources: string[] | undefined, provider?: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const config: Record<string, unknown> = { provider: provider === undefined ? {} : { type: provider } };
+  if (resources !== undefined) config.resources = resources;
+  return { kubernetes: { version: '1.33.0', kubeAPIServer: { encryptionConfig: config } }, ...extra };
+}
+
+/** Status fragment with the encryption at rest in effect, a rotation phase and a last operation. */
+export function encryptionStatus(resources: string[] | undefined, provider = 'aescbc', phase = '', lastOperation = { type: 'Reconcile', state: 'Succeeded', progress: 100 }): Record<string, unknown> {
+  const credentials: Record<string, unknown> = { encryptionAtRest: { provider: { type: provider }, ...(resources === undefined ? {} : { resources }) } };
+  if (phase !== '') credentials.rotation = { etcdEncryptionKey: { phase } };
+  return { credentials, lastOperation };
+}
+
+/** The value at a dotted path (`spec.provider.workers.0.name`), undefined when any step is missing. */
+export function at(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Sets the value at a dotted path, creating objects on the way. */
+export function setAt(obj: unknown, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() ?? '';
+  let cur = obj as Record<string, unknown>;
+  for (const key of keys) {
+    const next = cur[key];
+    if (typeof next !== 'object' || next === null) cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  cur[last] = value;
+}

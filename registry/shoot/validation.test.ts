@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { errorString, type FieldError } from '../../apimachinery/field.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
+import { encryptionSpec, exampleShoot, makeShoot } from './testing.js';
+import { projectNameForNamespace } from './validation/metadata.js';
+import { validateShoot } from './validation/index.js';
+
+const P = 'spec.kubernetes.kubeAPIServer.encryptionConfig';
+const texts = (errs: FieldError[]): string[] => errs.map(errorString);
+
+/** A Shoot as the strategy validates it on create: defaults applied first. */
+function created(shoot: KubeObject): string[] {
+  applyShootCreateDefaults(shoot);
+  applyShootDefaults(shoot);
+  return texts(validateShoot(shoot));
+}
+
+describe('registry/shoot create validation', () => {
+  it('accepts the upstream example, plain and with every field enabled', () => {
+    assert.deepEqual(created(exampleShoot()), []);
+    assert.deepEqual(created(exampleShoot(true)), []);
+  });
+
+  describe('names', () => {
+    const cases: [string, Partial<KubeObject['metadata']>, string[]][] = [
+      ['a DNS label', { name: 'my-shoot' }, []],
+      [
+        'dots',
+        { name: 'my.shoot' },
+        ['metadata.name: Invalid value: "my.shoot": must not contain dots'],
+      ],
+      [
+        'upper case',
+        { name: 'My-Shoot' },
+        [
+          "metadata.name: Invalid value: \"My-Shoot\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+        ],
+      ],
+      ['consecutive hyphens', { name: 'my--shoot' }, ['metadata.name: Invalid value: "my--shoot": name may not contain two consecutive hyphens']],
+      ['no name', { name: '' }, ['metadata.name: Required value: name or generateName is required']],
+      ['no namespace', { namespace: '' }, ['metadata.namespace: Required value']],
+      [
+        'project and shoot name longer than 21',
+        { name: 'a-very-long-name-xy' },
+        ['metadata.name: Invalid value: "a-very-long-name-xy": the length of the shoot name and the project name must not exceed 21 characters (project: dev; shoot: a-very-long-name-xy)'],
+      ],
+      ['exactly 21 with the project', { name: 'a-very-long-name-x' }, []],
+      [
+        'generateName too long with the project',
+        { name: 'my-generated-nabcde', generateName: 'my-generated-n' },
+        [
+          'metadata.name: Invalid value: "my-generated-nabcde": the length of the shoot generateName and the project name must not exceed 16 characters (project: dev; shoot with generateName: my-generated-n)',
+        ],
+      ],
+      [
+        'a Gardener finalizer on creation',
+        { finalizers: ['foregroundDeletion', 'gardener'] },
+        ['metadata.finalizers[1]: Forbidden: finalizer "gardener" cannot be added on creation'],
+      ],
+    ];
+    for (const [name, meta, want] of cases) it(name, () => assert.deepEqual(created(makeShoot({}, undefined, meta)), want));
+
+    it('derives the project from the namespace', () => {
+      assert.equal(projectNameForNamespace('garden-dev'), 'dev');
+      assert.equal(projectNameForNamespace('garden'), 'garden');
+      assert.equal(projectNameForNamespace('default'), 'default');
+    });
+  });
+
+  describe('encryption configuration (spec §1.3)', () => {
+    const cases: [string, Record<string, unknown>, string[]][] = [
+      ['default provider, no resources', encryptionSpec(undefined), []],
+      ['resources of all kinds', encryptionSpec(['configmaps', 'deployments.apps', 'foos.example.com'], 'secretbox'), []],
+      ['secrets', encryptionSpec(['secrets']), [`${P}.resources[0]: Forbidden: "secrets" are always encrypted`]],
+      ['wildcard', encryptionSpec(['*.apps']), [`${P}.resources[0]: Invalid value: "*.apps": wildcards are not supported`]],
+      ['unknown provider', encryptionSpec([], 'identity'), [`${P}.provider.type: Unsupported value: "identity": supported values: "aescbc", "aesgcm", "secretbox"`]],
+      ['aesgcm with the default rotation period', encryptionSpec([], 'aesgcm'), []],
+      [
+        'aesgcm with rotation switched off',
+        encryptionSpec([], 'aesgcm', { maintenance: { autoRotation: { credentials: { etcdEncryptionKey: { rotationPeriod: '0s' } } } } }),
+        [`${P}.provider.type: Forbidden: etcdEncryptionKey auto rotation must be enabled when encryption at rest provider is AES-GCM`],
+      ],
+      ['aesgcm with a rotation period', encryptionSpec([], 'aesgcm', { maintenance: { autoRotation: { credentials: { etcdEncryptionKey: { rotationPeriod: '720h' } } } } }), []],
+    ];
+    for (const [name, spec, want] of cases) it(name, () => assert.deepEqual(created(makeShoot(spec)), want));
+  });
+
+  describe('rotation periods', () => {
+    const R = 'spec.maintenance.autoRotation.credentials';
+    const MSG = 'value must be either 0 to disable rotation or between 30m and 90d';
+    const cases: [string, string, string[]][] = [
+      ['etcdEncryptionKey', '0', []],
+      ['etcdEncryptionKey', '30m', []],
+      ['etcdEncryptionKey', '2160h', []],
+      ['etcdEncryptionKey', '29m', [`${R}.etcdEncryptionKey.rotationPeriod: Invalid value: "29m0s": ${MSG}`]],
+      ['etcdEncryptionKey', '2161h', [`${R}.etcdEncryptionKey.rotationPeriod: Invalid value: "2161h0m0s": ${MSG}`]],
+      ['observability', '1m', [`${R}.observability.rotationPeriod: Invalid value: "1m0s": ${MSG}`]],
+      ['sshKeypair', '-1h', [`${R}.sshKeypair.rotationPeriod: Invalid value: "-1h0m0s": ${MSG}`]],
+    ];
+    for (const [name, period, want] of cases) {
+      it(`${name} ${period}`, () => {
+        const shoot = makeShoot({ maintenance: { autoRotation: { credentials: { [name]: { rotationPeriod: period } } } } });
+        assert.deepEqual(created(shoot), want);
+      });
+    }
+  });
+
+  it('rejects an empty seedName', () => {
+    assert.deepEqual(created(makeShoot({ seedName: '' })), ['spec.seedName: Invalid value: "": seed name must not be empty when providing the key']);
+    assert.deepEqual(created(makeShoot({ seedName: 'seed-1' })), []);
+  });
+});

@@ -1,0 +1,115 @@
+/** Shoots and Gardens end to end with the real kubectl and the upstream example manifests. */
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { exampleGarden, uncommentExample } from '../../registry/shoot/testing.js';
+import { kubectl, kubectlOk } from '../support/kubectl.js';
+import { startChild, tempDir, type ChildServer } from '../support/server.js';
+
+const EXAMPLES = join(process.cwd(), '..', 'shared', 'examples', 'gardener');
+
+describe('Shoots and Gardens with kubectl', function () {
+  this.timeout(120_000);
+  let server: ChildServer;
+  let dataDir: string;
+  const run = (args: string[], input?: string) => kubectlOk(server.kubeconfig, args, input);
+
+  before(async () => {
+    dataDir = tempDir();
+    server = await startChild(dataDir);
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lists both groups in api-resources', async () => {
+    const out = await run(['api-resources']);
+    assert.match(out, /\nshoots\s+core\.gardener\.cloud\/v1beta1\s+true\s+Shoot\n/);
+    assert.match(out, /\ngardens\s+grdn\s+operator\.gardener\.cloud\/v1alpha1\s+false\s+Garden\n/);
+  });
+
+  it('applies the Shoot example with its commented fields enabled, and defaults encryption', async () => {
+    const text = uncommentExample(readFileSync(join(EXAMPLES, '90-shoot.yaml'), 'utf8'));
+    assert.match(await run(['apply', '-f', '-'], text), /shoot\.core\.gardener\.cloud\/.+ created/);
+    const shoots = JSON.parse(await run(['get', 'shoots', '-A', '-o', 'json']));
+    assert.equal(shoots.items.length, 1);
+    const shoot = shoots.items[0];
+    assert.equal(shoot.metadata.generation, 1);
+    const minimal = { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot', metadata: { name: 'mini', namespace: 'garden-dev' }, spec: { cloudProfileName: 'aws', region: 'eu-west-1', provider: { type: 'aws' }, kubernetes: { version: '1.32.0' } } };
+    const created = JSON.parse(await run(['create', '-f', '-', '-o', 'json'], JSON.stringify(minimal)));
+    assert.equal(created.spec.kubernetes.kubeAPIServer.encryptionConfig.provider.type, 'aescbc');
+    assert.equal(created.spec.maintenance.autoRotation.credentials.etcdEncryptionKey.rotationPeriod, '672h0m0s');
+    await run(['annotate', 'shoot', 'mini', '-n', 'garden-dev', 'confirmation.gardener.cloud/deletion=true']);
+    await run(['delete', 'shoot', 'mini', '-n', 'garden-dev']);
+    const table = await run(['get', 'shoots', '-n', shoot.metadata.namespace]);
+    assert.match(table, /^NAME\s+CLOUDPROFILE\s+PROVIDER\s+REGION\s+K8S VERSION\s+HIBERNATION\s+LAST OPERATION\s+STATUS\s+AGE/);
+    // Durations are stored in Go's form ("168h" becomes "168h0m0s"), so kubectl's three-way patch for
+    // the example is never empty; the server-side result is still the same object.
+    const before = JSON.parse(await run(['get', 'shoot', shoot.metadata.name, '-n', shoot.metadata.namespace, '-o', 'json']));
+    assert.match(await run(['apply', '-f', '-'], text), / (configured|unchanged)\n$/);
+    const again = JSON.parse(await run(['get', 'shoot', shoot.metadata.name, '-n', shoot.metadata.namespace, '-o', 'json']));
+    assert.deepEqual(again.spec, before.spec);
+    assert.equal(again.metadata.generation, before.metadata.generation);
+  });
+
+  it('explains the encryption configuration fields', async () => {
+    const out = await run(['explain', 'shoot.spec.kubernetes.kubeAPIServer.encryptionConfig']);
+    assert.match(out, /KIND:\s+Shoot/);
+    assert.match(out, /resources\s+<\[\]string>/);
+    assert.match(out, /provider\s+<EncryptionProvider>/);
+  });
+
+  it('rejects invalid encryption configurations with the upstream messages', async () => {
+    const shoot = JSON.parse(await run(['get', 'shoots', '-A', '-o', 'json'])).items[0];
+    const ns = shoot.metadata.namespace;
+    const name = shoot.metadata.name;
+    const bad = await kubectl(server.kubeconfig, ['patch', 'shoot', name, '-n', ns, '--type', 'merge', '-p', '{"spec":{"kubernetes":{"kubeAPIServer":{"encryptionConfig":{"resources":["Secrets","secrets","*.apps"]}}}}}']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /spec\.kubernetes\.kubeAPIServer\.encryptionConfig\.resources\[0\]: Invalid value: "Secrets": resource must be lower case/);
+    assert.match(bad.stderr, /spec\.kubernetes\.kubeAPIServer\.encryptionConfig\.resources\[1\]: Forbidden: "secrets" are always encrypted/);
+    assert.match(bad.stderr, /resources\[2\]: Invalid value: "\*\.apps": wildcards are not supported/);
+  });
+
+  it('moves status through the status subresource and gates resource changes on it', async () => {
+    const shoot = JSON.parse(await run(['get', 'shoots', '-A', '-o', 'json'])).items[0];
+    const ns = shoot.metadata.namespace;
+    const name = shoot.metadata.name;
+    const spec = shoot.spec.kubernetes.kubeAPIServer.encryptionConfig;
+    const atRest = { provider: { type: spec.provider.type }, ...(spec.resources ? { resources: spec.resources } : {}) };
+    const ready = { lastOperation: { type: 'Reconcile', state: 'Succeeded', progress: 100, lastUpdateTime: '2026-01-01T00:00:00Z', description: 'ok' }, credentials: { encryptionAtRest: atRest } };
+    await run(['patch', 'shoot', name, '-n', ns, '--subresource=status', '--type', 'merge', '-p', JSON.stringify({ status: ready })]);
+    await run(['patch', 'shoot', name, '-n', ns, '--type', 'merge', '-p', '{"spec":{"kubernetes":{"kubeAPIServer":{"encryptionConfig":{"resources":["configmaps"]}}}}}']);
+    const blocked = await kubectl(server.kubeconfig, ['patch', 'shoot', name, '-n', ns, '--type', 'merge', '-p', '{"spec":{"kubernetes":{"kubeAPIServer":{"encryptionConfig":{"resources":["configmaps","statefulsets.apps"]}}}}}']);
+    assert.notEqual(blocked.code, 0);
+    assert.match(blocked.stderr, /resources cannot be changed because a previous encryption configuration change is currently being rolled out/);
+    await run(['patch', 'shoot', name, '-n', ns, '--subresource=status', '--type', 'merge', '-p', '{"status":{"credentials":{"encryptionAtRest":{"resources":["configmaps"]}}}}']);
+    await run(['patch', 'shoot', name, '-n', ns, '--type', 'merge', '-p', '{"spec":{"kubernetes":{"kubeAPIServer":{"encryptionConfig":{"resources":["configmaps","statefulsets.apps"]}}}}}']);
+    const ignored = JSON.parse(await run(['patch', 'shoot', name, '-n', ns, '--type', 'merge', '-p', '{"status":{"seedName":"nope"}}', '-o', 'json']));
+    assert.notEqual(ignored.status.seedName, 'nope', 'the main resource ignores status changes');
+  });
+
+  it('deletes a Shoot only with the confirmation annotation', async () => {
+    const shoot = JSON.parse(await run(['get', 'shoots', '-A', '-o', 'json'])).items[0];
+    const ns = shoot.metadata.namespace;
+    const name = shoot.metadata.name;
+    const refused = await kubectl(server.kubeconfig, ['delete', 'shoot', name, '-n', ns]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /must have a "confirmation\.gardener\.cloud\/deletion" annotation to delete/);
+    await run(['annotate', 'shoot', name, '-n', ns, 'confirmation.gardener.cloud/deletion=true']);
+    await run(['delete', 'shoot', name, '-n', ns, '--wait=false']);
+  });
+
+  it('applies, explains and deletes the Garden example', async () => {
+    assert.match(await run(['apply', '-f', '-'], stringify(exampleGarden())), /garden\.operator\.gardener\.cloud\/.+ created/);
+    const garden = JSON.parse(await run(['get', 'gardens', '-o', 'json'])).items[0];
+    const vc = garden.spec.virtualCluster;
+    assert.equal(vc.gardener.gardenerAPIServer.encryptionConfig.provider.type, vc.kubernetes.kubeAPIServer.encryptionConfig.provider.type);
+    assert.match(await run(['explain', 'garden.spec.virtualCluster.gardener.gardenerAPIServer.encryptionConfig']), /KIND:\s+Garden/);
+    const bad = await kubectl(server.kubeconfig, ['patch', 'garden', garden.metadata.name, '--type', 'merge', '-p', '{"spec":{"virtualCluster":{"gardener":{"gardenerAPIServer":{"encryptionConfig":{"resources":["internalsecrets.core.gardener.cloud"]}}}}}}']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /"internalsecrets\.core\.gardener\.cloud" are always encrypted/);
+    await run(['delete', 'garden', garden.metadata.name, '--wait=false']);
+  });
+});

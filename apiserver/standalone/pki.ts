@@ -13,6 +13,11 @@ export interface CertKeyPair {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** forge writes PEM with CRLF line ends; files and kubeconfigs use LF. */
+function certPem(cert: forge.pki.Certificate): string {
+  return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+}
+
 function newRsaKey(): { forgeKey: forge.pki.rsa.PrivateKey; pem: string } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -47,7 +52,7 @@ export function createCA(commonName: string): CertKeyPair {
     { name: 'subjectKeyIdentifier' },
   ]);
   cert.sign(forgeKey, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert), key: pem };
+  return { cert: certPem(cert), key: pem };
 }
 
 /** What a leaf certificate is for. */
@@ -79,5 +84,5 @@ export function createLeaf(ca: CertKeyPair, opts: LeafOptions): CertKeyPair {
     ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
   ]);
   cert.sign(caKey, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert), key: pem };
+  return { cert: certPem(cert), key: pem };
 }

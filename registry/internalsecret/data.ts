@@ -11,6 +11,7 @@ const DECODE_MAP: Int16Array = (() => {
   return m;
 })();
 const PAD = 0x3d;
+const CANONICAL = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** A base64 decoding failure, with Go's `base64.CorruptInputError` text. */
 export class Base64Error extends Error {
@@ -79,6 +80,10 @@ function decodeQuantum(src: Uint8Array, start: number, out: number[]): number {
  * @throws Base64Error `illegal base64 data at input byte N` (N counts UTF-8 bytes of the input).
  */
 export function decodeBase64(s: string): Buffer {
+  // Canonical input (the common case) is decoded by Node; the quantum walk below only runs to find
+  // where non-canonical input goes wrong, so errors carry Go's offsets.
+  const compact = s.includes('\n') || s.includes('\r') ? s.replace(/[\r\n]/g, '') : s;
+  if (compact.length % 4 === 0 && CANONICAL.test(compact)) return Buffer.from(compact, 'base64');
   const src = Buffer.from(s, 'utf8');
   const out: number[] = [];
   let si = 0;

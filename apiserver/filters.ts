@@ -41,8 +41,13 @@ export function withAuthorization(authz: Authorizer): RequestHandler {
     try {
       const { user, info } = res.locals as { user: UserInfo; info: ReturnType<typeof requestInfoOf> };
       const result = await authz.authorize({ user, info });
-      if (result.decision !== 'allow') throw forbiddenError(user, info, result.reason);
-      next();
+      if (result.decision === 'allow') {
+        next();
+        return;
+      }
+      // An authorizer that could not decide (a failed SubjectAccessReview) is a 500, as upstream.
+      if (result.decision !== 'deny' && result.error !== undefined) throw internalError(result.error);
+      throw forbiddenError(user, info, result.reason);
     } catch (e: unknown) {
       next(e);
     }

@@ -15,8 +15,8 @@ import {
   type ClusterCASource,
   type KubeconfigKind,
 } from '../registry/kubeconfig/index.js';
-import type { RequestContext, UserInfo } from '../registry/types.js';
-import type { Authorizer } from './authz/types.js';
+import type { RequestContext } from '../registry/types.js';
+import type { AccessChecker } from './authz/access.js';
 import { GardenClusterCASource } from './garden/cluster-ca.js';
 import { admissionHooks, type SubresourceCreator } from './handlers/context.js';
 import type { Logger } from './log.js';
@@ -37,26 +37,6 @@ function systemContext(namespace: string): RequestContext {
   return { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, namespace, dryRun: false, warnings: [] };
 }
 
-/** Asks the server's authorizer the spec's literal question (empty namespace). */
-function allowedBy(authorizer: Authorizer) {
-  return async (user: UserInfo, q: { group: string; resource: string; verb: string }): Promise<boolean> => {
-    const info = {
-      isResourceRequest: true,
-      path: '',
-      verb: q.verb,
-      apiPrefix: 'apis',
-      apiGroup: q.group,
-      apiVersion: '',
-      namespace: '',
-      resource: q.resource,
-      subresource: '',
-      name: '',
-      parts: [],
-    };
-    return (await authorizer.authorize({ user, info })).decision === 'allow';
-  };
-}
-
 function clusterCASource(options: ServerOptions, log: Logger): ClusterCASource & { stop(): unknown } {
   const onError = (err: unknown) => log.error('cluster CA source', { err });
   if (options.kubeconfig !== undefined) {
@@ -73,7 +53,7 @@ function clusterCASource(options: ServerOptions, log: Logger): ClusterCASource &
 export async function startKubeconfigService(
   options: ServerOptions,
   index: ResourceIndex,
-  authorizer: Authorizer,
+  checkAccess: AccessChecker,
   metrics: ServerMetrics,
   log: Logger,
 ): Promise<KubeconfigService> {
@@ -89,7 +69,7 @@ export async function startKubeconfigService(
   const clusterCA = clusterCASource(options, log);
   const keys = clientKeySource(options.kubeconfigClientKeyType);
   const issuer = new KubeconfigIssuer({
-    decideGroup: groupDecider(allowedBy(authorizer)),
+    decideGroup: groupDecider((user, q) => checkAccess(user, { verb: q.verb, group: q.group, resource: q.resource, namespace: '' })),
     getShoot: (ns, name) => shoots.store.get(systemContext(ns), name),
     clientCAs,
     clusterCA,

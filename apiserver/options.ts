@@ -36,6 +36,25 @@ export interface ServerOptions {
   encryptionProviderConfigAutomaticReload: boolean;
   encryptionProviderConfigReloadInterval: number;
   anonymousAuth: boolean;
+  clientCAFile?: string;
+  requestheaderClientCAFile?: string;
+  requestheaderAllowedNames: string[];
+  requestheaderUsernameHeaders: string[];
+  requestheaderGroupHeaders: string[];
+  requestheaderExtraHeadersPrefix: string[];
+  requestheaderUIDHeaders: string[];
+  authenticationKubeconfig?: string;
+  authenticationSkipLookup: boolean;
+  authenticationTolerateLookupFailure: boolean;
+  tokenAuthFile?: string;
+  /** Milliseconds. */
+  authenticationTokenWebhookCacheTTL: number;
+  authorizationPolicyFile?: string;
+  authorizationKubeconfig?: string;
+  /** Milliseconds. */
+  authorizationWebhookCacheAuthorizedTTL: number;
+  /** Milliseconds. */
+  authorizationWebhookCacheUnauthorizedTTL: number;
   authorizationAlwaysAllowPaths: string[];
   enableAdmissionPlugins: string[];
   disableAdmissionPlugins: string[];
@@ -110,6 +129,22 @@ export function buildCommand(): Command {
         .argParser(level),
     )
     .addOption(new Option('--anonymous-auth [bool]', 'treat requests without credentials as system:anonymous').default(true).argParser(boolFlag))
+    .addOption(new Option('--client-ca-file <file>', 'CA bundle for client certificates (CN user, O groups); the generated CA stays trusted in standalone mode'))
+    .addOption(new Option('--requestheader-client-ca-file <file>', 'CA bundle of the front proxy (the aggregator); only its certificates may set X-Remote-* headers'))
+    .addOption(new Option('--requestheader-allowed-names <names>', 'front-proxy certificate CNs allowed (empty: any)').default([]).argParser(list))
+    .addOption(new Option('--requestheader-username-headers <headers>', 'headers carrying the user name').default(['X-Remote-User']).argParser(list))
+    .addOption(new Option('--requestheader-group-headers <headers>', 'headers carrying groups').default(['X-Remote-Group']).argParser(list))
+    .addOption(new Option('--requestheader-extra-headers-prefix <prefixes>', 'header prefixes carrying extra user info').default(['X-Remote-Extra-']).argParser(list))
+    .addOption(new Option('--requestheader-uid-headers <headers>', 'headers carrying the user UID').default([]).argParser(list))
+    .addOption(new Option('--authentication-kubeconfig <file>', 'garden cluster for TokenReviews and the extension-apiserver-authentication ConfigMap'))
+    .addOption(new Option('--authentication-skip-lookup [bool]', 'do not read the extension-apiserver-authentication ConfigMap').default(false).argParser(boolFlag))
+    .addOption(new Option('--authentication-tolerate-lookup-failure [bool]', 'start even if that ConfigMap cannot be read').default(false).argParser(boolFlag))
+    .addOption(new Option('--token-auth-file <file>', 'static bearer tokens (Kubernetes CSV: token,user,uid,"group1,group2")'))
+    .addOption(new Option('--authentication-token-webhook-cache-ttl <duration>', 'how long TokenReview answers are cached').default(10_000, '10s').argParser(duration))
+    .addOption(new Option('--authorization-policy-file <file>', 'RBAC objects (ClusterRole, ClusterRoleBinding, Role, RoleBinding) evaluated locally'))
+    .addOption(new Option('--authorization-kubeconfig <file>', 'garden cluster for SubjectAccessReviews'))
+    .addOption(new Option('--authorization-webhook-cache-authorized-ttl <duration>', 'how long allowed answers are cached').default(10_000, '10s').argParser(duration))
+    .addOption(new Option('--authorization-webhook-cache-unauthorized-ttl <duration>', 'how long denied answers are cached').default(10_000, '10s').argParser(duration))
     .addOption(
       new Option('--authorization-always-allow-paths <paths>', 'comma-separated paths anyone may GET (exact or prefix*)')
         .default(['/healthz', '/readyz', '/livez'])
@@ -163,6 +198,16 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     encryptionProviderConfigAutomaticReload: o.encryptionProviderConfigAutomaticReload as boolean,
     encryptionProviderConfigReloadInterval: o.encryptionProviderConfigReloadInterval as number,
     anonymousAuth: o.anonymousAuth as boolean,
+    requestheaderAllowedNames: o.requestheaderAllowedNames as string[],
+    requestheaderUsernameHeaders: o.requestheaderUsernameHeaders as string[],
+    requestheaderGroupHeaders: o.requestheaderGroupHeaders as string[],
+    requestheaderExtraHeadersPrefix: o.requestheaderExtraHeadersPrefix as string[],
+    requestheaderUIDHeaders: o.requestheaderUidHeaders as string[],
+    authenticationSkipLookup: o.authenticationSkipLookup as boolean,
+    authenticationTolerateLookupFailure: o.authenticationTolerateLookupFailure as boolean,
+    authenticationTokenWebhookCacheTTL: o.authenticationTokenWebhookCacheTtl as number,
+    authorizationWebhookCacheAuthorizedTTL: o.authorizationWebhookCacheAuthorizedTtl as number,
+    authorizationWebhookCacheUnauthorizedTTL: o.authorizationWebhookCacheUnauthorizedTtl as number,
     authorizationAlwaysAllowPaths: o.authorizationAlwaysAllowPaths as string[],
     enableAdmissionPlugins: o.enableAdmissionPlugins as string[],
     disableAdmissionPlugins: o.disableAdmissionPlugins as string[],
@@ -182,6 +227,15 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     command.error('error: --storage-backend=etcd3 needs --etcd-servers');
   }
   if (typeof o.kubeconfig === 'string') options.kubeconfig = o.kubeconfig;
+  const files = [
+    ['clientCaFile', 'clientCAFile'],
+    ['requestheaderClientCaFile', 'requestheaderClientCAFile'],
+    ['authenticationKubeconfig', 'authenticationKubeconfig'],
+    ['tokenAuthFile', 'tokenAuthFile'],
+    ['authorizationPolicyFile', 'authorizationPolicyFile'],
+    ['authorizationKubeconfig', 'authorizationKubeconfig'],
+  ] as const;
+  for (const [flag, key] of files) if (typeof o[flag] === 'string') options[key] = o[flag];
   if (typeof o.clusterCaDir === 'string') options.clusterCADir = o.clusterCaDir;
   if (typeof o.encryptionProviderConfig === 'string') options.encryptionProviderConfig = o.encryptionProviderConfig;
   if (typeof o.tlsCertFile === 'string') options.tlsCertFile = o.tlsCertFile;

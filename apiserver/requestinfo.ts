@@ -78,7 +78,7 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   const parsed = new URL(url, 'https://placeholder');
   const path = parsed.pathname;
   const segments = path.split('/').filter((s) => s !== '');
-  if (segments[0] !== 'apis' || segments.length < 3) return nonResource(path, method);
+  if (segments[0] !== 'apis' || segments.length < 4) return nonResource(path, method);
   const info: RequestInfo = { ...nonResource(path, method), isResourceRequest: true, apiPrefix: 'apis' };
   info.apiGroup = segments[1] ?? '';
   info.apiVersion = segments[2] ?? '';

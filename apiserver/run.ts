@@ -13,15 +13,13 @@ import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
 import type { KVBackend } from '../storage/interface.js';
 import { apiVersionOf } from '../registry/types.js';
-import { authenticatorChain } from './authn/types.js';
-import { x509Authenticator } from './authn/x509.js';
-import { authorizerUnion, groupAuthorizer, pathAuthorizer } from './authz/types.js';
 import type { HealthChecks } from './health.js';
 import { setupEncryption } from './encryption.js';
 import { createLogger, type Logger } from './log.js';
 import type { ServerOptions } from './options.js';
 import { buildResourceIndex, type ResourceIndex } from './resources.js';
 import { startKubeconfigService } from './kubeconfig.js';
+import { buildSecurity } from './security.js';
 import { Lifecycle } from './lifecycle.js';
 import { ServerMetrics } from './metrics.js';
 import { instrumentBackend } from './storage-metrics.js';
@@ -103,13 +101,15 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
       }),
     options.etcdPrefix,
   );
-  const authorizer = authorizerUnion([pathAuthorizer(options.authorizationAlwaysAllowPaths), groupAuthorizer(['system:masters'])]);
-  const kubeconfigs = await startKubeconfigService(options, index, authorizer, metrics, log);
+  const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
+  const system = { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, dryRun: false, warnings: [] };
+  const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), log);
+  const kubeconfigs = await startKubeconfigService(options, index, security.authz.checkAccess, metrics, log);
   const app = createApp({
     index,
     admission: buildAdmissionChain({ enable: options.enableAdmissionPlugins, disable: options.disableAdmissionPlugins }),
-    authenticator: authenticatorChain([x509Authenticator()]),
-    authorizer,
+    authenticator: security.authn.authenticator,
+    authorizer: security.authz.authorizer,
     subresourceCreators: kubeconfigs.creators,
     anonymousAuth: options.anonymousAuth,
     health: healthChecks(backend, lifecycle, options.storageBackend === 'etcd3' ? 'etcd' : 'storage'),
@@ -128,7 +128,8 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
       ? { cert: readFileSync(options.tlsCertFile, 'utf8'), key: readFileSync(options.tlsPrivateKeyFile, 'utf8') }
       : pki.serving;
-  const { server, port } = await listen(app, { ...serving, clientCA: pki.ca.cert }, options.bindAddress, options.securePort);
+  const clientCAs = [pki.ca.cert, ...security.authn.clientCABundles(), security.authn.requestHeaderCA() ?? ''].join('\n');
+  const { server, port } = await listen(app, { ...serving, clientCA: clientCAs }, options.bindAddress, options.securePort);
   const url = `https://${urlHost(options.bindAddress)}:${port}`;
   return {
     port,
@@ -138,6 +139,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     async close(delayMs = 0) {
       await lifecycle.shutdown(server, delayMs);
       await kubeconfigs.stop();
+      security.stop();
       encryption.stop();
       compactor?.stop();
       await backend.close();

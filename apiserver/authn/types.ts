@@ -11,25 +11,49 @@ export interface Authenticator {
   authenticate(req: IncomingMessage): Promise<UserInfo | null>;
 }
 
-/** Thrown by an authenticator that recognized its credential but rejects it. */
-export class AuthenticationError extends Error {}
+/**
+ * Thrown by an authenticator that recognized its credential but rejects it (an unverifiable client
+ * certificate, a front-proxy certificate with a CN outside the allowed list, a rejected token).
+ */
+export class AuthenticationError extends Error {
+  override name = 'AuthenticationError';
+}
 
-/** Runs authenticators in order; the first answer wins. Null when none applies. */
+/**
+ * Runs authenticators in order; the first user wins. Like Kubernetes' union authenticator, a failing
+ * authenticator does not stop the chain (a direct client certificate fails the front-proxy check but
+ * is then accepted by the x509 authenticator): only when no authenticator establishes a user is the
+ * first error rethrown (401). Null when none applies and none failed (anonymous, if allowed).
+ */
 export function authenticatorChain(authenticators: readonly Authenticator[]): Authenticator {
   return {
     async authenticate(req) {
+      let firstError: unknown;
+      let failed = false;
       for (const a of authenticators) {
-        const user = await a.authenticate(req);
-        if (user !== null) {
-          if (!user.groups.includes('system:authenticated') && user.name !== 'system:anonymous') {
-            user.groups = [...user.groups, 'system:authenticated'];
-          }
-          return user;
+        let user: UserInfo | null;
+        try {
+          user = await a.authenticate(req);
+        } catch (e: unknown) {
+          if (!failed) firstError = e;
+          failed = true;
+          continue;
         }
+        if (user !== null) return withAuthenticatedGroup(user);
       }
+      if (failed) throw firstError;
       return null;
     },
   };
+}
+
+/**
+ * Appends `system:authenticated` to an authenticated user, unless it already carries
+ * `system:authenticated` or `system:unauthenticated` (Kubernetes' AuthenticatedGroupAdder).
+ */
+export function withAuthenticatedGroup(user: UserInfo): UserInfo {
+  if (user.groups.includes('system:authenticated') || user.groups.includes('system:unauthenticated')) return user;
+  return { ...user, groups: [...user.groups, 'system:authenticated'] };
 }
 
 /** The anonymous user, when anonymous requests are allowed. */

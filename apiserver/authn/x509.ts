@@ -1,22 +1,43 @@
 /**
- * x509 client-certificate authentication: a certificate the TLS layer verified against the client CA
- * bundle names the user (CN) and groups (O).
+ * x509 client-certificate authentication: a client certificate that chains to one of the trusted client
+ * CA bundles (`--client-ca-file`, the garden cluster's `client-ca-file`, the standalone generated CA)
+ * names the user (CN) and groups (O); extra `authentication.kubernetes.io/credential-id` carries the
+ * certificate's SHA-256.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { UserInfo } from '../../registry/types.js';
-import type { Authenticator } from './types.js';
+import { subjectValues, verifySocketCertificate } from './certverify.js';
+import { AuthenticationError, type Authenticator } from './types.js';
+
+/** Extra key holding the certificate fingerprint, as Kubernetes sets it. */
+export const CREDENTIAL_ID_EXTRA = 'authentication.kubernetes.io/credential-id';
+
+/** Where the trusted client CA bundles come from. */
+export interface X509AuthenticatorOptions {
+  /**
+   * The PEM bundles whose certificates are trusted roots, asked on every request (so rotated bundles
+   * apply at once). An empty list means client certificates are not accepted (the authenticator
+   * answers "not mine").
+   */
+  bundles: () => readonly string[];
+}
 
 function asList(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];
 }
 
-/**
- * Authenticates requests whose TLS client certificate chains to the server's client CA (checked by
- * node's TLS stack: `requestCert: true`, `ca: <bundle>`; `socket.authorized` tells the outcome).
- */
-export function x509Authenticator(): Authenticator {
+
+/** The user a verified leaf certificate names (last CN, all O), or null when its CN is empty. */
+export function userFromCertificate(leaf: X509Certificate): UserInfo | null {
+  const name = subjectValues(leaf, 'CN').at(-1) ?? ''; // Go keeps the last CN
+  if (name === '') return null;
+  const fingerprint = createHash('sha256').update(leaf.raw).digest('hex');
+  return { name, groups: subjectValues(leaf, 'O'), extra: { [CREDENTIAL_ID_EXTRA]: [`X509SHA256=${fingerprint}`] } };
+}
+
+function tlsVerifiedAuthenticator(): Authenticator {
   return {
     async authenticate(req) {
       const socket = req.socket as TLSSocket;
@@ -25,10 +46,37 @@ export function x509Authenticator(): Authenticator {
       const cn = cert.subject?.CN;
       const name = Array.isArray(cn) ? cn[0] : cn;
       if (name === undefined || name === '') return null;
-      const user: UserInfo = { name, groups: asList(cert.subject.O) };
       const fingerprint = createHash('sha256').update(cert.raw).digest('hex');
-      user.extra = { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${fingerprint}`] };
-      return user;
+      return { name, groups: asList(cert.subject.O), extra: { [CREDENTIAL_ID_EXTRA]: [`X509SHA256=${fingerprint}`] } };
+    },
+  };
+}
+
+/**
+ * Authenticates requests by TLS client certificate.
+ *
+ * With `options`, every request's certificate is verified here against `options.bundles()` (the peer
+ * chain supplies intermediates; ClientAuth usage required): no certificate -> null (next
+ * authenticator); a certificate that does not verify -> {@link AuthenticationError} (401 unless
+ * another authenticator establishes a user). Without `options` (legacy), the TLS layer's verdict
+ * (`socket.authorized`, i.e. the listener's `ca` bundle) is trusted; do not use that form once the
+ * listener's `ca` also lists the front-proxy CA.
+ */
+export function x509Authenticator(options?: X509AuthenticatorOptions): Authenticator {
+  if (options === undefined) return tlsVerifiedAuthenticator();
+  return {
+    async authenticate(req) {
+      const socket = req.socket as TLSSocket;
+      const bundles = options.bundles().filter((b) => b.trim() !== '');
+      if (bundles.length === 0) return null;
+      let chain: X509Certificate[] | undefined;
+      try {
+        chain = verifySocketCertificate(socket, bundles);
+      } catch (e: unknown) {
+        throw new AuthenticationError(e instanceof Error ? e.message : String(e));
+      }
+      const leaf = chain?.[0];
+      return leaf === undefined ? null : userFromCertificate(leaf);
     },
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * Clients for the garden cluster's kube-apiserver (TokenReview, SubjectAccessReview, the
+ * authentication ConfigMap), built with @kubernetes/client-node from a kubeconfig file or the
+ * in-cluster service account, with a per-request timeout.
+ */
+import { createConfiguration, KubeConfig, ServerConfiguration, type Configuration, type Middleware } from '@kubernetes/client-node';
+
+/** Default timeout of webhook-style calls to the garden cluster (Kubernetes uses 10 s). */
+export const DEFAULT_GARDEN_TIMEOUT_MS = 10_000;
+
+/**
+ * The kubeconfig for the garden cluster: the file at `path` when given, else the in-cluster service
+ * account when running in a pod (`KUBERNETES_SERVICE_HOST` set), else undefined (standalone).
+ */
+export function loadGardenKubeConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeConfig | undefined {
+  const kc = new KubeConfig();
+  if (path !== undefined && path !== '') {
+    kc.loadFromFile(path);
+    return kc;
+  }
+  if (env.KUBERNETES_SERVICE_HOST !== undefined && env.KUBERNETES_SERVICE_HOST !== '') {
+    kc.loadFromCluster();
+    return kc;
+  }
+  return undefined;
+}
+
+function timeoutMiddleware(timeoutMs: number): Middleware {
+  return {
+    pre: async (ctx) => {
+      ctx.setSignal(AbortSignal.timeout(timeoutMs));
+      return ctx;
+    },
+    post: async (ctx) => ctx,
+  };
+}
+
+/** A typed API client (e.g. `AuthenticationV1Api`) for `kc` whose requests abort after `timeoutMs`. */
+export function makeGardenApi<T>(kc: KubeConfig, api: new (config: Configuration) => T, timeoutMs = DEFAULT_GARDEN_TIMEOUT_MS): T {
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new Error('kubeconfig has no current cluster');
+  const config = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [timeoutMiddleware(timeoutMs)],
+  });
+  return new api(config);
+}
+
+/** A one-line description of an error from a client-node call (HTTP code and Status message when known). */
+export function describeApiError(e: unknown): string {
+  if (typeof e === 'object' && e !== null && 'code' in e && 'body' in e) {
+    const { code, body } = e as { code: unknown; body: unknown };
+    let message = '';
+    if (typeof body === 'string') {
+      try {
+        const parsed: unknown = JSON.parse(body);
+        if (typeof parsed === 'object' && parsed !== null && 'message' in parsed) message = String((parsed as { message: unknown }).message);
+      } catch {
+        message = body.slice(0, 200);
+      }
+    }
+    return `the server responded with HTTP ${String(code)}${message === '' ? '' : `: ${message}`}`;
+  }
+  if (e instanceof Error) return e.name === 'AbortError' ? `request timed out (${e.message})` : e.message;
+  return String(e);
+}
+
+/** The HTTP status of a client-node ApiException, or undefined for transport errors. */
+export function apiErrorCode(e: unknown): number | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const code = (e as { code: unknown }).code;
+    if (typeof code === 'number') return code;
+  }
+  return undefined;
+}

@@ -1,0 +1,82 @@
+/**
+ * Assembles the authorizer union from the server's flags: always-allowed paths, always-allowed groups
+ * (`system:masters`), the SeedAuthorizer, the RBAC policy file, and the delegated SubjectAccessReview
+ * to the garden cluster. The first allow or deny decides; no opinion at the end is a 403.
+ */
+import { loadGardenKubeConfig } from '../authn/kubeclient.js';
+import type { Logger } from '../log.js';
+import { accessChecker, type AccessChecker } from './access.js';
+import { policyFileAuthorizer } from './rbac.js';
+import { subjectAccessReviewAuthorizer } from './sar.js';
+import { seedAuthorizer, type ShootLookup } from './seed.js';
+import { authorizerUnion, groupAuthorizer, pathAuthorizer, type Authorizer } from './types.js';
+
+/** Authorization flags (names as on the command line). */
+export interface AuthorizationOptions {
+  /** `--authorization-always-allow-paths` (default `/healthz,/readyz,/livez`). */
+  alwaysAllowPaths: readonly string[];
+  /** Groups allowed everything without asking anyone (default `system:masters`). */
+  alwaysAllowGroups?: readonly string[];
+  /** `--authorization-policy-file`: RBAC objects evaluated locally. */
+  policyFile?: string;
+  /** Re-read the policy file when it changes, checked this often (0/undefined: never). */
+  policyFileReloadMs?: number;
+  /** `--authorization-kubeconfig`; without it the in-cluster config is used when in a pod. */
+  authorizationKubeconfig?: string;
+  /** `--authorization-skip-lookup`-like switch: never send SubjectAccessReviews (standalone). */
+  skipDelegatedAuthorization?: boolean;
+  /** `--authorization-webhook-cache-authorized-ttl` / `-unauthorized-ttl` in ms (10 s each). */
+  webhookCacheAuthorizedTTLms?: number;
+  webhookCacheUnauthorizedTTLms?: number;
+  /** Timeout of SubjectAccessReview calls (default 10 s). */
+  timeoutMs?: number;
+  /** Shoot lookup; when given, the SeedAuthorizer scopes gardenlets' InternalSecret access. */
+  getShoot?: ShootLookup;
+  /** Process environment (in-cluster detection); defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The assembled union and the question-answering helper for server-side checks. */
+export interface AuthorizationStack {
+  authorizer: Authorizer;
+  /**
+   * Answers "may this user …" questions (kubeconfig subresources' group choice): the always-allowed
+   * groups, then the policy file, then the SubjectAccessReview.
+   */
+  checkAccess: AccessChecker;
+  /** Whether a SubjectAccessReview authorizer is part of the union. */
+  delegated: boolean;
+  stop(): void;
+}
+
+function sarAuthorizer(o: AuthorizationOptions, log?: Logger): Authorizer | undefined {
+  if (o.skipDelegatedAuthorization === true) return undefined;
+  const kc = loadGardenKubeConfig(o.authorizationKubeconfig, o.env);
+  if (kc === undefined) return undefined;
+  return subjectAccessReviewAuthorizer({
+    kubeConfig: kc,
+    allowTTLms: o.webhookCacheAuthorizedTTLms ?? 10_000,
+    denyTTLms: o.webhookCacheUnauthorizedTTLms ?? 10_000,
+    ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
+    onError: (message) => log?.error('subject access review', { err: message }),
+  });
+}
+
+/** Builds the union. Throws when the policy file cannot be read or parsed. */
+export function buildAuthorization(o: AuthorizationOptions, log?: Logger): AuthorizationStack {
+  const groups = groupAuthorizer(o.alwaysAllowGroups ?? ['system:masters']);
+  const rbac =
+    o.policyFile !== undefined && o.policyFile !== ''
+      ? policyFileAuthorizer(o.policyFile, { ...(o.policyFileReloadMs !== undefined && { reloadIntervalMs: o.policyFileReloadMs }), ...(log !== undefined && { log }) })
+      : undefined;
+  const sar = sarAuthorizer(o, log);
+  const seed = o.getShoot !== undefined ? seedAuthorizer(o.getShoot) : undefined;
+  const present = (a: Authorizer | undefined): a is Authorizer => a !== undefined;
+  const union = authorizerUnion([pathAuthorizer(o.alwaysAllowPaths), groups, seed, rbac, sar].filter(present));
+  return {
+    authorizer: union,
+    checkAccess: accessChecker(authorizerUnion([groups, rbac, sar].filter(present))),
+    delegated: sar !== undefined,
+    stop: () => rbac?.stop(),
+  };
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import type { UserInfo } from '../../registry/types.js';
+import { resolveRequestInfo } from '../requestinfo.js';
+import { seedAuthorizer, seedOf, type ShootSeedRef } from './seed.js';
+import type { AuthorizationResult } from './types.js';
+
+const NS = 'garden-dev';
+const BASE = `/apis/core.gardener.cloud/v1beta1/namespaces/${NS}/internalsecrets`;
+
+const shoots = new Map<string, ShootSeedRef>([
+  [`${NS}/on-a`, { spec: { seedName: 'seed-a' }, status: { seedName: 'seed-a' } }],
+  [`${NS}/on-b`, { spec: { seedName: 'seed-b' } }],
+  [`${NS}/migrating`, { spec: { seedName: 'seed-b' }, status: { seedName: 'seed-a' } }], // control plane migration: source seed still holds it
+  [`${NS}/unscheduled`, { spec: {} }],
+]);
+const lookups: string[] = [];
+const authz = seedAuthorizer(async (namespace, name) => {
+  lookups.push(`${namespace}/${name}`);
+  return shoots.get(`${namespace}/${name}`);
+});
+
+const gardenlet = (seed: string): UserInfo => ({ name: `gardener.cloud:system:seed:${seed}`, groups: ['gardener.cloud:system:seeds', 'system:authenticated'] });
+const extension = (seed: string): UserInfo => ({ name: `system:serviceaccount:seed-${seed}:extension-provider-x`, groups: ['system:serviceaccounts'] });
+
+async function decide(user: UserInfo, method: string, url: string): Promise<AuthorizationResult> {
+  return authz.authorize({ user, info: resolveRequestInfo(method, url) });
+}
+
+describe('SeedAuthorizer', () => {
+  it('recognizes gardenlets and extension service accounts', () => {
+    assert.equal(seedOf(gardenlet('seed-a')), 'seed-a');
+    assert.equal(seedOf(extension('seed-a')), 'seed-a');
+    assert.equal(seedOf({ name: 'gardener.cloud:system:seed:seed-a', groups: [] }), undefined, 'the group is required');
+    assert.equal(seedOf({ name: 'system:serviceaccount:seed-a:other', groups: [] }), undefined, 'only extension-* accounts');
+    assert.equal(seedOf({ name: 'system:serviceaccount:garden:extension-x', groups: [] }), undefined, 'only seed-* namespaces');
+    assert.equal(seedOf({ name: 'alice', groups: ['gardener.cloud:system:seeds'] }), undefined);
+  });
+
+  const A = gardenlet('seed-a');
+  const table: Array<[string, UserInfo, string, string, 'allow' | 'noOpinion', string?]> = [
+    ['A gets its own ca-client', A, 'GET', `${BASE}/on-a.ca-client`, 'allow'],
+    ['A updates its own ca-client', A, 'PUT', `${BASE}/on-a.ca-client`, 'allow'],
+    ['A patches its own ca-client', A, 'PATCH', `${BASE}/on-a.ca-client`, 'allow'],
+    ['A deletes its own ca-client', A, 'DELETE', `${BASE}/on-a.ca-client`, 'allow'],
+    ['A watches its own ca-client by name', A, 'GET', `${BASE}?watch=true&fieldSelector=metadata.name%3Don-a.ca-client`, 'allow'],
+    ['A lists its own ca-client by name', A, 'GET', `${BASE}?fieldSelector=metadata.name%3Don-a.ca-client`, 'allow'],
+    ['A cannot get B\'s ca-client', A, 'GET', `${BASE}/on-b.ca-client`, 'noOpinion', 'no relationship found'],
+    ['A cannot update B\'s ca-client', A, 'PUT', `${BASE}/on-b.ca-client`, 'noOpinion', 'no relationship found'],
+    ['A cannot delete B\'s ca-client', A, 'DELETE', `${BASE}/on-b.ca-client`, 'noOpinion', 'no relationship found'],
+    ['A cannot list B\'s ca-client by name', A, 'GET', `${BASE}?fieldSelector=metadata.name%3Don-b.ca-client`, 'noOpinion', 'no relationship found'],
+    ['A cannot watch B\'s ca-client by name', A, 'GET', `${BASE}?watch=1&fieldSelector=metadata.name%3Don-b.ca-client`, 'noOpinion', 'no relationship found'],
+    ['status.seedName counts too', A, 'GET', `${BASE}/migrating.ca-client`, 'allow'],
+    ['spec.seedName counts for B', gardenlet('seed-b'), 'GET', `${BASE}/migrating.ca-client`, 'allow'],
+    ['a shoot without seed belongs to nobody', A, 'GET', `${BASE}/unscheduled.ca-client`, 'noOpinion', 'no relationship found'],
+    ['list without a name', A, 'GET', BASE, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    ['watch without a name', A, 'GET', `${BASE}?watch=true`, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    ['list with another field selector only', A, 'GET', `${BASE}?fieldSelector=type%3DOpaque`, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    ['create is left to SeedRestriction', A, 'POST', BASE, 'allow'],
+    ['create of B\'s name too (admission decides)', A, 'POST', BASE, 'allow'],
+    ['deletecollection is not a seed verb', A, 'DELETE', BASE, 'noOpinion', 'only the following verbs are allowed for this resource type: [create delete get list patch update watch]'],
+    ['subresources are not handled', A, 'GET', `${BASE}/on-a.ca-client/status`, 'noOpinion', 'only the following subresources are allowed for this resource type: []'],
+    ['delete of an object not in the graph', A, 'DELETE', `${BASE}/gone.ca-client`, 'allow'],
+    ['delete of a non-ca-client name is not in the graph', A, 'DELETE', `${BASE}/random`, 'allow'],
+    ['get of an unknown object', A, 'GET', `${BASE}/gone.ca-client`, 'noOpinion', 'no relationship found'],
+    ['get of a name that is no ca-client', A, 'GET', `${BASE}/on-a`, 'noOpinion', 'no relationship found'],
+    ['extension of seed A acts as A', extension('seed-a'), 'GET', `${BASE}/on-a.ca-client`, 'allow'],
+    ['extension of seed A is still not B', extension('seed-a'), 'GET', `${BASE}/on-b.ca-client`, 'noOpinion', 'no relationship found'],
+    ['other users: no opinion', { name: 'alice', groups: [] }, 'GET', `${BASE}/on-a.ca-client`, 'noOpinion'],
+    ['other resources: no opinion', A, 'GET', `/apis/core.gardener.cloud/v1beta1/namespaces/${NS}/shoots/on-a`, 'noOpinion'],
+    ['non-resource requests: no opinion', A, 'GET', '/healthz', 'noOpinion'],
+  ];
+  for (const [what, user, method, url, decision, reason] of table) {
+    it(`${what}: ${decision}`, async () => {
+      const r = await decide(user, method, url);
+      assert.equal(r.decision, decision);
+      assert.equal(r.reason, reason);
+    });
+  }
+
+  it('never denies', async () => {
+    for (const [, user, method, url] of table) assert.notEqual((await decide(user, method, url)).decision, 'deny');
+  });
+
+  it('looks up the shoot named by the secret', async () => {
+    lookups.length = 0;
+    await decide(A, 'GET', `${BASE}/on-b.ca-client`);
+    assert.deepEqual(lookups, [`${NS}/on-b`]);
+  });
+
+  it('gives no opinion with an error when the shoot lookup fails', async () => {
+    const failing = seedAuthorizer(async () => {
+      throw new Error('store down');
+    });
+    const r = await failing.authorize({ user: A, info: resolveRequestInfo('GET', `${BASE}/on-a.ca-client`) });
+    assert.deepEqual(r, { decision: 'noOpinion', error: 'seed authorizer: cannot read shoot: store down' });
+  });
+});

@@ -12,6 +12,8 @@ import { strs } from './query.js';
 export interface HealthCheck {
   name: string;
   check(): Promise<void>;
+  /** Extra text shown after `ok` with `?verbose` (progress of background work); never secret. */
+  detail?(): string;
 }
 
 /** The checks of each endpoint. */
@@ -39,7 +41,7 @@ function endpoint(name: string, checks: () => HealthCheck[]) {
       selected = selected.filter((c) => c.name === only);
       if (selected.length === 0) throw pathNotFound();
     }
-    const results = await Promise.all(selected.map(async (c) => ({ name: c.name, ok: await run(c) })));
+    const results = await Promise.all(selected.map(async (c) => ({ name: c.name, ok: await run(c), detail: c.detail?.() })));
     const failed = results.some((r) => !r.ok);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -47,7 +49,7 @@ function endpoint(name: string, checks: () => HealthCheck[]) {
       res.status(200).end('ok');
       return;
     }
-    const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: reason withheld`));
+    const lines = results.map((r) => (r.ok ? `[+]${r.name} ok${r.detail ? ` (${r.detail})` : ''}` : `[-]${r.name} failed: reason withheld`));
     for (const x of excluded) lines.push(`[+]${x} excluded: ok`);
     lines.push(failed ? `${name} check failed` : `${name} check passed`);
     res.status(failed ? 500 : 200).end(`${lines.join('\n')}\n`);

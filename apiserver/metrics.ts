@@ -37,6 +37,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly reencryptedObjects = new Counter({
+    name: 'garden_apiserver_reencryption_objects_total',
+    help: 'Objects rewritten by background re-encryption.',
+    labelNames: ['resource'],
+    registers: [this.registry],
+  });
+
   /** Adds a gauge of stored objects per resource, read when scraped. */
   storedObjects(count: () => Promise<Record<string, number>>): void {
     new Gauge({

@@ -13,13 +13,15 @@ import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
 import type { KVBackend } from '../storage/interface.js';
 import { apiVersionOf } from '../registry/types.js';
-import type { HealthChecks } from './health.js';
+import type { HealthCheck, HealthChecks } from './health.js';
 import { setupEncryption } from './encryption.js';
 import { createLogger, type Logger } from './log.js';
 import type { ServerOptions } from './options.js';
 import { buildResourceIndex, type ResourceIndex } from './resources.js';
 import { startKubeconfigService } from './kubeconfig.js';
+import { startReencryptionService } from './reencryption.js';
 import { buildSecurity } from './security.js';
+import type { ReencryptionResource } from '../storage/reencrypt/rewriter.js';
 import { Lifecycle } from './lifecycle.js';
 import { ServerMetrics } from './metrics.js';
 import { instrumentBackend } from './storage-metrics.js';
@@ -61,10 +63,10 @@ function startStorageCompaction(options: ServerOptions, backend: KVBackend, log:
   return startCompactor(backend, { intervalMs: options.etcdCompactionInterval, onError });
 }
 
-function healthChecks(backend: KVBackend, lifecycle: Lifecycle, storageName: string): HealthChecks {
+function healthChecks(backend: KVBackend, storageName: string, readyOnly: HealthCheck[]): HealthChecks {
   const ping = { name: 'ping', check: async () => {} };
   const storage = { name: storageName, check: () => backend.checkHealth() };
-  return { healthz: [ping, storage], livez: [ping, storage], readyz: [ping, storage, lifecycle.readyzCheck] };
+  return { healthz: [ping, storage], livez: [ping, storage], readyz: [ping, storage, ...readyOnly] };
 }
 
 async function countObjects(index: ResourceIndex): Promise<Record<string, number>> {
@@ -91,16 +93,23 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   const rawBackend = openBackend(options);
   const backend = instrumentBackend(rawBackend, options.storageBackend, metrics);
   const compactor = startStorageCompaction(options, rawBackend, log);
+  const rewritable = new Map<string, ReencryptionResource>();
   const index = buildResourceIndex(
     SERVED_KINDS,
-    (d) =>
-      createStore(backend, {
-        transformer: encryption.config.transformerFor(`${d.resource}.${d.group}`),
-        resourcePrefix: `${options.etcdPrefix.replace(/\/+$/, '')}/${d.group}/${d.resource}/`,
+    (d) => {
+      const groupResource = `${d.resource}.${d.group}`;
+      const prefix = `${options.etcdPrefix.replace(/\/+$/, '')}/${d.group}/${d.resource}/`;
+      const storage = createStore(backend, {
+        transformer: encryption.config.transformerFor(groupResource),
+        resourcePrefix: prefix,
         objectTemplate: { apiVersion: apiVersionOf(d), kind: d.kind },
-      }),
+      });
+      if (!rewritable.has(groupResource)) rewritable.set(groupResource, { groupResource, prefix, storage });
+      return storage;
+    },
     options.etcdPrefix,
   );
+  const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log);
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   const system = { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, dryRun: false, warnings: [] };
   const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), log);
@@ -112,7 +121,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     authorizer: security.authz.authorizer,
     subresourceCreators: kubeconfigs.creators,
     anonymousAuth: options.anonymousAuth,
-    health: healthChecks(backend, lifecycle, options.storageBackend === 'etcd3' ? 'etcd' : 'storage'),
+    health: healthChecks(backend, options.storageBackend === 'etcd3' ? 'etcd' : 'storage', [lifecycle.readyzCheck, reencryption.healthCheck]),
     version: SERVER_VERSION,
     log,
     metrics,
@@ -140,6 +149,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
       await lifecycle.shutdown(server, delayMs);
       await kubeconfigs.stop();
       security.stop();
+      await reencryption.stop();
       encryption.stop();
       compactor?.stop();
       await backend.close();

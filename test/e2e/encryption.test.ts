@@ -80,4 +80,48 @@ resources:
     );
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('rotates keys without manual steps: reload, background rewrite, old key removed', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'enc.yaml');
+    const key = (name: string, fill: number) => `      - name: ${name}\n        secret: ${Buffer.alloc(32, fill).toString('base64')}`;
+    const write = (keys: string[]) =>
+      writeFileSync(file, `apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: ["internalsecrets.core.gardener.cloud"]\n  providers:\n  - aescbc:\n      keys:\n${keys.join('\n')}\n  - identity: {}\n`);
+    write([key('a', 1)]);
+    const s = await startInProcess([`--encryption-provider-config=${file}`, '--encryption-provider-config-automatic-reload', '--encryption-provider-config-reload-interval=1']);
+    try {
+      for (let i = 0; i < 150; i++) await s.request('post', COLL).send({ metadata: { name: `r${i}` }, stringData: { v: MARKER } }).expect(201);
+      write([key('b', 2), key('a', 1)]);
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const text = (await s.request('get', '/metrics').expect(200)).text;
+        const m = /garden_apiserver_reencryption_objects_total\{resource="internalsecrets.core.gardener.cloud"\} (\d+)/.exec(text);
+        if (m && Number(m[1]) >= 150) break;
+        if (Date.now() > deadline) throw new Error(`rewrite did not finish: ${m?.[1] ?? 0}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const verbose = (await s.request('get', '/readyz?verbose').expect(200)).text;
+      assert.match(verbose, /\[\+\]reencryption ok \(.*internalsecrets\.core\.gardener\.cloud/);
+      write([key('b', 2)]);
+      await new Promise((r) => setTimeout(r, 2500));
+      const list = await s.request('get', COLL).expect(200);
+      assert.equal(list.body.items.length, 150, 'everything is still readable with only the new key');
+    } finally {
+      await s.running.close();
+    }
+    const values = storedValues(s.dataDir);
+    const current = (() => {
+      const db = new Database(join(s.dataDir, 'garden-apiserver.db'), { readonly: true });
+      try {
+        return (db.prepare("SELECT value FROM current WHERE key LIKE '/registry-gardener/core.gardener.cloud/internalsecrets/%'").all() as { value: Buffer }[]).map((r) => r.value);
+      } finally {
+        db.close();
+      }
+    })();
+    assert.equal(current.length, 150);
+    assertEncrypted(current, 'k8s:enc:aescbc:v1:b:');
+    assert.ok(values.length >= 300);
+    rmSync(s.dataDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

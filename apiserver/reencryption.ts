@@ -1,0 +1,67 @@
+/**
+ * Wiring of background re-encryption: one rewriter over every served resource, a lease-based lock on
+ * etcd (one replica at a time), progress in the log, in metrics and in `/readyz?verbose`.
+ */
+import type { EncryptionSource, ReencryptionResource } from '../storage/reencrypt/rewriter.js';
+import { reencryptionProgressPrefix, startReencryption } from '../storage/reencrypt/rewriter.js';
+import { EtcdReencryptionLock, reencryptionLockKeys } from '../storage/reencrypt/etcd-lock.js';
+import { describeProgress, describeStatus } from '../storage/reencrypt/report.js';
+import type { KVBackend } from '../storage/interface.js';
+import type { HealthCheck } from './health.js';
+import type { Logger } from './log.js';
+import type { ServerMetrics } from './metrics.js';
+import type { ServerOptions } from './options.js';
+
+/** The running rewriter. */
+export interface ReencryptionService {
+  healthCheck: HealthCheck;
+  configChanged(): void;
+  stop(): Promise<void>;
+}
+
+function etcdLock(options: ServerOptions, log: Logger): EtcdReencryptionLock | undefined {
+  if (options.storageBackend !== 'etcd3') return undefined;
+  return new EtcdReencryptionLock({
+    connection: {
+      endpoints: options.etcdServers,
+      requestTimeoutMs: options.etcdRequestTimeout,
+      ...(options.etcdCAFile !== undefined && { caFile: options.etcdCAFile }),
+      ...(options.etcdCertFile !== undefined && { certFile: options.etcdCertFile }),
+      ...(options.etcdKeyFile !== undefined && { keyFile: options.etcdKeyFile }),
+    },
+    ...reencryptionLockKeys(options.etcdPrefix),
+    onError: (err) => log.info('re-encryption lock: etcd request failed (retrying)', { err }),
+  });
+}
+
+/** Starts rewriting stale values of `resources` whenever the encryption configuration asks for it. */
+export function startReencryptionService(
+  options: ServerOptions,
+  backend: KVBackend,
+  resources: readonly ReencryptionResource[],
+  encryption: EncryptionSource,
+  metrics: ServerMetrics,
+  log: Logger,
+): ReencryptionService {
+  const lock = etcdLock(options, log);
+  const rewriter = startReencryption({
+    backend,
+    resources: [...resources],
+    encryption,
+    progressPrefix: reencryptionProgressPrefix(options.etcdPrefix),
+    ...(lock !== undefined && { lock, replicas: lock }),
+    onProgress: (p) => {
+      if (p.state === 'failed') log.error('re-encryption', { progress: describeProgress(p) });
+      else log.info('re-encryption', { progress: describeProgress(p) });
+      if (p.rewrittenDelta > 0) metrics.reencryptedObjects.inc({ resource: p.resource }, p.rewrittenDelta);
+    },
+  });
+  return {
+    healthCheck: { name: 'reencryption', check: async () => {}, detail: () => describeStatus(rewriter.status()) },
+    configChanged: () => rewriter.configChanged(),
+    async stop() {
+      await rewriter.stop();
+      await lock?.close();
+    },
+  };
+}

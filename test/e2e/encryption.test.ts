@@ -14,11 +14,15 @@ import { startInProcess, tempDir } from '../support/server.js';
 const MARKER = 'plaintext-marker-7f3a9c';
 const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/enc/internalsecrets';
 
-/** Every stored value (current and history) of the data directory's database. */
+const PREFIX = '/registry-gardener/core.gardener.cloud/internalsecrets/';
+
+/** Every stored InternalSecret value (current and history) of the data directory's database. */
 function storedValues(dataDir: string): Buffer[] {
   const db = new Database(join(dataDir, 'garden-apiserver.db'), { readonly: true });
   try {
-    const rows = db.prepare('SELECT value FROM log WHERE value IS NOT NULL UNION ALL SELECT value FROM current').all() as { value: Buffer }[];
+    const rows = db
+      .prepare(`SELECT value FROM log WHERE value IS NOT NULL AND key LIKE '${PREFIX}%' UNION ALL SELECT value FROM current WHERE key LIKE '${PREFIX}%'`)
+      .all() as { value: Buffer }[];
     return rows.map((r) => r.value);
   } finally {
     db.close();
@@ -113,7 +117,7 @@ resources:
     const current = (() => {
       const db = new Database(join(s.dataDir, 'garden-apiserver.db'), { readonly: true });
       try {
-        return (db.prepare("SELECT value FROM current WHERE key LIKE '/registry-gardener/core.gardener.cloud/internalsecrets/%'").all() as { value: Buffer }[]).map((r) => r.value);
+        return (db.prepare(`SELECT value FROM current WHERE key LIKE '${PREFIX}%'`).all() as { value: Buffer }[]).map((r) => r.value);
       } finally {
         db.close();
       }

@@ -3,7 +3,7 @@ import { badRequest } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { AdmissionHooks } from '../registry/generic/store.js';
 import { ADMISSION_PLUGINS } from './plugins.js';
-import type { AdmissionAttributes, AdmissionPlugin, Operation, PluginRegistration } from './types.js';
+import type { AdmissionAttributes, AdmissionDeps, AdmissionPlugin, Operation, PluginRegistration } from './types.js';
 
 /** The enabled plugins, in table order. */
 export class AdmissionChain {
@@ -37,7 +37,7 @@ export interface AdmissionSelection {
 }
 
 /** Builds the chain: default-on plugins plus `enable`, minus `disable`; unknown names are an error. */
-export function buildAdmissionChain(sel: AdmissionSelection, table: readonly PluginRegistration[] = ADMISSION_PLUGINS): AdmissionChain {
+export function buildAdmissionChain(sel: AdmissionSelection, deps: AdmissionDeps, table: readonly PluginRegistration[] = ADMISSION_PLUGINS): AdmissionChain {
   const known = new Set(table.map((r) => r.name));
   for (const name of [...(sel.enable ?? []), ...(sel.disable ?? [])]) {
     if (!known.has(name)) throw badRequest(`unknown admission plugin: ${name}`);
@@ -46,6 +46,6 @@ export function buildAdmissionChain(sel: AdmissionSelection, table: readonly Plu
   const disable = new Set(sel.disable ?? []);
   const plugins = table
     .filter((r) => !disable.has(r.name) && (r.enabledByDefault || enable.has(r.name)))
-    .map((r) => r.factory());
+    .map((r) => r.factory(deps));
   return new AdmissionChain(plugins);
 }

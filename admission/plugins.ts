@@ -4,8 +4,10 @@
  * from this table.
  */
 import { DELETION_CONFIRMATION, deletionConfirmation } from './plugins/deletionconfirmation.js';
+import { SEED_RESTRICTION, seedRestriction } from './plugins/seedrestriction.js';
 import type { PluginRegistration } from './types.js';
 
 export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [
   { name: DELETION_CONFIRMATION, enabledByDefault: true, factory: deletionConfirmation },
+  { name: SEED_RESTRICTION, enabledByDefault: true, factory: seedRestriction },
 ];

@@ -32,9 +32,15 @@ export interface AdmissionPlugin {
   validate?(attrs: AdmissionAttributes): Promise<void>;
 }
 
+/** What plugins may read besides the request: the server's own objects. */
+export interface AdmissionDeps {
+  /** The Shoot `namespace/name`, or undefined when it does not exist. */
+  getShoot(namespace: string, name: string): Promise<KubeObject | undefined>;
+}
+
 /** An entry of the plugin table: order is the table's order. */
 export interface PluginRegistration {
   name: string;
   enabledByDefault: boolean;
-  factory: () => AdmissionPlugin;
+  factory: (deps: AdmissionDeps) => AdmissionPlugin;
 }

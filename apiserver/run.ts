@@ -116,7 +116,10 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   const kubeconfigs = await startKubeconfigService(options, index, security.authz.checkAccess, metrics, log);
   const app = createApp({
     index,
-    admission: buildAdmissionChain({ enable: options.enableAdmissionPlugins, disable: options.disableAdmissionPlugins }),
+    admission: buildAdmissionChain(
+      { enable: options.enableAdmissionPlugins, disable: options.disableAdmissionPlugins },
+      { getShoot: async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name) },
+    ),
     authenticator: security.authn.authenticator,
     authorizer: security.authz.authorizer,
     subresourceCreators: kubeconfigs.creators,

@@ -5,15 +5,11 @@
  * `spec.seedName` or `status.seedName` is the seed. Creation is left to the SeedRestriction admission
  * plugin. It only allows or has no opinion; RBAC or the SubjectAccessReview decide next.
  */
-import type { UserInfo } from '../../registry/types.js';
+import { seedOf } from '../../registry/seed-identity.js';
+export { SEEDS_GROUP, SEED_USER_PREFIX, seedOf } from '../../registry/seed-identity.js';
 import type { RequestInfo } from '../requestinfo.js';
 import type { AuthorizationResult, Authorizer } from './types.js';
 
-export const SEEDS_GROUP = 'gardener.cloud:system:seeds';
-export const SEED_USER_PREFIX = 'gardener.cloud:system:seed:';
-const SA_PREFIX = 'system:serviceaccount:';
-const SEED_NAMESPACE_PREFIX = 'seed-';
-const EXTENSION_SA_PREFIX = 'extension-';
 const CA_CLIENT_SUFFIX = '.ca-client';
 const GARDENER_CORE_GROUP = 'core.gardener.cloud';
 
@@ -25,21 +21,6 @@ export interface ShootSeedRef {
 
 /** Looks a Shoot up (the lead passes a lookup on the Shoot store); undefined when it does not exist. */
 export type ShootLookup = (namespace: string, name: string) => Promise<ShootSeedRef | undefined>;
-
-/** The seed a user acts for, or undefined when the user is neither a gardenlet nor a seed's extension. */
-export function seedOf(user: UserInfo): string | undefined {
-  if (user.groups.includes(SEEDS_GROUP) && user.name.startsWith(SEED_USER_PREFIX)) {
-    const seed = user.name.slice(SEED_USER_PREFIX.length);
-    return seed === '' ? undefined : seed;
-  }
-  if (user.name.startsWith(SA_PREFIX)) {
-    const [namespace = '', name = '', ...rest] = user.name.slice(SA_PREFIX.length).split(':');
-    if (rest.length > 0 || !namespace.startsWith(SEED_NAMESPACE_PREFIX) || !name.startsWith(EXTENSION_SA_PREFIX)) return undefined;
-    const seed = namespace.slice(SEED_NAMESPACE_PREFIX.length);
-    return seed === '' ? undefined : seed;
-  }
-  return undefined;
-}
 
 const ALWAYS_ALLOWED_VERBS = ['create'];
 const GRAPH_VERBS = ['get', 'update', 'patch', 'delete', 'list', 'watch'];

@@ -1,0 +1,39 @@
+/**
+ * SeedRestriction: a gardenlet (or a seed's extension) may create an InternalSecret only when it is the
+ * `<shoot>.ca-client` of a Shoot whose `spec.seedName` is its own seed. Other users are not affected;
+ * reading and changing existing objects is the SeedAuthorizer's business.
+ */
+import { forbidden, internalError, isStatusError } from '../../apimachinery/errors.js';
+import { seedOf } from '../../registry/seed-identity.js';
+import type { AdmissionDeps, AdmissionPlugin } from '../types.js';
+
+export const SEED_RESTRICTION = 'SeedRestriction';
+const CA_CLIENT_SUFFIX = '.ca-client';
+const INTERNAL_SECRETS = { group: 'core.gardener.cloud', resource: 'internalsecrets' };
+
+/** The plugin; `deps.getShoot` reads Shoots from the server's own storage. */
+export function seedRestriction(deps: AdmissionDeps): AdmissionPlugin {
+  return {
+    name: SEED_RESTRICTION,
+    operations: ['CREATE'],
+    async validate(attrs) {
+      if (attrs.resource.group !== INTERNAL_SECRETS.group || attrs.resource.resource !== INTERNAL_SECRETS.resource) return;
+      const seed = seedOf(attrs.user);
+      if (seed === undefined) return;
+      const name = attrs.object?.metadata.name ?? attrs.name;
+      const denied = forbidden(INTERNAL_SECRETS, name, `object does not belong to seed ${JSON.stringify(seed)}`);
+      if (!name.endsWith(CA_CLIENT_SUFFIX)) throw denied;
+      const shootName = name.slice(0, -CA_CLIENT_SUFFIX.length);
+      let seedName: unknown;
+      try {
+        const shoot = await deps.getShoot(attrs.namespace, shootName);
+        if (shoot === undefined) throw denied;
+        seedName = (shoot.spec as { seedName?: unknown } | undefined)?.seedName;
+      } catch (e: unknown) {
+        if (e === denied || (isStatusError(e) && e.code === 404)) throw denied;
+        throw isStatusError(e) ? e : internalError(e instanceof Error ? e.message : String(e));
+      }
+      if (seedName !== seed) throw denied;
+    },
+  };
+}

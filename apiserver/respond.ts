@@ -13,6 +13,8 @@ export function warningHeader(text: string): string {
 export function sendJson(res: Response, code: number, body: unknown, warnings: readonly string[] = []): void {
   // A request that timed out was already answered with 504; its late result is dropped.
   if (res.headersSent) return;
+  // Kept for the audit filter (RequestResponse level); it decides what may be recorded.
+  res.locals.responseBody = body;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   const json = JSON.stringify(body);
   res.status(code).setHeader('Content-Type', 'application/json');

@@ -13,6 +13,7 @@ export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';
 export const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH] as const;
 export type PatchType = (typeof PATCH_TYPES)[number];
+const ACCEPTED = [JSON_PATCH, MERGE_PATCH, 'application/apply-patch+yaml'] as const;
 
 const MAX_JSON_PATCH_OPERATIONS = 10000;
 
@@ -20,7 +21,7 @@ const MAX_JSON_PATCH_OPERATIONS = 10000;
 export function patchTypeOf(header: string | undefined): PatchType {
   const type = mediaType(header);
   if ((PATCH_TYPES as readonly string[]).includes(type)) return type as PatchType;
-  throw unsupportedMediaType(PATCH_TYPES);
+  throw unsupportedMediaType(ACCEPTED);
 }
 
 /** A parsed patch, ready to apply to any current object. */

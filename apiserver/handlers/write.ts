@@ -9,6 +9,36 @@ import { renderObject } from '../render.js';
 import { sendJson } from '../respond.js';
 import { admissionHooks, type ResourceRequest, type SubresourceCreator } from './context.js';
 import { isPlainObject } from '../../apimachinery/types.js';
+import type { AdmissionHooks } from '../../registry/generic/store.js';
+import { APPLY_PATCH, applyPatch, decodeApplyBody, defaultManager, trackUpdate, validatePatchOptions } from '../apply/index.js';
+import { mediaType } from '../decode.js';
+import { bool } from '../query.js';
+import { formatStrictError } from '../../openapi/validate.js';
+
+/** The manager of a write: the fieldManager parameter, or the User-Agent's product. */
+function managerOf(r: ResourceRequest, optionsKind: string): string {
+  return fieldManager(r.query, optionsKind) ?? defaultManager(r.req.headers['user-agent']);
+}
+
+/** Fields nobody owns through this endpoint (the strategy resets them). */
+function resetFieldsOf(r: ResourceRequest): string[][] | undefined {
+  if (r.info.subresource === 'status') return [['spec']];
+  if (r.info.subresource === '' && r.served.descriptor.subresources.some((s) => s.name === 'status')) return [['status']];
+  return undefined;
+}
+
+function track(r: ResourceRequest, manager: string, old: KubeObject | undefined, updated: KubeObject): void {
+  r.served.descriptor.strategy.decode?.(updated);
+  const resetFields = resetFieldsOf(r);
+  trackUpdate({
+    kind: r.served.descriptor,
+    manager,
+    old,
+    updated,
+    ...(r.info.subresource !== '' && { subresource: r.info.subresource }),
+    ...(resetFields !== undefined && { resetFields }),
+  });
+}
 
 function rawBody(r: ResourceRequest): Buffer {
   const body: unknown = r.req.body;
@@ -39,34 +69,82 @@ function checkBodyNamespace(r: ResourceRequest, obj: KubeObject): void {
 }
 
 export async function handleCreate(r: ResourceRequest): Promise<void> {
-  fieldManager(r.query, 'CreateOptions');
+  const manager = managerOf(r, 'CreateOptions');
   const obj = decodeObject(r, 'CreateOptions');
   checkBodyNamespace(r, obj);
+  track(r, manager, undefined, obj);
   const created = await r.served.store.create(r.ctx, obj, admissionHooks(r, 'CREATE', obj.metadata.name ?? ''));
   respond(r, 201, created);
 }
 
 export async function handleUpdate(r: ResourceRequest): Promise<void> {
-  fieldManager(r.query, 'UpdateOptions');
+  const manager = managerOf(r, 'UpdateOptions');
   const obj = decodeObject(r, 'UpdateOptions');
   checkBodyNamespace(r, obj);
   const strategy = r.subresource?.strategy;
   const { object, created } = await r.served.store.update(
     r.ctx,
     r.info.name,
-    async () => structuredClone(obj),
+    async (current) => {
+      const next = structuredClone(obj);
+      track(r, manager, current, next);
+      return next;
+    },
     admissionHooks(r, 'UPDATE', r.info.name),
     strategy === undefined ? {} : { strategy },
   );
   respond(r, created ? 201 : 200, object);
 }
 
+/** An apply creates or updates: admission sees CREATE when nothing exists yet, UPDATE otherwise. */
+function createOrUpdateHooks(r: ResourceRequest): AdmissionHooks {
+  const create = admissionHooks(r, 'CREATE', r.info.name);
+  const update = admissionHooks(r, 'UPDATE', r.info.name);
+  return {
+    mutate: async (obj, old) => (old === undefined ? create : update).mutate?.(obj, old),
+    validate: async (obj, old) => (old === undefined ? create : update).validate?.(obj, old),
+  };
+}
+
+async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
+  const d = r.served.descriptor;
+  const force = bool(r.query, 'force') ?? false;
+  const mode = fieldValidationOf(str(r.query, 'fieldValidation'), 'PatchOptions');
+  const { value, duplicateFields } = decodeApplyBody(rawBody(r), d);
+  if (mode === 'Strict' && duplicateFields.length > 0) throw badRequest(formatStrictError([], duplicateFields));
+  const applied = checkObject(d, r.served.validator, value, undefined, mode, r.ctx.warnings);
+  checkBodyNamespace(r, applied);
+  const strategy = r.subresource?.strategy;
+  const resetFields = resetFieldsOf(r);
+  const { object, created } = await r.served.store.update(
+    r.ctx,
+    r.info.name,
+    async (current) =>
+      applyPatch({
+        kind: d,
+        current,
+        applied,
+        manager,
+        force,
+        ...(r.info.subresource !== '' && { subresource: r.info.subresource }),
+        ...(resetFields !== undefined && { resetFields }),
+      }).object,
+    createOrUpdateHooks(r),
+    { ...(strategy !== undefined && { strategy }), forceCreate: r.info.subresource === '' },
+  );
+  respond(r, created ? 201 : 200, object);
+}
+
 export async function handlePatch(r: ResourceRequest): Promise<void> {
-  fieldManager(r.query, 'PatchOptions');
-  const type = patchTypeOf(r.req.headers['content-type']);
-  if (str(r.query, 'force') !== undefined) {
-    throw badRequest('force: Forbidden: may not be specified for non-apply patch');
+  const fm = fieldManager(r.query, 'PatchOptions');
+  const isApply = mediaType(r.req.headers['content-type']) === APPLY_PATCH;
+  const type = isApply ? undefined : patchTypeOf(r.req.headers['content-type']);
+  validatePatchOptions({ apply: isApply, forceGiven: str(r.query, 'force') !== undefined, fieldManager: fm });
+  if (type === undefined) {
+    await handleApply(r, fm ?? '');
+    return;
   }
+  const manager = fm ?? defaultManager(r.req.headers['user-agent']);
   const mode = fieldValidationOf(str(r.query, 'fieldValidation'), 'PatchOptions');
   const patch = parsePatch(type, rawBody(r));
   const d = r.served.descriptor;
@@ -81,7 +159,9 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
       // Warnings are collected once, not on every retry of the update loop.
       const sink = warned ? [] : r.ctx.warnings;
       warned = true;
-      return checkObject(d, r.served.validator, patched, undefined, mode, sink);
+      const checked = checkObject(d, r.served.validator, patched, undefined, mode, sink);
+      track(r, manager, current, checked);
+      return checked;
     },
     admissionHooks(r, 'UPDATE', r.info.name),
     strategy === undefined ? {} : { strategy },

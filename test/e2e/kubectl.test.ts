@@ -99,7 +99,7 @@ describe('kubectl end to end (standalone server process)', function () {
     assert.equal(obj.data.j, 'ag==');
     const smp = await kubectl(kc, ['patch', 'ins', 'applied', '-p', '{"metadata":{"labels":{"x":"y"}}}']);
     assert.notEqual(smp.code, 0);
-    assert.match(smp.stderr, /the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json/);
+    assert.match(smp.stderr, /the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml/);
   });
 
   it('replaces and rejects invalid objects with the validation message', async () => {

@@ -118,7 +118,7 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(json.body.metadata.labels?.x, undefined);
     const smp = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/strategic-merge-patch+json').send('{}').expect(415);
     assert.equal(smp.body.reason, 'UnsupportedMediaType');
-    assert.equal(smp.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json');
+    assert.equal(smp.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
     const failed = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"test","path":"/data/user","value":"nope"}]').expect(422);
     assert.equal(failed.body.code, 422);
     await s.request('patch', `${ns('a')}/nope`).set('Content-Type', 'application/merge-patch+json').send('{}').expect(404);

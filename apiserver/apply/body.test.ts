@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
+import { decodeApplyBody, validatePatchOptions } from './body.js';
+
+const IS = { group: 'core.gardener.cloud', version: 'v1beta1', kind: 'InternalSecret' };
+
+function statusOf(fn: () => unknown): StatusError {
+  try {
+    fn();
+  } catch (e: unknown) {
+    if (isStatusError(e)) return e;
+    throw e;
+  }
+  assert.fail('expected a StatusError');
+}
+
+describe('apply: decodeApplyBody', () => {
+  it('decodes YAML', () => {
+    const body = 'apiVersion: core.gardener.cloud/v1beta1\nkind: InternalSecret\nmetadata:\n  name: x\ndata:\n  k: dg==\n';
+    assert.deepEqual(decodeApplyBody(Buffer.from(body), IS), {
+      value: { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'InternalSecret', metadata: { name: 'x' }, data: { k: 'dg==' } },
+      duplicateFields: [],
+    });
+  });
+
+  it('decodes JSON, as kubectl sends it', () => {
+    const body = JSON.stringify({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'InternalSecret', metadata: { name: 'x' } });
+    assert.equal(decodeApplyBody(body, IS).value.kind, 'InternalSecret');
+  });
+
+  it('reports repeated keys and keeps the last value', () => {
+    const r = decodeApplyBody('apiVersion: core.gardener.cloud/v1beta1\nkind: InternalSecret\ndata:\n  a: x\n  a: y\n', IS);
+    assert.deepEqual(r.duplicateFields, ['data.a']);
+    assert.deepEqual(r.value.data, { a: 'y' });
+  });
+
+  it('takes the first of several documents', () => {
+    assert.equal(decodeApplyBody('apiVersion: core.gardener.cloud/v1beta1\nkind: InternalSecret\n---\nfoo: 1\n', IS).value.kind, 'InternalSecret');
+  });
+
+  const bad: [string, string, string][] = [
+    ['broken YAML', 'a: [1', 'error decoding YAML: '],
+    ['a list', '[1, 2]', 'error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}'],
+    ['no apiVersion or kind', 'metadata: {name: x}', 'invalid object type: /, Kind='],
+    ['the wrong version', 'apiVersion: core.gardener.cloud/v1\nkind: InternalSecret', 'invalid object type: core.gardener.cloud/v1, Kind=InternalSecret'],
+    ['the wrong kind', 'apiVersion: core.gardener.cloud/v1beta1\nkind: Shoot', 'invalid object type: core.gardener.cloud/v1beta1, Kind=Shoot'],
+    ['a core apiVersion', 'apiVersion: v1\nkind: Secret', 'invalid object type: /v1, Kind=Secret'],
+    ['managedFields', 'apiVersion: core.gardener.cloud/v1beta1\nkind: InternalSecret\nmetadata:\n  managedFields: []', 'metadata.managedFields must be nil'],
+  ];
+  for (const [name, body, message] of bad) {
+    it(`answers 400 for ${name}`, () => {
+      const e = statusOf(() => decodeApplyBody(body, IS));
+      assert.equal(e.code, 400);
+      assert.equal(e.status.reason, 'BadRequest');
+      assert.ok(e.status.message?.startsWith(message), e.status.message);
+    });
+  }
+});
+
+describe('apply: validatePatchOptions', () => {
+  it('requires fieldManager for apply', () => {
+    const e = statusOf(() => validatePatchOptions({ apply: true, forceGiven: false, fieldManager: undefined }));
+    assert.equal(e.code, 422);
+    assert.equal(e.status.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    assert.deepEqual(e.status.details?.causes, [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }]);
+  });
+
+  it('forbids force on other patches', () => {
+    const e = statusOf(() => validatePatchOptions({ apply: false, forceGiven: true, fieldManager: 'x' }));
+    assert.equal(e.code, 422);
+    assert.equal(e.status.message, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+  });
+
+  it('accepts apply with a manager and force, and other patches without force', () => {
+    validatePatchOptions({ apply: true, forceGiven: true, fieldManager: 'kubectl' });
+    validatePatchOptions({ apply: false, forceGiven: false, fieldManager: undefined });
+  });
+});

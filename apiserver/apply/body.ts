@@ -1,0 +1,115 @@
+/**
+ * The request side of server-side apply: the `application/apply-patch+yaml` body (YAML, of which JSON
+ * is a subset) and the PatchOptions rules for `force` and `fieldManager`.
+ */
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { invalid } from '../../apimachinery/errors.js';
+import { fieldErr, type FieldError } from '../../apimachinery/field.js';
+import { isPlainObject } from '../../apimachinery/types.js';
+import { applyPatchError, gvkString } from './errors.js';
+
+/** The media type of apply patches. */
+export const APPLY_PATCH = 'application/apply-patch+yaml';
+
+/** The kind the body must be. */
+export interface ExpectedKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+/** A decoded apply body. */
+export interface DecodedApplyBody {
+  /** The configuration as JSON (first YAML document). */
+  value: Record<string, unknown>;
+  /** Dotted paths of keys repeated in one mapping (the last occurrence wins in `value`). */
+  duplicateFields: string[];
+}
+
+function badRequest(message: string) {
+  return applyPatchError(400, 'BadRequest', message);
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0] ?? text;
+}
+
+/**
+ * Decodes an apply body and checks what upstream checks before merging (400 otherwise): it is a YAML
+ * mapping (`error decoding YAML: ...`), its apiVersion and kind are the resource's
+ * (`invalid object type: <group>/<version>, Kind=<kind>`, also when they are missing), and it does not
+ * carry `metadata.managedFields` (`metadata.managedFields must be nil`). Types, unknown fields and
+ * fieldValidation are left to the usual body checks.
+ */
+export function decodeApplyBody(raw: Buffer | string, expected: ExpectedKind): DecodedApplyBody {
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { uniqueKeys: false });
+  } catch (e: unknown) {
+    throw badRequest(`error decoding YAML: ${firstLine(e)}`);
+  }
+  const doc = Array.isArray(docs) ? docs[0] : undefined;
+  const error = doc?.errors[0];
+  if (error !== undefined) throw badRequest(`error decoding YAML: ${firstLine(error)}`);
+  let value: unknown;
+  try {
+    value = doc === undefined ? null : doc.toJS({ maxAliasCount: 100 });
+  } catch (e: unknown) {
+    throw badRequest(`error decoding YAML: ${firstLine(e)}`);
+  }
+  if (value === null || value === undefined) value = {};
+  if (!isPlainObject(value)) {
+    const what = Array.isArray(value) ? 'array' : typeof value;
+    throw badRequest(`error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${what} into Go value of type map[string]interface {}`);
+  }
+  const gvk = gvkString(value);
+  const want = `${expected.group}/${expected.version}, Kind=${expected.kind}`;
+  if (gvk !== want) throw badRequest(`invalid object type: ${gvk}`);
+  const meta = value.metadata;
+  if (isPlainObject(meta) && meta.managedFields !== undefined && meta.managedFields !== null) {
+    throw badRequest('metadata.managedFields must be nil');
+  }
+  const duplicateFields: string[] = [];
+  if (doc?.contents) findDuplicates(doc.contents, '', duplicateFields);
+  return { value, duplicateFields };
+}
+
+function findDuplicates(node: Node | null, path: string, out: string[]): void {
+  if (node === null || isAlias(node)) return;
+  if (isSeq(node)) {
+    node.items.forEach((item, i) => findDuplicates(item as Node | null, `${path}[${i}]`, out));
+    return;
+  }
+  if (!isMap(node)) return;
+  const seen = new Set<string>();
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    const childPath = path === '' ? key : `${path}.${key}`;
+    if (seen.has(key)) out.push(childPath);
+    seen.add(key);
+    findDuplicates(pair.value as Node | null, childPath, out);
+  }
+}
+
+/** The PatchOptions of a PATCH request, as far as apply is concerned. */
+export interface PatchOptionsInput {
+  /** Whether the Content-Type is {@link APPLY_PATCH}. */
+  apply: boolean;
+  /** Whether the `force` query parameter was given (any value). */
+  forceGiven: boolean;
+  /** The `fieldManager` query parameter. */
+  fieldManager: string | undefined;
+}
+
+/**
+ * Upstream's `ValidatePatchOptions` for apply: `force` is forbidden on other patch types and
+ * `fieldManager` is required for apply. Throws 422 `PatchOptions.meta.k8s.io "" is invalid: ...`.
+ */
+export function validatePatchOptions(opts: PatchOptionsInput): void {
+  const errs: FieldError[] = [];
+  if (!opts.apply && opts.forceGiven) errs.push(fieldErr.forbidden('force', 'may not be specified for non-apply patch'));
+  if (opts.apply && (opts.fieldManager ?? '') === '') errs.push(fieldErr.required('fieldManager', 'is required for apply patch'));
+  if (errs.length > 0) throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', errs);
+}

@@ -30,14 +30,15 @@ async function outcome(p: Promise<void> | undefined): Promise<string> {
 describe('admission plugins', () => {
   it('runs in the order of the table, all on by default', () => {
     assert.deepEqual(ADMISSION_PLUGINS.map((p) => [p.name, p.enabledByDefault]), [
+      ['NamespaceLifecycle', true],
       ['DeletionConfirmation', true],
       ['SeedRestriction', true],
     ]);
-    assert.deepEqual(buildAdmissionChain({}, deps).plugins.map((p) => p.name), ['DeletionConfirmation', 'SeedRestriction']);
+    assert.deepEqual(buildAdmissionChain({}, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'DeletionConfirmation', 'SeedRestriction']);
   });
 
   it('disables plugins by name and refuses unknown names', () => {
-    assert.deepEqual(buildAdmissionChain({ disable: ['DeletionConfirmation'] }, deps).plugins.map((p) => p.name), ['SeedRestriction']);
+    assert.deepEqual(buildAdmissionChain({ disable: ['DeletionConfirmation'] }, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'SeedRestriction']);
     assert.throws(() => buildAdmissionChain({ enable: ['Nope'] }, deps), /unknown admission plugin: Nope/);
   });
 

@@ -3,11 +3,13 @@
  * by default, and how to build it; `--enable-admission-plugins` / `--disable-admission-plugins` pick
  * from this table.
  */
+import { NAMESPACE_LIFECYCLE, namespaceLifecycle } from './plugins/namespacelifecycle.js';
 import { DELETION_CONFIRMATION, deletionConfirmation } from './plugins/deletionconfirmation.js';
 import { SEED_RESTRICTION, seedRestriction } from './plugins/seedrestriction.js';
 import type { PluginRegistration } from './types.js';
 
 export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [
+  { name: NAMESPACE_LIFECYCLE, enabledByDefault: true, factory: namespaceLifecycle },
   { name: DELETION_CONFIRMATION, enabledByDefault: true, factory: deletionConfirmation },
   { name: SEED_RESTRICTION, enabledByDefault: true, factory: seedRestriction },
 ];

@@ -36,6 +36,13 @@ export interface AdmissionPlugin {
 export interface AdmissionDeps {
   /** The Shoot `namespace/name`, or undefined when it does not exist. */
   getShoot(namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** Namespaces of the garden cluster; absent in standalone mode. */
+  namespaces?: NamespaceSource;
+}
+
+/** Reads namespaces (phase, deletion) of the garden cluster. */
+export interface NamespaceSource {
+  get(name: string): Promise<{ phase?: string; deletionTimestamp?: string } | undefined>;
 }
 
 /** An entry of the plugin table: order is the table's order. */

@@ -3,7 +3,7 @@
  * (fed by a watch on InternalSecrets), the cluster CA source (garden cluster or a local directory), the
  * group choice through the server's authorizer, and a log line and metric per issuance.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { join } from 'node:path';
 import type { KubeObject } from '../apimachinery/types.js';
 import {
@@ -37,11 +37,10 @@ function systemContext(namespace: string): RequestContext {
   return { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, namespace, dryRun: false, warnings: [] };
 }
 
-function clusterCASource(options: ServerOptions, log: Logger): ClusterCASource & { stop(): unknown } {
+function clusterCASource(options: ServerOptions, garden: KubeConfig | undefined, log: Logger): ClusterCASource & { stop(): unknown } {
   const onError = (err: unknown) => log.error('cluster CA source', { err });
-  if (options.kubeconfig !== undefined) {
-    const kc = new KubeConfig();
-    kc.loadFromFile(options.kubeconfig);
+  if (garden !== undefined) {
+    const kc = garden;
     const source = new GardenClusterCASource(kc, { onError });
     void source.start();
     return source;
@@ -54,6 +53,7 @@ export async function startKubeconfigService(
   options: ServerOptions,
   index: ResourceIndex,
   checkAccess: AccessChecker,
+  garden: KubeConfig | undefined,
   metrics: ServerMetrics,
   log: Logger,
 ): Promise<KubeconfigService> {
@@ -66,7 +66,7 @@ export async function startKubeconfigService(
     { onError: (err) => log.error('client CA cache', { err }) },
   );
   await clientCAs.start();
-  const clusterCA = clusterCASource(options, log);
+  const clusterCA = clusterCASource(options, garden, log);
   const keys = clientKeySource(options.kubeconfigClientKeyType);
   const issuer = new KubeconfigIssuer({
     decideGroup: groupDecider((user, q) => checkAccess(user, { verb: q.verb, group: q.group, resource: q.resource, namespace: '' })),

@@ -18,6 +18,8 @@ import { setupEncryption } from './encryption.js';
 import { createLogger, type Logger } from './log.js';
 import type { ServerOptions } from './options.js';
 import { buildResourceIndex, type ResourceIndex } from './resources.js';
+import { loadGardenKubeConfig } from './authn/kubeclient.js';
+import { GardenNamespaces } from './garden/namespaces.js';
 import { startKubeconfigService } from './kubeconfig.js';
 import { startReencryptionService } from './reencryption.js';
 import { buildSecurity } from './security.js';
@@ -113,12 +115,16 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   const system = { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, dryRun: false, warnings: [] };
   const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), log);
-  const kubeconfigs = await startKubeconfigService(options, index, security.authz.checkAccess, metrics, log);
+  // The garden cluster (ConfigMaps, Namespaces): --kubeconfig, or in-cluster config when running in a pod.
+  const garden = loadGardenKubeConfig(options.kubeconfig);
+  const namespaces = garden === undefined ? undefined : new GardenNamespaces(garden, { onError: (err) => log.error('namespace informer', { err }) });
+  void namespaces?.start();
+  const kubeconfigs = await startKubeconfigService(options, index, security.authz.checkAccess, garden, metrics, log);
   const app = createApp({
     index,
     admission: buildAdmissionChain(
       { enable: options.enableAdmissionPlugins, disable: options.disableAdmissionPlugins },
-      { getShoot: async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name) },
+      { getShoot: async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), ...(namespaces !== undefined && { namespaces }) },
     ),
     authenticator: security.authn.authenticator,
     authorizer: security.authz.authorizer,
@@ -151,6 +157,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     async close(delayMs = 0) {
       await lifecycle.shutdown(server, delayMs);
       await kubeconfigs.stop();
+      await namespaces?.stop();
       security.stop();
       await reencryption.stop();
       encryption.stop();

@@ -1,0 +1,79 @@
+/**
+ * Turning backend changes into cache events: each value is decrypted and decoded once, through the
+ * object store's own transformer and codec path ({@link StoreCore.decode}). Changes after the cached
+ * state take the previous object from the state; changes from before it (start-up history) decode
+ * the previous value carried by the event.
+ */
+import type { KubeObject } from '../apimachinery/types.js';
+import { CacheEvent } from './cacher-event.js';
+import { deepFreeze, withRevision, type CacheEntry, type CacheState } from './cacher-state.js';
+import { CorruptValueError } from './errors.js';
+import type { KeyValue, KVEvent } from './interface.js';
+import type { StoreCore } from './store-core.js';
+
+/** A backend change's values, decoded before the change is applied. */
+export interface Decoded {
+  value: CacheEntry | undefined;
+  /** Only for history changes (live ones take the previous object from the state). */
+  prev: CacheEntry | undefined;
+}
+
+/** Decodes values and builds {@link CacheEvent}s for one resource. */
+export class ChangeDecoder {
+  constructor(private readonly core: StoreCore) {}
+
+  /** Decrypts and decodes a value (frozen); an unreadable value becomes an error entry. */
+  async entry(kv: KeyValue, revision = kv.modRevision): Promise<CacheEntry> {
+    try {
+      return { obj: deepFreeze((await this.core.decode(kv, revision)).obj) };
+    } catch (e: unknown) {
+      if (e instanceof CorruptValueError) return { error: e };
+      throw e;
+    }
+  }
+
+  /** Decodes what `ev` needs; `history` when it is older than the cached state. */
+  async change(ev: KVEvent, history: boolean): Promise<Decoded> {
+    const prevKv = ev.prevKv;
+    const [value, prev] = await Promise.all([
+      ev.type === 'put' ? this.entry(ev.kv) : undefined,
+      history && prevKv !== undefined ? this.entry(prevKv, ev.type === 'delete' ? ev.revision : prevKv.modRevision) : undefined,
+    ]);
+    return { value, prev };
+  }
+
+  /** A change from before the cached state, for the buffer only. */
+  historyEvent(ev: KVEvent, d: Decoded): CacheEvent | undefined {
+    const prev = d.prev;
+    if (ev.type === 'put') return this.putEvent(ev, d.value, prev?.obj);
+    if (prev === undefined) return undefined;
+    if (prev.obj === undefined) return CacheEvent.corrupt(ev.kv.key, ev.revision, prev.error);
+    return CacheEvent.delete(ev.kv.key, ev.revision, this.typed(prev.obj));
+  }
+
+  /** A change after the cached state: applied to `state`, the previous object taken from it. */
+  liveEvent(ev: KVEvent, d: Decoded, state: CacheState): CacheEvent | undefined {
+    const key = ev.kv.key;
+    const old = state.get(key);
+    if (ev.type === 'delete') {
+      state.delete(key);
+      if (old === undefined) return undefined;
+      if (old.obj === undefined) return CacheEvent.corrupt(key, ev.revision, old.error);
+      return CacheEvent.delete(key, ev.revision, withRevision(this.typed(old.obj), ev.revision));
+    }
+    if (d.value !== undefined) state.set(key, d.value);
+    return this.putEvent(ev, d.value, ev.prevKv !== undefined ? old?.obj : undefined);
+  }
+
+  /** `obj` with the resource's apiVersion/kind when it has none (frozen either way). */
+  typed(obj: KubeObject): KubeObject {
+    const typed = this.core.typed(obj);
+    return typed === obj ? obj : Object.freeze(typed);
+  }
+
+  private putEvent(ev: KVEvent, value: CacheEntry | undefined, prev: KubeObject | undefined): CacheEvent | undefined {
+    if (value === undefined) return undefined;
+    if (value.obj === undefined) return CacheEvent.corrupt(ev.kv.key, ev.revision, value.error);
+    return CacheEvent.put(ev.kv.key, ev.revision, this.typed(value.obj), prev === undefined ? undefined : this.typed(prev));
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The watch cache on the production backend: the conformance suite through the cache on a real etcd
+ * (the etcd3 adapter), and many client watches sharing one etcd watch.
+ */
+import assert from 'node:assert/strict';
+import { startEtcd, type EtcdCluster } from '../test/support/etcd.js';
+import { createCachedStorage } from './cacher.js';
+import { cacheWrapper, InstrumentedBackend } from './cacher-testing.js';
+import { runStorageConformance } from './conformance.js';
+import { TEMPLATE, thing, WatchReader } from './conformance-util.js';
+import { openEtcdBackend } from './etcd3/backend.js';
+import { createStore } from './store.js';
+import { identityTransformer } from './transformer.js';
+
+describe('watch cache on etcd', function () {
+  this.timeout(30_000);
+  let etcd: EtcdCluster | undefined;
+  const stops: Array<() => void> = [];
+
+  before(async () => {
+    etcd = await startEtcd();
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
+  afterEach(() => {
+    for (const stop of stops.splice(0)) stop();
+  });
+
+  const open = () => {
+    if (etcd === undefined) throw new Error('etcd is not running');
+    return openEtcdBackend({ endpoints: etcd.endpoints, requestTimeoutMs: 5000 });
+  };
+
+  runStorageConformance(
+    'etcd3 behind the watch cache',
+    async () => {
+      const backend = open();
+      return { backend, cleanup: () => backend.close() };
+    },
+    { wrapStore: cacheWrapper((stop) => stops.push(stop)) },
+  );
+
+  it('feeds 200 client watches from one etcd watch', async () => {
+    const etcdBackend = open();
+    const backend = new InstrumentedBackend(etcdBackend);
+    const root = `/cacher-etcd/${Date.now()}/`;
+    const store = createStore(backend, { transformer: identityTransformer, resourcePrefix: root, objectTemplate: TEMPLATE });
+    const cache = createCachedStorage(store, backend, { prefix: root, transformer: identityTransformer, objectTemplate: TEMPLATE });
+    stops.push(() => cache.stop());
+    try {
+      const readers = Array.from({ length: 200 }, () => new WatchReader(cache.watch(root, { resourceVersion: '0' })));
+      const a = await store.create(`${root}ns/a`, thing('a'));
+      await Promise.all(readers.map(async (r) => assert.deepEqual(await r.next(), { type: 'ADDED', object: a })));
+      assert.equal(backend.watchCalls, 1);
+      assert.equal(cache.stats().watchers, 200);
+      for (const r of readers) r.watch.stop();
+    } finally {
+      cache.stop();
+      await etcdBackend.close();
+    }
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The current state of a watch cache: every key of the resource with its decoded object (or the error
+ * that made it unreadable), kept in key order so that lists and initial watch events come out in the
+ * order the object store uses (UTF-8 byte order of the keys, etcd's order).
+ *
+ * Cached objects are shared by every list and watch served from the cache, so they are deep-frozen:
+ * a consumer that tries to modify one fails loudly instead of corrupting what other clients see.
+ */
+import type { KubeObject } from '../apimachinery/types.js';
+
+/** One cached key: its object, or the error that prevented decoding (decryption) of its value. */
+export type CacheEntry = { readonly obj: KubeObject; readonly error?: undefined } | { readonly obj?: undefined; readonly error: Error };
+
+/** Maps a UTF-16 code unit so that code-unit order equals code-point (and so UTF-8 byte) order. */
+function fixup(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  if (unit >= 0xd800) return unit + 0x2000;
+  return unit;
+}
+
+/**
+ * Compares two keys in UTF-8 byte order without encoding them (same result as `compareKeys` in
+ * `keys.ts`, which allocates buffers).
+ */
+export function compareKeysFast(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return fixup(x) - fixup(y);
+  }
+  return a.length - b.length;
+}
+
+/** Freezes `value` and everything reachable from it; returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
+}
+
+/** A frozen shallow copy of `obj` whose `metadata.resourceVersion` is `revision`. */
+export function withRevision(obj: KubeObject, revision: number): KubeObject {
+  const metadata = Object.freeze({ ...obj.metadata, resourceVersion: String(revision) });
+  return Object.freeze({ ...obj, metadata });
+}
+
+/** Key-ordered map of the cached objects. */
+export class CacheState {
+  private readonly entries = new Map<string, CacheEntry>();
+  /** The keys of `entries`, sorted with {@link compareKeysFast}. */
+  private keys: string[] = [];
+
+  /** Number of cached keys. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Stores `entry` under `key` (insertion keeps the key order). */
+  set(key: string, entry: CacheEntry): void {
+    if (!this.entries.has(key)) this.keys.splice(this.lowerBound(key), 0, key);
+    this.entries.set(key, entry);
+  }
+
+  delete(key: string): void {
+    if (!this.entries.delete(key)) return;
+    const i = this.lowerBound(key);
+    if (this.keys[i] === key) this.keys.splice(i, 1);
+  }
+
+  /** Replaces the whole state (after a list); `list` is usually already in key order. */
+  replace(list: ReadonlyArray<readonly [string, CacheEntry]>): void {
+    this.entries.clear();
+    for (const [key, entry] of list) this.entries.set(key, entry);
+    const keys = [...this.entries.keys()];
+    let sorted = true;
+    for (let i = 1; i < keys.length && sorted; i++) sorted = compareKeysFast(keys[i - 1] ?? '', keys[i] ?? '') < 0;
+    if (!sorted) keys.sort(compareKeysFast);
+    this.keys = keys;
+  }
+
+  /** The entries of `singleKey` (when given) or of every key starting with `prefix`, in key order. */
+  *scan(prefix: string, singleKey?: string): Generator<readonly [string, CacheEntry]> {
+    if (singleKey !== undefined) {
+      const entry = this.entries.get(singleKey);
+      if (entry !== undefined) yield [singleKey, entry];
+      return;
+    }
+    for (let i = this.lowerBound(prefix); i < this.keys.length; i++) {
+      const key = this.keys[i] ?? '';
+      if (!key.startsWith(prefix)) return;
+      const entry = this.entries.get(key);
+      if (entry !== undefined) yield [key, entry];
+    }
+  }
+
+  /** Index of the first key not less than `key`. */
+  private lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeysFast(this.keys[mid] ?? '', key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Test support for the watch cache: a {@link KVBackend} wrapper that counts calls, can break every
+ * running watch (as a lost connection does) and can hide progress requests (as a backend without
+ * them, like the etcd3 adapter so far, behaves).
+ */
+import { createCachedStorage } from './cacher.js';
+import type { StoreWrapper } from './conformance.js';
+import { TEMPLATE } from './conformance-util.js';
+import type { KVBackend, KVEvent, KVWatch, KVWatchHandlers, RangeOptions, RangeResult, TxnResult, KeyValue } from './interface.js';
+import { identityTransformer } from './transformer.js';
+
+/**
+ * A conformance {@link StoreWrapper} putting each store under test behind a watch cache on the test's
+ * root (on `wrapBackend(backend)` when given); `onStop` receives each cache's stop function.
+ */
+export function cacheWrapper(onStop: (stop: () => void) => void, wrapBackend: (b: KVBackend) => KVBackend = (b) => b): StoreWrapper {
+  return (store, { backend, root, options }) => {
+    const storage = createCachedStorage(store, wrapBackend(backend), {
+      prefix: root,
+      transformer: options.transformer ?? identityTransformer,
+      objectTemplate: options.objectTemplate ?? TEMPLATE,
+      tooLargeWaitMs: options.tooLargeWaitMs ?? 200,
+      ...(options.bookmarkIntervalMs !== undefined && { bookmarkIntervalMs: options.bookmarkIntervalMs }),
+    });
+    onStop(() => storage.stop());
+    return storage;
+  };
+}
+
+interface RunningWatch {
+  inner: KVWatch | undefined;
+  handlers: KVWatchHandlers;
+  dead: boolean;
+}
+
+/** Options of {@link InstrumentedBackend}. */
+export interface InstrumentedOptions {
+  /** Hide `requestProgress` from the watch handles (default false). */
+  noProgress?: boolean;
+}
+
+/** Delegates to `inner`, counting `watch` and `range` calls. */
+export class InstrumentedBackend implements KVBackend {
+  watchCalls = 0;
+  rangeCalls = 0;
+  private readonly running = new Set<RunningWatch>();
+
+  constructor(
+    readonly inner: KVBackend,
+    private readonly opts: InstrumentedOptions = {},
+  ) {}
+
+  /** Watches currently open. */
+  get openWatches(): number {
+    return this.running.size;
+  }
+
+  get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
+    return this.inner.get(key, revision);
+  }
+
+  range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {
+    this.rangeCalls++;
+    return this.inner.range(start, end, opts);
+  }
+
+  create(key: string, value: Uint8Array): Promise<TxnResult> {
+    return this.inner.create(key, value);
+  }
+
+  update(key: string, value: Uint8Array, expectedModRevision: number): Promise<TxnResult> {
+    return this.inner.update(key, value, expectedModRevision);
+  }
+
+  delete(key: string, expectedModRevision: number): Promise<TxnResult> {
+    return this.inner.delete(key, expectedModRevision);
+  }
+
+  watch(prefix: string, afterRevision: number, handlers: KVWatchHandlers): KVWatch {
+    this.watchCalls++;
+    const w: RunningWatch = { inner: undefined, handlers, dead: false };
+    this.running.add(w);
+    w.inner = this.inner.watch(prefix, afterRevision, {
+      onEvents: (events: KVEvent[]) => {
+        if (!w.dead) handlers.onEvents(events);
+      },
+      onError: (err: Error) => {
+        if (w.dead) return;
+        this.end(w);
+        handlers.onError(err);
+      },
+      onProgress: (revision: number) => {
+        if (!w.dead) handlers.onProgress?.(revision);
+      },
+    });
+    const handle: KVWatch = { cancel: () => this.end(w) };
+    const inner = w.inner;
+    if (this.opts.noProgress !== true && inner.requestProgress !== undefined) handle.requestProgress = () => inner.requestProgress?.();
+    return handle;
+  }
+
+  /** Ends every running watch with `err` (asynchronously, as a failing connection would). */
+  breakWatches(err: Error): void {
+    for (const w of [...this.running]) {
+      this.end(w);
+      setImmediate(() => w.handlers.onError(err));
+    }
+  }
+
+  currentRevision(): Promise<number> {
+    return this.inner.currentRevision();
+  }
+
+  compactedRevision(): Promise<number> {
+    return this.inner.compactedRevision();
+  }
+
+  compact(revision: number): Promise<void> {
+    return this.inner.compact(revision);
+  }
+
+  checkHealth(): Promise<void> {
+    return this.inner.checkHealth();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private end(w: RunningWatch): void {
+    if (w.dead) return;
+    w.dead = true;
+    w.inner?.cancel();
+    this.running.delete(w);
+  }
+}

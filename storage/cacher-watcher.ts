@@ -1,0 +1,162 @@
+/**
+ * One client watch served by a watch cache: its scope (prefix or single key), selection predicate,
+ * position (the revision up to which it has been brought), and a bounded queue. A client that falls
+ * more than `maxBacklog` live events behind is closed, as Kubernetes closes unresponsive watchers,
+ * so that it never slows the dispatch to the others; it re-watches from the last version it saw.
+ */
+import type { KubeObject, Status } from '../apimachinery/types.js';
+import { bookmarkEvent, errorEvent, statusFor, type CacheEvent } from './cacher-event.js';
+import type { Watch, WatchEvent, WatchOptions } from './interface.js';
+import type { ObjectTemplate } from './store-core.js';
+import { EventQueue } from './watch-queue.js';
+
+/** Which keys a watch covers. */
+export interface WatchScope {
+  /** Key prefix ending in `/`. */
+  prefix: string;
+  /** When set, only this key. */
+  singleKey?: string;
+}
+
+/** A cache-fed {@link Watch}. Created by the cached storage; fed by the watch cache. */
+export class CacheWatcher implements Watch {
+  private readonly queue: EventQueue;
+  /** Every change up to this revision has been considered for this watcher. */
+  position = 0;
+  private readonly maxBacklog: number;
+  /** Events queued so far, and how many of them were initial or replayed ones (not live). */
+  private pushed = 0;
+  private preloaded = 0;
+  private preloading = false;
+  private detached = false;
+  private onRelease: (() => void) | undefined;
+
+  /**
+   * @param detach called once when the watcher ends for any reason (unregisters it from the cache).
+   */
+  constructor(
+    readonly scope: WatchScope,
+    readonly opts: WatchOptions,
+    private readonly template: ObjectTemplate | undefined,
+    maxBacklog: number,
+    private readonly detach: (w: CacheWatcher) => void,
+  ) {
+    this.maxBacklog = Math.max(1, maxBacklog);
+    this.queue = new EventQueue(() => this.release());
+  }
+
+  /** True once the watch ended or was stopped. */
+  get finished(): boolean {
+    return this.queue.finished;
+  }
+
+  /** Events queued and not yet read by the client. */
+  get backlog(): number {
+    return this.queue.size;
+  }
+
+  get allowsBookmarks(): boolean {
+    return this.opts.allowBookmarks === true;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    return this.queue[Symbol.asyncIterator]();
+  }
+
+  stop(): void {
+    this.queue.close();
+  }
+
+  /** True when `key` is in the watcher's scope. */
+  covers(key: string): boolean {
+    return this.scope.singleKey !== undefined ? key === this.scope.singleKey : key.startsWith(this.scope.prefix);
+  }
+
+  /** Considers a change (in scope): skipped when not after the position, otherwise filtered and queued. */
+  deliver(event: CacheEvent): void {
+    if (event.revision <= this.position || this.queue.finished) return;
+    this.position = event.revision;
+    if (event.kind === 'corrupt') {
+      this.fail(statusFor(event.error ?? new Error('unreadable value')));
+      return;
+    }
+    const out = event.watchEvent(this.opts.predicate);
+    if (out !== undefined) this.push(out);
+  }
+
+  /**
+   * Streams `source` (a watch of the wrapped store, for a start the cache cannot serve) through this
+   * watcher; stopping the watcher stops `source`.
+   */
+  pipe(source: Watch): void {
+    this.onRelease = () => source.stop();
+    if (this.detached) source.stop();
+    void (async () => {
+      for await (const event of source) {
+        if (this.queue.finished) break;
+        this.push(event);
+      }
+      this.end();
+    })();
+  }
+
+  /** Delivers buffered changes; like initial events, they do not count as falling behind. */
+  replay(events: readonly CacheEvent[]): void {
+    this.preloading = true;
+    try {
+      for (const event of events) if (this.covers(event.key)) this.deliver(event);
+    } finally {
+      this.preloading = false;
+    }
+  }
+
+  /** Queues an initial ADDED event for `obj` (already typed) when it matches the predicate. */
+  initial(obj: KubeObject): void {
+    const p = this.opts.predicate;
+    if (p !== undefined && !p.empty && !p.matches(obj)) return;
+    this.preloading = true;
+    this.push({ type: 'ADDED', object: obj });
+    this.preloading = false;
+  }
+
+  /**
+   * Queues a BOOKMARK at `revision` unless that is behind the watcher's position. Only for watchers
+   * that allow bookmarks, unless `annotations` is given (the initial-events-end bookmark is always sent).
+   */
+  bookmark(revision: number, annotations?: Record<string, string>): void {
+    if (revision < this.position || this.queue.finished) return;
+    if (annotations === undefined && !this.allowsBookmarks) return;
+    this.position = revision;
+    this.push(bookmarkEvent(this.template, revision, annotations));
+  }
+
+  /** Ends the watch with an ERROR event carrying `status` (queued events are still delivered first). */
+  fail(status: Status): void {
+    if (this.queue.finished) return;
+    this.queue.push(errorEvent(status));
+    this.end();
+  }
+
+  /** Ends the watch after the queued events, without an error. */
+  end(): void {
+    this.queue.end();
+    this.release();
+  }
+
+  private push(event: WatchEvent): void {
+    if (this.queue.finished) return;
+    this.queue.push(event);
+    this.pushed++;
+    if (this.preloading) this.preloaded++;
+    // Live events still unread: the queue minus the initial/replayed events the client has not read yet.
+    const read = this.pushed - this.queue.size;
+    if (this.queue.size - Math.max(0, this.preloaded - read) > this.maxBacklog) this.end();
+  }
+
+  private release(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.detach(this);
+    this.onRelease?.();
+  }
+}

@@ -1,0 +1,324 @@
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../apimachinery/types.js';
+import { createCachedStorage, type CachedStorage, type CachedStorageOptions } from './cacher.js';
+import { cacheWrapper, InstrumentedBackend, type InstrumentedOptions } from './cacher-testing.js';
+import { runStorageConformance } from './conformance.js';
+import { labelIs, rvOf, sleep, TEMPLATE, thing, utf8, WatchReader } from './conformance-util.js';
+import { CorruptValueError, UnreachableError } from './errors.js';
+import type { Storage, Watch, WatchEvent } from './interface.js';
+import { openSqliteBackend } from './sqlite.js';
+import { createStore } from './store.js';
+import { identityTransformer, type ValueTransformer } from './transformer.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const sqliteFactory = async () => {
+  const backend = openSqliteBackend(':memory:');
+  return { backend, cleanup: () => backend.close() };
+};
+
+runStorageConformance('sqlite (:memory:) behind the watch cache', sqliteFactory, { wrapStore: cacheWrapper((stop) => cleanups.push(stop)) });
+runStorageConformance('sqlite (:memory:) behind the watch cache, upstream without progress requests', sqliteFactory, {
+  wrapStore: cacheWrapper((stop) => cleanups.push(stop), (b) => new InstrumentedBackend(b, { noProgress: true })),
+});
+
+const ROOT = '/registry/test.gardener.cloud/things/';
+
+interface Rig {
+  backend: InstrumentedBackend;
+  store: Storage;
+  cache: CachedStorage;
+  key(ns: string, name: string): string;
+  track(watch: Watch): WatchReader;
+}
+
+/** A SQLite backend (instrumented), the object store on it and the cached storage around that. */
+function rig(opts: Partial<CachedStorageOptions> = {}, inst: InstrumentedOptions = {}): Rig {
+  const sqlite = openSqliteBackend(':memory:');
+  const backend = new InstrumentedBackend(sqlite, inst);
+  const store = createStore(backend, { transformer: identityTransformer, resourcePrefix: ROOT, objectTemplate: TEMPLATE });
+  const cache = createCachedStorage(store, backend, { prefix: ROOT, transformer: identityTransformer, objectTemplate: TEMPLATE, ...opts });
+  const watches: Watch[] = [];
+  cleanups.push(async () => {
+    for (const w of watches) w.stop();
+    cache.stop();
+    await sqlite.close();
+  });
+  return {
+    backend,
+    store,
+    cache,
+    key: (ns, name) => `${ROOT}${ns}/${name}`,
+    track: (watch) => {
+      watches.push(watch);
+      return new WatchReader(watch);
+    },
+  };
+}
+
+const bump = (obj: KubeObject | undefined, n: number): KubeObject => {
+  assert.ok(obj);
+  return { ...obj, spec: { n } };
+};
+
+const summary = (events: WatchEvent[]): string[] => events.map((e) => `${e.type} ${e.object.metadata.name ?? ''} ${e.object.metadata.resourceVersion ?? ''}`);
+
+describe('watch cache', () => {
+  it('feeds many watchers of all scopes from exactly one backend watch', async () => {
+    const r = rig();
+    await r.store.create(r.key('ns0', 'a'), thing('a'));
+    const readers: WatchReader[] = [];
+    for (let i = 0; i < 1000; i++) readers.push(r.track(r.cache.watch(`${ROOT}ns${i % 10}/`, { resourceVersion: '0' })));
+    const all = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    const single = r.track(r.cache.watch(`${ROOT}ns3/`, { resourceVersion: '0', singleKey: r.key('ns3', 'x') }));
+    const picked = r.track(r.cache.watch(ROOT, { resourceVersion: '0', predicate: labelIs('pick', 'yes') }));
+    await Promise.all(readers.filter((_, i) => i % 10 === 0).map(async (reader) => assert.equal((await reader.next())?.object.metadata.name, 'a')));
+    assert.equal((await all.next())?.object.metadata.name, 'a');
+    const created: KubeObject[] = [];
+    for (let n = 0; n < 10; n++) created.push(await r.store.create(r.key(`ns${n}`, 'x'), thing('x', { pick: n % 2 === 0 ? 'yes' : 'no' })));
+    await Promise.all(readers.map(async (reader, i) => assert.deepEqual(await reader.next(), { type: 'ADDED', object: created[i % 10] })));
+    assert.deepEqual(summary(await all.take(10)), summary(created.map((object) => ({ type: 'ADDED', object }))));
+    assert.deepEqual(await single.next(), { type: 'ADDED', object: created[3] });
+    assert.deepEqual(summary(await picked.take(5)), summary(created.filter((_, n) => n % 2 === 0).map((object) => ({ type: 'ADDED', object }))));
+    await single.expectQuiet(50);
+    assert.equal(r.backend.watchCalls, 1, 'one upstream watch for every client watch');
+    assert.equal(r.backend.openWatches, 1);
+    assert.equal(r.cache.stats().watchers, 1003);
+    for (const reader of readers) reader.watch.stop();
+    assert.equal(r.cache.stats().watchers, 3);
+  });
+
+  it('replays a watch from a revision within the buffer and answers an older one with 410', async () => {
+    const r = rig({ capacity: 5 });
+    const key = r.key('ns', 'a');
+    let obj = await r.store.create(key, thing('a'));
+    const first = rvOf(obj);
+    const live = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    assert.equal((await live.next())?.type, 'ADDED');
+    const updates: KubeObject[] = [];
+    for (let n = 1; n <= 10; n++) updates.push((obj = await r.store.guaranteedUpdate(key, async (cur) => bump(cur, n))));
+    await live.take(10);
+    const stats = r.cache.stats();
+    assert.equal(stats.buffered, 5);
+    assert.equal(stats.bufferStart, rvOf(updates[4]), 'the last evicted revision');
+    const old = r.track(r.cache.watch(ROOT, { resourceVersion: String(first) }));
+    assert.deepEqual(await old.next(), {
+      type: 'ERROR',
+      object: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `too old resource version: ${first} (${stats.bufferStart})`,
+        reason: 'Expired',
+        code: 410,
+      },
+    });
+    await old.expectEnd();
+    const oldest = r.track(r.cache.watch(`${ROOT}ns/`, { resourceVersion: String(stats.bufferStart) }));
+    assert.deepEqual(await oldest.take(5), updates.slice(5).map((object) => ({ type: 'MODIFIED', object })));
+    await oldest.expectQuiet(50);
+  });
+
+  it('resumes after a failed upstream watch without losing or repeating events', async () => {
+    const r = rig({ retryMinMs: 100 });
+    const key = r.key('ns', 'a');
+    const w = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    const picked = r.track(r.cache.watch(ROOT, { resourceVersion: '0', predicate: labelIs('pick', 'yes') }));
+    const written: KubeObject[] = [await r.store.create(key, thing('a', { pick: 'yes' }))];
+    assert.equal((await w.next())?.type, 'ADDED');
+    r.backend.breakWatches(new UnreachableError('connection lost', ROOT));
+    await sleep(10);
+    for (let n = 1; n <= 5; n++) written.push(await r.store.guaranteedUpdate(key, async (cur) => bump(cur, n)));
+    await sleep(200);
+    for (let n = 6; n <= 10; n++) written.push(await r.store.guaranteedUpdate(key, async (cur) => bump(cur, n)));
+    assert.deepEqual(await w.take(10), written.slice(1).map((object) => ({ type: 'MODIFIED', object })));
+    await w.expectQuiet(100);
+    assert.deepEqual(summary(await picked.take(11)), summary(written.map((object, i) => ({ type: i === 0 ? 'ADDED' : 'MODIFIED', object }))));
+    assert.equal(r.backend.watchCalls, 2);
+    assert.equal(r.backend.openWatches, 1);
+  });
+
+  it('re-lists when the upstream cannot resume (compacted): clients behind get 410, new ones are served', async () => {
+    const r = rig({ retryMinMs: 150 });
+    const key = r.key('ns', 'a');
+    const a = await r.store.create(key, thing('a'));
+    const w = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    assert.deepEqual(await w.next(), { type: 'ADDED', object: a });
+    r.backend.breakWatches(new UnreachableError('connection lost', ROOT));
+    await sleep(10);
+    await r.store.guaranteedUpdate(key, async (cur) => bump(cur, 1));
+    const latest = await r.store.guaranteedUpdate(key, async (cur) => bump(cur, 2));
+    await r.backend.compact(rvOf(latest));
+    const error = await w.next();
+    assert.equal(error?.type, 'ERROR');
+    assert.equal(error?.object['code'], 410);
+    assert.equal(error?.object['message'], `too old resource version: ${rvOf(a)} (${rvOf(latest)})`);
+    await w.expectEnd();
+    const again = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    assert.deepEqual(await again.next(), { type: 'ADDED', object: latest });
+    assert.equal(r.backend.watchCalls, 3, 'initial watch, the failed resume, the watch after the re-list');
+    const b = await r.store.create(r.key('ns', 'b'), thing('b'));
+    assert.deepEqual(await again.next(), { type: 'ADDED', object: b });
+  });
+
+  it('serves resourceVersion=0 lists from the cache and delegates the others', async () => {
+    const r = rig();
+    const a = await r.store.create(r.key('ns1', 'a'), thing('a', { pick: 'yes' }));
+    const b = await r.store.create(r.key('ns1', 'b'), thing('b'));
+    const c = await r.store.create(r.key('ns2', 'c'), thing('c', { pick: 'yes' }));
+    const first = await r.cache.list(ROOT, { resourceVersion: '0' });
+    assert.deepEqual(first, { items: [a, b, c], resourceVersion: String(await r.backend.currentRevision()) });
+    const ranges = r.backend.rangeCalls;
+    const paged = await r.cache.list(`${ROOT}ns1/`, { resourceVersion: '0', limit: 1 });
+    assert.deepEqual(paged.items, [a, b], 'resourceVersion=0 ignores limit, as the Kubernetes cacher does');
+    assert.equal(paged.continue, undefined);
+    assert.deepEqual((await r.cache.list(ROOT, { resourceVersion: '0', predicate: labelIs('pick', 'yes') })).items, [a, c]);
+    assert.deepEqual((await r.cache.list(`${ROOT}ns1/`, { resourceVersion: '0', singleKey: r.key('ns1', 'b') })).items, [b]);
+    assert.equal(r.backend.rangeCalls, ranges, 'no backend reads');
+    const item = first.items[0];
+    assert.ok(item !== undefined && Object.isFrozen(item) && Object.isFrozen(item.metadata), 'cached objects are frozen');
+    const consistent = await r.cache.list(`${ROOT}ns1/`, { limit: 1 });
+    assert.ok(r.backend.rangeCalls > ranges, 'a consistent list reads the backend');
+    const next = await r.cache.list(`${ROOT}ns1/`, { resourceVersion: '0', limit: 1, continue: consistent.continue ?? '' });
+    assert.deepEqual(next.items, [b], 'continue is served by the store');
+    const d = await r.store.create(r.key('ns2', 'd'), thing('d'));
+    for (let i = 0; i < 100 && (await r.cache.list(ROOT, { resourceVersion: '0' })).items.length < 4; i++) await sleep(5);
+    assert.deepEqual((await r.cache.list(`${ROOT}ns2/`, { resourceVersion: '0' })).items, [c, d]);
+  });
+
+  it('waits for a resourceVersion the cache has not reached and fails with 504 beyond the backend', async () => {
+    const r = rig({ tooLargeWaitMs: 300 });
+    await r.store.create(r.key('ns', 'a'), thing('a'));
+    const current = await r.backend.currentRevision();
+    const far = r.track(r.cache.watch(ROOT, { resourceVersion: String(current + 100) }));
+    const soon = r.track(r.cache.watch(ROOT, { resourceVersion: String(current + 1) }));
+    await r.store.create(r.key('ns', 'b'), thing('b'));
+    const c = await r.store.create(r.key('ns', 'c'), thing('c'));
+    assert.deepEqual(await soon.next(), { type: 'ADDED', object: c }, 'only the changes after N');
+    const error = await far.next();
+    assert.equal(error?.type, 'ERROR');
+    assert.equal(error?.object['code'], 504);
+    assert.deepEqual(error?.object['details'], { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+    await far.expectEnd();
+  });
+
+  it('closes a watcher that falls too far behind without holding up the others', async () => {
+    const r = rig({ maxWatchBacklog: 20 });
+    const key = r.key('ns', 'a');
+    await r.store.create(key, thing('a'));
+    const rv = String(await r.backend.currentRevision());
+    const slow = r.track(r.cache.watch(ROOT, { resourceVersion: rv }));
+    const fast = r.track(r.cache.watch(ROOT, { resourceVersion: rv }));
+    const received: Promise<WatchEvent[]> = fast.take(100);
+    for (let n = 1; n <= 100; n++) await r.store.guaranteedUpdate(key, async (cur) => bump(cur, n));
+    assert.equal((await received).length, 100);
+    assert.equal(r.cache.stats().watchers, 1, 'the slow watcher was dropped');
+    let backlog = 0;
+    while ((await slow.next()) !== undefined) backlog++;
+    assert.ok(backlog > 0 && backlog <= 21, `the slow watcher ends after its backlog (${backlog} events)`);
+  });
+
+  it('does not count initial or replayed events as falling behind', async () => {
+    const r = rig({ maxWatchBacklog: 5 });
+    const first = await r.store.create(r.key('ns', 'o00'), thing('o00'));
+    for (let i = 1; i < 30; i++) await r.store.create(r.key('ns', `o${String(i).padStart(2, '0')}`), thing(`o${i}`));
+    const initial = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    const replayed = r.track(r.cache.watch(ROOT, { resourceVersion: String(rvOf(first)) }));
+    assert.equal((await initial.take(30)).length, 30);
+    assert.equal((await replayed.take(29)).length, 29);
+    const b = await r.store.create(r.key('ns', 'x'), thing('x'));
+    assert.deepEqual(await initial.next(), { type: 'ADDED', object: b });
+    assert.deepEqual(await replayed.next(), { type: 'ADDED', object: b });
+    assert.equal(r.cache.stats().watchers, 2);
+  });
+
+  it('decrypts each change once, however many watchers see it', async () => {
+    let decodes = 0;
+    const transformer: ValueTransformer = {
+      toStorage: (data, key) => identityTransformer.toStorage(data, key),
+      fromStorage: (stored, key) => {
+        decodes++;
+        return identityTransformer.fromStorage(stored, key);
+      },
+    };
+    const r = rig({ transformer, historyRevisions: 0 });
+    const key = r.key('ns', 'a');
+    await r.store.create(key, thing('a'));
+    const readers = Array.from({ length: 100 }, () => r.track(r.cache.watch(ROOT, { resourceVersion: '0' })));
+    await Promise.all(readers.map((reader) => reader.next()));
+    const before = decodes;
+    const updated = await r.store.guaranteedUpdate(key, async (cur) => bump(cur, 1));
+    await Promise.all(readers.map(async (reader) => assert.deepEqual(await reader.next(), { type: 'MODIFIED', object: updated })));
+    assert.equal(decodes - before, 1, 'one decryption for 100 watchers');
+  });
+
+  it('serves a watch from a revision before its start from the history it loads', async () => {
+    const r = rig();
+    const key = r.key('ns', 'a');
+    const a = await r.store.create(key, thing('a'));
+    const updates: KubeObject[] = [];
+    for (let n = 1; n <= 3; n++) updates.push(await r.store.guaranteedUpdate(key, async (cur) => bump(cur, n)));
+    const gone = await r.store.delete(key);
+    const w = r.track(r.cache.watch(ROOT, { resourceVersion: String(rvOf(a)) }));
+    const events = await w.take(4);
+    assert.deepEqual(events.slice(0, 3), updates.map((object) => ({ type: 'MODIFIED', object })));
+    assert.deepEqual(events[3], { type: 'DELETED', object: gone });
+    await w.expectQuiet(50);
+    assert.equal(r.backend.watchCalls, 1);
+  });
+
+  it('without progress requests, hands a watch from within the history being loaded to the store', async () => {
+    const r = rig({}, { noProgress: true });
+    const key = r.key('ns', 'a');
+    const a = await r.store.create(key, thing('a'));
+    const b = await r.store.guaranteedUpdate(key, async (cur) => bump(cur, 1));
+    const w = r.track(r.cache.watch(ROOT, { resourceVersion: String(rvOf(a)) }));
+    assert.deepEqual(await w.next(), { type: 'MODIFIED', object: b });
+    assert.equal(r.backend.watchCalls, 2, "the cache's watch and the store's");
+    w.watch.stop();
+    await sleep(10);
+    assert.equal(r.backend.openWatches, 1, "stopping the client stops the store's watch");
+    const live = r.track(r.cache.watch(ROOT, { resourceVersion: String(rvOf(b)) }));
+    const c = await r.store.guaranteedUpdate(key, async (cur) => bump(cur, 2));
+    assert.deepEqual(await live.next(), { type: 'MODIFIED', object: c });
+    assert.equal(r.backend.watchCalls, 2, 'a watch from the listed revision is served by the cache');
+  });
+
+  it('keeps an unreadable value to the scope it concerns', async () => {
+    const r = rig();
+    await r.store.create(r.key('ok', 'a'), thing('a'));
+    await r.backend.create(r.key('bad', 'x'), utf8('not json'));
+    await assert.rejects(r.cache.list(ROOT, { resourceVersion: '0' }), CorruptValueError);
+    assert.equal((await r.cache.list(`${ROOT}ok/`, { resourceVersion: '0' })).items.length, 1);
+    const bad = r.track(r.cache.watch(`${ROOT}bad/`, { resourceVersion: '0' }));
+    const error = await bad.next();
+    assert.equal(error?.type, 'ERROR');
+    assert.equal(error?.object['code'], 500);
+    await bad.expectEnd();
+    const ok = r.track(r.cache.watch(`${ROOT}ok/`, { resourceVersion: '0' }));
+    const all = r.track(r.cache.watch(ROOT, { resourceVersion: String(await r.backend.currentRevision()) }));
+    assert.equal((await ok.next())?.type, 'ADDED');
+    await r.backend.create(r.key('bad', 'y'), utf8('{oops'));
+    const b = await r.store.create(r.key('ok', 'b'), thing('b'));
+    assert.equal((await all.next())?.object['code'], 500, 'a watch covering the bad key fails on it');
+    assert.deepEqual(await ok.next(), { type: 'ADDED', object: b }, 'other scopes are unaffected');
+  });
+
+  it('stop() ends the cached watches; later calls go to the store', async () => {
+    const r = rig();
+    const w = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    await w.expectQuiet(20);
+    r.cache.stop();
+    await w.expectEnd();
+    assert.equal(r.backend.openWatches, 0);
+    const a = await r.store.create(r.key('ns', 'a'), thing('a'));
+    assert.deepEqual((await r.cache.list(ROOT, { resourceVersion: '0' })).items, [a]);
+    const direct = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    assert.deepEqual(await direct.next(), { type: 'ADDED', object: a });
+    assert.equal(r.backend.watchCalls, 2, 'the store opened its own watch');
+  });
+});

@@ -1,0 +1,267 @@
+/**
+ * The per-resource watch cache, as a {@link Storage} decorator (after k8s.io/apiserver's cacher).
+ *
+ * Every client watch of the resource is fed from ONE shared upstream backend watch (see
+ * {@link WatchCache}): a thousand `kubectl get -w` clients cost one etcd (or SQLite) watch, and each
+ * change is decoded and decrypted once. Lists with `resourceVersion=0` are answered from the cached
+ * state (ignoring `limit`, as the Kubernetes cacher does). Everything else (get, consistent or exact
+ * lists, continue tokens, count, writes) goes to the wrapped store; the cache learns of writes only
+ * through its watch.
+ *
+ * Watch semantics are the object store's: ""/"0" start with ADDED events for the current state,
+ * N streams the changes after N (replayed from the ring buffer), an N older than the buffer ends with
+ * a 410 ERROR event `too old resource version: N (M)`, selector transitions become ADDED/DELETED,
+ * BOOKMARKs when allowed, `sendInitialEvents` ends its initial events with the annotated bookmark.
+ * Objects handed out by the cache are shared between clients and deep-frozen.
+ *
+ * Freshness ("" starts, N beyond what the cache has seen, the end of the start-up history) is
+ * confirmed with the upstream watch's progress requests (`KVWatch.requestProgress`). A backend
+ * without them still works: "" is best effort, N is checked against the backend's revision, and a
+ * watch from inside the not-yet-confirmed start-up history is served by the wrapped store.
+ */
+import { WatchCache, type WatchCacheStats } from './cacher-cache.js';
+import { statusFor, tooOldStatus } from './cacher-event.js';
+import { CacheWatcher, type WatchScope } from './cacher-watcher.js';
+import { InvalidRequestError, TooLargeResourceVersionError } from './errors.js';
+import type {
+  DeleteOptions,
+  KVBackend,
+  ListOptions,
+  ListResult,
+  Storage,
+  UpdateFunc,
+  UpdateOptions,
+  Watch,
+  WatchOptions,
+} from './interface.js';
+import type { KubeObject } from '../apimachinery/types.js';
+import { parseResourceVersion, waitForRevision } from './resource-version.js';
+import { StoreCore, type ObjectTemplate } from './store-core.js';
+import type { ValueTransformer } from './transformer.js';
+
+export type { WatchCacheStats } from './cacher-cache.js';
+
+/** Options of {@link createCachedStorage}. */
+export interface CachedStorageOptions {
+  /** The resource's key prefix, ending with `/`; every list and watch must stay under it. */
+  prefix: string;
+  /** The transformer the wrapped store uses (values are decrypted once, by the cache). */
+  transformer: ValueTransformer;
+  /** Type of the stored objects (BOOKMARK events, objects stored without a type). */
+  objectTemplate?: ObjectTemplate;
+  /** Recent changes kept for watches from a resourceVersion (default 1000). */
+  capacity?: number;
+  /** How many revisions of history the cache loads at start-up (default: `capacity`). */
+  historyRevisions?: number;
+  /** Interval of BOOKMARK events on watches that allow them (default 60000 ms). */
+  bookmarkIntervalMs?: number;
+  /** How long a watch waits for a resourceVersion the cache has not reached (default 3000 ms). */
+  tooLargeWaitMs?: number;
+  /** Live events a client may fall behind before its watch is closed (default 10000). */
+  maxWatchBacklog?: number;
+  /** First and longest delay before re-opening a failed upstream watch (default 50 / 5000 ms). */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Called with each upstream watch failure (for logging); the cache recovers by itself. */
+  onError?: (err: Error) => void;
+}
+
+/** A {@link Storage} served by a watch cache. */
+export interface CachedStorage extends Storage {
+  /** Counters of the cache (watchers, revision, buffer, upstream watches opened). */
+  stats(): WatchCacheStats;
+  /**
+   * Ends every cached watch and the upstream watch. Afterwards lists and watches go to the wrapped
+   * store directly. Idempotent.
+   */
+  stop(): void;
+}
+
+/**
+ * Wraps `inner` (the object store of one resource on `backend`) in a watch cache. The cache starts
+ * on first use (a watch or a `resourceVersion=0` list).
+ * @throws Error when `opts.prefix` does not end with `/`.
+ */
+export function createCachedStorage(inner: Storage, backend: KVBackend, opts: CachedStorageOptions): CachedStorage {
+  if (!opts.prefix.endsWith('/')) throw new Error(`watch cache prefix ${JSON.stringify(opts.prefix)} must end with "/"`);
+  return new CachedStore(inner, backend, opts);
+}
+
+/** Marks a watch start the cache hands to the wrapped store. */
+const DELEGATE = Symbol('delegate');
+
+/** True for the lists the cache answers: resourceVersion "0" without continue (limit is ignored). */
+function servedFromCache(opts: ListOptions): boolean {
+  const match = opts.resourceVersionMatch ?? '';
+  return opts.resourceVersion === '0' && (opts.continue ?? '') === '' && (match === '' || match === 'NotOlderThan');
+}
+
+class CachedStore implements CachedStorage {
+  private readonly core: StoreCore;
+  private readonly cache: WatchCache;
+  private readonly tooLargeWaitMs: number;
+  private readonly maxWatchBacklog: number;
+
+  constructor(
+    private readonly inner: Storage,
+    private readonly backend: KVBackend,
+    opts: CachedStorageOptions,
+  ) {
+    this.core = new StoreCore(backend, {
+      transformer: opts.transformer,
+      resourcePrefix: opts.prefix,
+      ...(opts.objectTemplate !== undefined && { objectTemplate: opts.objectTemplate }),
+    });
+    const capacity = Math.max(1, opts.capacity ?? 1000);
+    this.tooLargeWaitMs = opts.tooLargeWaitMs ?? 3000;
+    this.maxWatchBacklog = opts.maxWatchBacklog ?? 10_000;
+    this.cache = new WatchCache({
+      backend,
+      core: this.core,
+      prefix: opts.prefix,
+      capacity,
+      historyRevisions: Math.max(0, opts.historyRevisions ?? capacity),
+      bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
+      retryMinMs: opts.retryMinMs ?? 50,
+      retryMaxMs: opts.retryMaxMs ?? 5000,
+      ...(opts.onError !== undefined && { onError: opts.onError }),
+    });
+  }
+
+  create(key: string, obj: KubeObject, opts?: { dryRun?: boolean }): Promise<KubeObject> {
+    return this.inner.create(key, obj, opts);
+  }
+
+  get(key: string, opts?: { resourceVersion?: string }): Promise<KubeObject> {
+    return this.inner.get(key, opts);
+  }
+
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, opts?: UpdateOptions): Promise<KubeObject> {
+    return this.inner.guaranteedUpdate(key, tryUpdate, opts);
+  }
+
+  delete(key: string, opts?: DeleteOptions): Promise<KubeObject> {
+    return this.inner.delete(key, opts);
+  }
+
+  count(prefix: string): Promise<number> {
+    return this.inner.count(prefix);
+  }
+
+  checkHealth(): Promise<void> {
+    return this.inner.checkHealth();
+  }
+
+  stats(): WatchCacheStats {
+    return this.cache.stats();
+  }
+
+  stop(): void {
+    this.cache.stop();
+  }
+
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    if (this.cache.stopped || !servedFromCache(opts)) return this.inner.list(prefix, opts);
+    this.checkScope(prefix, opts.singleKey);
+    try {
+      await this.cache.ensureReady();
+    } catch {
+      // Like the Kubernetes cacher while it is not ready: the store answers.
+      return this.inner.list(prefix, opts);
+    }
+    return this.cache.list(prefix, opts.singleKey, opts.predicate);
+  }
+
+  watch(prefix: string, opts: WatchOptions = {}): Watch {
+    if (this.cache.stopped) return this.inner.watch(prefix, opts);
+    this.checkScope(prefix, opts.singleKey);
+    const rv = parseResourceVersion(opts.resourceVersion, prefix);
+    const scope: WatchScope = opts.singleKey === undefined ? { prefix } : { prefix, singleKey: opts.singleKey };
+    const w = new CacheWatcher(scope, opts, this.core.objectTemplate, this.maxWatchBacklog, (x) => this.cache.detach(x));
+    void this.serve(w, rv);
+    return w;
+  }
+
+  /** @throws InvalidRequestError for a prefix outside the resource or a single key outside the prefix. */
+  private checkScope(prefix: string, singleKey: string | undefined): void {
+    this.core.checkPrefix(prefix);
+    if (singleKey !== undefined && !singleKey.startsWith(prefix)) {
+      throw new InvalidRequestError(`key ${JSON.stringify(singleKey)} is not under ${JSON.stringify(prefix)}`, prefix);
+    }
+  }
+
+  /**
+   * Brings the cache to where the watch starts, then (synchronously, so that no change slips in
+   * between) queues the initial state or the buffered changes and registers the watcher.
+   */
+  private async serve(w: CacheWatcher, rv: number): Promise<void> {
+    const initial = w.opts.sendInitialEvents ?? rv === 0;
+    const consistent = (w.opts.resourceVersion ?? '') === '';
+    try {
+      for (;;) {
+        await this.cache.ensureReady();
+        const gen = this.cache.generation;
+        const start = initial ? await this.initialStart(rv, consistent) : await this.changesStart(rv, consistent);
+        if (w.finished) return;
+        if (gen !== this.cache.generation || !this.cache.ready) continue;
+        if (initial) return this.cache.attachWithState(w, w.opts.sendInitialEvents === true);
+        if (start === DELEGATE) return w.pipe(this.inner.watch(w.scope.prefix, w.opts));
+        if (!this.cache.attachFrom(w, start)) w.fail(tooOldStatus(start, this.cache.servableFrom));
+        return;
+      }
+    } catch (e: unknown) {
+      if (this.cache.stopped) w.end();
+      else w.fail(statusFor(e));
+    }
+  }
+
+  /** Initial events: "" waits until the cache is fresh, N until it reached N, "0" takes what it has. */
+  private async initialStart(rv: number, consistent: boolean): Promise<number> {
+    if (rv > 0) await this.reach(rv);
+    else if (consistent) await this.fresh();
+    return rv;
+  }
+
+  /**
+   * Changes only: "" / "0" start at the cached revision (fresh for ""), N after N. An N whose changes
+   * are part of the start-up history still being loaded waits for it when the upstream can confirm
+   * its end (progress requests); otherwise that (rare) watch is handed to the wrapped store.
+   */
+  private async changesStart(rv: number, consistent: boolean): Promise<number | typeof DELEGATE> {
+    if (rv === 0) {
+      if (consistent) await this.fresh();
+      return this.cache.revision;
+    }
+    await this.reach(rv);
+    if (rv >= this.cache.oldestPossible && rv < this.cache.servableFrom) {
+      if (!this.cache.confirmsProgress) return DELEGATE;
+      await this.cache.waitForHistory(this.tooLargeWaitMs);
+    }
+    return rv;
+  }
+
+  /** Best effort: waits until the cache has seen everything committed before the call. */
+  private async fresh(): Promise<void> {
+    const current = await this.backend.currentRevision();
+    const wait = this.cache.confirmsProgress ? this.tooLargeWaitMs : Math.min(50, this.tooLargeWaitMs);
+    await this.cache.waitForRevision(current, wait);
+  }
+
+  /**
+   * Waits until revision `rv` is reached.
+   * @throws TooLargeResourceVersionError when it is not within `tooLargeWaitMs` (504, as upstream).
+   */
+  private async reach(rv: number): Promise<void> {
+    if (this.cache.revision >= rv) return;
+    const prefix = this.core.resourcePrefix;
+    if (!this.cache.confirmsProgress) {
+      // Without progress notifications the cache cannot confirm a revision at which nothing of this
+      // resource changed; the backend having reached it is enough to stream the changes after it.
+      await waitForRevision(this.backend, rv, prefix, this.tooLargeWaitMs);
+      return;
+    }
+    if (await this.cache.waitForRevision(rv, this.tooLargeWaitMs)) return;
+    const current = await this.backend.currentRevision();
+    throw new TooLargeResourceVersionError(`Too large resource version: ${rv}, current: ${current}`, prefix, 1);
+  }
+}

@@ -11,6 +11,7 @@ import { EtcdBackend, openEtcdBackend } from '../storage/etcd3/backend.js';
 import { startCompactor as startEtcdCompactor } from '../storage/etcd3/compactor.js';
 import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
+import { createCachedStorage, type CachedStorage } from '../storage/cacher.js';
 import type { KVBackend } from '../storage/interface.js';
 import { apiVersionOf } from '../registry/types.js';
 import type { HealthCheck, HealthChecks } from './health.js';
@@ -96,18 +97,24 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   const backend = instrumentBackend(rawBackend, options.storageBackend, metrics);
   const compactor = startStorageCompaction(options, rawBackend, log);
   const rewritable = new Map<string, ReencryptionResource>();
+  const watchCaches: CachedStorage[] = [];
   const index = buildResourceIndex(
     SERVED_KINDS,
     (d) => {
       const groupResource = `${d.resource}.${d.group}`;
       const prefix = `${options.etcdPrefix.replace(/\/+$/, '')}/${d.group}/${d.resource}/`;
-      const storage = createStore(backend, {
-        transformer: encryption.config.transformerFor(groupResource),
-        resourcePrefix: prefix,
-        objectTemplate: { apiVersion: apiVersionOf(d), kind: d.kind },
-      });
+      const transformer = encryption.config.transformerFor(groupResource);
+      const objectTemplate = { apiVersion: apiVersionOf(d), kind: d.kind };
+      const storage = createStore(backend, { transformer, resourcePrefix: prefix, objectTemplate });
       if (!rewritable.has(groupResource)) rewritable.set(groupResource, { groupResource, prefix, storage });
-      return storage;
+      const cached = createCachedStorage(storage, backend, {
+        prefix,
+        transformer,
+        objectTemplate,
+        onError: (err) => log.info('watch cache: upstream watch failed, recovering', { resource: groupResource, err: err.message }),
+      });
+      watchCaches.push(cached);
+      return cached;
     },
     options.etcdPrefix,
   );
@@ -160,6 +167,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
       await namespaces?.stop();
       security.stop();
       await reencryption.stop();
+      for (const cache of watchCaches) cache.stop();
       encryption.stop();
       compactor?.stop();
       await backend.close();

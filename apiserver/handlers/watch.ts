@@ -13,6 +13,20 @@ import type { ResourceRequest } from './context.js';
 
 const MIN_TIMEOUT_S = 1800;
 
+/** Resolves when the response can take more data (or is gone). */
+function drained(res: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Encodes events as negotiated, remembering whether the table header was sent. */
 function eventEncoder(r: ResourceRequest, rendering: Rendering, include: IncludeObject): (ev: WatchEvent) => string {
   let headerSent = false;
@@ -50,7 +64,9 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   try {
     for await (const ev of watch) {
       if (r.res.destroyed) break;
-      r.res.write(encode(ev));
+      // Back-pressure: a slow client makes this loop wait, so its backlog builds up in the watch
+      // cache, which closes watchers that fall too far behind instead of buffering without bound.
+      if (!r.res.write(encode(ev))) await drained(r.res);
     }
   } finally {
     clearTimeout(timer);

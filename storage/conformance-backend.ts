@@ -201,16 +201,18 @@ export function backendSuite(h: Harness): void {
       assert.deepEqual(log.events.map((e) => e.revision), [r2]);
     });
 
-    it('reports progress when asked', async function () {
+    it('reports progress: on request where offered, otherwise periodically', async function () {
+      this.timeout(15_000);
       const b = h.backend;
       const log = new KVEventLog();
       const watch = h.trackKV(b.watch(h.root, await b.currentRevision(), log.handlers));
-      if (watch.requestProgress === undefined) this.skip();
       const rev = await put(b, `${h.root}a`, '1');
       await log.waitEvents(1);
-      watch.requestProgress();
-      await log.until(() => log.progress.length > 0, 'a progress notification');
-      assert.ok((log.progress[0] ?? 0) >= rev);
+      // etcd 3.4 answers progress requests unreliably, so its adapter relies on etcd's periodic
+      // progress notifications (the test etcd sends one every second) instead.
+      watch.requestProgress?.();
+      await log.until(() => log.progress.some((p) => p >= rev), 'a progress notification covering the last write', 10_000);
+      assert.ok(Math.max(...log.progress) >= rev);
     });
   });
 

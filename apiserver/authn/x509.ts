@@ -64,19 +64,34 @@ function tlsVerifiedAuthenticator(): Authenticator {
  */
 export function x509Authenticator(options?: X509AuthenticatorOptions): Authenticator {
   if (options === undefined) return tlsVerifiedAuthenticator();
+  // A connection presents one certificate for its lifetime: its verification is kept per socket (for the
+  // same trusted bundles, at most a minute and never past the certificate's expiry) instead of being
+  // repeated on every request of a keep-alive connection.
+  const verified = new WeakMap<TLSSocket, { bundles: string; until: number; outcome: UserInfo | null | AuthenticationError }>();
+  const verify = (socket: TLSSocket, bundles: string[]): UserInfo | null | AuthenticationError => {
+    try {
+      const leaf = verifySocketCertificate(socket, bundles)?.[0];
+      return leaf === undefined ? null : userFromCertificate(leaf);
+    } catch (e: unknown) {
+      return new AuthenticationError(e instanceof Error ? e.message : String(e));
+    }
+  };
   return {
     async authenticate(req) {
       const socket = req.socket as TLSSocket;
       const bundles = options.bundles().filter((b) => b.trim() !== '');
       if (bundles.length === 0) return null;
-      let chain: X509Certificate[] | undefined;
-      try {
-        chain = verifySocketCertificate(socket, bundles);
-      } catch (e: unknown) {
-        throw new AuthenticationError(e instanceof Error ? e.message : String(e));
+      const key = bundles.join('\n');
+      const now = Date.now();
+      let entry = verified.get(socket);
+      if (entry === undefined || entry.bundles !== key || entry.until <= now) {
+        const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
+        const expiry = peer?.valid_to ? Date.parse(peer.valid_to) : now;
+        entry = { bundles: key, until: Math.min(now + 60_000, expiry), outcome: verify(socket, bundles) };
+        verified.set(socket, entry);
       }
-      const leaf = chain?.[0];
-      return leaf === undefined ? null : userFromCertificate(leaf);
+      if (entry.outcome instanceof AuthenticationError) throw entry.outcome;
+      return entry.outcome === null ? null : structuredClone(entry.outcome);
     },
   };
 }

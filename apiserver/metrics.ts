@@ -30,6 +30,7 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly storageWatches = new Gauge({ name: 'garden_apiserver_storage_watches', help: 'Open watches on the storage backend.', labelNames: ['backend'], registers: [this.registry] });
   readonly kubeconfigsIssued = new Counter({
     name: 'garden_apiserver_kubeconfig_issued_total',
     help: 'Kubeconfigs issued through shoots/adminkubeconfig and shoots/viewerkubeconfig.',

@@ -1,4 +1,7 @@
-/** Times every backend call into `garden_apiserver_storage_request_duration_seconds`. */
+/**
+ * Times every backend call into `garden_apiserver_storage_request_duration_seconds` and counts open
+ * backend watches (one per resource with the watch cache, however many clients watch).
+ */
 import type { KVBackend } from '../storage/interface.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -20,5 +23,20 @@ export function instrumentBackend(backend: KVBackend, name: string, metrics: Ser
       },
     });
   }
+  const watch = backend.watch.bind(backend);
+  Object.defineProperty(timed, 'watch', {
+    value: (prefix: string, after: number, handlers: Parameters<KVBackend['watch']>[2]) => {
+      const w = watch(prefix, after, handlers);
+      metrics.storageWatches.inc({ backend: name });
+      let open = true;
+      const cancel = w.cancel.bind(w);
+      w.cancel = () => {
+        if (open) metrics.storageWatches.dec({ backend: name });
+        open = false;
+        cancel();
+      };
+      return w;
+    },
+  });
   return timed;
 }

@@ -1,16 +1,20 @@
 /**
  * `npm run bench [-- section...]`: figures measured side by side in one run, printed with ratios;
- * nothing is asserted. Sections: sqlite, etcd, kubeconfig (default: all). BENCH_N sets the operations
+ * nothing is asserted. Sections: sqlite, etcd, kubeconfig, watches, reencryption (default: all). BENCH_N sets the operations
  * per row (default 2000).
  */
 import { benchEtcd } from './etcd.js';
 import { benchKubeconfig } from './kubeconfig.js';
+import { benchReencryption } from './reencryption.js';
 import { benchSqlite } from './sqlite.js';
+import { benchWatches } from './watches.js';
 
 const SECTIONS: Record<string, (n: number) => Promise<string[]>> = {
   sqlite: benchSqlite,
   etcd: benchEtcd,
   kubeconfig: benchKubeconfig,
+  watches: benchWatches,
+  reencryption: benchReencryption,
 };
 
 async function main(): Promise<void> {

@@ -27,11 +27,32 @@ function drained(res: NodeJS.WritableStream & { destroyed: boolean }): Promise<v
   });
 }
 
+/**
+ * Serialized plain-JSON event lines by event object: the watch cache hands the same (frozen) object to
+ * every watcher, so a change is serialized once, not once per watcher.
+ */
+const plainLines = new WeakMap<object, Map<string, string>>();
+
+function plainLine(ev: WatchEvent): string {
+  let byType = plainLines.get(ev.object);
+  if (byType === undefined) {
+    byType = new Map();
+    plainLines.set(ev.object, byType);
+  }
+  let line = byType.get(ev.type);
+  if (line === undefined) {
+    line = `${JSON.stringify({ type: ev.type, object: ev.object })}\n`;
+    byType.set(ev.type, line);
+  }
+  return line;
+}
+
 /** Encodes events as negotiated, remembering whether the table header was sent. */
 function eventEncoder(r: ResourceRequest, rendering: Rendering, include: IncludeObject): (ev: WatchEvent) => string {
   let headerSent = false;
   const d = r.served.descriptor;
   return (ev) => {
+    if (rendering.kind === 'object') return plainLine(ev);
     let object: unknown = ev.object;
     if (ev.type !== 'ERROR' && ev.type !== 'BOOKMARK') {
       if (rendering.kind === 'table') {

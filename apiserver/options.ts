@@ -3,15 +3,18 @@
  * commander. `npm start -- --help` lists them.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import parseDuration from 'parse-duration';
+import { durationMs } from '../apimachinery/duration.js';
 import { CLIENT_KEY_TYPES, maxExpirationFromFlag, type ClientKeyType } from '../registry/kubeconfig/index.js';
 
-const GO_DURATION = /^(0|[-+]?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+)$/;
-
-/** A Go duration (`5m`, `1h30m`, `672h0m0s`, `0`) in milliseconds. */
+/** A Go duration (`5m`, `1h30m`, `672h0m0s`, `0`) in milliseconds; negative durations are refused. */
 export function duration(value: string): number {
-  const ms = GO_DURATION.test(value) ? parseDuration(value) : null;
-  if (ms === null || ms === undefined || ms < 0) throw new InvalidArgumentError(`invalid duration ${JSON.stringify(value)} (examples: 30s, 5m, 1h30m)`);
+  let ms: number;
+  try {
+    ms = durationMs(value);
+  } catch (e: unknown) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+  if (ms < 0) throw new InvalidArgumentError(`invalid duration ${JSON.stringify(value)}: must not be negative`);
   return ms;
 }
 

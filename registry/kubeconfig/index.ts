@@ -4,7 +4,6 @@
  */
 export * from './types.js';
 export * from './request.js';
-export * from './duration.js';
 export * from './schema.js';
 export * from './ca.js';
 export * from './ca-cache.js';

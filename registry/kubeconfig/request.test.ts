@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
-import { parseGoDuration } from './duration.js';
+import { durationSeconds as parseGoDuration } from '../../apimachinery/duration.js';
 import {
   decodeKubeconfigRequest,
   effectiveExpirationSeconds,

@@ -7,7 +7,7 @@ import { badRequest, invalid } from '../../apimachinery/errors.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject, type ObjectMeta } from '../../apimachinery/types.js';
 import { compileKindValidator, decodeErrorMessage, formatStrictError, warningTexts, type KindValidator } from '../../openapi/validate.js';
-import { parseGoDuration } from './duration.js';
+import { durationSeconds } from '../../apimachinery/duration.js';
 import { kubeconfigRequestDefinitionName, kubeconfigRequestDefinitions } from './schema.js';
 import { AUTH_API_VERSION, AUTH_GROUP, AUTH_VERSION, REQUEST_KINDS, type KubeconfigKind, type KubeconfigRequest } from './types.js';
 
@@ -160,7 +160,7 @@ export function effectiveExpirationSeconds(requestedSeconds: number, maxSeconds:
  */
 export function maxExpirationFromFlag(kind: KubeconfigKind, value: string | number): number {
   const flag = MAX_EXPIRATION_FLAGS[kind];
-  const seconds = typeof value === 'number' ? value : parseGoDuration(value);
+  const seconds = typeof value === 'number' ? value : durationSeconds(value);
   if (!(seconds >= MAX_EXPIRATION_FLAG_BOUNDS.min && seconds <= MAX_EXPIRATION_FLAG_BOUNDS.max)) {
     throw new Error(`${flag} must be between 1 hour and 2^32 seconds`);
   }

@@ -12,7 +12,7 @@ import { badRequest } from '../../apimachinery/errors.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import { refName, type Definitions, type Schema } from '../../openapi/schema.js';
 import { decodeErrorMessage } from '../../openapi/validate.js';
-import { DurationError, normalizeDuration } from './goduration.js';
+import { DurationError, normalizeDuration } from '../../apimachinery/duration.js';
 import { DURATION_SCHEMAS } from './schema/helpers.js';
 
 function resolve(schema: Schema, definitions: Definitions): Schema {

@@ -9,7 +9,7 @@ import { groupResourceSet, sameSet } from '../../encryptionconfig/groupresource.
 import { KUBE_APISERVER_ALWAYS_ENCRYPTED, RotationPhase, texts } from '../../encryptionconfig/types.js';
 import { validateEncryptionConfigUpdate } from '../../encryptionconfig/update.js';
 import { validateEncryptionConfig } from '../../encryptionconfig/validation.js';
-import { parseDuration } from '../goduration.js';
+import { parseDuration } from '../../../apimachinery/duration.js';
 import {
   ENCRYPTION_CONFIG_PATH,
   encryptedResources,

@@ -6,7 +6,7 @@ import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/fiel
 import type { KubeObject } from '../../../apimachinery/types.js';
 import { validateImmutableField } from '../../../apimachinery/validation.js';
 import { nested, text } from '../../encryptionconfig/types.js';
-import { DURATION, DurationError, formatDuration, parseDuration } from '../goduration.js';
+import { DURATION, DurationError, formatDuration, parseDuration } from '../../../apimachinery/duration.js';
 import { rotationPeriodOf, specOf } from '../types.js';
 
 /** Credentials with an automatic rotation period. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DurationError, formatDuration, normalizeDuration, parseDuration } from './goduration.js';
+import { DurationError, formatDuration, normalizeDuration, parseDuration } from './duration.js';
 
 describe('registry/shoot Go durations', () => {
   const ok: [string, string][] = [

@@ -101,3 +101,13 @@ export function normalizeDuration(text: string): string {
 }
 
 export const DURATION = { NS, US, MS, SECOND, MINUTE, HOUR } as const;
+
+/** Seconds (fractional) of a Go duration; throws DurationError with Go's message. */
+export function durationSeconds(text: string): number {
+  return Number(parseDuration(text)) / 1e9;
+}
+
+/** Milliseconds of a Go duration; throws DurationError with Go's message. */
+export function durationMs(text: string): number {
+  return Number(parseDuration(text)) / 1e6;
+}

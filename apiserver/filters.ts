@@ -12,6 +12,7 @@ import type { Authorizer } from './authz/types.js';
 import { requestInfoOf } from './requestinfo.js';
 import type { Logger } from './log.js';
 import { sendStatus } from './respond.js';
+import { setAuthorizationDecision } from './audit/index.js';
 
 /** Resolves request info into `res.locals.info`. */
 export function withRequestInfo(): RequestHandler {
@@ -41,6 +42,7 @@ export function withAuthorization(authz: Authorizer): RequestHandler {
     try {
       const { user, info } = res.locals as { user: UserInfo; info: ReturnType<typeof requestInfoOf> };
       const result = await authz.authorize({ user, info });
+      setAuthorizationDecision(res, result);
       if (result.decision === 'allow') {
         next();
         return;

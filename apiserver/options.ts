@@ -76,6 +76,16 @@ export interface ServerOptions {
   requestTimeout: number;
   /** Milliseconds /readyz fails before the listener closes on SIGTERM. */
   shutdownDelayDuration: number;
+  /** `--audit-log-path`: audit log file, `-` for stdout; absent disables auditing. */
+  auditLogPath?: string;
+  /** `--audit-policy-file`: audit.k8s.io/v1 Policy (YAML or JSON). */
+  auditPolicyFile?: string;
+  /** Megabytes before the audit log is rotated (0: 100). */
+  auditLogMaxSize: number;
+  /** Rotated audit log files kept (0: all). */
+  auditLogMaxBackup: number;
+  /** Days rotated audit log files are kept (0: no limit). */
+  auditLogMaxAge: number;
   verbosity: number;
 }
 
@@ -168,6 +178,11 @@ export function buildCommand(): Command {
     .addOption(new Option('--max-mutating-requests-inflight <n>', 'concurrent mutating requests before 429 (0: no limit)').default(200).argParser(level))
     .addOption(new Option('--request-timeout <duration>', 'time after which a non-watch request fails with 504').default(60_000, '1m0s').argParser(duration))
     .addOption(new Option('--shutdown-delay-duration <duration>', 'on SIGTERM, time /readyz fails before the server stops accepting requests').default(0, '0s').argParser(duration))
+    .addOption(new Option('--audit-log-path <file>', 'write audit.k8s.io/v1 events as JSON lines to this file (- for stdout); needs --audit-policy-file'))
+    .addOption(new Option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (YAML or JSON) deciding what is audited'))
+    .addOption(new Option('--audit-log-maxsize <megabytes>', 'size in megabytes at which the audit log is rotated (0: 100)').default(0).argParser(level))
+    .addOption(new Option('--audit-log-maxbackup <n>', 'rotated audit log files to keep (0: all)').default(0).argParser(level))
+    .addOption(new Option('--audit-log-maxage <days>', 'days to keep rotated audit log files (0: no limit)').default(0).argParser(level))
     .addOption(new Option('-v, --v <level>', 'log verbosity (0: errors and start-up, 2: one line per request)').default(0).argParser(level))
     .allowExcessArguments(false)
     .showHelpAfterError();
@@ -221,6 +236,9 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     maxMutatingRequestsInflight: o.maxMutatingRequestsInflight as number,
     requestTimeout: o.requestTimeout as number,
     shutdownDelayDuration: o.shutdownDelayDuration as number,
+    auditLogMaxSize: o.auditLogMaxsize as number,
+    auditLogMaxBackup: o.auditLogMaxbackup as number,
+    auditLogMaxAge: o.auditLogMaxage as number,
     verbosity: o.v as number,
   };
   for (const [flag, key] of [['etcdCafile', 'etcdCAFile'], ['etcdCertfile', 'etcdCertFile'], ['etcdKeyfile', 'etcdKeyFile']] as const) {
@@ -241,6 +259,8 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
   for (const [flag, key] of files) if (typeof o[flag] === 'string') options[key] = o[flag];
   if (typeof o.clusterCaDir === 'string') options.clusterCADir = o.clusterCaDir;
   if (typeof o.encryptionProviderConfig === 'string') options.encryptionProviderConfig = o.encryptionProviderConfig;
+  if (typeof o.auditLogPath === 'string') options.auditLogPath = o.auditLogPath;
+  if (typeof o.auditPolicyFile === 'string') options.auditPolicyFile = o.auditPolicyFile;
   if (typeof o.tlsCertFile === 'string') options.tlsCertFile = o.tlsCertFile;
   if (typeof o.tlsPrivateKeyFile === 'string') options.tlsPrivateKeyFile = o.tlsPrivateKeyFile;
   return options;

@@ -30,6 +30,7 @@ import { ServerMetrics } from './metrics.js';
 import { instrumentBackend } from './storage-metrics.js';
 import { SERVED_KINDS } from './resources-table.js';
 import { createApp, listen } from './server.js';
+import { createAuditor } from './audit/index.js';
 import { bootstrapStandalone, urlHost, writeAdminKubeconfig } from './standalone/bootstrap.js';
 
 export const SERVER_VERSION = '0.1.0';
@@ -80,6 +81,17 @@ async function countObjects(index: ResourceIndex): Promise<Record<string, number
 
 /** Starts the server; rejects if it cannot listen. */
 export async function runServer(options: ServerOptions, log: Logger = createLogger(options.verbosity)): Promise<RunningServer> {
+  // First, so that a bad policy or an unwritable log fails start-up before anything is opened.
+  const auditor = createAuditor(
+    {
+      logPath: options.auditLogPath,
+      policyFile: options.auditPolicyFile,
+      maxSizeMB: options.auditLogMaxSize,
+      maxBackups: options.auditLogMaxBackup,
+      maxAgeDays: options.auditLogMaxAge,
+    },
+    log,
+  );
   const pki = bootstrapStandalone(options.dataDir, options.bindAddress);
   const encryption = await setupEncryption(
     {
@@ -136,6 +148,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     authenticator: security.authn.authenticator,
     authorizer: security.authz.authorizer,
     subresourceCreators: kubeconfigs.creators,
+    auditor,
     anonymousAuth: options.anonymousAuth,
     health: healthChecks(backend, options.storageBackend === 'etcd3' ? 'etcd' : 'storage', [lifecycle.readyzCheck, reencryption.healthCheck]),
     version: SERVER_VERSION,
@@ -171,6 +184,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
       encryption.stop();
       compactor?.stop();
       await backend.close();
+      await auditor?.close();
     },
   };
 }

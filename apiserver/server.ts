@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { pathNotFound } from '../apimachinery/errors.js';
 import type { AdmissionChain } from '../admission/chain.js';
+import { withAudit, withAuditInit, withAuditPanic, type Auditor } from './audit/index.js';
 import type { Authenticator } from './authn/types.js';
 import type { Authorizer } from './authz/types.js';
 import { discoveryHandlers } from './discovery.js';
@@ -38,6 +39,8 @@ export interface AppConfig {
   limits: { maxRequestsInflight: number; maxMutatingRequestsInflight: number; requestTimeoutMs: number };
   /** Create-only subresources (`shoots/adminkubeconfig`), keyed `<group>/<resource>/<subresource>`. */
   subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
+  /** Audit logging; undefined when off (the Audit-Id header is still set). */
+  auditor?: Auditor | undefined;
 }
 
 /** The express application with every route and filter. */
@@ -49,7 +52,9 @@ export function createApp(config: AppConfig): Express {
   app.use(withRequestInfo());
   app.use(withRequestLog(config.log, 2));
   app.use(withMetrics(config.metrics));
+  app.use(withAuditInit(config.auditor));
   app.use(withAuthentication(config.authenticator, config.anonymousAuth));
+  app.use(withAudit(config.auditor));
   app.use(withInflightLimit(config.limits.maxRequestsInflight, config.limits.maxMutatingRequestsInflight, config.metrics));
   app.use(withTimeout(config.limits.requestTimeoutMs, config.metrics));
   app.use(withAuthorization(config.authorizer));
@@ -72,6 +77,7 @@ export function createApp(config: AppConfig): Express {
   app.use(() => {
     throw pathNotFound();
   });
+  app.use(withAuditPanic());
   app.use(errorWriter((msg, e) => config.log.error(msg, { err: e })));
   return app;
 }

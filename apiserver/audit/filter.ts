@@ -1,0 +1,246 @@
+/**
+ * The audit filters, split the way k8s.io/apiserver splits them so that requests failing
+ * authentication are audited too:
+ *
+ * - {@link withAuditInit} goes right BEFORE withAuthentication: it picks the audit ID (the incoming
+ *   `Audit-ID` header or a new UUID), echoes it as `Audit-Id`, records the receive time and hooks the
+ *   response so that every request, including a 401, gets its ResponseComplete (or Panic) event.
+ * - {@link withAudit} goes right AFTER withAuthentication: the user is known, the policy is evaluated
+ *   and the RequestReceived event is written.
+ * - {@link withAuditPanic} is an error handler that goes right BEFORE errorWriter: an error that is not
+ *   a Status (a bug) turns the final event into stage Panic.
+ *
+ * Long-running requests (watches) get ResponseStarted when their headers are sent and ResponseComplete
+ * when the stream ends. Annotations: `authorization.k8s.io/decision` and `authorization.k8s.io/reason`
+ * from `res.locals.authorizationDecision` / `res.locals.authorizationReason` (set by withAuthorization,
+ * see {@link setAuthorizationDecision}), {@link FRONT_PROXY_ANNOTATION} with the CN of the front proxy a
+ * request came through, and whatever {@link addAuditAnnotation} added.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { isStatusError } from '../../apimachinery/errors.js';
+import type { UserInfo } from '../../registry/types.js';
+import { frontProxyOf } from '../authn/requestheader.js';
+import { requestInfoOf, type RequestInfo } from '../requestinfo.js';
+import type { Auditor } from './auditor.js';
+import { buildEvent, decodeRequestBody, incomingAuditID, panicStatus, responseStatusOf, sourceIPs, userAgentOf } from './event.js';
+import type { RequestAuditConfig } from './policy.js';
+import { nowMs, type ResponseStatus, type Stage } from './types.js';
+
+/** Response header carrying the audit ID (Go's canonical spelling of `Audit-ID`). */
+export const AUDIT_ID_RESPONSE_HEADER = 'Audit-Id';
+/** Annotation naming the front proxy (its client certificate's CN) a request-header user came through. */
+export const FRONT_PROXY_ANNOTATION = 'authentication.gardener.cloud/front-proxy';
+/** Annotation with the authorization decision: `allow` or `forbid`. */
+export const DECISION_ANNOTATION = 'authorization.k8s.io/decision';
+/** Annotation with the authorizer's reason. */
+export const REASON_ANNOTATION = 'authorization.k8s.io/reason';
+
+/** Per-request audit state. */
+interface RequestAudit {
+  auditID: string;
+  receivedAt: number;
+  requestURI: string;
+  sourceIPs: string[];
+  userAgent: string | undefined;
+  config?: RequestAuditConfig;
+  annotations: Record<string, string>;
+  /** Set by {@link withAuditPanic}: the message of an error that was not a Status. */
+  panic?: string;
+  done: boolean;
+}
+
+const audits = new WeakMap<Response, RequestAudit>();
+
+/** The audit ID of a request (undefined before {@link withAuditInit} ran or when auditing is off). */
+export function auditIDOf(res: Response): string | undefined {
+  return audits.get(res)?.auditID;
+}
+
+/** Adds an annotation to a request's later events (no-op when the request is not audited). */
+export function addAuditAnnotation(res: Response, key: string, value: string): void {
+  const a = audits.get(res);
+  if (a !== undefined) a.annotations[key] = value;
+}
+
+/**
+ * Records the authorization outcome the way withAuthorization should: `res.locals.authorizationDecision`
+ * is `allow` for an allow and `forbid` otherwise, `res.locals.authorizationReason` the reason (if any).
+ */
+export function setAuthorizationDecision(res: Response, result: { decision: string; reason?: string | undefined }): void {
+  res.locals.authorizationDecision = result.decision === 'allow' ? 'allow' : 'forbid';
+  if (result.reason !== undefined && result.reason !== '') res.locals.authorizationReason = result.reason;
+}
+
+function infoOf(req: IncomingMessage, res: Response): RequestInfo {
+  return (res.locals.info as RequestInfo | undefined) ?? requestInfoOf(req);
+}
+
+function userOf(res: Response): UserInfo | undefined {
+  return res.locals.user as UserInfo | undefined;
+}
+
+function annotationsOf(req: IncomingMessage, res: Response, a: RequestAudit): Record<string, string> {
+  const out: Record<string, string> = { ...a.annotations };
+  const proxy = frontProxyOf(req);
+  if (proxy !== undefined) out[FRONT_PROXY_ANNOTATION] = proxy;
+  const decision: unknown = res.locals.authorizationDecision;
+  const reason: unknown = res.locals.authorizationReason;
+  if (typeof decision === 'string' && decision !== '') out[DECISION_ANNOTATION] = decision;
+  if (typeof reason === 'string' && reason !== '') out[REASON_ANNOTATION] = reason;
+  return out;
+}
+
+function configOf(auditor: Auditor, req: IncomingMessage, res: Response, a: RequestAudit): RequestAuditConfig {
+  a.config ??= auditor.evaluate({ user: userOf(res), info: infoOf(req, res) });
+  return a.config;
+}
+
+/** What a stage event carries beyond the request's own facts. */
+interface StageExtras {
+  responseStatus?: ResponseStatus;
+  requestObject?: unknown;
+  responseObject?: unknown;
+}
+
+function emit(auditor: Auditor, req: Request, res: Response, a: RequestAudit, stage: Stage, extras: StageExtras = {}): void {
+  const config = configOf(auditor, req, res, a);
+  if (config.level === 'None' || config.omitStages.has(stage)) return;
+  auditor.emit(() =>
+    buildEvent({
+      auditID: a.auditID,
+      stage,
+      config,
+      requestURI: a.requestURI,
+      info: infoOf(req, res),
+      user: userOf(res),
+      sourceIPs: a.sourceIPs,
+      userAgent: a.userAgent,
+      receivedAt: a.receivedAt,
+      stageAt: nowMs(),
+      annotations: annotationsOf(req, res, a),
+      ...extras,
+    }),
+  );
+}
+
+function isLongRunning(req: IncomingMessage, res: Response): boolean {
+  return infoOf(req, res).verb === 'watch';
+}
+
+/** The request body for Request level and above (sensitive requests are never decoded). */
+function requestObjectOf(auditor: Auditor, req: Request, res: Response, a: RequestAudit): unknown {
+  const config = configOf(auditor, req, res, a);
+  if (config.sensitive || config.level === 'None' || config.level === 'Metadata') return undefined;
+  return decodeRequestBody(req.body, req.headers['content-type']);
+}
+
+/** Emits ResponseStarted for long-running requests when their status line goes out. */
+function hookResponseStarted(auditor: Auditor, req: Request, res: Response, a: RequestAudit): void {
+  if (!isLongRunning(req, res)) return;
+  const original = res.writeHead;
+  let started = false;
+  const wrapped = function (this: Response, ...args: unknown[]): Response {
+    if (!started) {
+      started = true;
+      const code = typeof args[0] === 'number' ? args[0] : res.statusCode;
+      emit(auditor, req, res, a, 'ResponseStarted', { responseStatus: { metadata: {}, code }, requestObject: requestObjectOf(auditor, req, res, a) });
+    }
+    return Reflect.apply(original, this, args) as Response;
+  };
+  res.writeHead = wrapped as unknown as Response['writeHead'];
+}
+
+/** Emits the final event (ResponseComplete or Panic) once, when the response finishes or the connection closes. */
+function hookResponseComplete(auditor: Auditor, req: Request, res: Response, a: RequestAudit): void {
+  const complete = () => {
+    if (a.done) return;
+    a.done = true;
+    const sensitive = configOf(auditor, req, res, a).sensitive;
+    const requestObject = requestObjectOf(auditor, req, res, a);
+    if (a.panic !== undefined) {
+      emit(auditor, req, res, a, 'Panic', { responseStatus: panicStatus(a.panic, sensitive), requestObject });
+      return;
+    }
+    const body: unknown = res.locals.responseBody;
+    const responseStatus: ResponseStatus = res.headersSent
+      ? responseStatusOf(res.statusCode, body, sensitive)
+      : { metadata: {}, code: 200, status: 'Success', message: 'Connection closed early' };
+    const responseObject = isLongRunning(req, res) ? undefined : body;
+    emit(auditor, req, res, a, 'ResponseComplete', { responseStatus, requestObject, responseObject });
+  };
+  res.once('finish', complete);
+  res.once('close', complete);
+}
+
+function startAudit(auditor: Auditor, req: Request, res: Response, auditID: string): RequestAudit {
+  const a: RequestAudit = {
+    auditID,
+    receivedAt: nowMs(),
+    requestURI: req.originalUrl,
+    sourceIPs: sourceIPs(req),
+    userAgent: userAgentOf(req),
+    annotations: {},
+    done: false,
+  };
+  audits.set(res, a);
+  hookResponseStarted(auditor, req, res, a);
+  hookResponseComplete(auditor, req, res, a);
+  return a;
+}
+
+/**
+ * Goes right before withAuthentication. Always sets the `Audit-Id` response header (also when
+ * `auditor` is undefined, i.e. auditing is off); with an auditor, starts the request's audit record.
+ */
+export function withAuditInit(auditor: Auditor | undefined): RequestHandler {
+  return (req, res, next) => {
+    const auditID = incomingAuditID(req) ?? randomUUID();
+    res.setHeader(AUDIT_ID_RESPONSE_HEADER, auditID);
+    if (auditor !== undefined) startAudit(auditor, req, res, auditID);
+    next();
+  };
+}
+
+/**
+ * Goes right after withAuthentication: evaluates the policy for the authenticated user and writes the
+ * RequestReceived event. Works without {@link withAuditInit} too (then unauthenticated requests are
+ * not audited and the `Audit-Id` header is set here).
+ */
+export function withAudit(auditor: Auditor | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (auditor === undefined) {
+      next();
+      return;
+    }
+    let a = audits.get(res);
+    if (a === undefined) {
+      const auditID = incomingAuditID(req) ?? randomUUID();
+      if (!res.headersSent) res.setHeader(AUDIT_ID_RESPONSE_HEADER, auditID);
+      a = startAudit(auditor, req, res, auditID);
+    }
+    a.config = auditor.evaluate({ user: userOf(res), info: infoOf(req, res) });
+    emit(auditor, req, res, a, 'RequestReceived');
+    next();
+  };
+}
+
+/** True for errors that are bugs rather than answers: not a Status, not a body-parser 4xx. */
+function isPanic(err: unknown): boolean {
+  if (isStatusError(err)) return false;
+  if (typeof err === 'object' && err !== null && 'type' in err && 'status' in err) {
+    const status = (err as { status: unknown }).status;
+    if (typeof status === 'number' && status < 500) return false;
+  }
+  return true;
+}
+
+/** Error handler right before errorWriter: marks requests that failed with a non-Status error as Panic. */
+export function withAuditPanic(): ErrorRequestHandler {
+  return (err: unknown, _req, res, next) => {
+    const a = audits.get(res);
+    if (a !== undefined && isPanic(err)) a.panic = err instanceof Error ? err.message : String(err);
+    next(err);
+  };
+}

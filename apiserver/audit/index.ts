@@ -1,0 +1,30 @@
+/**
+ * Audit logging (`--audit-log-path`, `--audit-policy-file`, `--audit-log-max*`): `audit.k8s.io/v1`
+ * Events as JSON lines, decided by an `audit.k8s.io/v1` Policy, with InternalSecrets and issued
+ * kubeconfigs capped at Metadata. See filter.ts for where the middlewares go.
+ */
+export { Auditor, createAuditor, type AuditOptions } from './auditor.js';
+export {
+  AUDIT_ID_RESPONSE_HEADER,
+  DECISION_ANNOTATION,
+  FRONT_PROXY_ANNOTATION,
+  REASON_ANNOTATION,
+  addAuditAnnotation,
+  auditIDOf,
+  setAuthorizationDecision,
+  withAudit,
+  withAuditInit,
+  withAuditPanic,
+} from './filter.js';
+export {
+  AuditPolicy,
+  AuditPolicyError,
+  isSensitiveRequest,
+  loadAuditPolicy,
+  parseAuditPolicy,
+  type AuditAttributes,
+  type PolicyRule,
+  type RequestAuditConfig,
+} from './policy.js';
+export type { AuditEvent, AuditSink, Level, Stage } from './types.js';
+export { openAuditLog, type AuditLogOptions } from './writer.js';

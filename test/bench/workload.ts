@@ -1,10 +1,7 @@
 /** The shared HTTP workload of the benchmark: a real server and its admin client. */
 import { rmSync } from 'node:fs';
-import { silentLogger } from '../../apiserver/log.js';
-import { parseOptions } from '../../apiserver/options.js';
-import { runServer, type RunningServer } from '../../apiserver/run.js';
 import { adminClient } from '../support/client.js';
-import { adminCredentials, tempDir, type AdminCredentials } from '../support/server.js';
+import { adminCredentials, startChild, tempDir, type AdminCredentials } from '../support/server.js';
 import { openWatch } from '../support/watch.js';
 import { measure, row, summarize, type Figures } from './stats.js';
 
@@ -15,9 +12,9 @@ export function payload(name: string): Record<string, unknown> {
   return { metadata: { name, labels: { bench: 'yes' } }, type: 'Opaque', data: { 'ca.crt': Buffer.alloc(1200, 7).toString('base64'), 'ca.key': Buffer.alloc(1700, 9).toString('base64') } };
 }
 
-/** A running benchmark server. */
+/** A running benchmark server (its own process, like the server clients talk to in practice). */
 export interface BenchServer {
-  running: RunningServer;
+  running: { url: string };
   dataDir: string;
   creds: AdminCredentials;
   client: ReturnType<typeof adminClient>;
@@ -26,17 +23,17 @@ export interface BenchServer {
 
 export async function benchServer(args: string[]): Promise<BenchServer> {
   const dataDir = tempDir('garden-apiserver-bench-');
-  const running = await runServer(parseOptions(['--secure-port=0', `--data-dir=${dataDir}`, ...args]), silentLogger);
+  const child = await startChild(dataDir, args);
   const creds = adminCredentials(dataDir);
-  const client = adminClient(running.url, creds, 64);
+  const client = adminClient(child.url, creds, 64);
   return {
-    running,
+    running: { url: child.url },
     dataDir,
     creds,
     client,
     async stop() {
       client.close();
-      await running.close();
+      await child.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

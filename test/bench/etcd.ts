@@ -12,7 +12,7 @@ import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../support/etcd.js';
 import { tempDir } from '../support/server.js';
 import { measure, row } from './stats.js';
-import { benchServer, crudRows, expectStatus, NS_PATH, payload } from './workload.js';
+import { benchServer, crudRows, payload } from './workload.js';
 
 let configDir = '';
 const configFile = (provider: string): string => join(configDir, `${provider}.yaml`);

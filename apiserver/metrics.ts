@@ -30,6 +30,12 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly deletedByCollection = new Counter({
+    name: 'garden_apiserver_deletecollection_objects_total',
+    help: 'Objects deleted (or marked for deletion) by deletecollection requests.',
+    labelNames: ['resource'],
+    registers: [this.registry],
+  });
   readonly storageWatches = new Gauge({ name: 'garden_apiserver_storage_watches', help: 'Open watches on the storage backend.', labelNames: ['backend'], registers: [this.registry] });
   readonly kubeconfigsIssued = new Counter({
     name: 'garden_apiserver_kubeconfig_issued_total',

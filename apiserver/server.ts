@@ -72,6 +72,8 @@ export function createApp(config: AppConfig): Express {
       index: config.index,
       admission: config.admission,
       lifecycle: config.lifecycle,
+      metrics: config.metrics,
+      log: config.log,
       ...(config.subresourceCreators !== undefined && { subresourceCreators: config.subresourceCreators }),
     }));
   app.use(() => {

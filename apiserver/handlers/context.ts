@@ -6,6 +6,8 @@ import type { Operation } from '../../admission/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
 import type { RequestContext, SubresourceDescriptor, UserInfo } from '../../registry/types.js';
 import type { Lifecycle } from '../lifecycle.js';
+import type { Logger } from '../log.js';
+import type { ServerMetrics } from '../metrics.js';
 import type { RequestInfo } from '../requestinfo.js';
 import type { ResourceIndex, ServedResource } from '../resources.js';
 
@@ -23,6 +25,8 @@ export interface HandlerDeps {
   subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
   /** Running watches are registered here so shutdown can end them. */
   lifecycle?: Lifecycle;
+  metrics?: ServerMetrics;
+  log?: Logger;
 }
 
 /** One resource request, resolved. */

@@ -56,6 +56,13 @@ export async function handleDelete(r: ResourceRequest): Promise<void> {
 export async function handleDeleteCollection(r: ResourceRequest): Promise<void> {
   r.ctx.dryRun = r.ctx.dryRun || dryRun(r.query, 'DeleteOptions');
   const params = deleteParams(r);
-  const list = await r.served.store.deleteCollection(r.ctx, listParams(r.query), params, admissionHooks(r, 'DELETE', ''));
+  const d = r.served.descriptor;
+  const resource = `${d.resource}.${d.group}`;
+  const progress = (done: number, total: number) => {
+    if (done > 0) r.deps.metrics?.deletedByCollection.inc({ resource });
+    // Large collections report progress in the log every 500 objects and at the end.
+    if (total >= 500 && (done % 500 === 0 || done === total)) r.deps.log?.info('deletecollection progress', { resource, namespace: r.info.namespace, done, total });
+  };
+  const list = await r.served.store.deleteCollection(r.ctx, listParams(r.query), params, admissionHooks(r, 'DELETE', ''), progress);
   sendJson(r.res, 200, list, r.ctx.warnings);
 }

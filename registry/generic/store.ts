@@ -268,11 +268,21 @@ export class ResourceStore {
     });
   }
 
-  /** Deletes every object the selectors match; returns the list of what was deleted or marked. */
-  async deleteCollection(ctx: RequestContext, params: ListParams, del: DeleteParams, hooks: AdmissionHooks = {}): Promise<KubeList> {
+  /**
+   * Deletes every object the selectors match; returns the list of what was deleted or marked.
+   * `onProgress(done, total)` is called after each object (long collections report progress).
+   */
+  async deleteCollection(
+    ctx: RequestContext,
+    params: ListParams,
+    del: DeleteParams,
+    hooks: AdmissionHooks = {},
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<KubeList> {
     const list = await this.list(ctx, { ...params, limit: 0 });
     const items: KubeObject[] = [];
-    for (const item of list.items) {
+    for (const [i, item] of list.items.entries()) {
+      onProgress?.(i, list.items.length);
       const name = item.metadata.name ?? '';
       const itemCtx = { ...ctx, namespace: item.metadata.namespace ?? ctx.namespace };
       try {
@@ -281,6 +291,7 @@ export class ResourceStore {
         if (!(isStatusError(e) && e.code === 404)) throw e;
       }
     }
+    onProgress?.(list.items.length, list.items.length);
     return { ...list, items };
   }
 

@@ -45,6 +45,13 @@ describe('operations', function () {
     assert.ok(sample(text, 'garden_apiserver_storage_request_duration_seconds_count', { backend: 'sqlite', operation: 'create' }) >= 4);
   });
 
+  it('counts objects removed by deletecollection', async () => {
+    for (const name of ['d1', 'd2', 'd3']) await s.request('post', COLL).send({ metadata: { name, labels: { sweep: 'yes' } } }).expect(201);
+    await s.request('delete', `${COLL}?labelSelector=sweep%3Dyes`).expect(200);
+    const text = (await s.request('get', '/metrics').expect(200)).text;
+    assert.equal(sample(text, 'garden_apiserver_deletecollection_objects_total', { resource: 'internalsecrets.core.gardener.cloud' }), 3);
+  });
+
   it('refuses anonymous scrapes', async () => {
     await s.request('get', '/metrics', true).expect(403);
   });

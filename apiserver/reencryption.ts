@@ -52,7 +52,8 @@ export function startReencryptionService(
     ...(lock !== undefined && { lock, replicas: lock }),
     onProgress: (p) => {
       if (p.state === 'failed') log.error('re-encryption', { progress: describeProgress(p) });
-      else log.info('re-encryption', { progress: describeProgress(p) });
+      // Only actual rewriting is logged at the default verbosity; state changes of idle resources at -v=1.
+      else log.info('re-encryption', { progress: describeProgress(p) }, p.rewrittenDelta > 0 ? 0 : 1);
       if (p.rewrittenDelta > 0) metrics.reencryptedObjects.inc({ resource: p.resource }, p.rewrittenDelta);
     },
   });

@@ -66,10 +66,10 @@ export function checkObject(
   if (!isPlainObject(value)) throw badRequest(`the body of the request must be a ${d.kind} object`);
   const expected = apiVersionOf(d);
   if (value.apiVersion !== undefined && value.apiVersion !== '' && value.apiVersion !== expected) {
-    throw badRequest(`the API version in the data (${String(value.apiVersion)}) does not match the expected API version (${expected})`);
+    throw badRequest(`the API version in the data (${JSON.stringify(value.apiVersion)}) does not match the expected API version (${expected})`);
   }
   if (value.kind !== undefined && value.kind !== '' && value.kind !== d.kind) {
-    throw badRequest(`Object kind in the data (${String(value.kind)}) does not match the expected kind (${d.kind})`);
+    throw badRequest(`Object kind in the data (${JSON.stringify(value.kind)}) does not match the expected kind (${d.kind})`);
   }
   if (value.metadata === undefined || value.metadata === null) value.metadata = {};
   const result = validator.check(value, rawJson);

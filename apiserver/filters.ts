@@ -66,6 +66,9 @@ function asStatusError(err: unknown, log: (msg: string, e: unknown) => void): St
       return badRequest(err instanceof Error ? err.message : 'bad request body');
     }
   }
+  // express and body-parser mark client faults (malformed percent-encoding, a bad gzip body) with a 4xx.
+  const code = typeof err === 'object' && err !== null ? (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode : undefined;
+  if (typeof code === 'number' && code >= 400 && code < 500) return badRequest(err instanceof Error ? err.message : 'bad request');
   log('unhandled error', err);
   return internalError(err instanceof Error ? err.message : String(err));
 }

@@ -33,7 +33,10 @@ export function int(q: Query, name: string): number | undefined {
   const v = str(q, name);
   if (v === undefined || v === '') return undefined;
   if (!/^-?\d+$/.test(v)) throw badRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be an integer`);
-  return Number(v);
+  const n = Number(v);
+  // Parameters such as limit and timeoutSeconds are int32/int64 upstream; beyond 2^31-1 nothing is meaningful.
+  if (!Number.isSafeInteger(n) || Math.abs(n) > 2_147_483_647) throw badRequest(`invalid value for ${name}: ${JSON.stringify(v)}: out of range`);
+  return n;
 }
 
 /** ListOptions of a list or watch request. */

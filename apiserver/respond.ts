@@ -5,7 +5,12 @@ import type { Status } from '../apimachinery/types.js';
 /** Formats a warning the way Kubernetes does: `299 - "<text>"` with quotes and backslashes escaped. */
 export function warningHeader(text: string): string {
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  // Header values are Latin-1: other characters are written as \uXXXX escapes.
+  const clean = text
+    .replace(/[\x00-\x1f\x7f]/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/[^\x20-\xff]/gu, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
   return `299 - "${clean}"`;
 }
 

@@ -175,7 +175,7 @@ export async function handleSubresourceCreate(r: ResourceRequest, creator: Subre
   if (!isPlainObject(value)) throw badRequest('the body of the request must be a JSON object');
   const expected = r.subresource?.kind;
   if (expected !== undefined && value.kind !== undefined && value.kind !== '' && value.kind !== expected.kind) {
-    throw badRequest(`Object kind in the data (${String(value.kind)}) does not match the expected kind (${expected.kind})`);
+    throw badRequest(`Object kind in the data (${JSON.stringify(value.kind)}) does not match the expected kind (${expected.kind})`);
   }
   const result = await creator(r, value);
   sendJson(r.res, 201, result, r.ctx.warnings);

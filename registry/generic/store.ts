@@ -114,6 +114,14 @@ export class ResourceStore {
     validateListParams({ ...params, watch: true });
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
     const single = sel.name !== undefined && (ctx.namespace !== '' || !this.descriptor.namespaced);
+    try {
+      return this.openWatch(ctx, params, sel, single);
+    } catch (e: unknown) {
+      throw toStatusError(e, this.gr, '');
+    }
+  }
+
+  private openWatch(ctx: RequestContext, params: ListParams, sel: ReturnType<typeof buildSelection>, single: boolean): Watch {
     return this.storage.watch(this.prefix(ctx.namespace), {
       ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
       ...(params.allowWatchBookmarks !== undefined && { allowBookmarks: params.allowWatchBookmarks }),

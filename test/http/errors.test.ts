@@ -35,6 +35,11 @@ describe('error responses', function () {
     { name: 'bad continue token', send: () => s.request('get', `${COLL}?limit=1&continue=garbage`), code: 400, reason: 'BadRequest', message: /^invalid continue token/ },
     { name: 'bad resourceVersion', send: () => s.request('get', `${COLL}?resourceVersion=abc`), code: 400, reason: 'BadRequest' },
     { name: 'resourceVersionMatch without resourceVersion', send: () => s.request('get', `${COLL}?resourceVersionMatch=Exact`), code: 422, reason: 'Invalid' },
+    { name: 'malformed percent-encoding', send: () => s.request('get', '/apis/%ZZ'), code: 400, reason: 'BadRequest' },
+    { name: 'bad gzip body', send: () => s.request('post', COLL).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{"metadata":{"name":"z"}}'), code: 400, reason: 'BadRequest' },
+    { name: 'limit out of range', send: () => s.request('get', `${COLL}?limit=9223372036854775807`), code: 400, reason: 'BadRequest' },
+    { name: 'watch at an unsafe resourceVersion', send: () => s.request('get', `${COLL}?watch=1&resourceVersion=9007199254740993`), code: 400, reason: 'BadRequest' },
+    { name: 'object-typed apiVersion', send: () => s.request('post', COLL).send({ apiVersion: { toString: 1 }, metadata: { name: 'y' } }), code: 400, reason: 'BadRequest' },
     { name: 'bad propagationPolicy', send: () => s.request('delete', `${COLL}/x`).send({ propagationPolicy: 'Sometimes' }), code: 422, reason: 'Invalid' },
   ];
 
@@ -49,6 +54,11 @@ describe('error responses', function () {
       assert.equal(await count(), before, 'a failed request changes nothing');
     });
   }
+
+  it('warns about unknown fields whose names are not Latin-1', async () => {
+    const r = await s.request('post', `${COLL}?dryRun=All`).send({ metadata: { name: 'w' }, '日本': 1 }).expect(201);
+    assert.match(String(r.headers.warning), /unknown field \\"\\u65e5\\u672c\\"/);
+  });
 
   it('answers 401 without credentials when anonymous auth is off', async () => {
     const strict = await startInProcess(['--anonymous-auth=false']);

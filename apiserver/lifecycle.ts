@@ -107,7 +107,7 @@ export function withTimeout(defaultMs: number, metrics: ServerMetrics): RequestH
   return (req: Request, res: Response, next) => {
     const info = res.locals.info as RequestInfo;
     if (isLongRunning(info)) {
-      const labels = requestLabels(req, info);
+      const labels = requestLabels(req, info, metrics.knownResources);
       metrics.longRunning.inc(labels);
       res.once('close', () => metrics.longRunning.dec(labels));
       next();

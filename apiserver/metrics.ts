@@ -11,6 +11,11 @@ const REQUEST_LABELS = ['verb', 'dry_run', 'group', 'version', 'resource', 'subr
 /** The server's metric registry and instruments. */
 export class ServerMetrics {
   readonly registry = new Registry();
+  /**
+   * Served `<group>/<version>/<resource>/<subresource>` combinations. Labels of other requests (404s,
+   * probes of made-up paths) are blanked, so callers cannot create series without bound.
+   */
+  readonly knownResources = new Set<string>();
   readonly requests = new Counter({ name: 'apiserver_request_total', help: 'Requests by verb, resource and HTTP code.', labelNames: [...REQUEST_LABELS, 'code'], registers: [this.registry] });
   readonly duration = new Histogram({
     name: 'apiserver_request_duration_seconds',
@@ -90,15 +95,19 @@ function scope(info: RequestInfo): string {
 }
 
 /** Labels of a request (without code). */
-export function requestLabels(req: Request, info: RequestInfo): Record<(typeof REQUEST_LABELS)[number], string> {
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'LIST', 'WATCH', 'APPLY', 'DELETECOLLECTION']);
+
+export function requestLabels(req: Request, info: RequestInfo, known?: ReadonlySet<string>): Record<(typeof REQUEST_LABELS)[number], string> {
   const dry = req.query.dryRun;
+  const verb = metricVerb(info, req.method, req.headers['content-type']);
+  const served = known === undefined || known.has(`${info.apiGroup}/${info.apiVersion}/${info.resource}/${info.subresource}`);
   return {
-    verb: metricVerb(info, req.method, req.headers['content-type']),
-    dry_run: typeof dry === 'string' && dry !== '' ? dry : '',
-    group: info.apiGroup,
-    version: info.apiVersion,
-    resource: info.resource,
-    subresource: info.subresource,
+    verb: METHODS.has(verb) ? verb : 'other',
+    dry_run: dry === 'All' || (Array.isArray(dry) && dry.includes('All')) ? 'All' : '',
+    group: served ? info.apiGroup : '',
+    version: served ? info.apiVersion : '',
+    resource: served ? info.resource : '',
+    subresource: served ? info.subresource : '',
     scope: scope(info),
     component: 'apiserver',
   };
@@ -114,7 +123,7 @@ export function withMetrics(metrics: ServerMetrics): RequestHandler {
       done = true;
       const info = res.locals.info as RequestInfo | undefined;
       if (info === undefined) return;
-      const labels = requestLabels(req, info);
+      const labels = requestLabels(req, info, metrics.knownResources);
       metrics.requests.inc({ ...labels, code: String(res.statusCode) });
       metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
     };

@@ -51,6 +51,9 @@ export function createApp(config: AppConfig): Express {
   app.set('query parser', 'simple');
   app.use(withRequestInfo());
   app.use(withRequestLog(config.log, 2));
+  for (const d of config.index.descriptors()) {
+    for (const sub of ['', ...d.subresources.map((x) => x.name)]) config.metrics.knownResources.add(`${d.group}/${d.version}/${d.resource}/${sub}`);
+  }
   app.use(withMetrics(config.metrics));
   app.use(withAuditInit(config.auditor));
   app.use(withAuthentication(config.authenticator, config.anonymousAuth));

@@ -52,6 +52,12 @@ describe('operations', function () {
     assert.equal(sample(text, 'garden_apiserver_deletecollection_objects_total', { resource: 'internalsecrets.core.gardener.cloud' }), 3);
   });
 
+  it('does not grow a series per made-up path', async () => {
+    for (let i = 0; i < 20; i++) await s.request('get', `/apis/made.up/v${i}/things${i}?dryRun=x${i}`, true);
+    const text = (await s.request('get', '/metrics').expect(200)).text;
+    assert.ok(!/made\.up|things\d|dry_run="x/.test(text), 'labels of unknown resources are blanked');
+  });
+
   it('refuses anonymous scrapes', async () => {
     await s.request('get', '/metrics', true).expect(403);
   });

@@ -3,13 +3,17 @@
  * fieldValidation directive (Strict fails on unknown or duplicate fields, Warn reports them as
  * warnings, Ignore drops them silently). Unknown fields are always pruned before storage.
  */
-import { parse as parseYaml } from 'yaml';
 import { badRequest, invalid, unsupportedMediaType } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
+import { exceededDepthMessage, jsonDeeperThan } from '../apimachinery/json.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
+import { parseUntrustedYaml } from '../apimachinery/yaml.js';
 import type { KindValidator } from '../openapi/validate.js';
 import { decodeErrorMessage, formatStrictError, warningTexts } from '../openapi/validate.js';
 import { apiVersionOf, type ResourceDescriptor } from '../registry/types.js';
+
+/** Largest accepted request body (Kubernetes' limit). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -27,13 +31,16 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Parses JSON text; 400 with the parser's complaint otherwise. */
+/** Parses JSON text; 400 with the parser's complaint, or when it nests deeper than the limit. */
 export function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e: unknown) {
     throw badRequest(`couldn't get version/kind; json parse error: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (jsonDeeperThan(text)) throw badRequest(`couldn't get version/kind; json parse error: ${exceededDepthMessage}`);
+  return value;
 }
 
 /** Parses a create/update body by its Content-Type (JSON or YAML). */
@@ -43,7 +50,7 @@ export function parseBody(raw: Buffer, contentTypeHeader: string | undefined): {
   if (type === 'application/json' || type === '') return { value: parseJson(text), text, json: true };
   if (type === 'application/yaml') {
     try {
-      return { value: parseYaml(text), text, json: false };
+      return { value: parseUntrustedYaml(text), text, json: false };
     } catch (e: unknown) {
       throw badRequest(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
     }

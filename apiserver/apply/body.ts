@@ -2,10 +2,11 @@
  * The request side of server-side apply: the `application/apply-patch+yaml` body (YAML, of which JSON
  * is a subset) and the PatchOptions rules for `force` and `fieldManager`.
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { invalid } from '../../apimachinery/errors.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject } from '../../apimachinery/types.js';
+import { MAX_YAML_ALIASES, parseUntrustedYamlDocuments } from '../../apimachinery/yaml.js';
 import { applyPatchError, gvkString } from './errors.js';
 
 /** The media type of apply patches. */
@@ -46,16 +47,16 @@ export function decodeApplyBody(raw: Buffer | string, expected: ExpectedKind): D
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   let docs;
   try {
-    docs = parseAllDocuments(text, { uniqueKeys: false });
+    docs = parseUntrustedYamlDocuments(text, { uniqueKeys: false });
   } catch (e: unknown) {
     throw badRequest(`error decoding YAML: ${firstLine(e)}`);
   }
-  const doc = Array.isArray(docs) ? docs[0] : undefined;
+  const doc = docs[0];
   const error = doc?.errors[0];
   if (error !== undefined) throw badRequest(`error decoding YAML: ${firstLine(error)}`);
   let value: unknown;
   try {
-    value = doc === undefined ? null : doc.toJS({ maxAliasCount: 100 });
+    value = doc === undefined ? null : doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (e: unknown) {
     throw badRequest(`error decoding YAML: ${firstLine(e)}`);
   }

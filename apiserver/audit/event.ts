@@ -5,8 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { parse as parseYaml } from 'yaml';
+import { jsonDeeperThan } from '../../apimachinery/json.js';
 import { isPlainObject } from '../../apimachinery/types.js';
+import { parseUntrustedYaml } from '../../apimachinery/yaml.js';
 import type { UserInfo } from '../../registry/types.js';
 import type { RequestInfo } from '../requestinfo.js';
 import type { RequestAuditConfig } from './policy.js';
@@ -124,8 +125,8 @@ export function decodeRequestBody(body: unknown, contentType: string | undefined
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const text = body.toString('utf8');
   try {
-    if (type.endsWith('yaml')) return parseYaml(text) as unknown;
-    if (type === '' || type.endsWith('json')) return JSON.parse(text) as unknown;
+    if (type.endsWith('yaml')) return parseUntrustedYaml(text);
+    if (type === '' || type.endsWith('json')) return jsonDeeperThan(text) ? undefined : (JSON.parse(text) as unknown);
   } catch {
     return undefined;
   }

@@ -1,0 +1,121 @@
+/**
+ * YAML from untrusted callers. The `yaml` library composes nodes recursively and expands aliases
+ * into shared (even circular) JavaScript values, so a request body could exhaust the stack with deep
+ * nesting or hand the server a value that contains itself. Every YAML body therefore goes through
+ * {@link parseUntrustedYamlDocuments}, which refuses, before anything walks the value:
+ *
+ * - nesting deeper than {@link MAX_YAML_DEPTH} collections (measured on the token stream, which the
+ *   library builds without recursion),
+ * - an alias inside the node its anchor names (`&a [*a]`),
+ * - a mapping or sequence as a mapping key (JSON keys are strings),
+ * - more than {@link MAX_YAML_ALIASES} aliases, and alias expansion beyond the library's own bound.
+ *
+ * The messages follow go-yaml's, which kube-apiserver returns for the same documents.
+ */
+import { isAlias, isCollection, isMap, isPair, isSeq, parseAllDocuments, Parser, type Document, type Node } from 'yaml';
+import type { CST } from 'yaml';
+import { exceededDepthMessage, MAX_NESTING_DEPTH } from './json.js';
+
+/** Deepest nesting of collections accepted in a YAML document, the same as for JSON. */
+export const MAX_YAML_DEPTH = MAX_NESTING_DEPTH;
+/** Most aliases accepted in one YAML document. */
+export const MAX_YAML_ALIASES = 100;
+
+/** A YAML document refused before decoding; the message reads like go-yaml's. */
+export class YamlLimitError extends Error {
+  override readonly name = 'YamlLimitError';
+}
+
+/** The deepest nesting of collections in the token stream of `text`. */
+export function yamlDepth(text: string): number {
+  let max = 0;
+  for (const token of new Parser().parse(text)) {
+    const stack: Array<[CST.Token, number]> = [[token, 0]];
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      const [t, depth] = top;
+      if (t.type === 'document') {
+        if (t.value !== undefined) stack.push([t.value, depth]);
+        continue;
+      }
+      if (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection') continue;
+      const inner = depth + 1;
+      if (inner > max) max = inner;
+      for (const item of t.items as CST.CollectionItem[]) {
+        if (item.key) stack.push([item.key, inner]);
+        if (item.value) stack.push([item.value, inner]);
+      }
+    }
+  }
+  return max;
+}
+
+/** The children of an AST node: pair keys and values, sequence items. */
+function childrenOf(node: unknown): unknown[] {
+  if (isMap(node) || isSeq(node)) return node.items as unknown[];
+  if (isPair(node)) return [node.key, node.value];
+  return [];
+}
+
+/**
+ * Refuses aliases that name an enclosing node (the value would contain itself), collections as keys,
+ * and documents with more than {@link MAX_YAML_ALIASES} aliases. Anchors are tracked in document order, so a redefined
+ * anchor is resolved the way the composer resolves it.
+ */
+function checkNodes(doc: Document): void {
+  const anchors = new Map<string, unknown>();
+  const open = new Set<unknown>();
+  let aliases = 0;
+  // Depth-first in document order; `exit` entries close a node once its children are done.
+  const stack: Array<{ node: unknown; exit: boolean }> = [{ node: doc.contents, exit: false }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { node, exit } = top;
+    if (exit) {
+      open.delete(node);
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    if (isAlias(node)) {
+      aliases++;
+      if (aliases > MAX_YAML_ALIASES) throw new YamlLimitError('yaml: document contains excessive aliasing');
+      if (open.has(anchors.get(node.source))) throw new YamlLimitError(`yaml: anchor '${node.source}' value contains itself`);
+      continue;
+    }
+    if (isPair(node) && isCollection(isAlias(node.key) ? anchors.get(node.key.source) : node.key)) {
+      throw new YamlLimitError('yaml: invalid map key: a mapping or sequence cannot be a key');
+    }
+    const anchor = (node as Partial<Node>).anchor;
+    if (typeof anchor === 'string') anchors.set(anchor, node);
+    open.add(node);
+    stack.push({ node, exit: true });
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], exit: false });
+  }
+}
+
+/**
+ * Parses YAML from a caller into documents, refusing what could exhaust the server (see the module
+ * comment) with a {@link YamlLimitError}. Syntax errors stay in each document's `errors`, as with
+ * `parseAllDocuments`; `uniqueKeys` is passed through.
+ */
+export function parseUntrustedYamlDocuments(text: string, options: { uniqueKeys?: boolean } = {}): Document[] {
+  const depth = yamlDepth(text);
+  if (depth > MAX_YAML_DEPTH) throw new YamlLimitError(`yaml: ${exceededDepthMessage}`);
+  const parsed = parseAllDocuments(text, { uniqueKeys: options.uniqueKeys ?? true });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  for (const doc of docs) if (doc.errors.length === 0) checkNodes(doc);
+  return docs;
+}
+
+/**
+ * Parses a single-document YAML value from a caller (an empty text is null). Throws the first syntax
+ * error, or a {@link YamlLimitError} for input refused by {@link parseUntrustedYamlDocuments}.
+ */
+export function parseUntrustedYaml(text: string): unknown {
+  const docs = parseUntrustedYamlDocuments(text);
+  const [doc, second] = docs;
+  if (doc === undefined) return null;
+  const error = doc.errors[0];
+  if (error !== undefined) throw error;
+  if (second !== undefined) throw new YamlLimitError('yaml: expected a single document in the stream');
+  return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown;
+}

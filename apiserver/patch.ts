@@ -1,13 +1,16 @@
 /**
- * PATCH bodies: RFC 6902 JSON patch (fast-json-patch) and RFC 7396 merge patch (json-merge-patch).
- * Strategic merge patch is not offered for these kinds (none of them is built into kubectl), so it
- * gets 415 like any other unknown patch type.
+ * PATCH bodies: RFC 6902 JSON patch (fast-json-patch) and RFC 7396 merge patch. Strategic merge patch
+ * is not offered for these kinds (none of them is built into kubectl), so it gets 415 like any other
+ * unknown patch type.
+ *
+ * Both are bounded: a JSON patch has at most {@link MAX_JSON_PATCH_OPERATIONS} operations and its
+ * `copy` operations may add at most {@link MAX_BODY_BYTES} in total (each copy can double a subtree), and
+ * patch bodies nest no deeper than any other body (decode.ts), which bounds the merge's recursion.
  */
 import jsonpatch from 'fast-json-patch';
-import mergePatch from 'json-merge-patch';
 import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../apimachinery/errors.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
-import { mediaType, parseJson } from './decode.js';
+import { MAX_BODY_BYTES, mediaType, parseJson } from './decode.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';
@@ -15,7 +18,8 @@ export const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH] as const;
 export type PatchType = (typeof PATCH_TYPES)[number];
 const ACCEPTED = [JSON_PATCH, MERGE_PATCH, 'application/apply-patch+yaml'] as const;
 
-const MAX_JSON_PATCH_OPERATIONS = 10000;
+/** Most operations in one JSON patch (Kubernetes' limit). */
+export const MAX_JSON_PATCH_OPERATIONS = 10000;
 
 /** The patch type of a Content-Type header; 415 for anything not served. */
 export function patchTypeOf(header: string | undefined): PatchType {
@@ -34,6 +38,55 @@ function invalidPatch(message: string): StatusError {
   return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Invalid', code: 422, details: {} });
 }
 
+/** Sets `key` as an own data property, also for names such as `__proto__`. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
+ * RFC 7396: `patch` merged into `target` (which it mutates and returns when `target` is an object).
+ * Null members remove, objects merge, anything else replaces. Every key is an ordinary member,
+ * including `constructor`, `hasOwnProperty` and `__proto__`.
+ */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = isPlainObject(target) ? target : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else setOwn(out, key, mergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
+  }
+  return out;
+}
+
+/** Size in bytes of `value` as JSON (0 when there is nothing at that pointer). */
+function jsonSize(value: unknown): number {
+  const text = value === undefined ? undefined : JSON.stringify(value);
+  return text === undefined ? 0 : Buffer.byteLength(text);
+}
+
+/** Applies `ops` to a copy of `current`, keeping the bytes added by `copy` operations within the limit. */
+function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknown {
+  let doc: unknown = structuredClone(current);
+  let copied = 0;
+  for (const [index, op] of ops.entries()) {
+    if (op.op === 'copy') {
+      let value: unknown;
+      try {
+        value = jsonpatch.getValueByPointer(doc, op.from);
+      } catch {
+        value = undefined; // applyOperation reports the bad pointer
+      }
+      copied += jsonSize(value);
+      if (copied > MAX_BODY_BYTES) {
+        throw invalidPatch(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_BODY_BYTES}`);
+      }
+    }
+    doc = jsonpatch.applyOperation(doc, op, true, true, true, index).newDocument;
+  }
+  return doc;
+}
+
 /** Parses a patch body of `type`; 400 when it is not a patch of that type. */
 export function parsePatch(type: PatchType, raw: Buffer): Patch {
   const body = parseJson(raw.toString('utf8'));
@@ -49,13 +102,14 @@ export function parsePatch(type: PatchType, raw: Buffer): Patch {
       type,
       apply(current) {
         try {
-          return jsonpatch.applyPatch(structuredClone(current), ops, true, true).newDocument;
+          return applyJsonPatch(current, ops);
         } catch (e: unknown) {
+          if (e instanceof StatusError) throw e;
           throw invalidPatch(e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e));
         }
       },
     };
   }
   if (!isPlainObject(body)) throw badRequest('merge patch must be a JSON object');
-  return { type, apply: (current) => mergePatch.apply(structuredClone(current), body) as unknown };
+  return { type, apply: (current) => mergePatch(structuredClone(current), structuredClone(body)) };
 }

@@ -2,10 +2,11 @@
  * Assembles the HTTP application (filters, health, discovery, OpenAPI, resources) and serves it over
  * HTTPS with client-certificate support. Nothing outside this folder knows about express.
  */
+import type { ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import { pathNotFound } from '../apimachinery/errors.js';
+import { badRequest, pathNotFound } from '../apimachinery/errors.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import { withAudit, withAuditInit, withAuditPanic, type Auditor } from './audit/index.js';
 import type { Authenticator } from './authn/types.js';
@@ -17,12 +18,11 @@ import { withInflightLimit, withTimeout, type Lifecycle } from './lifecycle.js';
 import { withMetrics, type ServerMetrics } from './metrics.js';
 import { resourceHandler } from './handlers/index.js';
 import { healthRouter, type HealthChecks } from './health.js';
+import { MAX_BODY_BYTES } from './decode.js';
 import type { Logger } from './log.js';
 import { openapiRouter } from './openapi.js';
 import type { ResourceIndex } from './resources.js';
 
-/** Largest accepted request body (Kubernetes' limit). */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /** What the application is built from. */
 export interface AppConfig {
@@ -87,6 +87,34 @@ export function createApp(config: AppConfig): Express {
   return app;
 }
 
+/**
+ * The origin form (`/path?query`) of a request target. Absolute-form targets (`https://host/path`,
+ * which HTTP/1.1 servers must accept) are reduced to their path and query, unchanged; undefined for a
+ * target that is neither, or whose authority is not a valid URL.
+ */
+export function originForm(target: string): string | undefined {
+  if (target.startsWith('/')) return target;
+  const scheme = /^https?:\/\//i.exec(target);
+  if (scheme === null) return undefined;
+  try {
+    new URL(target);
+  } catch {
+    return undefined;
+  }
+  const rest = target.slice(scheme[0].length);
+  const end = rest.search(/[/?#]/);
+  if (end < 0) return '/';
+  const tail = rest.slice(end).replace(/#.*$/s, '');
+  return tail.startsWith('/') ? tail : `/${tail}`;
+}
+
+/** Answers a request whose target cannot be read with a 400 Status, before any routing. */
+function writeBadTarget(res: ServerResponse): void {
+  const body = JSON.stringify(badRequest('the request target is not a valid path or absolute URL').status);
+  res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
 /** TLS material for the listener. */
 export interface TLSConfig {
   cert: string;
@@ -97,7 +125,15 @@ export interface TLSConfig {
 
 /** Serves `app` over HTTPS on `host:port` (port 0 picks a free one). */
 export async function listen(app: Express, tls: TLSConfig, host: string, port: number): Promise<{ server: Server; port: number }> {
-  const server = createServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false }, app);
+  const server = createServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    const target = originForm(req.url ?? '');
+    if (target === undefined) {
+      writeBadTarget(res);
+      return;
+    }
+    req.url = target;
+    app(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -83,7 +83,8 @@ const KNOWN_GROUPS = new Set(['', ...RESOURCES.map((r) => r.group)]);
 const KNOWN_VERSIONS = new Set(['', ...RESOURCES.map((r) => r.version)]);
 const KNOWN_RESOURCES = new Set(['', ...RESOURCES.map((r) => r.resource)]);
 const KNOWN_SUBRESOURCES = new Set(['', ...RESOURCES.flatMap((r) => r.subresources)]);
-const KNOWN_VERBS = new Set(['LIST', 'WATCH', 'APPLY', 'DELETECOLLECTION', ...METHODS]);
+/** Request verbs as the metrics label them; methods outside HTTP's list count as `other`, as upstream. */
+const KNOWN_VERBS = new Set(['LIST', 'WATCH', 'APPLY', 'DELETECOLLECTION', 'other', ...METHODS]);
 
 /** A request as remembered for the report (bodies are not kept). */
 interface Record_ {

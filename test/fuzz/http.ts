@@ -63,6 +63,7 @@ export function send(ep: Endpoint, r: RawRequest, timeoutMs: number): Promise<Ou
     const head: Buffer[] = [];
     let headLen = 0;
     let bodyBytes = 0;
+    let deadline: NodeJS.Timeout | undefined;
     const finish = (kind: Outcome['kind'], error?: string) => {
       if (settled) return;
       settled = true;
@@ -89,7 +90,7 @@ export function send(ep: Endpoint, r: RawRequest, timeoutMs: number): Promise<Ou
       finish('client-error', e instanceof Error ? e.message : String(e));
       return;
     }
-    const deadline = setTimeout(() => {
+    deadline = setTimeout(() => {
       finish('timeout', `no complete answer within ${timeoutMs} ms`);
       req.destroy();
     }, timeoutMs);

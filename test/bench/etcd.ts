@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../support/etcd.js';
 import { tempDir } from '../support/server.js';
+import { CpuMeter } from './cpu.js';
 import { measure, row } from './stats.js';
 import { benchServer, crudRows, payload } from './workload.js';
 
@@ -33,15 +34,17 @@ export async function benchEtcd(n: number): Promise<string[]> {
   try {
     const raw = new Etcd3({ hosts: etcd.endpoints });
     const value = Buffer.from(JSON.stringify(payload('x')));
+    const etcdPids = Object.fromEntries(etcd.pids.map((pid, i) => [etcd.pids.length === 1 ? 'etcd' : `etcd${i}`, pid]));
+    const cpu = new CpuMeter({ client: process.pid, ...etcdPids }).start();
     const put = await measure(n, 32, (i) => raw.put(`/bench/raw/s${i}`).value(value).exec().then(() => undefined));
-    lines.push(row('raw etcd3 put (c=32)', put));
+    lines.push(row('raw etcd3 put (c=32)', put, cpu.shares()));
     const range = await measure(200, 32, () => raw.getAll().prefix('/bench/raw/').limit(1000).buffers().then(() => undefined));
     lines.push(row('raw etcd3 range 1,000 keys (c=32)', range));
     raw.close();
     for (const p of ['identity', 'aescbc', 'aesgcm', 'secretbox']) config(dir, p);
     const s = await benchServer(['--storage-backend=etcd3', `--etcd-servers=${etcd.endpoints.join(',')}`, `--encryption-provider-config=${configFile('aescbc')}`]);
     try {
-      lines.push(...(await crudRows(s, n, put.perSecond, 'raw etcd put')));
+      lines.push(...(await crudRows(s, n, put.perSecond, 'raw etcd put', etcdPids)));
     } finally {
       await s.stop();
     }

@@ -7,6 +7,7 @@ import { Agent } from 'node:https';
 import { rmSync } from 'node:fs';
 import { adminClient } from '../support/client.js';
 import { adminCredentials, startChild, tempDir } from '../support/server.js';
+import { CpuMeter } from './cpu.js';
 import { measure, row, summarize } from './stats.js';
 import { expectStatus, NS_PATH, payload } from './workload.js';
 
@@ -58,6 +59,7 @@ export async function benchWatches(_n: number): Promise<string[]> {
       ),
     );
     const start = performance.now();
+    const cpu = new CpuMeter({ server: child.proc.pid, client: process.pid }).start();
     await measure(EVENTS, 1, async (i) => {
       sent.set(`e${i}`, performance.now());
       await expectStatus(s.client.send('POST', `${NS_PATH}/watched/internalsecrets`, payload(`e${i}`)), 201);
@@ -65,10 +67,11 @@ export async function benchWatches(_n: number): Promise<string[]> {
     });
     const deadline = Date.now() + 60_000;
     while (received < WATCHERS * EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const shares = cpu.shares();
     const text = (await s.client.send('GET', '/metrics')).body as string;
     const f = summarize(latencies, (performance.now() - start) / 1000);
     return [
-      row(`watch delivery, ${WATCHERS} watchers`, f, `${received}/${WATCHERS * EVENTS} events, one create per ${PACE_MS} ms`),
+      row(`watch delivery, ${WATCHERS} watchers`, f, `${received}/${WATCHERS * EVENTS} events, one create per ${PACE_MS} ms; ${shares}`),
       `client watches served                ${metric(text, 'apiserver_longrunning_requests{').toFixed(0).padStart(9)}`,
       `backend watches open                 ${metric(text, 'garden_apiserver_storage_watches{').toFixed(0).padStart(9)}`,
     ];

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { adminClient } from '../support/client.js';
 import { adminCredentials, startChild, tempDir, type AdminCredentials } from '../support/server.js';
 import { openWatch } from '../support/watch.js';
+import { CpuMeter } from './cpu.js';
 import { measure, row, summarize, type Figures } from './stats.js';
 
 export const NS_PATH = '/apis/core.gardener.cloud/v1beta1/namespaces';
@@ -15,6 +16,8 @@ export function payload(name: string): Record<string, unknown> {
 /** A running benchmark server (its own process, like the server clients talk to in practice). */
 export interface BenchServer {
   running: { url: string };
+  /** Process id of the server. */
+  pid: number | undefined;
   dataDir: string;
   creds: AdminCredentials;
   client: ReturnType<typeof adminClient>;
@@ -28,6 +31,7 @@ export async function benchServer(args: string[]): Promise<BenchServer> {
   const client = adminClient(child.url, creds, 64);
   return {
     running: { url: child.url },
+    pid: child.proc.pid,
     dataDir,
     creds,
     client,
@@ -45,12 +49,16 @@ export async function expectStatus(p: Promise<{ status: number }>, want: number)
   if (r.status !== want) throw new Error(`unexpected status ${r.status} (wanted ${want})`);
 }
 
-/** create/get at c=1 and c=32, list of 1,000 objects, watch delivery; ratios against `baseline`/s. */
-export async function crudRows(s: BenchServer, n: number, baseline: number, baselineName: string, ns = 'b'): Promise<string[]> {
+/**
+ * create/get at c=1 and c=32, list of 1,000 objects, watch delivery; ratios against `baseline`/s.
+ * Create rows also show the CPU shares of the server, the benchmark client and `others` (e.g. etcd).
+ */
+export async function crudRows(s: BenchServer, n: number, baseline: number, baselineName: string, others: Record<string, number | undefined> = {}, ns = 'b'): Promise<string[]> {
   const lines: string[] = [];
   for (const c of [1, 32]) {
+    const cpu = new CpuMeter({ server: s.pid, client: process.pid, ...others }).start();
     const create = await measure(n, c, (i) => expectStatus(s.client.send('POST', `${NS_PATH}/${ns}${c}/internalsecrets`, payload(`s${i}`)), 201));
-    lines.push(row(`create (c=${c})`, create, `= ${((100 * create.perSecond) / baseline).toFixed(0)}% of ${baselineName}`));
+    lines.push(row(`create (c=${c})`, create, `= ${((100 * create.perSecond) / baseline).toFixed(0)}% of ${baselineName}; ${cpu.shares()}`));
     const get = await measure(n, c, (i) => expectStatus(s.client.send('GET', `${NS_PATH}/${ns}${c}/internalsecrets/s${i % n}`), 200));
     lines.push(row(`get (c=${c})`, get));
   }

@@ -38,6 +38,8 @@ export interface EtcdCluster {
   endpoints: string[];
   /** Data directories of the members, in member order. */
   dataDirs: string[];
+  /** Process ids of the running members, in member order (undefined for a stopped member). */
+  pids: (number | undefined)[];
   /** Stops member `i` (SIGTERM, or SIGKILL with `kill`) and waits for it to exit. */
   stopMember(i: number, opts?: { kill?: boolean }): Promise<void>;
   /** Starts member `i` again with its data and ports and waits until it serves requests. */
@@ -261,6 +263,10 @@ class LocalCluster implements EtcdCluster {
 
   get dataDirs(): string[] {
     return this.members.map((m) => m.dataDir);
+  }
+
+  get pids(): (number | undefined)[] {
+    return this.members.map((m) => (m.proc?.exitCode === null ? m.proc.pid : undefined));
   }
 
   /** Spawns every member and waits until all are healthy (killing them all on failure). */

@@ -28,12 +28,12 @@ function drained(res: NodeJS.WritableStream & { destroyed: boolean }): Promise<v
 }
 
 /**
- * Serialized plain-JSON event lines by event object: the watch cache hands the same (frozen) object to
- * every watcher, so a change is serialized once, not once per watcher.
+ * Encoded plain-JSON event lines by event object: the watch cache hands the same (frozen) object to
+ * every watcher, so a change is serialized and UTF-8 encoded once, not once per watcher.
  */
-const plainLines = new WeakMap<object, Map<string, string>>();
+const plainLines = new WeakMap<object, Map<string, Buffer>>();
 
-function plainLine(ev: WatchEvent): string {
+function plainLine(ev: WatchEvent): Buffer {
   let byType = plainLines.get(ev.object);
   if (byType === undefined) {
     byType = new Map();
@@ -41,14 +41,14 @@ function plainLine(ev: WatchEvent): string {
   }
   let line = byType.get(ev.type);
   if (line === undefined) {
-    line = `${JSON.stringify({ type: ev.type, object: ev.object })}\n`;
+    line = Buffer.from(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`);
     byType.set(ev.type, line);
   }
   return line;
 }
 
 /** Encodes events as negotiated, remembering whether the table header was sent. */
-function eventEncoder(r: ResourceRequest, rendering: Rendering, include: IncludeObject): (ev: WatchEvent) => string {
+function eventEncoder(r: ResourceRequest, rendering: Rendering, include: IncludeObject): (ev: WatchEvent) => string | Buffer {
   let headerSent = false;
   const d = r.served.descriptor;
   return (ev) => {

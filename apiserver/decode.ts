@@ -5,7 +5,7 @@
  */
 import { badRequest, invalid, unsupportedMediaType } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
-import { exceededDepthMessage, jsonDeeperThan } from '../apimachinery/json.js';
+import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import { parseUntrustedYaml } from '../apimachinery/yaml.js';
 import type { KindValidator } from '../openapi/validate.js';
@@ -31,26 +31,47 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Parses JSON text; 400 with the parser's complaint, or when it nests deeper than the limit. */
-export function parseJson(text: string): unknown {
+function jsonParseError(message: string) {
+  return badRequest(`couldn't get version/kind; json parse error: ${message}`);
+}
+
+/** A parsed JSON body and whether its text repeats a key somewhere (the parsed value keeps the last). */
+interface ParsedJson {
+  value: unknown;
+  repeatedKeys: boolean;
+}
+
+function parseJsonText(text: string): ParsedJson {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e: unknown) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${e instanceof Error ? e.message : String(e)}`);
+    throw jsonParseError(e instanceof Error ? e.message : String(e));
   }
-  if (jsonDeeperThan(text)) throw badRequest(`couldn't get version/kind; json parse error: ${exceededDepthMessage}`);
-  return value;
+  const shape = scanJson(text);
+  if (shape.depth > MAX_NESTING_DEPTH) throw jsonParseError(exceededDepthMessage);
+  return { value, repeatedKeys: shape.members > memberCount(value) };
 }
 
-/** Parses a create/update body by its Content-Type (JSON or YAML). */
-export function parseBody(raw: Buffer, contentTypeHeader: string | undefined): { value: unknown; text: string; json: boolean } {
+/** Parses JSON text; 400 with the parser's complaint, or when it nests deeper than the limit. */
+export function parseJson(text: string): unknown {
+  return parseJsonText(text).value;
+}
+
+/**
+ * Parses a create/update body by its Content-Type (JSON or YAML). `rawJson` is the text of a JSON body
+ * that repeats a key, for reporting the duplicates; undefined otherwise.
+ */
+export function parseBody(raw: Buffer, contentTypeHeader: string | undefined): { value: unknown; rawJson: string | undefined } {
   const type = mediaType(contentTypeHeader);
   const text = raw.toString('utf8');
-  if (type === 'application/json' || type === '') return { value: parseJson(text), text, json: true };
+  if (type === 'application/json' || type === '') {
+    const { value, repeatedKeys } = parseJsonText(text);
+    return { value, rawJson: repeatedKeys ? text : undefined };
+  }
   if (type === 'application/yaml') {
     try {
-      return { value: parseUntrustedYaml(text), text, json: false };
+      return { value: parseUntrustedYaml(text), rawJson: undefined };
     } catch (e: unknown) {
       throw badRequest(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
     }

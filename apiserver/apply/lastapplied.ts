@@ -8,7 +8,7 @@
  * - when the object carries the annotation, it is kept up to date with the applied configuration, so
  *   going back to client-side apply still works.
  */
-import { jsonDeeperThan } from '../../apimachinery/json.js';
+import { jsonTooDeep } from '../../apimachinery/json.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { FieldSet } from './fieldset.js';
 import { goJson } from './pathelement.js';
@@ -34,7 +34,7 @@ function lastApplied(obj: KubeObject): string | undefined {
  */
 export function allowedConflictsFromLastApplied(live: KubeObject, root: TypeNode, apiVersion: string): FieldSet | undefined {
   const text = lastApplied(live);
-  if (text === undefined || jsonDeeperThan(text)) return undefined;
+  if (text === undefined || jsonTooDeep(text)) return undefined;
   let config: unknown;
   try {
     config = JSON.parse(text);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { jsonDeeperThan } from '../../apimachinery/json.js';
+import { jsonTooDeep } from '../../apimachinery/json.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import { parseUntrustedYaml } from '../../apimachinery/yaml.js';
 import type { UserInfo } from '../../registry/types.js';
@@ -126,7 +126,7 @@ export function decodeRequestBody(body: unknown, contentType: string | undefined
   const text = body.toString('utf8');
   try {
     if (type.endsWith('yaml')) return parseUntrustedYaml(text);
-    if (type === '' || type.endsWith('json')) return jsonDeeperThan(text) ? undefined : (JSON.parse(text) as unknown);
+    if (type === '' || type.endsWith('json')) return jsonTooDeep(text) ? undefined : (JSON.parse(text) as unknown);
   } catch {
     return undefined;
   }

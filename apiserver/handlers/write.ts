@@ -49,8 +49,8 @@ function rawBody(r: ResourceRequest): Buffer {
 /** Decodes and checks the request body as an object of the resource's kind. */
 function decodeObject(r: ResourceRequest, optionsKind: string): KubeObject {
   const mode = fieldValidationOf(str(r.query, 'fieldValidation'), optionsKind);
-  const { value, text, json } = parseBody(rawBody(r), r.req.headers['content-type']);
-  return checkObject(r.served.descriptor, r.served.validator, value, json ? text : undefined, mode, r.ctx.warnings);
+  const { value, rawJson } = parseBody(rawBody(r), r.req.headers['content-type']);
+  return checkObject(r.served.descriptor, r.served.validator, value, rawJson, mode, r.ctx.warnings);
 }
 
 function respond(r: ResourceRequest, code: number, obj: KubeObject): void {

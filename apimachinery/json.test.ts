@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { jsonTooDeep, MAX_NESTING_DEPTH, memberCount, scanJson } from './json.js';
+
+describe('JSON text scan', () => {
+  it('measures nesting, ignoring brackets inside strings', () => {
+    assert.equal(scanJson('1').depth, 0);
+    assert.equal(scanJson('{"a":[1,{"b":[]}]}').depth, 4);
+    assert.equal(scanJson('{"a":"[[[[{{{{","b":"\\"[[["}').depth, 1);
+    assert.equal(jsonTooDeep(`${'['.repeat(MAX_NESTING_DEPTH)}${']'.repeat(MAX_NESTING_DEPTH)}`), false);
+    assert.equal(jsonTooDeep(`${'['.repeat(MAX_NESTING_DEPTH + 1)}${']'.repeat(MAX_NESTING_DEPTH + 1)}`), true);
+  });
+
+  it('counts written members against parsed ones, so repeated keys show', () => {
+    const cases: [string, boolean][] = [
+      ['{"a":1,"b":{"c":2,"d":[{"e":3},{"e":4}]}}', false],
+      ['{"a":"x:y","b\\":":"\\\\","c":{"d:":1}}', false],
+      ['{"a":1,"a":2}', true],
+      ['{"m":{"name":"x","name":null}}', true],
+      ['[{"k":1},{"k":1,"j":2,"k":3}]', true],
+      ['{"__proto__":1,"constructor":2}', false],
+      ['"a:b"', false],
+    ];
+    for (const [text, repeated] of cases) {
+      assert.equal(scanJson(text).members > memberCount(JSON.parse(text)), repeated, text);
+    }
+  });
+
+  it('counts members of deep values without recursion', () => {
+    const deep = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
+    assert.equal(memberCount(JSON.parse(deep)), 200_000);
+    assert.equal(scanJson(deep).members, 200_000);
+  });
+});

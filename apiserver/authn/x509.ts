@@ -67,7 +67,7 @@ export function x509Authenticator(options?: X509AuthenticatorOptions): Authentic
   // A connection presents one certificate for its lifetime: its verification is kept per socket (for the
   // same trusted bundles, at most a minute and never past the certificate's expiry) instead of being
   // repeated on every request of a keep-alive connection.
-  const verified = new WeakMap<TLSSocket, { bundles: string; until: number; outcome: UserInfo | null | AuthenticationError }>();
+  const verified = new WeakMap<TLSSocket, { bundles: readonly string[]; until: number; outcome: UserInfo | null | AuthenticationError }>();
   const verify = (socket: TLSSocket, bundles: string[]): UserInfo | null | AuthenticationError => {
     try {
       const leaf = verifySocketCertificate(socket, bundles)?.[0];
@@ -81,17 +81,27 @@ export function x509Authenticator(options?: X509AuthenticatorOptions): Authentic
       const socket = req.socket as TLSSocket;
       const bundles = options.bundles().filter((b) => b.trim() !== '');
       if (bundles.length === 0) return null;
-      const key = bundles.join('\n');
       const now = Date.now();
       let entry = verified.get(socket);
-      if (entry === undefined || entry.bundles !== key || entry.until <= now) {
+      if (entry === undefined || !sameBundles(entry.bundles, bundles) || entry.until <= now) {
         const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
         const expiry = peer?.valid_to ? Date.parse(peer.valid_to) : now;
-        entry = { bundles: key, until: Math.min(now + 60_000, expiry), outcome: verify(socket, bundles) };
+        entry = { bundles, until: Math.min(now + 60_000, expiry), outcome: verify(socket, bundles) };
         verified.set(socket, entry);
       }
       if (entry.outcome instanceof AuthenticationError) throw entry.outcome;
-      return entry.outcome === null ? null : structuredClone(entry.outcome);
+      return entry.outcome === null ? null : copyUser(entry.outcome);
     },
   };
+}
+
+/** Whether two lists of PEM bundles are the same (the same strings are compared by reference first). */
+function sameBundles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A copy of `u` the request may change without touching the cached one. */
+function copyUser(u: UserInfo): UserInfo {
+  const extra = u.extra === undefined ? undefined : Object.fromEntries(Object.entries(u.extra).map(([k, v]) => [k, [...v]]));
+  return { ...u, groups: [...u.groups], ...(extra !== undefined && { extra }) };
 }

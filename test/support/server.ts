@@ -82,9 +82,12 @@ function waitForExit(proc: ChildProcess): Promise<void> {
   return new Promise((res) => proc.once('exit', () => res()));
 }
 
-/** Starts `npm start`'s entry point as a child process; resolves once it serves. */
+/**
+ * Starts `npm start`'s entry point as a child process; resolves once it serves. `SERVER_NODE_ARGS`
+ * (space-separated) are passed to Node, e.g. `--cpu-prof` to profile the server.
+ */
 export async function startChild(dataDir = tempDir(), extraArgs: string[] = []): Promise<ChildServer> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apiserver/main.ts'), '--secure-port=0', `--data-dir=${dataDir}`, ...extraArgs], {
+  const proc = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(REPO_ROOT, 'apiserver/main.ts'), '--secure-port=0', `--data-dir=${dataDir}`, ...extraArgs], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,14 +5,14 @@
  * {@link parseUntrustedYamlDocuments}, which refuses, before anything walks the value:
  *
  * - nesting deeper than {@link MAX_YAML_DEPTH} collections (measured on the token stream, which the
- *   library builds without recursion),
+ *   library builds without recursion, before the recursive composer sees it),
  * - an alias inside the node its anchor names (`&a [*a]`),
  * - a mapping or sequence as a mapping key (JSON keys are strings),
  * - more than {@link MAX_YAML_ALIASES} aliases, and alias expansion beyond the library's own bound.
  *
  * The messages follow go-yaml's, which kube-apiserver returns for the same documents.
  */
-import { isAlias, isCollection, isMap, isPair, isSeq, parseAllDocuments, Parser, type Document, type Node } from 'yaml';
+import { Composer, isAlias, isCollection, isMap, isPair, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import type { CST } from 'yaml';
 import { exceededDepthMessage, MAX_NESTING_DEPTH } from './json.js';
 
@@ -26,10 +26,10 @@ export class YamlLimitError extends Error {
   override readonly name = 'YamlLimitError';
 }
 
-/** The deepest nesting of collections in the token stream of `text`. */
-export function yamlDepth(text: string): number {
+/** The deepest nesting of collections in a token stream. */
+export function tokenDepth(tokens: Iterable<CST.Token>): number {
   let max = 0;
-  for (const token of new Parser().parse(text)) {
+  for (const token of tokens) {
     const stack: Array<[CST.Token, number]> = [[token, 0]];
     for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
       const [t, depth] = top;
@@ -49,6 +49,20 @@ export function yamlDepth(text: string): number {
   return max;
 }
 
+/** The deepest nesting of collections in YAML `text`. */
+export function yamlDepth(text: string): number {
+  return tokenDepth(new Parser().parse(text));
+}
+
+/** Adds ` at line L, column C` to syntax errors (the library does so only in its one-call parsers). */
+function locateErrors(doc: Document, lines: LineCounter): void {
+  for (const error of doc.errors) {
+    const start = lines.linePos(error.pos[0]);
+    error.linePos = [start, lines.linePos(error.pos[1])];
+    error.message += ` at line ${start.line}, column ${start.col}`;
+  }
+}
+
 /** The children of an AST node: pair keys and values, sequence items. */
 function childrenOf(node: unknown): unknown[] {
   if (isMap(node) || isSeq(node)) return node.items as unknown[];
@@ -58,8 +72,8 @@ function childrenOf(node: unknown): unknown[] {
 
 /**
  * Refuses aliases that name an enclosing node (the value would contain itself), collections as keys,
- * and documents with more than {@link MAX_YAML_ALIASES} aliases. Anchors are tracked in document order, so a redefined
- * anchor is resolved the way the composer resolves it.
+ * and documents with more than {@link MAX_YAML_ALIASES} aliases. Anchors are tracked in
+ * document order, so a redefined anchor is resolved the way the composer resolves it.
  */
 function checkNodes(doc: Document): void {
   const anchors = new Map<string, unknown>();
@@ -94,15 +108,19 @@ function checkNodes(doc: Document): void {
 
 /**
  * Parses YAML from a caller into documents, refusing what could exhaust the server (see the module
- * comment) with a {@link YamlLimitError}. Syntax errors stay in each document's `errors`, as with
- * `parseAllDocuments`; `uniqueKeys` is passed through.
+ * comment) with a {@link YamlLimitError}. Syntax errors stay in each document's `errors` (with their
+ * line and column), as with `parseAllDocuments`; `uniqueKeys` is passed through.
  */
 export function parseUntrustedYamlDocuments(text: string, options: { uniqueKeys?: boolean } = {}): Document[] {
-  const depth = yamlDepth(text);
-  if (depth > MAX_YAML_DEPTH) throw new YamlLimitError(`yaml: ${exceededDepthMessage}`);
-  const parsed = parseAllDocuments(text, { uniqueKeys: options.uniqueKeys ?? true });
-  const docs = Array.isArray(parsed) ? parsed : [];
-  for (const doc of docs) if (doc.errors.length === 0) checkNodes(doc);
+  // Lexed once: the depth is measured on the tokens the documents are then composed from.
+  const lines = new LineCounter();
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  if (tokenDepth(tokens) > MAX_YAML_DEPTH) throw new YamlLimitError(`yaml: ${exceededDepthMessage}`);
+  const docs: Document[] = Array.from(new Composer({ uniqueKeys: options.uniqueKeys ?? true }).compose(tokens));
+  for (const doc of docs) {
+    if (doc.errors.length > 0) locateErrors(doc, lines);
+    else checkNodes(doc);
+  }
   return docs;
 }
 

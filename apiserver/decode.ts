@@ -35,10 +35,10 @@ function jsonParseError(message: string) {
   return badRequest(`couldn't get version/kind; json parse error: ${message}`);
 }
 
-/** A parsed JSON body and whether its text repeats a key somewhere (the parsed value keeps the last). */
+/** A parsed JSON body and the object members its text writes (more than the value holds: a repeated key). */
 interface ParsedJson {
   value: unknown;
-  repeatedKeys: boolean;
+  members: number;
 }
 
 function parseJsonText(text: string): ParsedJson {
@@ -50,7 +50,7 @@ function parseJsonText(text: string): ParsedJson {
   }
   const shape = scanJson(text);
   if (shape.depth > MAX_NESTING_DEPTH) throw jsonParseError(exceededDepthMessage);
-  return { value, repeatedKeys: shape.members > memberCount(value) };
+  return { value, members: shape.members };
 }
 
 /** Parses JSON text; 400 with the parser's complaint, or when it nests deeper than the limit. */
@@ -66,8 +66,8 @@ export function parseBody(raw: Buffer, contentTypeHeader: string | undefined): {
   const type = mediaType(contentTypeHeader);
   const text = raw.toString('utf8');
   if (type === 'application/json' || type === '') {
-    const { value, repeatedKeys } = parseJsonText(text);
-    return { value, rawJson: repeatedKeys ? text : undefined };
+    const { value, members } = parseJsonText(text);
+    return { value, rawJson: members > memberCount(value) ? text : undefined };
   }
   if (type === 'application/yaml') {
     try {

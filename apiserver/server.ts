@@ -23,7 +23,6 @@ import type { Logger } from './log.js';
 import { openapiRouter } from './openapi.js';
 import type { ResourceIndex } from './resources.js';
 
-
 /** What the application is built from. */
 export interface AppConfig {
   index: ResourceIndex;

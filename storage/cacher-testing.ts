@@ -3,10 +3,11 @@
  * running watch (as a lost connection does) and can hide progress requests (as a backend without
  * them, like the etcd3 adapter so far, behaves).
  */
+import { ForwardingBackend } from './backend-testing.js';
 import { createCachedStorage } from './cacher.js';
 import type { StoreWrapper } from './conformance.js';
 import { TEMPLATE } from './conformance-util.js';
-import type { KVBackend, KVEvent, KVWatch, KVWatchHandlers, RangeOptions, RangeResult, TxnResult, KeyValue } from './interface.js';
+import type { KVBackend, KVEvent, KVWatch, KVWatchHandlers, RangeOptions, RangeResult } from './interface.js';
 import { identityTransformer } from './transformer.js';
 
 /**
@@ -40,43 +41,29 @@ export interface InstrumentedOptions {
 }
 
 /** Delegates to `inner`, counting `watch` and `range` calls. */
-export class InstrumentedBackend implements KVBackend {
+export class InstrumentedBackend extends ForwardingBackend {
   watchCalls = 0;
   rangeCalls = 0;
   private readonly running = new Set<RunningWatch>();
 
   constructor(
-    readonly inner: KVBackend,
+    inner: KVBackend,
     private readonly opts: InstrumentedOptions = {},
-  ) {}
+  ) {
+    super(inner);
+  }
 
   /** Watches currently open. */
   get openWatches(): number {
     return this.running.size;
   }
 
-  get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
-    return this.inner.get(key, revision);
-  }
-
-  range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {
+  override range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {
     this.rangeCalls++;
     return this.inner.range(start, end, opts);
   }
 
-  create(key: string, value: Uint8Array): Promise<TxnResult> {
-    return this.inner.create(key, value);
-  }
-
-  update(key: string, value: Uint8Array, expectedModRevision: number): Promise<TxnResult> {
-    return this.inner.update(key, value, expectedModRevision);
-  }
-
-  delete(key: string, expectedModRevision: number): Promise<TxnResult> {
-    return this.inner.delete(key, expectedModRevision);
-  }
-
-  watch(prefix: string, afterRevision: number, handlers: KVWatchHandlers): KVWatch {
+  override watch(prefix: string, afterRevision: number, handlers: KVWatchHandlers): KVWatch {
     this.watchCalls++;
     const w: RunningWatch = { inner: undefined, handlers, dead: false };
     this.running.add(w);
@@ -105,26 +92,6 @@ export class InstrumentedBackend implements KVBackend {
       this.end(w);
       setImmediate(() => w.handlers.onError(err));
     }
-  }
-
-  currentRevision(): Promise<number> {
-    return this.inner.currentRevision();
-  }
-
-  compactedRevision(): Promise<number> {
-    return this.inner.compactedRevision();
-  }
-
-  compact(revision: number): Promise<void> {
-    return this.inner.compact(revision);
-  }
-
-  checkHealth(): Promise<void> {
-    return this.inner.checkHealth();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private end(w: RunningWatch): void {

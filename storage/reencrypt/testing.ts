@@ -6,7 +6,8 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { loadEncryptionConfig } from '../encryption/config.js';
 import type { EncryptionConfig } from '../encryption/config.js';
 import { DynamicEncryptionConfig } from '../encryption/reload.js';
-import type { KVBackend, KVWatch, KVWatchHandlers, KeyValue, RangeOptions, RangeResult, Storage, TxnResult } from '../interface.js';
+import { ForwardingBackend } from '../backend-testing.js';
+import type { KVBackend, KeyValue, RangeOptions, RangeResult, Storage } from '../interface.js';
 import { prefixEnd } from '../keys.js';
 import { createStore } from '../store.js';
 import type { ReencryptionProgress, ReencryptionResource } from './types.js';
@@ -125,47 +126,19 @@ export class ProgressLog {
 }
 
 /** A backend that counts the keys its `range` calls return under `prefix` (what a walk scans). */
-export class CountingBackend implements KVBackend {
+export class CountingBackend extends ForwardingBackend {
   scanned = 0;
 
   constructor(
-    private readonly inner: KVBackend,
+    inner: KVBackend,
     private readonly prefix: string,
-  ) {}
-
-  get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
-    return this.inner.get(key, revision);
+  ) {
+    super(inner);
   }
-  async range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {
+
+  override async range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {
     const r = await this.inner.range(start, end, opts);
     if (start.startsWith(this.prefix)) this.scanned += r.kvs.length;
     return r;
-  }
-  create(key: string, value: Uint8Array): Promise<TxnResult> {
-    return this.inner.create(key, value);
-  }
-  update(key: string, value: Uint8Array, expected: number): Promise<TxnResult> {
-    return this.inner.update(key, value, expected);
-  }
-  delete(key: string, expected: number): Promise<TxnResult> {
-    return this.inner.delete(key, expected);
-  }
-  watch(prefix: string, after: number, handlers: KVWatchHandlers): KVWatch {
-    return this.inner.watch(prefix, after, handlers);
-  }
-  currentRevision(): Promise<number> {
-    return this.inner.currentRevision();
-  }
-  compactedRevision(): Promise<number> {
-    return this.inner.compactedRevision();
-  }
-  compact(revision: number): Promise<void> {
-    return this.inner.compact(revision);
-  }
-  checkHealth(): Promise<void> {
-    return this.inner.checkHealth();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

@@ -6,6 +6,32 @@
 import { ref, type Definitions } from '../../../openapi/schema.js';
 import { bool, core, list, obj, refTo, str, strList, time } from './helpers.js';
 
+/** A rotation that only records when it last started and completed. */
+function simpleRotation(description: string) {
+  return obj(description, {
+    lastInitiationTime: time('When the last rotation was started.'),
+    lastCompletionTime: time('When the last rotation was completed successfully.'),
+  });
+}
+
+/** A rotation in phases that rolls out the worker pools (certificate authorities, service account key). */
+function rotationWithWorkersRollout(description: string) {
+  return obj(
+    description,
+    {
+      phase: str(
+        'Current phase of the rotation: Preparing, PreparingWithoutWorkersRollout, WaitingForWorkersRollout, Prepared, Completing or Completed.',
+      ),
+      lastCompletionTime: time('When the last rotation was completed successfully.'),
+      lastInitiationTime: time('When the last rotation was started.'),
+      lastInitiationFinishedTime: time('When the preparation of the last rotation finished.'),
+      lastCompletionTriggeredTime: time('When the completion of the last rotation was requested.'),
+      pendingWorkersRollouts: list(ref(core('PendingWorkersRollout')), 'Worker pools that still have to be rolled out for this rotation.'),
+    },
+    ['phase'],
+  );
+}
+
 /** Definitions of this area, keyed by upstream definition name. */
 export const credentialsDefinitions: Definitions = {
   [core('ShootCredentials')]: obj(
@@ -25,54 +51,10 @@ export const credentialsDefinitions: Definitions = {
       etcdEncryptionKey: refTo(core('ETCDEncryptionKeyRotation'), 'Rotation of the etcd encryption key.'),
     },
   ),
-  [core('CARotation')]: obj(
-    "State of the rotation of the cluster's certificate authorities.",
-    {
-      phase: str(
-        'Current phase of the rotation: Preparing, PreparingWithoutWorkersRollout, WaitingForWorkersRollout, Prepared, Completing or Completed.',
-      ),
-      lastCompletionTime: time('When the last rotation was completed successfully.'),
-      lastInitiationTime: time('When the last rotation was started.'),
-      lastInitiationFinishedTime: time('When the preparation of the last rotation finished.'),
-      lastCompletionTriggeredTime: time('When the completion of the last rotation was requested.'),
-      pendingWorkersRollouts: list(
-        ref(core('PendingWorkersRollout')),
-        'Worker pools that still have to be rolled out for this rotation.',
-      ),
-    },
-    ['phase'],
-  ),
-  [core('ShootSSHKeypairRotation')]: obj(
-    'State of the rotation of the SSH key pair.',
-    {
-      lastInitiationTime: time('When the last rotation was started.'),
-      lastCompletionTime: time('When the last rotation was completed successfully.'),
-    },
-  ),
-  [core('ObservabilityRotation')]: obj(
-    'State of the rotation of the observability credentials.',
-    {
-      lastInitiationTime: time('When the last rotation was started.'),
-      lastCompletionTime: time('When the last rotation was completed successfully.'),
-    },
-  ),
-  [core('ServiceAccountKeyRotation')]: obj(
-    'State of the rotation of the service account signing key.',
-    {
-      phase: str(
-        'Current phase of the rotation: Preparing, PreparingWithoutWorkersRollout, WaitingForWorkersRollout, Prepared, Completing or Completed.',
-      ),
-      lastCompletionTime: time('When the last rotation was completed successfully.'),
-      lastInitiationTime: time('When the last rotation was started.'),
-      lastInitiationFinishedTime: time('When the preparation of the last rotation finished.'),
-      lastCompletionTriggeredTime: time('When the completion of the last rotation was requested.'),
-      pendingWorkersRollouts: list(
-        ref(core('PendingWorkersRollout')),
-        'Worker pools that still have to be rolled out for this rotation.',
-      ),
-    },
-    ['phase'],
-  ),
+  [core('CARotation')]: rotationWithWorkersRollout("State of the rotation of the cluster's certificate authorities."),
+  [core('ShootSSHKeypairRotation')]: simpleRotation('State of the rotation of the SSH key pair.'),
+  [core('ObservabilityRotation')]: simpleRotation('State of the rotation of the observability credentials.'),
+  [core('ServiceAccountKeyRotation')]: rotationWithWorkersRollout('State of the rotation of the service account signing key.'),
   [core('ETCDEncryptionKeyRotation')]: obj(
     'State of the rotation of the key that encrypts data in etcd.',
     {

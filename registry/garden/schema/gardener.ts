@@ -22,8 +22,8 @@ import {
 import { gardenerDashboardSchema } from './dashboard.js';
 import { obj, objWith } from './helpers.js';
 
-/** `spec.virtualCluster.gardener.gardenerAPIServer.auditWebhook` */
-const auditWebhookSchema: Schema = obj(
+/** `auditWebhook` of gardener-apiserver and of the virtual kube-apiserver. */
+export const auditWebhookSchema: Schema = obj(
   'Sends audit events to a webhook.',
   {
     batchMaxSize: { ...int32('Largest number of events per batch (default 30).'), default: 30, minimum: 1 },

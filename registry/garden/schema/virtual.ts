@@ -5,7 +5,7 @@
  */
 import type { Schema } from '../../../openapi/schema.js';
 import { core, int32, list, quantity, refTo, str, strList } from '../../shoot/schema/helpers.js';
-import { gardenerSchema } from './gardener.js';
+import { auditWebhookSchema, gardenerSchema } from './gardener.js';
 import { coreProperties, obj, objWith, rawObject } from './helpers.js';
 
 /** `spec.virtualCluster.controlPlane` */
@@ -34,7 +34,7 @@ const virtualClusterDnsSchema: Schema = obj(
   },
 );
 
-/** `spec.virtualCluster.etcd.events.storage` */
+/** `spec.virtualCluster.etcd.{main,events}.storage` */
 const storageSchema: Schema = obj(
   'Storage of this etcd.',
   {
@@ -79,26 +79,13 @@ const backupSchema: Schema = obj(
   ['provider', 'secretRef'],
 );
 
-/** `spec.virtualCluster.etcd.main.storage` */
-const mainStorageSchema: Schema = obj(
-  'Storage of this etcd.',
-  {
-    capacity: {
-      ...quantity('Size of the volume (default 10Gi).'),
-      default: '10Gi',
-      pattern: '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$',
-    },
-    className: str('Name of the storage class of the volume.'),
-  },
-);
-
 /** `spec.virtualCluster.etcd.main` */
 const mainSchema: Schema = obj(
   'Settings of the etcd that stores the objects.',
   {
     autoscaling: refTo(core('ControlPlaneAutoscaling'), 'Vertical autoscaling settings of this etcd.'),
     backup: backupSchema,
-    storage: mainStorageSchema,
+    storage: storageSchema,
   },
 );
 
@@ -109,21 +96,6 @@ const etcdSchema: Schema = obj(
     events: eventsSchema,
     main: mainSchema,
   },
-);
-
-/** `spec.virtualCluster.kubernetes.kubeAPIServer.auditWebhook` */
-const kubeAPIServerAuditWebhookSchema: Schema = obj(
-  'Sends audit events to a webhook.',
-  {
-    batchMaxSize: { ...int32('Largest number of events per batch (default 30).'), default: 30, minimum: 1 },
-    kubeconfigSecretName: { ...str('Name of the Secret with the kubeconfig of the webhook.'), minLength: 1 },
-    version: {
-      ...str('API version of the audit events sent (audit.k8s.io/v1).'),
-      default: 'audit.k8s.io/v1',
-      enum: ['audit.k8s.io/v1'],
-    },
-  },
-  ['kubeconfigSecretName'],
 );
 
 /** `spec.virtualCluster.kubernetes.kubeAPIServer.authentication.webhook` */
@@ -176,7 +148,7 @@ const kubeAPIServerSchema: Schema = obj(
   "Settings of the virtual cluster's kube-apiserver.",
   {
     ...coreProperties('KubeAPIServerConfig'),
-    auditWebhook: kubeAPIServerAuditWebhookSchema,
+    auditWebhook: auditWebhookSchema,
     authentication: authenticationSchema,
     resourcesToStoreInETCDEvents: list(
       resourcesToStoreInETCDEventsItemSchema,

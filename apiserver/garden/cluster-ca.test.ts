@@ -8,9 +8,9 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
-import { isStatusError } from '../../apimachinery/errors.js';
 import { createCA, createLeaf } from '../standalone/pki.js';
 import { GardenClusterCASource } from './cluster-ca.js';
+import { statusErrorOf, until } from '../../test/support/wait.js';
 
 const TOKEN = 'garden-token';
 const PEM_A = '-----BEGIN CERTIFICATE-----\nQUFB\n-----END CERTIFICATE-----\n';
@@ -111,24 +111,6 @@ function secret(ns: string, shoot: string, pem: string): Obj {
   return { metadata: { name: `${shoot}.ca-cluster`, namespace: ns, labels: LABELS }, data: { 'ca.crt': Buffer.from(pem).toString('base64') } };
 }
 
-async function errorOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e: unknown) {
-    if (isStatusError(e)) return `${e.code} ${e.status.message ?? ''}`;
-    throw e;
-  }
-  return 'no error';
-}
-
-async function until(cond: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
 describe('apiserver/garden cluster CA source (informers against a stand-in garden kube-apiserver)', function () {
   this.timeout(20_000);
   let garden: FakeGarden;
@@ -171,7 +153,7 @@ describe('apiserver/garden cluster CA source (informers against a stand-in garde
     assert.equal(lists.length, 2);
     for (const r of [...lists, ...watches]) assert.match(r, /labelSelector=gardener\.cloud%2Frole%3Dca-cluster/);
     await until(async () => garden.watchers.configmaps.length === 1 && garden.watchers.secrets.length === 1, 'both watches');
-    assert.equal(await errorOf(s.get('garden-dev', 'unlabelled')), '500 Internal error occurred: could not get cluster CA secret: secret "unlabelled.ca-cluster" not found');
+    assert.equal(await statusErrorOf(s.get('garden-dev', 'unlabelled')), '500 Internal error occurred: could not get cluster CA secret: secret "unlabelled.ca-cluster" not found');
   });
 
   it('follows watch events and falls back to the legacy Secret only without ConfigMap', async () => {
@@ -179,7 +161,7 @@ describe('apiserver/garden cluster CA source (informers against a stand-in garde
     await s.start();
     await until(async () => garden.watchers.configmaps.length === 1 && garden.watchers.secrets.length === 1, 'both watches');
     garden.put('secrets', secret('ns', 'shoot', PEM_B));
-    await until(async () => (await errorOf(s.get('ns', 'shoot'))) === 'no error', 'the secret');
+    await until(async () => (await statusErrorOf(s.get('ns', 'shoot'))) === 'no error', 'the secret');
     assert.equal(await s.get('ns', 'shoot'), PEM_B);
     garden.put('configmaps', configMap('ns', 'shoot', PEM_A));
     await until(async () => (await s.get('ns', 'shoot')) === PEM_A, 'the config map');
@@ -190,7 +172,7 @@ describe('apiserver/garden cluster CA source (informers against a stand-in garde
     garden.remove('configmaps', 'ns', 'shoot.ca-cluster');
     await until(async () => (await s.get('ns', 'shoot')) === PEM_B, 'the fallback after the ConfigMap is gone');
     garden.remove('secrets', 'ns', 'shoot.ca-cluster');
-    await until(async () => (await errorOf(s.get('ns', 'shoot'))).includes('not found'), 'the deletions');
+    await until(async () => (await statusErrorOf(s.get('ns', 'shoot'))).includes('not found'), 'the deletions');
   });
 
   it('re-watches after the server ends a watch and restarts after a failed list', async () => {
@@ -202,6 +184,6 @@ describe('apiserver/garden cluster CA source (informers against a stand-in garde
     garden.endWatches('configmaps');
     await until(async () => garden.watchers.configmaps.length === 1, 'the new watch');
     garden.put('configmaps', configMap('ns', 'late', PEM_A));
-    await until(async () => (await errorOf(s.get('ns', 'late'))) === 'no error', 'the event on the new watch');
+    await until(async () => (await statusErrorOf(s.get('ns', 'late'))) === 'no error', 'the event on the new watch');
   });
 });

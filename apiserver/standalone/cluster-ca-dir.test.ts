@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isStatusError } from '../../apimachinery/errors.js';
 import { ClusterCADirectorySource, parseManifests } from './cluster-ca-dir.js';
+import { statusErrorOf, until } from '../../test/support/wait.js';
 
 const PEM_A = '-----BEGIN CERTIFICATE-----\nQUFB\n-----END CERTIFICATE-----\n';
 const PEM_B = '-----BEGIN CERTIFICATE-----\nQkJC\n-----END CERTIFICATE-----\n';
@@ -11,24 +11,6 @@ const PEM_B = '-----BEGIN CERTIFICATE-----\nQkJC\n-----END CERTIFICATE-----\n';
 function configMap(ns: string, shoot: string, pem: string | undefined): string {
   const data = pem === undefined ? '' : `data:\n  ca.crt: |\n${pem.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}\n`;
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${shoot}.ca-cluster\n  namespace: ${ns}\n${data}`;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e: unknown) {
-    if (isStatusError(e)) return `${e.code} ${e.status.message ?? ''}`;
-    throw e;
-  }
-  return 'no error';
-}
-
-async function until(cond: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 describe('apiserver/standalone cluster CA directory', () => {
@@ -81,7 +63,7 @@ describe('apiserver/standalone cluster CA directory', () => {
     assert.equal(await s.get('ns', 'plain'), PEM_B);
     assert.equal(await s.get('ns', 'both'), PEM_B);
     assert.equal(await s.get('ns', 'empty'), '');
-    assert.equal(await errorOf(s.get('ns', 'missing')), '500 Internal error occurred: could not get cluster CA secret: secret "missing.ca-cluster" not found');
+    assert.equal(await statusErrorOf(s.get('ns', 'missing')), '500 Internal error occurred: could not get cluster CA secret: secret "missing.ca-cluster" not found');
   });
 
   it('re-reads changed, added and removed files on poll and keeps the last good content of a broken file', async () => {
@@ -101,9 +83,9 @@ describe('apiserver/standalone cluster CA directory', () => {
     assert.match(errors[0] ?? '', /ca\.yaml: /);
 
     writeFileSync(join(dir, 'more.yml'), configMap('ns', 'other', PEM_A));
-    await until(async () => (await errorOf(s.get('ns', 'other'))) === 'no error', 'the new file');
+    await until(async () => (await statusErrorOf(s.get('ns', 'other'))) === 'no error', 'the new file');
     unlinkSync(file);
-    await until(async () => (await errorOf(s.get('ns', 's'))).includes('not found'), 'the removal');
+    await until(async () => (await statusErrorOf(s.get('ns', 's'))).includes('not found'), 'the removal');
   });
 
   it('notices changes through fs.watch and follows symlinks (mounted ConfigMap volumes)', async () => {
@@ -114,7 +96,7 @@ describe('apiserver/standalone cluster CA directory', () => {
     const s = open({ pollIntervalMs: 0, watch: true });
     assert.equal(await s.get('ns', 's'), PEM_A);
     writeFileSync(join(dir, 'new.yaml'), configMap('ns', 'n', PEM_B));
-    await until(async () => (await errorOf(s.get('ns', 'n'))) === 'no error', 'the watched change');
+    await until(async () => (await statusErrorOf(s.get('ns', 'n'))) === 'no error', 'the watched change');
   });
 
   it('reports objects without namespace and a missing directory', async () => {
@@ -122,7 +104,7 @@ describe('apiserver/standalone cluster CA directory', () => {
     assert.deepEqual(errors, ['ConfigMap "x.ca-cluster" has no namespace; ignored']);
     rmSync(dir, { recursive: true });
     const s = open();
-    assert.match(await errorOf(s.get('ns', 's')), /could not get cluster CA secret: secret "s.ca-cluster" not found/);
+    assert.match(await statusErrorOf(s.get('ns', 's')), /could not get cluster CA secret: secret "s.ca-cluster" not found/);
     assert.match(errors[1] ?? '', /^reading .*ENOENT/);
   });
 });

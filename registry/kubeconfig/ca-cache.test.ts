@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { isStatusError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { WatchEvent } from '../../storage/interface.js';
 import { ClientCACache, type CacheListResult, type CacheWatch } from './ca-cache.js';
 import { caSecretData, createTestCA, type TestCA } from './testing.js';
+import { statusErrorOf, until } from '../../test/support/wait.js';
 
 /** A watch fed by the test. */
 class FakeWatch implements CacheWatch {
@@ -42,24 +42,6 @@ class FakeWatch implements CacheWatch {
 
 function secret(ns: string, name: string, rv: string, data: Record<string, string>): KubeObject {
   return { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'InternalSecret', metadata: { namespace: ns, name, resourceVersion: rv }, type: 'Opaque', data };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
-async function errorOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e: unknown) {
-    if (isStatusError(e)) return `${e.code} ${e.status.message ?? ''}`;
-    throw e;
-  }
-  return 'no error';
 }
 
 describe('registry/kubeconfig ClientCACache', () => {
@@ -111,8 +93,8 @@ describe('registry/kubeconfig ClientCACache', () => {
     const got = await cache.get('ns', 'a.ca-client');
     assert.equal(got.certificatePem, ca1.certPem);
     assert.equal(await cache.get('ns', 'a.ca-client'), got, 'parsed once per resourceVersion');
-    assert.equal(await errorOf(cache.get('ns', 'other')), '500 Internal error occurred: could not get client CA secret: internalsecret.core.gardener.cloud "other" not found');
-    assert.equal(await errorOf(cache.get('ns2', 'a.ca-client')), '500 Internal error occurred: could not get client CA secret: internalsecret.core.gardener.cloud "a.ca-client" not found');
+    assert.equal(await statusErrorOf(cache.get('ns', 'other')), '500 Internal error occurred: could not get client CA secret: internalsecret.core.gardener.cloud "other" not found');
+    assert.equal(await statusErrorOf(cache.get('ns2', 'a.ca-client')), '500 Internal error occurred: could not get client CA secret: internalsecret.core.gardener.cloud "a.ca-client" not found');
     await until(() => watches.length === 1, 'the watch');
     assert.equal(watches[0]?.resourceVersion, '9');
   });
@@ -139,7 +121,7 @@ describe('registry/kubeconfig ClientCACache', () => {
 
     w.push({ type: 'DELETED', object: secret('ns', 'b.ca-client', '9', {}) });
     await until(() => cache.size === 1, 'the deletion');
-    assert.match(await errorOf(cache.get('ns', 'b.ca-client')), /not found$/);
+    assert.match(await statusErrorOf(cache.get('ns', 'b.ca-client')), /not found$/);
     assert.equal(listCalls, 1);
   });
 
@@ -152,7 +134,7 @@ describe('registry/kubeconfig ClientCACache', () => {
     await until(() => watches.length === 2, 'the second watch');
     assert.equal(listCalls, 2);
     assert.equal(watches[1]?.resourceVersion, '12');
-    assert.match(await errorOf(cache.get('ns', 'a.ca-client')), /not found$/);
+    assert.match(await statusErrorOf(cache.get('ns', 'a.ca-client')), /not found$/);
     assert.equal((await cache.get('ns', 'b.ca-client')).certificatePem, ca2.certPem);
   });
 
@@ -179,7 +161,7 @@ describe('registry/kubeconfig ClientCACache', () => {
   it('reports unparsable CAs as 500s, cached per resourceVersion', async () => {
     lists.push(async () => [secret('ns', 'bad.ca-client', '1', { 'ca.crt': caSecretData(ca1)['ca.crt'] ?? '', 'ca.key': caSecretData(ca2)['ca.key'] ?? '' })]);
     await cache.start();
-    const msg = await errorOf(cache.get('ns', 'bad.ca-client'));
+    const msg = await statusErrorOf(cache.get('ns', 'bad.ca-client'));
     assert.equal(msg, '500 Internal error occurred: could not load client CA certificate from secret: the private key does not match the certificate');
   });
 
@@ -194,7 +176,7 @@ describe('registry/kubeconfig ClientCACache', () => {
 
     const never = new ClientCACache({ list: () => new Promise(() => undefined), watch: (rv) => new FakeWatch(rv) }, { syncTimeoutMs: 20 });
     void never.start();
-    assert.equal(await errorOf(never.get('ns', 'a.ca-client')), '500 Internal error occurred: could not get client CA secret: the InternalSecret cache has not synced yet');
+    assert.equal(await statusErrorOf(never.get('ns', 'a.ca-client')), '500 Internal error occurred: could not get client CA secret: the InternalSecret cache has not synced yet');
     never.stop();
   });
 });

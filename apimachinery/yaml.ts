@@ -12,7 +12,7 @@
  *
  * The messages follow go-yaml's, which kube-apiserver returns for the same documents.
  */
-import { Composer, isAlias, isCollection, isMap, isPair, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
+import { Composer, isAlias, isCollection, isMap, isPair, isSeq, parseAllDocuments, Parser, type Document, type Node } from 'yaml';
 import type { CST } from 'yaml';
 import { exceededDepthMessage, MAX_NESTING_DEPTH } from './json.js';
 
@@ -52,15 +52,6 @@ export function tokenDepth(tokens: Iterable<CST.Token>): number {
 /** The deepest nesting of collections in YAML `text`. */
 export function yamlDepth(text: string): number {
   return tokenDepth(new Parser().parse(text));
-}
-
-/** Adds ` at line L, column C` to syntax errors (the library does so only in its one-call parsers). */
-function locateErrors(doc: Document, lines: LineCounter): void {
-  for (const error of doc.errors) {
-    const start = lines.linePos(error.pos[0]);
-    error.linePos = [start, lines.linePos(error.pos[1])];
-    error.message += ` at line ${start.line}, column ${start.col}`;
-  }
 }
 
 /** The children of an AST node: pair keys and values, sequence items. */
@@ -108,19 +99,19 @@ function checkNodes(doc: Document): void {
 
 /**
  * Parses YAML from a caller into documents, refusing what could exhaust the server (see the module
- * comment) with a {@link YamlLimitError}. Syntax errors stay in each document's `errors` (with their
- * line and column), as with `parseAllDocuments`; `uniqueKeys` is passed through.
+ * comment) with a {@link YamlLimitError}. Syntax errors stay in each document's `errors`, worded as
+ * `parseAllDocuments` words them; `uniqueKeys` is passed through.
  */
 export function parseUntrustedYamlDocuments(text: string, options: { uniqueKeys?: boolean } = {}): Document[] {
   // Lexed once: the depth is measured on the tokens the documents are then composed from.
-  const lines = new LineCounter();
-  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  const tokens = Array.from(new Parser().parse(text));
   if (tokenDepth(tokens) > MAX_YAML_DEPTH) throw new YamlLimitError(`yaml: ${exceededDepthMessage}`);
-  const docs: Document[] = Array.from(new Composer({ uniqueKeys: options.uniqueKeys ?? true }).compose(tokens));
-  for (const doc of docs) {
-    if (doc.errors.length > 0) locateErrors(doc, lines);
-    else checkNodes(doc);
-  }
+  const uniqueKeys = options.uniqueKeys ?? true;
+  let docs: Document[] = Array.from(new Composer({ uniqueKeys }).compose(tokens));
+  // Invalid YAML is parsed again by the one-call parser, which words each syntax error with its line,
+  // column and the offending text.
+  if (docs.some((doc) => doc.errors.length > 0)) docs = [...parseAllDocuments(text, { uniqueKeys })];
+  for (const doc of docs) if (doc.errors.length === 0) checkNodes(doc);
   return docs;
 }
 

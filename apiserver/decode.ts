@@ -8,6 +8,7 @@ import { fieldErr } from '../apimachinery/field.js';
 import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import { parseUntrustedYaml } from '../apimachinery/yaml.js';
+import { decodeMessage, openEnvelope, PROTOBUF_MEDIA_TYPE, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
 import type { KindValidator } from '../openapi/validate.js';
 import { decodeErrorMessage, formatStrictError, warningTexts } from '../openapi/validate.js';
 import { apiVersionOf, type ResourceDescriptor } from '../registry/types.js';
@@ -58,12 +59,55 @@ export function parseJson(text: string): unknown {
   return parseJsonText(text).value;
 }
 
+/** The kind a protobuf body must hold, and its message. */
+export interface ProtobufTarget {
+  kind: string;
+  version: string;
+  message: string;
+}
+
+/** Go's summary of an unreadable body in decode errors: JSON text or hex, cut at `max` bytes. */
+function summarize(data: Buffer, max: number): string {
+  if (data.length === 0) return '<empty>';
+  const cut = data.subarray(0, max);
+  const text = data[0] === 0x7b ? cut.toString('utf8') : cut.toString('hex');
+  return data.length > max ? `${text} ...` : text;
+}
+
 /**
- * Parses a create/update body by its Content-Type (JSON or YAML). `rawJson` is the text of a JSON body
- * that repeats a key, for reporting the duplicates; undefined otherwise.
+ * Decodes an enveloped protobuf body into the JSON form of `target`'s kind, with apiVersion and kind
+ * from the envelope (checked later, like those of a JSON body).
+ * @throws StatusError 400 with kube-apiserver's wording for a body that is not such a message.
  */
-export function parseBody(raw: Buffer, contentTypeHeader: string | undefined): { value: unknown; rawJson: string | undefined } {
+export function parseProtobufBody(raw: Buffer, target: ProtobufTarget): Record<string, unknown> {
+  let opened;
+  try {
+    opened = openEnvelope(raw);
+  } catch (e: unknown) {
+    if (!(e instanceof ProtobufError)) throw e;
+    throw badRequest(`the object provided is unrecognized (must be of type ${target.kind}): ${e.message} (${summarize(raw, 30)})`);
+  }
+  try {
+    const value = decodeMessage(protobufCodecs().message(target.message), opened.raw) as Record<string, unknown>;
+    if (opened.apiVersion !== '') value.apiVersion = opened.apiVersion;
+    if (opened.kind !== '') value.kind = opened.kind;
+    return value;
+  } catch (e: unknown) {
+    if (!(e instanceof ProtobufError)) throw e;
+    const kind = opened.kind === '' ? target.kind : opened.kind;
+    const version = opened.apiVersion === '' ? target.version : (opened.apiVersion.split('/').pop() ?? '');
+    throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${target.kind}: ${e.message}`);
+  }
+}
+
+/**
+ * Parses a create/update body by its Content-Type (JSON, YAML, or protobuf when `protobuf` names the
+ * target message). `rawJson` is the text of a JSON body that repeats a key, for reporting the
+ * duplicates; undefined otherwise.
+ */
+export function parseBody(raw: Buffer, contentTypeHeader: string | undefined, protobuf?: ProtobufTarget): { value: unknown; rawJson: string | undefined } {
   const type = mediaType(contentTypeHeader);
+  if (type === PROTOBUF_MEDIA_TYPE && protobuf !== undefined) return { value: parseProtobufBody(raw, protobuf), rawJson: undefined };
   const text = raw.toString('utf8');
   if (type === 'application/json' || type === '') {
     const { value, members } = parseJsonText(text);
@@ -76,7 +120,7 @@ export function parseBody(raw: Buffer, contentTypeHeader: string | undefined): {
       throw badRequest(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  throw unsupportedMediaType(['application/json', 'application/yaml']);
+  throw unsupportedMediaType(['application/json', 'application/yaml', ...(protobuf === undefined ? [] : [PROTOBUF_MEDIA_TYPE])]);
 }
 
 /**

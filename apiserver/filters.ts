@@ -9,7 +9,8 @@ import type { Authenticator } from './authn/types.js';
 import { anonymousUser } from './authn/types.js';
 import { forbiddenError } from './authz/message.js';
 import type { Authorizer } from './authz/types.js';
-import { requestInfoOf } from './requestinfo.js';
+import { requestInfoOf, type RequestInfo } from './requestinfo.js';
+import { statusFormat } from './negotiation.js';
 import type { Logger } from './log.js';
 import { sendStatus } from './respond.js';
 import { setAuthorizationDecision } from './audit/index.js';
@@ -73,16 +74,21 @@ function asStatusError(err: unknown, log: (msg: string, e: unknown) => void): St
   return internalError(err instanceof Error ? err.message : String(err));
 }
 
-/** The last middleware: writes a Status for whatever was thrown. */
-export function errorWriter(log: (msg: string, e: unknown) => void): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+/**
+ * The last middleware: writes a Status for whatever was thrown, in protobuf when the request is for a
+ * resource that speaks it (`speaksProtobuf`) and the caller prefers protobuf, else in JSON.
+ */
+export function errorWriter(log: (msg: string, e: unknown) => void, speaksProtobuf: (info: RequestInfo) => boolean = () => false): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
     const status = asStatusError(err, log);
     if (res.writableEnded) return;
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    sendStatus(res, status.status);
+    const info = res.locals.info as RequestInfo | undefined;
+    const protobuf = info !== undefined && info.isResourceRequest && speaksProtobuf(info);
+    sendStatus(res, status.status, statusFormat(req.headers.accept, protobuf));
   };
 }
 

@@ -1,6 +1,10 @@
-/** Writing responses: JSON bodies, Status errors and `Warning: 299` headers. */
+/** Writing responses: JSON or protobuf bodies, Status errors and `Warning: 299` headers. */
 import type { Response } from 'express';
+import { PROTOBUF_MEDIA_TYPE } from '../apimachinery/protobuf/index.js';
 import type { Status } from '../apimachinery/types.js';
+import type { ResourceDescriptor } from '../registry/types.js';
+import { encodeProtobufBody } from './encode.js';
+import type { Format } from './negotiation.js';
 
 /** Formats a warning the way Kubernetes does: `299 - "<text>"` with quotes and backslashes escaped. */
 export function warningHeader(text: string): string {
@@ -14,23 +18,31 @@ export function warningHeader(text: string): string {
   return `299 - "${clean}"`;
 }
 
-/** Sends `body` as JSON with `code`, plus any warnings. */
-export function sendJson(res: Response, code: number, body: unknown, warnings: readonly string[] = []): void {
+/**
+ * Sends `body` as `format` with `code`, plus any warnings. Protobuf bodies are encoded with the message
+ * of the body's kind among those of resource `d` (see encode.ts).
+ */
+export function sendBody(res: Response, code: number, body: unknown, format: Format, d?: ResourceDescriptor, warnings: readonly string[] = []): void {
   // A request that timed out was already answered with 504; its late result is dropped.
   if (res.headersSent) return;
+  const data = format === 'protobuf' ? encodeProtobufBody(d, body) : JSON.stringify(body);
   // Kept for the audit filter (RequestResponse level); it decides what may be recorded.
   res.locals.responseBody = body;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
-  const json = JSON.stringify(body);
-  res.status(code).setHeader('Content-Type', 'application/json');
-  res.setHeader('Content-Length', Buffer.byteLength(json));
-  res.end(json);
+  res.status(code).setHeader('Content-Type', format === 'protobuf' ? PROTOBUF_MEDIA_TYPE : 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(data));
+  res.end(data);
+}
+
+/** Sends `body` as JSON with `code`, plus any warnings. */
+export function sendJson(res: Response, code: number, body: unknown, warnings: readonly string[] = []): void {
+  sendBody(res, code, body, 'json', undefined, warnings);
 }
 
 /** Sends a Status (error or success) with its own code. */
-export function sendStatus(res: Response, status: Status): void {
+export function sendStatus(res: Response, status: Status, format: Format = 'json'): void {
   if (status.code === 429 && status.details?.retryAfterSeconds !== undefined) {
     res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
   }
-  sendJson(res, status.code, status);
+  sendBody(res, status.code, status, format);
 }

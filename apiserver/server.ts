@@ -13,6 +13,8 @@ import type { Authenticator } from './authn/types.js';
 import type { Authorizer } from './authz/types.js';
 import { discoveryHandlers } from './discovery.js';
 import { errorWriter, withAuthentication, withAuthorization, withRequestInfo, withRequestLog } from './filters.js';
+import type { RequestInfo } from './requestinfo.js';
+import { protobufMessage } from '../registry/types.js';
 import type { SubresourceCreator } from './handlers/context.js';
 import { withInflightLimit, withTimeout, type Lifecycle } from './lifecycle.js';
 import { withMetrics, type ServerMetrics } from './metrics.js';
@@ -82,7 +84,11 @@ export function createApp(config: AppConfig): Express {
     throw pathNotFound();
   });
   app.use(withAuditPanic());
-  app.use(errorWriter((msg, e) => config.log.error(msg, { err: e })));
+  const speaksProtobuf = (info: RequestInfo): boolean => {
+    const d = config.index.get(info.apiGroup, info.apiVersion, info.resource)?.descriptor;
+    return d !== undefined && protobufMessage(d, d.subresources.find((s) => s.name === info.subresource)) !== undefined;
+  };
+  app.use(errorWriter((msg, e) => config.log.error(msg, { err: e }), speaksProtobuf));
   return app;
 }
 

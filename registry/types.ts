@@ -73,6 +73,8 @@ export interface SubresourceDescriptor {
   kind?: { group: string; version: string; kind: string };
   /** For `status`-like subresources: the strategy used for updates through it. */
   strategy?: Strategy;
+  /** Full name of the protobuf message of `kind`, when the subresource speaks protobuf. */
+  protobuf?: string;
 }
 
 /** Everything the server knows about one kind. */
@@ -101,9 +103,22 @@ export interface ResourceDescriptor {
   strategy: Strategy;
   /** Deletes go through finalizers `orphan`/`foregroundDeletion` handling (garbage collection). */
   garbageCollection: boolean;
+  /**
+   * Full name of the kind's protobuf message (its list is `<message>List`); bodies and responses may
+   * then be `application/vnd.kubernetes.protobuf`. Absent: JSON only, as for a custom resource.
+   */
+  protobuf?: string;
 }
 
 /** `apiVersion` string of a descriptor. */
 export function apiVersionOf(d: Pick<ResourceDescriptor, 'group' | 'version'>): string {
   return d.group === '' ? d.version : `${d.group}/${d.version}`;
+}
+
+/**
+ * The protobuf message of bodies sent to `d` or its subresource `sub` (the subresource's own kind when it
+ * has one); undefined when they are JSON only.
+ */
+export function protobufMessage(d: ResourceDescriptor, sub?: SubresourceDescriptor): string | undefined {
+  return sub?.kind !== undefined ? sub.protobuf : d.protobuf;
 }

@@ -4,8 +4,10 @@ import { pathNotFound } from '../../apimachinery/errors.js';
 import type { AdmissionChain } from '../../admission/chain.js';
 import type { Operation } from '../../admission/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
-import type { RequestContext, SubresourceDescriptor, UserInfo } from '../../registry/types.js';
+import { protobufMessage, type RequestContext, type SubresourceDescriptor, type UserInfo } from '../../registry/types.js';
 import type { Lifecycle } from '../lifecycle.js';
+import { negotiate, type Format, type Rendering } from '../negotiation.js';
+import { sendBody } from '../respond.js';
 import type { Logger } from '../log.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { RequestInfo } from '../requestinfo.js';
@@ -70,4 +72,15 @@ export function admissionHooks(r: ResourceRequest, operation: Operation, name: s
     user: r.user,
     dryRun: r.ctx.dryRun,
   });
+}
+
+/** Negotiates the response of this request (`list` for collections and watches). */
+export function outputOf(r: ResourceRequest, list: boolean): Rendering {
+  const protobuf = protobufMessage(r.served.descriptor, r.subresource) !== undefined;
+  return negotiate(r.req.headers.accept, { protobuf, list });
+}
+
+/** Sends a response value of this resource in `format`, with the request's warnings. */
+export function send(r: ResourceRequest, code: number, body: unknown, format: Format): void {
+  sendBody(r.res, code, body, format, r.served.descriptor, r.ctx.warnings);
 }

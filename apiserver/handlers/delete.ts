@@ -3,16 +3,19 @@ import { invalid } from '../../apimachinery/errors.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { DeleteParams } from '../../registry/generic/store.js';
-import { parseJson } from '../decode.js';
+import { mediaType, parseJson, parseProtobufBody, type ProtobufTarget } from '../decode.js';
+import { META_MESSAGES, PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
 import { dryRun, int, listParams, str } from '../query.js';
-import { sendJson } from '../respond.js';
-import { admissionHooks, type ResourceRequest } from './context.js';
+import { admissionHooks, outputOf, send, type ResourceRequest } from './context.js';
 
 const POLICIES = ['Orphan', 'Background', 'Foreground'] as const;
+
+const DELETE_OPTIONS: ProtobufTarget = { kind: 'DeleteOptions', version: 'v1', message: META_MESSAGES.deleteOptions };
 
 function bodyOptions(r: ResourceRequest): Record<string, unknown> {
   const body: unknown = r.req.body;
   if (!Buffer.isBuffer(body) || body.length === 0) return {};
+  if (mediaType(r.req.headers['content-type']) === PROTOBUF_MEDIA_TYPE) return parseProtobufBody(body, DELETE_OPTIONS);
   const parsed = parseJson(body.toString('utf8'));
   return isPlainObject(parsed) ? parsed : {};
 }
@@ -45,15 +48,17 @@ export function deleteParams(r: ResourceRequest): DeleteParams {
 }
 
 export async function handleDelete(r: ResourceRequest): Promise<void> {
+  const { format } = outputOf(r, false);
   r.ctx.dryRun = r.ctx.dryRun || dryRun(r.query, 'DeleteOptions');
   const params = deleteParams(r);
   const store = r.served.store;
   const result = await store.delete(r.ctx, r.info.name, params, admissionHooks(r, 'DELETE', r.info.name));
   const body = result.deleted ? store.deletedStatus(result.object) : result.object;
-  sendJson(r.res, 200, body, r.ctx.warnings);
+  send(r, 200, body, format);
 }
 
 export async function handleDeleteCollection(r: ResourceRequest): Promise<void> {
+  const { format } = outputOf(r, true);
   r.ctx.dryRun = r.ctx.dryRun || dryRun(r.query, 'DeleteOptions');
   const params = deleteParams(r);
   const d = r.served.descriptor;
@@ -64,5 +69,5 @@ export async function handleDeleteCollection(r: ResourceRequest): Promise<void> 
     if (total >= 500 && (done % 500 === 0 || done === total)) r.deps.log?.info('deletecollection progress', { resource, namespace: r.info.namespace, done, total });
   };
   const list = await r.served.store.deleteCollection(r.ctx, listParams(r.query), params, admissionHooks(r, 'DELETE', ''), progress);
-  sendJson(r.res, 200, list, r.ctx.warnings);
+  send(r, 200, list, format);
 }

@@ -1,20 +1,26 @@
 /**
- * Watch streaming: one JSON event per line over a chunked 200 response, flushed per event. Table
- * watches send one-row Tables with column definitions in the first event only. The stream ends after
- * `timeoutSeconds` (random 1800-3600 s when absent), when the client goes away, or when the source ends.
+ * Watch streaming over a chunked 200 response, flushed per event: JSON events one per line
+ * (`application/json`), or length-prefixed protobuf WatchEvents
+ * (`application/vnd.kubernetes.protobuf;stream=watch`). Table watches (JSON only) send one-row Tables
+ * with column definitions in the first event only; metadata-only watches send PartialObjectMetadata,
+ * bookmarks included. The stream ends after `timeoutSeconds` (random 1800-3600 s when absent), when the
+ * client goes away, or when the source ends; a client that stopped reading is cut off at the timeout.
  */
 import { randomInt } from 'node:crypto';
+import { PROTOBUF_WATCH_MEDIA_TYPE, watchFrame } from '../../apimachinery/protobuf/index.js';
 import type { KubeObject } from '../../apimachinery/types.js';
+import { apiVersionOf, type ResourceDescriptor } from '../../registry/types.js';
 import type { WatchEvent } from '../../storage/interface.js';
-import { includeObjectPolicy, negotiate, type Rendering } from '../negotiation.js';
+import { encodeProtobufBody } from '../encode.js';
+import { includeObjectPolicy, type Format, type Rendering } from '../negotiation.js';
 import { listParams, str } from '../query.js';
 import { toTable, type IncludeObject } from '../render.js';
-import type { ResourceRequest } from './context.js';
+import { outputOf, type ResourceRequest } from './context.js';
 
 const MIN_TIMEOUT_S = 1800;
 
-/** Resolves when the response can take more data (or is gone). */
-function drained(res: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
+/** Resolves when the response can take more data, is gone, or `stopped` resolves. */
+function drained(res: NodeJS.WritableStream & { destroyed: boolean }, stopped: Promise<void>): Promise<void> {
   if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
@@ -24,76 +30,90 @@ function drained(res: NodeJS.WritableStream & { destroyed: boolean }): Promise<v
     };
     res.on('drain', done);
     res.on('close', done);
+    void stopped.then(done);
   });
 }
 
 /**
- * Encoded plain-JSON event lines by event object: the watch cache hands the same (frozen) object to
- * every watcher, so a change is serialized and UTF-8 encoded once, not once per watcher.
+ * Encoded events of the plain rendering, by event: the watch cache hands the same (frozen) event to
+ * every watcher of a change, so it is serialized once, not once per watcher. The encoding lives as long
+ * as the event (the cache's bounded event buffer), not as long as the object it carries.
  */
-const plainLines = new WeakMap<object, Map<string, Buffer>>();
+const encodedEvents = new WeakMap<WatchEvent, Partial<Record<Format, Buffer>>>();
 
-function plainLine(ev: WatchEvent): Buffer {
-  let byType = plainLines.get(ev.object);
-  if (byType === undefined) {
-    byType = new Map();
-    plainLines.set(ev.object, byType);
+function encodeEvent(d: ResourceDescriptor, type: string, object: unknown, format: Format): Buffer {
+  if (format === 'json') return Buffer.from(`${JSON.stringify({ type, object })}\n`);
+  return watchFrame(type, encodeProtobufBody(d, object));
+}
+
+function plainEvent(d: ResourceDescriptor, ev: WatchEvent, format: Format): Buffer {
+  let byFormat = encodedEvents.get(ev);
+  if (byFormat === undefined) {
+    byFormat = {};
+    encodedEvents.set(ev, byFormat);
   }
-  let line = byType.get(ev.type);
-  if (line === undefined) {
-    line = Buffer.from(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`);
-    byType.set(ev.type, line);
-  }
-  return line;
+  return (byFormat[format] ??= encodeEvent(d, ev.type, typed(d, ev.object), format));
+}
+
+/** Bookmarks of an untyped source carry no apiVersion/kind; protobuf needs them. */
+function typed(d: ResourceDescriptor, obj: KubeObject | Record<string, unknown>): unknown {
+  return obj.kind === undefined ? { apiVersion: apiVersionOf(d), kind: d.kind, ...obj } : obj;
 }
 
 /** Encodes events as negotiated, remembering whether the table header was sent. */
-function eventEncoder(r: ResourceRequest, rendering: Rendering, include: IncludeObject): (ev: WatchEvent) => string | Buffer {
+function eventEncoder(d: ResourceDescriptor, rendering: Rendering, include: IncludeObject): (ev: WatchEvent) => Buffer {
   let headerSent = false;
-  const d = r.served.descriptor;
   return (ev) => {
-    if (rendering.kind === 'object') return plainLine(ev);
-    let object: unknown = ev.object;
-    if (ev.type !== 'ERROR' && ev.type !== 'BOOKMARK') {
-      if (rendering.kind === 'table') {
-        const rv = ev.object.metadata.resourceVersion ?? '';
-        object = toTable(d, [ev.object], { resourceVersion: rv }, { version: rendering.version, include, withColumns: !headerSent });
-        headerSent = true;
-      } else if (rendering.kind === 'metadata') {
-        object = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: (ev.object as KubeObject).metadata };
-      }
+    if (rendering.kind === 'object' || ev.type === 'ERROR') return plainEvent(d, ev, rendering.format);
+    const obj = ev.object as KubeObject;
+    if (rendering.kind === 'metadata') {
+      const partial = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: obj.metadata };
+      return encodeEvent(d, ev.type, partial, rendering.format);
     }
-    return `${JSON.stringify({ type: ev.type, object })}\n`;
+    if (ev.type === 'BOOKMARK') return encodeEvent(d, ev.type, obj, 'json');
+    const rv = obj.metadata.resourceVersion ?? '';
+    const table = toTable(d, [obj], { resourceVersion: rv }, { version: rendering.version, include, withColumns: !headerSent });
+    headerSent = true;
+    return encodeEvent(d, ev.type, table, 'json');
   };
 }
 
 export async function handleWatch(r: ResourceRequest): Promise<void> {
-  const rendering = negotiate(r.req.headers.accept, true);
+  const rendering = outputOf(r, true);
   const include = includeObjectPolicy(str(r.query, 'includeObject'));
   const params = listParams(r.query);
   const watch = r.served.store.watch(r.ctx, params);
-  const encode = eventEncoder(r, rendering, include);
+  const encode = eventEncoder(r.served.descriptor, rendering, include);
   const seconds = params.timeoutSeconds !== undefined && params.timeoutSeconds > 0 ? params.timeoutSeconds : randomInt(MIN_TIMEOUT_S, 2 * MIN_TIMEOUT_S + 1);
-  const timer = setTimeout(() => watch.stop(), seconds * 1000);
+  let timedOut = false;
+  let onTimeout = (): void => {};
+  const stopped = new Promise<void>((resolve) => (onTimeout = resolve));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    watch.stop();
+    onTimeout();
+  }, seconds * 1000);
   const stop = () => watch.stop();
   r.res.on('close', stop);
   const unregister = r.deps.lifecycle?.registerWatch(stop);
   r.res.status(200);
-  r.res.setHeader('Content-Type', 'application/json');
+  r.res.setHeader('Content-Type', rendering.format === 'protobuf' ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json');
   r.res.setHeader('Cache-Control', 'no-cache, private');
   r.res.flushHeaders();
   try {
     for await (const ev of watch) {
-      if (r.res.destroyed) break;
+      if (r.res.destroyed || timedOut) break;
       // Back-pressure: a slow client makes this loop wait, so its backlog builds up in the watch
       // cache, which closes watchers that fall too far behind instead of buffering without bound.
-      if (!r.res.write(encode(ev))) await drained(r.res);
+      if (!r.res.write(encode(ev))) await drained(r.res, stopped);
     }
   } finally {
     clearTimeout(timer);
     unregister?.();
     r.res.off('close', stop);
     watch.stop();
-    if (!r.res.destroyed) r.res.end();
+    // A client that stopped reading cannot take the end of the stream: drop the connection instead.
+    if (timedOut && r.res.writableNeedDrain) r.res.destroy();
+    else if (!r.res.destroyed) r.res.end();
   }
 }

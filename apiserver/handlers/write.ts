@@ -1,15 +1,15 @@
 /** POST (create), PUT (update) and PATCH. */
 import { badRequest, notFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { checkObject, fieldValidationOf, parseBody } from '../decode.js';
-import { includeObjectPolicy, negotiate } from '../negotiation.js';
+import { checkObject, fieldValidationOf, parseBody, type ProtobufTarget } from '../decode.js';
+import { includeObjectPolicy } from '../negotiation.js';
 import { parsePatch, patchTypeOf } from '../patch.js';
 import { fieldManager, str } from '../query.js';
 import { renderObject } from '../render.js';
-import { sendJson } from '../respond.js';
-import { admissionHooks, type ResourceRequest, type SubresourceCreator } from './context.js';
+import { admissionHooks, outputOf, send, type ResourceRequest, type SubresourceCreator } from './context.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
+import { protobufMessage } from '../../registry/types.js';
 import { APPLY_PATCH, applyPatch, decodeApplyBody, defaultManager, trackUpdate, validatePatchOptions } from '../apply/index.js';
 import { mediaType } from '../decode.js';
 import { bool } from '../query.js';
@@ -46,17 +46,24 @@ function rawBody(r: ResourceRequest): Buffer {
   throw badRequest('the body of the request was empty');
 }
 
+/** The protobuf message a body of this request holds (the resource's kind, or the subresource's own). */
+function protobufTarget(r: ResourceRequest): ProtobufTarget | undefined {
+  const message = protobufMessage(r.served.descriptor, r.subresource);
+  const { kind, version } = r.subresource?.kind ?? r.served.descriptor;
+  return message === undefined ? undefined : { kind, version, message };
+}
+
 /** Decodes and checks the request body as an object of the resource's kind. */
 function decodeObject(r: ResourceRequest, optionsKind: string): KubeObject {
   const mode = fieldValidationOf(str(r.query, 'fieldValidation'), optionsKind);
-  const { value, rawJson } = parseBody(rawBody(r), r.req.headers['content-type']);
+  const { value, rawJson } = parseBody(rawBody(r), r.req.headers['content-type'], protobufTarget(r));
   return checkObject(r.served.descriptor, r.served.validator, value, rawJson, mode, r.ctx.warnings);
 }
 
 function respond(r: ResourceRequest, code: number, obj: KubeObject): void {
-  const rendering = negotiate(r.req.headers.accept, false);
+  const rendering = outputOf(r, false);
   const include = includeObjectPolicy(str(r.query, 'includeObject'));
-  sendJson(r.res, code, renderObject(r.served.descriptor, obj, rendering, include), r.ctx.warnings);
+  send(r, code, renderObject(r.served.descriptor, obj, rendering, include), rendering.format);
 }
 
 function checkBodyNamespace(r: ResourceRequest, obj: KubeObject): void {
@@ -171,12 +178,13 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
 
 /** POST on a create-only subresource: the body is parsed here and handed to the subresource's creator. */
 export async function handleSubresourceCreate(r: ResourceRequest, creator: SubresourceCreator): Promise<void> {
-  const { value } = parseBody(rawBody(r), r.req.headers['content-type']);
+  const { value } = parseBody(rawBody(r), r.req.headers['content-type'], protobufTarget(r));
   if (!isPlainObject(value)) throw badRequest('the body of the request must be a JSON object');
   const expected = r.subresource?.kind;
   if (expected !== undefined && value.kind !== undefined && value.kind !== '' && value.kind !== expected.kind) {
     throw badRequest(`Object kind in the data (${JSON.stringify(value.kind)}) does not match the expected kind (${expected.kind})`);
   }
+  const rendering = outputOf(r, false);
   const result = await creator(r, value);
-  sendJson(r.res, 201, result, r.ctx.warnings);
+  send(r, 201, result, rendering.format);
 }

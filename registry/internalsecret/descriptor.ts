@@ -39,4 +39,5 @@ export const internalSecretResource: ResourceDescriptor = {
   definitions: {},
   strategy: internalSecretStrategy,
   garbageCollection: false,
+  protobuf: `github.com.gardener.gardener.pkg.apis.core.${VERSION}.${KIND}`,
 };

@@ -76,4 +76,5 @@ export const KUBECONFIG_SUBRESOURCES: readonly SubresourceDescriptor[] = (['admi
   name: SUBRESOURCES[kind],
   verbs: ['create'],
   kind: { group: AUTH_GROUP, version: AUTH_VERSION, kind: REQUEST_KINDS[kind] },
+  protobuf: `github.com.gardener.gardener.pkg.apis.authentication.${AUTH_VERSION}.${REQUEST_KINDS[kind]}`,
 }));

@@ -49,4 +49,5 @@ export const shootResource: ResourceDescriptor = {
   definitions: { ...shootDefinitions, ...kubeconfigRequestDefinitions },
   strategy: shootStrategy,
   garbageCollection: true,
+  protobuf: `github.com.gardener.gardener.pkg.apis.core.${VERSION}.${KIND}`,
 };

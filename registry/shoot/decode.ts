@@ -1,7 +1,8 @@
 /**
- * What decoding a Shoot into Gardener's Go types does to durations: a metav1.Duration is parsed as a Go
- * duration and written back in Go's canonical form ("5m" → "5m0s", "168h" → "168h0m0s"). The duration
- * fields are found by walking the object along the schema.
+ * What decoding a Shoot into Gardener's Go types does to durations and quantities: a metav1.Duration is
+ * parsed as a Go duration and written back in Go's canonical form ("5m" → "5m0s", "168h" → "168h0m0s");
+ * a resource.Quantity given as a JSON number is written as its text (8 → "8"), which is also how the
+ * protobuf form carries it. The fields are found by walking the object along the schema.
  *
  * Deviation: gardener-apiserver rejects a value Go cannot parse (400 `Shoot in version "v1beta1" cannot
  * be handled as a Shoot: time: unknown unit "d" in duration "45d"`). The upstream Shoot example, which
@@ -13,7 +14,7 @@ import { isPlainObject } from '../../apimachinery/types.js';
 import { refName, type Definitions, type Schema } from '../../openapi/schema.js';
 import { decodeErrorMessage } from '../../openapi/validate.js';
 import { DurationError, normalizeDuration } from '../../apimachinery/duration.js';
-import { DURATION_SCHEMAS } from './schema/helpers.js';
+import { DURATION_SCHEMAS, QUANTITY_SCHEMAS } from './schema/helpers.js';
 
 function resolve(schema: Schema, definitions: Definitions): Schema {
   const name = refName(schema);
@@ -40,24 +41,30 @@ function normalizeAt(holder: Record<string, unknown> | unknown[], key: string | 
   }
 }
 
+/** Normalizes the value at `holder[key]` when `schema` is a duration or a quantity; else walks into it. */
+function visit(holder: Record<string, unknown> | unknown[], key: string | number, schema: Schema, w: Walk): void {
+  const h = holder as Record<string | number, unknown>;
+  if (DURATION_SCHEMAS.has(schema)) normalizeAt(holder, key, w);
+  else if (QUANTITY_SCHEMAS.has(schema)) {
+    if (typeof h[key] === 'number') h[key] = String(h[key]);
+  } else walk(h[key], schema, w);
+}
+
 function walk(value: unknown, schema: Schema, w: Walk): void {
   const s = resolve(schema, w.definitions);
   if (Array.isArray(value) && s.items !== undefined) {
-    const items = s.items;
-    value.forEach((v, i) => (DURATION_SCHEMAS.has(items) ? normalizeAt(value, i, w) : walk(v, items, w)));
+    for (let i = 0; i < value.length; i++) visit(value, i, s.items, w);
     return;
   }
   if (!isPlainObject(value)) return;
-  for (const [key, v] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
     const child = s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
-    if (child === undefined) continue;
-    if (DURATION_SCHEMAS.has(child)) normalizeAt(value, key, w);
-    else walk(v, child, w);
+    if (child !== undefined) visit(value, key, child, w);
   }
 }
 
 /**
- * Normalizes every duration field of `obj` in place.
+ * Normalizes every duration and quantity field of `obj` in place.
  * @throws StatusError 400 BadRequest, when `strict`, for a value Go's time.ParseDuration rejects.
  */
 export function normalizeDurations(obj: unknown, schema: Schema, definitions: Definitions, kind: string, strict = false): void {

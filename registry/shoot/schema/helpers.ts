@@ -34,8 +34,17 @@ export function duration(description: string): Schema {
   DURATION_SCHEMAS.add(s);
   return s;
 }
+/** Every quantity schema, so decoding can find the quantity fields. */
+export const QUANTITY_SCHEMAS: WeakSet<Schema> = new WeakSet();
+
+function quantitySchema(description?: string): Schema {
+  const s: Schema = { type: 'string', 'x-kubernetes-int-or-string': true, ...(description !== undefined && { description }) };
+  QUANTITY_SCHEMAS.add(s);
+  return s;
+}
+
 /** A resource.Quantity ("100Mi", "2", or a plain number). */
-export const quantity = (description: string): Schema => ({ type: 'string', 'x-kubernetes-int-or-string': true, description });
+export const quantity = (description: string): Schema => quantitySchema(description);
 /** An intstr.IntOrString (a number or a string such as "25%"). */
 export const intOrString = (description: string): Schema => ({
   type: 'string',
@@ -52,7 +61,7 @@ export const boolMap = (description: string): Schema => ({ type: 'object', addit
 /** A corev1.ResourceList: resource name to quantity. */
 export const quantityMap = (description: string): Schema => ({
   type: 'object',
-  additionalProperties: { type: 'string', 'x-kubernetes-int-or-string': true },
+  additionalProperties: quantitySchema(),
   description,
 });
 export const strList = (description: string): Schema => ({ type: 'array', items: { type: 'string' }, description });

@@ -1,0 +1,39 @@
+/**
+ * Debian's `protoc` (package protobuf-compiler, installed by .ci/run) as an encoder and decoder that is
+ * independent of the server's protobuf code: text format in, binary out, and back, against the upstream
+ * `.proto` files in shared/.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The upstream `.proto` files, laid out by import path (shared/ sits beside the checkout, also in CI). */
+export const PROTO_ROOT = fileURLToPath(new URL('../../../shared/reference/proto', import.meta.url));
+
+/** The `.proto` file that defines each package the tests use. */
+const FILES: Record<string, string> = {
+  'github.com.gardener.gardener.pkg.apis.core.v1beta1': 'github.com/gardener/gardener/pkg/apis/core/v1beta1/generated.proto',
+  'github.com.gardener.gardener.pkg.apis.authentication.v1alpha1': 'github.com/gardener/gardener/pkg/apis/authentication/v1alpha1/generated.proto',
+  'k8s.io.apimachinery.pkg.apis.meta.v1': 'k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto',
+  'k8s.io.apimachinery.pkg.runtime': 'k8s.io/apimachinery/pkg/runtime/generated.proto',
+};
+
+function fileOf(message: string): string {
+  const pkg = message.slice(0, message.lastIndexOf('.'));
+  const file = FILES[pkg];
+  if (file === undefined) throw new Error(`no .proto file known for ${message}`);
+  return file;
+}
+
+function protoc(mode: 'encode' | 'decode', message: string, input: Buffer | string): Buffer {
+  return execFileSync('protoc', [`-I${PROTO_ROOT}`, `--${mode}=${message}`, fileOf(message)], { input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** The binary encoding of a text-format message. */
+export function protocEncode(message: string, text: string): Buffer {
+  return protoc('encode', message, text);
+}
+
+/** The text format of a binary message. */
+export function protocDecode(message: string, bytes: Uint8Array): string {
+  return protoc('decode', message, Buffer.from(bytes)).toString('utf8');
+}

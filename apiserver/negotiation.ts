@@ -20,13 +20,22 @@ export type Rendering =
 
 export const JSON_MEDIA_TYPE = 'application/json';
 
+/** What a response holds: one object, a list, or a watch stream of single objects. */
+export type Shape = 'object' | 'list' | 'watch';
+
 /** What an endpoint can produce. */
 export interface Producible {
   /** The kind has a protobuf message (objects and lists in protobuf). */
   protobuf: boolean;
-  /** The response is a collection (list or watch). */
-  list: boolean;
+  shape: Shape;
 }
+
+/** The metadata-only kinds a response of `shape` can be converted to (a watch's events are single objects). */
+const METADATA_KINDS: Record<Shape, readonly string[]> = {
+  object: ['PartialObjectMetadata'],
+  list: ['PartialObjectMetadataList'],
+  watch: ['PartialObjectMetadata', 'PartialObjectMetadataList'],
+};
 
 /** Media types listed in a 406 for an endpoint. */
 export function servedMediaTypes(protobuf: boolean): string[] {
@@ -80,7 +89,7 @@ function renderingOf(c: Clause, format: Format, p: Producible): Rendering | unde
   if (as === undefined) return format === 'json' || p.protobuf ? { kind: 'object', format } : undefined;
   if (g !== 'meta.k8s.io' || (v !== 'v1' && v !== 'v1beta1')) return undefined;
   if (as === 'Table') return format === 'json' ? { kind: 'table', version: v, format } : undefined;
-  if (as === (p.list ? 'PartialObjectMetadataList' : 'PartialObjectMetadata')) return { kind: 'metadata', version: v, format };
+  if (METADATA_KINDS[p.shape].includes(as)) return { kind: 'metadata', version: v, format };
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import type { Operation } from '../../admission/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
 import { protobufMessage, type RequestContext, type SubresourceDescriptor, type UserInfo } from '../../registry/types.js';
 import type { Lifecycle } from '../lifecycle.js';
-import { negotiate, type Format, type Rendering } from '../negotiation.js';
+import { negotiate, type Format, type Rendering, type Shape } from '../negotiation.js';
 import { sendBody } from '../respond.js';
 import type { Logger } from '../log.js';
 import type { ServerMetrics } from '../metrics.js';
@@ -74,10 +74,10 @@ export function admissionHooks(r: ResourceRequest, operation: Operation, name: s
   });
 }
 
-/** Negotiates the response of this request (`list` for collections and watches). */
-export function outputOf(r: ResourceRequest, list: boolean): Rendering {
+/** Negotiates the response of this request. */
+export function outputOf(r: ResourceRequest, shape: Shape): Rendering {
   const protobuf = protobufMessage(r.served.descriptor, r.subresource) !== undefined;
-  return negotiate(r.req.headers.accept, { protobuf, list });
+  return negotiate(r.req.headers.accept, { protobuf, shape });
 }
 
 /** Sends a response value of this resource in `format`, with the request's warnings. */

@@ -48,7 +48,7 @@ export function deleteParams(r: ResourceRequest): DeleteParams {
 }
 
 export async function handleDelete(r: ResourceRequest): Promise<void> {
-  const { format } = outputOf(r, false);
+  const { format } = outputOf(r, 'object');
   r.ctx.dryRun = r.ctx.dryRun || dryRun(r.query, 'DeleteOptions');
   const params = deleteParams(r);
   const store = r.served.store;
@@ -58,7 +58,7 @@ export async function handleDelete(r: ResourceRequest): Promise<void> {
 }
 
 export async function handleDeleteCollection(r: ResourceRequest): Promise<void> {
-  const { format } = outputOf(r, true);
+  const { format } = outputOf(r, 'list');
   r.ctx.dryRun = r.ctx.dryRun || dryRun(r.query, 'DeleteOptions');
   const params = deleteParams(r);
   const d = r.served.descriptor;

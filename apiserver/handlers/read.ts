@@ -5,14 +5,14 @@ import { renderList, renderObject } from '../render.js';
 import { outputOf, send, type ResourceRequest } from './context.js';
 
 export async function handleGet(r: ResourceRequest): Promise<void> {
-  const rendering = outputOf(r, false);
+  const rendering = outputOf(r, 'object');
   const include = includeObjectPolicy(str(r.query, 'includeObject'));
   const obj = await r.served.store.get(r.ctx, r.info.name, str(r.query, 'resourceVersion'));
   send(r, 200, renderObject(r.served.descriptor, obj, rendering, include), rendering.format);
 }
 
 export async function handleList(r: ResourceRequest): Promise<void> {
-  const rendering = outputOf(r, true);
+  const rendering = outputOf(r, 'list');
   const include = includeObjectPolicy(str(r.query, 'includeObject'));
   const list = await r.served.store.list(r.ctx, listParams(r.query));
   send(r, 200, renderList(r.served.descriptor, list, rendering, include), rendering.format);

@@ -79,7 +79,7 @@ function eventEncoder(d: ResourceDescriptor, rendering: Rendering, include: Incl
 }
 
 export async function handleWatch(r: ResourceRequest): Promise<void> {
-  const rendering = outputOf(r, true);
+  const rendering = outputOf(r, 'watch');
   const include = includeObjectPolicy(str(r.query, 'includeObject'));
   const params = listParams(r.query);
   const watch = r.served.store.watch(r.ctx, params);

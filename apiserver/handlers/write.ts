@@ -61,7 +61,7 @@ function decodeObject(r: ResourceRequest, optionsKind: string): KubeObject {
 }
 
 function respond(r: ResourceRequest, code: number, obj: KubeObject): void {
-  const rendering = outputOf(r, false);
+  const rendering = outputOf(r, 'object');
   const include = includeObjectPolicy(str(r.query, 'includeObject'));
   send(r, code, renderObject(r.served.descriptor, obj, rendering, include), rendering.format);
 }
@@ -184,7 +184,7 @@ export async function handleSubresourceCreate(r: ResourceRequest, creator: Subre
   if (expected !== undefined && value.kind !== undefined && value.kind !== '' && value.kind !== expected.kind) {
     throw badRequest(`Object kind in the data (${JSON.stringify(value.kind)}) does not match the expected kind (${expected.kind})`);
   }
-  const rendering = outputOf(r, false);
+  const rendering = outputOf(r, 'object');
   const result = await creator(r, value);
   send(r, 201, result, rendering.format);
 }

@@ -15,6 +15,18 @@ export const REQUEST_MEDIA_TYPES = ['application/json', 'application/yaml'] as c
 export const RESPONSE_MEDIA_TYPES = ['application/json'] as const;
 /** Media types of list and watch responses. */
 export const STREAM_MEDIA_TYPES = ['application/json', 'application/json;stream=watch'] as const;
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+/** A JSON media type with its protobuf counterpart after it (patch bodies stay JSON). */
+function andProtobuf(types: readonly string[]): string[] {
+  return types.flatMap((t) => (t === 'application/json' ? [t, PROTOBUF] : t === 'application/json;stream=watch' ? [t, `${PROTOBUF};stream=watch`] : [t]));
+}
+
+/** Adds protobuf wherever an operation of a protobuf-speaking resource takes or returns JSON objects. */
+function withProtobuf(path: PathSpec): PathSpec {
+  const operations = path.operations.map((op) => ({ ...op, consumes: op.body?.patch === true ? op.consumes : andProtobuf(op.consumes), produces: andProtobuf(op.produces) }));
+  return { ...path, operations };
+}
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'patch' | 'delete';
 export type KubeAction = 'get' | 'list' | 'put' | 'patch' | 'post' | 'delete' | 'deletecollection' | 'watch' | 'watchlist';
@@ -206,5 +218,5 @@ export function resourcePaths(r: OpenAPIResource, lookup: KindLookup): PathSpec[
     const verbs: OpenAPIVerb[] = ['get', 'update', 'patch', 'create', 'delete'];
     add(`${item}/${sub.name}`, [PATH_PARAMS.name, ...scopeParams], verbs.filter((v) => sub.verbs.includes(v)).flatMap((v) => itemOperation(v, target, at) ?? []));
   }
-  return paths;
+  return r.protobuf === undefined ? paths : paths.map(withProtobuf);
 }

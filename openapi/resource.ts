@@ -49,6 +49,8 @@ export interface OpenAPIResource {
   schema: Schema;
   /** Named schemas the kind's schema references. */
   definitions: Definitions;
+  /** The kind's protobuf message, when bodies and responses may also be protobuf. */
+  protobuf?: string;
 }
 
 /** `info` of a served document. */

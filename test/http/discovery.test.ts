@@ -58,6 +58,24 @@ describe('discovery, OpenAPI, health', function () {
     await s.request('get', '/openapi/v2').set('If-None-Match', r.headers.etag ?? '').expect(304);
   });
 
+  it('advertises protobuf in OpenAPI where it is served: core.gardener.cloud kinds, not Garden, never for patches', async () => {
+    const doc = JSON.parse((await s.request('get', '/openapi/v2').expect(200)).text);
+    const pb = 'application/vnd.kubernetes.protobuf';
+    const shoots = doc.paths['/apis/core.gardener.cloud/v1beta1/namespaces/{namespace}/shoots'];
+    assert.deepEqual(shoots.get.produces, ['application/json', pb, 'application/json;stream=watch', `${pb};stream=watch`]);
+    assert.deepEqual(shoots.post.consumes, ['application/json', pb, 'application/yaml']);
+    const status = doc.paths['/apis/core.gardener.cloud/v1beta1/namespaces/{namespace}/shoots/{name}/status'];
+    assert.deepEqual(status.put.produces, ['application/json', pb]);
+    assert.ok(!status.patch.consumes.includes(pb));
+    assert.ok(doc.paths['/apis/core.gardener.cloud/v1beta1/namespaces/{namespace}/shoots/{name}/adminkubeconfig'].post.consumes.includes(pb));
+    const gardens = doc.paths['/apis/operator.gardener.cloud/v1alpha1/gardens/{name}'];
+    assert.deepEqual(gardens.get.produces, ['application/json']);
+    const index = JSON.parse((await s.request('get', '/openapi/v3').expect(200)).text);
+    const v3 = JSON.parse((await s.request('get', index.paths['apis/core.gardener.cloud/v1beta1'].serverRelativeURL).expect(200)).text);
+    const get = v3.paths['/apis/core.gardener.cloud/v1beta1/namespaces/{namespace}/internalsecrets/{name}'].get;
+    assert.deepEqual(Object.keys(get.responses['200'].content), ['application/json', pb]);
+  });
+
   it('serves the OpenAPI v3 index, immutable hashed documents and redirects stale hashes', async () => {
     const index = JSON.parse((await s.request('get', '/openapi/v3').expect(200)).text);
     const entry = index.paths['apis/core.gardener.cloud/v1beta1'];

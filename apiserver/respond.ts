@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { PROTOBUF_MEDIA_TYPE } from '../apimachinery/protobuf/index.js';
 import type { Status } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
-import { encodeProtobufBody } from './encode.js';
+import { encodeBody } from './encode.js';
 import type { Format } from './negotiation.js';
 
 /** Formats a warning the way Kubernetes does: `299 - "<text>"` with quotes and backslashes escaped. */
@@ -20,12 +20,13 @@ export function warningHeader(text: string): string {
 
 /**
  * Sends `body` as `format` with `code`, plus any warnings. Protobuf bodies are encoded with the message
- * of the body's kind among those of resource `d` (see encode.ts).
+ * of the body's kind among those of resource `d` (see encode.ts); `stored` marks a stored version of an
+ * object of `d`, whose encoding may be kept and reused.
  */
-export function sendBody(res: Response, code: number, body: unknown, format: Format, d?: ResourceDescriptor, warnings: readonly string[] = []): void {
+export function sendBody(res: Response, code: number, body: unknown, format: Format, d?: ResourceDescriptor, warnings: readonly string[] = [], stored = false): void {
   // A request that timed out was already answered with 504; its late result is dropped.
   if (res.headersSent) return;
-  const data = format === 'protobuf' ? encodeProtobufBody(d, body) : JSON.stringify(body);
+  const data = encodeBody(d, body, format, stored);
   // Kept for the audit filter (RequestResponse level); it decides what may be recorded.
   res.locals.responseBody = body;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));

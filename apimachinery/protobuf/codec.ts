@@ -80,27 +80,56 @@ function nestedEnd(r: Reader): number {
 
 const isZero = (v: unknown): boolean => v === '' || v === 0 || v === false;
 
-/** One element of a field: a scalar or a message (with its value codec). */
-type Element = { scalar: Scalar; type: string } | { message: ValueCodec };
-
-function writeElement(el: Element, tag: number, value: unknown, w: Writer, where: string): void {
-  w.uint32(tag);
-  if ('message' in el) {
-    w.fork();
-    el.message.write(value, w, where);
-    w.ldelim();
-  } else if (!el.scalar.write(w, value)) throw typeError(where, el.type);
+/**
+ * The values of one field, compiled for that field: how one value is written (no tag) and read. `path`
+ * names the holder; it is extended only when a nested message is entered, and read only for errors.
+ */
+interface Element {
+  wire: number;
+  /** The scalar type, or undefined for a message. */
+  scalar: string | undefined;
+  write(value: unknown, w: Writer, path: string): void;
+  read(r: Reader): unknown;
+  /** The value of an absent element (a map entry without value). */
+  zero(): unknown;
 }
 
-function readElement(el: Element, r: Reader): unknown {
-  if (!('message' in el)) return el.scalar.read(r);
-  const end = nestedEnd(r);
-  const v = el.message.read(r, end);
-  r.pos = end;
-  return v;
-}
+const EMPTY = new Uint8Array(0);
 
-const wireOf = (el: Element): number => ('message' in el ? LDELIM : el.scalar.wire);
+function elementOf(f: protobuf.Field, lookup: (t: protobuf.Type) => ValueCodec): Element {
+  const name = f.name;
+  if (f.resolvedType instanceof protobuf.Type) {
+    const codec = lookup(f.resolvedType);
+    return {
+      wire: LDELIM,
+      scalar: undefined,
+      write(value, w, path) {
+        w.fork();
+        codec.write(value, w, `${path}.${name}`);
+        w.ldelim();
+      },
+      read(r) {
+        const end = nestedEnd(r);
+        const v = codec.read(r, end);
+        r.pos = end;
+        return v;
+      },
+      zero: () => codec.read(protobuf.Reader.create(EMPTY), 0),
+    };
+  }
+  const type = f.type;
+  const scalar = SCALARS[type];
+  if (scalar === undefined) throw new Error(`unsupported protobuf type ${type} of ${f.fullName}`);
+  return {
+    wire: scalar.wire,
+    scalar: type,
+    write(value, w, path) {
+      if (!scalar.write(w, value)) throw typeError(`${path}.${name}`, type);
+    },
+    read: scalar.read,
+    zero: () => SCALAR_ZERO[type],
+  };
+}
 
 /** The compiled codec of one message type, usable as the value codec of fields of that type. */
 export class MessageCodec implements ValueCodec {
@@ -133,78 +162,73 @@ export class MessageCodec implements ValueCodec {
 
   read(r: Reader, end: number): Holder {
     const out: Holder = {};
+    const byId = this.byId;
     while (r.pos < end) {
       const tag = r.uint32();
-      const plan = this.byId[tag >>> 3];
+      const plan = byId[tag >>> 3];
       if (plan === undefined) r.skipType(tag & 7);
       else plan.read(r, tag & 7, out);
     }
     if (r.pos !== end) throw new ProtobufError('unexpected EOF');
-    for (const name of this.dropZero) if (isZero(out[name])) delete out[name];
+    const drop = this.dropZero;
+    for (let i = 0; i < drop.length; i++) if (isZero(out[drop[i] as string])) delete out[drop[i] as string];
     return out;
   }
-}
-
-function elementOf(f: protobuf.Field, lookup: (t: protobuf.Type) => ValueCodec): Element {
-  if (f.resolvedType instanceof protobuf.Type) return { message: lookup(f.resolvedType) };
-  const scalar = SCALARS[f.type];
-  if (scalar === undefined) throw new Error(`unsupported protobuf type ${f.type} of ${f.fullName}`);
-  return { scalar, type: f.type };
 }
 
 function planOf(f: protobuf.Field, el: Element, inline: boolean): FieldPlan {
   if (f.map) return mapPlan(f, el);
   if (f.repeated) return repeatedPlan(f, el);
-  const tag = (f.id << 3) | wireOf(el);
+  const tag = (f.id << 3) | el.wire;
   const name = f.name;
-  if (inline) {
-    return {
-      name,
-      id: f.id,
-      inline,
-      write: (value, w, path) => writeElement(el, tag, value, w, path),
-      read(r, wire, holder) {
-        if (wire !== LDELIM) throw wireError(name, wire);
-        Object.assign(holder, readElement(el, r));
-      },
-    };
-  }
+  const wire = el.wire;
   return {
     name,
     id: f.id,
     inline,
-    write: (value, w, path) => writeElement(el, tag, value, w, `${path}.${name}`),
-    read(r, wire, holder) {
-      if (wire !== wireOf(el)) throw wireError(name, wire);
-      const v = readElement(el, r);
-      if (v === undefined) delete holder[name];
-      else holder[name] = v;
+    write(value, w, path) {
+      w.uint32(tag);
+      el.write(value, w, path);
     },
+    read: inline
+      ? (r, got, holder) => {
+          if (got !== LDELIM) throw wireError(name, got);
+          Object.assign(holder, el.read(r));
+        }
+      : (r, got, holder) => {
+          if (got !== wire) throw wireError(name, got);
+          const v = el.read(r);
+          if (v === undefined) delete holder[name];
+          else holder[name] = v;
+        },
   };
 }
 
 function repeatedPlan(f: protobuf.Field, el: Element): FieldPlan {
-  const wire = wireOf(el);
+  const wire = el.wire;
   const tag = (f.id << 3) | wire;
   const name = f.name;
-  const packable = 'scalar' in el && wire !== LDELIM;
+  const packable = el.scalar !== undefined && wire !== LDELIM;
   return {
     name,
     id: f.id,
     inline: false,
     write(value, w, path) {
       if (!Array.isArray(value)) throw new ProtobufError(`${path}.${name}: must be an array`);
-      for (let i = 0; i < value.length; i++) writeElement(el, tag, value[i], w, `${path}.${name}[${i}]`);
+      for (let i = 0; i < value.length; i++) {
+        w.uint32(tag);
+        el.write(value[i], w, path);
+      }
     },
     read(r, got, holder) {
       const list = (holder[name] ??= []) as unknown[];
       if (packable && got === LDELIM) {
         const end = nestedEnd(r);
-        while (r.pos < end) list.push(readElement(el, r));
+        while (r.pos < end) list.push(el.read(r));
         return;
       }
       if (got !== wire) throw wireError(name, got);
-      const v = readElement(el, r);
+      const v = el.read(r);
       list.push(v === undefined ? null : v);
     },
   };
@@ -215,12 +239,10 @@ function mapPlan(f: protobuf.Field, value: Element): FieldPlan {
   const keyType = (f as unknown as protobuf.MapField).keyType;
   const key = SCALARS[keyType];
   if (key === undefined) throw new Error(`unsupported map key of ${f.fullName}`);
-  const keyEl: Element = { scalar: key, type: keyType };
   const tag = (f.id << 3) | LDELIM;
   const keyTag = (1 << 3) | key.wire;
-  const valueTag = (2 << 3) | wireOf(value);
+  const valueTag = (2 << 3) | value.wire;
   const name = f.name;
-  const zero = (r: Reader): unknown => ('message' in value ? value.message.read(r, r.pos) : SCALAR_ZERO[value.type]);
   return {
     name,
     id: f.id,
@@ -230,9 +252,10 @@ function mapPlan(f: protobuf.Field, value: Element): FieldPlan {
       for (const k of Object.keys(obj).sort()) {
         const v = obj[k];
         if (v === undefined || v === null) continue;
-        w.uint32(tag).fork();
-        writeElement(keyEl, keyTag, k, w, `${path}.${name}`);
-        writeElement(value, valueTag, v, w, `${path}.${name}[${JSON.stringify(k)}]`);
+        w.uint32(tag).fork().uint32(keyTag);
+        if (!key.write(w, k)) throw typeError(`${path}.${name}`, keyType);
+        w.uint32(valueTag);
+        value.write(v, w, `${path}.${name}[${JSON.stringify(k)}]`);
         w.ldelim();
       }
     },
@@ -244,11 +267,11 @@ function mapPlan(f: protobuf.Field, value: Element): FieldPlan {
       while (r.pos < end) {
         const t = r.uint32();
         if (t === keyTag) k = key.read(r);
-        else if (t === valueTag) v = readElement(value, r);
+        else if (t === valueTag) v = value.read(r);
         else r.skipType(t & 7);
       }
       const map = (holder[name] ??= {}) as Holder;
-      map[String(k)] = v === undefined ? zero(r) : v;
+      map[String(k)] = v === undefined ? value.zero() : v;
     },
   };
 }

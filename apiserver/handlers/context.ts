@@ -80,7 +80,10 @@ export function outputOf(r: ResourceRequest, shape: Shape): Rendering {
   return negotiate(r.req.headers.accept, { protobuf, shape });
 }
 
-/** Sends a response value of this resource in `format`, with the request's warnings. */
-export function send(r: ResourceRequest, code: number, body: unknown, format: Format): void {
-  sendBody(r.res, code, body, format, r.served.descriptor, r.ctx.warnings);
+/**
+ * Sends a response value of this resource in `format`, with the request's warnings; `stored` for an
+ * object read from storage as it is stored (its encoding may be cached by version).
+ */
+export function send(r: ResourceRequest, code: number, body: unknown, format: Format, stored = false): void {
+  sendBody(r.res, code, body, format, r.served.descriptor, r.ctx.warnings, stored);
 }

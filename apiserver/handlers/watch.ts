@@ -11,13 +11,15 @@ import { PROTOBUF_WATCH_MEDIA_TYPE, watchFrame } from '../../apimachinery/protob
 import type { KubeObject } from '../../apimachinery/types.js';
 import { apiVersionOf, type ResourceDescriptor } from '../../registry/types.js';
 import type { WatchEvent } from '../../storage/interface.js';
-import { encodeProtobufBody } from '../encode.js';
+import { encodeProtobufBody, isKindOf, objectJson } from '../encode.js';
 import { includeObjectPolicy, type Format, type Rendering } from '../negotiation.js';
 import { listParams, str } from '../query.js';
 import { toTable, type IncludeObject } from '../render.js';
 import { outputOf, type ResourceRequest } from './context.js';
 
 const MIN_TIMEOUT_S = 1800;
+/** Longest stretch of writing events between two turns of the event loop. */
+const SLICE_MS = 10;
 
 /** Resolves when the response can take more data, is gone, or `stopped` resolves. */
 function drained(res: NodeJS.WritableStream & { destroyed: boolean }, stopped: Promise<void>): Promise<void> {
@@ -41,10 +43,15 @@ function drained(res: NodeJS.WritableStream & { destroyed: boolean }, stopped: P
  */
 const encodedEvents = new WeakMap<WatchEvent, Partial<Record<Format, Buffer>>>();
 
+const EVENT_END = Buffer.from('}\n');
+
+/** One event in `format`; objects of the resource's kind are stored versions, encoded through the version cache. */
 function encodeEvent(d: ResourceDescriptor, type: string, object: unknown, format: Format): Buffer {
-  if (format === 'json') return Buffer.from(`${JSON.stringify({ type, object })}\n`);
-  return watchFrame(type, encodeProtobufBody(d, object));
+  if (format === 'protobuf') return watchFrame(type, encodeProtobufBody(d, object, true));
+  if (!isKindOf(d, object)) return Buffer.from(`${JSON.stringify({ type, object })}\n`);
+  return Buffer.concat([Buffer.from(`{"type":${JSON.stringify(type)},"object":`), objectJson(d, object, true), EVENT_END]);
 }
+
 
 function plainEvent(d: ResourceDescriptor, ev: WatchEvent, format: Format): Buffer {
   let byFormat = encodedEvents.get(ev);
@@ -100,12 +107,18 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   r.res.setHeader('Content-Type', rendering.format === 'protobuf' ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json');
   r.res.setHeader('Cache-Control', 'no-cache, private');
   r.res.flushHeaders();
+  let sliceStart = performance.now();
   try {
     for await (const ev of watch) {
       if (r.res.destroyed || timedOut) break;
       // Back-pressure: a slow client makes this loop wait, so its backlog builds up in the watch
       // cache, which closes watchers that fall too far behind instead of buffering without bound.
       if (!r.res.write(encode(ev))) await drained(r.res, stopped);
+      // A long backlog (initial events) is written in slices, letting other requests in between.
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
   } finally {
     clearTimeout(timer);

@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- section...]`: figures measured side by side in one run, printed with ratios;
- * nothing is asserted. Sections: sqlite, etcd, kubeconfig, watches, reencryption (default: all). BENCH_N sets the operations
+ * nothing is asserted. Sections: sqlite, etcd, kubeconfig, watches, reencryption, protobuf (default: all). BENCH_N sets the operations
  * per row (default 2000).
  */
 import { benchEtcd } from './etcd.js';
 import { benchKubeconfig } from './kubeconfig.js';
+import { benchProtobuf } from './protobuf.js';
 import { benchReencryption } from './reencryption.js';
 import { benchSqlite } from './sqlite.js';
 import { benchWatches } from './watches.js';
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, (n: number) => Promise<string[]>> = {
   kubeconfig: benchKubeconfig,
   watches: benchWatches,
   reencryption: benchReencryption,
+  protobuf: benchProtobuf,
 };
 
 async function main(): Promise<void> {

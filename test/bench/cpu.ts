@@ -41,6 +41,14 @@ export class CpuMeter {
     return this;
   }
 
+  /** CPU milliseconds `name` used since `start()` (NaN when unreadable). */
+  cpuMs(name: string): number {
+    const pid = this.pids[name];
+    const before = this.startMs.get(name);
+    const now = pid === undefined ? undefined : cpuMs(pid);
+    return before === undefined || now === undefined ? Number.NaN : now - before;
+  }
+
   /** `cpu: server 97%, client 40%` (100% = one core) since `start()`; empty when nothing was readable. */
   shares(): string {
     const wall = performance.now() - this.startedAt;

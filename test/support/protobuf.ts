@@ -103,3 +103,21 @@ export function openPbWatch(baseUrl: string, path: string, creds: AdminCredentia
     req.end();
   });
 }
+
+/** Counts the complete watch events at the start of `data` (JSON lines or protobuf frames) without decoding them. */
+export function readFrames(encoding: 'json' | 'protobuf', data: Buffer): { count: number; rest: Buffer } {
+  let count = 0;
+  let off = 0;
+  if (encoding === 'json') {
+    for (let nl = data.indexOf(10, off); nl >= 0; nl = data.indexOf(10, off)) {
+      count++;
+      off = nl + 1;
+    }
+  } else {
+    while (data.length - off >= 4 && data.length - off - 4 >= data.readUInt32BE(off)) {
+      off += 4 + data.readUInt32BE(off);
+      count++;
+    }
+  }
+  return { count, rest: data.subarray(off) };
+}

@@ -1,0 +1,153 @@
+/**
+ * List responses written as a stream, in slices: the event loop is never held for long by one large
+ * list (between slices other requests and probes are served), and the whole encoded list is never held
+ * in memory (each slice is written, with back-pressure, before the next is encoded).
+ *
+ * JSON lists are the list object's JSON with the items' encodings spliced in. A protobuf list is an
+ * enveloped `<Kind>List` message, whose length prefixes must be known before its first byte: the items
+ * are encoded once to learn their sizes (and kept, within a budget, so that small lists are encoded
+ * only once), then written.
+ */
+import type { Response } from 'express';
+import protobuf from 'protobufjs';
+import { MAGIC, META_MESSAGES, PROTOBUF_MEDIA_TYPE, protobufCodecs } from '../apimachinery/protobuf/index.js';
+import type { ListMeta } from '../apimachinery/types.js';
+import type { ResourceDescriptor } from '../registry/types.js';
+import { isKindOf, objectJson, objectMessage } from './encode.js';
+import type { Format } from './negotiation.js';
+import { warningHeader } from './respond.js';
+
+/** A list response: a `<Kind>List` of the resource or a PartialObjectMetadataList. */
+export interface ListBody {
+  apiVersion: string;
+  kind: string;
+  metadata: ListMeta;
+  items: readonly unknown[];
+}
+
+/** Longest stretch of encoding between two turns of the event loop. */
+const SLICE_MS = 10;
+/** Item encodings kept between the two passes of a protobuf list. */
+const KEEP_BYTES = 32 * 1024 * 1024;
+
+const LIST_META = 'k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta';
+
+/** Bytes of the varint of `n` (n < 2^32). */
+function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Resolves when `res` can take more, or is gone. */
+function writable(res: Response): Promise<void> {
+  if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** Calls `each(i)` for every index, yielding to the event loop every {@link SLICE_MS}; `flush` after each slice. */
+async function sliced(count: number, each: (i: number) => void, flush: () => Promise<void>): Promise<void> {
+  let started = performance.now();
+  for (let i = 0; i < count; i++) {
+    each(i);
+    if (performance.now() - started >= SLICE_MS) {
+      await flush();
+      await nextTurn();
+      started = performance.now();
+    }
+  }
+  await flush();
+}
+
+/** Writes `parts` (and empties it), then waits for back-pressure to clear. */
+function flusher(res: Response, parts: Buffer[]): () => Promise<void> {
+  return async () => {
+    if (parts.length > 0 && !res.destroyed) res.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    parts.length = 0;
+    await writable(res);
+  };
+}
+
+async function writeJsonList(res: Response, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
+  const parts: Buffer[] = [Buffer.from(`{"apiVersion":${JSON.stringify(list.apiVersion)},"kind":${JSON.stringify(list.kind)},"metadata":${JSON.stringify(list.metadata)},"items":[`)];
+  const comma = Buffer.from(',');
+  await sliced(
+    list.items.length,
+    (i) => {
+      const item = list.items[i];
+      if (i > 0) parts.push(comma);
+      parts.push(isKindOf(d, item) ? objectJson(d, item, stored) : Buffer.from(JSON.stringify(item)));
+    },
+    flusher(res, parts),
+  );
+  if (!res.destroyed) res.end(']}');
+}
+
+function itemMessage(d: ResourceDescriptor, list: ListBody, stored: boolean): (item: unknown) => Buffer {
+  if (list.kind !== 'PartialObjectMetadataList') return (item) => objectMessage(d, item, stored);
+  const codec = protobufCodecs().message(META_MESSAGES.partialObjectMetadata);
+  return (item) => {
+    const w = protobuf.Writer.create();
+    codec.write(item, w, '');
+    return Buffer.from(w.finish());
+  };
+}
+
+async function writeProtobufList(res: Response, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
+  const encodeItem = itemMessage(d, list, stored);
+  const sizes: number[] = [];
+  const kept: (Buffer | undefined)[] = [];
+  let keptBytes = 0;
+  let rawSize = 0;
+  await sliced(
+    list.items.length,
+    (i) => {
+      const body = encodeItem(list.items[i]);
+      sizes.push(body.length);
+      rawSize += 1 + varintSize(body.length) + body.length;
+      keptBytes += body.length;
+      kept.push(keptBytes <= KEEP_BYTES ? body : undefined);
+    },
+    () => Promise.resolve(),
+  );
+  const meta = protobuf.Writer.create();
+  meta.uint32(0x0a).fork();
+  protobufCodecs().message(LIST_META).write(list.metadata, meta, '');
+  meta.ldelim();
+  const metaBytes = meta.finish();
+  rawSize += metaBytes.length;
+  const head = protobuf.Writer.create();
+  head.uint32(0x0a).fork().uint32(0x0a).string(list.apiVersion).uint32(0x12).string(list.kind).ldelim();
+  head.uint32(0x12).uint32(rawSize);
+  const parts: Buffer[] = [MAGIC, Buffer.from(head.finish()), Buffer.from(metaBytes)];
+  await sliced(
+    list.items.length,
+    (i) => {
+      const body = kept[i] ?? encodeItem(list.items[i]);
+      parts.push(Buffer.from(protobuf.Writer.create().uint32(0x12).uint32(sizes[i] ?? body.length).finish()), body);
+    },
+    flusher(res, parts),
+  );
+  if (!res.destroyed) res.end(Buffer.from([0x1a, 0x00, 0x22, 0x00]));
+}
+
+/**
+ * Sends a list as `format`, streamed in slices. `stored` says that the items are stored versions (a
+ * plain list from the store), whose encodings the version cache may hold.
+ */
+export async function sendList(res: Response, d: ResourceDescriptor, list: ListBody, format: Format, stored: boolean, warnings: string[]): Promise<void> {
+  if (res.headersSent) return;
+  res.locals.responseBody = list;
+  if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
+  res.status(200).setHeader('Content-Type', format === 'protobuf' ? PROTOBUF_MEDIA_TYPE : 'application/json');
+  if (format === 'protobuf') await writeProtobufList(res, d, list, stored);
+  else await writeJsonList(res, d, list, stored);
+}

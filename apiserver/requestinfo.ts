@@ -19,6 +19,9 @@ export interface RequestInfo {
   name: string;
   /** Path segments after the resource (name, subresource, extra). */
   parts: string[];
+  /** The raw `labelSelector` and `fieldSelector` of a list or watch ('' otherwise), for authorizers. */
+  labelSelector: string;
+  fieldSelector: string;
 }
 
 function isWatchParam(value: string | null): boolean {
@@ -38,6 +41,8 @@ function nonResource(path: string, method: string): RequestInfo {
     subresource: '',
     name: '',
     parts: [],
+    labelSelector: '',
+    fieldSelector: '',
   };
 }
 
@@ -106,8 +111,10 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   info.subresource = rest[2] ?? '';
   info.verb = info.name === '' ? collectionVerb(method, watch) : watch && segments[3] === 'watch' ? 'watch' : itemVerb(method);
   const nameFromSelector = fieldSelectorName(parsed.searchParams.get('fieldSelector'));
-  if ((info.verb === 'list' || info.verb === 'watch') && info.name === '' && nameFromSelector !== undefined) {
-    info.name = nameFromSelector;
+  if (info.verb === 'list' || info.verb === 'watch') {
+    if (info.name === '' && nameFromSelector !== undefined) info.name = nameFromSelector;
+    info.labelSelector = parsed.searchParams.get('labelSelector') ?? '';
+    info.fieldSelector = parsed.searchParams.get('fieldSelector') ?? '';
   }
   return info;
 }

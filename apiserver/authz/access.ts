@@ -48,6 +48,8 @@ export function questionInfo(q: AccessQuestion): RequestInfo {
     subresource,
     name,
     parts,
+    labelSelector: '',
+    fieldSelector: '',
   };
 }
 

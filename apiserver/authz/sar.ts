@@ -53,6 +53,9 @@ export function subjectAccessReviewSpec(user: UserInfo, info: RequestInfo): V1Su
   setIfNonEmpty(attrs, 'resource', info.resource);
   setIfNonEmpty(attrs, 'subresource', info.subresource);
   setIfNonEmpty(attrs, 'name', info.name);
+  // Authorizers such as Gardener's SeedAuthorizer allow lists and watches by their selectors.
+  if (info.labelSelector !== '') attrs.labelSelector = { rawSelector: info.labelSelector };
+  if (info.fieldSelector !== '') attrs.fieldSelector = { rawSelector: info.fieldSelector };
   spec.resourceAttributes = attrs;
   return spec;
 }

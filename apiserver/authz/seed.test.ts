@@ -6,6 +6,9 @@ import type { AuthorizationResult } from './types.js';
 
 const NS = 'garden-dev';
 const BASE = `/apis/core.gardener.cloud/v1beta1/namespaces/${NS}/internalsecrets`;
+const SHOOTS = `/apis/core.gardener.cloud/v1beta1/namespaces/${NS}/shoots`;
+const ALL_SHOOTS = '/apis/core.gardener.cloud/v1beta1/shoots';
+const SEED_A_LABEL = encodeURIComponent('name.seed.gardener.cloud/seed-a=true');
 
 const shoots = new Map<string, ShootSeedRef>([
   [`${NS}/on-a`, { spec: { seedName: 'seed-a' }, status: { seedName: 'seed-a' } }],
@@ -66,7 +69,24 @@ describe('SeedAuthorizer', () => {
     ['extension of seed A acts as A', extension('seed-a'), 'GET', `${BASE}/on-a.ca-client`, 'allow'],
     ['extension of seed A is still not B', extension('seed-a'), 'GET', `${BASE}/on-b.ca-client`, 'noOpinion', 'no relationship found'],
     ['other users: no opinion', { name: 'alice', groups: [] }, 'GET', `${BASE}/on-a.ca-client`, 'noOpinion'],
-    ['other resources: no opinion', A, 'GET', `/apis/core.gardener.cloud/v1beta1/namespaces/${NS}/shoots/on-a`, 'noOpinion'],
+    // Shoots (upstream authorizeShoot): the seed's label selects lists and watches, the graph the rest.
+    ['A watches its shoots cluster-wide by its label', A, 'GET', `${ALL_SHOOTS}?watch=true&sendInitialEvents=true&labelSelector=${SEED_A_LABEL}`, 'allow'],
+    ['A lists its shoots by its label', A, 'GET', `${ALL_SHOOTS}?labelSelector=${SEED_A_LABEL}`, 'allow'],
+    ['A lists with the label among others', A, 'GET', `${ALL_SHOOTS}?labelSelector=${encodeURIComponent('a=b,name.seed.gardener.cloud/seed-a in (true)')}`, 'allow'],
+    ['A cannot list by B\'s label', A, 'GET', `${ALL_SHOOTS}?labelSelector=${encodeURIComponent('name.seed.gardener.cloud/seed-b=true')}`, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    ['A cannot list all shoots', A, 'GET', ALL_SHOOTS, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    ['A gets a shoot on its seed', A, 'GET', `${SHOOTS}/on-a`, 'allow'],
+    ['A updates the status of a shoot on its seed', A, 'PUT', `${SHOOTS}/on-a/status`, 'allow'],
+    ['A patches the status of a shoot on its seed', A, 'PATCH', `${SHOOTS}/on-a/status`, 'allow'],
+    ['A patches finalizers of a shoot on its seed', A, 'PATCH', `${SHOOTS}/on-a`, 'allow'],
+    ['A lists one shoot on its seed by name', A, 'GET', `${SHOOTS}?fieldSelector=metadata.name%3Don-a`, 'allow'],
+    ['A cannot get a shoot on B', A, 'GET', `${SHOOTS}/on-b`, 'noOpinion', 'no relationship found'],
+    ['A cannot patch a shoot on B', A, 'PATCH', `${SHOOTS}/on-b/status`, 'noOpinion', 'no relationship found'],
+    ['A cannot delete shoots', A, 'DELETE', `${SHOOTS}/on-a`, 'noOpinion', 'only the following verbs are allowed for this resource type: [get list patch update watch]'],
+    ['A cannot create shoots', A, 'POST', SHOOTS, 'noOpinion', 'only the following verbs are allowed for this resource type: [get list patch update watch]'],
+    ['A cannot ask for kubeconfigs', A, 'POST', `${SHOOTS}/on-a/adminkubeconfig`, 'noOpinion', 'only the following subresources are allowed for this resource type: [finalizers status]'],
+    ['a self-hosted seed reads its own shoot in garden', A, 'GET', '/apis/core.gardener.cloud/v1beta1/namespaces/garden/shoots/seed-a', 'allow'],
+    ['other resources: no opinion', A, 'GET', `/apis/operator.gardener.cloud/v1alpha1/gardens/g`, 'noOpinion'],
     ['non-resource requests: no opinion', A, 'GET', '/healthz', 'noOpinion'],
   ];
   for (const [what, user, method, url, decision, reason] of table) {

@@ -1,10 +1,14 @@
 /**
  * SeedAuthorizer: scopes gardenlets (user `gardener.cloud:system:seed:<seed>` in group
  * `gardener.cloud:system:seeds`) and their extensions (ServiceAccounts `extension-*` in namespace
- * `seed-<seed>`) to the InternalSecrets of their own seed's shoots: `<shoot>.ca-client` of a Shoot whose
- * `spec.seedName` or `status.seedName` is the seed. Creation is left to the SeedRestriction admission
- * plugin. It only allows or has no opinion; RBAC or the SubjectAccessReview decide next.
+ * `seed-<seed>`) to their own seed's shoots: the Shoots whose `spec.seedName` or `status.seedName` is
+ * the seed (read, and written with their status and finalizers; listed and watched with the label
+ * selector `name.seed.gardener.cloud/<seed>=true`), and their `<shoot>.ca-client` InternalSecrets.
+ * Creation of InternalSecrets is left to the SeedRestriction admission plugin. It only allows or has no
+ * opinion; RBAC or the SubjectAccessReview decide next.
  */
+import { labelSelectorOf, parseLabelSelector, type LabelSelector } from '../../apimachinery/labels.js';
+import { isStatusError } from '../../apimachinery/errors.js';
 import { seedOf } from '../../registry/seed-identity.js';
 export { SEEDS_GROUP, SEED_USER_PREFIX, seedOf } from '../../registry/seed-identity.js';
 import type { RequestInfo } from '../requestinfo.js';
@@ -62,6 +66,43 @@ async function authorizeInternalSecret(getShoot: ShootLookup, info: RequestInfo,
   return hasPathToSeed(getShoot, info, seed);
 }
 
+/** Label prefix of the labels the Shoot strategy keeps for the seeds a Shoot is assigned to. */
+const SEED_NAME_LABEL_PREFIX = 'name.seed.gardener.cloud/';
+const SHOOT_VERBS = ['get', 'list', 'patch', 'update', 'watch'];
+const SHOOT_SUBRESOURCES = ['finalizers', 'status'];
+
+/** Does one requirement of the request's label selector select the seed's label? Unparsable: no. */
+function selectsSeedLabel(raw: string, seed: string): boolean {
+  let selector: LabelSelector;
+  try {
+    selector = parseLabelSelector(raw);
+  } catch (e: unknown) {
+    if (isStatusError(e)) return false;
+    throw e;
+  }
+  const seedLabels = { [`${SEED_NAME_LABEL_PREFIX}${seed}`]: 'true' };
+  return selector.requirements.some((r) => labelSelectorOf([r]).matches(seedLabels));
+}
+
+/**
+ * The rules for one request of a seed identity on `shoots`: its own Shoot in `garden` (a self-hosted
+ * seed), lists and watches selected by the seed's label, and the Shoots assigned to the seed.
+ */
+async function authorizeShoot(getShoot: ShootLookup, info: RequestInfo, seed: string): Promise<AuthorizationResult> {
+  if (info.verb === 'get' && info.namespace === 'garden' && info.name === seed) return allow;
+  if (info.subresource !== '' && !SHOOT_SUBRESOURCES.includes(info.subresource)) {
+    return noOpinion(`only the following subresources are allowed for this resource type: [${SHOOT_SUBRESOURCES.join(' ')}]`);
+  }
+  if (!SHOOT_VERBS.includes(info.verb)) return noOpinion(`only the following verbs are allowed for this resource type: [${SHOOT_VERBS.join(' ')}]`);
+  if ((info.verb === 'list' || info.verb === 'watch') && info.name === '') {
+    return selectsSeedLabel(info.labelSelector, seed) ? allow : noOpinion(`must specify field or label selector for name ${seed}`);
+  }
+  if (info.name === '') return noOpinion('No Object name found');
+  const shoot = await getShoot(info.namespace, info.name);
+  const seeds = shoot === undefined ? [] : [shoot.spec?.seedName, shoot.status?.seedName];
+  return seeds.includes(seed) ? allow : noOpinion('no relationship found');
+}
+
 /**
  * The SeedAuthorizer. Non-seed users and other resources: no opinion. A failing Shoot lookup is no
  * opinion with the error set (RBAC or the SubjectAccessReview still get their say).
@@ -71,8 +112,9 @@ export function seedAuthorizer(getShoot: ShootLookup): Authorizer {
     async authorize({ user, info }) {
       const seed = seedOf(user);
       if (seed === undefined || !info.isResourceRequest) return noOpinion();
-      if (info.apiGroup !== GARDENER_CORE_GROUP || info.resource !== 'internalsecrets') return noOpinion();
+      if (info.apiGroup !== GARDENER_CORE_GROUP || (info.resource !== 'internalsecrets' && info.resource !== 'shoots')) return noOpinion();
       try {
+        if (info.resource === 'shoots') return await authorizeShoot(getShoot, info, seed);
         return await authorizeInternalSecret(getShoot, info, seed);
       } catch (e: unknown) {
         return { decision: 'noOpinion', error: `seed authorizer: cannot read shoot: ${e instanceof Error ? e.message : String(e)}` };

@@ -162,6 +162,11 @@ export function tooManyRequests(message: string, retryAfterSeconds: number): Sta
   return failure('TooManyRequests', 429, message, { retryAfterSeconds });
 }
 
+/** 422 Invalid without causes: a request the server understood but cannot carry out. */
+export function unprocessable(message = 'the server rejected our request due to an error in our request'): StatusError {
+  return failure('Invalid', 422, message);
+}
+
 export function internalError(message: string): StatusError {
   return failure('InternalError', 500, `Internal error occurred: ${message}`, { causes: [{ message }] });
 }

@@ -1,31 +1,42 @@
 /**
- * PATCH bodies: RFC 6902 JSON patch (fast-json-patch) and RFC 7396 merge patch. Strategic merge patch
- * is not offered for these kinds (none of them is built into kubectl), so it gets 415 like any other
- * unknown patch type.
+ * PATCH bodies: RFC 6902 JSON patch (fast-json-patch), RFC 7396 merge patch, and strategic merge patch
+ * (`strategicpatch/`) for the kinds that declare it, as kube-apiserver offers it for built-in kinds and
+ * not for custom resources (Garden answers 415 for it, naming the types it accepts).
  *
  * Both are bounded: a JSON patch has at most {@link MAX_JSON_PATCH_OPERATIONS} operations and its
  * `copy` operations may add at most {@link MAX_BODY_BYTES} in total (each copy can double a subtree), and
  * patch bodies nest no deeper than any other body (decode.ts), which bounds the merge's recursion.
  */
 import jsonpatch from 'fast-json-patch';
-import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../apimachinery/errors.js';
+import { badRequest, requestEntityTooLarge, StatusError, unprocessable, unsupportedMediaType } from '../apimachinery/errors.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
+import { metaDefinitions } from '../openapi/meta.js';
+import type { Definitions } from '../openapi/schema.js';
+import type { ResourceDescriptor } from '../registry/types.js';
 import { MAX_BODY_BYTES, mediaType, parseJson } from './decode.js';
+import { isPatchError, strategicMergePatch, type PatchError } from './strategicpatch/index.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';
-export const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH] as const;
+export const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
+export const APPLY_PATCH_YAML = 'application/apply-patch+yaml';
+export const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH] as const;
 export type PatchType = (typeof PATCH_TYPES)[number];
-const ACCEPTED = [JSON_PATCH, MERGE_PATCH, 'application/apply-patch+yaml'] as const;
+
+/** The patch types `d` accepts, in kube-apiserver's order. */
+export function acceptedPatchTypes(d: Pick<ResourceDescriptor, 'strategicMergePatch'>): string[] {
+  return [JSON_PATCH, MERGE_PATCH, ...(d.strategicMergePatch ? [STRATEGIC_MERGE_PATCH] : []), APPLY_PATCH_YAML];
+}
 
 /** Most operations in one JSON patch (Kubernetes' limit). */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
 
-/** The patch type of a Content-Type header; 415 for anything not served. */
-export function patchTypeOf(header: string | undefined): PatchType {
+/** The patch type of a Content-Type header; 415 for anything `d` does not accept. */
+export function patchTypeOf(header: string | undefined, d: Pick<ResourceDescriptor, 'strategicMergePatch'>): PatchType {
   const type = mediaType(header);
-  if ((PATCH_TYPES as readonly string[]).includes(type)) return type as PatchType;
-  throw unsupportedMediaType(ACCEPTED);
+  const accepted = acceptedPatchTypes(d);
+  if (type !== APPLY_PATCH_YAML && accepted.includes(type)) return type as PatchType;
+  throw unsupportedMediaType(accepted);
 }
 
 /** A parsed patch, ready to apply to any current object. */
@@ -87,9 +98,45 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
   return doc;
 }
 
-/** Parses a patch body of `type`; 400 when it is not a patch of that type. */
-export function parsePatch(type: PatchType, raw: Buffer): Patch {
+/**
+ * A strategic merge patch that cannot be applied, reported as kube-apiserver reports it: malformed
+ * directives 400, lists of lists and retainKeys mismatches 422 with its generic text. Everything else
+ * upstream answers with a 500 carrying the text; here it is the client's mistake, so 400 with that text.
+ */
+function strategicError(e: PatchError): StatusError {
+  if (e.kind === 'invalid') return unprocessable();
+  return badRequest(e.message);
+}
+
+/** A kind's definitions together with the meta/v1 ones (ObjectMeta's finalizers and owner references merge too). */
+const patchDefinitions = new WeakMap<object, Definitions>();
+
+function definitionsOf(d: Pick<ResourceDescriptor, 'definitions'>): Definitions {
+  let defs = patchDefinitions.get(d);
+  if (defs === undefined) {
+    defs = { ...metaDefinitions, ...d.definitions };
+    patchDefinitions.set(d, defs);
+  }
+  return defs;
+}
+
+/** Parses a patch body of `type` for resource `d`; 400 when it is not a patch of that type. */
+export function parsePatch(type: PatchType, raw: Buffer, d: Pick<ResourceDescriptor, 'schema' | 'definitions'>): Patch {
   const body = parseJson(raw.toString('utf8'));
+  if (type === STRATEGIC_MERGE_PATCH) {
+    if (!isPlainObject(body)) throw badRequest(`json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body === 'string' ? 'string' : body === null ? 'null' : typeof body} into Go value of type map[string]interface {}`);
+    return {
+      type,
+      apply(current) {
+        try {
+          return strategicMergePatch(structuredClone(current) as Record<string, unknown>, structuredClone(body), d.schema, definitionsOf(d));
+        } catch (e: unknown) {
+          if (isPatchError(e)) throw strategicError(e);
+          throw e;
+        }
+      },
+    };
+  }
   if (type === JSON_PATCH) {
     if (!Array.isArray(body)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
     if (body.length > MAX_JSON_PATCH_OPERATIONS) {

@@ -7,8 +7,10 @@ import { DELETE_OPTIONS, PATCH, STATUS, WATCH_EVENT } from './meta.js';
 import { paramsOf, PATH_PARAMS, type ParamSpec } from './parameters.js';
 import { gvkOf, operationId, operationTag, title, type GroupVersion, type GroupVersionKind, type OpenAPIResource, type OpenAPIVerb } from './resource.js';
 
-/** Media types a PATCH accepts. Strategic merge patch is left out on purpose, so `kubectl apply` uses merge patch. */
+/** Media types a PATCH accepts (kinds without strategic merge patch, like custom resources). */
 export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'] as const;
+/** Media types a PATCH accepts where strategic merge patch is served (kubectl then uses it). */
+export const STRATEGIC_PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'] as const;
 /** Media types of create and update bodies. */
 export const REQUEST_MEDIA_TYPES = ['application/json', 'application/yaml'] as const;
 /** Media types of object responses. */
@@ -218,5 +220,11 @@ export function resourcePaths(r: OpenAPIResource, lookup: KindLookup): PathSpec[
     const verbs: OpenAPIVerb[] = ['get', 'update', 'patch', 'create', 'delete'];
     add(`${item}/${sub.name}`, [PATH_PARAMS.name, ...scopeParams], verbs.filter((v) => sub.verbs.includes(v)).flatMap((v) => itemOperation(v, target, at) ?? []));
   }
-  return r.protobuf === undefined ? paths : paths.map(withProtobuf);
+  const served = r.strategicMergePatch === true ? paths.map(withStrategicPatch) : paths;
+  return r.protobuf === undefined ? served : served.map(withProtobuf);
+}
+
+/** PATCH operations of a kind with strategic merge patch accept it. */
+function withStrategicPatch(path: PathSpec): PathSpec {
+  return { ...path, operations: path.operations.map((op) => (op.body?.patch === true ? { ...op, consumes: STRATEGIC_PATCH_MEDIA_TYPES } : op)) };
 }

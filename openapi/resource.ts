@@ -51,6 +51,8 @@ export interface OpenAPIResource {
   definitions: Definitions;
   /** The kind's protobuf message, when bodies and responses may also be protobuf. */
   protobuf?: string;
+  /** PATCH also takes strategic merge patches. */
+  strategicMergePatch?: boolean;
 }
 
 /** `info` of a served document. */

@@ -9,7 +9,7 @@
  * patch, so `kubectl apply` falls back to merge patch.
  */
 import { collectDefinitions, kindIndex, listDefinitionName, reachableDefinitions } from './definitions.js';
-import { PATCH_MEDIA_TYPES, resourcePaths, type HttpMethod, type OperationSpec, type PathSpec } from './operations.js';
+import { resourcePaths, type HttpMethod, type OperationSpec, type PathSpec } from './operations.js';
 import type { ParamSpec } from './parameters.js';
 import { DEFAULT_INFO, groupVersionPath, type GroupVersion, type OpenAPIInfo, type OpenAPIResource } from './resource.js';
 import type { Schema } from './schema.js';
@@ -113,7 +113,7 @@ function v3Operation(op: OperationSpec): V3Operation {
   if (op.parameters.length > 0) out.parameters = op.parameters.map(v3Param);
   if (op.body !== undefined) {
     const schema = op.body.definition === undefined ? { type: 'object' as const } : componentRef(op.body.definition);
-    const requestBody: NonNullable<V3Operation['requestBody']> = { content: content(op.body.patch ? PATCH_MEDIA_TYPES : op.consumes, schema) };
+    const requestBody: NonNullable<V3Operation['requestBody']> = { content: content(op.consumes, schema) };
     if (op.body.required) requestBody.required = true;
     out.requestBody = requestBody;
   }

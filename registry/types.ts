@@ -108,6 +108,11 @@ export interface ResourceDescriptor {
    * then be `application/vnd.kubernetes.protobuf`. Absent: JSON only, as for a custom resource.
    */
   protobuf?: string;
+  /**
+   * PATCH accepts `application/strategic-merge-patch+json`, merging along the schema's
+   * `x-kubernetes-patch-strategy`/`-merge-key`, as for built-in kinds (false: 415, as for a custom resource).
+   */
+  strategicMergePatch: boolean;
 }
 
 /** `apiVersion` string of a descriptor. */

@@ -145,7 +145,7 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
 export async function handlePatch(r: ResourceRequest): Promise<void> {
   const fm = fieldManager(r.query, 'PatchOptions');
   const isApply = mediaType(r.req.headers['content-type']) === APPLY_PATCH;
-  const type = isApply ? undefined : patchTypeOf(r.req.headers['content-type']);
+  const type = isApply ? undefined : patchTypeOf(r.req.headers['content-type'], r.served.descriptor);
   validatePatchOptions({ apply: isApply, forceGiven: str(r.query, 'force') !== undefined, fieldManager: fm });
   if (type === undefined) {
     await handleApply(r, fm ?? '');
@@ -153,7 +153,7 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
   }
   const manager = fm ?? defaultManager(r.req.headers['user-agent']);
   const mode = fieldValidationOf(str(r.query, 'fieldValidation'), 'PatchOptions');
-  const patch = parsePatch(type, rawBody(r));
+  const patch = parsePatch(type, rawBody(r), r.served.descriptor);
   const d = r.served.descriptor;
   const strategy = r.subresource?.strategy;
   let warned = false;

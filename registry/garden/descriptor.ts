@@ -33,4 +33,5 @@ export const gardenResource: ResourceDescriptor = {
   definitions: gardenDefinitions,
   strategy: gardenStrategy,
   garbageCollection: true,
+  strategicMergePatch: false,
 };

@@ -44,6 +44,18 @@ function resetSystemFields(obj: KubeObject): void {
   if (m.generateName !== undefined && (m.name ?? '') === '') m.name = generateName(m.generateName);
 }
 
+/** Metadata collections Go leaves out of its JSON when empty (`omitempty`). */
+const OMIT_WHEN_EMPTY = ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields'] as const;
+
+/** Drops empty labels, annotations, finalizers, owner references and managed fields, as kube stores them. */
+function dropEmptyMetadata(obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown>;
+  for (const key of OMIT_WHEN_EMPTY) {
+    const v = m[key];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0)) delete m[key];
+  }
+}
+
 /**
  * Prepares a new object for storage: system fields, strategy hooks, validation (the strategy validates
  * metadata too, as Kubernetes' per-kind validators do).
@@ -58,6 +70,7 @@ export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   else delete obj.metadata.generation;
   strategy.prepareForCreate(obj, ctx);
   strategy.applyDefaults?.(obj);
+  dropEmptyMetadata(obj);
   throwIfInvalid(d, obj, strategy.validate(obj, ctx));
 }
 
@@ -95,6 +108,7 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   }
   strategy.prepareForUpdate(obj, old, ctx);
   strategy.applyDefaults?.(obj);
+  dropEmptyMetadata(obj);
   if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(obj), specOf(old))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }

@@ -39,5 +39,6 @@ export const internalSecretResource: ResourceDescriptor = {
   definitions: {},
   strategy: internalSecretStrategy,
   garbageCollection: false,
+  strategicMergePatch: true,
   protobuf: `github.com.gardener.gardener.pkg.apis.core.${VERSION}.${KIND}`,
 };

@@ -49,5 +49,6 @@ export const shootResource: ResourceDescriptor = {
   definitions: { ...shootDefinitions, ...kubeconfigRequestDefinitions },
   strategy: shootStrategy,
   garbageCollection: true,
+  strategicMergePatch: true,
   protobuf: `github.com.gardener.gardener.pkg.apis.core.${VERSION}.${KIND}`,
 };

@@ -110,18 +110,28 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(kept.body.type, 'Opaque', 'an empty type on update is taken from the stored object');
   });
 
-  it('patches with merge and JSON patches; 415 for strategic merge; 422 for a failed JSON patch', async () => {
+  it('patches with merge, JSON and strategic merge patches; 422 for a failed JSON patch', async () => {
     const merge = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"x":"y"}},"stringData":{"s":"t"}}').expect(200);
     assert.equal(merge.body.metadata.labels.x, 'y');
     assert.equal(merge.body.data.s, b64('t'), 'stringData in a patch is folded into data');
     const json = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"remove","path":"/metadata/labels/x"}]').expect(200);
     assert.equal(json.body.metadata.labels?.x, undefined);
-    const smp = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/strategic-merge-patch+json').send('{}').expect(415);
-    assert.equal(smp.body.reason, 'UnsupportedMediaType');
-    assert.equal(smp.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    const smp = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/strategic-merge-patch+json').send('{"stringData":{"u":"v"}}').expect(200);
+    assert.equal(smp.body.data.u, b64('v'), 'stringData in a strategic merge patch is folded into data');
+    const unknown = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/yaml').send('{}').expect(415);
+    assert.equal(unknown.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml');
     const failed = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"test","path":"/data/user","value":"nope"}]').expect(422);
     assert.equal(failed.body.code, 422);
     await s.request('patch', `${ns('a')}/nope`).set('Content-Type', 'application/merge-patch+json').send('{}').expect(404);
+  });
+
+  it('drops labels, annotations and finalizers once they are empty, as kube stores them', async () => {
+    await create('empty', { metadata: { name: 'e', labels: { a: 'b' }, annotations: { c: 'd' }, finalizers: ['x'] } }).expect(201);
+    const r = await s.request('patch', `${ns('empty')}/e`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { labels: { a: null }, annotations: { c: null }, finalizers: [] } }).expect(200);
+    for (const key of ['labels', 'annotations', 'finalizers']) assert.equal(r.body.metadata[key], undefined, key);
+    const created = await create('empty', { metadata: { name: 'f', labels: {}, ownerReferences: [] } }).expect(201);
+    assert.equal(created.body.metadata.labels, undefined);
+    assert.equal(created.body.metadata.ownerReferences, undefined);
   });
 
   it('deletes with preconditions and answers with a Success status', async () => {

@@ -37,3 +37,26 @@ export function protocEncode(message: string, text: string): Buffer {
 export function protocDecode(message: string, bytes: Uint8Array): string {
   return protoc('decode', message, Buffer.from(bytes)).toString('utf8');
 }
+
+/** `bytes` as a text-format string literal (every byte octal-escaped). */
+function octal(bytes: Uint8Array): string {
+  return [...bytes].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+}
+
+/**
+ * An enveloped protobuf body built by protoc alone: the text-format `message` encoded, wrapped in a
+ * `runtime.Unknown` naming apiVersion and kind, behind the `k8s\0` magic.
+ */
+export function protocEnvelope(message: string, text: string, apiVersion: string, kind: string): Buffer {
+  const raw = protocEncode(message, text);
+  const unknown = protocEncode(
+    'k8s.io.apimachinery.pkg.runtime.Unknown',
+    `typeMeta { apiVersion: ${JSON.stringify(apiVersion)} kind: ${JSON.stringify(kind)} }\nraw: "${octal(raw)}"\ncontentEncoding: ""\ncontentType: ""\n`,
+  );
+  return Buffer.concat([Buffer.from([0x6b, 0x38, 0x73, 0x00]), unknown]);
+}
+
+/** A Go string as a text-format literal. */
+export function textString(s: string): string {
+  return JSON.stringify(s);
+}

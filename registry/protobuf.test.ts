@@ -1,18 +1,59 @@
 /**
  * The one schema of each served kind and its protobuf message describe the same fields: every field the
  * schema validates and stores has a protobuf form, and every protobuf field survives the schema's
- * pruning, so an object keeps all of its data whichever encoding it travels in.
+ * pruning, so an object keeps all of its data whichever encoding it travels in. And every field carries
+ * the strategic-merge-patch metadata the Go types declare (`+patchStrategy`, `+patchMergeKey` in the
+ * comments of the upstream `.proto` files), so strategic merge patches merge what upstream merges.
  */
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
 import { SERVED_KINDS } from '../apiserver/resources-table.js';
 import { GO_INLINE_FIELDS } from '../apimachinery/protobuf/go-fields.js';
+import { PROTO_FILES } from '../apimachinery/protobuf/descriptor-build.js';
+import { PROTO_ROOT } from '../test/support/protoc.js';
 import { loadDescriptorRoot } from '../apimachinery/protobuf/index.js';
 import { isItemsWrapper } from '../apimachinery/protobuf/codec.js';
 import { collectDefinitions, listDefinitionName } from '../openapi/definitions.js';
 import { refName, type Definitions, type Schema } from '../openapi/schema.js';
 
 const root = loadDescriptorRoot();
+
+/** `+patchStrategy`/`+patchMergeKey` of every field of the upstream `.proto` files, by `<message>.<field>`. */
+function upstreamPatchMeta(): Map<string, { strategy: string; mergeKey: string }> {
+  const commented = new protobuf.Root();
+  commented.resolvePath = (_origin, target) => `${PROTO_ROOT}/${target}`;
+  commented.loadSync(PROTO_FILES, { keepCase: true, alternateCommentMode: true });
+  const out = new Map<string, { strategy: string; mergeKey: string }>();
+  const visit = (ns: protobuf.NamespaceBase): void => {
+    for (const n of ns.nestedArray) {
+      if (n instanceof protobuf.Type) {
+        for (const f of n.fieldsArray) {
+          const strategy = /\+patchStrategy=(\S+)/.exec(f.comment ?? '')?.[1] ?? '';
+          const mergeKey = /\+patchMergeKey=(\S+)/.exec(f.comment ?? '')?.[1] ?? '';
+          if (strategy !== '' || mergeKey !== '') out.set(`${n.fullName.slice(1)}.${f.name}`, { strategy, mergeKey });
+        }
+      }
+      if (n instanceof protobuf.Namespace || n instanceof protobuf.Type) visit(n);
+    }
+  };
+  visit(commented);
+  return out;
+}
+
+const PATCH_META = upstreamPatchMeta();
+
+/** The field's patch metadata in the schema and upstream must agree. */
+function comparePatchMeta(site: Schema, message: string, field: string, path: string, problems: string[]): void {
+  const want = PATCH_META.get(`${message}.${field}`) ?? { strategy: '', mergeKey: '' };
+  const resolved = resolve(site);
+  const have = {
+    strategy: site['x-kubernetes-patch-strategy'] ?? resolved['x-kubernetes-patch-strategy'] ?? '',
+    mergeKey: site['x-kubernetes-patch-merge-key'] ?? resolved['x-kubernetes-patch-merge-key'] ?? '',
+  };
+  if (have.strategy !== want.strategy || have.mergeKey !== want.mergeKey) {
+    problems.push(`${path}: patch strategy ${JSON.stringify(have)}, upstream ${JSON.stringify(want)}`);
+  }
+}
 const defs: Definitions = collectDefinitions(SERVED_KINDS);
 
 /** JSON forms of the messages the codec converts specially, as schemas describe them. */
@@ -87,6 +128,7 @@ function compareMessage(schema: Schema, t: protobuf.Type, path: string, problems
       problems.push(`${path}.${fname}: in ${name}, not in the schema`);
       continue;
     }
+    comparePatchMeta(child, f.parent?.fullName.slice(1) ?? name, fname, `${path}.${fname}`, problems);
     const c = resolve(child);
     if (f.map) {
       const values = c.additionalProperties;

@@ -23,11 +23,7 @@ export const networkingDefinitions: Definitions = {
     'DNS settings of the cluster.',
     {
       domain: str('External domain of the cluster; the API server is reachable at api.<domain> and kubeconfigs use it.'),
-      providers: list(
-        ref(core('DNSProvider')),
-        "DNS providers for the cluster's domain. Deprecated: use the DNS extension for additional providers.",
-        mergeKey('type'),
-      ),
+      providers: list(ref(core('DNSProvider')), "DNS providers for the cluster's domain. Deprecated: use the DNS extension for additional providers."),
     },
   ),
   [core('DNSProvider')]: obj(

@@ -135,7 +135,7 @@ export const statusDefinitions: Definitions = {
   [core('LiveMigration')]: obj(
     'Progress of a live migration of the control plane to another seed.',
     {
-      conditions: list(ref(core('Condition')), 'One condition per migration step.'),
+      conditions: list(ref(core('Condition')), 'One condition per migration step.', mergeKey('type')),
     },
   ),
 };

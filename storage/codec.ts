@@ -17,7 +17,10 @@ export interface EncodedObject {
 /** Serializes `obj` for storage; the input is not modified. */
 export function encodeObject(obj: KubeObject): EncodedObject {
   const { resourceVersion: _rv, selfLink: _selfLink, ...metadata } = obj.metadata;
-  const text = `${JSON.stringify({ ...obj, metadata })}\n`;
+  // apiVersion, kind and metadata first, whatever order the object was built in, so that an update
+  // that changes nothing encodes to the stored bytes and is not written.
+  const { apiVersion, kind, metadata: _m, ...rest } = obj;
+  const text = `${JSON.stringify({ apiVersion, kind, metadata, ...rest })}\n`;
   return { text, bytes: utf8Encoder.encode(text) };
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { exampleGarden, uncommentExample } from '../../registry/shoot/testing.js';
+import { exampleGarden, makeShoot, uncommentExample } from '../../registry/shoot/testing.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
 import { startChild, tempDir, type ChildServer } from '../support/server.js';
 
@@ -52,6 +52,20 @@ describe('Shoots and Gardens with kubectl', function () {
     const again = JSON.parse(await run(['get', 'shoot', shoot.metadata.name, '-n', shoot.metadata.namespace, '-o', 'json']));
     assert.deepEqual(again.spec, before.spec);
     assert.equal(again.metadata.generation, before.metadata.generation);
+  });
+
+  it('merges worker pools by name with kubectl patch (no --type) and client-side apply, keeping pools others added', async () => {
+    const worker = (name: string, maximum = 2) => ({ name, machine: { type: 'm5.large' }, minimum: 1, maximum });
+    const manifest = (workers: unknown[]) =>
+      JSON.stringify({ ...makeShoot({ provider: { type: 'local', workers } }, undefined, { name: 'pools', namespace: 'garden-dev' }) });
+    await run(['apply', '-f', '-'], manifest([worker('a'), worker('b'), worker('c')]));
+    // Another manager adds a pool: strategic merge patch (kubectl's default) merges it in by name.
+    await run(['patch', 'shoot', 'pools', '-n', 'garden-dev', '-p', JSON.stringify({ spec: { provider: { workers: [worker('e')] } } })]);
+    const names = async () => JSON.parse(await run(['get', 'shoot', 'pools', '-n', 'garden-dev', '-o', 'json'])).spec.provider.workers.map((w: { name: string; maximum: number }) => `${w.name}:${w.maximum}`);
+    assert.deepEqual(await names(), ['e:2', 'a:2', 'b:2', 'c:2']);
+    // The second apply changes a, removes b, adds d: a three-way strategic merge patch, which leaves e alone.
+    await run(['apply', '-f', '-'], manifest([worker('a', 5), worker('c'), worker('d')]));
+    assert.deepEqual(await names(), ['e:2', 'a:5', 'c:2', 'd:2']);
   });
 
   it('explains the encryption configuration fields', async () => {

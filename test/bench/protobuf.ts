@@ -3,7 +3,7 @@
  * that load from elsewhere on the machine hits both alike: Shoot create and get at c=16, list of 1,000
  * Shoots, and one change fanned out to 200 watchers. Request bodies are encoded before the clock
  * starts and responses are read but not decoded, so the figures are the server's (and the wire's),
- * not the benchmark client's codec. Each row shows the better of two runs per encoding and the ratio
+ * not the benchmark client's codec. Each row shows the better of three runs per encoding and the ratio
  * protobuf/JSON (above 1: protobuf is faster); server CPU per operation is read from /proc.
  */
 import { Agent, request } from 'node:https';
@@ -64,10 +64,10 @@ async function timed(s: BenchServer, ops: number, run: () => Promise<Figures>): 
   return { f, cpuMs: cpu.cpuMs('server') / ops };
 }
 
-/** Runs `run(enc, round)` JSON, protobuf, JSON, protobuf; keeps the better run of each. */
+/** Runs `run(enc, round)` JSON, protobuf, three times over; keeps the best run of each. */
 async function interleaved(run: (enc: Encoding, round: number) => Promise<Result>): Promise<Record<Encoding, Result>> {
   const best: Partial<Record<Encoding, Result>> = {};
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < 3; round++) {
     for (const enc of ['json', 'protobuf'] as const) {
       const r = await run(enc, round);
       const prev = best[enc];

@@ -12,6 +12,7 @@ import {
   clientKeySource,
   groupDecider,
   KubeconfigIssuer,
+  RsaKeyPool,
   type ClusterCASource,
   type KubeconfigKind,
 } from '../registry/kubeconfig/index.js';
@@ -67,7 +68,12 @@ export async function startKubeconfigService(
   );
   await clientCAs.start();
   const clusterCA = clusterCASource(options, garden, log);
-  const keys = clientKeySource(options.kubeconfigClientKeyType);
+  const keys = clientKeySource(options.kubeconfigClientKeyType, {
+    size: options.kubeconfigKeyPoolSize,
+    workers: options.kubeconfigKeyPoolWorkers,
+    onError: (err) => log.error('client key pool worker failed', { err: err.message }),
+  });
+  if (keys instanceof RsaKeyPool) metrics.keyPool(() => keys.stats());
   const issuer = new KubeconfigIssuer({
     decideGroup: groupDecider((user, q) => checkAccess(user, { verb: q.verb, group: q.group, resource: q.resource, namespace: '' })),
     getShoot: (ns, name) => shoots.store.get(systemContext(ns), name),

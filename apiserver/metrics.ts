@@ -4,6 +4,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { KeyPoolStats } from '../registry/kubeconfig/keys.js';
 import type { RequestInfo } from './requestinfo.js';
 
 const REQUEST_LABELS = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
@@ -55,6 +56,19 @@ export class ServerMetrics {
     labelNames: ['resource'],
     registers: [this.registry],
   });
+
+  /** Adds the RSA client key pool's level and counters, read when scraped. */
+  keyPool(stats: () => KeyPoolStats): void {
+    const gauge = (name: string, help: string, value: (s: KeyPoolStats) => number) =>
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(value(stats())); } });
+    const counter = (name: string, help: string, value: (s: KeyPoolStats) => number) =>
+      new Counter({ name, help, registers: [this.registry], collect() { this.reset(); this.inc(value(stats())); } });
+    gauge('garden_apiserver_kubeconfig_key_pool_keys', 'RSA client keys ready in the pool.', (s) => s.available);
+    gauge('garden_apiserver_kubeconfig_key_pool_capacity', 'RSA client keys the pool keeps ready when full.', (s) => s.capacity);
+    gauge('garden_apiserver_kubeconfig_key_pool_workers', 'Worker threads generating RSA client keys.', (s) => s.workers);
+    counter('garden_apiserver_kubeconfig_key_pool_generated_total', 'RSA client keys generated.', (s) => s.generated);
+    counter('garden_apiserver_kubeconfig_key_pool_waits_total', 'Kubeconfig requests that found the pool empty and waited for a key.', (s) => s.waited);
+  }
 
   /** Adds a gauge of stored objects per resource, read when scraped. */
   storedObjects(count: () => Promise<Record<string, number>>): void {

@@ -4,7 +4,14 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { durationMs } from '../apimachinery/duration.js';
-import { CLIENT_KEY_TYPES, maxExpirationFromFlag, type ClientKeyType } from '../registry/kubeconfig/index.js';
+import {
+  CLIENT_KEY_TYPES,
+  DEFAULT_CLIENT_KEY_TYPE,
+  DEFAULT_KEY_POOL_SIZE,
+  defaultKeyPoolWorkers,
+  maxExpirationFromFlag,
+  type ClientKeyType,
+} from '../registry/kubeconfig/index.js';
 
 /** A Go duration (`5m`, `1h30m`, `672h0m0s`, `0`) in milliseconds; negative durations are refused. */
 export function duration(value: string): number {
@@ -70,6 +77,10 @@ export interface ServerOptions {
   /** Seconds. */
   shootViewerKubeconfigMaxExpiration: number;
   kubeconfigClientKeyType: ClientKeyType;
+  /** RSA client keys generated ahead (`rsa-3072`). */
+  kubeconfigKeyPoolSize: number;
+  /** Worker threads generating them: the pool's refill rate. */
+  kubeconfigKeyPoolWorkers: number;
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
   /** Milliseconds. */
@@ -99,6 +110,12 @@ function boolFlag(value: string | undefined): boolean {
   if (value === undefined || value === 'true') return true;
   if (value === 'false') return false;
   throw new InvalidArgumentError('must be true or false');
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
 }
 
 function list(value: string): string[] {
@@ -173,7 +190,17 @@ export function buildCommand(): Command {
     .addOption(
       new Option('--shoot-viewer-kubeconfig-max-expiration <duration>', 'longest validity of a viewerkubeconfig certificate, 1h to 2^32 s').default('24h'),
     )
-    .addOption(new Option('--kubeconfig-client-key-type <type>', 'key type of issued client certificates').choices([...CLIENT_KEY_TYPES]).default('ecdsa-p256'))
+    .addOption(
+      new Option('--kubeconfig-client-key-type <type>', 'key type of issued client certificates: rsa-3072 (PKCS#1, as Gardener; required by gardenlogin) or ecdsa-p256 (faster, but gardenlogin rejects it)')
+        .choices([...CLIENT_KEY_TYPES])
+        .default(DEFAULT_CLIENT_KEY_TYPE),
+    )
+    .addOption(new Option('--kubeconfig-key-pool-size <n>', 'RSA client keys generated ahead and kept ready (0: every request waits for its key)').default(DEFAULT_KEY_POOL_SIZE).argParser(level))
+    .addOption(
+      new Option('--kubeconfig-key-pool-workers <n>', 'worker threads generating RSA client keys, i.e. the refill rate (about 2-3 keys/s each)')
+        .default(defaultKeyPoolWorkers())
+        .argParser(positive),
+    )
     .addOption(new Option('--max-requests-inflight <n>', 'concurrent non-mutating requests before 429 (0: no limit)').default(400).argParser(level))
     .addOption(new Option('--max-mutating-requests-inflight <n>', 'concurrent mutating requests before 429 (0: no limit)').default(200).argParser(level))
     .addOption(new Option('--request-timeout <duration>', 'time after which a non-watch request fails with 504').default(60_000, '1m0s').argParser(duration))
@@ -232,6 +259,8 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     shootAdminKubeconfigMaxExpiration: checkedMaxExpiration(command, 'admin', o.shootAdminKubeconfigMaxExpiration),
     shootViewerKubeconfigMaxExpiration: checkedMaxExpiration(command, 'viewer', o.shootViewerKubeconfigMaxExpiration),
     kubeconfigClientKeyType: o.kubeconfigClientKeyType as ClientKeyType,
+    kubeconfigKeyPoolSize: o.kubeconfigKeyPoolSize as number,
+    kubeconfigKeyPoolWorkers: o.kubeconfigKeyPoolWorkers as number,
     maxRequestsInflight: o.maxRequestsInflight as number,
     maxMutatingRequestsInflight: o.maxMutatingRequestsInflight as number,
     requestTimeout: o.requestTimeout as number,

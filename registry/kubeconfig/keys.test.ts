@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { benchmarkIssuance } from './bench.js';
-import { clientKeySource, ecdsaP256KeySource, parseClientKeyType, RsaKeyPool, type ClientKeyPair } from './keys.js';
+import { clientKeySource, DEFAULT_CLIENT_KEY_TYPE, defaultKeyPoolWorkers, ecdsaP256KeySource, parseClientKeyType, RsaKeyPool, type ClientKeyPair } from './keys.js';
 
 function check(k: ClientKeyPair, bits: number): void {
   assert.match(k.privateKeyPem, /^-----BEGIN RSA PRIVATE KEY-----\n/);
@@ -31,6 +31,7 @@ describe('registry/kubeconfig client keys', function () {
       keys.forEach((k) => check(k, 1024));
       await pool.warm();
       assert.equal(pool.available, 4, 'refilled in the background');
+      assert.deepEqual(pool.stats(), { available: 4, capacity: 4, workers: 2, generated: 10, waited: 2 });
     } finally {
       await pool.close();
     }
@@ -49,10 +50,28 @@ describe('registry/kubeconfig client keys', function () {
     }
   });
 
+  it('generates keys per request on the threadpool when it has no worker threads', async () => {
+    const pool = new RsaKeyPool({ size: 8, workers: 0, bits: 1024 });
+    try {
+      await pool.warm();
+      assert.equal(pool.available, 0);
+      const keys = await Promise.all([pool.next(), pool.next()]);
+      keys.forEach((k) => check(k, 1024));
+      assert.deepEqual(pool.stats(), { available: 0, capacity: 8, workers: 0, generated: 2, waited: 2 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('defaults to RSA-3072 and one worker per CPU but one (1 to 4)', () => {
+    assert.equal(DEFAULT_CLIENT_KEY_TYPE, 'rsa-3072');
+    assert.deepEqual([1, 2, 3, 8].map((n) => defaultKeyPoolWorkers(n)), [1, 1, 2, 4]);
+  });
+
   it('parses the key type flag', () => {
     assert.equal(parseClientKeyType('ecdsa-p256'), 'ecdsa-p256');
     assert.equal(parseClientKeyType('rsa-3072'), 'rsa-3072');
-    assert.throws(() => parseClientKeyType('rsa-2048'), { message: 'unsupported client key type "rsa-2048": must be one of ecdsa-p256, rsa-3072' });
+    assert.throws(() => parseClientKeyType('rsa-2048'), { message: 'unsupported client key type "rsa-2048": must be one of rsa-3072, ecdsa-p256' });
   });
 
   it('runs the issuance benchmark helper', async () => {

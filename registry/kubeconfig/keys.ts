@@ -1,8 +1,9 @@
 /**
- * Client key pairs for issued certificates. `ecdsa-p256` keys are generated on demand (a fraction of a
- * millisecond). `rsa-3072` keys take about 0.3-0.5 s each, so they come from {@link RsaKeyPool}: keys
- * generated ahead of time in worker threads (off the libuv threadpool, which stays free for signing)
- * and refilled in the background as they are used.
+ * Client key pairs for issued certificates. `rsa-3072` (the default, what gardener-apiserver issues and
+ * the only type gardenlogin accepts) keys take about 0.3-0.5 s of CPU each, so they come from
+ * {@link RsaKeyPool}: keys generated ahead of time in worker threads (off the libuv threadpool, which
+ * stays free for signing) and refilled in the background as they are used. `ecdsa-p256` keys are
+ * generated on demand (a fraction of a millisecond); gardenlogin rejects them.
  */
 import { generateKeyPair } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -10,8 +11,15 @@ import { Worker } from 'node:worker_threads';
 
 /** The `--kubeconfig-client-key-type` values. */
 export type ClientKeyType = 'ecdsa-p256' | 'rsa-3072';
-export const CLIENT_KEY_TYPES: readonly ClientKeyType[] = ['ecdsa-p256', 'rsa-3072'];
-export const DEFAULT_CLIENT_KEY_TYPE: ClientKeyType = 'ecdsa-p256';
+export const CLIENT_KEY_TYPES: readonly ClientKeyType[] = ['rsa-3072', 'ecdsa-p256'];
+export const DEFAULT_CLIENT_KEY_TYPE: ClientKeyType = 'rsa-3072';
+/** Keys the RSA pool keeps ready by default. */
+export const DEFAULT_KEY_POOL_SIZE = 64;
+
+/** Worker threads generating RSA keys by default: one per CPU but one, at least 1, at most 4. */
+export function defaultKeyPoolWorkers(cpus = availableParallelism()): number {
+  return Math.min(4, Math.max(1, cpus - 1));
+}
 
 /** Checks a `--kubeconfig-client-key-type` value; throws an `Error` naming the accepted values. */
 export function parseClientKeyType(value: string): ClientKeyType {
@@ -35,39 +43,54 @@ export interface ClientKeySource {
   close(): Promise<void>;
 }
 
-/**
- * ECDSA P-256 keys generated per request on the libuv threadpool (async `generateKeyPair`, which keeps
- * the main thread free); private keys as SEC1 `EC PRIVATE KEY`.
- */
-export function ecdsaP256KeySource(): ClientKeySource {
-  const options = {
-    namedCurve: 'prime256v1',
-    publicKeyEncoding: { type: 'spki', format: 'der' },
-    privateKeyEncoding: { type: 'sec1', format: 'pem' },
-  } as const;
-  return {
-    type: 'ecdsa-p256',
-    next: () =>
-      new Promise<ClientKeyPair>((resolve, reject) => {
-        generateKeyPair('ec', options, (err, publicKey, privateKey) => {
-          if (err !== null) reject(err);
-          else resolve({ algorithm: 'ec', publicKeySpki: publicKey, privateKeyPem: privateKey });
-        });
-      }),
-    close: async () => undefined,
+/** One key pair generated on the libuv threadpool (async `generateKeyPair`, the main thread stays free). */
+function generateOnThreadpool(type: 'ec' | 'rsa', bits: number): Promise<ClientKeyPair> {
+  const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
+  const done = (resolve: (k: ClientKeyPair) => void, reject: (e: Error) => void) => (err: Error | null, publicKey: Buffer, privateKey: string) => {
+    if (err !== null) reject(err);
+    else resolve({ algorithm: type, publicKeySpki: publicKey, privateKeyPem: privateKey });
   };
+  return new Promise((resolve, reject) => {
+    if (type === 'ec') {
+      generateKeyPair('ec', { namedCurve: 'prime256v1', publicKeyEncoding, privateKeyEncoding: { type: 'sec1', format: 'pem' } }, done(resolve, reject));
+    } else {
+      generateKeyPair('rsa', { modulusLength: bits, publicKeyEncoding, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } }, done(resolve, reject));
+    }
+  });
+}
+
+/** ECDSA P-256 keys generated per request on the libuv threadpool; private keys as SEC1 `EC PRIVATE KEY`. */
+export function ecdsaP256KeySource(): ClientKeySource {
+  return { type: 'ecdsa-p256', next: () => generateOnThreadpool('ec', 256), close: async () => undefined };
 }
 
 /** Options of {@link RsaKeyPool}. */
 export interface RsaKeyPoolOptions {
   /** Keys kept ready (default 64). Bursts up to this many requests never wait for key generation. */
   size?: number;
-  /** Worker threads generating keys (default: one per CPU but one, at least 1, at most 4). */
+  /**
+   * Worker threads generating keys, and so the refill rate (default {@link defaultKeyPoolWorkers}); 0
+   * keeps no pool and generates each key when it is asked for, on the libuv threadpool.
+   */
   workers?: number;
   /** Modulus length (default 3072; tests may use less). */
   bits?: number;
-  /** Told about a worker that failed; the worker is replaced. */
+  /** Told about a worker that failed; the worker is replaced. The error never holds key material. */
   onError?: (err: Error) => void;
+}
+
+/** The pool's level and counters (for `/metrics`). */
+export interface KeyPoolStats {
+  /** Keys ready now. */
+  available: number;
+  /** Keys kept ready when the pool is full. */
+  capacity: number;
+  /** Worker threads generating keys. */
+  workers: number;
+  /** Keys generated since start. */
+  generated: number;
+  /** Requests that found the pool empty and waited for a key generated for them. */
+  waited: number;
 }
 
 /** Runs in each worker: one key per message, PKCS#1 PEM private key and SPKI DER public key. */
@@ -90,9 +113,12 @@ interface PoolWorker {
 }
 
 /**
- * A pool of RSA key pairs generated ahead in worker threads. `next()` hands out a ready key at once, or
- * waits (first come, first served) for the next one generated. Generation runs while fewer than `size`
- * keys are ready or requests are waiting. Workers do not keep the process alive.
+ * A pool of RSA key pairs generated ahead in worker threads. `next()` hands out a ready key at once; on
+ * an empty pool the request waits (first come, first served) for the next key the workers generate, so
+ * a drained pool degrades to on-demand generation at the workers' rate, never to errors. When no worker
+ * thread can run at all, keys are generated per request on the libuv threadpool. Generation runs while
+ * fewer than `size` keys are ready or requests are waiting. Keys live in memory only and are handed out
+ * once. Workers do not keep the process alive.
  */
 export class RsaKeyPool implements ClientKeySource {
   readonly type: ClientKeyType = 'rsa-3072';
@@ -103,14 +129,19 @@ export class RsaKeyPool implements ClientKeySource {
   private readonly waiters: ((k: ClientKeyPair) => void)[] = [];
   private readonly workers: PoolWorker[] = [];
   private readonly fullWaiters: (() => void)[] = [];
+  private generated = 0;
+  private waited = 0;
   private closed = false;
 
   constructor(opts: RsaKeyPoolOptions = {}) {
-    this.size = Math.max(0, opts.size ?? 64);
+    this.size = Math.max(0, opts.size ?? DEFAULT_KEY_POOL_SIZE);
     this.bits = opts.bits ?? 3072;
     this.onError = opts.onError;
-    const count = opts.workers ?? Math.min(4, Math.max(1, availableParallelism() - 1));
-    for (let i = 0; i < Math.max(1, count); i++) this.workers.push(this.spawn());
+    const count = Math.max(0, opts.workers ?? defaultKeyPoolWorkers());
+    for (let i = 0; i < count; i++) {
+      const pw = this.trySpawn();
+      if (pw !== undefined) this.workers.push(pw);
+    }
     this.fill();
   }
 
@@ -119,9 +150,14 @@ export class RsaKeyPool implements ClientKeySource {
     return this.ready.length;
   }
 
+  /** Level and counters. */
+  stats(): KeyPoolStats {
+    return { available: this.ready.length, capacity: this.size, workers: this.workers.length, generated: this.generated, waited: this.waited };
+  }
+
   /** Resolves once the pool holds `size` keys (for warm-up before serving or benchmarking). */
   warm(): Promise<void> {
-    if (this.ready.length >= this.size) return Promise.resolve();
+    if (this.ready.length >= this.size || this.workers.length === 0) return Promise.resolve();
     const full = new Promise<void>((resolve) => this.fullWaiters.push(resolve));
     this.updateRefs();
     return full;
@@ -130,7 +166,13 @@ export class RsaKeyPool implements ClientKeySource {
   next(): Promise<ClientKeyPair> {
     if (this.closed) return Promise.reject(new Error('the RSA key pool is closed'));
     const key = this.ready.shift();
-    const result = key !== undefined ? Promise.resolve(key) : new Promise<ClientKeyPair>((resolve) => this.waiters.push(resolve));
+    if (key !== undefined) {
+      this.fill();
+      return Promise.resolve(key);
+    }
+    this.waited++;
+    if (this.workers.length === 0) return this.generateInline();
+    const result = new Promise<ClientKeyPair>((resolve) => this.waiters.push(resolve));
     this.fill();
     return result;
   }
@@ -141,11 +183,28 @@ export class RsaKeyPool implements ClientKeySource {
     this.workers.length = 0;
   }
 
+  private async generateInline(): Promise<ClientKeyPair> {
+    const key = await generateOnThreadpool('rsa', this.bits);
+    this.generated++;
+    return key;
+  }
+
+  /** A new worker, or undefined (reported) when the thread cannot be started. */
+  private trySpawn(): PoolWorker | undefined {
+    try {
+      return this.spawn();
+    } catch (e: unknown) {
+      this.onError?.(e instanceof Error ? e : new Error(String(e)));
+      return undefined;
+    }
+  }
+
   private spawn(): PoolWorker {
     const pw: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true, execArgv: [] }), busy: false };
     pw.worker.unref();
     pw.worker.on('message', (msg: { publicKey: Uint8Array; privateKey: string }) => {
       pw.busy = false;
+      this.generated++;
       this.deliver({ algorithm: 'rsa', publicKeySpki: msg.publicKey, privateKeyPem: msg.privateKey });
       this.fill();
     });
@@ -153,12 +212,19 @@ export class RsaKeyPool implements ClientKeySource {
     return pw;
   }
 
+  /** Replaces a failed worker; without any worker left, waiting requests get keys generated inline. */
   private replace(pw: PoolWorker, err: Error): void {
     this.onError?.(err);
     const i = this.workers.indexOf(pw);
     if (i < 0 || this.closed) return;
     void pw.worker.terminate();
-    this.workers[i] = this.spawn();
+    const fresh = this.trySpawn();
+    if (fresh !== undefined) this.workers[i] = fresh;
+    else this.workers.splice(i, 1);
+    if (this.workers.length === 0) {
+      for (const waiter of this.waiters.splice(0)) void this.generateInline().then(waiter, (e: unknown) => this.onError?.(e instanceof Error ? e : new Error(String(e))));
+      this.fullWaiters.splice(0).forEach((f) => f());
+    }
     this.fill();
   }
 

@@ -14,6 +14,16 @@ import { runServer, type RunningServer } from '../../apiserver/run.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+/**
+ * Flags every test server gets unless the test passes its own: a small RSA client key pool, so that
+ * the many servers the tests start do not each spend half a minute of CPU filling 64 keys (tests of
+ * the pool and the benchmark pass `--kubeconfig-key-pool-size` themselves).
+ */
+export function withTestDefaults(args: readonly string[]): string[] {
+  const given = (flag: string) => args.some((a) => a === flag || a.startsWith(`${flag}=`));
+  return [...(given('--kubeconfig-key-pool-size') ? [] : ['--kubeconfig-key-pool-size=2']), ...args];
+}
+
 /** A fresh temporary directory. */
 export function tempDir(prefix = 'garden-apiserver-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -44,7 +54,7 @@ export interface InProcessServer {
 
 /** Starts the server in this process on a free port. */
 export async function startInProcess(extraArgs: string[] = [], dataDir = tempDir()): Promise<InProcessServer> {
-  const options = parseOptions(['--secure-port=0', `--data-dir=${dataDir}`, ...extraArgs]);
+  const options = parseOptions(['--secure-port=0', `--data-dir=${dataDir}`, ...withTestDefaults(extraArgs)]);
   const running = await runServer(options, silentLogger);
   const creds = adminCredentials(dataDir);
   const agent = supertest(running.url);
@@ -87,7 +97,7 @@ function waitForExit(proc: ChildProcess): Promise<void> {
  * (space-separated) are passed to Node, e.g. `--cpu-prof` to profile the server.
  */
 export async function startChild(dataDir = tempDir(), extraArgs: string[] = []): Promise<ChildServer> {
-  const proc = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(REPO_ROOT, 'apiserver/main.ts'), '--secure-port=0', `--data-dir=${dataDir}`, ...extraArgs], {
+  const proc = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(REPO_ROOT, 'apiserver/main.ts'), '--secure-port=0', `--data-dir=${dataDir}`, ...withTestDefaults(extraArgs)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,15 +3,22 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../apimachinery/types.js';
 import { isStatusError } from '../apimachinery/errors.js';
 import { internalSecretResource } from '../registry/internalsecret/descriptor.js';
+import { projectResource } from '../registry/project/descriptor.js';
 import { shootResource } from '../registry/shoot/descriptor.js';
 import { buildAdmissionChain } from './chain.js';
 import { ADMISSION_PLUGINS } from './plugins.js';
-import type { AdmissionAttributes } from './types.js';
+import type { ResourceDescriptor } from '../registry/types.js';
+import type { AdmissionAttributes, AdmissionDeps } from './types.js';
 
 const shoots: Record<string, KubeObject> = {
   'ns/a': { metadata: { name: 'a', namespace: 'ns' }, spec: { seedName: 'seed-a' }, status: { seedName: 'seed-b' } },
 };
-const deps = { getShoot: async (ns: string, name: string) => shoots[`${ns}/${name}`] };
+const projects: Record<string, KubeObject> = {
+  'garden-dev': { metadata: { name: 'dev' }, spec: { namespace: 'garden-dev' } },
+  'garden-gone': { metadata: { name: 'gone', deletionTimestamp: '2026-01-01T00:00:00Z' }, spec: { namespace: 'garden-gone' } },
+  'garden-long': { metadata: { name: 'longername' }, spec: { namespace: 'garden-long' } },
+};
+const deps = { getShoot: async (ns: string, name: string) => shoots[`${ns}/${name}`], projectForNamespace: async (ns: string) => projects[ns] };
 const seedA = { name: 'gardener.cloud:system:seed:seed-a', groups: ['gardener.cloud:system:seeds'] };
 
 function attrs(over: Partial<AdmissionAttributes>): AdmissionAttributes {
@@ -31,14 +38,16 @@ describe('admission plugins', () => {
   it('runs in the order of the table, all on by default', () => {
     assert.deepEqual(ADMISSION_PLUGINS.map((p) => [p.name, p.enabledByDefault]), [
       ['NamespaceLifecycle', true],
+      ['ShootValidator', true],
+      ['ProjectMutator', true],
       ['DeletionConfirmation', true],
       ['SeedRestriction', true],
     ]);
-    assert.deepEqual(buildAdmissionChain({}, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'DeletionConfirmation', 'SeedRestriction']);
+    assert.deepEqual(buildAdmissionChain({}, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'SeedRestriction']);
   });
 
   it('disables plugins by name and refuses unknown names', () => {
-    assert.deepEqual(buildAdmissionChain({ disable: ['DeletionConfirmation'] }, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'SeedRestriction']);
+    assert.deepEqual(buildAdmissionChain({ disable: ['DeletionConfirmation', 'ShootValidator'] }, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'ProjectMutator', 'SeedRestriction']);
     assert.throws(() => buildAdmissionChain({ enable: ['Nope'] }, deps), /unknown admission plugin: Nope/);
   });
 
@@ -61,12 +70,82 @@ describe('admission plugins', () => {
 
   it('DeletionConfirmation: Shoots need the annotation, other kinds do not', async () => {
     const chain = buildAdmissionChain({}, deps);
-    const del = (resource: typeof shootResource, obj: KubeObject) => {
+    const del = (resource: ResourceDescriptor, obj: KubeObject) => {
       const a = attrs({ operation: 'DELETE', resource, name: obj.metadata.name ?? '', object: obj, oldObject: obj });
       return outcome(chain.hooks('DELETE', a).validate?.(obj, obj));
     };
     assert.match(await del(shootResource, { metadata: { name: 's' } }), /^403 shoots\.core\.gardener\.cloud "s" is forbidden: must have a "confirmation\.gardener\.cloud\/deletion" annotation to delete$/);
     assert.equal(await del(shootResource, { metadata: { name: 's', annotations: { 'confirmation.gardener.cloud/deletion': 'true' } } }), 'allowed');
     assert.equal(await del(internalSecretResource, { metadata: { name: 'x' } }), 'allowed');
+    assert.match(await del(projectResource, { metadata: { name: 'p' } }), /^403 projects\.core\.gardener\.cloud "p" is forbidden: must have a "confirmation\.gardener\.cloud\/deletion" annotation to delete$/);
+    assert.equal(await del(projectResource, { metadata: { name: 'p', annotations: { 'confirmation.gardener.cloud/deletion': 'True' } } }), 'allowed');
+  });
+
+  describe('ShootValidator', () => {
+    const create = (namespace: string, metadata: KubeObject['metadata'], extra: Partial<AdmissionDeps> = {}) => {
+      const chain = buildAdmissionChain({}, { ...deps, ...extra });
+      const obj = { metadata: { ...metadata, namespace } };
+      const a = attrs({ resource: shootResource, namespace, name: metadata.name ?? '', object: obj, user: { name: 'alice', groups: [] } });
+      return outcome(chain.hooks('CREATE', a).validate?.(obj, undefined));
+    };
+
+    it('admits Shoots in the namespace of a Project', async () => {
+      assert.equal(await create('garden-dev', { name: 'crazy-botany' }), 'allowed');
+    });
+
+    it('refuses Shoots in a project being deleted, with Gardener\'s message', async () => {
+      assert.equal(await create('garden-gone', { name: 's' }), "403 shoots.core.gardener.cloud \"s\" is forbidden: cannot create shoot 's' in project 'gone' that is already marked for deletion");
+    });
+
+    it('limits project and shoot names to 21 characters together (16 with generateName)', async () => {
+      assert.equal(await create('garden-long', { name: 'a'.repeat(11) }), 'allowed');
+      assert.equal(
+        await create('garden-long', { name: 'a'.repeat(12) }),
+        `422 Shoot.core.gardener.cloud "${'a'.repeat(12)}" is invalid: name: Invalid value: "${'a'.repeat(12)}": the length of the shoot name and the project name must not exceed 21 characters (project: longername; shoot: ${'a'.repeat(12)})`,
+      );
+      assert.equal(await create('garden-long', { generateName: 'abcdef' }), 'allowed');
+      assert.equal(
+        await create('garden-long', { generateName: 'abcdefg' }),
+        '422 Shoot.core.gardener.cloud "" is invalid: name: Invalid value: "": the length of the shoot generateName and the project name must not exceed 16 characters (project: longername; shoot with generateName: abcdefg)',
+      );
+    });
+
+    it('without a Project: the namespace does not exist in standalone mode, an internal error with a garden', async () => {
+      assert.equal(await create('garden-none', { name: 's' }), '404 namespaces "garden-none" not found');
+      const namespaces = { get: async () => ({ phase: 'Active' }) };
+      assert.equal(await create('garden-none', { name: 's' }, { namespaces }), '500 Internal error occurred: could not find referenced project: Project.core.gardener.cloud "<unknown>" not found');
+    });
+  });
+
+  describe('ProjectMutator', () => {
+    const admit = async (operation: 'CREATE' | 'UPDATE', spec: Record<string, unknown>, metadata: KubeObject['metadata'] = { name: 'p' }) => {
+      const chain = buildAdmissionChain({}, deps);
+      const obj: KubeObject = { metadata, spec };
+      const a = attrs({ operation, resource: projectResource, namespace: '', name: 'p', object: obj, user: { name: 'alice', groups: [] } });
+      await chain.hooks(operation, a).mutate?.(obj, operation === 'UPDATE' ? obj : undefined);
+      return obj.spec;
+    };
+    const alice = { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' };
+
+    it('sets createdBy, makes the creator the owner and an admin member', async () => {
+      assert.deepEqual(await admit('CREATE', { namespace: 'garden-p' }), {
+        namespace: 'garden-p',
+        createdBy: alice,
+        owner: alice,
+        members: [{ ...alice, role: 'admin', roles: ['owner'] }],
+      });
+    });
+
+    it('takes the owner from the first member with the owner role', async () => {
+      const bob = { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'bob' };
+      const spec = await admit('CREATE', { members: [{ ...bob, role: 'viewer', roles: ['owner'] }] });
+      assert.deepEqual(spec, { members: [{ ...bob, role: 'viewer', roles: ['owner'] }], createdBy: alice, owner: bob });
+    });
+
+    it('adds a changed owner as member on update, but not while the project is deleted', async () => {
+      const carol = { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'carol' };
+      assert.deepEqual(await admit('UPDATE', { owner: carol }), { owner: carol, members: [{ ...carol, role: 'admin', roles: ['owner'] }] });
+      assert.deepEqual(await admit('UPDATE', { owner: carol }, { name: 'p', deletionTimestamp: '2026-01-01T00:00:00Z' }), { owner: carol });
+    });
   });
 });

@@ -5,11 +5,15 @@
  */
 import { NAMESPACE_LIFECYCLE, namespaceLifecycle } from './plugins/namespacelifecycle.js';
 import { DELETION_CONFIRMATION, deletionConfirmation } from './plugins/deletionconfirmation.js';
+import { PROJECT_MUTATOR, projectMutator } from './plugins/projectmutator.js';
 import { SEED_RESTRICTION, seedRestriction } from './plugins/seedrestriction.js';
+import { SHOOT_VALIDATOR, shootValidator } from './plugins/shootvalidator.js';
 import type { PluginRegistration } from './types.js';
 
 export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [
   { name: NAMESPACE_LIFECYCLE, enabledByDefault: true, factory: namespaceLifecycle },
+  { name: SHOOT_VALIDATOR, enabledByDefault: true, factory: shootValidator },
+  { name: PROJECT_MUTATOR, enabledByDefault: true, factory: projectMutator },
   { name: DELETION_CONFIRMATION, enabledByDefault: true, factory: deletionConfirmation },
   { name: SEED_RESTRICTION, enabledByDefault: true, factory: seedRestriction },
 ];

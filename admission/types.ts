@@ -36,6 +36,8 @@ export interface AdmissionPlugin {
 export interface AdmissionDeps {
   /** The Shoot `namespace/name`, or undefined when it does not exist. */
   getShoot(namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** The Project whose `spec.namespace` is `namespace`, or undefined when there is none. */
+  projectForNamespace(namespace: string): Promise<KubeObject | undefined>;
   /** Namespaces of the garden cluster; absent in standalone mode. */
   namespaces?: NamespaceSource;
 }

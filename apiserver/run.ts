@@ -13,6 +13,9 @@ import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
 import { createCachedStorage, type CachedStorage } from '../storage/cacher.js';
 import type { KVBackend } from '../storage/interface.js';
+import { observeWrites } from '../storage/observed.js';
+import { ProjectCache } from '../registry/project/cache.js';
+import type { ResourceStore } from '../registry/generic/store.js';
 import { apiVersionOf } from '../registry/types.js';
 import type { HealthCheck, HealthChecks } from './health.js';
 import { setupEncryption } from './encryption.js';
@@ -79,6 +82,13 @@ async function countObjects(index: ResourceIndex): Promise<Record<string, number
   return counts;
 }
 
+/** The store of a served `core.gardener.cloud/v1beta1` resource. */
+function coreStore(index: ResourceIndex, resource: string): ResourceStore {
+  const served = index.get('core.gardener.cloud', 'v1beta1', resource);
+  if (served === undefined) throw new Error(`${resource}.core.gardener.cloud are not served`);
+  return served.store;
+}
+
 /** Starts the server; rejects if it cannot listen. */
 export async function runServer(options: ServerOptions, log: Logger = createLogger(options.verbosity)): Promise<RunningServer> {
   // First, so that a bad policy or an unwritable log fails start-up before anything is opened.
@@ -110,6 +120,15 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   const compactor = startStorageCompaction(options, rawBackend, log);
   const rewritable = new Map<string, ReencryptionResource>();
   const watchCaches: CachedStorage[] = [];
+  const system = { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, dryRun: false, warnings: [] };
+  const all = { ...system, namespace: '' };
+  const projects = new ProjectCache(
+    {
+      list: () => coreStore(index, 'projects').list(all, {}),
+      watch: (rv) => coreStore(index, 'projects').watch(all, rv === '' ? {} : { resourceVersion: rv }),
+    },
+    { onError: (err) => log.error('project cache', { err: err.message }) },
+  );
   const index = buildResourceIndex(
     SERVED_KINDS,
     (d) => {
@@ -126,13 +145,14 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
         onError: (err) => log.info('watch cache: upstream watch failed, recovering', { resource: groupResource, err: err.message }),
       });
       watchCaches.push(cached);
-      return cached;
+      if (d.group !== 'core.gardener.cloud' || d.resource !== 'projects') return cached;
+      return observeWrites(cached, { written: (o) => projects.observe(o), deleted: (o) => projects.observeDeleted(o) });
     },
     options.etcdPrefix,
   );
   const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log);
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
-  const system = { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, dryRun: false, warnings: [] };
+  await projects.start();
   const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), log);
   // The garden cluster (ConfigMaps, Namespaces): --kubeconfig, or in-cluster config when running in a pod.
   const garden = loadGardenKubeConfig(options.kubeconfig);
@@ -143,7 +163,11 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     index,
     admission: buildAdmissionChain(
       { enable: options.enableAdmissionPlugins, disable: options.disableAdmissionPlugins },
-      { getShoot: async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), ...(namespaces !== undefined && { namespaces }) },
+      {
+        getShoot: async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name),
+        projectForNamespace: (ns) => projects.forNamespace(ns),
+        ...(namespaces !== undefined && { namespaces }),
+      },
     ),
     authenticator: security.authn.authenticator,
     authorizer: security.authz.authorizer,
@@ -177,6 +201,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     async close(delayMs = 0) {
       await lifecycle.shutdown(server, delayMs);
       await kubeconfigs.stop();
+      projects.stop();
       await namespaces?.stop();
       security.stop();
       await reencryption.stop();

@@ -61,6 +61,8 @@ export interface Strategy {
   applyDefaults?(obj: KubeObject): void;
   validate(obj: KubeObject, ctx: RequestContext): FieldError[];
   validateUpdate(obj: KubeObject, old: KubeObject, ctx: RequestContext): FieldError[];
+  /** Brings a valid object into its stored form (runs after validation, like Kubernetes' Canonicalize). */
+  canonicalize?(obj: KubeObject): void;
   /** Spec changes bump `metadata.generation` (false for kinds without spec/status). */
   tracksGeneration: boolean;
 }

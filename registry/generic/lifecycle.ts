@@ -72,6 +72,7 @@ export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
   throwIfInvalid(d, obj, strategy.validate(obj, ctx));
+  strategy.canonicalize?.(obj);
 }
 
 /** The object without metadata and status: what a generation bump compares. */
@@ -117,4 +118,5 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   }
   errs.push(...strategy.validateUpdate(obj, old, ctx));
   throwIfInvalid(d, obj, errs);
+  strategy.canonicalize?.(obj);
 }

@@ -1,8 +1,8 @@
 /**
- * Gardener's DeletionConfirmation admission for Shoots: a DELETE is only admitted when the Shoot carries
- * `confirmation.gardener.cloud/deletion` with a true value (Go's strconv.ParseBool: 1, t, T, TRUE, true,
- * True). Otherwise 403 `shoots.core.gardener.cloud "<name>" is forbidden: must have a
- * "confirmation.gardener.cloud/deletion" annotation to delete`.
+ * Gardener's DeletionConfirmation admission for Shoots and Projects: a DELETE is only admitted when the
+ * object carries `confirmation.gardener.cloud/deletion` with a true value (Go's strconv.ParseBool: 1, t,
+ * T, TRUE, true, True). Otherwise 403 `shoots.core.gardener.cloud "<name>" is forbidden: must have a
+ * "confirmation.gardener.cloud/deletion" annotation to delete` (`projects.core.gardener.cloud` alike).
  */
 import { forbidden, type StatusError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
@@ -19,10 +19,10 @@ export function deletionConfirmed(obj: KubeObject): boolean {
 }
 
 /**
- * The admission check for DELETE of a Shoot (the stored object): undefined when confirmed, else the 403
- * to return. Called once per object, also for each item of a deletecollection.
+ * The admission check for DELETE of a Shoot or Project (the stored object) of `resource`: undefined when
+ * confirmed, else the 403 to return. Called once per object, also for each item of a deletecollection.
  */
-export function checkDeletionConfirmation(obj: KubeObject): StatusError | undefined {
+export function checkDeletionConfirmation(obj: KubeObject, resource = 'shoots'): StatusError | undefined {
   if (deletionConfirmed(obj)) return undefined;
-  return forbidden({ group: GROUP, resource: 'shoots' }, obj.metadata.name ?? '', DELETION_NOT_CONFIRMED);
+  return forbidden({ group: GROUP, resource }, obj.metadata.name ?? '', DELETION_NOT_CONFIRMED);
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { caSecretData, createTestCA } from '../../registry/kubeconfig/testing.js';
 import { measure, row } from './stats.js';
 import { benchServer, expectStatus, NS_PATH, type BenchServer } from './workload.js';
+import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 
 const NS = 'garden-bench';
 
@@ -29,6 +30,7 @@ function opensslKeygenRate(count: number): number {
 
 async function prepare(s: BenchServer, caPem: { certPem: string; keyPem: string }): Promise<void> {
   const shoot = { metadata: { name: 'bench', namespace: NS }, spec: { cloudProfileName: 'aws', region: 'eu-west-1', provider: { type: 'aws' }, kubernetes: { version: '1.32.0' } } };
+  await expectStatus(s.client.send('POST', PROJECTS_PATH, projectFor(NS)), 201);
   await expectStatus(s.client.send('POST', `${NS_PATH}/${NS}/shoots`, shoot), 201);
   const addresses = { status: { advertisedAddresses: [{ name: 'external', url: 'https://api.bench.example.com' }, { name: 'internal', url: 'https://api.bench.internal' }] } };
   await expectStatus(s.client.send('PATCH', `${NS_PATH}/${NS}/shoots/bench/status`, addresses, 'application/merge-patch+json'), 200);

@@ -15,9 +15,12 @@ import { CORE, pbBody, PROTOBUF_ACCEPT, readFrames } from '../support/protobuf.j
 import { CpuMeter } from './cpu.js';
 import { measure, summarize, type Figures } from './stats.js';
 import { benchServer, type BenchServer } from './workload.js';
+import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 
 const GV = 'core.gardener.cloud/v1beta1';
 const SHOOTS = (ns: string) => `/apis/core.gardener.cloud/v1beta1/namespaces/${ns}/shoots`;
+/** A project namespace per scenario (`garden-<x>` of Project `<x>`): Shoots are only created in one. */
+const NAMESPACE = (what: 'c' | 'w', enc: 'json' | 'protobuf', round: number) => `garden-${what}${enc[0]}${round}`;
 const WATCHERS = 200;
 const EVENTS = 50;
 type Encoding = 'json' | 'protobuf';
@@ -87,7 +90,8 @@ function rows(name: string, r: Record<Encoding, Result>, unit = '/s'): string[] 
 
 /** 200 watchers per encoding receive `EVENTS` creates; latency from the create's send to each receipt. */
 async function fanOut(s: BenchServer, agent: Agent, enc: Encoding, round: number): Promise<Result> {
-  const ns = `watch-${enc}-${round}`;
+  const ns = NAMESPACE('w', enc, round);
+  await send(s, agent, 'POST', PROJECTS_PATH, headers('json', true), Buffer.from(JSON.stringify(projectFor(ns))), 201);
   const latencies: number[] = [];
   const streams = await Promise.all(
     Array.from({ length: WATCHERS }, () =>
@@ -130,19 +134,21 @@ export async function benchProtobuf(n: number): Promise<string[]> {
   const creates = Math.min(n, 1000);
   try {
     const out: string[] = [];
-    const create = await interleaved((enc, round) => {
-      const ns = `create-${enc}-${round}`;
+    const create = await interleaved(async (enc, round) => {
+      const ns = NAMESPACE('c', enc, round);
+      await send(s, agent, 'POST', PROJECTS_PATH, headers('json', true), Buffer.from(JSON.stringify(projectFor(ns))), 201);
       const bodies = Array.from({ length: creates }, (_, i) => body(enc, shoot(`s${i}`, ns)));
       return timed(s, creates, () => measure(creates, 16, (i) => send(s, agent, 'POST', SHOOTS(ns), headers(enc, true), bodies[i], 201)));
     });
     out.push(...rows('create Shoot (c=16)', create));
     const get = await interleaved((enc) =>
-      timed(s, creates, () => measure(creates, 16, (i) => send(s, agent, 'GET', `${SHOOTS('create-json-0')}/s${i % creates}`, headers(enc, false), undefined, 200))),
+      timed(s, creates, () => measure(creates, 16, (i) => send(s, agent, 'GET', `${SHOOTS(NAMESPACE('c', 'json', 0))}/s${i % creates}`, headers(enc, false), undefined, 200))),
     );
     out.push(...rows('get Shoot (c=16)', get));
-    for (let i = 0; i < 1000; i++) await send(s, agent, 'POST', SHOOTS('list'), headers('json', true), body('json', shoot(`l${i}`, 'list')), 201);
+    await send(s, agent, 'POST', PROJECTS_PATH, headers('json', true), Buffer.from(JSON.stringify(projectFor('garden-list'))), 201);
+    for (let i = 0; i < 1000; i++) await send(s, agent, 'POST', SHOOTS('garden-list'), headers('json', true), body('json', shoot(`l${i}`, 'garden-list')), 201);
     const lists = 40;
-    const list = await interleaved((enc) => timed(s, lists, () => measure(lists, 4, () => send(s, agent, 'GET', SHOOTS('list'), headers(enc, false), undefined, 200))));
+    const list = await interleaved((enc) => timed(s, lists, () => measure(lists, 4, () => send(s, agent, 'GET', SHOOTS('garden-list'), headers(enc, false), undefined, 200))));
     out.push(...rows('list 1,000 Shoots (c=4)', list, 'lists/s'));
     const fan = await interleaved((enc, round) => fanOut(s, agent, enc, round));
     out.push(...rows(`watch, ${WATCHERS} watchers`, fan, 'events/s'));

@@ -15,6 +15,7 @@ import type { AuditEvent } from '../../apiserver/audit/types.js';
 import { buildCommand } from '../../apiserver/options.js';
 import { createCA } from '../../apiserver/standalone/pki.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
+import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 
 const NS = 'garden-dev';
 const SHOOT = 'my-shoot';
@@ -107,6 +108,7 @@ describe('audit log end to end', function () {
       ],
       dataDir,
     );
+    await s.request('post', PROJECTS_PATH).send(projectFor(NS)).expect(201);
     secrets.push(marker, b64(marker), ...pemBodyLines(clientCA.key), b64(clientCA.key));
   });
 

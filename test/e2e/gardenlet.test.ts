@@ -18,6 +18,7 @@ import { adminClient } from '../support/client.js';
 import { protocDecode, protocEnvelope, textString } from '../support/protoc.js';
 import { CORE, decodePb, openPbWatch, pbBody, PROTOBUF_ACCEPT, type PbWatch } from '../support/protobuf.js';
 import { adminCredentials, REPO_ROOT, startChild, tempDir, type AdminCredentials, type ChildServer } from '../support/server.js';
+import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 
 const NS = 'garden-dev';
 const SHOOT = 'crazy-botany';
@@ -110,6 +111,7 @@ describe('gardenlet and gardener-operator on the wire', function () {
     dataDir = tempDir();
     server = await startChild(dataDir, [`--authorization-policy-file=${join(REPO_ROOT, 'deploy/policy/gardener-roles.yaml')}`]);
     const admin = adminClient(server.url, adminCredentials(dataDir));
+    assert.equal((await admin.send('POST', PROJECTS_PATH, projectFor(NS))).status, 201);
     const shoot = makeShoot({ seedName: 'seed-a' }, undefined, { name: SHOOT, namespace: NS });
     const created = await admin.send('POST', `${BASE}/namespaces/${NS}/shoots`, shoot);
     assert.equal(created.status, 201, JSON.stringify(created.body));

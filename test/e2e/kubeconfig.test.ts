@@ -19,6 +19,7 @@ import { requestAdminKubeconfig, requestViewerKubeconfig } from '../../client/in
 import { adminClient } from '../support/client.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
 import { adminCredentials, startChild, tempDir, type ChildServer } from '../support/server.js';
+import { projectFor } from '../support/projects.js';
 
 const NS = 'garden-dev';
 const SHOOT = 'my-shoot';
@@ -59,6 +60,7 @@ describe('shoot kubeconfig subresources end to end', function () {
     server = await startChild(dataDir, ['--shoot-admin-kubeconfig-max-expiration=2h']);
     client = adminClient(server.url, adminCredentials(dataDir));
     const shoot = { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot', metadata: { name: SHOOT, namespace: NS }, spec: { cloudProfileName: 'aws', region: 'eu-west-1', provider: { type: 'aws' }, kubernetes: { version: '1.32.0' }, seedName: 'seed-a' } };
+    await run(['create', '-f', '-'], JSON.stringify(projectFor(NS)));
     await run(['create', '-f', '-'], JSON.stringify(shoot));
     const addresses = [
       { name: 'external', url: `https://127.0.0.1:${shootAPI.port}` },

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createCA } from '../../apiserver/standalone/pki.js';
 import { REPO_ROOT, startInProcess, tempDir, type InProcessServer } from '../support/server.js';
+import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 
 const NS = 'garden-dev';
 const BASE = `/apis/core.gardener.cloud/v1beta1/namespaces/${NS}`;
@@ -87,6 +88,7 @@ describe('authentication, authorization and admission (standalone)', function ()
       `--cluster-ca-dir=${caDir}`,
       '--max-mutating-requests-inflight=1',
     ]);
+    await s.request('post', PROJECTS_PATH).send(projectFor(NS)).expect(201);
     for (const [name, seed] of [['shoot-a', 'seed-a'], ['shoot-b', 'seed-b']] as const) {
       await s.request('post', `${BASE}/shoots`).send(shoot(name, seed)).expect(201);
       await s.request('patch', `${BASE}/shoots/${name}/status`).set('Content-Type', 'application/merge-patch+json').send({ status: { advertisedAddresses: [{ name: 'external', url: `https://api.${name}.example.com` }] } }).expect(200);

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { exampleGarden, makeShoot, uncommentExample } from '../../registry/shoot/testing.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
 import { startChild, tempDir, type ChildServer } from '../support/server.js';
+import { projectFor } from '../support/projects.js';
 
 const EXAMPLES = join(process.cwd(), '..', 'shared', 'examples', 'gardener');
 
@@ -18,6 +19,7 @@ describe('Shoots and Gardens with kubectl', function () {
   before(async () => {
     dataDir = tempDir();
     server = await startChild(dataDir);
+    await run(['create', '-f', '-'], JSON.stringify(projectFor('garden-dev')));
   });
   after(async () => {
     await server?.stop();

@@ -174,7 +174,7 @@ const CONTENT_TYPES = [
 ];
 
 const LABEL_SELECTORS = ['a=b', 'app==fuzz', 'app!=fuzz', 'app in (fuzz,other)', 'app notin (fuzz)', 'app', '!app', 'a in ()', 'a in (', '=', '==', '!', '!!a', 'a=b,', ',', 'a=b,,c=d', 'a in (x,,y)', 'a>1', 'a<1', 'a gt 1', `${'x'.repeat(300)}=b`, `a=${'b'.repeat(100)}`, 'a/b/c=d', 'example.com/role=x', '-a=b', 'a=-b', 'a in (x) extra', 'ä=ö', '(', ')', 'a=(b)', '__proto__=x', 'constructor', 'a=b\u0000', Array.from({ length: 3000 }, (_, i) => `k${i}=v`).join(','), 'a in (' + 'x,'.repeat(5000) + 'x)'];
-const FIELD_SELECTORS = ['metadata.name=secret-1', 'metadata.name==shoot-1', 'metadata.name!=x', 'metadata.namespace=fuzz-a', 'spec.seedName=seed-a', 'status.seedName=', 'type=Opaque', 'metadata.uid=x', 'spec=1', '=x', 'metadata.name', 'metadata.name in (a,b)', 'metadata.name=a,metadata.name=b', 'metadata.name=a\\,b', 'metadata.name=\\', 'metadata.name=a\\', 'a=b=c', ',,', 'x'.repeat(5000), 'metadata.name=__proto__', 'spec.cloudProfile.name=aws', 'spec.cloudProfileName!=', 'metadata.name=%00', 'metadata.name=ä'];
+const FIELD_SELECTORS = ['metadata.name=secret-1', 'metadata.name==shoot-1', 'metadata.name!=x', 'metadata.namespace=garden-fuzz-a', 'spec.seedName=seed-a', 'status.seedName=', 'type=Opaque', 'metadata.uid=x', 'spec=1', '=x', 'metadata.name', 'metadata.name in (a,b)', 'metadata.name=a,metadata.name=b', 'metadata.name=a\\,b', 'metadata.name=\\', 'metadata.name=a\\', 'a=b=c', ',,', 'x'.repeat(5000), 'metadata.name=__proto__', 'spec.cloudProfile.name=aws', 'spec.cloudProfileName!=', 'metadata.name=%00', 'metadata.name=ä'];
 const INT_VALUES = ['-1', '0', '1', '2', '500', 'abc', '1.5', '1e3', '99999999999999999999999', '9223372036854775807', '9223372036854775808', '-9223372036854775809', '', ' 1', '0x10', '+1', '00001', '2147483648', '4294967296', '1e309', 'NaN', 'Infinity', '-0', '١'];
 const BOOL_VALUES = ['true', '1', 'false', '0', '', 'yes', 'TRUE', 'maybe', 'null', 'True'];
 const RV_VALUES = ['', '0', '1', '-1', 'abc', '99999999999999999999', '1.5', '1e3', ' 1', '18446744073709551616', '9223372036854775807', '00', '0x1', '9007199254740993', 'null'];
@@ -226,7 +226,7 @@ function objectName(rng: Rng, ctx: FuzzContext, r: FuzzResource): string {
 function namespaceSegment(rng: Rng, ctx: FuzzContext): string {
   if (rng.chance(0.7)) return rng.pick([...NAMESPACES, ...ctx.objects.map((o) => o.namespace).filter((n) => n !== '')]);
   if (rng.chance(0.3)) return rng.pick(RAW_SEGMENTS);
-  return segment(rng, rng.pick(['default', 'kube-system', '', '..', '.', 'a/b', 'UPPER', 'x'.repeat(300), '\u0000', 'ä', '-', 'a..b', 'garden-dev/../fuzz-a', 'ns space', '__proto__']));
+  return segment(rng, rng.pick(['default', 'kube-system', '', '..', '.', 'a/b', 'UPPER', 'x'.repeat(300), '\u0000', 'ä', '-', 'a..b', 'garden-dev/../garden-fuzz-a', 'ns space', '__proto__']));
 }
 
 /** Shape of a resource path. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createCA, type CertKeyPair } from '../../apiserver/standalone/pki.js';
 import { exampleGarden } from '../../registry/shoot/testing.js';
 import type { adminClient } from '../support/client.js';
+import { projectFor } from '../support/projects.js';
 
 type Client = ReturnType<typeof adminClient>;
 
@@ -22,11 +23,12 @@ export interface FuzzResource {
   subresources: readonly string[];
 }
 
-/** The three served resources. */
+/** The served resources. */
 export const RESOURCES: readonly FuzzResource[] = [
   { group: 'core.gardener.cloud', version: 'v1beta1', resource: 'internalsecrets', kind: 'InternalSecret', namespaced: true, subresources: [] },
   { group: 'core.gardener.cloud', version: 'v1beta1', resource: 'shoots', kind: 'Shoot', namespaced: true, subresources: ['status', 'adminkubeconfig', 'viewerkubeconfig'] },
   { group: 'operator.gardener.cloud', version: 'v1alpha1', resource: 'gardens', kind: 'Garden', namespaced: false, subresources: ['status'] },
+  { group: 'core.gardener.cloud', version: 'v1beta1', resource: 'projects', kind: 'Project', namespaced: false, subresources: ['status'] },
 ];
 
 /** One stored object of the snapshot. */
@@ -49,9 +51,9 @@ export interface Snapshot {
 }
 
 /** Namespaces the known state lives in. */
-export const NAMESPACES = ['fuzz-a', 'fuzz-b'] as const;
+export const NAMESPACES = ['garden-fuzz-a', 'garden-fuzz-b'] as const;
 /** The Shoot the kubeconfig subresources can issue for. */
-export const KUBECONFIG_SHOOT = { namespace: 'fuzz-a', name: 'shoot-1' } as const;
+export const KUBECONFIG_SHOOT = { namespace: 'garden-fuzz-a', name: 'shoot-1' } as const;
 
 /** Collection path of a resource (all namespaces when `namespace` is undefined). */
 export function collectionPath(r: FuzzResource, namespace?: string): string {
@@ -91,6 +93,7 @@ export async function createKnownState(c: Client, clientCA: CertKeyPair): Promis
   const shoots = RESOURCES[1] as FuzzResource;
   const gardens = RESOURCES[2] as FuzzResource;
   const [nsA, nsB] = NAMESPACES;
+  for (const ns of NAMESPACES) await must(c, 'POST', collectionPath(RESOURCES[3] as FuzzResource), projectFor(ns), 201);
   await must(c, 'POST', collectionPath(secrets, nsA), { metadata: { name: 'secret-1', labels: { app: 'fuzz', tier: 'a' }, annotations: { note: 'keep me' } }, type: 'Opaque', data: { username: b64('admin'), password: b64('s3cr3t') } }, 201);
   await must(c, 'POST', collectionPath(secrets, nsA), { metadata: { name: 'secret-2', labels: { app: 'fuzz' } }, stringData: { token: 'abc.def', 'config.yaml': 'a: 1\n' } }, 201);
   await must(c, 'POST', collectionPath(secrets, nsB), { metadata: { name: 'secret-3', labels: { app: 'other', 'example.com/role': 'x' } }, type: 'Opaque', data: { blob: b64('x'.repeat(4096)) }, immutable: true }, 201);

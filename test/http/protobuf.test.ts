@@ -12,10 +12,11 @@ import { createCA } from '../../apiserver/standalone/pki.js';
 import { exampleGarden, makeShoot } from '../../registry/shoot/testing.js';
 import { AUTH, binary, CORE, decodePb, META, openPbWatch, pbBody, PROTOBUF_ACCEPT } from '../support/protobuf.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
+import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 
 const BASE = '/apis/core.gardener.cloud/v1beta1';
-const SECRETS = `${BASE}/namespaces/pb/internalsecrets`;
-const SHOOTS = `${BASE}/namespaces/pb/shoots`;
+const SECRETS = `${BASE}/namespaces/garden-pb/internalsecrets`;
+const SHOOTS = `${BASE}/namespaces/garden-pb/shoots`;
 const GV = 'core.gardener.cloud/v1beta1';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const METADATA_LIST = 'application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -30,8 +31,9 @@ describe('protobuf over HTTPS', function () {
     const dataDir = tempDir();
     mkdirSync(join(dataDir, 'cluster-ca'), { recursive: true });
     const indented = clusterCA.cert.replace(/^/gm, '    ');
-    writeFileSync(join(dataDir, 'cluster-ca', 'ca.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kc.ca-cluster, namespace: pb}\ndata:\n  ca.crt: |\n${indented}\n`);
+    writeFileSync(join(dataDir, 'cluster-ca', 'ca.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kc.ca-cluster, namespace: garden-pb}\ndata:\n  ca.crt: |\n${indented}\n`);
     s = await startInProcess([], dataDir);
+    await s.request('post', PROJECTS_PATH).send(projectFor('garden-pb')).expect(201);
   });
   after(async () => s.stop());
 
@@ -46,7 +48,7 @@ describe('protobuf over HTTPS', function () {
     assert.equal(r.headers['content-type'], PROTOBUF_MEDIA_TYPE);
     const created = decodePb(r.body as Buffer);
     assert.deepEqual([created.apiVersion, created.kind], [GV, 'InternalSecret']);
-    assert.equal(created.value.metadata.namespace, 'pb');
+    assert.equal(created.value.metadata.namespace, 'garden-pb');
     assert.match(created.value.metadata.uid, /^[0-9a-f-]{36}$/);
     const json = await s.request('get', `${SECRETS}/one`).expect(200);
     assert.deepEqual({ apiVersion: GV, kind: 'InternalSecret', ...created.value }, json.body);
@@ -122,12 +124,12 @@ describe('protobuf over HTTPS', function () {
   });
 
   it('round-trips Shoots: written as protobuf and read as JSON, and the other way, is the same object', async () => {
-    const shoot = makeShoot({ hibernation: { enabled: false }, kubernetes: { version: '1.33.0', kubeAPIServer: { eventTTL: '1h' } } }, undefined, { name: 'from-pb', namespace: 'pb' });
+    const shoot = makeShoot({ hibernation: { enabled: false }, kubernetes: { version: '1.33.0', kubeAPIServer: { eventTTL: '1h' } } }, undefined, { name: 'from-pb', namespace: 'garden-pb' });
     const created = decodePb((await pb('post', SHOOTS).set('Content-Type', PROTOBUF_MEDIA_TYPE).send(pbBody(`${CORE}.Shoot`, GV, 'Shoot', shoot)).expect(201)).body as Buffer);
     const asJson = (await s.request('get', `${SHOOTS}/from-pb`).expect(200)).body;
     assert.deepEqual({ apiVersion: GV, kind: 'Shoot', ...created.value }, asJson);
     assert.equal(asJson.spec.hibernation.enabled, false, "a pointer's false survives");
-    const viaJson = (await s.request('post', SHOOTS).send({ ...makeShoot(undefined, undefined, { name: 'from-json', namespace: 'pb' }) }).expect(201)).body;
+    const viaJson = (await s.request('post', SHOOTS).send({ ...makeShoot(undefined, undefined, { name: 'from-json', namespace: 'garden-pb' }) }).expect(201)).body;
     const asPb = decodePb((await pb('get', `${SHOOTS}/from-json`).expect(200)).body as Buffer);
     assert.deepEqual({ apiVersion: asPb.apiVersion, kind: asPb.kind, ...asPb.value }, viaJson);
   });
@@ -167,7 +169,7 @@ describe('protobuf over HTTPS', function () {
   });
 
   it('issues kubeconfigs from a protobuf AdminKubeconfigRequest, in protobuf', async () => {
-    await s.request('post', SHOOTS).send(makeShoot(undefined, undefined, { name: 'kc', namespace: 'pb' })).expect(201);
+    await s.request('post', SHOOTS).send(makeShoot(undefined, undefined, { name: 'kc', namespace: 'garden-pb' })).expect(201);
     await s.request('patch', `${SHOOTS}/kc/status`).set('Content-Type', 'application/merge-patch+json').send({ status: { advertisedAddresses: [{ name: 'external', url: 'https://api.kc.example.com' }] } }).expect(200);
     await s.request('post', SECRETS).send({ metadata: { name: 'kc.ca-client' }, data: { 'ca.crt': b64(clientCA.cert), 'ca.key': b64(clientCA.key) } }).expect(201);
     const request = pbBody(`${AUTH}.AdminKubeconfigRequest`, 'authentication.gardener.cloud/v1alpha1', 'AdminKubeconfigRequest', { spec: { expirationSeconds: 900 } });

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { exampleGarden, makeShoot } from '../../registry/shoot/testing.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';
+import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 
 const SMP = 'application/strategic-merge-patch+json';
-const SECRETS = '/apis/core.gardener.cloud/v1beta1/namespaces/smp/internalsecrets';
-const SHOOTS = '/apis/core.gardener.cloud/v1beta1/namespaces/smp/shoots';
+const SECRETS = '/apis/core.gardener.cloud/v1beta1/namespaces/garden-smp/internalsecrets';
+const SHOOTS = '/apis/core.gardener.cloud/v1beta1/namespaces/garden-smp/shoots';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const owner = (uid: string, name: string) => ({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot', name, uid });
 
@@ -18,6 +19,7 @@ describe('strategic merge patch over HTTPS', function () {
   let s: InProcessServer;
   before(async () => {
     s = await startInProcess();
+    await s.request('post', PROJECTS_PATH).send(projectFor('garden-smp')).expect(201);
     await s.request('post', SECRETS).send({ metadata: { name: 'one', ownerReferences: [owner('u1', 'a'), owner('u2', 'b')], finalizers: ['f1'] }, data: { a: b64('1'), b: b64('2') } }).expect(201);
   });
   after(async () => s.stop());
@@ -49,7 +51,7 @@ describe('strategic merge patch over HTTPS', function () {
 
   it('merges Shoot worker pools by name, tolerations by key, and orders status conditions by $setElementOrder', async () => {
     const workers = [{ name: 'a', machine: { type: 'm5.large' }, minimum: 1, maximum: 2 }, { name: 'b', machine: { type: 'm5.large' }, minimum: 1, maximum: 2 }];
-    const shoot = makeShoot({ provider: { type: 'local', workers }, tolerations: [{ key: 'x' }] }, undefined, { name: 's', namespace: 'smp' });
+    const shoot = makeShoot({ provider: { type: 'local', workers }, tolerations: [{ key: 'x' }] }, undefined, { name: 's', namespace: 'garden-smp' });
     await s.request('post', SHOOTS).send(shoot).expect(201);
     const patched = (await smp(`${SHOOTS}/s`, { spec: { provider: { workers: [{ name: 'b', maximum: 5 }] }, tolerations: [{ key: 'y', value: 'v' }] } }).expect(200)).body;
     assert.deepEqual(patched.spec.provider.workers.map((w: { name: string; maximum: number }) => `${w.name}:${w.maximum}`), ['a:2', 'b:5']);

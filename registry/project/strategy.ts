@@ -1,0 +1,54 @@
+/**
+ * How the generic store treats Projects (gardener-apiserver's projectStrategy): a create starts without
+ * status at generation 1; updates keep the status and bump the generation on spec changes; PUT never
+ * creates and needs no resourceVersion. After validation, only the owner keeps the `owner` role: the
+ * member matching `spec.owner` (kind, apiGroup and name) gets it, every other member loses it. The status
+ * strategy changes only the status, with its own rule.
+ */
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { Strategy } from '../types.js';
+import { defaultMember, defaultProject } from './defaults.js';
+import { memberRoles, projectMembers, Role, setMemberRoles, specSubject, subjectOf } from './types.js';
+import { validateProject, validateProjectStatusUpdate, validateProjectUpdate } from './validation/index.js';
+
+/** Gives the owner member the `owner` role and takes it from everyone else. */
+export function canonicalizeProject(project: KubeObject): void {
+  const owner = specSubject(project, 'owner');
+  if (owner === undefined) return;
+  for (const member of projectMembers(project)) {
+    const s = subjectOf(member);
+    const roles = memberRoles(member);
+    const isOwner = s.name === owner.name && s.apiGroup === owner.apiGroup && s.kind === owner.kind;
+    if (isOwner && !roles.includes(Role.Owner)) setMemberRoles(member, [...roles, Role.Owner]);
+    if (!isOwner) setMemberRoles(member, roles.filter((r) => r !== Role.Owner));
+    defaultMember(member);
+  }
+}
+
+/** The Project strategy. */
+export const projectStrategy: Strategy = {
+  allowCreateOnUpdate: false,
+  allowUnconditionalUpdate: true,
+  tracksGeneration: true,
+  decode: defaultProject,
+  prepareForCreate(obj) {
+    delete obj.status;
+  },
+  prepareForUpdate(obj, old) {
+    if (old.status === undefined) delete obj.status;
+    else obj.status = structuredClone(old.status);
+  },
+  validate: (obj) => validateProject(obj),
+  validateUpdate: (obj, old) => validateProjectUpdate(obj, old),
+  canonicalize: canonicalizeProject,
+};
+
+/** The strategy of `projects/status`: only the status changes; a set phase cannot be emptied. */
+export const projectStatusStrategy: Strategy = {
+  ...projectStrategy,
+  prepareForUpdate(obj, old) {
+    if (old.spec === undefined) delete obj.spec;
+    else obj.spec = structuredClone(old.spec);
+  },
+  validateUpdate: (obj, old) => validateProjectStatusUpdate(obj, old),
+};

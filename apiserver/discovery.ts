@@ -1,6 +1,8 @@
 /**
  * API discovery from the resource table: legacy `/apis`, `/apis/<g>`, `/apis/<g>/<v>`, and aggregated
- * discovery (apidiscovery.k8s.io v2 and v2beta1) with ETag/304.
+ * discovery (apidiscovery.k8s.io v2 and v2beta1) with ETag/304. Resources served outside the table
+ * (standalone mode's core/v1 reads and authorization.k8s.io) are described by {@link StaticGroup}s; the
+ * core group ("") is then also discovered at `/api` and `/api/v1`.
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -9,6 +11,23 @@ import type { ResourceDescriptor } from '../registry/types.js';
 import { parseAccept } from './negotiation.js';
 import { sendJson } from './respond.js';
 import type { ResourceIndex } from './resources.js';
+
+/** A resource served outside the resource table, as discovery lists it. */
+export interface StaticResource {
+  name: string;
+  singularName: string;
+  namespaced: boolean;
+  kind: string;
+  verbs: string[];
+  shortNames?: string[];
+}
+
+/** One version of a group served outside the resource table ("" is the legacy core group). */
+export interface StaticGroup {
+  group: string;
+  version: string;
+  resources: StaticResource[];
+}
 
 /** base64 of the first 8 bytes of sha256("<group>/<version>/<Kind>"). */
 export function storageVersionHash(d: ResourceDescriptor): string {
@@ -20,8 +39,15 @@ function groupEntry(name: string, versions: string[]) {
   return { name, versions: list, preferredVersion: list[0] };
 }
 
-function resourceList(index: ResourceIndex, group: string, version: string) {
+function staticEntry(r: StaticResource): Record<string, unknown> {
+  const entry: Record<string, unknown> = { name: r.name, singularName: r.singularName, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs };
+  if (r.shortNames !== undefined) entry.shortNames = r.shortNames;
+  return entry;
+}
+
+function resourceList(index: ResourceIndex, group: string, version: string, extra: readonly StaticGroup[]) {
   const resources: Record<string, unknown>[] = [];
+  for (const g of extra) if (g.group === group && g.version === version) resources.push(...g.resources.map(staticEntry));
   for (const d of index.descriptors().filter((x) => x.group === group && x.version === version)) {
     const entry: Record<string, unknown> = {
       name: d.resource,
@@ -40,7 +66,7 @@ function resourceList(index: ResourceIndex, group: string, version: string) {
       resources.push(sub);
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources };
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
 }
 
 function discoveryResource(d: ResourceDescriptor) {
@@ -64,12 +90,37 @@ function discoveryResource(d: ResourceDescriptor) {
   return out;
 }
 
-function aggregated(index: ResourceIndex, apiVersion: string) {
-  const items = [...index.groups()].map(([group, versions]) => ({
+function staticDiscoveryResource(r: StaticResource, g: StaticGroup): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    resource: r.name,
+    responseKind: { group: g.group, version: g.version, kind: r.kind },
+    scope: r.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: r.singularName,
+    verbs: r.verbs,
+  };
+  if (r.shortNames !== undefined) out.shortNames = r.shortNames;
+  return out;
+}
+
+/** Group -> versions of the resource table and the static groups; `legacy` selects the core group alone. */
+function allGroups(index: ResourceIndex, extra: readonly StaticGroup[], legacy: boolean): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [g, versions] of [...index.groups(), ...extra.map((x): [string, string[]] => [x.group, [x.version]])]) {
+    if ((g === '') !== legacy) continue;
+    out.set(g, [...new Set([...(out.get(g) ?? []), ...versions])]);
+  }
+  return out;
+}
+
+function aggregated(index: ResourceIndex, extra: readonly StaticGroup[], apiVersion: string, legacy: boolean) {
+  const items = [...allGroups(index, extra, legacy)].map(([group, versions]) => ({
     metadata: { name: group, creationTimestamp: null },
     versions: versions.map((version) => ({
       version,
-      resources: index.descriptors().filter((d) => d.group === group && d.version === version).map(discoveryResource),
+      resources: [
+        ...index.descriptors().filter((d) => d.group === group && d.version === version).map(discoveryResource),
+        ...extra.filter((g) => g.group === group && g.version === version).flatMap((g) => g.resources.map((r) => staticDiscoveryResource(r, g))),
+      ],
       freshness: 'Current',
     })),
   }));
@@ -87,48 +138,67 @@ function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' | undef
   return undefined;
 }
 
-/** Serialized aggregated documents and their ETags, built once. */
-function aggregatedDocs(index: ResourceIndex) {
+/** Serialized aggregated documents and their ETags, built once (for `/apis`, or `/api` when `legacy`). */
+function aggregatedDocs(index: ResourceIndex, extra: readonly StaticGroup[], legacy: boolean) {
   const build = (v: 'v2' | 'v2beta1') => {
-    const json = JSON.stringify(aggregated(index, `apidiscovery.k8s.io/${v}`));
+    const json = JSON.stringify(aggregated(index, extra, `apidiscovery.k8s.io/${v}`, legacy));
     return { json, etag: `"${createHash('sha512').update(json).digest('hex').toUpperCase()}"` };
   };
   return { v2: build('v2'), v2beta1: build('v2beta1') };
 }
 
-/** Handlers for the discovery paths. */
-export function discoveryHandlers(index: ResourceIndex) {
-  const docs = aggregatedDocs(index);
+type AggregatedDocs = ReturnType<typeof aggregatedDocs>;
+
+/** Answers an aggregated discovery request; false when the Accept header asks for the legacy form. */
+function sendAggregated(req: Request, res: Response, docs: AggregatedDocs): boolean {
+  const v = aggregatedVersion(req.headers.accept);
+  res.setHeader('Vary', 'Accept');
+  if (v === undefined) return false;
+  const doc = docs[v];
+  res.setHeader('ETag', doc.etag);
+  res.setHeader('Cache-Control', 'public');
+  if (req.headers['if-none-match'] === doc.etag) {
+    res.status(304).end();
+    return true;
+  }
+  res.status(200).setHeader('Content-Type', `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
+  res.end(doc.json);
+  return true;
+}
+
+/** Handlers for the discovery paths; `legacy` and `legacyVersion` are only for a served core group. */
+export function discoveryHandlers(index: ResourceIndex, extra: readonly StaticGroup[] = []) {
+  const docs = aggregatedDocs(index, extra, false);
+  const legacyDocs = aggregatedDocs(index, extra, true);
+  const groups = () => allGroups(index, extra, false);
   return {
     apis(req: Request, res: Response): void {
-      const v = aggregatedVersion(req.headers.accept);
-      res.setHeader('Vary', 'Accept');
-      if (v === undefined) {
-        const groups = [...index.groups()].map(([name, versions]) => groupEntry(name, versions));
-        sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups });
-        return;
-      }
-      const doc = docs[v];
-      res.setHeader('ETag', doc.etag);
-      res.setHeader('Cache-Control', 'public');
-      if (req.headers['if-none-match'] === doc.etag) {
-        res.status(304).end();
-        return;
-      }
-      res.status(200).setHeader('Content-Type', `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
-      res.end(doc.json);
+      if (sendAggregated(req, res, docs)) return;
+      sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...groups()].map(([name, versions]) => groupEntry(name, versions)) });
     },
     group(req: Request, res: Response): void {
       const name = String(req.params.group);
-      const versions = index.groups().get(name);
+      const versions = groups().get(name);
       if (versions === undefined) throw pathNotFound();
       sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(name, versions) });
     },
     groupVersion(req: Request, res: Response): void {
       const group = String(req.params.group);
       const version = String(req.params.version);
-      if (!(index.groups().get(group) ?? []).includes(version)) throw pathNotFound();
-      sendJson(res, 200, resourceList(index, group, version));
+      if (!(groups().get(group) ?? []).includes(version)) throw pathNotFound();
+      sendJson(res, 200, resourceList(index, group, version, extra));
+    },
+    /** `/api`: the versions of the core group, with the address the client reached. */
+    legacy(req: Request, res: Response): void {
+      if (sendAggregated(req, res, legacyDocs)) return;
+      const address = `${req.socket.localAddress ?? ''}:${req.socket.localPort ?? ''}`.replace(/^::ffff:/, '');
+      const versions = allGroups(index, extra, true).get('') ?? [];
+      sendJson(res, 200, { kind: 'APIVersions', versions, serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }] });
+    },
+    legacyVersion(req: Request, res: Response): void {
+      const version = String(req.params.version);
+      if (!(allGroups(index, extra, true).get('') ?? []).includes(version)) throw pathNotFound();
+      sendJson(res, 200, resourceList(index, '', version, extra));
     },
   };
 }

@@ -31,6 +31,8 @@ import { ClusterCADirectorySource } from './standalone/cluster-ca-dir.js';
 /** The running kubeconfig issuance and how to stop its background work. */
 export interface KubeconfigService {
   creators: Map<string, SubresourceCreator>;
+  /** Where cluster CA bundles come from (in standalone mode a directory, whose ConfigMaps are also served). */
+  clusterCA: ClusterCASource;
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function startKubeconfigService(
   ]);
   return {
     creators,
+    clusterCA,
     async stop() {
       clientCAs.stop();
       await clusterCA.stop();

@@ -78,16 +78,21 @@ function collectionVerb(method: string, watch: boolean): string {
   }
 }
 
-/** Resolves the request info of a method and URL (path plus query). */
+/**
+ * Resolves the request info of a method and URL (path plus query): `/apis/<group>/<version>/...` and the
+ * legacy core group `/api/<version>/...` (group "").
+ */
 export function resolveRequestInfo(method: string, url: string): RequestInfo {
   const parsed = new URL(url, 'https://placeholder');
   const path = parsed.pathname;
   const segments = path.split('/').filter((s) => s !== '');
-  if (segments[0] !== 'apis' || segments.length < 4) return nonResource(path, method);
-  const info: RequestInfo = { ...nonResource(path, method), isResourceRequest: true, apiPrefix: 'apis' };
-  info.apiGroup = segments[1] ?? '';
-  info.apiVersion = segments[2] ?? '';
-  let rest = segments.slice(3);
+  const legacy = segments[0] === 'api';
+  const first = legacy ? 2 : 3;
+  if ((segments[0] !== 'apis' && !legacy) || segments.length <= first) return nonResource(path, method);
+  const info: RequestInfo = { ...nonResource(path, method), isResourceRequest: true, apiPrefix: legacy ? 'api' : 'apis' };
+  info.apiGroup = legacy ? '' : (segments[1] ?? '');
+  info.apiVersion = segments[first - 1] ?? '';
+  let rest = segments.slice(first);
   let watch = isWatchParam(parsed.searchParams.get('watch'));
   if (rest[0] === 'watch') {
     watch = true;
@@ -109,7 +114,7 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   info.parts = rest.slice(1);
   info.name = rest[1] ?? '';
   info.subresource = rest[2] ?? '';
-  info.verb = info.name === '' ? collectionVerb(method, watch) : watch && segments[3] === 'watch' ? 'watch' : itemVerb(method);
+  info.verb = info.name === '' ? collectionVerb(method, watch) : watch && segments[first] === 'watch' ? 'watch' : itemVerb(method);
   const nameFromSelector = fieldSelectorName(parsed.searchParams.get('fieldSelector'));
   if (info.verb === 'list' || info.verb === 'watch') {
     if (info.name === '' && nameFromSelector !== undefined) info.name = nameFromSelector;

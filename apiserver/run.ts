@@ -26,7 +26,11 @@ import { loadGardenKubeConfig } from './authn/kubeclient.js';
 import { GardenNamespaces } from './garden/namespaces.js';
 import { startKubeconfigService } from './kubeconfig.js';
 import { startReencryptionService } from './reencryption.js';
-import { buildSecurity } from './security.js';
+import { buildSecurity, isAggregated } from './security.js';
+import { configMapsResource, namespacesResource, type ReadOnlyResource } from './standalone/corev1.js';
+import { ClusterCADirectorySource } from './standalone/cluster-ca-dir.js';
+import { namespaceOfProject } from '../registry/project/namespace.js';
+import type { ClusterCASource } from '../registry/kubeconfig/index.js';
 import type { ReencryptionResource } from '../storage/reencrypt/rewriter.js';
 import { Lifecycle } from './lifecycle.js';
 import { ServerMetrics } from './metrics.js';
@@ -87,6 +91,13 @@ function coreStore(index: ResourceIndex, resource: string): ResourceStore {
   const served = index.get('core.gardener.cloud', 'v1beta1', resource);
   if (served === undefined) throw new Error(`${resource}.core.gardener.cloud are not served`);
   return served.store;
+}
+
+/** The garden's `v1` reads standalone mode answers: the Projects' namespaces, the directory's ConfigMaps. */
+function standaloneCoreV1(projects: ProjectCache, clusterCA: ClusterCASource): ReadOnlyResource[] {
+  const namespaces = namespacesResource(async () => (await projects.list()).flatMap((p) => namespaceOfProject(p) ?? []));
+  if (!(clusterCA instanceof ClusterCADirectorySource)) return [namespaces];
+  return [namespaces, configMapsResource((ns) => clusterCA.configMapObjects(ns))];
 }
 
 /** Starts the server; rejects if it cannot listen. */
@@ -153,7 +164,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log);
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   await projects.start();
-  const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), log);
+  const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), projects, log);
   // The garden cluster (ConfigMaps, Namespaces): --kubeconfig, or in-cluster config when running in a pod.
   const garden = loadGardenKubeConfig(options.kubeconfig);
   const namespaces = garden === undefined ? undefined : new GardenNamespaces(garden, { onError: (err) => log.error('namespace informer', { err }) });
@@ -172,6 +183,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     authenticator: security.authn.authenticator,
     authorizer: security.authz.authorizer,
     subresourceCreators: kubeconfigs.creators,
+    ...(!isAggregated(options) && { standalone: { coreV1: standaloneCoreV1(projects, kubeconfigs.clusterCA) } }),
     auditor,
     anonymousAuth: options.anonymousAuth,
     health: healthChecks(backend, options.storageBackend === 'etcd3' ? 'etcd' : 'storage', [lifecycle.readyzCheck, reencryption.healthCheck]),

@@ -8,6 +8,7 @@ import type { KubeObject } from '../apimachinery/types.js';
 import { isStatusError } from '../apimachinery/errors.js';
 import { buildAuthentication, type AuthenticationOptions, type AuthenticationStack } from './authn/delegating.js';
 import type { ShootSeedRef } from './authz/seed.js';
+import type { ProjectSource } from './authz/projects.js';
 import { buildAuthorization, type AuthorizationOptions, type AuthorizationStack } from './authz/delegating.js';
 import type { Logger } from './log.js';
 import type { ServerOptions } from './options.js';
@@ -29,11 +30,12 @@ function defined<T extends object>(o: { [K in keyof T]?: T[K] | undefined }): T 
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Builds both stacks; `getShoot` feeds the SeedAuthorizer. */
+/** Builds both stacks; `getShoot` feeds the SeedAuthorizer, `projects` the standalone project roles. */
 export async function buildSecurity(
   options: ServerOptions,
   generatedCA: string,
   getShoot: (ns: string, name: string) => Promise<KubeObject | undefined>,
+  projects: ProjectSource,
   log: Logger,
 ): Promise<Security> {
   const aggregated = isAggregated(options);
@@ -64,6 +66,7 @@ export async function buildSecurity(
       policyFileReloadMs: 10_000,
       authorizationKubeconfig: options.authorizationKubeconfig,
       skipDelegatedAuthorization: !aggregated,
+      standaloneProjects: aggregated ? undefined : projects,
       webhookCacheAuthorizedTTLms: options.authorizationWebhookCacheAuthorizedTTL,
       webhookCacheUnauthorizedTTLms: options.authorizationWebhookCacheUnauthorizedTTL,
       getShoot: async (ns: string, name: string) => {

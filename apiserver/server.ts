@@ -11,7 +11,9 @@ import type { AdmissionChain } from '../admission/chain.js';
 import { withAudit, withAuditInit, withAuditPanic, type Auditor } from './audit/index.js';
 import type { Authenticator } from './authn/types.js';
 import type { Authorizer } from './authz/types.js';
-import { discoveryHandlers } from './discovery.js';
+import { discoveryHandlers, type StaticGroup } from './discovery.js';
+import { coreV1Router, type ReadOnlyResource } from './standalone/corev1.js';
+import { AUTHORIZATION_GROUP, selfSubjectAccessReviewHandler, SSAR_PATH } from './standalone/ssar.js';
 import { errorWriter, withAuthentication, withAuthorization, withRequestInfo, withRequestLog } from './filters.js';
 import type { RequestInfo } from './requestinfo.js';
 import { protobufMessage } from '../registry/types.js';
@@ -42,6 +44,25 @@ export interface AppConfig {
   subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
   /** Audit logging; undefined when off (the Audit-Id header is still set). */
   auditor?: Auditor | undefined;
+  /**
+   * Standalone mode's stand-in for the garden cluster: read-only `v1` resources (discovered at `/api`)
+   * and SelfSubjectAccessReviews answered by `authorizer`. Absent in aggregated mode.
+   */
+  standalone?: { coreV1: readonly ReadOnlyResource[] };
+}
+
+/** Routes of standalone mode's `/api` and SelfSubjectAccessReview; the static groups they add to discovery. */
+function standaloneRoutes(app: Express, config: AppConfig, discovery: ReturnType<typeof discoveryHandlers>): void {
+  if (config.standalone === undefined) return;
+  app.get('/api', discovery.legacy);
+  app.get('/api/:version', discovery.legacyVersion);
+  app.use('/api/v1', coreV1Router(config.standalone.coreV1));
+  app.post(SSAR_PATH, express.raw({ type: () => true, limit: MAX_BODY_BYTES }), selfSubjectAccessReviewHandler(config.authorizer));
+}
+
+function staticGroups(config: AppConfig): StaticGroup[] {
+  if (config.standalone === undefined) return [];
+  return [{ group: '', version: 'v1', resources: [...config.standalone.coreV1] }, AUTHORIZATION_GROUP];
 }
 
 /** The express application with every route and filter. */
@@ -55,6 +76,8 @@ export function createApp(config: AppConfig): Express {
   for (const d of config.index.descriptors()) {
     for (const sub of ['', ...d.subresources.map((x) => x.name)]) config.metrics.knownResources.add(`${d.group}/${d.version}/${d.resource}/${sub}`);
   }
+  const extra = staticGroups(config);
+  for (const g of extra) for (const r of g.resources) config.metrics.knownResources.add(`${g.group}/${g.version}/${r.name}/`);
   app.use(withMetrics(config.metrics));
   app.use(withAuditInit(config.auditor));
   app.use(withAuthentication(config.authenticator, config.anonymousAuth));
@@ -68,7 +91,8 @@ export function createApp(config: AppConfig): Express {
     res.end(await config.metrics.registry.metrics());
   });
   app.use(openapiRouter(config.index));
-  const discovery = discoveryHandlers(config.index);
+  const discovery = discoveryHandlers(config.index, extra);
+  standaloneRoutes(app, config, discovery);
   app.get('/apis', discovery.apis);
   app.get('/apis/:group', discovery.group);
   app.get('/apis/:group/:version', discovery.groupVersion);

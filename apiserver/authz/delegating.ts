@@ -1,11 +1,15 @@
 /**
  * Assembles the authorizer union from the server's flags: always-allowed paths, always-allowed groups
- * (`system:masters`), the SeedAuthorizer, the RBAC policy file, and the delegated SubjectAccessReview
- * to the garden cluster. The first allow or deny decides; no opinion at the end is a 403.
+ * (`system:masters`), the SeedAuthorizer, in standalone mode Kubernetes' bootstrap roles, the RBAC
+ * policy file, in standalone mode the roles Project members get, and the delegated
+ * SubjectAccessReview to the garden cluster. The first allow or deny decides; no opinion at the end is
+ * a 403.
  */
 import { loadGardenKubeConfig } from '../authn/kubeclient.js';
 import type { Logger } from '../log.js';
 import { accessChecker, type AccessChecker } from './access.js';
+import { bootstrapAuthorizer } from './bootstrap.js';
+import { projectAuthorizer, type ProjectSource } from './projects.js';
 import { policyFileAuthorizer } from './rbac.js';
 import { subjectAccessReviewAuthorizer } from './sar.js';
 import { seedAuthorizer, type ShootLookup } from './seed.js';
@@ -32,6 +36,11 @@ export interface AuthorizationOptions {
   timeoutMs?: number;
   /** Shoot lookup; when given, the SeedAuthorizer scopes gardenlets' InternalSecret access. */
   getShoot?: ShootLookup;
+  /**
+   * Standalone mode: the Projects whose members get Gardener's project roles, next to Kubernetes'
+   * bootstrap roles (discovery and self-reviews for every authenticated user).
+   */
+  standaloneProjects?: ProjectSource;
   /** Process environment (in-cluster detection); defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
@@ -71,11 +80,13 @@ export function buildAuthorization(o: AuthorizationOptions, log?: Logger): Autho
       : undefined;
   const sar = sarAuthorizer(o, log);
   const seed = o.getShoot !== undefined ? seedAuthorizer(o.getShoot) : undefined;
+  const bootstrap = o.standaloneProjects !== undefined ? bootstrapAuthorizer() : undefined;
+  const projects = o.standaloneProjects !== undefined ? projectAuthorizer(o.standaloneProjects) : undefined;
   const present = (a: Authorizer | undefined): a is Authorizer => a !== undefined;
-  const union = authorizerUnion([pathAuthorizer(o.alwaysAllowPaths), groups, seed, rbac, sar].filter(present));
+  const union = authorizerUnion([pathAuthorizer(o.alwaysAllowPaths), groups, seed, bootstrap, rbac, projects, sar].filter(present));
   return {
     authorizer: union,
-    checkAccess: accessChecker(authorizerUnion([groups, rbac, sar].filter(present))),
+    checkAccess: accessChecker(authorizerUnion([groups, rbac, projects, sar].filter(present))),
     delegated: sar !== undefined,
     stop: () => rbac?.stop(),
   };

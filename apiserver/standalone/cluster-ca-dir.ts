@@ -12,7 +12,9 @@
  *   `stringData["ca.crt"]` (plain): the legacy form, read only when no such ConfigMap exists.
  *
  * Other objects are ignored; objects without a namespace are ignored and reported. When several files
- * define the same object, the file whose name sorts last wins. For example:
+ * define the same object, the file whose name sorts last wins. The `<shoot>.ca-cluster` ConfigMaps are
+ * also served read-only as `v1` ConfigMaps (see {@link ClusterCADirectorySource.configMapObjects}),
+ * where gardenctl reads them. For example:
  *
  * ```yaml
  * apiVersion: v1
@@ -36,8 +38,9 @@ import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { isPlainObject } from '../../apimachinery/types.js';
-import { clusterCASourceFrom, type ClusterCALookups, type ClusterCASource } from '../../registry/kubeconfig/cluster-ca.js';
+import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
+import { isUUID, nameBasedUID } from '../../apimachinery/uid.js';
+import { CLUSTER_CA_SUFFIX, clusterCASourceFrom, type ClusterCALookups, type ClusterCASource } from '../../registry/kubeconfig/cluster-ca.js';
 
 /** Options of {@link ClusterCADirectorySource}. */
 export interface ClusterCADirectoryOptions {
@@ -51,9 +54,20 @@ export interface ClusterCADirectoryOptions {
 
 type Data = Record<string, string>;
 
+/** What is kept of a ConfigMap's metadata, to serve it as an object. */
+export interface ConfigMapMeta {
+  labels?: Data;
+  annotations?: Data;
+  uid?: string;
+  creationTimestamp?: string;
+}
+
 interface ParsedFile {
   fingerprint: string;
+  /** When the file last changed (ms): the served objects' resourceVersion and default creation time. */
+  mtimeMs?: number;
   configMaps: [string, Data][];
+  configMapMeta: [string, ConfigMapMeta][];
   secrets: [string, Data][];
 }
 
@@ -66,6 +80,15 @@ function stringMap(v: unknown): Data {
   return out;
 }
 
+function metaOf(meta: Record<string, unknown>): ConfigMapMeta {
+  const out: ConfigMapMeta = {};
+  if (isPlainObject(meta.labels)) out.labels = stringMap(meta.labels);
+  if (isPlainObject(meta.annotations)) out.annotations = stringMap(meta.annotations);
+  if (typeof meta.uid === 'string') out.uid = meta.uid;
+  if (typeof meta.creationTimestamp === 'string') out.creationTimestamp = meta.creationTimestamp;
+  return out;
+}
+
 /** Expands lists and returns the plain objects of a parsed document. */
 function objectsOf(doc: unknown): Record<string, unknown>[] {
   if (!isPlainObject(doc)) return [];
@@ -75,7 +98,7 @@ function objectsOf(doc: unknown): Record<string, unknown>[] {
 
 /** The ConfigMaps and Secrets of one file's text. Throws on YAML/JSON errors. */
 export function parseManifests(text: string, report: (msg: string) => void = () => undefined): Omit<ParsedFile, 'fingerprint'> {
-  const parsed: Omit<ParsedFile, 'fingerprint'> = { configMaps: [], secrets: [] };
+  const parsed: Omit<ParsedFile, 'fingerprint'> = { configMaps: [], configMapMeta: [], secrets: [] };
   for (const doc of parseAllDocuments(text)) {
     const first = doc.errors[0];
     if (first !== undefined) throw new Error(first.message);
@@ -90,6 +113,7 @@ export function parseManifests(text: string, report: (msg: string) => void = () 
       }
       if (obj.kind === 'ConfigMap') {
         parsed.configMaps.push([`${namespace}/${name}`, stringMap(obj.data)]);
+        parsed.configMapMeta.push([`${namespace}/${name}`, metaOf(meta)]);
         continue;
       }
       const data = stringMap(obj.data);
@@ -98,6 +122,23 @@ export function parseManifests(text: string, report: (msg: string) => void = () 
     }
   }
   return parsed;
+}
+
+function objectKey(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+}
+
+function configMapObject(namespace: string, name: string, data: Data, meta: ConfigMapMeta, mtimeMs: number): KubeObject {
+  const metadata: KubeObject['metadata'] = {
+    name,
+    namespace,
+    uid: meta.uid !== undefined && isUUID(meta.uid) ? meta.uid : nameBasedUID(`configmap/${namespace}/${name}`),
+    resourceVersion: String(Math.floor(mtimeMs)),
+    creationTimestamp: meta.creationTimestamp ?? new Date(Math.floor(mtimeMs / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+  };
+  if (meta.labels !== undefined && Object.keys(meta.labels).length > 0) metadata.labels = meta.labels;
+  if (meta.annotations !== undefined && Object.keys(meta.annotations).length > 0) metadata.annotations = meta.annotations;
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data };
 }
 
 /** Cluster CA bundles from a directory of ConfigMap/Secret manifests (see the module comment). */
@@ -155,6 +196,26 @@ export class ClusterCADirectorySource implements ClusterCASource {
 
   get(namespace: string, shootName: string): Promise<string> {
     return this.source.get(namespace, shootName);
+  }
+
+  /**
+   * The `<shoot>.ca-cluster` ConfigMaps as `v1` objects, in `namespace` (all when ''), sorted by
+   * namespace and name. Without a UID (or with one that is not a UUID) in the manifest, the UID is derived
+   * from namespace and name; the resourceVersion is the file's modification time in milliseconds.
+   */
+  async configMapObjects(namespace = ''): Promise<KubeObject[]> {
+    await this.start();
+    const out: KubeObject[] = [];
+    for (const file of this.files.values()) {
+      const metas = new Map(file.configMapMeta);
+      for (const [key, data] of file.configMaps) {
+        const [ns = '', name = ''] = key.split('/');
+        if (!name.endsWith(`.${CLUSTER_CA_SUFFIX}`) || (namespace !== '' && ns !== namespace)) continue;
+        if (this.configMaps.get(key) !== data) continue;
+        out.push(configMapObject(ns, name, data, metas.get(key) ?? {}, file.mtimeMs ?? 0));
+      }
+    }
+    return out.sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
   }
 
   /** Re-reads changed files now (a scan already running is followed by one more). */
@@ -224,7 +285,7 @@ export class ClusterCADirectorySource implements ClusterCASource {
       if (old !== undefined && old.fingerprint === fingerprint) return old;
       const parsed = parseManifests(await readFile(path, 'utf8'), (msg) => this.report(path, `${path}: ${msg}`));
       this.reported.delete(path);
-      return { fingerprint, ...parsed };
+      return { fingerprint, mtimeMs: st.mtimeMs, ...parsed };
     } catch (e: unknown) {
       this.report(path, `${path}: ${e instanceof Error ? e.message : String(e)}`);
       return old;

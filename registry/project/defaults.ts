@@ -12,16 +12,27 @@ import { memberRoles, RBAC_GROUP, Role, setMemberRoles, type MemberJSON } from '
 /** The seed taint the `garden` project tolerates by default. */
 export const SEED_TAINT_PROTECTED = 'seed.gardener.cloud/protected';
 
+/** The order Go writes the fields of a subject and a member in. */
+const FIELD_ORDER = ['kind', 'apiGroup', 'name', 'namespace', 'role', 'roles'];
+
+/** Puts the known fields first, in Go's order (as a read from storage returns them). */
+function orderFields(o: Record<string, unknown>): void {
+  const entries = Object.entries(o);
+  for (const [k] of entries) delete o[k];
+  const rank = (k: string) => (FIELD_ORDER.includes(k) ? FIELD_ORDER.indexOf(k) : FIELD_ORDER.length);
+  for (const [k, v] of entries.sort(([a], [b]) => rank(a) - rank(b))) o[k] = v;
+}
+
 function defaultSubject(s: Record<string, unknown>): void {
-  if (typeof s.apiGroup === 'string' && s.apiGroup !== '') return;
-  if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
+  if (!(typeof s.apiGroup === 'string' && s.apiGroup !== '') && (s.kind === 'User' || s.kind === 'Group')) s.apiGroup = RBAC_GROUP;
+  orderFields(s);
 }
 
 /** Defaults and converts one member in place. */
 export function defaultMember(member: MemberJSON): void {
-  defaultSubject(member);
   const roles = memberRoles(member);
   setMemberRoles(member, roles.length === 0 ? [Role.Viewer] : roles);
+  defaultSubject(member);
 }
 
 /** Adds `{key}` unless a toleration with that key and no value is there. */

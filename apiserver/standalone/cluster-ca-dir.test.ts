@@ -100,7 +100,7 @@ describe('apiserver/standalone cluster CA directory', () => {
   });
 
   it('reports objects without namespace and a missing directory', async () => {
-    assert.deepEqual(parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x.ca-cluster\n', (m) => errors.push(m)), { configMaps: [], secrets: [] });
+    assert.deepEqual(parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x.ca-cluster\n', (m) => errors.push(m)), { configMaps: [], configMapMeta: [], secrets: [] });
     assert.deepEqual(errors, ['ConfigMap "x.ca-cluster" has no namespace; ignored']);
     rmSync(dir, { recursive: true });
     const s = open();

@@ -2,44 +2,24 @@
  * shoots/adminkubeconfig and shoots/viewerkubeconfig through the real server process and kubectl:
  * gardenlet's `<shoot>.ca-client` InternalSecret signs the certificate, the issued kubeconfig points at
  * the shoot's advertised address, and kubectl authenticates there as `gardener.cloud:admin:<user>`.
- * The shoot's kube-apiserver cannot run here: a small HTTPS stand-in with the cluster CA's serving
- * certificate that verifies client certificates against the shoot's client CA answers
- * `kubectl auth whoami` (SelfSubjectReview, authentication.k8s.io/v1) with the certificate's subject.
+ * The shoot's kube-apiserver cannot run here: test/support/shoot-standin.ts stands in for it.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { createCA, createLeaf } from '../../apiserver/standalone/pki.js';
+import { createCA } from '../../apiserver/standalone/pki.js';
 import { requestAdminKubeconfig, requestViewerKubeconfig } from '../../client/index.js';
 import { adminClient } from '../support/client.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
 import { adminCredentials, startChild, tempDir, type ChildServer } from '../support/server.js';
 import { projectFor } from '../support/projects.js';
+import { startShootStandIn, type ShootStandIn } from '../support/shoot-standin.js';
 
 const NS = 'garden-dev';
 const SHOOT = 'my-shoot';
 const SHOOT_PATH = `/apis/core.gardener.cloud/v1beta1/namespaces/${NS}/shoots`;
-
-function shootKubeAPIServer(clusterCA: { cert: string; key: string }, clientCA: { cert: string }): Promise<{ server: Server; port: number }> {
-  const serving = createLeaf(clusterCA, { commonName: 'kube-apiserver', usage: 'server', ipAddresses: ['127.0.0.1'] });
-  const server = createServer({ cert: serving.cert, key: serving.key, ca: clientCA.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-    const subject = (req.socket as TLSSocket).getPeerCertificate().subject;
-    const groups = subject.O === undefined ? [] : ([] as string[]).concat(subject.O);
-    if (req.method === 'POST' && req.url?.startsWith('/apis/authentication.k8s.io/v1/selfsubjectreviews')) {
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: { username: subject.CN, groups } } }));
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404 }));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port })));
-}
 
 describe('shoot kubeconfig subresources end to end', function () {
   this.timeout(120_000);
@@ -47,7 +27,7 @@ describe('shoot kubeconfig subresources end to end', function () {
   const clientCA = createCA('ca-client');
   let dataDir: string;
   let server: ChildServer;
-  let shootAPI: { server: Server; port: number };
+  let shootAPI: ShootStandIn;
   let client: ReturnType<typeof adminClient>;
   const run = (args: string[], input?: string) => kubectlOk(server.kubeconfig, args, input);
 
@@ -56,7 +36,7 @@ describe('shoot kubeconfig subresources end to end', function () {
     const caDir = join(dataDir, 'cluster-ca');
     mkdirSync(caDir, { recursive: true });
     writeFileSync(join(caDir, 'ca-cluster.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${SHOOT}.ca-cluster\n  namespace: ${NS}\ndata:\n  ca.crt: |\n${clusterCA.cert.replace(/^/gm, '    ')}\n`);
-    shootAPI = await shootKubeAPIServer(clusterCA, clientCA);
+    shootAPI = await startShootStandIn(clusterCA, clientCA);
     server = await startChild(dataDir, ['--shoot-admin-kubeconfig-max-expiration=2h']);
     client = adminClient(server.url, adminCredentials(dataDir));
     const shoot = { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot', metadata: { name: SHOOT, namespace: NS }, spec: { cloudProfileName: 'aws', region: 'eu-west-1', provider: { type: 'aws' }, kubernetes: { version: '1.32.0' }, seedName: 'seed-a' } };
@@ -75,7 +55,7 @@ describe('shoot kubeconfig subresources end to end', function () {
   after(async () => {
     client?.close();
     await server?.stop();
-    await new Promise((r) => shootAPI?.server.close(r));
+    await shootAPI?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

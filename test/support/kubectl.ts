@@ -9,13 +9,14 @@ export interface KubectlResult {
 }
 
 /** Runs `kubectl --kubeconfig <kubeconfig> <args>`; never throws for a non-zero exit. */
-export function kubectl(kubeconfig: string, args: readonly string[], input?: string, cacheRoot?: string): Promise<KubectlResult> {
+/** `env` replaces the environment (e.g. PATH with a credential plugin, HOME with its configuration). */
+export function kubectl(kubeconfig: string, args: readonly string[], input?: string, cacheRoot?: string, env?: NodeJS.ProcessEnv): Promise<KubectlResult> {
   const cacheDir = join(cacheRoot ?? join(kubeconfig, '..'), 'kube-cache');
   return new Promise((resolve) => {
     const child = execFile(
       'kubectl',
       ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args],
-      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024, ...(env !== undefined && { env }) },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
         resolve({ code, stdout, stderr });

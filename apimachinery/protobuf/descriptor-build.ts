@@ -3,7 +3,12 @@
  * `scripts/proto-descriptor.ts`). Kept out of the server's start-up path: the server loads the
  * committed `descriptor.json`.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+
+/** `.proto` files of this repository, for messages the upstream set lacks (authorization.k8s.io/v1). */
+const LOCAL_PROTO_ROOT = fileURLToPath(new URL('./proto', import.meta.url));
 
 /** `.proto` files the descriptor starts from, relative to the proto root. */
 export const PROTO_FILES = [
@@ -11,6 +16,7 @@ export const PROTO_FILES = [
   'github.com/gardener/gardener/pkg/apis/authentication/v1alpha1/generated.proto',
   'k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto',
   'k8s.io/apimachinery/pkg/runtime/generated.proto',
+  'k8s.io/api/authorization/v1/generated.proto',
 ];
 
 /** Packages whose every message is kept (the served API groups). */
@@ -24,12 +30,13 @@ const ROOT_MESSAGES = [
   'k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata',
   'k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList',
   'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+  'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
 ];
 
-/** Loads the `.proto` files under `protoRoot` into a resolved protobufjs root. */
+/** Loads the `.proto` files under `protoRoot` (or this repository's own) into a resolved protobufjs root. */
 export function loadProtoRoot(protoRoot: string): protobuf.Root {
   const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => `${protoRoot}/${target}`;
+  root.resolvePath = (_origin, target) => (existsSync(`${LOCAL_PROTO_ROOT}/${target}`) ? `${LOCAL_PROTO_ROOT}/${target}` : `${protoRoot}/${target}`);
   root.loadSync(PROTO_FILES, { keepCase: true });
   root.resolveAll();
   return root;

@@ -10,9 +10,11 @@ import { isPlainObject } from '../../apimachinery/types.js';
 import type { UserInfo } from '../../registry/types.js';
 import { questionInfo } from '../authz/access.js';
 import type { Authorizer } from '../authz/types.js';
+import { encodeEnveloped, PROTOBUF_MEDIA_TYPE, protobufCodecs } from '../../apimachinery/protobuf/index.js';
 import { parseBody } from '../decode.js';
 import type { StaticGroup } from '../discovery.js';
 import type { RequestInfo } from '../requestinfo.js';
+import { negotiate } from '../negotiation.js';
 import { sendJson } from '../respond.js';
 
 const GROUP = 'authorization.k8s.io';
@@ -27,6 +29,10 @@ export const AUTHORIZATION_GROUP: StaticGroup = {
   version: 'v1',
   resources: [{ name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: KIND, verbs: ['create'] }],
 };
+
+/** Its protobuf message: kubectl's typed client posts reviews as protobuf. */
+const MESSAGE = 'k8s.io.api.authorization.v1.SelfSubjectAccessReview';
+const PROTOBUF = { kind: KIND, version: 'v1', message: MESSAGE };
 
 const RESOURCE_FIELDS = ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'] as const;
 
@@ -73,7 +79,8 @@ function infoOf(spec: Record<string, unknown>): RequestInfo {
 /** The handler of `POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews`. */
 export function selfSubjectAccessReviewHandler(authorizer: Authorizer) {
   return async (req: Request, res: Response): Promise<void> => {
-    const body = parseBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers['content-type']).value;
+    const { format } = negotiate(req.headers.accept, { protobuf: true, shape: 'object' });
+    const body = parseBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers['content-type'], PROTOBUF).value;
     if (!isPlainObject(body)) throw badRequest(`the body of the request must be a ${KIND} object`);
     if (body.apiVersion !== undefined && body.apiVersion !== `${GROUP}/v1`) {
       throw badRequest(`the API version in the data (${JSON.stringify(body.apiVersion)}) does not match the expected API version (${GROUP}/v1)`);
@@ -86,6 +93,12 @@ export function selfSubjectAccessReviewHandler(authorizer: Authorizer) {
     if (result.decision === 'deny') status.denied = true;
     if (result.reason !== undefined && result.reason !== '') status.reason = result.reason;
     if (result.error !== undefined) status.evaluationError = result.error;
-    sendJson(res, 201, { kind: KIND, apiVersion: `${GROUP}/v1`, metadata: { creationTimestamp: null }, spec, status });
+    const review = { kind: KIND, apiVersion: `${GROUP}/v1`, metadata: { creationTimestamp: null }, spec, status };
+    if (format !== 'protobuf') {
+      sendJson(res, 201, review);
+      return;
+    }
+    res.locals.responseBody = review;
+    res.status(201).type(PROTOBUF_MEDIA_TYPE).send(encodeEnveloped(protobufCodecs().message(MESSAGE), review, { ...review, metadata: {} }));
   };
 }

@@ -348,6 +348,14 @@ describe('gardenctl and gardenlogin against standalone mode (replayed)', functio
     assert.throws(() => credentialsFromKubeconfig(kubeconfig(clusterCA.key + clusterCA.key), 'https://x'), /exactly one PEM block/);
   });
 
+  it('kubectl auth can-i against the garden (a protobuf SelfSubjectAccessReview)', async () => {
+    const canI = (who: Who) => kubectl(join(dir, `home-${who}`, 'garden.kubeconfig'), ['auth', 'can-i', 'create', 'shoots', '--subresource=adminkubeconfig', '-n', NS]);
+    const alice = await canI('alice');
+    assert.deepEqual([alice.code, alice.stdout.trim()], [0, 'yes'], alice.stderr);
+    const bob = await canI('bob');
+    assert.deepEqual([bob.code, bob.stdout.trim()], [1, 'no'], bob.stderr);
+  });
+
   it('kubectl with the kubeconfig gardenctl writes reaches the shoot through the gardenlogin plugin', async () => {
     const run = async (who: Who) => {
       const g = new Gardenctl(s, who);

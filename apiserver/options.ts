@@ -124,8 +124,16 @@ function list(value: string): string[] {
 
 function level(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
   return n;
+}
+
+/**
+ * The log level of `-v`/`--v`. commander hands a short flag written `-v=2` (which Kubernetes' flag
+ * library accepts, like `-v 2` and `-v2`) over as `=2`; the `=` is dropped here.
+ */
+function verbosity(value: string): number {
+  return level(value.startsWith('=') ? value.slice(1) : value);
 }
 
 /** The flag definitions (also used to check deploy manifests against what the server accepts). */
@@ -210,7 +218,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--audit-log-maxsize <megabytes>', 'size in megabytes at which the audit log is rotated (0: 100)').default(0).argParser(level))
     .addOption(new Option('--audit-log-maxbackup <n>', 'rotated audit log files to keep (0: all)').default(0).argParser(level))
     .addOption(new Option('--audit-log-maxage <days>', 'days to keep rotated audit log files (0: no limit)').default(0).argParser(level))
-    .addOption(new Option('-v, --v <level>', 'log verbosity (0: errors and start-up, 2: one line per request)').default(0).argParser(level))
+    .addOption(new Option('-v, --v <level>', 'log verbosity (0: errors and start-up, 2: one line per request)').default(0).argParser(verbosity))
     .allowExcessArguments(false)
     .showHelpAfterError();
 }

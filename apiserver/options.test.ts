@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { CommanderError } from 'commander';
+import { buildCommand, parseOptions } from './options.js';
+
+/** Parses `argv` with a command that throws instead of exiting the process. */
+function parse(argv: string[]) {
+  const cmd = buildCommand()
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  return parseOptions(argv, cmd);
+}
+
+describe('options: log verbosity', () => {
+  for (const argv of [['-v=3'], ['--v=3'], ['-v', '3'], ['--v', '3'], ['-v3']]) {
+    it(`accepts ${argv.join(' ')} as Kubernetes' flag library does`, () => {
+      assert.equal(parse(argv).verbosity, 3);
+    });
+  }
+
+  it('defaults to 0', () => {
+    assert.equal(parse([]).verbosity, 0);
+  });
+
+  for (const bad of ['-v=', '-v=x', '--v=-1', '-v==2', '--v=1.5']) {
+    it(`refuses ${bad}`, () => {
+      assert.throws(() => parse([bad]), (e: unknown) => e instanceof CommanderError && /must be a non-negative integer/.test(e.message));
+    });
+  }
+});

@@ -1,0 +1,11 @@
+const t0 = performance.now();
+const { parseOptions } = await import('../apiserver/options.ts');
+const { runServer } = await import('../apiserver/run.ts');
+const { silentLogger } = await import('../apiserver/log.ts');
+const t1 = performance.now();
+const o = parseOptions(['--secure-port=0', '--data-dir=' + process.argv[2]]);
+const r = await runServer(o, silentLogger);
+const t2 = performance.now();
+console.log('import', (t1-t0).toFixed(0), 'runServer', (t2-t1).toFixed(0));
+await r.close();
+process.exit(0);

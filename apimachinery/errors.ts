@@ -171,8 +171,9 @@ export function internalError(message: string): StatusError {
   return failure('InternalError', 500, `Internal error occurred: ${message}`, { causes: [{ message }] });
 }
 
-export function serviceUnavailable(message: string): StatusError {
-  return failure('ServiceUnavailable', 503, message);
+/** 503 ServiceUnavailable; with `retryAfterSeconds` when the condition is expected to pass. */
+export function serviceUnavailable(message: string, retryAfterSeconds?: number): StatusError {
+  return failure('ServiceUnavailable', 503, message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
 }
 
 export function timeout(message: string, retryAfterSeconds?: number): StatusError {

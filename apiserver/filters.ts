@@ -86,6 +86,9 @@ export function errorWriter(log: (msg: string, e: unknown) => void, speaksProtob
       res.destroy();
       return;
     }
+    // As kube-apiserver: any Status that names a retry delay (429, 503, 504) carries it as Retry-After.
+    const retryAfter = status.status.details?.retryAfterSeconds;
+    if (retryAfter !== undefined && retryAfter > 0) res.setHeader('Retry-After', String(retryAfter));
     const info = res.locals.info as RequestInfo | undefined;
     const protobuf = info !== undefined && info.isResourceRequest && speaksProtobuf(info);
     sendStatus(res, status.status, statusFormat(req.headers.accept, protobuf));

@@ -26,6 +26,9 @@ import {
   UnreachableError,
 } from '../../storage/errors.js';
 
+/** When clients may retry a request that storage could not serve (storage down, timed out). */
+const STORAGE_RETRY_AFTER_SECONDS = 1;
+
 /**
  * Turns whatever a storage call threw into a StatusError for `gr`/`name`. StatusErrors (thrown by
  * strategies or admission inside an update loop) pass through unchanged.
@@ -48,8 +51,8 @@ export function toStatusError(e: unknown, gr: GroupResource, name: string): Stat
     err.status.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: e.retryAfterSeconds };
     return err;
   }
-  if (e instanceof UnreachableError) return serviceUnavailable(`storage is unavailable: ${e.message}`);
-  if (e instanceof TimeoutError) return timeout(`Timeout: ${e.message}`, 1);
+  if (e instanceof UnreachableError) return serviceUnavailable(`storage is unavailable: ${e.message}`, STORAGE_RETRY_AFTER_SECONDS);
+  if (e instanceof TimeoutError) return timeout(`Timeout: ${e.message}`, STORAGE_RETRY_AFTER_SECONDS);
   if (e instanceof CorruptValueError) return internalError(e.message);
   return internalError(e instanceof Error ? e.message : String(e));
 }

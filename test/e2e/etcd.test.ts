@@ -121,6 +121,13 @@ describe('server on etcd', function () {
       const r = await s.request('get', `${COLL}/enc`);
       assert.ok(r.status === 503 || r.status === 504, `status ${r.status}`);
       assert.ok(Date.now() - start < 5000, 'bounded by the request timeout');
+      // Clients are told when to come back, in the header and in the Status.
+      const write = await s.request('post', COLL).send({ metadata: { name: 'while-down' } });
+      for (const failed of [r, write]) {
+        assert.ok(failed.status === 503 || failed.status === 504, `status ${failed.status}`);
+        assert.equal(failed.headers['retry-after'], '1');
+        assert.equal(failed.body.details?.retryAfterSeconds, 1);
+      }
       const ready = await s.request('get', '/readyz?verbose').expect(500);
       assert.match(ready.text, /\[-\]etcd failed: reason withheld/);
       await etcd.startMember(0);

@@ -11,7 +11,7 @@ import { EtcdBackend, openEtcdBackend } from '../storage/etcd3/backend.js';
 import { startCompactor as startEtcdCompactor } from '../storage/etcd3/compactor.js';
 import { openSqliteBackend } from '../storage/sqlite.js';
 import { createStore } from '../storage/store.js';
-import { createCachedStorage, type CachedStorage } from '../storage/cacher.js';
+import { createCachedStorage, type CachedStorage } from '../storage/cacher/cacher.js';
 import type { KVBackend } from '../storage/interface.js';
 import { observeWrites } from '../storage/observed.js';
 import { ProjectCache } from '../registry/project/cache.js';

@@ -3,14 +3,14 @@
  * (the etcd3 adapter), and many client watches sharing one etcd watch.
  */
 import assert from 'node:assert/strict';
-import { startEtcd, type EtcdCluster } from '../test/support/etcd.js';
+import { startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
 import { createCachedStorage } from './cacher.js';
-import { cacheWrapper, InstrumentedBackend } from './cacher-testing.js';
-import { runStorageConformance } from './conformance.js';
-import { TEMPLATE, thing, WatchReader } from './conformance-util.js';
-import { openEtcdBackend } from './etcd3/backend.js';
-import { createStore } from './store.js';
-import { identityTransformer } from './transformer.js';
+import { cacheWrapper, InstrumentedBackend } from '../../test/support/cacher.js';
+import { runStorageConformance } from '../conformance.js';
+import { TEMPLATE, thing, WatchReader } from '../conformance-util.js';
+import { openEtcdBackend } from '../etcd3/backend.js';
+import { createStore } from '../store.js';
+import { identityTransformer } from '../transformer.js';
 
 describe('watch cache on etcd', function () {
   this.timeout(30_000);

@@ -3,12 +3,12 @@
  * watch event a given selection predicate sees with exactly the object store's rules (entering the
  * selection is ADDED, leaving it is DELETED with the last selected state at the change's revision).
  */
-import { expired, internalError, timeout } from '../apimachinery/errors.js';
-import type { KubeObject, Status } from '../apimachinery/types.js';
-import { withRevision } from './cacher-state.js';
-import { ExpiredError, TooLargeResourceVersionError } from './errors.js';
-import type { SelectionPredicate, WatchEvent } from './interface.js';
-import { errorMessage, type ObjectTemplate } from './store-core.js';
+import { expired, internalError, timeout } from '../../apimachinery/errors.js';
+import type { KubeObject, Status } from '../../apimachinery/types.js';
+import { withRevision } from './state.js';
+import { ExpiredError, TooLargeResourceVersionError } from '../errors.js';
+import type { SelectionPredicate, WatchEvent } from '../interface.js';
+import { errorMessage, type ObjectTemplate } from '../store-core.js';
 
 /** What happened to a key: written, deleted, or written with a value that cannot be decoded. */
 export type CacheEventKind = 'put' | 'delete' | 'corrupt';

@@ -4,12 +4,12 @@
  * state take the previous object from the state; changes from before it (start-up history) decode
  * the previous value carried by the event.
  */
-import type { KubeObject } from '../apimachinery/types.js';
-import { CacheEvent } from './cacher-event.js';
-import { deepFreeze, withRevision, type CacheEntry, type CacheState } from './cacher-state.js';
-import { CorruptValueError } from './errors.js';
-import type { KeyValue, KVEvent } from './interface.js';
-import type { StoreCore } from './store-core.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { CacheEvent } from './event.js';
+import { deepFreeze, withRevision, type CacheEntry, type CacheState } from './state.js';
+import { CorruptValueError } from '../errors.js';
+import type { KeyValue, KVEvent } from '../interface.js';
+import type { StoreCore } from '../store-core.js';
 
 /** A backend change's values, decoded before the change is applied. */
 export interface Decoded {

@@ -4,11 +4,11 @@
  * more than `maxBacklog` live events behind is closed, as Kubernetes closes unresponsive watchers,
  * so that it never slows the dispatch to the others; it re-watches from the last version it saw.
  */
-import type { KubeObject, Status } from '../apimachinery/types.js';
-import { bookmarkEvent, errorEvent, statusFor, type CacheEvent } from './cacher-event.js';
-import type { Watch, WatchEvent, WatchOptions } from './interface.js';
-import type { ObjectTemplate } from './store-core.js';
-import { EventQueue } from './watch-queue.js';
+import type { KubeObject, Status } from '../../apimachinery/types.js';
+import { bookmarkEvent, errorEvent, statusFor, type CacheEvent } from './event.js';
+import type { Watch, WatchEvent, WatchOptions } from '../interface.js';
+import type { ObjectTemplate } from '../store-core.js';
+import { EventQueue } from '../watch-queue.js';
 
 /** Which keys a watch covers. */
 export interface WatchScope {

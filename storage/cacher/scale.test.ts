@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import type { KubeObject } from '../apimachinery/types.js';
+import type { KubeObject } from '../../apimachinery/types.js';
 import { createCachedStorage, type CachedStorage } from './cacher.js';
-import { InstrumentedBackend } from './cacher-testing.js';
-import { sleep, TEMPLATE, thing } from './conformance-util.js';
-import type { KVBackend, Storage, Watch } from './interface.js';
-import { openSqliteBackend } from './sqlite.js';
-import { createStore } from './store.js';
-import { identityTransformer } from './transformer.js';
+import { InstrumentedBackend } from '../../test/support/cacher.js';
+import { sleep, TEMPLATE, thing } from '../conformance-util.js';
+import type { KVBackend, Storage, Watch } from '../interface.js';
+import { openSqliteBackend } from '../sqlite.js';
+import { createStore } from '../store.js';
+import { identityTransformer } from '../transformer.js';
 
 const ROOT = '/registry/test.gardener.cloud/things/';
 const WATCHERS = 1000;

@@ -11,19 +11,19 @@
  * that is too old (compacted) re-lists, and then every client watcher behind the new state gets a
  * 410 ERROR event and re-lists itself.
  */
-import type { KubeObject } from '../apimachinery/types.js';
-import { EventBuffer } from './cacher-buffer.js';
-import { ChangeDecoder, type Decoded } from './cacher-decode.js';
-import { statusFor, tooOldStatus } from './cacher-event.js';
-import { WatcherIndex } from './cacher-index.js';
-import { Waiters } from './cacher-waiters.js';
-import { CacheState, type CacheEntry } from './cacher-state.js';
-import type { CacheWatcher } from './cacher-watcher.js';
-import { ExpiredError, UnreachableError } from './errors.js';
-import type { KVBackend, KVEvent, KVWatch, ListResult, SelectionPredicate } from './interface.js';
-import { prefixEnd, singleKeyEnd } from './keys.js';
-import type { StoreCore } from './store-core.js';
-import { INITIAL_EVENTS_END_ANNOTATION } from './store-watch.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { EventBuffer } from './buffer.js';
+import { ChangeDecoder, type Decoded } from './decode.js';
+import { statusFor, tooOldStatus } from './event.js';
+import { WatcherIndex } from './watcher-index.js';
+import { Waiters } from './waiters.js';
+import { CacheState, type CacheEntry } from './state.js';
+import type { CacheWatcher } from './watcher.js';
+import { ExpiredError, UnreachableError } from '../errors.js';
+import type { KVBackend, KVEvent, KVWatch, ListResult, SelectionPredicate } from '../interface.js';
+import { prefixEnd, singleKeyEnd } from '../keys.js';
+import type { StoreCore } from '../store-core.js';
+import { INITIAL_EVENTS_END_ANNOTATION } from '../store-watch.js';
 
 /** Resolved configuration of a {@link WatchCache}. */
 export interface WatchCacheConfig {

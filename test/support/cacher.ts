@@ -3,12 +3,12 @@
  * running watch (as a lost connection does) and can hide progress requests (as a backend without
  * them, like the etcd3 adapter so far, behaves).
  */
-import { ForwardingBackend } from './backend-testing.js';
-import { createCachedStorage } from './cacher.js';
-import type { StoreWrapper } from './conformance.js';
-import { TEMPLATE } from './conformance-util.js';
-import type { KVBackend, KVEvent, KVWatch, KVWatchHandlers, RangeOptions, RangeResult } from './interface.js';
-import { identityTransformer } from './transformer.js';
+import { ForwardingBackend } from '../../storage/backend-testing.js';
+import { createCachedStorage } from '../../storage/cacher/cacher.js';
+import type { StoreWrapper } from '../../storage/conformance.js';
+import { TEMPLATE } from '../../storage/conformance-util.js';
+import type { KVBackend, KVEvent, KVWatch, KVWatchHandlers, RangeOptions, RangeResult } from '../../storage/interface.js';
+import { identityTransformer } from '../../storage/transformer.js';
 
 /**
  * A conformance {@link StoreWrapper} putting each store under test behind a watch cache on the test's

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../apimachinery/types.js';
+import type { KubeObject } from '../../apimachinery/types.js';
 import { createCachedStorage, type CachedStorage, type CachedStorageOptions } from './cacher.js';
-import { cacheWrapper, InstrumentedBackend, type InstrumentedOptions } from './cacher-testing.js';
-import { runStorageConformance } from './conformance.js';
-import { labelIs, rvOf, sleep, TEMPLATE, thing, utf8, WatchReader } from './conformance-util.js';
-import { CorruptValueError, UnreachableError } from './errors.js';
-import type { Storage, Watch, WatchEvent } from './interface.js';
-import { openSqliteBackend } from './sqlite.js';
-import { createStore } from './store.js';
-import { identityTransformer, type ValueTransformer } from './transformer.js';
+import { cacheWrapper, InstrumentedBackend, type InstrumentedOptions } from '../../test/support/cacher.js';
+import { runStorageConformance } from '../conformance.js';
+import { labelIs, rvOf, sleep, TEMPLATE, thing, utf8, WatchReader } from '../conformance-util.js';
+import { CorruptValueError, UnreachableError } from '../errors.js';
+import type { Storage, Watch, WatchEvent } from '../interface.js';
+import { openSqliteBackend } from '../sqlite.js';
+import { createStore } from '../store.js';
+import { identityTransformer, type ValueTransformer } from '../transformer.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

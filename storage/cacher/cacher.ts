@@ -19,10 +19,10 @@
  * without them still works: "" is best effort, N is checked against the backend's revision, and a
  * watch from inside the not-yet-confirmed start-up history is served by the wrapped store.
  */
-import { WatchCache, type WatchCacheStats } from './cacher-cache.js';
-import { statusFor, tooOldStatus } from './cacher-event.js';
-import { CacheWatcher, type WatchScope } from './cacher-watcher.js';
-import { InvalidRequestError, TooLargeResourceVersionError } from './errors.js';
+import { WatchCache, type WatchCacheStats } from './cache.js';
+import { statusFor, tooOldStatus } from './event.js';
+import { CacheWatcher, type WatchScope } from './watcher.js';
+import { InvalidRequestError, TooLargeResourceVersionError } from '../errors.js';
 import type {
   DeleteOptions,
   KVBackend,
@@ -33,13 +33,13 @@ import type {
   UpdateOptions,
   Watch,
   WatchOptions,
-} from './interface.js';
-import type { KubeObject } from '../apimachinery/types.js';
-import { parseResourceVersion, waitForRevision } from './resource-version.js';
-import { StoreCore, type ObjectTemplate } from './store-core.js';
-import type { ValueTransformer } from './transformer.js';
+} from '../interface.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { parseResourceVersion, waitForRevision } from '../resource-version.js';
+import { StoreCore, type ObjectTemplate } from '../store-core.js';
+import type { ValueTransformer } from '../transformer.js';
 
-export type { WatchCacheStats } from './cacher-cache.js';
+export type { WatchCacheStats } from './cache.js';
 
 /** Options of {@link createCachedStorage}. */
 export interface CachedStorageOptions {

@@ -2,7 +2,7 @@
  * The ring buffer of a watch cache: the most recent changes of the resource, oldest first, so that a
  * watch starting at a recent resourceVersion N can be served by replaying what happened after N.
  */
-import type { CacheEvent } from './cacher-event.js';
+import type { CacheEvent } from './event.js';
 
 /** Fixed-capacity FIFO of cache events in increasing revision order. */
 export class EventBuffer {

@@ -6,7 +6,7 @@
  * Cached objects are shared by every list and watch served from the cache, so they are deep-frozen:
  * a consumer that tries to modify one fails loudly instead of corrupting what other clients see.
  */
-import type { KubeObject } from '../apimachinery/types.js';
+import type { KubeObject } from '../../apimachinery/types.js';
 
 /** One cached key: its object, or the error that prevented decoding (decryption) of its value. */
 export type CacheEntry = { readonly obj: KubeObject; readonly error?: undefined } | { readonly obj?: undefined; readonly error: Error };

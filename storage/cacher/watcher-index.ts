@@ -3,8 +3,8 @@
  * concern: those watching a prefix of its key (the resource, its namespace, ...) and those watching
  * exactly its key.
  */
-import type { CacheEvent } from './cacher-event.js';
-import type { CacheWatcher } from './cacher-watcher.js';
+import type { CacheEvent } from './event.js';
+import type { CacheWatcher } from './watcher.js';
 
 /** Registered watchers by scope. */
 export class WatcherIndex {

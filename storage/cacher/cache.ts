@@ -17,10 +17,11 @@ import { ChangeDecoder, type Decoded } from './decode.js';
 import { statusFor, tooOldStatus } from './event.js';
 import { WatcherIndex } from './watcher-index.js';
 import { Waiters } from './waiters.js';
+import { overlayOf, readPage, type PageRequest } from './list.js';
 import { CacheState, type CacheEntry } from './state.js';
 import type { CacheWatcher } from './watcher.js';
 import { ExpiredError, UnreachableError } from '../errors.js';
-import type { KVBackend, KVEvent, KVWatch, ListResult, SelectionPredicate } from '../interface.js';
+import type { KVBackend, KVEvent, KVWatch, ListResult } from '../interface.js';
 import { prefixEnd, singleKeyEnd } from '../keys.js';
 import type { StoreCore } from '../store-core.js';
 import { INITIAL_EVENTS_END_ANNOTATION } from '../store-watch.js';
@@ -57,6 +58,7 @@ export interface WatchCacheStats {
 type Phase = 'idle' | 'starting' | 'ready' | 'stopped';
 
 const LIST_PAGE = 1000;
+const NO_CHANGES: ReadonlyMap<string, CacheEntry | undefined> = new Map();
 const LOAD_ATTEMPTS = 3;
 
 export class WatchCache {
@@ -69,6 +71,8 @@ export class WatchCache {
   private upstreamWatches = 0;
   /** Every change up to this revision was delivered by the upstream watch (where it resumes). */
   private upstreamRevision = 0;
+  /** A change at this revision is missing from the buffer (a delete whose old value was compacted). */
+  private unbuffered = 0;
   /** Changes up to this revision are history (buffer only) until `historyDone`. */
   private historyUntil = 0;
   private historyDone = true;
@@ -79,7 +83,12 @@ export class WatchCache {
   private retryDelay: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private bookmarkTimer: NodeJS.Timeout | undefined;
+  /** Pending retry of a background start; `backgroundStart` while one is under way. */
+  private startTimer: NodeJS.Timeout | undefined;
+  private backgroundStart = false;
   private bookmarkPending = false;
+  /** A progress request is on its way upstream (one at a time; its answer serves every waiter). */
+  private progressRequested = false;
   private readonly waiters = new Waiters();
   private readonly watchers: WatcherIndex;
   private readonly decoder: ChangeDecoder;
@@ -132,6 +141,30 @@ export class WatchCache {
     return this.loading ?? this.startLoading();
   }
 
+  /**
+   * Loads the cache without anyone waiting for it: a failed load is reported to `onError` and retried
+   * after doubling delays (up to `retryMaxMs`) until it succeeds or the cache stops. Idempotent.
+   */
+  startInBackground(): void {
+    if (this.backgroundStart || this.phase === 'ready' || this.phase === 'stopped') return;
+    this.backgroundStart = true;
+    const attempt = (delay: number): void => {
+      this.startTimer = undefined;
+      this.ensureReady().then(
+        () => {
+          this.backgroundStart = false;
+        },
+        (e: unknown) => {
+          if (this.phase === 'stopped') return;
+          this.cfg.onError?.(e instanceof Error ? e : new Error(String(e)));
+          this.startTimer = setTimeout(() => attempt(Math.min(delay * 2, this.cfg.retryMaxMs)), delay);
+          this.startTimer.unref();
+        },
+      );
+    };
+    attempt(this.cfg.retryMinMs);
+  }
+
   /** Resolves true once the state is at `revision` or newer, false after `timeoutMs`. */
   waitForRevision(revision: number, timeoutMs: number): Promise<boolean> {
     return this.waitUntil(() => this.ready && this.revision >= revision, timeoutMs);
@@ -142,14 +175,16 @@ export class WatchCache {
     return this.waitUntil(() => this.historyDone, timeoutMs);
   }
 
-  /** The cached objects in scope that match `predicate`, in key order, at the cached revision. */
-  list(prefix: string, singleKey: string | undefined, predicate: SelectionPredicate | undefined): ListResult {
-    const items: KubeObject[] = [];
-    for (const [, entry] of this.state.scan(prefix, singleKey)) {
-      if (entry.obj === undefined) throw entry.error;
-      if (predicate === undefined || predicate.empty || predicate.matches(entry.obj)) items.push(entry.obj);
-    }
-    return { items, resourceVersion: String(this.revision) };
+  /**
+   * A page of the cached state (see {@link readPage}): at the cached revision when `at` is undefined,
+   * otherwise at revision `at`, which must not be newer than the cached one and whose later changes
+   * must all be buffered. Undefined when the cache cannot answer (not ready, `at` out of reach).
+   */
+  page(req: PageRequest, at?: number): ListResult | undefined {
+    if (!this.ready) return undefined;
+    if (at === undefined || at === this.revision) return readPage(this.state, NO_CHANGES, req, this.revision);
+    if (at > this.revision || at < Math.max(this.servableFrom, this.unbuffered)) return undefined;
+    return readPage(this.state, overlayOf(this.buffer.eventsAfter(at), req.prefix), req, at);
   }
 
   /** Queues ADDED events for the cached state in `w`'s scope (plus the end bookmark) and registers it. */
@@ -188,6 +223,8 @@ export class WatchCache {
     this.closeUpstream();
     if (this.bookmarkTimer !== undefined) clearInterval(this.bookmarkTimer);
     this.bookmarkTimer = undefined;
+    if (this.startTimer !== undefined) clearTimeout(this.startTimer);
+    this.startTimer = undefined;
     for (const w of this.watchers.list()) w.end();
     this.waiters.cancelAll();
   }
@@ -238,6 +275,7 @@ export class WatchCache {
         this.revision = current;
         this.upstreamRevision = from;
         this.buffer.reset(from);
+        this.unbuffered = 0;
         this.historyUntil = current;
         this.historyDone = from >= current;
         this.openUpstream();
@@ -270,7 +308,8 @@ export class WatchCache {
       onError: (err) => this.serial(gen, async () => this.upstreamFailed(err)),
       onProgress: (revision) => this.serial(gen, async () => this.progress(revision)),
     });
-    if (!this.historyDone || this.waiters.size > 0 || this.bookmarkPending) this.upstream.requestProgress?.();
+    this.progressRequested = false;
+    if (!this.historyDone || this.waiters.size > 0 || this.bookmarkPending) this.requestProgress();
   }
 
   private closeUpstream(): void {
@@ -326,6 +365,7 @@ export class WatchCache {
     if (ev.revision <= this.revision) {
       const event = this.decoder.historyEvent(ev, d);
       if (event !== undefined) this.buffer.push(event);
+      else if (ev.type === 'delete') this.unbuffered = ev.revision;
       return;
     }
     const event = this.decoder.liveEvent(ev, d, this.state);
@@ -336,6 +376,7 @@ export class WatchCache {
   }
 
   private progress(revision: number): void {
+    this.progressRequested = false;
     this.retryDelay = this.cfg.retryMinMs;
     if (!this.historyDone && revision >= this.historyUntil) this.historyDone = true;
     if (revision > this.upstreamRevision) this.upstreamRevision = revision;
@@ -345,13 +386,22 @@ export class WatchCache {
       this.bookmarkPending = false;
       this.sendBookmarks();
     }
+    // Waits for a revision committed after the answered request was sent need another round.
+    if (this.waiters.size > 0) this.requestProgress();
+  }
+
+  /** Asks the upstream watch for a progress notification unless one is already on its way. */
+  private requestProgress(): void {
+    const upstream = this.upstream;
+    if (this.progressRequested || upstream?.requestProgress === undefined) return;
+    this.progressRequested = true;
+    upstream.requestProgress();
   }
 
   private bookmarkTick(): void {
-    const upstream = this.upstream;
-    if (upstream?.requestProgress !== undefined && this.ready) {
+    if (this.confirmsProgress && this.ready) {
       this.bookmarkPending = true;
-      upstream.requestProgress();
+      this.requestProgress();
     } else {
       this.sendBookmarks();
     }
@@ -364,7 +414,7 @@ export class WatchCache {
 
   private waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
     const waiting = this.waiters.wait(done, timeoutMs);
-    if (!done()) this.upstream?.requestProgress?.();
+    if (!done()) this.requestProgress();
     return waiting;
   }
 }

@@ -35,6 +35,8 @@ import type {
   WatchOptions,
 } from '../interface.js';
 import type { KubeObject } from '../../apimachinery/types.js';
+import { decodeContinue } from '../continue.js';
+import { compareKeys } from '../keys.js';
 import { parseResourceVersion, waitForRevision } from '../resource-version.js';
 import { StoreCore, type ObjectTemplate } from '../store-core.js';
 import type { ValueTransformer } from '../transformer.js';
@@ -71,6 +73,11 @@ export interface CachedStorage extends Storage {
   /** Counters of the cache (watchers, revision, buffer, upstream watches opened). */
   stats(): WatchCacheStats;
   /**
+   * Starts loading the cache in the background (it also starts on first use); a failed load is
+   * retried until it succeeds or the cache stops. Until then the wrapped store answers lists.
+   */
+  start(): void;
+  /**
    * Ends every cached watch and the upstream watch. Afterwards lists and watches go to the wrapped
    * store directly. Idempotent.
    */
@@ -90,10 +97,12 @@ export function createCachedStorage(inner: Storage, backend: KVBackend, opts: Ca
 /** Marks a watch start the cache hands to the wrapped store. */
 const DELEGATE = Symbol('delegate');
 
-/** True for the lists the cache answers: resourceVersion "0" without continue (limit is ignored). */
-function servedFromCache(opts: ListOptions): boolean {
-  const match = opts.resourceVersionMatch ?? '';
-  return opts.resourceVersion === '0' && (opts.continue ?? '') === '' && (match === '' || match === 'NotOlderThan');
+/** Where a list is read from the cache: the first key, the page size and, for pinned pages, the revision. */
+interface ListPlan {
+  start: string;
+  limit: number;
+  /** Read at this older revision (continue pages, Exact); the cached revision when absent. */
+  at?: number;
 }
 
 class CachedStore implements CachedStorage {
@@ -160,16 +169,20 @@ class CachedStore implements CachedStorage {
     this.cache.stop();
   }
 
+  /**
+   * Lists from the cache whenever it can answer exactly as the store would (see {@link listPlan});
+   * otherwise, and while the cache is not loaded, the store answers.
+   */
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
-    if (this.cache.stopped || !servedFromCache(opts)) return this.inner.list(prefix, opts);
+    if (this.cache.stopped) return this.inner.list(prefix, opts);
     this.checkScope(prefix, opts.singleKey);
-    try {
-      await this.cache.ensureReady();
-    } catch {
-      // Like the Kubernetes cacher while it is not ready: the store answers.
+    if (!this.cache.ready) {
+      this.start();
       return this.inner.list(prefix, opts);
     }
-    return this.cache.list(prefix, opts.singleKey, opts.predicate);
+    const plan = await this.listPlan(prefix, opts);
+    const page = plan === undefined ? undefined : this.cache.page({ prefix, singleKey: opts.singleKey, predicate: opts.predicate, ...plan }, plan.at);
+    return page ?? this.inner.list(prefix, opts);
   }
 
   watch(prefix: string, opts: WatchOptions = {}): Watch {
@@ -180,6 +193,58 @@ class CachedStore implements CachedStorage {
     const w = new CacheWatcher(scope, opts, this.core.objectTemplate, this.maxWatchBacklog, (x) => this.cache.detach(x));
     void this.serve(w, rv);
     return w;
+  }
+
+  /**
+   * How the cache answers a list, after waiting for it to catch up; undefined when the store must.
+   * - `resourceVersion` unset (consistent, as kube-apiserver 1.31+): once the cache has reached the
+   *   backend's current revision, with `limit`; later pages are pinned to the first page's revision.
+   * - "0": the cached state, whole (`limit` is ignored, as the Kubernetes cacher does).
+   * - N (NotOlderThan): the cached state once it has reached N; N with Exact or with a `limit`: the
+   *   state at exactly N, while N's later changes are buffered and N is not compacted.
+   * Combinations the store refuses, continue tokens at "latest" (-1) and anything out of the cache's
+   * reach go to the store, so every answer and error stays the store's.
+   */
+  private async listPlan(prefix: string, opts: ListOptions): Promise<ListPlan | undefined> {
+    const limit = opts.limit !== undefined && opts.limit > 0 ? Math.floor(opts.limit) : 0;
+    const rvText = opts.resourceVersion ?? '';
+    const match = opts.resourceVersionMatch ?? '';
+    if ((opts.continue ?? '') !== '') {
+      if ((rvText !== '' && rvText !== '0') || match !== '') return undefined;
+      const position = decodeContinue(opts.continue ?? '', prefix);
+      if (position.revision <= 0) return undefined;
+      const start = compareKeys(position.startKey, prefix) > 0 ? position.startKey : prefix;
+      return (await this.pinnable(position.revision)) ? { start, limit, at: position.revision } : undefined;
+    }
+    if (rvText === '') return match === '' && (await this.caughtUp(await this.backend.currentRevision())) ? { start: prefix, limit } : undefined;
+    const rv = parseResourceVersion(rvText, prefix);
+    if (rv === 0) return match === '' || match === 'NotOlderThan' ? { start: prefix, limit: 0 } : undefined;
+    if (match === 'NotOlderThan' || (match === '' && limit === 0)) return (await this.reached(rv)) ? { start: prefix, limit } : undefined;
+    if (match === 'Exact' || match === '') return (await this.pinnable(rv)) ? { start: prefix, limit, at: rv } : undefined;
+    return undefined;
+  }
+
+  /** Waits until the cache has seen everything up to `revision`, which the backend has reached. */
+  private async caughtUp(revision: number): Promise<boolean> {
+    if (this.cache.revision >= revision) return true;
+    if (!this.cache.confirmsProgress) return false;
+    return this.cache.waitForRevision(revision, this.tooLargeWaitMs);
+  }
+
+  /** Like {@link caughtUp} for a client's revision; false at once when the backend has not reached it. */
+  private async reached(revision: number): Promise<boolean> {
+    if (this.cache.revision >= revision) return true;
+    const current = await this.backend.currentRevision();
+    return revision <= current && this.caughtUp(revision);
+  }
+
+  /** Whether a list pinned to `revision` may be read from the cache: reached and not compacted. */
+  private async pinnable(revision: number): Promise<boolean> {
+    return (await this.reached(revision)) && revision >= (await this.backend.compactedRevision());
+  }
+
+  start(): void {
+    this.cache.startInBackground();
   }
 
   /** @throws InvalidRequestError for a prefix outside the resource or a single key outside the prefix. */

@@ -37,7 +37,7 @@ export class ChangeDecoder {
     const prevKv = ev.prevKv;
     const [value, prev] = await Promise.all([
       ev.type === 'put' ? this.entry(ev.kv) : undefined,
-      history && prevKv !== undefined ? this.entry(prevKv, ev.type === 'delete' ? ev.revision : prevKv.modRevision) : undefined,
+      history && prevKv !== undefined ? this.entry(prevKv) : undefined,
     ]);
     return { value, prev };
   }
@@ -45,10 +45,10 @@ export class ChangeDecoder {
   /** A change from before the cached state, for the buffer only. */
   historyEvent(ev: KVEvent, d: Decoded): CacheEvent | undefined {
     const prev = d.prev;
-    if (ev.type === 'put') return this.putEvent(ev, d.value, prev?.obj);
+    if (ev.type === 'put') return this.putEvent(ev, d.value, prev);
     if (prev === undefined) return undefined;
-    if (prev.obj === undefined) return CacheEvent.corrupt(ev.kv.key, ev.revision, prev.error);
-    return CacheEvent.delete(ev.kv.key, ev.revision, this.typed(prev.obj));
+    if (prev.obj === undefined) return CacheEvent.corrupt(ev.kv.key, ev.revision, prev.error, prev);
+    return CacheEvent.delete(ev.kv.key, ev.revision, withRevision(this.typed(prev.obj), ev.revision), prev);
   }
 
   /** A change after the cached state: applied to `state`, the previous object taken from it. */
@@ -58,11 +58,11 @@ export class ChangeDecoder {
     if (ev.type === 'delete') {
       state.delete(key);
       if (old === undefined) return undefined;
-      if (old.obj === undefined) return CacheEvent.corrupt(key, ev.revision, old.error);
-      return CacheEvent.delete(key, ev.revision, withRevision(this.typed(old.obj), ev.revision));
+      if (old.obj === undefined) return CacheEvent.corrupt(key, ev.revision, old.error, old);
+      return CacheEvent.delete(key, ev.revision, withRevision(this.typed(old.obj), ev.revision), old);
     }
     if (d.value !== undefined) state.set(key, d.value);
-    return this.putEvent(ev, d.value, ev.prevKv !== undefined ? old?.obj : undefined);
+    return this.putEvent(ev, d.value, ev.prevKv !== undefined ? old : undefined);
   }
 
   /** `obj` with the resource's apiVersion/kind when it has none (frozen either way). */
@@ -71,9 +71,11 @@ export class ChangeDecoder {
     return typed === obj ? obj : Object.freeze(typed);
   }
 
-  private putEvent(ev: KVEvent, value: CacheEntry | undefined, prev: KubeObject | undefined): CacheEvent | undefined {
+  /** A put of `value` over `before` (the entry it replaced; undefined on create). */
+  private putEvent(ev: KVEvent, value: CacheEntry | undefined, before: CacheEntry | undefined): CacheEvent | undefined {
     if (value === undefined) return undefined;
-    if (value.obj === undefined) return CacheEvent.corrupt(ev.kv.key, ev.revision, value.error);
-    return CacheEvent.put(ev.kv.key, ev.revision, this.typed(value.obj), prev === undefined ? undefined : this.typed(prev));
+    if (value.obj === undefined) return CacheEvent.corrupt(ev.kv.key, ev.revision, value.error, before);
+    const prev = before?.obj;
+    return CacheEvent.put(ev.kv.key, ev.revision, this.typed(value.obj), prev === undefined ? undefined : this.typed(prev), before);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { expired, internalError, timeout } from '../../apimachinery/errors.js';
 import type { KubeObject, Status } from '../../apimachinery/types.js';
-import { withRevision } from './state.js';
+import { withRevision, type CacheEntry } from './state.js';
 import { ExpiredError, TooLargeResourceVersionError } from '../errors.js';
 import type { SelectionPredicate, WatchEvent } from '../interface.js';
 import { errorMessage, type ObjectTemplate } from '../store-core.js';
@@ -29,25 +29,33 @@ export class CacheEvent {
     readonly revision: number,
     /** put: the new object; delete: the last state, with the delete's revision. */
     readonly object: KubeObject | undefined,
-    /** put of an existing key: the previous object. */
+    /** put of an existing key: the previous object (typed). */
     readonly prev: KubeObject | undefined,
+    /**
+     * What the key held just before the change, as the cache had it: undefined when it did not exist,
+     * an error entry when its value could not be read. Lists at an older revision start from it.
+     */
+    readonly before: CacheEntry | undefined,
     /** corrupt: why the value could not be read. */
     readonly error: Error | undefined,
   ) {}
 
-  /** `key` was written at `revision`; `prev` is the object it replaced (undefined on create). */
-  static put(key: string, revision: number, object: KubeObject, prev: KubeObject | undefined): CacheEvent {
-    return new CacheEvent('put', key, revision, object, prev, undefined);
+  /**
+   * `key` was written at `revision`; `prev` is the (typed) object it replaced, `before` the cache
+   * entry it replaced (both undefined on create).
+   */
+  static put(key: string, revision: number, object: KubeObject, prev: KubeObject | undefined, before: CacheEntry | undefined): CacheEvent {
+    return new CacheEvent('put', key, revision, object, prev, before, undefined);
   }
 
-  /** `key` was deleted at `revision`; `last` is its last state carrying the delete's revision. */
-  static delete(key: string, revision: number, last: KubeObject): CacheEvent {
-    return new CacheEvent('delete', key, revision, last, undefined, undefined);
+  /** `key` (holding `before`) was deleted at `revision`; `last` is that state carrying the delete's revision. */
+  static delete(key: string, revision: number, last: KubeObject, before: CacheEntry): CacheEvent {
+    return new CacheEvent('delete', key, revision, last, undefined, before, undefined);
   }
 
   /** `key` changed at `revision` but its value (or the value it replaced) cannot be read. */
-  static corrupt(key: string, revision: number, error: Error): CacheEvent {
-    return new CacheEvent('corrupt', key, revision, undefined, undefined, error);
+  static corrupt(key: string, revision: number, error: Error, before: CacheEntry | undefined): CacheEvent {
+    return new CacheEvent('corrupt', key, revision, undefined, undefined, before, error);
   }
 
   /** The event a watch with `predicate` sees, or undefined when it sees nothing (never for corrupt). */

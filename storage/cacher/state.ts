@@ -7,6 +7,7 @@
  * a consumer that tries to modify one fails loudly instead of corrupting what other clients see.
  */
 import type { KubeObject } from '../../apimachinery/types.js';
+import { prefixEnd, singleKeyEnd } from '../keys.js';
 
 /** One cached key: its object, or the error that prevented decoding (decryption) of its value. */
 export type CacheEntry = { readonly obj: KubeObject; readonly error?: undefined } | { readonly obj?: undefined; readonly error: Error };
@@ -91,12 +92,23 @@ export class CacheState {
       if (entry !== undefined) yield [singleKey, entry];
       return;
     }
-    for (let i = this.lowerBound(prefix); i < this.keys.length; i++) {
+    yield* this.scanFrom(prefix, prefix);
+  }
+
+  /** The entries of the keys starting with `prefix` that are not less than `start`, in key order. */
+  *scanFrom(start: string, prefix: string): Generator<readonly [string, CacheEntry]> {
+    for (let i = this.lowerBound(start); i < this.keys.length; i++) {
       const key = this.keys[i] ?? '';
       if (!key.startsWith(prefix)) return;
       const entry = this.entries.get(key);
       if (entry !== undefined) yield [key, entry];
     }
+  }
+
+  /** Number of keys starting with `prefix` that are greater than `after`. */
+  countAfter(after: string, prefix: string): number {
+    const from = this.lowerBound(singleKeyEnd(after));
+    return Math.max(0, this.lowerBound(prefixEnd(prefix)) - from);
   }
 
   /** Index of the first key not less than `key`. */

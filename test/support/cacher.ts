@@ -5,8 +5,8 @@
  */
 import { ForwardingBackend } from '../../storage/backend-testing.js';
 import { createCachedStorage } from '../../storage/cacher/cacher.js';
-import type { StoreWrapper } from '../../storage/conformance.js';
-import { TEMPLATE } from '../../storage/conformance-util.js';
+import type { StoreWrapper } from '../../storage/conformance/suite.js';
+import { TEMPLATE } from '../../storage/conformance/util.js';
 import type { KVBackend, KVEvent, KVWatch, KVWatchHandlers, RangeOptions, RangeResult } from '../../storage/interface.js';
 import { identityTransformer } from '../../storage/transformer.js';
 

@@ -12,15 +12,15 @@
  * });
  * ```
  */
-import { backendSuite } from './conformance-backend.js';
-import { listSuite } from './conformance-list.js';
-import { storeSuite } from './conformance-store.js';
-import { useHarness, type BackendFactory, type Harness } from './conformance-util.js';
-import { watchSuite } from './conformance-watch.js';
-import type { KVBackend, Storage } from './interface.js';
-import type { StoreOptions } from './store.js';
+import { backendSuite } from './backend.js';
+import { listSuite } from './list.js';
+import { storeSuite } from './store.js';
+import { useHarness, type BackendFactory, type Harness } from './util.js';
+import { watchSuite } from './watch.js';
+import type { KVBackend, Storage } from '../interface.js';
+import type { StoreOptions } from '../store.js';
 
-export type { BackendFactory } from './conformance-util.js';
+export type { BackendFactory } from './util.js';
 
 /**
  * Wraps each object store under test, e.g. in a watch cache. `options` are the options the test asked

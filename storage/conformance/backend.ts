@@ -1,9 +1,9 @@
 /** Conformance of a {@link KVBackend} itself: revisions, compare-and-swap, ranges, watches, compaction. */
 import assert from 'node:assert/strict';
-import { ExpiredError } from './errors.js';
-import type { KVBackend, TxnResult } from './interface.js';
-import { compareKeys, prefixEnd } from './keys.js';
-import { KVEventLog, text, utf8, type Harness } from './conformance-util.js';
+import { ExpiredError } from '../errors.js';
+import type { KVBackend, TxnResult } from '../interface.js';
+import { compareKeys, prefixEnd } from '../keys.js';
+import { KVEventLog, text, utf8, type Harness } from './util.js';
 
 function committed(result: TxnResult): number {
   assert.equal(result.succeeded, true, `write failed: ${JSON.stringify(result)}`);

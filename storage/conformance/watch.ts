@@ -1,9 +1,9 @@
 /** Conformance of object store watches: start revisions, selector transitions, bookmarks, errors. */
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../apimachinery/types.js';
-import { InvalidRequestError } from './errors.js';
-import type { WatchEvent } from './interface.js';
-import { labelIs, reversingTransformer, rvOf, TEMPLATE, thing, utf8, type Harness } from './conformance-util.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { InvalidRequestError } from '../errors.js';
+import type { WatchEvent } from '../interface.js';
+import { labelIs, reversingTransformer, rvOf, TEMPLATE, thing, utf8, type Harness } from './util.js';
 
 const summary = (events: WatchEvent[]): string[][] =>
   events.map((e) => [e.type, e.object.metadata.name ?? '', e.object.metadata.resourceVersion ?? '']);

@@ -23,13 +23,22 @@ export interface HealthChecks {
   readyz: HealthCheck[];
 }
 
-async function run(check: HealthCheck): Promise<boolean> {
-  try {
-    await check.check();
-    return true;
-  } catch {
-    return false;
+/** Checks being evaluated: concurrent probes share one evaluation (one storage round trip). */
+const running = new WeakMap<HealthCheck, Promise<boolean>>();
+
+function run(check: HealthCheck): Promise<boolean> {
+  let result = running.get(check);
+  if (result === undefined) {
+    result = Promise.resolve()
+      .then(() => check.check())
+      .then(
+        () => true,
+        () => false,
+      );
+    running.set(check, result);
+    void result.finally(() => running.delete(check));
   }
+  return result;
 }
 
 function endpoint(name: string, checks: () => HealthCheck[]) {

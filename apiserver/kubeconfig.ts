@@ -18,6 +18,7 @@ import {
 } from '../registry/kubeconfig/index.js';
 import type { RequestContext } from '../registry/types.js';
 import type { AccessChecker } from './authz/access.js';
+import type { HealthCheck } from './health.js';
 import { GardenClusterCASource } from './garden/cluster-ca.js';
 import { admissionHooks, type SubresourceCreator } from './handlers/context.js';
 import type { Logger } from './log.js';
@@ -33,6 +34,8 @@ export interface KubeconfigService {
   creators: Map<string, SubresourceCreator>;
   /** Where cluster CA bundles come from (in standalone mode a directory, whose ConfigMaps are also served). */
   clusterCA: ClusterCASource;
+  /** `/readyz` check `client-ca-cache-sync`: passes once the client CA cache has its first list. */
+  healthCheck: HealthCheck;
   stop(): Promise<void>;
 }
 
@@ -51,15 +54,21 @@ function clusterCASource(options: ServerOptions, garden: KubeConfig | undefined,
   return new ClusterCADirectorySource(options.clusterCADir ?? join(options.dataDir, 'cluster-ca'), { onError });
 }
 
-/** Builds the issuer and the subresource creators for the Shoot resource. */
-export async function startKubeconfigService(
+/**
+ * Builds the issuer and the subresource creators for the Shoot resource. The client CA cache lists
+ * InternalSecrets once `secretsCached` resolves true (the watch cache of InternalSecrets has loaded, so
+ * the list is read from memory instead of decrypting every object in storage once more); requests
+ * that need a CA before then wait for it.
+ */
+export function startKubeconfigService(
   options: ServerOptions,
   index: ResourceIndex,
   checkAccess: AccessChecker,
   garden: KubeConfig | undefined,
   metrics: ServerMetrics,
   log: Logger,
-): Promise<KubeconfigService> {
+  secretsCached: () => Promise<boolean>,
+): KubeconfigService {
   const secrets = index.get('core.gardener.cloud', 'v1beta1', 'internalsecrets');
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   if (secrets === undefined || shoots === undefined) throw new Error('kubeconfig subresources need InternalSecrets and Shoots');
@@ -68,7 +77,10 @@ export async function startKubeconfigService(
     { list: () => secrets.store.list(all, {}), watch: (rv) => secrets.store.watch(all, rv === undefined ? {} : { resourceVersion: rv }) },
     { onError: (err) => log.error('client CA cache', { err }) },
   );
-  await clientCAs.start();
+  let stopped = false;
+  void secretsCached().then((cached) => {
+    if (cached && !stopped) void clientCAs.start();
+  });
   const clusterCA = clusterCASource(options, garden, log);
   const keys = clientKeySource(options.kubeconfigClientKeyType, {
     size: options.kubeconfigKeyPoolSize,
@@ -107,7 +119,14 @@ export async function startKubeconfigService(
   return {
     creators,
     clusterCA,
+    healthCheck: {
+      name: 'client-ca-cache-sync',
+      check: async () => {
+        if (!clientCAs.hasSynced) throw new Error('the client CA cache has not synced');
+      },
+    },
     async stop() {
+      stopped = true;
       clientCAs.stop();
       await clusterCA.stop();
       await keys.close();

@@ -19,6 +19,17 @@ function isLongRunning(info: RequestInfo): boolean {
   return info.verb === 'watch';
 }
 
+/** `/livez`, `/readyz`, `/healthz` and their per-check paths. */
+const PROBE_PATH = /^\/(livez|readyz|healthz)(\/[^/]*)?$/;
+
+/**
+ * Health probes are never limited: like kube-apiserver's `probes` flow schema (exempt priority
+ * level), so that a kubelet learns the server's state even while every slot is taken.
+ */
+export function isProbe(path: string): boolean {
+  return PROBE_PATH.test(path);
+}
+
 /** Tracks watches and shutdown state shared by the filters and handlers. */
 export class Lifecycle {
   private stopping = false;
@@ -58,13 +69,16 @@ export class Lifecycle {
   }
 }
 
-/** Limits concurrent non-long-running requests; `system:masters` is exempt, as in Kubernetes. */
+/**
+ * Limits concurrent non-long-running requests, answering 429 at once beyond the limit; `system:masters`
+ * and health probes are exempt, as in Kubernetes.
+ */
 export function withInflightLimit(maxReadOnly: number, maxMutating: number, metrics: ServerMetrics): RequestHandler {
   const current = { readOnly: 0, mutating: 0 };
   return (req: Request, res: Response, next) => {
     const info = res.locals.info as RequestInfo;
     const user = res.locals.user as UserInfo;
-    if (isLongRunning(info) || user.groups.includes('system:masters')) {
+    if (isLongRunning(info) || user.groups.includes('system:masters') || isProbe(req.path)) {
       next();
       return;
     }

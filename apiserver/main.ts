@@ -1,12 +1,17 @@
-/** Entry point: `npm start -- [flags]`. */
+/**
+ * Entry point: `npm start -- [flags]`. Flags are parsed and the listener is opened before the rest of
+ * the server is loaded (see `startup.ts`), so the port opens at once and answers "starting" meanwhile.
+ */
 import { createLogger } from './log.js';
 import { parseOptions } from './options.js';
-import { runServer } from './run.js';
+import { listenEarly } from './startup.js';
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const log = createLogger(options.verbosity);
-  const running = await runServer(options, log);
+  const early = await listenEarly(options);
+  const { runServer } = await import('./run.js');
+  const running = await runServer(options, log, early);
   log.info('serving', { url: running.url, kubeconfig: running.kubeconfigPath });
   process.stdout.write(`garden-apiserver serving on ${running.url}\nadmin kubeconfig: ${running.kubeconfigPath}\n`);
   process.stdout.write(`try: kubectl --kubeconfig ${running.kubeconfigPath} api-resources\n`);

@@ -4,14 +4,9 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { durationMs } from '../apimachinery/duration.js';
-import {
-  CLIENT_KEY_TYPES,
-  DEFAULT_CLIENT_KEY_TYPE,
-  DEFAULT_KEY_POOL_SIZE,
-  defaultKeyPoolWorkers,
-  maxExpirationFromFlag,
-  type ClientKeyType,
-} from '../registry/kubeconfig/index.js';
+// Only the light modules: flags are parsed before the rest of the server is loaded.
+import { maxExpirationFromFlag } from '../registry/kubeconfig/expiration.js';
+import { CLIENT_KEY_TYPES, DEFAULT_CLIENT_KEY_TYPE, DEFAULT_KEY_POOL_SIZE, defaultKeyPoolWorkers, type ClientKeyType } from '../registry/kubeconfig/keys.js';
 
 /** A Go duration (`5m`, `1h30m`, `672h0m0s`, `0`) in milliseconds; negative durations are refused. */
 export function duration(value: string): number {

@@ -36,9 +36,10 @@ import { Lifecycle } from './lifecycle.js';
 import { ServerMetrics } from './metrics.js';
 import { instrumentBackend } from './storage-metrics.js';
 import { SERVED_KINDS } from './resources-table.js';
-import { createApp, listen } from './server.js';
+import { createApp } from './server.js';
 import { createAuditor } from './audit/index.js';
-import { bootstrapStandalone, urlHost, writeAdminKubeconfig } from './standalone/bootstrap.js';
+import { urlHost, writeAdminKubeconfig } from './standalone/bootstrap.js';
+import { listenEarly, type EarlyListener } from './startup.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -74,6 +75,16 @@ function startStorageCompaction(options: ServerOptions, backend: KVBackend, log:
   return startCompactor(backend, { intervalMs: options.etcdCompactionInterval, onError });
 }
 
+/** The `/readyz` check that passes once every watch cache has loaded its resource. */
+function watchCacheSync(caches: readonly CachedStorage[]): HealthCheck {
+  return {
+    name: 'watch-cache-sync',
+    check: async () => {
+      if (caches.some((c) => !c.stats().ready)) throw new Error('watch caches are loading');
+    },
+  };
+}
+
 function healthChecks(backend: KVBackend, storageName: string, readyOnly: HealthCheck[]): HealthChecks {
   const ping = { name: 'ping', check: async () => {} };
   const storage = { name: storageName, check: () => backend.checkHealth() };
@@ -100,8 +111,24 @@ function standaloneCoreV1(projects: ProjectCache, clusterCA: ClusterCASource): R
   return [namespaces, configMapsResource((ns) => clusterCA.configMapObjects(ns))];
 }
 
-/** Starts the server; rejects if it cannot listen. */
-export async function runServer(options: ServerOptions, log: Logger = createLogger(options.verbosity)): Promise<RunningServer> {
+/**
+ * Starts the server on `early` (opened here when not given): builds it, hands it the listener, then
+ * loads the watch caches in the background (`/readyz` fails until they are loaded). Rejects, with the
+ * listener closed, when it cannot start.
+ */
+export async function runServer(options: ServerOptions, log: Logger = createLogger(options.verbosity), early?: EarlyListener): Promise<RunningServer> {
+  const opened = early ?? (await listenEarly(options));
+  try {
+    return await startServer(options, log, opened);
+  } catch (e: unknown) {
+    opened.listener.server.close();
+    opened.listener.server.closeAllConnections();
+    throw e;
+  }
+}
+
+async function startServer(options: ServerOptions, log: Logger, early: EarlyListener): Promise<RunningServer> {
+  const { listener, pki, serving } = early;
   // First, so that a bad policy or an unwritable log fails start-up before anything is opened.
   const auditor = createAuditor(
     {
@@ -113,7 +140,6 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     },
     log,
   );
-  const pki = bootstrapStandalone(options.dataDir, options.bindAddress);
   const encryption = await setupEncryption(
     {
       ...(options.encryptionProviderConfig !== undefined && { configFile: options.encryptionProviderConfig }),
@@ -130,7 +156,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   const backend = instrumentBackend(rawBackend, options.storageBackend, metrics);
   const compactor = startStorageCompaction(options, rawBackend, log);
   const rewritable = new Map<string, ReencryptionResource>();
-  const watchCaches: CachedStorage[] = [];
+  const watchCaches = new Map<string, CachedStorage>();
   const system = { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, dryRun: false, warnings: [] };
   const all = { ...system, namespace: '' };
   const projects = new ProjectCache(
@@ -155,7 +181,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
         objectTemplate,
         onError: (err) => log.info('watch cache: upstream watch failed, recovering', { resource: groupResource, err: err.message }),
       });
-      watchCaches.push(cached);
+      watchCaches.set(groupResource, cached);
       if (d.group !== 'core.gardener.cloud' || d.resource !== 'projects') return cached;
       return observeWrites(cached, { written: (o) => projects.observe(o), deleted: (o) => projects.observeDeleted(o) });
     },
@@ -163,13 +189,13 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
   );
   const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log);
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
-  await projects.start();
   const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), projects, log);
   // The garden cluster (ConfigMaps, Namespaces): --kubeconfig, or in-cluster config when running in a pod.
   const garden = loadGardenKubeConfig(options.kubeconfig);
   const namespaces = garden === undefined ? undefined : new GardenNamespaces(garden, { onError: (err) => log.error('namespace informer', { err }) });
   void namespaces?.start();
-  const kubeconfigs = await startKubeconfigService(options, index, security.authz.checkAccess, garden, metrics, log);
+  const secretsCache = watchCaches.get('internalsecrets.core.gardener.cloud');
+  const kubeconfigs = startKubeconfigService(options, index, security.authz.checkAccess, garden, metrics, log, async () => (await secretsCache?.whenReady()) ?? true);
   const app = createApp({
     index,
     admission: buildAdmissionChain(
@@ -186,7 +212,18 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     ...(!isAggregated(options) && { standalone: { coreV1: standaloneCoreV1(projects, kubeconfigs.clusterCA) } }),
     auditor,
     anonymousAuth: options.anonymousAuth,
-    health: healthChecks(backend, options.storageBackend === 'etcd3' ? 'etcd' : 'storage', [lifecycle.readyzCheck, reencryption.healthCheck]),
+    health: healthChecks(backend, options.storageBackend === 'etcd3' ? 'etcd' : 'storage', [
+      lifecycle.readyzCheck,
+      reencryption.healthCheck,
+      watchCacheSync([...watchCaches.values()]),
+      kubeconfigs.healthCheck,
+      {
+        name: 'project-cache-sync',
+        check: async () => {
+          if (!projects.hasSynced) throw new Error('the Project cache has not synced');
+        },
+      },
+    ]),
     version: SERVER_VERSION,
     log,
     metrics,
@@ -198,12 +235,12 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
     },
   });
   metrics.storedObjects(() => countObjects(index));
-  const serving =
-    options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
-      ? { cert: readFileSync(options.tlsCertFile, 'utf8'), key: readFileSync(options.tlsPrivateKeyFile, 'utf8') }
-      : pki.serving;
   const clientCAs = [pki.ca.cert, ...security.authn.clientCABundles(), security.authn.requestHeaderCA() ?? ''].join('\n');
-  const { server, port } = await listen(app, { ...serving, clientCA: clientCAs }, options.bindAddress, options.securePort);
+  listener.serve(app, { ...serving, clientCA: clientCAs });
+  // Loaded after the server is in place: until then lists are read from storage and /readyz fails.
+  for (const cache of watchCaches.values()) cache.start();
+  void projects.start();
+  const { server, port } = listener;
   const url = `https://${urlHost(options.bindAddress)}:${port}`;
   return {
     port,
@@ -217,7 +254,7 @@ export async function runServer(options: ServerOptions, log: Logger = createLogg
       await namespaces?.stop();
       security.stop();
       await reencryption.stop();
-      for (const cache of watchCaches) cache.stop();
+      for (const cache of watchCaches.values()) cache.stop();
       encryption.stop();
       compactor?.stop();
       await backend.close();

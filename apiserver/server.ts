@@ -2,11 +2,9 @@
  * Assembles the HTTP application (filters, health, discovery, OpenAPI, resources) and serves it over
  * HTTPS with client-certificate support. Nothing outside this folder knows about express.
  */
-import type { ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:https';
 import express, { type Express } from 'express';
-import { badRequest, pathNotFound } from '../apimachinery/errors.js';
+import { pathNotFound } from '../apimachinery/errors.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import { withAudit, withAuditInit, withAuditPanic, type Auditor } from './audit/index.js';
 import type { Authenticator } from './authn/types.js';
@@ -21,9 +19,11 @@ import type { SubresourceCreator } from './handlers/context.js';
 import { withInflightLimit, withTimeout, type Lifecycle } from './lifecycle.js';
 import { withMetrics, type ServerMetrics } from './metrics.js';
 import { resourceHandler } from './handlers/index.js';
+export type { TLSConfig } from './listener.js';
 import { healthRouter, type HealthChecks } from './health.js';
 import { MAX_BODY_BYTES } from './decode.js';
 import type { Logger } from './log.js';
+import { openListener, type TLSConfig } from './listener.js';
 import { openapiRouter } from './openapi.js';
 import type { ResourceIndex } from './resources.js';
 
@@ -117,59 +117,11 @@ export function createApp(config: AppConfig): Express {
 }
 
 /**
- * The origin form (`/path?query`) of a request target. Absolute-form targets (`https://host/path`,
- * which HTTP/1.1 servers must accept) are reduced to their path and query, unchanged; undefined for a
- * target that is neither, or whose authority is not a valid URL.
+ * Serves `app` over HTTPS on `host:port` (port 0 picks a free one): {@link openListener} handing every
+ * request to `app` from the start.
  */
-export function originForm(target: string): string | undefined {
-  if (target.startsWith('/')) return target;
-  const scheme = /^https?:\/\//i.exec(target);
-  if (scheme === null) return undefined;
-  try {
-    new URL(target);
-  } catch {
-    return undefined;
-  }
-  const rest = target.slice(scheme[0].length);
-  const end = rest.search(/[/?#]/);
-  if (end < 0) return '/';
-  const tail = rest.slice(end).replace(/#.*$/s, '');
-  return tail.startsWith('/') ? tail : `/${tail}`;
-}
-
-/** Answers a request whose target cannot be read with a 400 Status, before any routing. */
-function writeBadTarget(res: ServerResponse): void {
-  const body = JSON.stringify(badRequest('the request target is not a valid path or absolute URL').status);
-  res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-/** TLS material for the listener. */
-export interface TLSConfig {
-  cert: string;
-  key: string;
-  /** CA bundle client certificates are verified against. */
-  clientCA: string;
-}
-
-/** Serves `app` over HTTPS on `host:port` (port 0 picks a free one). */
 export async function listen(app: Express, tls: TLSConfig, host: string, port: number): Promise<{ server: Server; port: number }> {
-  const server = createServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    const target = originForm(req.url ?? '');
-    if (target === undefined) {
-      writeBadTarget(res);
-      return;
-    }
-    req.url = target;
-    app(req, res);
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return { server, port: (server.address() as AddressInfo).port };
+  const listener = await openListener(tls, host, port);
+  listener.serve(app, tls);
+  return { server: listener.server, port: listener.port };
 }

@@ -9,10 +9,16 @@ import { ExpiredError, InvalidRequestError } from './errors.js';
 import type { KeyValue, ListOptions, ListResult, SelectionPredicate } from './interface.js';
 import { compareKeys, prefixEnd, singleKeyEnd } from './keys.js';
 import { parseResourceVersion } from './resource-version.js';
+import { Pacer } from './pacer.js';
 import type { StoreCore } from './store-core.js';
 
 /** Upper bound of the growing backend page size used while a selector filters items out. */
 const MAX_READ_LIMIT = 10_000;
+/**
+ * Keys per backend read of a list without `limit`: it is read in chunks at one revision, so that no
+ * single response (and no single decoding step) grows with the size of the store.
+ */
+const UNPAGED_CHUNK = 500;
 
 const LIST_TOO_OLD = 'The resourceVersion for the provided list is too old.';
 const CONTINUE_TOO_OLD =
@@ -88,34 +94,39 @@ async function readRevision(core: StoreCore, prefix: string, opts: ListOptions, 
   return exact ? rv : 0;
 }
 
-/** Reads backend pages until `limit` items pass the predicate or the range is exhausted. */
+/**
+ * Reads backend pages until `limit` items pass the predicate or the range is exhausted. Without a
+ * limit, the range is read in chunks of {@link UNPAGED_CHUNK} keys at the revision of the first.
+ */
 async function readPages(core: StoreCore, plan: ListPlan, predicate: SelectionPredicate | undefined): Promise<ListResult> {
   const filtering = predicate !== undefined && !predicate.empty;
   const paging = plan.limit > 0;
   const items: KubeObject[] = [];
+  const pacer = new Pacer();
   let revision = plan.revision;
   let start = plan.start;
-  let readLimit = plan.limit;
+  let readLimit = paging ? plan.limit : UNPAGED_CHUNK;
   let lastKey = '';
   let hasMore = false;
   let count = 0;
   for (;;) {
     const page = await core.backend.range(start, plan.end, {
       ...(revision > 0 && { revision }),
-      ...(paging && { limit: readLimit, count: !filtering }),
+      limit: readLimit,
+      ...(paging && { count: !filtering }),
     });
     if (revision === 0) revision = page.revision;
     hasMore = page.more;
     count = page.count;
-    const taken = await takeItems(core, page.kvs, items, predicate, paging ? plan.limit : 0);
+    const taken = await takeItems(core, page.kvs, items, predicate, paging ? plan.limit : 0, pacer);
     if (taken.lastKey !== undefined) lastKey = taken.lastKey;
     if (taken.full) hasMore = true;
-    if (!hasMore || !paging || items.length >= plan.limit || page.kvs.length === 0) break;
-    readLimit = Math.min(readLimit * 2, Math.max(MAX_READ_LIMIT, plan.limit));
+    if (!hasMore || page.kvs.length === 0 || (paging && items.length >= plan.limit)) break;
+    if (paging) readLimit = Math.min(readLimit * 2, Math.max(MAX_READ_LIMIT, plan.limit));
     start = singleKeyEnd(lastKey);
   }
   const result: ListResult = { items, resourceVersion: String(revision) };
-  if (hasMore && lastKey !== '') {
+  if (paging && hasMore && lastKey !== '') {
     result.continue = encodeContinue(singleKeyEnd(lastKey), plan.keyPrefix, revision);
     if (!filtering) result.remainingItemCount = Math.max(0, count - plan.limit);
   }
@@ -132,11 +143,13 @@ async function takeItems(
   items: KubeObject[],
   predicate: SelectionPredicate | undefined,
   limit: number,
+  pacer: Pacer,
 ): Promise<{ lastKey?: string; full: boolean }> {
   let lastKey: string | undefined;
   for (const kv of kvs) {
     if (limit > 0 && items.length >= limit) return lastKey === undefined ? { full: true } : { lastKey, full: true };
     lastKey = kv.key;
+    await pacer.pace();
     const { obj } = await core.decode(kv);
     if (predicate === undefined || predicate.empty || predicate.matches(obj)) items.push(obj);
   }

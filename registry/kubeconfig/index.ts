@@ -4,6 +4,7 @@
  */
 export * from './types.js';
 export * from './request.js';
+export * from './expiration.js';
 export * from './schema.js';
 export * from './ca.js';
 export * from './ca-cache.js';

@@ -4,9 +4,9 @@ import { durationSeconds as parseGoDuration } from '../../apimachinery/duration.
 import {
   decodeKubeconfigRequest,
   effectiveExpirationSeconds,
-  maxExpirationFromFlag,
   validateKubeconfigRequest,
 } from './request.js';
+import { maxExpirationFromFlag } from './expiration.js';
 import type { KubeconfigKind } from './types.js';
 
 function statusOf(fn: () => unknown): StatusError {

@@ -7,7 +7,6 @@ import { badRequest, invalid } from '../../apimachinery/errors.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject, type ObjectMeta } from '../../apimachinery/types.js';
 import { compileKindValidator, decodeErrorMessage, formatStrictError, warningTexts, type KindValidator } from '../../openapi/validate.js';
-import { durationSeconds } from '../../apimachinery/duration.js';
 import { kubeconfigRequestDefinitionName, kubeconfigRequestDefinitions } from './schema.js';
 import { AUTH_API_VERSION, AUTH_GROUP, AUTH_VERSION, REQUEST_KINDS, type KubeconfigKind, type KubeconfigRequest } from './types.js';
 
@@ -17,17 +16,6 @@ export const DEFAULT_EXPIRATION_SECONDS = 3600;
 export const MIN_EXPIRATION_SECONDS = 600;
 /** Longest lifetime a request may ask for (math.MaxUint32). */
 export const MAX_EXPIRATION_SECONDS = 4294967295;
-/** Default of both max-expiration flags (24h). */
-export const DEFAULT_MAX_EXPIRATION_SECONDS = 86400;
-/** Bounds of the max-expiration flags: [1 hour, MaxUint32 seconds]. */
-export const MAX_EXPIRATION_FLAG_BOUNDS = { min: 3600, max: 4294967295 } as const;
-
-/** The two flags, by kind. */
-export const MAX_EXPIRATION_FLAGS = {
-  admin: '--shoot-admin-kubeconfig-max-expiration',
-  viewer: '--shoot-viewer-kubeconfig-max-expiration',
-} as const satisfies Record<KubeconfigKind, string>;
-
 const INT64_MAX = 9223372036854775807;
 
 /** How the caller wants unknown and duplicate fields treated (the `fieldValidation` directive). */
@@ -150,19 +138,4 @@ export function validateKubeconfigRequest(kind: KubeconfigKind, req: Pick<Kubeco
 /** The lifetime actually granted: the request, capped by `maxSeconds` when that is positive. */
 export function effectiveExpirationSeconds(requestedSeconds: number, maxSeconds: number): number {
   return maxSeconds > 0 && requestedSeconds > maxSeconds ? maxSeconds : requestedSeconds;
-}
-
-/**
- * Startup check of `--shoot-admin-kubeconfig-max-expiration` / `--shoot-viewer-kubeconfig-max-expiration`:
- * `value` is a Go duration string (`24h`) or seconds. Returns the cap in whole seconds (Go truncates).
- * Throws an `Error` whose message is the one the server must refuse to start with:
- * `<flag> must be between 1 hour and 2^32 seconds` (or Go's duration parse error for bad text).
- */
-export function maxExpirationFromFlag(kind: KubeconfigKind, value: string | number): number {
-  const flag = MAX_EXPIRATION_FLAGS[kind];
-  const seconds = typeof value === 'number' ? value : durationSeconds(value);
-  if (!(seconds >= MAX_EXPIRATION_FLAG_BOUNDS.min && seconds <= MAX_EXPIRATION_FLAG_BOUNDS.max)) {
-    throw new Error(`${flag} must be between 1 hour and 2^32 seconds`);
-  }
-  return Math.trunc(seconds);
 }

@@ -49,6 +49,11 @@ export class ProjectCache {
     this.reflector.stop();
   }
 
+  /** Whether the first list has been loaded. */
+  get hasSynced(): boolean {
+    return this.reflector.hasSynced;
+  }
+
   /** Changes whenever a Project is added, changed or removed. */
   get generation(): number {
     return this.revision;

@@ -13,7 +13,7 @@
  */
 import type { KubeObject } from '../../apimachinery/types.js';
 import { EventBuffer } from './buffer.js';
-import { ChangeDecoder, type Decoded } from './decode.js';
+import { ChangeDecoder, readEntries, type Decoded } from './decode.js';
 import { statusFor, tooOldStatus } from './event.js';
 import { WatcherIndex } from './watcher-index.js';
 import { Waiters } from './waiters.js';
@@ -22,7 +22,6 @@ import { CacheState, type CacheEntry } from './state.js';
 import type { CacheWatcher } from './watcher.js';
 import { ExpiredError, UnreachableError } from '../errors.js';
 import type { KVBackend, KVEvent, KVWatch, ListResult } from '../interface.js';
-import { prefixEnd, singleKeyEnd } from '../keys.js';
 import type { StoreCore } from '../store-core.js';
 import { INITIAL_EVENTS_END_ANNOTATION } from '../store-watch.js';
 
@@ -57,7 +56,8 @@ export interface WatchCacheStats {
 
 type Phase = 'idle' | 'starting' | 'ready' | 'stopped';
 
-const LIST_PAGE = 1000;
+/** The longest timer Node accepts (about 24.8 days): "until it happens or the cache stops". */
+const FOREVER_MS = 2 ** 31 - 1;
 const NO_CHANGES: ReadonlyMap<string, CacheEntry | undefined> = new Map();
 const LOAD_ATTEMPTS = 3;
 
@@ -165,6 +165,11 @@ export class WatchCache {
     attempt(this.cfg.retryMinMs);
   }
 
+  /** Resolves true once the cache is loaded (now or later), false when it stops first. */
+  whenReady(): Promise<boolean> {
+    return this.waiters.wait(() => this.ready, FOREVER_MS);
+  }
+
   /** Resolves true once the state is at `revision` or newer, false after `timeoutMs`. */
   waitForRevision(revision: number, timeoutMs: number): Promise<boolean> {
     return this.waitUntil(() => this.ready && this.revision >= revision, timeoutMs);
@@ -268,7 +273,7 @@ export class WatchCache {
       try {
         const compacted = await backend.compactedRevision();
         const current = await backend.currentRevision();
-        const entries = current > 0 ? await this.listAt(current) : [];
+        const entries = current > 0 ? await readEntries(backend, this.decoder, this.cfg.prefix, current) : [];
         if (gen !== this.generation) throw new UnreachableError('the watch cache was stopped while loading', this.cfg.prefix);
         const from = Math.max(0, compacted, current - this.cfg.historyRevisions);
         this.state.replace(entries);
@@ -283,20 +288,6 @@ export class WatchCache {
       } catch (e: unknown) {
         if (!(e instanceof ExpiredError) || attempt >= LOAD_ATTEMPTS) throw e;
       }
-    }
-  }
-
-  private async listAt(revision: number): Promise<Array<readonly [string, CacheEntry]>> {
-    const end = prefixEnd(this.cfg.prefix);
-    const out: Array<readonly [string, CacheEntry]> = [];
-    let start = this.cfg.prefix;
-    for (;;) {
-      const page = await this.cfg.backend.range(start, end, { revision, limit: LIST_PAGE });
-      const entries = await Promise.all(page.kvs.map((kv) => this.decoder.entry(kv)));
-      page.kvs.forEach((kv, i) => out.push([kv.key, entries[i] ?? { error: new Error('missing') }]));
-      const last = page.kvs[page.kvs.length - 1];
-      if (!page.more || last === undefined) return out;
-      start = singleKeyEnd(last.key);
     }
   }
 

@@ -77,6 +77,8 @@ export interface CachedStorage extends Storage {
    * retried until it succeeds or the cache stops. Until then the wrapped store answers lists.
    */
   start(): void;
+  /** Resolves true once the cache is loaded, false when it is stopped first. */
+  whenReady(): Promise<boolean>;
   /**
    * Ends every cached watch and the upstream watch. Afterwards lists and watches go to the wrapped
    * store directly. Idempotent.
@@ -245,6 +247,10 @@ class CachedStore implements CachedStorage {
 
   start(): void {
     this.cache.startInBackground();
+  }
+
+  whenReady(): Promise<boolean> {
+    return this.cache.whenReady();
   }
 
   /** @throws InvalidRequestError for a prefix outside the resource or a single key outside the prefix. */

@@ -8,7 +8,9 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { CacheEvent } from './event.js';
 import { deepFreeze, withRevision, type CacheEntry, type CacheState } from './state.js';
 import { CorruptValueError } from '../errors.js';
-import type { KeyValue, KVEvent } from '../interface.js';
+import type { KeyValue, KVBackend, KVEvent } from '../interface.js';
+import { prefixEnd, singleKeyEnd } from '../keys.js';
+import { Pacer } from '../pacer.js';
 import type { StoreCore } from '../store-core.js';
 
 /** A backend change's values, decoded before the change is applied. */
@@ -77,5 +79,29 @@ export class ChangeDecoder {
     if (value.obj === undefined) return CacheEvent.corrupt(ev.kv.key, ev.revision, value.error, before);
     const prev = before?.obj;
     return CacheEvent.put(ev.kv.key, ev.revision, this.typed(value.obj), prev === undefined ? undefined : this.typed(prev), before);
+  }
+}
+
+/** Keys per backend read while the cache loads. */
+const LOAD_PAGE = 500;
+
+/**
+ * The entries of every key under `prefix` at `revision`, in key order: read in pages, decoded in
+ * slices (see {@link Pacer}) so that loading a large resource never holds the event loop for long.
+ */
+export async function readEntries(backend: KVBackend, decoder: ChangeDecoder, prefix: string, revision: number): Promise<Array<readonly [string, CacheEntry]>> {
+  const end = prefixEnd(prefix);
+  const out: Array<readonly [string, CacheEntry]> = [];
+  const pacer = new Pacer();
+  let start = prefix;
+  for (;;) {
+    const page = await backend.range(start, end, { revision, limit: LOAD_PAGE });
+    for (const kv of page.kvs) {
+      await pacer.pace();
+      out.push([kv.key, await decoder.entry(kv)]);
+    }
+    const last = page.kvs[page.kvs.length - 1];
+    if (!page.more || last === undefined) return out;
+    start = singleKeyEnd(last.key);
   }
 }

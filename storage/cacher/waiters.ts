@@ -26,6 +26,8 @@ export class Waiters {
           resolve(done());
         }, timeoutMs),
       };
+      // A wait never keeps the process alive by itself.
+      waiter.timer.unref();
       this.pending.push(waiter);
     });
   }

@@ -24,6 +24,7 @@ import { runServer } from '../../apiserver/run.js';
 import { loadEncryptionConfigFile } from '../../storage/encryption/config.js';
 import { requireCovers } from '../../storage/encryption/standalone.js';
 import { startEtcd, type EtcdCluster } from '../support/etcd.js';
+import { until } from '../support/wait.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DEPLOY = join(REPO, 'deploy');
@@ -926,8 +927,8 @@ describe('deploy/generate-secrets.sh', function () {
     try {
       const svc = ofKind(example, 'APIService')[0]?.spec.service as Obj;
       const servername = `${svc.name}.${svc.namespace}.svc`;
-      for (const path of ['/readyz', '/livez']) {
-        const { status, body } = await new Promise<{ status: number; body: string }>((resolveGet, reject) => {
+      const probe = (path: string) =>
+        new Promise<{ status: number; body: string }>((resolveGet, reject) => {
           const req = httpsRequest(
             { host: '127.0.0.1', port: running.port, path, servername, ca: readFileSync(join(dir, 'out', 'ca.crt')), timeout: 10_000 },
             (res) => {
@@ -940,6 +941,10 @@ describe('deploy/generate-secrets.sh', function () {
           req.on('error', reject);
           req.end();
         });
+      // Ready once the watch caches have loaded, which happens after the server is listening.
+      await until(async () => (await probe('/readyz')).status === 200, '/readyz to pass', 30_000);
+      for (const path of ['/readyz', '/livez']) {
+        const { status, body } = await probe(path);
         assert.equal(status, 200, `${path}: ${body}`);
         assert.equal(body, 'ok');
       }

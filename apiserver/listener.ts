@@ -1,0 +1,120 @@
+/**
+ * The HTTPS listener. It is opened first thing at start-up, before the rest of the server is loaded,
+ * and accepts connections as fast as they come: the listen backlog is the kernel's `somaxconn`, as Go
+ * (and so kube-apiserver) uses. Until the server hands over its request handler, every request is
+ * answered at once: `/livez`, `/readyz` and `/healthz` report the `startup` check failing, anything
+ * else gets a 503 Status with `Retry-After`, and the connection is closed afterwards.
+ *
+ * Kept free of heavy imports: `main.ts` loads it before the server's modules.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { badRequest, serviceUnavailable } from '../apimachinery/errors.js';
+import type { Status } from '../apimachinery/types.js';
+
+/** TLS material for the listener. */
+export interface TLSConfig {
+  cert: string;
+  key: string;
+  /** CA bundle client certificates are verified against. */
+  clientCA: string;
+}
+
+/** An open HTTPS listener. */
+export interface Listener {
+  server: Server;
+  port: number;
+  /** Hands every request from now on to `handler`, with the listener's final TLS material. */
+  serve(handler: RequestListener, tls: TLSConfig): void;
+}
+
+/** Backlog used where the kernel's `somaxconn` cannot be read (Node's own default). */
+const FALLBACK_BACKLOG = 511;
+const MAX_BACKLOG = 65_535;
+const HEALTH_PATHS = /^\/(livez|readyz|healthz)(\/|\?|$)/;
+
+/** The listen backlog: `/proc/sys/net/core/somaxconn`, as Go's net package reads it. */
+export function listenBacklog(): number {
+  try {
+    const n = Number.parseInt(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim(), 10);
+    return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_BACKLOG) : FALLBACK_BACKLOG;
+  } catch {
+    return FALLBACK_BACKLOG;
+  }
+}
+
+/**
+ * The origin form (`/path?query`) of a request target. Absolute-form targets (`https://host/path`,
+ * which HTTP/1.1 servers must accept) are reduced to their path and query, unchanged; undefined for a
+ * target that is neither, or whose authority is not a valid URL.
+ */
+export function originForm(target: string): string | undefined {
+  if (target.startsWith('/')) return target;
+  const scheme = /^https?:\/\//i.exec(target);
+  if (scheme === null) return undefined;
+  try {
+    new URL(target);
+  } catch {
+    return undefined;
+  }
+  const rest = target.slice(scheme[0].length);
+  const end = rest.search(/[/?#]/);
+  if (end < 0) return '/';
+  const tail = rest.slice(end).replace(/#.*$/s, '');
+  return tail.startsWith('/') ? tail : `/${tail}`;
+}
+
+function writeStatus(res: ServerResponse, status: Status, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(status);
+  res.writeHead(status.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/** The answer to every request that arrives before the server is in place. */
+function writeStarting(req: IncomingMessage, res: ServerResponse): void {
+  res.shouldKeepAlive = false;
+  const health = HEALTH_PATHS.exec(req.url ?? '');
+  if (health !== null) {
+    const body = `[-]startup failed: reason withheld\n${health[1] ?? ''} check failed\n`;
+    res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  writeStatus(res, serviceUnavailable('the server is starting, please try again later', 1).status, { 'Retry-After': '1' });
+}
+
+/**
+ * Listens on `host:port` (0 picks a free port) with `tls`, answering "starting" until
+ * {@link Listener.serve} is called. Request targets that are not a path or absolute URL get a 400.
+ */
+export async function openListener(tls: TLSConfig, host: string, port: number): Promise<Listener> {
+  let handler: RequestListener | undefined;
+  const server = createServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    const target = originForm(req.url ?? '');
+    if (target === undefined) {
+      writeStatus(res, badRequest('the request target is not a valid path or absolute URL').status);
+      return;
+    }
+    req.url = target;
+    if (handler === undefined) writeStarting(req, res);
+    else handler(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, backlog: listenBacklog() }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    serve(next, final) {
+      server.setSecureContext({ cert: final.cert, key: final.key, ca: final.clientCA });
+      handler = next;
+    },
+  };
+}

@@ -2,11 +2,21 @@
  * `/healthz`, `/livez`, `/readyz` with `?verbose`, `?exclude=` and per-check paths, and `/version`.
  * A failing check answers 500 and withholds its reason.
  */
+import { createServer, type Server } from 'node:http';
 import type { Request, Response, Router } from 'express';
 import express from 'express';
+import { listenBacklog } from './listener.js';
 import { pathNotFound } from '../apimachinery/errors.js';
 import { sendJson } from './respond.js';
 import { strs } from './query.js';
+
+/** `/livez`, `/readyz`, `/healthz` and their per-check paths. */
+const PROBE_PATH = /^\/(livez|readyz|healthz)(\/[^/]*)?$/;
+
+/** Whether `path` is a health probe's. */
+export function isProbe(path: string): boolean {
+  return PROBE_PATH.test(path);
+}
 
 /** A named check; rejects when unhealthy. */
 export interface HealthCheck {
@@ -91,4 +101,33 @@ export function healthRouter(checks: HealthChecks, version: string): Router {
   }
   router.get('/version', (_req, res) => sendJson(res, 200, versionInfo(version)));
   return router;
+}
+
+/**
+ * The listener of `--health-port`: plain HTTP, like the kubelet's and kube-proxy's health ports,
+ * answering `/livez`, `/readyz` and `/healthz` (with their options and per-check paths) to anyone and
+ * 404 to everything else; it reads no credentials and serves nothing the API port does not serve to
+ * anonymous probes. It has an accept queue of its own: Node accepts one connection per turn of the
+ * event loop, so while thousands of connections wait on the API port (a burst of clients), a
+ * kubelet's probe here is accepted at the next turn and answered at the one after.
+ */
+export async function listenHealth(host: string, port: number, checks: HealthChecks, version: string): Promise<Server> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const router = healthRouter(checks, version);
+  app.use((req, res, next) => (isProbe(req.path) ? router(req, res, next) : next()));
+  app.use((_req: Request, res: Response) => {
+    const status = pathNotFound().status;
+    res.status(status.code).json(status);
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, backlog: listenBacklog() }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }

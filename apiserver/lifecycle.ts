@@ -7,7 +7,7 @@ import type { Server } from 'node:https';
 import type { Request, RequestHandler, Response } from 'express';
 import { timeout, tooManyRequests } from '../apimachinery/errors.js';
 import type { UserInfo } from '../registry/types.js';
-import type { HealthCheck } from './health.js';
+import { isProbe, type HealthCheck } from './health.js';
 import type { ServerMetrics } from './metrics.js';
 import { requestLabels } from './metrics.js';
 import type { RequestInfo } from './requestinfo.js';
@@ -19,16 +19,6 @@ function isLongRunning(info: RequestInfo): boolean {
   return info.verb === 'watch';
 }
 
-/** `/livez`, `/readyz`, `/healthz` and their per-check paths. */
-const PROBE_PATH = /^\/(livez|readyz|healthz)(\/[^/]*)?$/;
-
-/**
- * Health probes are never limited: like kube-apiserver's `probes` flow schema (exempt priority
- * level), so that a kubelet learns the server's state even while every slot is taken.
- */
-export function isProbe(path: string): boolean {
-  return PROBE_PATH.test(path);
-}
 
 /** Tracks watches and shutdown state shared by the filters and handlers. */
 export class Lifecycle {
@@ -71,7 +61,8 @@ export class Lifecycle {
 
 /**
  * Limits concurrent non-long-running requests, answering 429 at once beyond the limit; `system:masters`
- * and health probes are exempt, as in Kubernetes.
+ * and health probes are exempt, as in Kubernetes (probes: the exempt priority level of the `probes`
+ * flow schema), so that a kubelet learns the server's state even while every slot is taken.
  */
 export function withInflightLimit(maxReadOnly: number, maxMutating: number, metrics: ServerMetrics): RequestHandler {
   const current = { readOnly: 0, mutating: 0 };

@@ -91,6 +91,7 @@ function writeStarting(req: IncomingMessage, res: ServerResponse): void {
  */
 export async function openListener(tls: TLSConfig, host: string, port: number): Promise<Listener> {
   let handler: RequestListener | undefined;
+  const backlog = listenBacklog();
   const server = createServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const target = originForm(req.url ?? '');
     if (target === undefined) {
@@ -104,7 +105,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number): 
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port, host, backlog: listenBacklog() }, () => {
+    server.listen({ port, host, backlog }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -3,11 +3,26 @@
  * equivalent: request counts and latencies, long-running requests (watches), stored objects.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KeyPoolStats } from '../registry/kubeconfig/keys.js';
 import type { RequestInfo } from './requestinfo.js';
 
 const REQUEST_LABELS = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
+
+let processRegistry: Registry | undefined;
+
+/**
+ * The process's own metrics (`process_*`, `nodejs_*`: memory, CPU, garbage collection, event-loop
+ * delay as p50/p99/max since the previous scrape), collected once per process however many servers
+ * run in it.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
 
 /** The server's metric registry and instruments. */
 export class ServerMetrics {
@@ -68,6 +83,11 @@ export class ServerMetrics {
     gauge('garden_apiserver_kubeconfig_key_pool_workers', 'Worker threads generating RSA client keys.', (s) => s.workers);
     counter('garden_apiserver_kubeconfig_key_pool_generated_total', 'RSA client keys generated.', (s) => s.generated);
     counter('garden_apiserver_kubeconfig_key_pool_waits_total', 'Kubeconfig requests that found the pool empty and waited for a key.', (s) => s.waited);
+  }
+
+  /** The Prometheus text exposition of the server's and the process's metrics. */
+  async exposition(): Promise<string> {
+    return `${await this.registry.metrics()}\n${await processMetrics().metrics()}`;
   }
 
   /** Adds a gauge of stored objects per resource, read when scraped. */

@@ -24,6 +24,8 @@ export function duration(value: string): number {
 export interface ServerOptions {
   securePort: number;
   bindAddress: string;
+  /** Plain HTTP port serving only the health endpoints (on `bindAddress`); 0 disables it. */
+  healthPort: number;
   dataDir: string;
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
@@ -137,6 +139,9 @@ export function buildCommand(): Command {
     .description('Aggregated Kubernetes API server for the garden cluster: InternalSecrets, Shoots and Gardens.')
     .addOption(new Option('--secure-port <port>', 'HTTPS port to serve on (0 picks a free port)').default(8443).argParser(port))
     .addOption(new Option('--bind-address <ip>', 'IP address to listen on').default('127.0.0.1'))
+    .addOption(
+      new Option('--health-port <port>', 'plain HTTP port answering only /livez, /readyz and /healthz, for kubelet probes (0: none)').default(0).argParser(port),
+    )
     .addOption(new Option('--data-dir <dir>', 'directory for the SQLite database, the generated PKI and admin.kubeconfig').default('.garden-apiserver'))
     .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM); the generated one is used when absent'))
     .addOption(new Option('--tls-private-key-file <file>', 'private key of --tls-cert-file (PEM)'))
@@ -237,6 +242,7 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
   const options: ServerOptions = {
     securePort: o.securePort as number,
     bindAddress: o.bindAddress as string,
+    healthPort: o.healthPort as number,
     dataDir: o.dataDir as string,
     storageBackend: o.storageBackend as 'sqlite' | 'etcd3',
     etcdServers: o.etcdServers as string[],

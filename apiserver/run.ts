@@ -17,7 +17,7 @@ import { observeWrites } from '../storage/observed.js';
 import { ProjectCache } from '../registry/project/cache.js';
 import type { ResourceStore } from '../registry/generic/store.js';
 import { apiVersionOf } from '../registry/types.js';
-import type { HealthCheck, HealthChecks } from './health.js';
+import { listenHealth, type HealthCheck, type HealthChecks } from './health.js';
 import { setupEncryption } from './encryption.js';
 import { createLogger, type Logger } from './log.js';
 import type { ServerOptions } from './options.js';
@@ -196,6 +196,18 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   void namespaces?.start();
   const secretsCache = watchCaches.get('internalsecrets.core.gardener.cloud');
   const kubeconfigs = startKubeconfigService(options, index, security.authz.checkAccess, garden, metrics, log, async () => (await secretsCache?.whenReady()) ?? true);
+  const health = healthChecks(backend, options.storageBackend === 'etcd3' ? 'etcd' : 'storage', [
+    lifecycle.readyzCheck,
+    reencryption.healthCheck,
+    watchCacheSync([...watchCaches.values()]),
+    kubeconfigs.healthCheck,
+    {
+      name: 'project-cache-sync',
+      check: async () => {
+        if (!projects.hasSynced) throw new Error('the Project cache has not synced');
+      },
+    },
+  ]);
   const app = createApp({
     index,
     admission: buildAdmissionChain(
@@ -212,18 +224,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
     ...(!isAggregated(options) && { standalone: { coreV1: standaloneCoreV1(projects, kubeconfigs.clusterCA) } }),
     auditor,
     anonymousAuth: options.anonymousAuth,
-    health: healthChecks(backend, options.storageBackend === 'etcd3' ? 'etcd' : 'storage', [
-      lifecycle.readyzCheck,
-      reencryption.healthCheck,
-      watchCacheSync([...watchCaches.values()]),
-      kubeconfigs.healthCheck,
-      {
-        name: 'project-cache-sync',
-        check: async () => {
-          if (!projects.hasSynced) throw new Error('the Project cache has not synced');
-        },
-      },
-    ]),
+    health,
     version: SERVER_VERSION,
     log,
     metrics,
@@ -236,6 +237,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   });
   metrics.storedObjects(() => countObjects(index));
   const clientCAs = [pki.ca.cert, ...security.authn.clientCABundles(), security.authn.requestHeaderCA() ?? ''].join('\n');
+  const healthServer = options.healthPort > 0 ? await listenHealth(options.bindAddress, options.healthPort, health, SERVER_VERSION) : undefined;
   listener.serve(app, { ...serving, clientCA: clientCAs });
   // Loaded after the server is in place: until then lists are read from storage and /readyz fails.
   for (const cache of watchCaches.values()) cache.start();
@@ -259,6 +261,8 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
       compactor?.stop();
       await backend.close();
       await auditor?.close();
+      healthServer?.closeAllConnections();
+      await new Promise((resolve) => (healthServer === undefined ? resolve(undefined) : healthServer.close(resolve)));
     },
   };
 }

@@ -24,6 +24,7 @@ import { healthRouter, type HealthChecks } from './health.js';
 import { MAX_BODY_BYTES } from './decode.js';
 import type { Logger } from './log.js';
 import { openListener, type TLSConfig } from './listener.js';
+import { withExecutionSeats } from './seats.js';
 import { openapiRouter } from './openapi.js';
 import type { ResourceIndex } from './resources.js';
 
@@ -85,10 +86,11 @@ export function createApp(config: AppConfig): Express {
   app.use(withInflightLimit(config.limits.maxRequestsInflight, config.limits.maxMutatingRequestsInflight, config.metrics));
   app.use(withTimeout(config.limits.requestTimeoutMs, config.metrics));
   app.use(withAuthorization(config.authorizer));
+  app.use(withExecutionSeats());
   app.use(healthRouter(config.health, config.version));
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', config.metrics.registry.contentType);
-    res.end(await config.metrics.registry.metrics());
+    res.end(await config.metrics.exposition());
   });
   app.use(openapiRouter(config.index));
   const discovery = discoveryHandlers(config.index, extra);

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve } from 'node:path';
@@ -23,7 +24,7 @@ import { SERVED_KINDS } from '../../apiserver/resources-table.js';
 import { runServer } from '../../apiserver/run.js';
 import { loadEncryptionConfigFile } from '../../storage/encryption/config.js';
 import { requireCovers } from '../../storage/encryption/standalone.js';
-import { startEtcd, type EtcdCluster } from '../support/etcd.js';
+import { freePort, startEtcd, type EtcdCluster } from '../support/etcd.js';
 import { until } from '../support/wait.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -476,27 +477,29 @@ describe('deploy/ manifests', function () {
         }
       });
 
-      it('serves on the container port the probes and the Service use, with HTTPS probes', function () {
+      it('serves the API on the container port the Service uses, and probes on the health port', function () {
         const { container, args } = server();
         const options = parseServerArgs(args);
         const port = containerPort(options.securePort, container);
         assert.ok(port !== undefined, `--secure-port=${options.securePort} is not a container port`);
+        assert.ok(options.healthPort > 0 && containerPort(options.healthPort, container) !== undefined, `--health-port=${options.healthPort} is a container port`);
         for (const [probe, path] of [
           ['livenessProbe', '/livez'],
           ['readinessProbe', '/readyz'],
         ] as const) {
           const p = container[probe] as Obj | undefined;
           assert.ok(p?.httpGet !== undefined, `${probe} is an httpGet probe`);
-          assert.equal(p.httpGet.scheme, 'HTTPS', `${probe} uses HTTPS`);
+          // The health port is plain HTTP and has an accept queue of its own (see --health-port).
+          assert.equal(p.httpGet.scheme, 'HTTP', `${probe} uses HTTP`);
           assert.equal(p.httpGet.path, path);
-          assert.equal(containerPort(p.httpGet.port, container)?.containerPort, options.securePort, `${probe} probes the serving port`);
+          assert.equal(containerPort(p.httpGet.port, container)?.containerPort, options.healthPort, `${probe} probes the health port`);
           assert.deepEqual(
             [p.initialDelaySeconds, p.periodSeconds, p.timeoutSeconds, p.failureThreshold],
             [15, 10, 15, 3],
             `${probe}: Gardener's timing (delay 15 s, period 10 s, timeout 15 s, 3 failures)`,
           );
-          // The kubelet sends no credentials: the path must be open to anonymous requests.
-          assert.ok(options.anonymousAuth, 'probes need --anonymous-auth=true');
+          // Probes of the API port (kubectl get --raw /readyz, the aggregator) come without credentials too.
+          assert.ok(options.anonymousAuth, 'anonymous probes need --anonymous-auth=true');
           assert.ok(
             options.authorizationAlwaysAllowPaths.some((a) => a === path || (a.endsWith('*') && path.startsWith(a.slice(0, -1)))),
             `${path} is not in --authorization-always-allow-paths (${options.authorizationAlwaysAllowPaths.join(',')})`,
@@ -917,7 +920,9 @@ describe('deploy/generate-secrets.sh', function () {
       if (value !== undefined && pathFlags.has(flag)) return `${flag}=${local(value)}`;
       return a;
     });
-    const options = parseServerArgs([...args, '--secure-port=0', '--bind-address=127.0.0.1']);
+    // Free loopback ports instead of the Deployment's.
+    const healthPort = await freePort();
+    const options = parseServerArgs([...args, '--secure-port=0', `--health-port=${healthPort}`, '--bind-address=127.0.0.1']);
     // A missing file fails here rather than half-way through start-up (which would leave etcd clients open).
     for (const a of args) {
       const [flag, value] = splitFlag(a);
@@ -941,12 +946,24 @@ describe('deploy/generate-secrets.sh', function () {
           req.on('error', reject);
           req.end();
         });
+      // As the kubelet probes: plain HTTP on the health port.
+      const kubeletProbe = (path: string) =>
+        new Promise<{ status: number; body: string }>((resolveGet, reject) => {
+          httpGet({ host: '127.0.0.1', port: healthPort, path, timeout: 10_000 }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (text += c));
+            res.on('end', () => resolveGet({ status: res.statusCode ?? 0, body: text }));
+          }).on('error', reject);
+        });
       // Ready once the watch caches have loaded, which happens after the server is listening.
-      await until(async () => (await probe('/readyz')).status === 200, '/readyz to pass', 30_000);
+      await until(async () => (await kubeletProbe('/readyz')).status === 200, '/readyz to pass', 30_000);
       for (const path of ['/readyz', '/livez']) {
-        const { status, body } = await probe(path);
-        assert.equal(status, 200, `${path}: ${body}`);
-        assert.equal(body, 'ok');
+        for (const get of [kubeletProbe, probe]) {
+          const { status, body } = await get(path);
+          assert.equal(status, 200, `${path}: ${body}`);
+          assert.equal(body, 'ok');
+        }
       }
     } finally {
       await running.close();

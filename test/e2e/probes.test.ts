@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { Agent, request, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
-import { startEtcd, type EtcdCluster } from '../support/etcd.js';
+import { freePort, startEtcd, type EtcdCluster } from '../support/etcd.js';
 import { REPO_ROOT, startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
@@ -31,6 +32,16 @@ function send(s: InProcessServer, path: string, opts: RequestOptions = {}): Prom
   });
 }
 
+function plainGet(url: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    }).on('error', reject);
+  });
+}
+
 const asBob = { headers: { authorization: 'Bearer token-bob' } };
 const asAdmin = (s: InProcessServer): RequestOptions => ({ cert: s.creds.cert, key: s.creds.key });
 
@@ -44,11 +55,14 @@ describe('health probes under a saturated in-flight limit', function () {
   this.timeout(60_000);
   let s: InProcessServer;
   let dir: string;
+  let healthPort: number;
 
   before(async () => {
     dir = tempDir();
     writeFileSync(join(dir, 'tokens.csv'), 'token-bob,bob,u2\n');
+    healthPort = await freePort();
     s = await startInProcess([
+      `--health-port=${healthPort}`,
       '--max-requests-inflight=1',
       '--max-mutating-requests-inflight=1',
       `--token-auth-file=${join(dir, 'tokens.csv')}`,
@@ -84,6 +98,12 @@ describe('health probes under a saturated in-flight limit', function () {
           assert.equal(r.status, 200, `${path} (${how}): ${r.status} ${r.text}`);
         }
       }
+      // The health port answers the same checks, and nothing else.
+      const onHealthPort = (path: string) => plainGet(`http://127.0.0.1:${healthPort}${path}`);
+      for (const path of PROBES) assert.equal((await onHealthPort(path)).status, 200, `${path} on the health port`);
+      const verbose = (await onHealthPort('/readyz?verbose')).text;
+      assert.match(verbose, /^\[\+\]watch-cache-sync ok$/m);
+      for (const path of ['/apis', '/metrics', '/version', '/livez/ping/x']) assert.equal((await onHealthPort(path)).status, 404, `${path} on the health port`);
     } finally {
       keepAlive.destroy();
       finish();

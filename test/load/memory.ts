@@ -1,0 +1,93 @@
+/**
+ * Memory of the server as the kernel counts it (RSS), around an unpaginated LIST of everything and
+ * around watchers that come, read every object, and go.
+ */
+import { request } from 'node:https';
+import { GROUP_PATH, LOAD_TOKEN, mib, peakRss, resetPeak, rss, scrape, type LoadServer } from './fixture.js';
+import { figure, type Figure } from './report.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Streams a GET as the load client, counting bytes and newlines (watch events) without keeping them. */
+function stream(s: LoadServer, path: string, onLine?: (line: string) => boolean): Promise<{ status: number; bytes: number; lines: number }> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let lines = 0;
+    let partial = '';
+    const req = request(new URL(path, s.url), { ca: s.creds.ca, agent: false, headers: { authorization: `Bearer ${LOAD_TOKEN}` } }, (res) => {
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (onLine === undefined) return;
+        const text = partial + c.toString('latin1');
+        const parts = text.split('\n');
+        partial = parts.pop() ?? '';
+        for (const line of parts) {
+          lines++;
+          if (!onLine(line)) {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, bytes, lines });
+            return;
+          }
+        }
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, lines }));
+      res.on('error', reject);
+    });
+    req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+    req.end();
+  });
+}
+
+/** RSS once it stops moving (two samples 500 ms apart within 1%), or after `maxMs`. */
+export async function settledRss(pid: number, maxMs = 10_000): Promise<number> {
+  const start = performance.now();
+  let last = rss(pid);
+  for (;;) {
+    await sleep(500);
+    const now = rss(pid);
+    if (Math.abs(now - last) <= last * 0.01 || performance.now() - start > maxMs) return now;
+    last = now;
+  }
+}
+
+/** Peak RSS above the pre-request RSS during one unpaginated LIST of every InternalSecret. */
+export async function listPeak(s: LoadServer, objects: number): Promise<Figure[]> {
+  const before = await settledRss(s.pid);
+  resetPeak(s.pid);
+  const t0 = performance.now();
+  const r = await stream(s, `${GROUP_PATH}/internalsecrets`);
+  const seconds = (performance.now() - t0) / 1000;
+  const raise = peakRss(s.pid) - before;
+  return [
+    figure(
+      `unpaginated LIST of ${objects} InternalSecrets: peak RSS raise`,
+      `${mib(raise)} (status ${r.status}, ${(r.bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s, RSS before ${mib(before)})`,
+      '< 100 MB (needs the streamed LIST encoding)',
+      raise < 100e6,
+    ),
+  ];
+}
+
+/** `watchers` watches that each read every InternalSecret (initial events) and leave; RSS before and after. */
+export async function watcherChurn(s: LoadServer, watchers: number, objects: number): Promise<Figure[]> {
+  const baseline = await settledRss(s.pid);
+  const heapBefore = (await scrape(s, ['nodejs_heap_size_used_bytes'])).nodejs_heap_size_used_bytes ?? 0;
+  const t0 = performance.now();
+  const path = `${GROUP_PATH}/internalsecrets?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan`;
+  const results = await Promise.all(Array.from({ length: watchers }, () => stream(s, path, (line) => !line.includes('"k8s.io/initial-events-end"'))));
+  const seconds = (performance.now() - t0) / 1000;
+  const events = results.reduce((n, r) => n + r.lines, 0);
+  const during = rss(s.pid);
+  const after = await settledRss(s.pid, 30_000);
+  const heapAfter = (await scrape(s, ['nodejs_heap_size_used_bytes'])).nodejs_heap_size_used_bytes ?? 0;
+  const growth = (after - baseline) / baseline;
+  return [
+    figure(`${watchers} watchers reading ${objects} objects each`, `${events} events in ${seconds.toFixed(1)} s; RSS ${mib(during)} right after`),
+    figure(
+      'RSS after the watchers left vs before',
+      `${mib(after)} vs ${mib(baseline)} (${(100 * growth).toFixed(1)}%; heap used ${mib(heapAfter)} vs ${mib(heapBefore)})`,
+      'within 10% (needs the per-object line cache gone from the watch encoding)',
+      growth <= 0.1,
+    ),
+  ];
+}

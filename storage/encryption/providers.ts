@@ -73,8 +73,33 @@ function hasPrefix(data: Uint8Array, prefix: Uint8Array): boolean {
   return true;
 }
 
+/** A Uint8Array view of `b` (no copy). */
+function view(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 function concat(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
+  return view(Buffer.concat(parts));
+}
+
+/** Bytes drawn from the CSPRNG per refill of {@link randomNonce}'s pool. */
+const RANDOM_POOL_BYTES = 4096;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+/**
+ * `n` fresh random bytes for an IV or nonce. Drawn from a pool refilled 4 KiB at a time: one call
+ * into the CSPRNG costs as much as the encryption of a whole object, so it is made once per hundreds
+ * of values. Bytes are never handed out twice.
+ */
+function randomNonce(n: number): Buffer {
+  if (randomOffset + n > randomPool.length) {
+    randomPool = randomBytes(Math.max(RANDOM_POOL_BYTES, n));
+    randomOffset = 0;
+  }
+  const out = randomPool.subarray(randomOffset, randomOffset + n);
+  randomOffset += n;
+  return out;
 }
 
 function errorMessage(e: unknown): string {
@@ -106,7 +131,7 @@ export function aescbcTransformer(secret: Uint8Array): ValueTransformer {
   const algorithm = `aes-${bits}-cbc`;
   return {
     toStorage: async (data) => {
-      const iv = randomBytes(AES_BLOCK);
+      const iv = randomNonce(AES_BLOCK);
       const cipher = createCipheriv(algorithm, key, iv); // auto padding = PKCS#7, full block when aligned
       return concat(iv, cipher.update(data), cipher.final());
     },
@@ -128,7 +153,7 @@ function cbcDecrypt(algorithm: string, key: KeyObject, stored: Uint8Array): Uint
   for (let i = plain.length - pad; i < plain.length; i++) {
     if (plain[i] !== pad) throw new Error(ERR_PKCS7_PADDING);
   }
-  return new Uint8Array(plain.subarray(0, plain.length - pad));
+  return view(plain.subarray(0, plain.length - pad));
 }
 
 /**
@@ -140,7 +165,7 @@ export function aesgcmTransformer(secret: Uint8Array): ValueTransformer {
   const algorithm: CipherGCMTypes = bits === 128 ? 'aes-128-gcm' : bits === 192 ? 'aes-192-gcm' : 'aes-256-gcm';
   return {
     toStorage: async (data, storageKey) => {
-      const nonce = randomBytes(GCM_NONCE);
+      const nonce = randomNonce(GCM_NONCE);
       const cipher = createCipheriv(algorithm, key, nonce, { authTagLength: GCM_TAG });
       cipher.setAAD(Buffer.from(storageKey, 'utf8'));
       const body = Buffer.concat([cipher.update(data), cipher.final()]);
@@ -155,7 +180,7 @@ export function aesgcmTransformer(secret: Uint8Array): ValueTransformer {
       decipher.setAAD(Buffer.from(storageKey, 'utf8'));
       decipher.setAuthTag(stored.subarray(stored.length - GCM_TAG));
       try {
-        return { data: new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()])), stale: false };
+        return { data: view(Buffer.concat([decipher.update(body), decipher.final()])), stale: false };
       } catch (e: unknown) {
         throw new Error(`${ERR_GCM_AUTH} (${errorMessage(e)})`);
       }
@@ -171,7 +196,7 @@ export function secretboxTransformer(secret: Uint8Array): ValueTransformer {
   const key = new Uint8Array(secret);
   return {
     toStorage: async (data) => {
-      const nonce = new Uint8Array(randomBytes(SECRETBOX_NONCE));
+      const nonce = new Uint8Array(randomNonce(SECRETBOX_NONCE));
       return concat(nonce, nacl.secretbox(data, nonce, key));
     },
     fromStorage: async (stored) => {

@@ -45,7 +45,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const MIN_TIMEOUT_MS = 100;
 const MAX_TIMEOUT_MS = 600_000;
 
-/** gRPC channel options: unlimited response size, fast reconnects, keepalive to detect dead peers. */
+/**
+ * gRPC channel options: unlimited response size, fast reconnects, keepalive to detect dead peers, and
+ * no channelz (per-call bookkeeping nobody reads here).
+ */
 const GRPC_OPTIONS = {
   'grpc.max_receive_message_length': -1,
   'grpc.max_send_message_length': -1,
@@ -53,10 +56,14 @@ const GRPC_OPTIONS = {
   'grpc.max_reconnect_backoff_ms': 1000,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.enable_channelz': 0,
 };
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
 type Policy = NonNullable<FaultHandling['global']>;
+
+/** The signal of a call nobody aborts (deadlines end calls). */
+const NEVER_ABORTED = new AbortController().signal;
 
 /** A policy that runs the call once: retries and failover are done by {@link EtcdConnection.call}. */
 function passThroughPolicy(): Policy {
@@ -66,7 +73,7 @@ function passThroughPolicy(): Policy {
     onSuccess: noEvent,
     onFailure: noEvent,
     async execute<T>(fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T): Promise<T> {
-      return fn({ signal: new AbortController().signal });
+      return fn({ signal: NEVER_ABORTED });
     },
   };
   return policy as Policy;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
 import { SERVED_KINDS } from '../apiserver/resources-table.js';
 import { GO_INLINE_FIELDS } from '../apimachinery/protobuf/go-fields.js';
-import { PROTO_FILES } from '../apimachinery/protobuf/descriptor-build.js';
+import { PROTO_FILES, protoPath } from '../apimachinery/protobuf/descriptor-build.js';
 import { PROTO_ROOT } from '../test/support/protoc.js';
 import { loadDescriptorRoot } from '../apimachinery/protobuf/index.js';
 import { isItemsWrapper } from '../apimachinery/protobuf/codec.js';
@@ -21,7 +21,7 @@ const root = loadDescriptorRoot();
 /** `+patchStrategy`/`+patchMergeKey` of every field of the upstream `.proto` files, by `<message>.<field>`. */
 function upstreamPatchMeta(): Map<string, { strategy: string; mergeKey: string }> {
   const commented = new protobuf.Root();
-  commented.resolvePath = (_origin, target) => `${PROTO_ROOT}/${target}`;
+  commented.resolvePath = protoPath(PROTO_ROOT);
   commented.loadSync(PROTO_FILES, { keepCase: true, alternateCommentMode: true });
   const out = new Map<string, { strategy: string; mergeKey: string }>();
   const visit = (ns: protobuf.NamespaceBase): void => {

@@ -33,10 +33,15 @@ const ROOT_MESSAGES = [
   'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
 ];
 
+/** Where an imported `.proto` file is: this repository's own, else under `protoRoot`. */
+export function protoPath(protoRoot: string): (origin: string, target: string) => string {
+  return (_origin, target) => (existsSync(`${LOCAL_PROTO_ROOT}/${target}`) ? `${LOCAL_PROTO_ROOT}/${target}` : `${protoRoot}/${target}`);
+}
+
 /** Loads the `.proto` files under `protoRoot` (or this repository's own) into a resolved protobufjs root. */
 export function loadProtoRoot(protoRoot: string): protobuf.Root {
   const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => (existsSync(`${LOCAL_PROTO_ROOT}/${target}`) ? `${LOCAL_PROTO_ROOT}/${target}` : `${protoRoot}/${target}`);
+  root.resolvePath = protoPath(protoRoot);
   root.loadSync(PROTO_FILES, { keepCase: true });
   root.resolveAll();
   return root;

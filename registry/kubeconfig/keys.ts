@@ -112,12 +112,16 @@ interface PoolWorker {
   busy: boolean;
 }
 
+/** How long no key must have been taken before the pool refills ahead of demand. */
+export const REFILL_QUIET_MS = 250;
+
 /**
  * A pool of RSA key pairs generated ahead in worker threads. `next()` hands out a ready key at once; on
  * an empty pool the request waits (first come, first served) for the next key the workers generate, so
  * a drained pool degrades to on-demand generation at the workers' rate, never to errors. When no worker
  * thread can run at all, keys are generated per request on the libuv threadpool. Generation runs while
- * fewer than `size` keys are ready or requests are waiting. Keys live in memory only and are handed out
+ * fewer than `size` keys are ready or requests are waiting, paced so that it does not compete with a
+ * burst of requests (see mayRefill). Keys live in memory only and are handed out
  * once. Workers do not keep the process alive.
  */
 export class RsaKeyPool implements ClientKeySource {
@@ -132,6 +136,9 @@ export class RsaKeyPool implements ClientKeySource {
   private generated = 0;
   private waited = 0;
   private closed = false;
+  /** When a key was last handed out (ms, performance.now()). */
+  private lastTaken = -Infinity;
+  private quietTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: RsaKeyPoolOptions = {}) {
     this.size = Math.max(0, opts.size ?? DEFAULT_KEY_POOL_SIZE);
@@ -166,6 +173,7 @@ export class RsaKeyPool implements ClientKeySource {
   next(): Promise<ClientKeyPair> {
     if (this.closed) return Promise.reject(new Error('the RSA key pool is closed'));
     const key = this.ready.shift();
+    this.lastTaken = performance.now();
     if (key !== undefined) {
       this.fill();
       return Promise.resolve(key);
@@ -179,6 +187,7 @@ export class RsaKeyPool implements ClientKeySource {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.quietTimer);
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
     this.workers.length = 0;
   }
@@ -238,6 +247,26 @@ export class RsaKeyPool implements ClientKeySource {
     if (this.ready.length >= this.size) this.fullWaiters.splice(0).forEach((f) => f());
   }
 
+  /**
+   * Whether generating ahead may start now. Key generation takes a core for about half a second, so
+   * while keys are being handed out in a burst it would slow the very requests it serves: refilling
+   * waits until no key has been taken for {@link REFILL_QUIET_MS}, unless the pool is down to a quarter
+   * or requests are waiting (then it always runs). Returns false and re-checks later otherwise.
+   */
+  private mayRefill(): boolean {
+    if (this.waiters.length > 0 || this.ready.length < this.size / 4) return true;
+    const quietFor = performance.now() - this.lastTaken;
+    if (quietFor >= REFILL_QUIET_MS) return true;
+    if (this.quietTimer === undefined) {
+      this.quietTimer = setTimeout(() => {
+        this.quietTimer = undefined;
+        this.fill();
+      }, REFILL_QUIET_MS - quietFor + 1);
+      this.quietTimer.unref();
+    }
+    return false;
+  }
+
   /** Starts generation on idle workers while more keys are wanted than are ready or on their way. */
   private fill(): void {
     if (this.closed) return;
@@ -245,6 +274,7 @@ export class RsaKeyPool implements ClientKeySource {
       const inFlight = this.workers.filter((w) => w.busy).length;
       if (this.ready.length + inFlight >= this.size + this.waiters.length) break;
       if (pw.busy) continue;
+      if (!this.mayRefill()) break;
       pw.busy = true;
       pw.worker.postMessage(this.bits);
     }

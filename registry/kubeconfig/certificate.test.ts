@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { parseSigningCA } from './ca.js';
 import { ClientCertificateIssuer, randomSerial, type IssuedCertificate } from './certificate.js';
 import { ecdsaP256KeySource, RsaKeyPool, type ClientKeySource } from './keys.js';
 import { createTestCA, type TestCA, type TestCAKeyFormat } from './testing.js';
+import { asn1, AsnConvert, x509 } from './x509.js';
 
 function openssl(args: string[]): string {
   return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,4 +114,52 @@ describe('registry/kubeconfig certificate', function () {
     assert.equal(issued.notBefore.toISOString(), '2029-12-31T23:59:00.000Z');
     assert.equal(issued.notAfter.getTime(), Date.parse('2030-01-01T00:00:00Z') + 4294967295_000);
   });
+});
+
+describe('registry/kubeconfig certificate encoding', function () {
+  this.timeout(60_000);
+
+  /** What @peculiar/x509's own generator makes of the same inputs (the issuer encodes the parts itself). */
+  async function reference(ca: Awaited<ReturnType<typeof parseSigningCA>>, issued: IssuedCertificate, spki: Uint8Array, rsa: boolean): Promise<x509.X509Certificate> {
+    const extensions: x509.Extension[] = [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | (rsa ? x509.KeyUsageFlags.keyEncipherment : 0), true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
+      new x509.BasicConstraintsExtension(false, undefined, true),
+    ];
+    if (ca.subjectKeyId !== undefined) extensions.push(new x509.AuthorityKeyIdentifierExtension(ca.subjectKeyId));
+    return x509.X509CertificateGenerator.create({
+      serialNumber: issued.serial,
+      subject: [{ O: ['gardener.cloud:system:admins'] }, { CN: ['gardener.cloud:admin:alice@example.com'] }],
+      issuer: ca.certificate.subjectName,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      publicKey: spki,
+      signingKey: ca.key,
+      signingAlgorithm: ca.signingAlgorithm,
+      extensions,
+    });
+  }
+
+  for (const format of ['rsa-pkcs1', 'ec-sec1', 'ec-p384'] as const) {
+    for (const keyAlgorithm of ['rsa', 'ec'] as const) {
+      it(`encodes as the library's generator does (${format} CA, ${keyAlgorithm} key)`, async () => {
+        const test = await createTestCA(format);
+        const ca = await parseSigningCA(test.certPem, test.keyPem);
+        const pair =
+          keyAlgorithm === 'rsa'
+            ? generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } })
+            : generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'sec1', format: 'pem' } });
+        const key = { algorithm: keyAlgorithm, publicKeySpki: new Uint8Array(pair.publicKey), privateKeyPem: pair.privateKey };
+        const issuer = new ClientCertificateIssuer({ type: 'ecdsa-p256', next: async () => key, close: async () => undefined });
+        for (let i = 0; i < 8; i++) {
+          const issued = await issuer.issue(ca, { commonName: 'gardener.cloud:admin:alice@example.com', organization: 'gardener.cloud:system:admins', validitySeconds: 600 });
+          const ours = AsnConvert.parse(new X509Certificate(issued.certificatePem).raw, asn1.Certificate);
+          const theirs = AsnConvert.parse((await reference(ca, issued, key.publicKeySpki, keyAlgorithm === 'rsa')).rawData, asn1.Certificate);
+          assert.deepEqual(Buffer.from(AsnConvert.serialize(ours.tbsCertificate)), Buffer.from(AsnConvert.serialize(theirs.tbsCertificate)));
+          assert.ok(new X509Certificate(issued.certificatePem).verify(new X509Certificate(test.certPem).publicKey), 'signed by the CA');
+          if (format === 'rsa-pkcs1') assert.equal(issued.certificatePem, `${(await reference(ca, issued, key.publicKeySpki, keyAlgorithm === 'rsa')).toString('pem')}\n`, 'PKCS#1 v1.5 signatures are deterministic');
+        }
+      });
+    }
+  }
 });

@@ -71,7 +71,9 @@ export async function listPeak(s: LoadServer, objects: number): Promise<Figure[]
 /** `watchers` watches that each read every InternalSecret (initial events) and leave; RSS before and after. */
 export async function watcherChurn(s: LoadServer, watchers: number, objects: number): Promise<Figure[]> {
   const baseline = await settledRss(s.pid);
-  const heapBefore = (await scrape(s, ['nodejs_heap_size_used_bytes'])).nodejs_heap_size_used_bytes ?? 0;
+  const MEMORY = ['nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_external_memory_bytes'];
+  const before = await scrape(s, MEMORY);
+  const heapBefore = before.nodejs_heap_size_used_bytes ?? 0;
   const t0 = performance.now();
   const path = `${GROUP_PATH}/internalsecrets?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan`;
   const results = await Promise.all(Array.from({ length: watchers }, () => stream(s, path, (line) => !line.includes('"k8s.io/initial-events-end"'))));
@@ -79,10 +81,13 @@ export async function watcherChurn(s: LoadServer, watchers: number, objects: num
   const events = results.reduce((n, r) => n + r.lines, 0);
   const during = rss(s.pid);
   const after = await settledRss(s.pid, 30_000);
-  const heapAfter = (await scrape(s, ['nodejs_heap_size_used_bytes'])).nodejs_heap_size_used_bytes ?? 0;
+  const afterMemory = await scrape(s, MEMORY);
+  const heapAfter = afterMemory.nodejs_heap_size_used_bytes ?? 0;
+  const split = (m: Record<string, number>) => `heap used ${mib(m.nodejs_heap_size_used_bytes ?? 0)} of ${mib(m.nodejs_heap_size_total_bytes ?? 0)}, external ${mib(m.nodejs_external_memory_bytes ?? 0)}`;
   const growth = (after - baseline) / baseline;
   return [
     figure(`${watchers} watchers reading ${objects} objects each`, `${events} events in ${seconds.toFixed(1)} s; RSS ${mib(during)} right after`),
+    figure('memory of the server before / after the watchers', `${split(before)} / ${split(afterMemory)}`),
     figure(
       'RSS after the watchers left vs before',
       `${mib(after)} vs ${mib(baseline)} (${(100 * growth).toFixed(1)}%; heap used ${mib(heapAfter)} vs ${mib(heapBefore)})`,

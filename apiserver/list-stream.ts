@@ -15,7 +15,7 @@ import type { ListMeta } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { isKindOf, objectJson, objectMessage } from './encode.js';
 import type { Format } from './negotiation.js';
-import { warningHeader } from './respond.js';
+import { drained, warningHeader } from './respond.js';
 
 /** A list response: a `<Kind>List` of the resource or a PartialObjectMetadataList. */
 export interface ListBody {
@@ -39,20 +39,6 @@ function varintSize(n: number): number {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Resolves when `res` can take more, or is gone. */
-function writable(res: Response): Promise<void> {
-  if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
 /** Calls `each(i)` for every index, yielding to the event loop every {@link SLICE_MS}; `flush` after each slice. */
 async function sliced(count: number, each: (i: number) => void, flush: () => Promise<void>): Promise<void> {
   let started = performance.now();
@@ -72,7 +58,7 @@ function flusher(res: Response, parts: Buffer[]): () => Promise<void> {
   return async () => {
     if (parts.length > 0 && !res.destroyed) res.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
     parts.length = 0;
-    await writable(res);
+    await drained(res);
   };
 }
 

@@ -47,3 +47,21 @@ export function sendStatus(res: Response, status: Status, format: Format = 'json
   }
   sendBody(res, status.code, status, format);
 }
+
+/**
+ * Resolves when `res` can take more data (its buffer drained), is gone, or `stopped` resolves: how
+ * streaming responses (lists, watches) wait for a slow reader instead of buffering without bound.
+ */
+export function drained(res: Response, stopped?: Promise<void>): Promise<void> {
+  if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+    void stopped?.then(done);
+  });
+}

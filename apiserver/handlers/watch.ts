@@ -15,26 +15,12 @@ import { encodeProtobufBody, isKindOf, objectJson } from '../encode.js';
 import { includeObjectPolicy, type Format, type Rendering } from '../negotiation.js';
 import { listParams, str } from '../query.js';
 import { toTable, type IncludeObject } from '../render.js';
+import { drained } from '../respond.js';
 import { outputOf, type ResourceRequest } from './context.js';
 
 const MIN_TIMEOUT_S = 1800;
 /** Longest stretch of writing events between two turns of the event loop. */
 const SLICE_MS = 10;
-
-/** Resolves when the response can take more data, is gone, or `stopped` resolves. */
-function drained(res: NodeJS.WritableStream & { destroyed: boolean }, stopped: Promise<void>): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-    void stopped.then(done);
-  });
-}
 
 /**
  * Encoded events of the plain rendering, by event: the watch cache hands the same (frozen) event to

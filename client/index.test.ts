@@ -15,7 +15,7 @@ import { loadClientCA } from '../registry/kubeconfig/ca.js';
 import { ClientCertificateIssuer } from '../registry/kubeconfig/certificate.js';
 import { KubeconfigIssuer } from '../registry/kubeconfig/issue.js';
 import { ecdsaP256KeySource } from '../registry/kubeconfig/keys.js';
-import { caSecretData, createTestCA } from '../registry/kubeconfig/testing.js';
+import { caSecretData, createTestCA } from '../test/support/test-ca.js';
 import type { UserInfo } from '../registry/types.js';
 import { KubeconfigRequestError, requestAdminKubeconfig, requestViewerKubeconfig } from './index.js';
 

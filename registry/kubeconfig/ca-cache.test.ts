@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { WatchEvent } from '../../storage/interface.js';
 import { ClientCACache, type CacheListResult, type CacheWatch } from './ca-cache.js';
-import { caSecretData, createTestCA, type TestCA } from './testing.js';
+import { caSecretData, createTestCA, type TestCA } from '../../test/support/test-ca.js';
 import { statusErrorOf, until } from '../../test/support/wait.js';
 
 /** A watch fed by the test. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { isStatusError } from '../../apimachinery/errors.js';
 import { loadClientCA, parseSigningCA } from './ca.js';
-import { caSecretData, createTestCA, type TestCA } from './testing.js';
+import { caSecretData, createTestCA, type TestCA } from '../../test/support/test-ca.js';
 
 async function loadError(data: Record<string, string> | undefined): Promise<string> {
   try {

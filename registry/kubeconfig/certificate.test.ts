@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseSigningCA } from './ca.js';
 import { ClientCertificateIssuer, randomSerial, type IssuedCertificate } from './certificate.js';
 import { ecdsaP256KeySource, RsaKeyPool, type ClientKeySource } from './keys.js';
-import { createTestCA, type TestCA, type TestCAKeyFormat } from './testing.js';
+import { createTestCA, type TestCA, type TestCAKeyFormat } from '../../test/support/test-ca.js';
 import { asn1, AsnConvert, x509 } from './x509.js';
 
 function openssl(args: string[]): string {

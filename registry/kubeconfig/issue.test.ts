@@ -10,7 +10,7 @@ import { clusterCASourceFrom, type ClusterCALookups } from './cluster-ca.js';
 import { groupDecider, KubeconfigIssuer, type IssuedEvent, type KubeconfigIssuerDeps } from './issue.js';
 import { ecdsaP256KeySource } from './keys.js';
 import { decodeKubeconfigRequest } from './request.js';
-import { caSecretData, createTestCA, type TestCA } from './testing.js';
+import { caSecretData, createTestCA, type TestCA } from '../../test/support/test-ca.js';
 import { GROUPS, type KubeconfigKind } from './types.js';
 
 const NS = 'garden-dev';

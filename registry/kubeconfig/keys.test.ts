@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { benchmarkIssuance } from './bench.js';
+import { benchmarkIssuance } from '../../test/bench/issuance.js';
 import { clientKeySource, DEFAULT_CLIENT_KEY_TYPE, defaultKeyPoolWorkers, ecdsaP256KeySource, parseClientKeyType, RsaKeyPool, type ClientKeyPair } from './keys.js';
 
 function check(k: ClientKeyPair, bits: number): void {

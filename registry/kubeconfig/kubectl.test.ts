@@ -17,7 +17,7 @@ import { loadClientCA } from './ca.js';
 import { ClientCertificateIssuer } from './certificate.js';
 import { KubeconfigIssuer } from './issue.js';
 import { ecdsaP256KeySource, RsaKeyPool, type ClientKeySource } from './keys.js';
-import { caSecretData } from './testing.js';
+import { caSecretData } from '../../test/support/test-ca.js';
 
 function hasKubectl(): boolean {
   try {

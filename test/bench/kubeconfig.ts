@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caSecretData, createTestCA } from '../../registry/kubeconfig/testing.js';
+import { caSecretData, createTestCA } from '../support/test-ca.js';
 import { measure, row } from './stats.js';
 import { benchServer, expectStatus, NS_PATH, type BenchServer } from './workload.js';
 import { projectFor, PROJECTS_PATH } from '../support/projects.js';

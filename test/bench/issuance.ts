@@ -4,11 +4,11 @@
  * a given concurrency, and reports throughput and latency percentiles. The HTTP benchmark is separate;
  * this isolates the cost of issuing.
  */
-import { ClientCACache } from './ca-cache.js';
-import { ClientCertificateIssuer } from './certificate.js';
-import { KubeconfigIssuer } from './issue.js';
-import { clientKeySource, RsaKeyPool, type ClientKeyType, type RsaKeyPoolOptions } from './keys.js';
-import { caSecretData, createTestCA } from './testing.js';
+import { ClientCACache } from '../../registry/kubeconfig/ca-cache.js';
+import { ClientCertificateIssuer } from '../../registry/kubeconfig/certificate.js';
+import { KubeconfigIssuer } from '../../registry/kubeconfig/issue.js';
+import { clientKeySource, RsaKeyPool, type ClientKeyType, type RsaKeyPoolOptions } from '../../registry/kubeconfig/keys.js';
+import { caSecretData, createTestCA } from '../support/test-ca.js';
 
 /** What to run. */
 export interface IssuanceBenchOptions {

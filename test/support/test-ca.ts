@@ -3,7 +3,7 @@
  * holding them. Not used by the server.
  */
 import { generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
-import { x509 } from './x509.js';
+import { x509 } from '../../registry/kubeconfig/x509.js';
 
 /** Key formats of `ca.key`. */
 export type TestCAKeyFormat = 'rsa-pkcs1' | 'rsa-pkcs8' | 'ec-sec1' | 'ec-pkcs8' | 'ec-p384';

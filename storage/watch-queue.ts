@@ -6,7 +6,7 @@ import type { WatchEvent } from './interface.js';
 
 /** FIFO of watch events with one pending reader. */
 export class EventQueue implements AsyncIterable<WatchEvent> {
-  private items: WatchEvent[] = [];
+  private items: (WatchEvent | undefined)[] = [];
   private head = 0;
   private ended = false;
   private closed = false;
@@ -73,6 +73,8 @@ export class EventQueue implements AsyncIterable<WatchEvent> {
   private shift(): WatchEvent | undefined {
     if (this.head >= this.items.length) return undefined;
     const event = this.items[this.head];
+    // A read event is released at once: whatever hangs off it (its encodings) goes with it.
+    this.items[this.head] = undefined;
     this.head++;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);

@@ -28,8 +28,8 @@ export class ForwardingBackend implements KVBackend {
   currentRevision(): Promise<number> {
     return this.inner.currentRevision();
   }
-  compactedRevision(): Promise<number> {
-    return this.inner.compactedRevision();
+  compactedRevision(maxAgeMs?: number): Promise<number> {
+    return this.inner.compactedRevision(maxAgeMs);
   }
   compact(revision: number): Promise<void> {
     return this.inner.compact(revision);

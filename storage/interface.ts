@@ -107,8 +107,12 @@ export interface KVBackend {
   watch(prefix: string, afterRevision: number, handlers: KVWatchHandlers): KVWatch;
   /** Revision of the latest write. */
   currentRevision(): Promise<number>;
-  /** Oldest revision still readable (0 when nothing was compacted). */
-  compactedRevision(): Promise<number>;
+  /**
+   * Oldest revision still readable (0 when nothing was compacted). With `maxAgeMs`, an answer
+   * verified within that many milliseconds may be given again without asking the store (another
+   * client's compaction then shows up that much later; this backend's own `compact` shows at once).
+   */
+  compactedRevision(maxAgeMs?: number): Promise<number>;
   /**
    * Discards history older than `revision`, which becomes the oldest readable revision (the value of
    * each live key as of `revision` is kept). A revision at or below the current compaction is a no-op.

@@ -4,8 +4,9 @@
  * Every client watch of the resource is fed from ONE shared upstream backend watch (see
  * {@link WatchCache}): a thousand `kubectl get -w` clients cost one etcd (or SQLite) watch, and each
  * change is decoded and decrypted once. Lists with `resourceVersion=0` are answered from the cached
- * state (ignoring `limit`, as the Kubernetes cacher does). Everything else (get, consistent or exact
- * lists, continue tokens, count, writes) goes to the wrapped store; the cache learns of writes only
+ * state (ignoring `limit`, as the Kubernetes cacher does); consistent and exact lists and their
+ * continue tokens are answered from it once it has caught up (see `listPlan`). Everything else (get,
+ * what the cache cannot reach, writes) goes to the wrapped store; the cache learns of writes only
  * through its watch.
  *
  * Watch semantics are the object store's: ""/"0" start with ADDED events for the current state,
@@ -38,6 +39,14 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { decodeContinue } from '../continue.js';
 import { compareKeys } from '../keys.js';
 import { parseResourceVersion, waitForRevision } from '../resource-version.js';
+
+/**
+ * How stale the cacher's view of another replica's etcd compaction may be when it answers a continue
+ * token: a page pinned to a revision compacted meanwhile is still served, consistently, from the
+ * cache for up to this long (kube-apiserver's cache snapshots likewise outlive a compaction until
+ * it learns of it).
+ */
+const COMPACTION_RECHECK_MS = 1000;
 import { StoreCore, type ObjectTemplate } from '../store-core.js';
 import type { ValueTransformer } from '../transformer.js';
 
@@ -240,9 +249,13 @@ class CachedStore implements CachedStorage {
     return revision <= current && this.caughtUp(revision);
   }
 
-  /** Whether a list pinned to `revision` may be read from the cache: reached and not compacted. */
+  /**
+   * Whether a list pinned to `revision` may be read from the cache: reached and not compacted. The
+   * compaction is re-read from the backend at most every {@link COMPACTION_RECHECK_MS}, so that the
+   * pages of a paginated list cost no backend round trip each.
+   */
   private async pinnable(revision: number): Promise<boolean> {
-    return (await this.reached(revision)) && revision >= (await this.backend.compactedRevision());
+    return (await this.reached(revision)) && revision >= (await this.backend.compactedRevision(COMPACTION_RECHECK_MS));
   }
 
   start(): void {

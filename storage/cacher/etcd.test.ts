@@ -41,6 +41,37 @@ describe('watch cache on etcd', function () {
     { wrapStore: cacheWrapper((stop) => stops.push(stop)) },
   );
 
+  it('pages a consistent list from the cache with etcd reads for its first page only', async () => {
+    const backend = open();
+    const root = `/cacher-etcd/${Date.now()}-pages/`;
+    const store = createStore(backend, { transformer: identityTransformer, resourcePrefix: root, objectTemplate: TEMPLATE });
+    const cache = createCachedStorage(store, backend, { prefix: root, transformer: identityTransformer, objectTemplate: TEMPLATE });
+    stops.push(() => cache.stop());
+    try {
+      for (let i = 0; i < 30; i++) await store.create(`${root}ns/o${String(i).padStart(2, '0')}`, thing(`o${i}`));
+      const endpoint = etcd?.endpoints[0] ?? '';
+      await cache.list(root, { limit: 5 }); // the cache has caught up and checked the compaction once
+      const before = await etcdRangeRequests(endpoint);
+      let pages = 0;
+      let items = 0;
+      let token: string | undefined;
+      do {
+        const page = await cache.list(root, { limit: 5, ...(token === undefined ? {} : { continue: token }) });
+        pages++;
+        items += page.items.length;
+        token = page.continue;
+      } while (token !== undefined);
+      const reads = (await etcdRangeRequests(endpoint)) - before;
+      assert.equal(items, 30);
+      assert.equal(pages, 6);
+      // The first page asks etcd for its current revision; the other five are pinned to it.
+      assert.ok(reads <= 2, `${reads} etcd range requests for ${pages} pages`);
+    } finally {
+      cache.stop();
+      await backend.close();
+    }
+  });
+
   it('feeds 200 client watches from one etcd watch', async () => {
     const etcdBackend = open();
     const backend = new InstrumentedBackend(etcdBackend);
@@ -61,3 +92,13 @@ describe('watch cache on etcd', function () {
     }
   });
 });
+
+/** Range requests etcd has answered so far, from its own Prometheus metrics on the client URL. */
+async function etcdRangeRequests(endpoint: string): Promise<number> {
+  const text = await (await fetch(`${endpoint}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('grpc_server_handled_total{') && line.includes('grpc_method="Range"')) total += Number(line.split(' ').pop());
+  }
+  return total;
+}

@@ -52,6 +52,8 @@ export class EtcdBackend implements KVBackend {
   private readonly watches = new Set<EtcdWatch>();
   /** A revision etcd is known to have been compacted to (a lower bound of the oldest readable one). */
   private knownCompacted = 0;
+  /** When (performance.now()) `knownCompacted` was last confirmed to be the oldest readable revision. */
+  private compactedConfirmedAt = -Infinity;
   private closed = false;
 
   constructor(
@@ -139,11 +141,17 @@ export class EtcdBackend implements KVBackend {
   /**
    * Oldest revision still readable, 0 when nothing was compacted. etcd does not report it directly:
    * it is the smallest revision a read succeeds at, found by a binary search between the last known
-   * compaction and the current revision (usually one or two reads).
+   * compaction and the current revision (usually one or two reads), or no read at all when that was
+   * done within `maxAgeMs`.
    */
-  async compactedRevision(): Promise<number> {
+  async compactedRevision(maxAgeMs = 0): Promise<number> {
+    const checkedAt = performance.now();
+    if (checkedAt - this.compactedConfirmedAt < maxAgeMs) return this.knownCompacted;
     const known = this.knownCompacted;
-    if (await this.readableAt(Math.max(1, known))) return known;
+    if (await this.readableAt(Math.max(1, known))) {
+      this.compactedConfirmedAt = checkedAt;
+      return known;
+    }
     let lo = known + 1;
     let hi = await this.currentRevision();
     while (lo < hi) {
@@ -152,6 +160,7 @@ export class EtcdBackend implements KVBackend {
       else lo = mid + 1;
     }
     this.knownCompacted = Math.max(this.knownCompacted, hi);
+    this.compactedConfirmedAt = checkedAt;
     return hi;
   }
 

@@ -2,10 +2,8 @@
  * `/healthz`, `/livez`, `/readyz` with `?verbose`, `?exclude=` and per-check paths, and `/version`.
  * A failing check answers 500 and withholds its reason.
  */
-import { createServer, type Server } from 'node:http';
 import type { Request, Response, Router } from 'express';
 import express from 'express';
-import { listenBacklog } from './listener.js';
 import { pathNotFound } from '../apimachinery/errors.js';
 import { sendJson } from './respond.js';
 import { strs } from './query.js';
@@ -36,7 +34,8 @@ export interface HealthChecks {
 /** Checks being evaluated: concurrent probes share one evaluation (one storage round trip). */
 const running = new WeakMap<HealthCheck, Promise<boolean>>();
 
-function run(check: HealthCheck): Promise<boolean> {
+/** Whether `check` passes; concurrent callers share one evaluation. */
+export function evaluate(check: HealthCheck): Promise<boolean> {
   let result = running.get(check);
   if (result === undefined) {
     result = Promise.resolve()
@@ -60,7 +59,7 @@ function endpoint(name: string, checks: () => HealthCheck[]) {
       selected = selected.filter((c) => c.name === only);
       if (selected.length === 0) throw pathNotFound();
     }
-    const results = await Promise.all(selected.map(async (c) => ({ name: c.name, ok: await run(c), detail: c.detail?.() })));
+    const results = await Promise.all(selected.map(async (c) => ({ name: c.name, ok: await evaluate(c), detail: c.detail?.() })));
     const failed = results.some((r) => !r.ok);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -101,33 +100,4 @@ export function healthRouter(checks: HealthChecks, version: string): Router {
   }
   router.get('/version', (_req, res) => sendJson(res, 200, versionInfo(version)));
   return router;
-}
-
-/**
- * The listener of `--health-port`: plain HTTP, like the kubelet's and kube-proxy's health ports,
- * answering `/livez`, `/readyz` and `/healthz` (with their options and per-check paths) to anyone and
- * 404 to everything else; it reads no credentials and serves nothing the API port does not serve to
- * anonymous probes. It has an accept queue of its own: Node accepts one connection per turn of the
- * event loop, so while thousands of connections wait on the API port (a burst of clients), a
- * kubelet's probe here is accepted at the next turn and answered at the one after.
- */
-export async function listenHealth(host: string, port: number, checks: HealthChecks, version: string): Promise<Server> {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('query parser', 'simple');
-  const router = healthRouter(checks, version);
-  app.use((req, res, next) => (isProbe(req.path) ? router(req, res, next) : next()));
-  app.use((_req: Request, res: Response) => {
-    const status = pathNotFound().status;
-    res.status(status.code).json(status);
-  });
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host, backlog: listenBacklog() }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
 }

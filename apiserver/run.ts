@@ -17,7 +17,8 @@ import { observeWrites } from '../storage/observed.js';
 import { ProjectCache } from '../registry/project/cache.js';
 import type { ResourceStore } from '../registry/generic/store.js';
 import { apiVersionOf } from '../registry/types.js';
-import { listenHealth, type HealthCheck, type HealthChecks } from './health.js';
+import type { HealthCheck, HealthChecks } from './health.js';
+import { listenHealth } from './health-port.js';
 import { setupEncryption } from './encryption.js';
 import { createLogger, type Logger } from './log.js';
 import type { ServerOptions } from './options.js';
@@ -237,7 +238,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   });
   metrics.storedObjects(() => countObjects(index));
   const clientCAs = [pki.ca.cert, ...security.authn.clientCABundles(), security.authn.requestHeaderCA() ?? ''].join('\n');
-  const healthServer = options.healthPort > 0 ? await listenHealth(options.bindAddress, options.healthPort, health, SERVER_VERSION) : undefined;
+  const healthServer = options.healthPort > 0 ? await listenHealth(options.bindAddress, options.healthPort, health) : undefined;
   listener.serve(app, { ...serving, clientCA: clientCAs });
   // Loaded after the server is in place: until then lists are read from storage and /readyz fails.
   for (const cache of watchCaches.values()) cache.start();
@@ -261,8 +262,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
       compactor?.stop();
       await backend.close();
       await auditor?.close();
-      healthServer?.closeAllConnections();
-      await new Promise((resolve) => (healthServer === undefined ? resolve(undefined) : healthServer.close(resolve)));
+      await healthServer?.close();
     },
   };
 }

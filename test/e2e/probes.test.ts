@@ -100,6 +100,8 @@ describe('health probes under a saturated in-flight limit', function () {
       }
       // The health port answers the same checks, and nothing else.
       const onHealthPort = (path: string) => plainGet(`http://127.0.0.1:${healthPort}${path}`);
+      // Its worker thread answers from results the main thread posts every half second.
+      await until(async () => (await onHealthPort('/readyz')).status === 200, 'the health port to see the checks pass', 30_000);
       for (const path of PROBES) assert.equal((await onHealthPort(path)).status, 200, `${path} on the health port`);
       const verbose = (await onHealthPort('/readyz?verbose')).text;
       assert.match(verbose, /^\[\+\]watch-cache-sync ok$/m);

@@ -15,7 +15,7 @@ import { measure } from '../bench/stats.js';
 import { payload } from '../bench/workload.js';
 import { freePort } from '../support/etcd.js';
 import { secretName } from './names.js';
-import { adminCredentials, startChild, tempDir, type AdminCredentials, type ChildServer } from '../support/server.js';
+import { adminCredentials, REPO_ROOT, startChild, tempDir, type AdminCredentials, type ChildServer } from '../support/server.js';
 
 export const GROUP_PATH = '/apis/core.gardener.cloud/v1beta1';
 export const SECRETS_PREFIX = '/registry-gardener/core.gardener.cloud/internalsecrets/';
@@ -104,7 +104,8 @@ export interface LoadServer {
 /** Starts the server (its own process, as in production) with the load client's token and policy. */
 export async function startLoadServer(env: LoadEnv, args: string[], dataDir = tempDir('garden-apiserver-load-server-')): Promise<LoadServer> {
   const healthPort = await freePort();
-  const child = await startChild(dataDir, [`--token-auth-file=${env.tokenFile}`, `--authorization-policy-file=${env.policyFile}`, `--health-port=${healthPort}`, ...args]);
+  const serverArgs = [`--token-auth-file=${env.tokenFile}`, `--authorization-policy-file=${env.policyFile}`, `--health-port=${healthPort}`, ...args];
+  const child = await startChild(dataDir, serverArgs, ['--expose-gc', '--import', join(REPO_ROOT, 'test/load/gc-on-signal.mjs')]);
   return {
     child,
     pid: child.proc.pid ?? 0,

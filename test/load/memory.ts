@@ -38,8 +38,12 @@ function stream(s: LoadServer, path: string, onLine?: (line: string) => boolean)
   });
 }
 
-/** RSS once it stops moving (two samples 500 ms apart within 1%), or after `maxMs`. */
+/**
+ * RSS of live memory: after a full garbage collection in the server (SIGUSR2, see gc-on-signal.mjs),
+ * once it stops moving (two samples 500 ms apart within 1%), or after `maxMs`.
+ */
 export async function settledRss(pid: number, maxMs = 10_000): Promise<number> {
+  process.kill(pid, 'SIGUSR2');
   const start = performance.now();
   let last = rss(pid);
   for (;;) {

@@ -94,10 +94,11 @@ function waitForExit(proc: ChildProcess): Promise<void> {
 
 /**
  * Starts `npm start`'s entry point as a child process; resolves once it serves. `SERVER_NODE_ARGS`
- * (space-separated) are passed to Node, e.g. `--cpu-prof` to profile the server.
+ * (space-separated) are passed to Node, e.g. `--cpu-prof` to profile the server; so are `nodeArgs`.
  */
-export async function startChild(dataDir = tempDir(), extraArgs: string[] = []): Promise<ChildServer> {
-  const proc = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(REPO_ROOT, 'apiserver/main.ts'), '--secure-port=0', `--data-dir=${dataDir}`, ...withTestDefaults(extraArgs)], {
+export async function startChild(dataDir = tempDir(), extraArgs: string[] = [], nodeArgs: string[] = []): Promise<ChildServer> {
+  const node = [...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), ...nodeArgs, '--import', 'tsx'];
+  const proc = spawn(process.execPath, [...node, join(REPO_ROOT, 'apiserver/main.ts'), '--secure-port=0', `--data-dir=${dataDir}`, ...withTestDefaults(extraArgs)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

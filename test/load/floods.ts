@@ -9,7 +9,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { CpuMeter } from '../bench/cpu.js';
 import { REPO_ROOT } from '../support/server.js';
-import { GROUP_PATH, LOAD_TOKEN, scrape, type LoadServer } from './fixture.js';
+import { GROUP_PATH, LOAD_TOKEN, mib, peakRss, resetPeak, rss, scrape, type LoadServer } from './fixture.js';
 import type { FloodConfig, FloodResult } from './flood-worker.js';
 import { figure, type Figure } from './report.js';
 
@@ -88,6 +88,8 @@ export interface FloodSpec {
 /** Runs one flood with probes; returns its figures. */
 export async function floodWithProbes(s: LoadServer, spec: FloodSpec, others: Record<string, number | undefined>): Promise<Figure[]> {
   await scrape(s, ['nodejs_eventloop_lag_max_seconds']); // resets the server's delay histogram
+  const rssBefore = rss(s.pid);
+  resetPeak(s.pid);
   const cpu = new CpuMeter({ server: s.pid, ...others }).start();
   const worker = runWorker({
     url: s.url,
@@ -110,6 +112,7 @@ export async function floodWithProbes(s: LoadServer, spec: FloodSpec, others: Re
     figure(`${label}: requests`, `${(result.requests / result.seconds).toFixed(0)}/s (${statuses}; ${result.errors} errors${result.firstError ? `: ${result.firstError}` : ''}); ${(result.bytes / result.seconds / 1e6).toFixed(1)} MB/s; ${shares}`),
     probeFigure(`${label}: probes on the health port answered within 1 s`, health, '100%'),
     probeFigure(`${label}: probes on the API port answered within 1 s`, api, undefined),
+    figure(`${label}: server RSS`, `peak ${mib(peakRss(s.pid))} (${mib(rssBefore)} before)`),
     figure(`${label}: server event-loop delay`, `p99 ${((lag.nodejs_eventloop_lag_p99_seconds ?? 0) * 1000).toFixed(0)} ms, max ${((lag.nodejs_eventloop_lag_max_seconds ?? 0) * 1000).toFixed(0)} ms`, 'no request holds it > ~50 ms'),
   ];
 }

@@ -19,13 +19,18 @@ export function strs(q: Query, name: string): string[] {
   return typeof v === 'string' ? [v] : [];
 }
 
-/** A boolean parameter: "true"/"1" and "false"/"0"; 400 otherwise. */
+/**
+ * A query string's boolean as Kubernetes converts it: "0" and "false" in any case are false, every
+ * other value (`True` from the Python client, `1`, an empty value) is true.
+ */
+export function queryBool(value: string): boolean {
+  return !(value === '0' || value.toLowerCase() === 'false');
+}
+
+/** A boolean parameter (see {@link queryBool}). */
 export function bool(q: Query, name: string): boolean | undefined {
   const v = str(q, name);
-  if (v === undefined) return undefined;
-  if (v === 'true' || v === '1' || v === '') return true;
-  if (v === 'false' || v === '0') return false;
-  throw badRequest(`invalid boolean value for ${name}: ${JSON.stringify(v)}`);
+  return v === undefined ? undefined : queryBool(v);
 }
 
 /** An integer parameter; 400 when it is not one. */

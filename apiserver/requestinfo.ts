@@ -4,6 +4,7 @@
  * admission and routing all read it.
  */
 import type { IncomingMessage } from 'node:http';
+import { queryBool } from './query.js';
 
 export interface RequestInfo {
   isResourceRequest: boolean;
@@ -25,7 +26,7 @@ export interface RequestInfo {
 }
 
 function isWatchParam(value: string | null): boolean {
-  return value === 'true' || value === '1';
+  return value !== null && queryBool(value);
 }
 
 function nonResource(path: string, method: string): RequestInfo {

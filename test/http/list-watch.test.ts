@@ -153,4 +153,25 @@ describe('list and watch over HTTPS', function () {
       w.close();
     }
   });
+
+  it('reads boolean parameters as Kubernetes does (the Python client sends watch=True)', async () => {
+    // kubernetes-client/python 22.6 sends Python's spelling of booleans.
+    const w = await openWatch(s.running.url, `${ns('elsewhere')}?watch=True&allowWatchBookmarks=True&sendInitialEvents=TRUE&resourceVersionMatch=NotOlderThan`, s.creds);
+    try {
+      assert.equal((await w.next()).type, 'ADDED');
+      assert.equal((await w.next()).type, 'BOOKMARK');
+    } finally {
+      w.close();
+    }
+    for (const off of ['False', 'FALSE', '0', 'false']) {
+      const list = await s.request('get', `${ns('elsewhere')}?watch=${off}`).expect(200);
+      assert.equal(list.body.kind, 'InternalSecretList', `watch=${off} is a list`);
+    }
+    const w2 = await openWatch(s.running.url, `${ns('elsewhere')}?watch=yes`, s.creds);
+    try {
+      assert.equal((await w2.next()).type, 'ADDED', 'watch=yes is a watch');
+    } finally {
+      w2.close();
+    }
+  });
 });

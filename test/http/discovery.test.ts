@@ -105,13 +105,16 @@ describe('discovery, OpenAPI, health', function () {
     assert.match(r.body.gitVersion, /^v\d+\.\d+\.\d+/);
   });
 
-  it('lets anonymous callers reach only the always-allowed paths', async () => {
+  it('lets anonymous callers reach only the always-allowed paths and version (system:public-info-viewer)', async () => {
     const r = await s.request('get', '/apis/core.gardener.cloud/v1beta1/internalsecrets', true).expect(403);
     assert.equal(r.body.reason, 'Forbidden');
     assert.equal(
       r.body.message,
       'internalsecrets.core.gardener.cloud is forbidden: User "system:anonymous" cannot list resource "internalsecrets" in API group "core.gardener.cloud" at the cluster scope',
     );
-    await s.request('get', '/version', true).expect(403);
+    const version = await s.request('get', '/version', true).expect(200);
+    assert.match(version.body.gitVersion, /^v\d+\.\d+\.\d+/);
+    await s.request('get', '/apis', true).expect(403);
+    await s.request('get', '/openapi/v2', true).expect(403);
   });
 });

@@ -1,11 +1,14 @@
 /**
  * SIGTERM under load: /readyz fails at once, requests keep being served during the shutdown delay,
- * watches end cleanly, the process exits 0, and no acknowledged write is lost.
+ * watches end cleanly, the process exits 0, and no acknowledged write is lost. `npm start` passes
+ * SIGTERM (npm forwards it) and Ctrl-C (SIGINT to the terminal's process group) on to the server.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { adminClient } from '../support/client.js';
-import { adminCredentials, startChild, tempDir } from '../support/server.js';
+import { adminCredentials, REPO_ROOT, startChild, tempDir } from '../support/server.js';
+import { until } from '../support/wait.js';
 import { openWatch } from '../support/watch.js';
 
 const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/term/internalsecrets';
@@ -59,4 +62,38 @@ describe('SIGTERM under load', function () {
     assert.deepEqual(acknowledged.filter((n) => !stored.has(n)), []);
     assert.ok(watch.events.length > 0);
   });
+
+  /** Whether any process of the process group `pgid` is still running. */
+  const groupAlive = (pgid: number): boolean => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  for (const [how, signal, target] of [
+    ['SIGTERM to npm', 'SIGTERM', 'npm'],
+    ['Ctrl-C (SIGINT to the process group)', 'SIGINT', 'group'],
+  ] as const) {
+    it(`stops the server started with npm start on ${how}`, async () => {
+      const dataDir = tempDir();
+      // Its own process group, as a terminal gives a foreground job.
+      const npm = spawn('npm', ['start', '--', '--secure-port=0', `--data-dir=${dataDir}`], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const pgid = npm.pid ?? 0;
+      let out = '';
+      npm.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+      npm.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+      try {
+        await until(() => out.includes('serving on https://'), 'the server to serve', 60_000);
+        process.kill(target === 'npm' ? pgid : -pgid, signal);
+        await until(() => !groupAlive(pgid), 'npm and the server to exit', 60_000);
+        assert.match(out, new RegExp(`"msg":"shutting down","signal":"${signal}"`));
+      } finally {
+        if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -78,7 +78,8 @@ const limitOf = (base: number, slack: { bytes: number; ratio: number }) => base 
 /** Memory the process holds on to: V8 heap in use plus external (Buffers). */
 const retained = (m: MemoryUsage) => m.heapUsed + m.external;
 
-const ALWAYS_ALLOWED = new Set(['/healthz', '/readyz', '/livez']);
+/** Always-allowed health paths and what system:public-info-viewer lets everyone read. */
+const ALWAYS_ALLOWED = new Set(['/healthz', '/readyz', '/livez', '/version', '/version/']);
 const KNOWN_GROUPS = new Set(['', ...RESOURCES.map((r) => r.group)]);
 const KNOWN_VERSIONS = new Set(['', ...RESOURCES.map((r) => r.version)]);
 const KNOWN_RESOURCES = new Set(['', ...RESOURCES.map((r) => r.resource)]);
@@ -120,7 +121,7 @@ function describeRecord(r: Record_): string {
   return `#${q.index}${warm} [${q.identity}/${q.category}/${q.guard}] ${q.method} ${printable(q.path, 300)}${hs ? ` {${hs}}` : ''}${body} -> ${answer} [${q.notes.join(',')}]`;
 }
 
-/** Whether a non-admin caller may see a success here: only the always-allowed health paths, anonymously. */
+/** Whether a non-admin caller may see a success here: only health and version, anonymously. */
 function allowedForNonAdmin(identity: Identity, path: string): boolean {
   if (identity !== 'anonymous') return false;
   try {

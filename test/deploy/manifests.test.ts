@@ -732,7 +732,9 @@ describe('Dockerfile', function () {
   const runtime = stages.at(-1);
   const last = (op: string) => runtime?.instructions.filter((i) => i.op === op).at(-1)?.args;
   const startScript = pkg.scripts['start'] ?? '';
-  const [runner, entry] = startScript.split(/\s+/);
+  // `exec node --import tsx <entry> ...`: the shell npm runs gives way to the server, which gets npm's signals.
+  const startMatch = /^exec node --import tsx (\S+)/.exec(startScript);
+  const entry = startMatch?.[1];
 
   it('is multi-stage with a Node.js 20 runtime', function () {
     assert.ok(stages.length >= 2, 'a build stage and a runtime stage');
@@ -740,7 +742,7 @@ describe('Dockerfile', function () {
   });
 
   it("runs package.json's start entry point with tsx", function () {
-    assert.equal(runner, 'tsx', `npm start is ${startScript}`);
+    assert.ok(entry !== undefined, `npm start is ${startScript}`);
     assert.ok(entry !== undefined && existsSync(join(REPO, entry)));
     const raw = last('ENTRYPOINT');
     assert.ok(raw !== undefined, 'an ENTRYPOINT');

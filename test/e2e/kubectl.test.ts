@@ -151,6 +151,17 @@ describe('kubectl end to end (standalone server process)', function () {
     }
   });
 
+  it('reports a missing object by its resource, and a missing namespace as kubectl does against kube-apiserver', async () => {
+    // kubectl asks /api/v1/namespaces/<ns> after a 404 and prefers that answer when the namespace is missing.
+    await run(['apply', '-f', '-'], 'apiVersion: core.gardener.cloud/v1beta1\nkind: Project\nmetadata: {name: notfound}\nspec: {namespace: garden-notfound}\n');
+    const shoot = await kubectl(kc, ['get', 'shoot', 'x', '-n', 'garden-notfound']);
+    assert.equal(shoot.stderr.trim(), 'Error from server (NotFound): shoots.core.gardener.cloud "x" not found');
+    const secret = await kubectl(kc, ['delete', 'internalsecret', 'x', '-n', 'garden-notfound']);
+    assert.equal(secret.stderr.trim(), 'Error from server (NotFound): internalsecrets.core.gardener.cloud "x" not found');
+    const noNamespace = await kubectl(kc, ['get', 'shoot', 'x', '-n', 'garden-nonesuch']);
+    assert.equal(noNamespace.stderr.trim(), 'Error from server (NotFound): namespaces "garden-nonesuch" not found');
+  });
+
   it('deletes', async () => {
     assert.match(await run(['delete', 'ins', 'applied']), /internalsecret\.core\.gardener\.cloud "applied" deleted/);
     const gone = await kubectl(kc, ['get', 'ins', 'applied']);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_INFO, groupVersionPath, type GroupVersion, type OpenAPIInfo, type OpenAPIResource } from './resource.js';
 import { buildV2Document } from './v2.js';
+import { encodeOpenAPIV2 } from './v2-protobuf.js';
 import { buildV3GroupVersionDocument, buildV3Index } from './v3.js';
 
 /** Uppercase hex SHA-512 of a serialized document: the v3 `?hash=` value. */
@@ -48,6 +49,7 @@ export interface V3GroupVersionDocument extends SerializedDocument, GroupVersion
  */
 export class OpenAPIDocuments {
   private v2Doc: SerializedDocument | undefined;
+  private v2Proto: { bytes: Uint8Array; etag: string } | undefined;
   private v3Docs: Map<string, V3GroupVersionDocument> | undefined;
   private v3IndexDoc: SerializedDocument | undefined;
 
@@ -60,6 +62,16 @@ export class OpenAPIDocuments {
   v2(): SerializedDocument {
     this.v2Doc ??= serialize(buildV2Document(this.resources, this.info));
     return this.v2Doc;
+  }
+
+  /**
+   * `/openapi/v2` in protobuf (gnostic's `openapi.v2.Document`), with the JSON document's ETag (as
+   * kube-apiserver: the response varies by Accept).
+   */
+  v2Protobuf(): { bytes: Uint8Array; etag: string } {
+    const json = this.v2();
+    this.v2Proto ??= { bytes: encodeOpenAPIV2(JSON.parse(json.json) as Record<string, unknown>), etag: json.etag };
+    return this.v2Proto;
   }
 
   /** The served group/versions, in registration order. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { exampleGarden, makeShoot, uncommentExample } from '../../registry/shoot/testing.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
-import { startChild, tempDir, type ChildServer } from '../support/server.js';
+import { REPO_ROOT, startChild, tempDir, type ChildServer } from '../support/server.js';
 import { projectFor } from '../support/projects.js';
 
 const EXAMPLES = join(process.cwd(), '..', 'shared', 'examples', 'gardener');
@@ -115,6 +115,17 @@ describe('Shoots and Gardens with kubectl', function () {
     assert.match(refused.stderr, /must have a "confirmation\.gardener\.cloud\/deletion" annotation to delete/);
     await run(['annotate', 'shoot', name, '-n', ns, 'confirmation.gardener.cloud/deletion=true']);
     await run(['delete', 'shoot', name, '-n', ns, '--wait=false']);
+  });
+
+  it('validates upstream\'s Garden manifest with OpenAPI v2 in protobuf and applies what it serves', async () => {
+    // The file also holds core/v1 Secrets, which kubectl does not find in /openapi/v3: it validates
+    // them against /openapi/v2 in protobuf, then applies each object; Secrets are not served here.
+    const file = join(REPO_ROOT, '..', 'shared', 'examples', 'gardener', 'operator', '20-garden.yaml');
+    const r = await kubectl(server.kubeconfig, ['apply', '-f', file]);
+    assert.doesNotMatch(r.stderr, /content type|error validating/, r.stderr);
+    assert.match(r.stdout, /^garden\.operator\.gardener\.cloud\/local created$/m);
+    assert.match(r.stderr, /no matches for kind "Secret" in version "v1"/);
+    await run(['delete', 'garden', 'local', '--wait=false']);
   });
 
   it('applies, explains and deletes the Garden example', async () => {

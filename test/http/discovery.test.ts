@@ -1,6 +1,7 @@
 /** Discovery, OpenAPI, health and version over HTTPS against the in-process server. */
 import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../support/server.js';
+import { decodeOpenAPIV2 } from '../../openapi/v2-protobuf.js';
 
 const AGGREGATED_ACCEPT =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
@@ -49,12 +50,31 @@ describe('discovery, OpenAPI, health', function () {
     assert.equal(JSON.parse(beta.text).apiVersion, 'apidiscovery.k8s.io/v2beta1');
   });
 
-  it('serves OpenAPI v2 as JSON, 406 for protobuf only, 304 on a matching ETag', async () => {
+  it('serves OpenAPI v2 as JSON and as gnostic protobuf, 406 for other types, 304 on a matching ETag', async () => {
     const r = await s.request('get', '/openapi/v2').set('Accept', 'application/json').expect(200);
     const doc = JSON.parse(r.text);
     assert.equal(doc.swagger, '2.0');
     assert.ok(doc.definitions['com.github.gardener.gardener.pkg.apis.core.v1beta1.InternalSecret']);
-    await s.request('get', '/openapi/v2').set('Accept', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf').expect(406);
+    const binary = (req: ReturnType<typeof s.request>) =>
+      req.buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    // kubectl 1.32 asks by the older name; both names get the type Go's MIME parser accepts.
+    for (const accept of ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/json;q=0.5, application/com.github.proto-openapi.spec.v2.v1.0+protobuf']) {
+      const pb = await binary(s.request('get', '/openapi/v2').set('Accept', accept)).expect(200);
+      assert.equal(pb.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', accept);
+      assert.equal(pb.headers.etag, r.headers.etag, 'one ETag, varying by Accept');
+      assert.equal(pb.headers.vary, 'Accept');
+      const msg = decodeOpenAPIV2(pb.body as Buffer);
+      assert.equal(msg.swagger, '2.0');
+      const defs = (msg.definitions as { additional_properties: { name: string }[] }).additional_properties.map((d) => d.name);
+      assert.deepEqual(defs, Object.keys(doc.definitions));
+    }
+    const preferJson = await s.request('get', '/openapi/v2').set('Accept', 'application/json, application/com.github.proto-openapi.spec.v2@v1.0+protobuf').expect(200);
+    assert.equal(preferJson.headers['content-type'], 'application/json');
+    await s.request('get', '/openapi/v2').set('Accept', 'application/vnd.kubernetes.protobuf').expect(406);
     await s.request('get', '/openapi/v2').set('If-None-Match', r.headers.etag ?? '').expect(304);
   });
 

@@ -200,8 +200,16 @@ describe('registry/garden operation annotation', () => {
     ],
     [
       'incompatible operations',
-      withOp(inSync(), 'rotate-etcd-encryption-key, rotate-etcd-encryption-key-start'),
+      withOp(inSync(), 'rotate-etcd-encryption-key; rotate-etcd-encryption-key-start'),
       [`${OP}: Forbidden: operation 'rotate-etcd-encryption-key' is not permitted to be run together with rotate-etcd-encryption-key-start operations`],
+    ],
+    // gardener's pkg/api/operator/v1alpha1/validation/garden_test.go: operations separated by ";".
+    ['parallel operations', withOp(inSync(), 'rotate-ca-start;rotate-observability-credentials'), []],
+    ['parallel operations with spaces and a duplicate', withOp(inSync(), ' rotate-ca-start ; rotate-observability-credentials;rotate-ca-start'), []],
+    [
+      'a comma is no separator',
+      withOp(inSync(), 'rotate-ca-start,rotate-observability-credentials'),
+      [`${OP}: Unsupported value: "rotate-ca-start,rotate-observability-credentials": supported values: "reconcile", "rotate-ca-complete", "rotate-ca-start", "rotate-credentials-complete", "rotate-credentials-start", "rotate-etcd-encryption-key", "rotate-etcd-encryption-key-complete", "rotate-etcd-encryption-key-start", "rotate-observability-credentials", "rotate-serviceaccount-key-complete", "rotate-serviceaccount-key-start", "rotate-workload-identity-key-complete", "rotate-workload-identity-key-start"`],
     ],
   ];
   for (const [name, g, want] of cases) it(name, () => assert.deepEqual(created(g), want));

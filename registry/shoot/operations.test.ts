@@ -39,7 +39,6 @@ describe('registry/shoot operation annotations (spec §1.5)', () => {
   it('accepts no or unrelated operations', () => {
     assert.deepEqual(check(shoot({})), []);
     assert.deepEqual(check(shoot({ op: 'reconcile' })), []);
-    assert.deepEqual(check(shoot({ op: 'some-future-operation' })), []);
   });
 
   describe('while an encryption change rolls out', () => {
@@ -125,7 +124,7 @@ describe('registry/shoot operation annotations (spec §1.5)', () => {
   });
 
   it('forbids incompatible operations and equal operations in both annotations', () => {
-    assert.deepEqual(check(shoot({ op: 'rotate-etcd-encryption-key,rotate-etcd-encryption-key-start' })), [
+    assert.deepEqual(check(shoot({ op: 'rotate-etcd-encryption-key;rotate-etcd-encryption-key-start' })), [
       `${OP}operation 'rotate-etcd-encryption-key' is not permitted to be run together with rotate-etcd-encryption-key-start operations`,
     ]);
     assert.deepEqual(check(shoot({ op: 'reconcile', maintenance: 'reconcile' })), [
@@ -139,4 +138,93 @@ describe('registry/shoot operation annotations (spec §1.5)', () => {
       'spec.hibernation.enabled: Forbidden: shoot cannot be hibernated when maintenance.gardener.cloud/operation annotation contains rotate-etcd-encryption-key operation',
     ]);
   });
+
+  // Cases of gardener's pkg/api/core/validation/shoot_test.go, "operation validation" and its
+  // "multiple operations" context, at b312835d17: [annotation value, expected error or none].
+  describe('upstream: multiple operations separated by ";"', () => {
+    const created = { lastOperation: { type: 'Create', state: 'Succeeded', progress: 100 } };
+    for (const value of ['rotate-ssh-keypair', 'rotate-ssh-keypair;rotate-observability-credentials', 'rotate-ssh-keypair;rotate-observability-credentials;rotate-ca-start', ' rotate-ssh-keypair ; rotate-observability-credentials ']) {
+      it(`accepts ${JSON.stringify(value)} in both annotations (should accept valid multiple operations)`, () => {
+        assert.deepEqual(check(shoot({ ...created, op: value })), []);
+        assert.deepEqual(check(shoot({ ...created, maintenance: value })), []);
+      });
+    }
+    const notParallel: [string, string][] = [
+      ['retry;rotate-ssh-keypair', 'retry'],
+      ['rotate-ssh-keypair; maintain', 'maintain'],
+    ];
+    for (const [value, op] of notParallel) {
+      it(`refuses ${JSON.stringify(value)} (should reject operations not allowed to run in parallel)`, () => {
+        assert.ok(check(shoot({ ...created, op: value })).includes(`${OP}operation '${op}' is not permitted to be run in parallel with other operations`));
+      });
+    }
+    it('reports only the first operation that may not run in parallel', () => {
+      assert.deepEqual(check(shoot({ ...created, op: 'retry;reconcile;maintain' })), [`${OP}operation 'retry' is not permitted to be run in parallel with other operations`]);
+    });
+    it('refuses unknown operations as NotSupported, and an empty entry too', () => {
+      const unsupported = check(shoot({ op: 'some-future-operation' }));
+      assert.equal(unsupported.length, 1);
+      assert.match(unsupported[0] ?? '', /^metadata\.annotations\[gardener\.cloud\/operation\]: Unsupported value: "some-future-operation": supported values: "force-in-place-update", "maintain", "reconcile", "retry", "rollout-workers", /);
+      assert.match(check(shoot({ maintenance: 'reconcile;' }))[0] ?? '', /^metadata\.annotations\[maintenance\.gardener\.cloud\/operation\]: Unsupported value: "": supported values: /);
+      assert.deepEqual(check(shoot({ op: 'reconcile,rotate-ssh-keypair' })).length, 1, 'a comma is no separator');
+    });
+
+    const WR = '-without-workers-rollout';
+    const combos: [string, string, string][] = [
+      [`rotate-credentials-start;rotate-credentials-start${WR}`, 'rotate-credentials-start', `rotate-ca-start${WR}, rotate-serviceaccount-key-start${WR}, rotate-credentials-start${WR}`],
+      [`rotate-credentials-start;rotate-ca-start${WR}`, 'rotate-credentials-start', `rotate-ca-start${WR}, rotate-serviceaccount-key-start${WR}, rotate-credentials-start${WR}`],
+      [`rotate-credentials-start;rotate-serviceaccount-key-start${WR}`, 'rotate-credentials-start', `rotate-ca-start${WR}, rotate-serviceaccount-key-start${WR}, rotate-credentials-start${WR}`],
+      [`rotate-credentials-start${WR};rotate-ca-start`, `rotate-credentials-start${WR}`, 'rotate-ca-start, rotate-serviceaccount-key-start'],
+      [`rotate-credentials-start${WR};rotate-serviceaccount-key-start`, `rotate-credentials-start${WR}`, 'rotate-ca-start, rotate-serviceaccount-key-start'],
+      [`rotate-ca-start;rotate-ca-start${WR}`, 'rotate-ca-start', `rotate-ca-start${WR}`],
+      [`rotate-serviceaccount-key-start;rotate-serviceaccount-key-start${WR}`, 'rotate-serviceaccount-key-start', `rotate-serviceaccount-key-start${WR}`],
+      ['rotate-etcd-encryption-key;rotate-etcd-encryption-key-start', 'rotate-etcd-encryption-key', 'rotate-etcd-encryption-key-start'],
+    ];
+    for (const [value, op, others] of combos) {
+      it(`refuses ${value} in either annotation (should reject forbidden operation combinations)`, () => {
+        assert.ok(check(shoot({ ...created, op: value })).includes(`${OP}operation '${op}' is not permitted to be run together with ${others} operations`));
+        assert.ok(check(shoot({ ...created, maintenance: value })).includes(`${MOP}operation '${op}' is not permitted to be run together with ${others} maintenance operations`));
+      });
+    }
+    it('prevents duplicate operations across annotations', () => {
+      const errs = check(shoot({ ...created, op: 'rotate-observability-credentials;rotate-ssh-keypair', maintenance: 'rotate-etcd-encryption-key-start;rotate-ssh-keypair' }));
+      assert.ok(errs.some((e) => e.startsWith('metadata.annotations: Forbidden: ') && e.includes('must not have any equal operations')), errs.join('\n'));
+    });
+  });
+
+  // shoot_test.go "forbid certain operations when shoot is self-hosted".
+  for (const op of ['rotate-rollout-workers', 'rollout-workers']) {
+    it(`forbids ${op} for a self-hosted Shoot with unmanaged infrastructure (upstream)`, () => {
+      const selfHosted = (annotation: string): KubeObject => {
+        const s = shoot({});
+        const spec = s.spec as Record<string, unknown>;
+        delete spec.secretBindingName;
+        delete spec.credentialsBindingName;
+        spec.provider = { ...(spec.provider as object), workers: [{ name: 'cp', controlPlane: {} }] };
+        s.metadata.annotations = { [annotation]: op };
+        return s;
+      };
+      const detail = `operation '${op}' is not permitted for self-hosted shoot clusters with unmanaged infrastructure`;
+      assert.deepEqual(check(selfHosted('gardener.cloud/operation')), [`${OP}${detail}`]);
+      assert.deepEqual(check(selfHosted('maintenance.gardener.cloud/operation')), [`${MOP}${detail}`]);
+    });
+  }
+
+  // shoot_test.go: an operation against the maintenance operation it conflicts with (one error, on
+  // the operation annotation, naming the sorted intersection).
+  const across: [string, string, string][] = [
+    ['rotate-credentials-start', 'rotate-ca-start', "operation 'rotate-ca-start' is not permitted when maintenance operation is 'rotate-credentials-start'"],
+    ['rotate-credentials-start', 'rotate-etcd-encryption-key', "operation 'rotate-etcd-encryption-key' is not permitted when maintenance operation is 'rotate-credentials-start'"],
+    ['rotate-credentials-start', 'rotate-ca-start; rotate-etcd-encryption-key', "operation 'rotate-ca-start, rotate-etcd-encryption-key' is not permitted when maintenance operation is 'rotate-credentials-start'"],
+    ['rotate-credentials-complete', 'rotate-ca-complete; rotate-serviceaccount-key-complete', "operation 'rotate-ca-complete, rotate-serviceaccount-key-complete' is not permitted when maintenance operation is 'rotate-credentials-complete'"],
+    ['rotate-ca-start', 'rotate-credentials-start', "operation 'rotate-credentials-start' is not permitted when maintenance operation is 'rotate-ca-start'"],
+    ['rotate-ca-start; rotate-etcd-encryption-key', 'rotate-credentials-start', "operation 'rotate-credentials-start' is not permitted when maintenance operation is 'rotate-ca-start, rotate-etcd-encryption-key'"],
+    ['rotate-serviceaccount-key-start', '-without-workers-rollout'.replace(/^/, 'rotate-credentials-start'), "operation 'rotate-credentials-start-without-workers-rollout' is not permitted when maintenance operation is 'rotate-serviceaccount-key-start'"],
+    ['rotate-ca-complete; rotate-serviceaccount-key-complete', 'rotate-credentials-complete', "operation 'rotate-credentials-complete' is not permitted when maintenance operation is 'rotate-ca-complete, rotate-serviceaccount-key-complete'"],
+  ];
+  for (const [maintenance, op, detail] of across) {
+    it(`refuses ${JSON.stringify(op)} while maintenance runs ${JSON.stringify(maintenance)} (upstream)`, () => {
+      assert.ok(check(shoot({ op, maintenance })).includes(`${OP}${detail}`), check(shoot({ op, maintenance })).join('\n'));
+    });
+  }
 });

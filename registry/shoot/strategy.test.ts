@@ -103,6 +103,48 @@ describe('registry/shoot strategy', () => {
       ['rotation while failed does nothing', 'rotate-credentials-start', 'Failed', false, true],
       ['unknown operations do nothing', 'maintain', 'Succeeded', false, true],
     ];
+    // gardener's pkg/apiserver/registry/core/shoot/strategy_test.go "operation annotations" (b312835d17):
+    // [annotation, workers, bumped, operations left (undefined: the annotation is gone)].
+    const WR = '-without-workers-rollout';
+    const upstream: [string, boolean, boolean, string[] | undefined][] = [
+      ['rotate-ssh-keypair', true, true, ['rotate-ssh-keypair']],
+      ['rotate-ssh-keypair', false, false, undefined],
+      ['rotate-rollout-workers=foo', true, true, ['rotate-rollout-workers=foo']],
+      ['force-in-place-update', true, false, ['force-in-place-update']],
+      ['reconcile;rotate-etcd-encryption-key', true, true, ['rotate-etcd-encryption-key']],
+      [
+        `rotate-credentials-start;rotate-ca-start;rotate-serviceaccount-key-start;rotate-etcd-encryption-key;rotate-etcd-encryption-key-start;rotate-observability-credentials;rotate-ssh-keypair;rotate-ca-start${WR}`,
+        true,
+        true,
+        ['rotate-credentials-start', `rotate-ca-start${WR}`],
+      ],
+      [
+        `rotate-credentials-start${WR};rotate-ca-start${WR};rotate-serviceaccount-key-start${WR};rotate-etcd-encryption-key;rotate-etcd-encryption-key-start;rotate-observability-credentials;rotate-ssh-keypair;rotate-ca-start`,
+        true,
+        true,
+        [`rotate-credentials-start${WR}`, 'rotate-ca-start'],
+      ],
+      [
+        'rotate-credentials-complete;rotate-ca-complete;rotate-serviceaccount-key-complete;rotate-etcd-encryption-key-complete;rotate-ssh-keypair',
+        true,
+        true,
+        ['rotate-credentials-complete', 'rotate-ssh-keypair'],
+      ],
+      ['rotate-ca-start; rotate-ca-start ;reconcile', true, true, ['rotate-ca-start']],
+    ];
+    for (const [op, workers, bumped, left] of upstream) {
+      it(`operation annotation ${JSON.stringify(op)}${workers ? '' : ' without workers'} (upstream)`, () => {
+        const spec = workers ? { provider: { type: 'local', workers: [{ name: 'w' }] } } : {};
+        const old = makeShoot(spec, { lastOperation: { type: 'Reconcile', state: 'Succeeded', progress: 100 } });
+        old.metadata.generation = 5;
+        const next = makeShoot(spec, undefined, { annotations: { 'gardener.cloud/operation': op } });
+        next.metadata.generation = 5;
+        shootStrategy.prepareForUpdate(next, old, ctx);
+        assert.equal(next.metadata.generation, bumped ? 6 : 5);
+        assert.deepEqual(next.metadata.annotations?.['gardener.cloud/operation']?.split(';'), left);
+      });
+    }
+
     for (const [name, op, state, bumped, kept] of bump) {
       it(`operation annotation: ${name}`, () => {
         const old = makeShoot({}, { lastOperation: { type: 'Reconcile', state, progress: 100 } });

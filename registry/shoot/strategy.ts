@@ -11,26 +11,12 @@ import { field, text } from '../encryptionconfig/types.js';
 import { normalizeDurations } from './decode.js';
 import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
 import { coreDefinitions, shootSchema } from './schema/index.js';
-import { Annotation, KIND, lastOperationOf, Operation } from './types.js';
+import { applyOperations, cleanUpOperations } from './operation-annotation.js';
+import { KIND, lastOperationOf } from './types.js';
 import { validateShoot, validateShootStatus, validateShootUpdate } from './validation/index.js';
 
 /** Label prefix marking the seeds a Shoot is (or was last) placed on. */
 export const SEED_NAME_LABEL_PREFIX = 'name.seed.gardener.cloud/';
-
-/** Operations that bump the generation and stay for gardenlet to pick up. */
-const GENERATION_BUMPING_OPERATIONS: ReadonlySet<string> = new Set([
-  Operation.RotateCredentialsStart,
-  Operation.RotateCredentialsComplete,
-  Operation.RotateCAStart,
-  'rotate-ca-complete',
-  Operation.RotateServiceAccountKeyStart,
-  'rotate-serviceaccount-key-complete',
-  Operation.RotateETCDEncryptionKeyStart,
-  Operation.RotateETCDEncryptionKeyComplete,
-  'rotate-kubeconfig-credentials',
-  'rotate-observability-credentials',
-  'rotate-ssh-keypair',
-]);
 
 /** Sets `name.seed.gardener.cloud/<seed>: "true"` for spec.seedName and status.seedName, dropping stale ones. */
 export function maintainSeedNameLabels(shoot: KubeObject): void {
@@ -41,23 +27,6 @@ export function maintainSeedNameLabels(shoot: KubeObject): void {
   }
   if (Object.keys(labels).length > 0) shoot.metadata.labels = labels;
   else delete shoot.metadata.labels;
-}
-
-/**
- * Whether the operation annotation asks for a new generation (Gardener's mustIncreaseGeneration for
- * annotations): `retry` after a failed operation and `reconcile` are consumed (the annotation removed),
- * rotation operations stay. Only once the Shoot has a last operation.
- */
-export function bumpForOperation(shoot: KubeObject): boolean {
-  const lastOperation = lastOperationOf(shoot);
-  if (lastOperation === undefined) return false;
-  const op = shoot.metadata.annotations?.[Annotation.Operation];
-  const consume = lastOperation.state === 'Failed' ? op === Operation.Retry : op === Operation.Reconcile;
-  if (consume && shoot.metadata.annotations !== undefined) {
-    delete shoot.metadata.annotations[Annotation.Operation];
-    return true;
-  }
-  return lastOperation.state !== 'Failed' && op !== undefined && GENERATION_BUMPING_OPERATIONS.has(op);
 }
 
 /** Keeps `spec.seedName` as stored: only the binding subresource may change it. */
@@ -89,7 +58,8 @@ export const shootStrategy: Strategy = {
     if (old.status === undefined) delete obj.status;
     else obj.status = structuredClone(old.status);
     keepSeedName(obj, old);
-    if (bumpForOperation(obj) || (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined)) {
+    cleanUpOperations(obj);
+    if (applyOperations(obj) || (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined)) {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     maintainSeedNameLabels(obj);

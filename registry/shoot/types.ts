@@ -86,11 +86,14 @@ export function kubernetesVersionOf(shoot: KubeObject): string {
   return text(nested(shoot, 'spec', 'kubernetes'), 'version') ?? '';
 }
 
-/** The operations listed in an operation annotation: comma separated, trimmed, empty entries dropped. */
+/** Separates operations that run in parallel in an operation annotation. */
+export const OPERATIONS_SEPARATOR = ';';
+
+/**
+ * The operations listed in an operation annotation: separated by `;` and trimmed, as Gardener reads
+ * them (an empty entry stays, and is then no supported operation); none for an absent or empty one.
+ */
 export function operationsOf(shoot: KubeObject, annotation: string): string[] {
   const value = shoot.metadata.annotations?.[annotation] ?? '';
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  return value === '' ? [] : value.split(OPERATIONS_SEPARATOR).map((s) => s.trim());
 }

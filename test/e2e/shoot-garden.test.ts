@@ -56,6 +56,17 @@ describe('Shoots and Gardens with kubectl', function () {
     assert.equal(again.metadata.generation, before.metadata.generation);
   });
 
+  it('accepts operations separated by ";" and refuses those that may not run in parallel', async () => {
+    const shoot = makeShoot({}, undefined, { name: 'ops', namespace: 'garden-dev' });
+    await run(['create', '-f', '-'], JSON.stringify(shoot));
+    await run(['annotate', 'shoot', 'ops', '-n', 'garden-dev', 'gardener.cloud/operation=rotate-ssh-keypair;rotate-observability-credentials']);
+    const stored = JSON.parse(await run(['get', 'shoot', 'ops', '-n', 'garden-dev', '-o', 'json']));
+    assert.equal(stored.metadata.annotations['gardener.cloud/operation'], 'rotate-ssh-keypair;rotate-observability-credentials');
+    const refused = await kubectl(server.kubeconfig, ['annotate', '--overwrite', 'shoot', 'ops', '-n', 'garden-dev', 'gardener.cloud/operation=retry;rotate-ssh-keypair']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /metadata\.annotations\[gardener\.cloud\/operation\]: Forbidden: operation 'retry' is not permitted to be run in parallel with other operations/);
+  });
+
   it('merges worker pools by name with kubectl patch (no --type) and client-side apply, keeping pools others added', async () => {
     const worker = (name: string, maximum = 2) => ({ name, machine: { type: 'm5.large' }, minimum: 1, maximum });
     const manifest = (workers: unknown[]) =>

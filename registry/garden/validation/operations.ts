@@ -1,11 +1,13 @@
 /**
- * The Garden's `gardener.cloud/operation` annotation (gardener-operator's validateOperation): known
+ * The Garden's `gardener.cloud/operation` annotation, a `;`-separated list (gardener-operator's
+ * validateOperation): known
  * operations only, no conflicting pair, the etcd key start/complete split gone from Kubernetes 1.34, and
  * the state each rotation start or completion requires. Starting an etcd key or full credentials
  * rotation waits until the encryption status matches both API servers' configured resources.
  */
 import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/field.js';
 import type { KubeObject } from '../../../apimachinery/types.js';
+import { OPERATIONS_SEPARATOR } from '../../shoot/types.js';
 import { versionLessThan } from '../../shoot/validation/version.js';
 import { virtualKubernetesVersion } from '../types.js';
 import { validateGardenOperationContext } from './operationcontext.js';
@@ -32,10 +34,13 @@ export const GARDEN_OPERATIONS: readonly string[] = [
 const FORBIDDEN_FROM_K8S_134: ReadonlySet<string> = new Set(['rotate-etcd-encryption-key-start', 'rotate-etcd-encryption-key-complete']);
 const INCOMPATIBLE: Readonly<Record<string, readonly string[]>> = { 'rotate-etcd-encryption-key': ['rotate-etcd-encryption-key-start'] };
 
-/** The operations of the annotation: comma separated, trimmed, without empty entries and duplicates. */
+/**
+ * The operations of the annotation: separated by `;`, trimmed, without duplicates (an empty entry
+ * stays, and is then no supported operation); none for an absent or empty annotation.
+ */
 export function gardenOperations(garden: KubeObject): string[] {
   const value = garden.metadata.annotations?.['gardener.cloud/operation'] ?? '';
-  return [...new Set(value.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  return value === '' ? [] : [...new Set(value.split(OPERATIONS_SEPARATOR).map((s) => s.trim()))];
 }
 
 /** All rules of the Garden's operation annotation. */

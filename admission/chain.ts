@@ -26,6 +26,9 @@ export class AdmissionChain {
       validate: async (obj, old) => {
         for (const p of active) await p.validate?.(attrs(obj, old));
       },
+      validateCollection: async (all) => {
+        for (const p of active) await p.validateCollection?.({ ...attrs(undefined, undefined), name: '' }, all);
+      },
     };
   }
 }

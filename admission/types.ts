@@ -30,6 +30,12 @@ export interface AdmissionPlugin {
   admit?(attrs: AdmissionAttributes): Promise<void>;
   /** Validating phase: must not change anything. */
   validate?(attrs: AdmissionAttributes): Promise<void>;
+  /**
+   * A deletecollection as a whole (`attrs.name` is empty, no objects), before any object is deleted;
+   * `all` lists every object of the resource in the namespace. Each object is then admitted by
+   * `validate` as it is deleted.
+   */
+  validateCollection?(attrs: AdmissionAttributes, all: () => Promise<KubeObject[]>): Promise<void>;
 }
 
 /** What plugins may read besides the request: the server's own objects. */

@@ -87,7 +87,7 @@ export function unauthorized(message = 'Unauthorized'): StatusError {
 }
 
 export function forbidden(gr: GroupResource, name: string, reason: string): StatusError {
-  const subject = name === '' && gr.resource === '' ? 'forbidden' : `${qualified(gr, name)} is forbidden`;
+  const subject = gr.resource === '' ? 'forbidden' : name === '' ? `${groupResourceString(gr)} is forbidden` : `${qualified(gr, name)} is forbidden`;
   return failure('Forbidden', 403, `${subject}: ${reason}`, grDetails(gr, name));
 }
 

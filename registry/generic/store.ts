@@ -17,6 +17,12 @@ import { buildSelection, supportedFields, validateListParams, type ListParams } 
 export interface AdmissionHooks {
   mutate?(obj: KubeObject, old: KubeObject | undefined): Promise<void>;
   validate?(obj: KubeObject, old: KubeObject | undefined): Promise<void>;
+  /**
+   * A deletecollection as a whole, before anything is deleted (kube-apiserver admits it once with an
+   * empty name); `all` lists every object of the resource in the request's namespace, whatever the
+   * request selects.
+   */
+  validateCollection?(all: () => Promise<KubeObject[]>): Promise<void>;
 }
 
 /** Produces the new object from the current one (PUT body, or a patch applied to it). */
@@ -287,6 +293,7 @@ export class ResourceStore {
     hooks: AdmissionHooks = {},
     onProgress?: (done: number, total: number) => void,
   ): Promise<KubeList> {
+    await hooks.validateCollection?.(async () => (await this.list(ctx, {})).items);
     const list = await this.list(ctx, { ...params, limit: 0 });
     const items: KubeObject[] = [];
     for (const [i, item] of list.items.entries()) {

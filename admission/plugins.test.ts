@@ -42,12 +42,13 @@ describe('admission plugins', () => {
       ['ProjectMutator', true],
       ['DeletionConfirmation', true],
       ['SeedRestriction', true],
+      ['GardenValidator', true],
     ]);
-    assert.deepEqual(buildAdmissionChain({}, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'SeedRestriction']);
+    assert.deepEqual(buildAdmissionChain({}, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'SeedRestriction', 'GardenValidator']);
   });
 
   it('disables plugins by name and refuses unknown names', () => {
-    assert.deepEqual(buildAdmissionChain({ disable: ['DeletionConfirmation', 'ShootValidator'] }, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'ProjectMutator', 'SeedRestriction']);
+    assert.deepEqual(buildAdmissionChain({ disable: ['DeletionConfirmation', 'ShootValidator'] }, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'ProjectMutator', 'SeedRestriction', 'GardenValidator']);
     assert.throws(() => buildAdmissionChain({ enable: ['Nope'] }, deps), /unknown admission plugin: Nope/);
   });
 
@@ -146,6 +147,28 @@ describe('admission plugins', () => {
       const carol = { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'carol' };
       assert.deepEqual(await admit('UPDATE', { owner: carol }), { owner: carol, members: [{ ...carol, role: 'admin', roles: ['owner'] }] });
       assert.deepEqual(await admit('UPDATE', { owner: carol }, { name: 'p', deletionTimestamp: '2026-01-01T00:00:00Z' }), { owner: carol });
+    });
+  });
+
+  // gardener-operator's pkg/operator/webhook/validation/garden/handler_test.go, served as admission here.
+  describe('GardenValidator', () => {
+    const gardenResource = { ...shootResource, group: 'operator.gardener.cloud', version: 'v1alpha1', resource: 'gardens', kind: 'Garden', namespaced: false };
+    const plugin = (stored: KubeObject[]) => buildAdmissionChain({}, { ...deps, gardens: async () => stored }).plugins.find((p) => p.name === 'GardenValidator');
+    const garden = (meta: Partial<KubeObject['metadata']> = {}): KubeObject => ({ apiVersion: 'operator.gardener.cloud/v1alpha1', kind: 'Garden', metadata: { name: 'g', ...meta } });
+    const run = (stored: KubeObject[], over: Partial<AdmissionAttributes>) => outcome(plugin(stored)?.validate?.(attrs({ resource: gardenResource as ResourceDescriptor, namespace: '', ...over })));
+
+    it('admits the first Garden and refuses a second', async () => {
+      assert.equal(await run([], { object: garden() }), 'allowed');
+      assert.equal(await run([garden({ name: 'other' })], { object: garden() }), '400 there can be only one operator.gardener.cloud/v1alpha1.Garden resource in the system at a time');
+    });
+    for (const finalizer of ['gardener.cloud/operator', 'gardener.cloud/reference-protection']) {
+      it(`refuses the finalizer ${finalizer} on creation`, async () => {
+        assert.equal(await run([], { object: garden({ finalizers: ['foo', finalizer] }) }), `400 finalizer "${finalizer}" cannot be added on creation`);
+      });
+    }
+    it('deletes a Garden only with the confirmation annotation', async () => {
+      assert.equal(await run([], { operation: 'DELETE', oldObject: garden() }), '403 must have a "confirmation.gardener.cloud/deletion" annotation to delete');
+      assert.equal(await run([], { operation: 'DELETE', oldObject: garden({ annotations: { 'confirmation.gardener.cloud/deletion': 'true' } }) }), 'allowed');
     });
   });
 });

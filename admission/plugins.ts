@@ -5,6 +5,7 @@
  */
 import { NAMESPACE_LIFECYCLE, namespaceLifecycle } from './plugins/namespacelifecycle.js';
 import { DELETION_CONFIRMATION, deletionConfirmation } from './plugins/deletionconfirmation.js';
+import { GARDEN_VALIDATOR, gardenValidator } from './plugins/gardenvalidator.js';
 import { PROJECT_MUTATOR, projectMutator } from './plugins/projectmutator.js';
 import { SEED_RESTRICTION, seedRestriction } from './plugins/seedrestriction.js';
 import { SHOOT_VALIDATOR, shootValidator } from './plugins/shootvalidator.js';
@@ -16,4 +17,5 @@ export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [
   { name: PROJECT_MUTATOR, enabledByDefault: true, factory: projectMutator },
   { name: DELETION_CONFIRMATION, enabledByDefault: true, factory: deletionConfirmation },
   { name: SEED_RESTRICTION, enabledByDefault: true, factory: seedRestriction },
+  { name: GARDEN_VALIDATOR, enabledByDefault: true, factory: gardenValidator },
 ];

@@ -46,6 +46,8 @@ export interface AdmissionDeps {
   projectForNamespace(namespace: string): Promise<KubeObject | undefined>;
   /** Namespaces of the garden cluster; absent in standalone mode. */
   namespaces?: NamespaceSource;
+  /** The stored Gardens (operator.gardener.cloud); absent where Gardens are not served. */
+  gardens?(): Promise<KubeObject[]>;
 }
 
 /** Reads namespaces (phase, deletion) of the garden cluster. */

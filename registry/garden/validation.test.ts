@@ -222,3 +222,23 @@ describe('registry/garden operation annotation', () => {
     ]);
   });
 });
+
+// gardener's pkg/api/operator/v1alpha1/validation/garden_test.go "ShootAdminKubeconfigMaxExpiration validation".
+describe('registry/garden shootAdminKubeconfigMaxExpiration', () => {
+  const P = 'spec.virtualCluster.gardener.gardenerAPIServer.shootAdminKubeconfigMaxExpiration';
+  const cases: [string, string | undefined, string[]][] = [
+    ['valid (unset)', undefined, []],
+    ['valid (1 hour)', '1h', []],
+    ['valid (24 hours)', '24h', []],
+    ['valid (maximum allowed)', `${2 ** 32}s`, []],
+    ['invalid (less than 1 hour)', '30m', [`${P}: Invalid value: 30m0s: must be between 1h and 2^32 seconds`]],
+    ['invalid (greater than 2^32 seconds)', `${2 ** 32 + 1}s`, [`${P}: Invalid value: 1193046h28m17s: must be between 1h and 2^32 seconds`]],
+  ];
+  for (const [name, value, want] of cases) {
+    it(name, () => {
+      const g = exampleGarden();
+      if (value !== undefined) setAt(g, 'spec.virtualCluster.gardener.gardenerAPIServer.shootAdminKubeconfigMaxExpiration', value);
+      assert.deepEqual(created(g), want);
+    });
+  }
+});

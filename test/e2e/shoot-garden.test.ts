@@ -136,7 +136,8 @@ describe('Shoots and Gardens with kubectl', function () {
     assert.doesNotMatch(r.stderr, /content type|error validating/, r.stderr);
     assert.match(r.stdout, /^garden\.operator\.gardener\.cloud\/local created$/m);
     assert.match(r.stderr, /no matches for kind "Secret" in version "v1"/);
-    await run(['delete', 'garden', 'local', '--wait=false']);
+    await run(['annotate', 'garden', 'local', 'confirmation.gardener.cloud/deletion=true']);
+    await run(['delete', 'garden', 'local']);
   });
 
   it('applies, explains and deletes the Garden example', async () => {
@@ -148,6 +149,11 @@ describe('Shoots and Gardens with kubectl', function () {
     const bad = await kubectl(server.kubeconfig, ['patch', 'garden', garden.metadata.name, '--type', 'merge', '-p', '{"spec":{"virtualCluster":{"gardener":{"gardenerAPIServer":{"encryptionConfig":{"resources":["internalsecrets.core.gardener.cloud"]}}}}}}']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /"internalsecrets\.core\.gardener\.cloud" are always encrypted/);
-    await run(['delete', 'garden', garden.metadata.name, '--wait=false']);
+    const unconfirmed = await kubectl(server.kubeconfig, ['delete', 'garden', garden.metadata.name]);
+    assert.equal(unconfirmed.stderr.trim(), 'Error from server (Forbidden): must have a "confirmation.gardener.cloud/deletion" annotation to delete');
+    const second = await kubectl(server.kubeconfig, ['create', '-f', '-'], stringify({ ...exampleGarden(), metadata: { name: 'second' } }));
+    assert.equal(second.stderr.trim(), 'Error from server (BadRequest): error when creating "STDIN": there can be only one operator.gardener.cloud/v1alpha1.Garden resource in the system at a time');
+    await run(['annotate', 'garden', garden.metadata.name, 'confirmation.gardener.cloud/deletion=true']);
+    await run(['delete', 'garden', garden.metadata.name]);
   });
 });

@@ -6,11 +6,17 @@ import type { FieldError } from '../../../apimachinery/field.js';
 import type { KubeObject } from '../../../apimachinery/types.js';
 import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../../apimachinery/validation.js';
 import { validateGardenEncryptionUpdate, validateGardenerAPIServerEncryption, validateKubeAPIServerEncryption } from './encryption.js';
+import { validateGardenerAPIServerConfig } from './apiserver.js';
 import { validateGardenOperations } from './operations.js';
 
 /** Rules of every Garden version. */
 export function validateGardenObject(garden: KubeObject): FieldError[] {
-  return [...validateGardenOperations(garden), ...validateKubeAPIServerEncryption(garden), ...validateGardenerAPIServerEncryption(garden)];
+  return [
+    ...validateGardenOperations(garden),
+    ...validateKubeAPIServerEncryption(garden),
+    ...validateGardenerAPIServerEncryption(garden),
+    ...validateGardenerAPIServerConfig(garden),
+  ];
 }
 
 /** Create. */

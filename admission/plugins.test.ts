@@ -60,13 +60,23 @@ describe('admission plugins', () => {
     };
     assert.equal(await run('a.ca-client'), 'allowed');
     const denied = '403 internalsecrets.core.gardener.cloud "%s" is forbidden: object does not belong to seed "seed-a"';
-    assert.equal(await run('missing.ca-client'), denied.replace('%s', 'missing.ca-client'));
+    // gardener's seedrestriction handler_test.go: a missing Shoot is refused with its NotFound text.
+    assert.equal(await run('missing.ca-client'), '403 shoots.core.gardener.cloud "missing" not found');
     assert.equal(await run('a.other'), denied.replace('%s', 'a.other'));
     const seedB = { name: 'gardener.cloud:system:seed:seed-b', groups: ['gardener.cloud:system:seeds'] };
     assert.match(await run('a.ca-client', seedB), /does not belong to seed "seed-b"/, 'status.seedName does not count');
     assert.equal(await run('anything', { name: 'alice', groups: [] }), 'allowed', 'other users are not restricted');
-    const extension = { name: 'system:serviceaccount:seed-seed-a:extension-foo', groups: [] };
+    const extension = { name: 'system:serviceaccount:seed-seed-a:extension-foo', groups: ['system:serviceaccounts', 'system:serviceaccounts:seed-seed-a'] };
     assert.equal(await run('a.ca-client', extension), 'allowed');
+  });
+
+  it('SeedRestriction: a create of an InternalSecret that exists already goes on to the storage (409 there)', async () => {
+    const stored = { metadata: { name: 'other.secret', namespace: 'ns' } };
+    const chain = buildAdmissionChain({}, { ...deps, getInternalSecret: async (_ns: string, name: string) => (name === 'other.secret' ? stored : undefined) });
+    const a = attrs({ name: 'other.secret', object: { metadata: { name: 'other.secret' } } });
+    assert.equal(await outcome(chain.hooks('CREATE', a).validate?.(a.object as KubeObject, undefined)), 'allowed');
+    const b = attrs({ name: 'new.secret', object: { metadata: { name: 'new.secret' } } });
+    assert.match(await outcome(chain.hooks('CREATE', b).validate?.(b.object as KubeObject, undefined)), /^403 .*object does not belong to seed "seed-a"$/);
   });
 
   it('DeletionConfirmation: Shoots need the annotation, other kinds do not', async () => {

@@ -46,6 +46,8 @@ export interface AdmissionDeps {
   projectForNamespace(namespace: string): Promise<KubeObject | undefined>;
   /** Namespaces of the garden cluster; absent in standalone mode. */
   namespaces?: NamespaceSource;
+  /** The InternalSecret `namespace/name`; undefined or a 404 StatusError when it does not exist. */
+  getInternalSecret?(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** The stored Gardens (operator.gardener.cloud); absent where Gardens are not served. */
   gardens?(): Promise<KubeObject[]>;
 }

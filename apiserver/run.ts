@@ -191,6 +191,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log);
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   const gardens = index.get('operator.gardener.cloud', 'v1alpha1', 'gardens');
+  const secrets = index.get('core.gardener.cloud', 'v1beta1', 'internalsecrets');
   const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), projects, log);
   // The garden cluster (ConfigMaps, Namespaces): --kubeconfig, or in-cluster config when running in a pod.
   const garden = loadGardenKubeConfig(options.kubeconfig);
@@ -217,6 +218,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
       {
         getShoot: async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name),
         projectForNamespace: (ns) => projects.forNamespace(ns),
+        getInternalSecret: async (ns, name) => secrets?.store.get({ ...system, namespace: ns }, name),
         gardens: async () => (await gardens?.store.list({ ...system, namespace: '' }, {}))?.items ?? [],
         ...(namespaces !== undefined && { namespaces }),
       },

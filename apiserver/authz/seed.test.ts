@@ -23,7 +23,8 @@ const authz = seedAuthorizer(async (namespace, name) => {
 });
 
 const gardenlet = (seed: string): UserInfo => ({ name: `gardener.cloud:system:seed:${seed}`, groups: ['gardener.cloud:system:seeds', 'system:authenticated'] });
-const extension = (seed: string): UserInfo => ({ name: `system:serviceaccount:seed-${seed}:extension-provider-x`, groups: ['system:serviceaccounts'] });
+const saGroups = (ns: string) => ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'];
+const extension = (seed: string): UserInfo => ({ name: `system:serviceaccount:seed-${seed}:extension-provider-x`, groups: saGroups(`seed-${seed}`) });
 
 async function decide(user: UserInfo, method: string, url: string): Promise<AuthorizationResult> {
   return authz.authorize({ user, info: resolveRequestInfo(method, url) });
@@ -34,8 +35,13 @@ describe('SeedAuthorizer', () => {
     assert.equal(seedOf(gardenlet('seed-a')), 'seed-a');
     assert.equal(seedOf(extension('seed-a')), 'seed-a');
     assert.equal(seedOf({ name: 'gardener.cloud:system:seed:seed-a', groups: [] }), undefined, 'the group is required');
-    assert.equal(seedOf({ name: 'system:serviceaccount:seed-a:other', groups: [] }), undefined, 'only extension-* accounts');
-    assert.equal(seedOf({ name: 'system:serviceaccount:garden:extension-x', groups: [] }), undefined, 'only seed-* namespaces');
+    assert.equal(seedOf({ name: 'system:serviceaccount:seed-a:other', groups: saGroups('seed-a') }), undefined, 'only extension-* accounts');
+    assert.equal(seedOf({ name: 'system:serviceaccount:garden:extension-x', groups: saGroups('garden') }), undefined, 'only seed-* namespaces');
+    // gardener's pkg/admissioncontroller/gardenletidentity/seed/identity_test.go: without the
+    // ServiceAccount groups a user name that looks like an extension's is nobody's seed.
+    assert.equal(seedOf({ name: 'system:serviceaccount:seed-a:extension-x', groups: [] }), undefined, 'a user name alone is no identity');
+    assert.equal(seedOf({ name: 'system:serviceaccount:seed-a:extension-x', groups: ['system:serviceaccounts'] }), undefined, 'the namespace group is required');
+    assert.equal(seedOf({ name: 'extension-x', groups: saGroups('seed-a') }), 'a', 'the namespace comes from the group');
     assert.equal(seedOf({ name: 'alice', groups: ['gardener.cloud:system:seeds'] }), undefined);
   });
 

@@ -155,6 +155,9 @@ describe('gardenlet and gardener-operator on the wire', function () {
       assert.equal(created.metadata.generation, undefined, 'Go wrote generation 0, which its JSON leaves out');
       const [, added] = await informer.waitFor(2);
       assert.deepEqual([added?.type, added?.object.value.metadata.name], ['ADDED', CA_CLIENT]);
+      // A create of an existing object goes on to the storage (SeedRestriction admits it, as Gardener's
+      // webhook does), even for another seed's gardenlet: 409, not 403.
+      for (const g of [gardenletA, gardenletB]) assert.equal(expectPb(await g.proto('POST', SECRETS, body), 409).reason, 'AlreadyExists');
     } finally {
       informer.close();
     }

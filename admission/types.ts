@@ -46,6 +46,11 @@ export interface AdmissionDeps {
   projectForNamespace(namespace: string): Promise<KubeObject | undefined>;
   /** Namespaces of the garden cluster; absent in standalone mode. */
   namespaces?: NamespaceSource;
+  /**
+   * Whether `user` may update `shoots/binding` of `namespace/name` (who may set spec.seedName); absent:
+   * everyone may. Throws when the authorizer cannot answer.
+   */
+  mayBindShoot?(user: UserInfo, namespace: string, name: string): Promise<boolean>;
   /** The InternalSecret `namespace/name`; undefined or a 404 StatusError when it does not exist. */
   getInternalSecret?(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** The stored Gardens (operator.gardener.cloud); absent where Gardens are not served. */

@@ -1,31 +1,68 @@
 /**
  * ShootValidator, the part that concerns projects: a Shoot is created only in the namespace of a
  * Project that is not being deleted, and the project's and the Shoot's names together have at most 21
- * characters (16 with generateName, which adds five). The checks on cloud profiles, seeds and bindings
- * need resources this server does not serve and are left out.
+ * characters (16 with generateName, which adds five). Scheduling: spec.seedName is set on creation only
+ * by who may update `shoots/binding`, and changed afterwards only through that subresource, which may
+ * not change anything else while it moves a Shoot to another seed; it is never unset. The checks on
+ * cloud profiles and on the seeds themselves (taints, capacity, deletion) need resources this server
+ * does not serve and are left out.
  *
  * Without any Project for the namespace, Gardener answers 500 "could not find referenced project" (a
  * namespace that exists in the garden cluster but belongs to no project). In standalone mode the
  * namespaces are exactly those of the Projects, so there the namespace does not exist: 404, as the
  * garden's NamespaceLifecycle would answer.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { forbidden, internalError, invalid, notFound } from '../../apimachinery/errors.js';
 import { fieldErr } from '../../apimachinery/field.js';
-import type { AdmissionDeps, AdmissionPlugin } from '../types.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { AdmissionAttributes, AdmissionDeps, AdmissionPlugin } from '../types.js';
 
 export const SHOOT_VALIDATOR = 'ShootValidator';
 const SHOOTS = { group: 'core.gardener.cloud', resource: 'shoots' };
 const NAME_LENGTH_LIMIT = 21;
 const GENERATED_SUFFIX_LENGTH = 5;
 
+const seedNameOf = (shoot: KubeObject | undefined): string | undefined => {
+  const seed = (shoot?.spec as { seedName?: unknown } | undefined)?.seedName;
+  return typeof seed === 'string' ? seed : undefined;
+};
+
+/** Gardener's validateScheduling, without the checks that need Seed objects. */
+async function validateScheduling(deps: AdmissionDeps, attrs: AdmissionAttributes, shoot: KubeObject): Promise<void> {
+  const name = shoot.metadata.name ?? attrs.name;
+  const [seed, oldSeed] = [seedNameOf(shoot), seedNameOf(attrs.oldObject)];
+  if (attrs.operation === 'CREATE') {
+    if (seed !== undefined && deps.mayBindShoot !== undefined && !(await deps.mayBindShoot(attrs.user, attrs.namespace, name))) {
+      throw forbidden(SHOOTS, name, `user ${JSON.stringify(attrs.user.name)} is not allowed to set .spec.seedName for "shoots"`);
+    }
+    return;
+  }
+  if (oldSeed !== undefined && seed === undefined) throw forbidden(SHOOTS, name, `spec.seedName is already set to '${oldSeed}' and cannot be changed to 'nil'`);
+  if (attrs.subresource === 'binding') {
+    if (oldSeed === undefined || seed === oldSeed) return;
+    const spec = { ...(shoot.spec as Record<string, unknown>), seedName: oldSeed };
+    if (!isDeepStrictEqual(spec, attrs.oldObject?.spec)) {
+      throw forbidden(SHOOTS, name, 'only spec.seedName can be changed using the binding subresource when the shoot is being rescheduled to a new seed');
+    }
+  } else if (seed !== oldSeed) {
+    throw forbidden(SHOOTS, name, `spec.seedName '${oldSeed ?? 'nil'}' cannot be changed to '${seed ?? ''}' by patching the shoot, please use the shoots/binding subresource`);
+  }
+}
+
 /** The plugin; `deps.projectForNamespace` finds the Project, `deps.namespaces` tells aggregated mode. */
 export function shootValidator(deps: AdmissionDeps): AdmissionPlugin {
   return {
     name: SHOOT_VALIDATOR,
-    operations: ['CREATE'],
+    operations: ['CREATE', 'UPDATE'],
     async validate(attrs) {
       const shoot = attrs.object;
-      if (attrs.resource.group !== SHOOTS.group || attrs.resource.resource !== SHOOTS.resource || attrs.subresource !== '' || shoot === undefined) return;
+      if (attrs.resource.group !== SHOOTS.group || attrs.resource.resource !== SHOOTS.resource || shoot === undefined) return;
+      if (attrs.operation === 'UPDATE') {
+        if (attrs.subresource === '' || attrs.subresource === 'binding') await validateScheduling(deps, attrs, shoot);
+        return;
+      }
+      if (attrs.subresource !== '') return;
       const project = await deps.projectForNamespace(attrs.namespace);
       if (project === undefined) {
         if (deps.namespaces === undefined) throw notFound({ group: '', resource: 'namespaces' }, attrs.namespace);
@@ -48,6 +85,7 @@ export function shootValidator(deps: AdmissionDeps): AdmissionPlugin {
       if (project.metadata.deletionTimestamp !== undefined) {
         throw forbidden(SHOOTS, name, `cannot create shoot '${name}' in project '${projectName}' that is already marked for deletion`);
       }
+      await validateScheduling(deps, attrs, shoot);
     },
   };
 }

@@ -23,7 +23,7 @@ function managerOf(r: ResourceRequest, optionsKind: string): string {
 /** Fields nobody owns through this endpoint (the strategy resets them). */
 function resetFieldsOf(r: ResourceRequest): string[][] | undefined {
   if (r.info.subresource === 'status') return [['spec']];
-  if (r.info.subresource === '' && r.served.descriptor.subresources.some((s) => s.name === 'status')) return [['status']];
+  if ((r.info.subresource === '' || r.info.subresource === 'binding') && r.served.descriptor.subresources.some((s) => s.name === 'status')) return [['status']];
   return undefined;
 }
 

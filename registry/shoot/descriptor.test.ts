@@ -14,7 +14,7 @@ describe('registry/shoot descriptor', () => {
     assert.deepEqual(d.shortNames, []);
     assert.deepEqual(d.categories, ['all']);
     assert.deepEqual([...d.verbs].sort(), ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
-    assert.deepEqual(d.subresources.map((s) => [s.name, s.verbs]), [['status', ['get', 'patch', 'update']], ['adminkubeconfig', ['create']], ['viewerkubeconfig', ['create']]]);
+    assert.deepEqual(d.subresources.map((s) => [s.name, s.verbs]), [['status', ['get', 'patch', 'update']], ['binding', ['get', 'patch', 'update']], ['adminkubeconfig', ['create']], ['viewerkubeconfig', ['create']]]);
     assert.equal(d.subresources[0]?.strategy, shootStatusStrategy);
     assert.equal(d.strategy, shootStrategy);
     assert.equal(d.garbageCollection, true);

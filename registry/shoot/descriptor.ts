@@ -10,7 +10,7 @@ import { kubeconfigRequestDefinitions } from '../kubeconfig/schema.js';
 import { KUBECONFIG_SUBRESOURCES } from '../kubeconfig/types.js';
 import type { ResourceDescriptor } from '../types.js';
 import { SHOOT_DEFINITION, shootDefinitions, shootSchema } from './schema/index.js';
-import { shootStatusStrategy, shootStrategy } from './strategy.js';
+import { shootBindingStrategy, shootStatusStrategy, shootStrategy } from './strategy.js';
 import { shootTable } from './table.js';
 import { GROUP, KIND, VERSION } from './types.js';
 
@@ -41,7 +41,11 @@ export const shootResource: ResourceDescriptor = {
   shortNames: [],
   categories: ['all'],
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-  subresources: [{ name: 'status', verbs: ['get', 'patch', 'update'], strategy: shootStatusStrategy }, ...KUBECONFIG_SUBRESOURCES],
+  subresources: [
+    { name: 'status', verbs: ['get', 'patch', 'update'], strategy: shootStatusStrategy },
+    { name: 'binding', verbs: ['get', 'patch', 'update'], strategy: shootBindingStrategy },
+    ...KUBECONFIG_SUBRESOURCES,
+  ],
   table: shootTable,
   selectableFields: shootSelectableFields,
   definitionName: SHOOT_DEFINITION,

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { DEFAULT_ETCD_ENCRYPTION_KEY_ROTATION_PERIOD, applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
 import { normalizeDurations } from './decode.js';
 import { coreDefinitions, shootSchema } from './schema/index.js';
-import { shootStatusStrategy, shootStrategy } from './strategy.js';
+import { shootBindingStrategy, shootStatusStrategy, shootStrategy } from './strategy.js';
 import { at, encryptionSpec, makeShoot, testContext as ctx } from './testing.js';
 
 
@@ -83,16 +83,28 @@ describe('registry/shoot strategy', () => {
       assert.deepEqual(shoot.metadata.labels, { 'name.seed.gardener.cloud/seed-a': 'true' });
     });
 
-    it('keeps status and spec.seedName on update of the main resource', () => {
+    it('keeps status on update of the main resource (a changed spec.seedName is for admission to refuse)', () => {
       const old = makeShoot({ seedName: 'seed-a' }, { seedName: 'seed-a', hibernated: false });
       old.metadata.generation = 3;
-      const next = makeShoot({ seedName: 'seed-b' }, { hibernated: true });
+      const next = makeShoot({ seedName: 'seed-a' }, { hibernated: true });
       next.metadata.generation = 3;
       shootStrategy.prepareForUpdate(next, old, ctx);
       assert.deepEqual(next.status, old.status);
-      assert.equal(at(next, 'spec.seedName'), 'seed-a');
       assert.equal(next.metadata.generation, 3);
       assert.deepEqual(next.metadata.labels, { 'name.seed.gardener.cloud/seed-a': 'true' });
+    });
+
+    it('binding: takes spec.seedName, keeps status, and clears a pending creation when first scheduled', () => {
+      const old = makeShoot({}, { lastOperation: { type: 'Create', state: 'Pending', progress: 0 } });
+      const next = makeShoot({ seedName: 'seed-a' }, { hibernated: true });
+      shootBindingStrategy.prepareForUpdate(next, old, ctx);
+      assert.equal(at(next, 'spec.seedName'), 'seed-a');
+      assert.equal((next.status as Record<string, unknown>).lastOperation, undefined);
+      assert.deepEqual(next.metadata.labels, { 'name.seed.gardener.cloud/seed-a': 'true' });
+      const moved = makeShoot({ seedName: 'seed-b' });
+      const scheduled = makeShoot({ seedName: 'seed-a' }, { lastOperation: { type: 'Create', state: 'Pending', progress: 0 } });
+      shootBindingStrategy.prepareForUpdate(moved, scheduled, ctx);
+      assert.deepEqual((moved.status as Record<string, unknown>).lastOperation, { type: 'Create', state: 'Pending', progress: 0 }, 'only on the first scheduling');
     });
 
     const bump: [string, string, string, boolean, boolean][] = [

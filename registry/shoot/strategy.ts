@@ -29,15 +29,6 @@ export function maintainSeedNameLabels(shoot: KubeObject): void {
   else delete shoot.metadata.labels;
 }
 
-/** Keeps `spec.seedName` as stored: only the binding subresource may change it. */
-function keepSeedName(obj: KubeObject, old: KubeObject): void {
-  const spec = obj.spec;
-  if (!isPlainObject(spec)) return;
-  const oldSeed = field(old, 'spec')?.seedName;
-  if (oldSeed === undefined) delete spec.seedName;
-  else spec.seedName = oldSeed;
-}
-
 /** Normalizes a request body as Go's decoding does (durations). */
 export function decodeShoot(obj: KubeObject): void {
   normalizeDurations(obj, shootSchema, coreDefinitions, KIND);
@@ -57,7 +48,6 @@ export const shootStrategy: Strategy = {
   prepareForUpdate(obj, old) {
     if (old.status === undefined) delete obj.status;
     else obj.status = structuredClone(old.status);
-    keepSeedName(obj, old);
     cleanUpOperations(obj);
     if (applyOperations(obj) || (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined)) {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
@@ -85,4 +75,22 @@ export const shootStatusStrategy: Strategy = {
     maintainSeedNameLabels(obj);
   },
   validateUpdate: (obj, old) => validateShootStatus(obj, old),
+};
+
+/**
+ * The strategy of `shoots/binding` (gardener-scheduler's call to place a Shoot on a seed): the spec
+ * may change, spec.seedName included (the ShootValidator admission plugin decides what is allowed);
+ * status stays, except that a pending creation's last operation is cleared when the Shoot is first
+ * scheduled. The Shoot's update rules apply.
+ */
+export const shootBindingStrategy: Strategy = {
+  ...shootStrategy,
+  prepareForUpdate(obj, old) {
+    if (old.status === undefined) delete obj.status;
+    else obj.status = structuredClone(old.status);
+    const op = lastOperationOf(obj);
+    const firstScheduled = field(old, 'spec')?.seedName === undefined && field(obj, 'spec')?.seedName !== undefined;
+    if (firstScheduled && op?.type === 'Create' && op.state === 'Pending' && isPlainObject(obj.status)) delete obj.status.lastOperation;
+    maintainSeedNameLabels(obj);
+  },
 };

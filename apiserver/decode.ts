@@ -3,6 +3,7 @@
  * fieldValidation directive (Strict fails on unknown or duplicate fields, Warn reports them as
  * warnings, Ignore drops them silently). Unknown fields are always pruned before storage.
  */
+import { goJsonSyntaxError } from '../apimachinery/gojson.js';
 import { badRequest, invalid, unsupportedMediaType } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
 import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
@@ -47,7 +48,7 @@ function parseJsonText(text: string): ParsedJson {
   try {
     value = JSON.parse(text);
   } catch (e: unknown) {
-    throw jsonParseError(e instanceof Error ? e.message : String(e));
+    throw jsonParseError(goJsonSyntaxError(Buffer.from(text, 'utf8')) ?? (e instanceof Error ? e.message : String(e)));
   }
   const shape = scanJson(text);
   if (shape.depth > MAX_NESTING_DEPTH) throw jsonParseError(exceededDepthMessage);

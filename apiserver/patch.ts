@@ -14,6 +14,7 @@ import { metaDefinitions } from '../openapi/meta.js';
 import type { Definitions } from '../openapi/schema.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { MAX_BODY_BYTES, mediaType, parseJson } from './decode.js';
+import { goJsonPatchError, goJsonPatchOperation } from './jsonpatch-go.js';
 import { isPatchError, strategicMergePatch, type PatchError } from './strategicpatch/index.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
@@ -93,7 +94,14 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
         throw invalidPatch(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_BODY_BYTES}`);
       }
     }
-    doc = jsonpatch.applyOperation(doc, op, true, true, true, index).newDocument;
+    const applied = goJsonPatchOperation(doc, op);
+    try {
+      doc = jsonpatch.applyOperation(doc, applied, true, true, true, index).newDocument;
+    } catch (e: unknown) {
+      const message = goJsonPatchError(doc, applied);
+      if (message !== undefined) throw invalidPatch(message);
+      throw e;
+    }
   }
   return doc;
 }

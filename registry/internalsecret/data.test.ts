@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Base64Error, decodeBase64, decodeData, encodeString } from './data.js';
-import { goUnmarshalMapError, quoteChar } from './gojson.js';
+import { goUnmarshalMapError, quoteChar } from '../../apimachinery/gojson.js';
 
 describe('registry/internalsecret data helpers', () => {
   describe('decodeBase64 (Go StdEncoding)', () => {

@@ -13,7 +13,7 @@ import {
   validateObjectMetaUpdate,
 } from '../../apimachinery/validation.js';
 import { decodeData } from './data.js';
-import { goUnmarshalMapError } from './gojson.js';
+import { goUnmarshalMapError } from '../../apimachinery/gojson.js';
 import { asInternalSecret, MAX_SECRET_SIZE, SecretKeys, SecretType, type InternalSecret } from './types.js';
 
 /** Bad value reported for docker config contents instead of the secret itself. */

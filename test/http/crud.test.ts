@@ -122,6 +122,24 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(unknown.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml');
     const failed = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"test","path":"/data/user","value":"nope"}]').expect(422);
     assert.equal(failed.body.code, 422);
+    // evanphx/json-patch's words (the library kube-apiserver applies JSON patches with), and its
+    // leniency: replace of a member an object lacks adds it.
+    const jsonPatch = (ops: object[]) => s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send(JSON.stringify(ops));
+    const failures: [object, string][] = [
+      [{ op: 'test', path: '/data/user', value: 'nope' }, 'testing value /data/user failed: test failed'],
+      [{ op: 'add', path: '/metadata/annotations/c', value: 'x' }, 'add operation does not apply: doc is missing path: "/metadata/annotations/c": missing value'],
+      [{ op: 'remove', path: '/metadata/annotations/c' }, 'remove operation does not apply: doc is missing path: "/metadata/annotations/c": missing value'],
+      [{ op: 'remove', path: '/metadata/labels/nope' }, "error in remove for path: '/metadata/labels/nope': Unable to remove nonexistent key: nope: missing value"],
+      [{ op: 'replace', path: '/spec/x', value: 1 }, 'replace operation does not apply: doc is missing path: /spec/x: missing value'],
+      [{ op: 'copy', from: '/nope', path: '/metadata/labels/y' }, 'copy operation does not apply: doc is missing from path: /nope: missing value'],
+    ];
+    await jsonPatch([{ op: 'add', path: '/metadata/labels', value: { keep: 'me' } }]).expect(200);
+    for (const [op, message] of failures) {
+      const r = await jsonPatch([op]).expect(422);
+      assert.deepEqual([r.body.reason, r.body.message], ['Invalid', message], JSON.stringify(op));
+    }
+    const replaced = await jsonPatch([{ op: 'replace', path: '/metadata/labels/new', value: 'v' }]).expect(200);
+    assert.equal(replaced.body.metadata.labels.new, 'v');
     await s.request('patch', `${ns('a')}/nope`).set('Content-Type', 'application/merge-patch+json').send('{}').expect(404);
   });
 

@@ -16,7 +16,10 @@ describe('error responses', function () {
   }
 
   const cases: { name: string; send: () => Promise<{ status: number; body: { kind: string; reason: string; message: string } }>; code: number; reason: string; message?: RegExp }[] = [
-    { name: 'malformed JSON', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"metadata":'), code: 400, reason: 'BadRequest', message: /json parse error/ },
+    // kube-apiserver's texts, from Go's JSON scanner.
+    { name: 'truncated JSON', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"metadata":'), code: 400, reason: 'BadRequest', message: /^couldn't get version\/kind; json parse error: unexpected end of JSON input$/ },
+    { name: 'not JSON', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('abc'), code: 400, reason: 'BadRequest', message: /^couldn't get version\/kind; json parse error: invalid character 'a' looking for beginning of value$/ },
+    { name: 'trailing comma', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"a":1,}'), code: 400, reason: 'BadRequest', message: /^couldn't get version\/kind; json parse error: invalid character '}' looking for beginning of object key string$/ },
     { name: 'wrong kind', send: () => s.request('post', COLL).send({ kind: 'Secret', metadata: { name: 'x' } }), code: 400, reason: 'BadRequest' },
     { name: 'wrong apiVersion', send: () => s.request('post', COLL).send({ apiVersion: 'v1', metadata: { name: 'x' } }), code: 400, reason: 'BadRequest' },
     { name: 'wrong field type', send: () => s.request('post', COLL).send({ metadata: { name: 'x' }, data: { a: 1 } }), code: 400, reason: 'BadRequest', message: /cannot be handled as a InternalSecret/ },

@@ -1,8 +1,9 @@
 /**
- * The error Go's `json.Unmarshal(data, &map[string]any{})` returns, used for the `.dockercfg` and
- * `.dockerconfigjson` checks whose messages end up in 422 responses. A byte-level state machine with the
- * same states and texts as Go's `encoding/json` scanner (checkValid), followed by the two decode errors a
- * map target can produce: a non-object top-level value and a number out of float64 range.
+ * Go's `encoding/json` errors: the syntax error of its scanner (checkValid), which kube-apiserver puts
+ * in the 400 for a malformed JSON body, and the error of `json.Unmarshal(data, &map[string]any{})`, used
+ * for the `.dockercfg` and `.dockerconfigjson` checks whose messages end up in 422 responses. A
+ * byte-level state machine with the same states and texts as Go's scanner, followed by the two decode
+ * errors a map target can produce: a non-object top-level value and a number out of float64 range.
  */
 
 /** `'x'` the way Go's scanner quotes an offending byte (quoteChar). */
@@ -212,6 +213,17 @@ function scan(data: Uint8Array): Scanner {
 }
 
 const TOP_LEVEL_KIND: Record<string, string> = { '[': 'array', '"': 'string', t: 'bool', f: 'bool' };
+
+/** Go's syntax error for `data` (`invalid character 'a' looking for beginning of value`), or undefined when it is valid JSON. */
+export function goJsonSyntaxError(data: Uint8Array): string | undefined {
+  try {
+    scan(data);
+    return undefined;
+  } catch (e: unknown) {
+    if (e instanceof SyntaxError_) return e.message;
+    throw e;
+  }
+}
 
 /**
  * The error text of Go's `json.Unmarshal(data, &map[string]any{})`, or undefined when it succeeds

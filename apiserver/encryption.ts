@@ -30,10 +30,16 @@ export interface EncryptionOptions {
   /** Generate a configuration under `dataDir` when none is given (standalone); otherwise refuse to start. */
   generateIfMissing: boolean;
   reloadIntervalMs?: number;
+  /** The resources this server serves (`<resource>.<group>`): the start-up log names only these. */
+  servedResources?: readonly string[];
 }
 
-function describe(config: EncryptionConfig): string[] {
-  return config.describe().map((r) => `${r.resource}: ${r.writeProvider}${r.writeKey ? `/${r.writeKey}` : ''}`);
+/** `<resource>: <provider>/<key>` per configured resource; only the served ones when `served` is given. */
+function describe(config: EncryptionConfig, served?: readonly string[]): string[] {
+  return config
+    .describe()
+    .filter((r) => served === undefined || served.includes(r.resource))
+    .map((r) => `${r.resource}: ${r.writeProvider}${r.writeKey ? `/${r.writeKey}` : ''}`);
 }
 
 /** Error thrown when the server must not start with the given configuration. */
@@ -56,7 +62,7 @@ export async function setupEncryption(opts: EncryptionOptions, log: Logger): Pro
   }
   const problem = requireCovers(initial, INTERNAL_SECRETS_RESOURCE);
   if (problem !== undefined) throw new EncryptionSetupError(`refusing to start: ${problem}`);
-  log.info('encryption at rest', { resources: describe(initial) });
+  log.info('encryption at rest', { resources: describe(initial, opts.servedResources) });
   const config = new DynamicEncryptionConfig(initial);
   if (opts.configFile === undefined || !opts.automaticReload) return { config, stop: () => {} };
   const watcher = watchEncryptionConfigFile(

@@ -3,6 +3,7 @@
  * (fed by a watch on InternalSecrets), the cluster CA source (garden cluster or a local directory), the
  * group choice through the server's authorizer, and a log line and metric per issuance.
  */
+import { mkdirSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { join } from 'node:path';
 import type { KubeObject } from '../apimachinery/types.js';
@@ -51,7 +52,9 @@ function clusterCASource(options: ServerOptions, garden: KubeConfig | undefined,
     void source.start();
     return source;
   }
-  return new ClusterCADirectorySource(options.clusterCADir ?? join(options.dataDir, 'cluster-ca'), { onError });
+  const dir = options.clusterCADir ?? join(options.dataDir, 'cluster-ca');
+  mkdirSync(dir, { recursive: true }); // where the README tells users to put their manifests
+  return new ClusterCADirectorySource(dir, { onError });
 }
 
 /**

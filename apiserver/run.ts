@@ -148,6 +148,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
       dataDir: options.dataDir,
       generateIfMissing: options.storageBackend === 'sqlite',
       reloadIntervalMs: options.encryptionProviderConfigReloadInterval * 1000,
+      servedResources: SERVED_KINDS.map((d) => `${d.resource}.${d.group}`),
     },
     log,
   );

@@ -31,7 +31,7 @@
  *
  * **Reloading.** The directory is re-read when it changes: `fs.watch` triggers a rescan at once where it
  * works, and a poll (every 2 s by default) compares each file's size, mtime and inode, which also covers
- * file systems without change notifications. A file that fails to parse keeps its last good content
+ * file systems without change notifications; a lookup of a bundle not found rescans before it answers. A file that fails to parse keeps its last good content
  * until it is fixed; the error is reported once per distinct message.
  */
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
@@ -159,15 +159,15 @@ export class ClusterCADirectorySource implements ClusterCASource {
     readonly dir: string,
     private readonly opts: ClusterCADirectoryOptions = {},
   ) {
+    // A miss re-reads the directory first: a manifest written just before the request is always seen.
+    const lookup = async (objects: () => Map<string, Data>, key: string) => {
+      await this.start();
+      if (!objects().has(key)) await this.reload();
+      return objects().get(key);
+    };
     const lookups: ClusterCALookups = {
-      configMapData: async (ns, name) => {
-        await this.start();
-        return this.configMaps.get(`${ns}/${name}`);
-      },
-      secretData: async (ns, name) => {
-        await this.start();
-        return this.secrets.get(`${ns}/${name}`);
-      },
+      configMapData: (ns, name) => lookup(() => this.configMaps, `${ns}/${name}`),
+      secretData: (ns, name) => lookup(() => this.secrets, `${ns}/${name}`),
     };
     this.source = clusterCASourceFrom(lookups);
   }

@@ -11,6 +11,7 @@ import { field, text } from '../encryptionconfig/types.js';
 import { normalizeDurations } from './decode.js';
 import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
 import { coreDefinitions, shootSchema } from './schema/index.js';
+import { canonicalizeShoot, syncCloudProfileFields, syncDNSProviderCredentials } from './sync.js';
 import { Annotation, KIND, lastOperationOf, Operation } from './types.js';
 import { validateShoot, validateShootStatus, validateShootUpdate } from './validation/index.js';
 
@@ -69,9 +70,20 @@ function keepSeedName(obj: KubeObject, old: KubeObject): void {
   else spec.seedName = oldSeed;
 }
 
-/** Normalizes a request body as Go's decoding does (durations). */
+/** Decodes a request body as gardener-apiserver does: durations in Go's form, then the defaults. */
 export function decodeShoot(obj: KubeObject): void {
   normalizeDurations(obj, shootSchema, coreDefinitions, KIND);
+  applyShootDefaults(obj);
+}
+
+/**
+ * The stored object as gardener-apiserver would read it from etcd, i.e. with the decoding defaults: a
+ * Shoot stored before a default existed is compared to its update as if it had it.
+ */
+function asDecoded(old: KubeObject): KubeObject {
+  const copy = structuredClone(old);
+  applyShootDefaults(copy);
+  return copy;
 }
 
 /** The Shoot strategy. */
@@ -83,20 +95,24 @@ export const shootStrategy: Strategy = {
   prepareForCreate(obj) {
     delete obj.status;
     applyShootCreateDefaults(obj);
+    syncCloudProfileFields(undefined, obj);
+    syncDNSProviderCredentials(obj);
     maintainSeedNameLabels(obj);
   },
   prepareForUpdate(obj, old) {
     if (old.status === undefined) delete obj.status;
     else obj.status = structuredClone(old.status);
     keepSeedName(obj, old);
+    syncDNSProviderCredentials(obj);
+    syncCloudProfileFields(old, obj);
     if (bumpForOperation(obj) || (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined)) {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     maintainSeedNameLabels(obj);
   },
-  applyDefaults: applyShootDefaults,
   validate: (obj) => validateShoot(obj),
-  validateUpdate: (obj, old) => validateShootUpdate(obj, old),
+  validateUpdate: (obj, old) => validateShootUpdate(obj, asDecoded(old)),
+  canonicalize: canonicalizeShoot,
 };
 
 /** Whether a migration just ended, which bumps the generation through the status. */
@@ -112,6 +128,7 @@ export const shootStatusStrategy: Strategy = {
     if (old.spec === undefined) delete obj.spec;
     else obj.spec = structuredClone(old.spec);
     if (migrationFinished(obj)) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    syncDNSProviderCredentials(obj);
     maintainSeedNameLabels(obj);
   },
   validateUpdate: (obj, old) => validateShootStatus(obj, old),

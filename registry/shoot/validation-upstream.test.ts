@@ -1,0 +1,48 @@
+/**
+ * Gardener's Shoot validation cases (shoot_test.go at b312835d17, see upstream-cases-testing.ts) against
+ * the validation functions, as upstream runs them: ValidateShoot on the Shoot as given (no defaults), and
+ * ValidateShootUpdate on an old and a new Shoot. A case passes when the errors have exactly upstream's
+ * types and paths (and details where the case names one).
+ */
+import assert from 'node:assert/strict';
+import type { FieldError } from '../../apimachinery/field.js';
+import { changed, CREATE_CASES, type Expected, UPDATE_CASES, type UpstreamCase } from './upstream-cases-testing.js';
+import { validateShootObject, validateShootUpdate } from './validation/index.js';
+
+/** The errors as upstream's matchers see them: type and path, plus the detail where the case has one. */
+function matchable(errs: readonly FieldError[], want: readonly Expected[]): string[] {
+  const withDetail = new Set(want.filter((w) => w.length === 3).map((w) => `${w[0]} ${w[1]}`));
+  return errs.map((e) => (withDetail.has(`${e.type} ${e.field}`) ? `${e.type} ${e.field}: ${e.detail ?? ''}` : `${e.type} ${e.field}`)).sort();
+}
+
+const expected = (want: readonly Expected[]): string[] => want.map((w) => (w.length === 3 ? `${w[0]} ${w[1]}: ${w[2]}` : `${w[0]} ${w[1]}`)).sort();
+
+/** Asserts the errors as the case's upstream matcher would (ConsistOf, or ContainElements). */
+function assertMatches(errs: readonly FieldError[], c: UpstreamCase): void {
+  const got = matchable(errs, c.want);
+  const want = expected(c.want);
+  if (c.contains === true) for (const w of want) assert.ok(got.includes(w), `${w} missing in ${JSON.stringify(got)}`);
+  else assert.deepEqual(got, want, JSON.stringify(errs));
+}
+
+describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
+  describe('ValidateShoot', () => {
+    for (const c of CREATE_CASES) {
+      it(c.from, () => {
+        assertMatches(validateShootObject(changed(c.set)), c);
+      });
+    }
+  });
+
+  describe('ValidateShootUpdate', () => {
+    for (const c of UPDATE_CASES) {
+      it(c.from, () => {
+        const old = changed(c.old ?? []);
+        old.metadata.resourceVersion = '1';
+        const next = changed(c.set);
+        next.metadata.resourceVersion = '1';
+        assertMatches(validateShootUpdate(next, old), c);
+      });
+    }
+  });
+});

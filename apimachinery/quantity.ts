@@ -27,24 +27,27 @@ const ERR_SUFFIX = "unable to parse quantity's suffix";
 const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
-/** `[numerator, denominator]` of the suffix's factor. */
-function suffixFactor(suffix: string): [bigint, bigint] {
+/** `[numerator, denominator]` of the suffix's factor, or undefined for an unknown suffix. */
+function suffixFactor(suffix: string): [bigint, bigint] | undefined {
   const bin = BINARY[suffix];
   if (bin !== undefined) return [1n << BigInt(bin), 1n];
   let exp = DECIMAL[suffix];
   if (exp === undefined) {
     const m = /^[eE]([-+]?[0-9]+)$/.exec(suffix);
-    if (m === null) throw new QuantityError(ERR_SUFFIX);
+    if (m === null) return undefined;
     exp = Number(m[1]);
   }
   return exp >= 0 ? [10n ** BigInt(exp), 1n] : [1n, 10n ** BigInt(-exp)];
 }
 
-/** Parses a quantity; numbers are taken as written in JSON. @throws QuantityError */
-export function parseQuantity(value: string | number): Quantity {
+/**
+ * A quantity, or the text of Kubernetes' parse error. Validation meets bad quantities (and percentages
+ * in quantity-or-percent fields) often, so this path throws nothing.
+ */
+export function quantityOrError(value: string | number): Quantity | string {
   const text = typeof value === 'number' ? String(value) : value;
   const m = FORMAT.exec(text);
-  if (m === null || text === '') throw new QuantityError(ERR_FORMAT);
+  if (m === null || text === '') return ERR_FORMAT;
   let digits = m[1] ?? '';
   const suffix = m[2] ?? '';
   let negative = false;
@@ -53,25 +56,30 @@ export function parseQuantity(value: string | number): Quantity {
     digits = digits.slice(1);
   }
   const n = /^([0-9]*)(?:\.([0-9]*))?$/.exec(digits);
-  if (n === null || digits === '.' || digits === '') throw new QuantityError(ERR_NUMERIC);
+  if (n === null || digits === '.' || digits === '') return ERR_NUMERIC;
   const whole = n[1] ?? '';
   const frac = n[2] ?? '';
-  const [fn, fd] = suffixFactor(suffix);
+  const factor = suffixFactor(suffix);
+  if (factor === undefined) return ERR_SUFFIX;
+  const [fn, fd] = factor;
   let num = BigInt(`${whole}${frac}` === '' ? '0' : `${whole}${frac}`) * fn;
   const den = 10n ** BigInt(frac.length) * fd;
   if (negative) num = -num;
   return { num, den, text };
 }
 
+/** Parses a quantity; numbers are taken as written in JSON. @throws QuantityError */
+export function parseQuantity(value: string | number): Quantity {
+  const q = quantityOrError(value);
+  if (typeof q === 'string') throw new QuantityError(q);
+  return q;
+}
+
 /** The quantity if it parses, else undefined. */
 export function tryQuantity(value: unknown): Quantity | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  try {
-    return parseQuantity(value);
-  } catch (e: unknown) {
-    if (e instanceof QuantityError) return undefined;
-    throw e;
-  }
+  const q = quantityOrError(value);
+  return typeof q === 'string' ? undefined : q;
 }
 
 /** -1, 0 or 1. */

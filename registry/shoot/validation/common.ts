@@ -11,8 +11,8 @@ import {
   IS_NOT_INTEGER,
   isIntegerResourceName,
   isValidPercent,
+  quantityOrError,
   parseQuantity,
-  QuantityError,
   tryQuantity,
   type Quantity,
 } from '../../../apimachinery/quantity.js';
@@ -106,12 +106,7 @@ export function quantityOrPercent(o: Obj | undefined, key: string, path: FieldPa
 export function quantityAt(o: Obj | undefined, k: string): Quantity | string | undefined {
   const v = o?.[k];
   if (typeof v !== 'string' && typeof v !== 'number') return undefined;
-  try {
-    return parseQuantity(v);
-  } catch (e: unknown) {
-    if (e instanceof QuantityError) return e.message;
-    throw e;
-  }
+  return quantityOrError(v);
 }
 
 /** Quantity fields of a map: those that do not parse get an Invalid error, the rest `check`. */

@@ -71,8 +71,21 @@ export function validateHibernationCronSpec(seen: Set<string>, spec: string, pat
   return [];
 }
 
+/** Answers of {@link isKnownLocation} (constructing an Intl.DateTimeFormat is costly); bounded. */
+const knownLocations = new Map<string, boolean>();
+const KNOWN_LOCATIONS_MAX = 1024;
+
 /** Whether Go's time.LoadLocation knows `name` (the IANA database as Node's ICU carries it). */
 function isKnownLocation(name: string): boolean {
+  const cached = knownLocations.get(name);
+  if (cached !== undefined) return cached;
+  const known = lookUpLocation(name);
+  if (knownLocations.size >= KNOWN_LOCATIONS_MAX) knownLocations.clear();
+  knownLocations.set(name, known);
+  return known;
+}
+
+function lookUpLocation(name: string): boolean {
   if (name === '' || name === 'UTC' || name === 'Local') return true;
   if (name.includes('..') || name.startsWith('/')) return false;
   try {

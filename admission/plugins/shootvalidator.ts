@@ -2,7 +2,8 @@
  * ShootValidator, the part that concerns projects: a Shoot is created only in the namespace of a
  * Project that is not being deleted, and the project's and the Shoot's names together have at most 21
  * characters (16 with generateName, which adds five). The checks on cloud profiles, seeds and bindings
- * need resources this server does not serve and are left out.
+ * need resources this server does not serve: they plug in through `deps.shootReferences`
+ * (ShootReferenceChecks), which runs on create and update when configured.
  *
  * Without any Project for the namespace, Gardener answers 500 "could not find referenced project" (a
  * namespace that exists in the garden cluster but belongs to no project). In standalone mode the
@@ -11,6 +12,7 @@
  */
 import { forbidden, internalError, invalid, notFound } from '../../apimachinery/errors.js';
 import { fieldErr } from '../../apimachinery/field.js';
+import type { KubeObject } from '../../apimachinery/types.js';
 import type { AdmissionDeps, AdmissionPlugin } from '../types.js';
 
 export const SHOOT_VALIDATOR = 'ShootValidator';
@@ -22,10 +24,11 @@ const GENERATED_SUFFIX_LENGTH = 5;
 export function shootValidator(deps: AdmissionDeps): AdmissionPlugin {
   return {
     name: SHOOT_VALIDATOR,
-    operations: ['CREATE'],
+    operations: ['CREATE', 'UPDATE'],
     async validate(attrs) {
       const shoot = attrs.object;
       if (attrs.resource.group !== SHOOTS.group || attrs.resource.resource !== SHOOTS.resource || attrs.subresource !== '' || shoot === undefined) return;
+      if (attrs.operation === 'UPDATE') return checkReferences(deps, shoot, attrs.oldObject);
       const project = await deps.projectForNamespace(attrs.namespace);
       if (project === undefined) {
         if (deps.namespaces === undefined) throw notFound({ group: '', resource: 'namespaces' }, attrs.namespace);
@@ -48,6 +51,13 @@ export function shootValidator(deps: AdmissionDeps): AdmissionPlugin {
       if (project.metadata.deletionTimestamp !== undefined) {
         throw forbidden(SHOOTS, name, `cannot create shoot '${name}' in project '${projectName}' that is already marked for deletion`);
       }
+      await checkReferences(deps, shoot, undefined);
     },
   };
+}
+
+/** The configured ShootReferenceChecks, if any: their field errors refuse the write with 422. */
+async function checkReferences(deps: AdmissionDeps, shoot: KubeObject, old: KubeObject | undefined): Promise<void> {
+  const errs = deps.shootReferences === undefined ? [] : await deps.shootReferences.validate(shoot, old);
+  if (errs.length > 0) throw invalid({ group: SHOOTS.group, kind: 'Shoot' }, shoot.metadata.name ?? '', errs);
 }

@@ -5,7 +5,7 @@
  *
  * Checks that need objects this server does not hold (CloudProfiles, Seeds, Projects, SecretBindings,
  * CredentialsBindings, ExposureClasses, the garden's Secrets and ConfigMaps) belong to admission in
- * Gardener; see {@link SHOOT_REFERENCE_CHECKS_NOT_SERVED} and the ShootReferences admission seam.
+ * Gardener; see {@link SHOOT_REFERENCE_CHECKS_NOT_SERVED} and the ShootReferenceChecks seam of ShootValidator (admission/types.ts).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { FieldPath, type FieldError } from '../../../apimachinery/field.js';

@@ -30,7 +30,7 @@ export { DEFAULT_FEATURE_GATES, type ShootFeatureGates } from './specupdate.js';
 export const SHOOT_REFERENCE_CHECKS_NOT_SERVED: Readonly<Record<string, string>> = {
   ShootMutator: 'defaults the Kubernetes version and machine images from the CloudProfile',
   ShootValidator:
-    'CloudProfile constraints (Kubernetes versions, machine types and images, volumes, regions, zones, access restrictions), seed networks and selector, project membership, DNS domain uniqueness, admission plugin kubeconfig Secrets',
+    'CloudProfile constraints (Kubernetes versions, machine types and images, volumes, regions, zones, access restrictions), seed networks and selector, DNS domain uniqueness, admission plugin kubeconfig Secrets',
   ShootDNS: 'default domain from the garden DNS Secrets',
   ShootQuotaValidator: 'Quota limits of the SecretBinding/CredentialsBinding',
   ShootExposureClass: 'ExposureClass existence and its seed selector and tolerations',

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { FieldError } from '../../apimachinery/field.js';
+import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from './upstream-cases-components-testing.js';
 import { changed, CREATE_CASES, type Expected, UPDATE_CASES, type UpstreamCase } from './upstream-cases-testing.js';
 import { validateShootObject, validateShootUpdate } from './validation/index.js';
 
@@ -27,7 +28,7 @@ function assertMatches(errs: readonly FieldError[], c: UpstreamCase): void {
 
 describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
   describe('ValidateShoot', () => {
-    for (const c of CREATE_CASES) {
+    for (const c of [...CREATE_CASES, ...COMPONENT_CASES]) {
       it(c.from, () => {
         assertMatches(validateShootObject(changed(c.set)), c);
       });
@@ -35,7 +36,7 @@ describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
   });
 
   describe('ValidateShootUpdate', () => {
-    for (const c of UPDATE_CASES) {
+    for (const c of [...UPDATE_CASES, ...COMPONENT_UPDATE_CASES]) {
       it(c.from, () => {
         const old = changed(c.old ?? []);
         old.metadata.resourceVersion = '1';

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { FieldError } from '../../apimachinery/field.js';
+import { AUTOSCALING_CASES } from './upstream-cases-autoscaling-testing.js';
 import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from './upstream-cases-components-testing.js';
 import { changed, CREATE_CASES, type Expected, UPDATE_CASES, type UpstreamCase } from './upstream-cases-testing.js';
 import { validateShootObject, validateShootUpdate } from './validation/index.js';
@@ -28,7 +29,7 @@ function assertMatches(errs: readonly FieldError[], c: UpstreamCase): void {
 
 describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
   describe('ValidateShoot', () => {
-    for (const c of [...CREATE_CASES, ...COMPONENT_CASES]) {
+    for (const c of [...CREATE_CASES, ...COMPONENT_CASES, ...AUTOSCALING_CASES]) {
       it(c.from, () => {
         assertMatches(validateShootObject(changed(c.set)), c);
       });

@@ -7,6 +7,7 @@
 import type { FieldErrorType } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { setAt } from './testing.js';
+import type { ShootFeatureGates } from './validation/index.js';
 
 /** One expected field error: type, path and (optionally) the exact detail. */
 export type Expected = [FieldErrorType, string] | [FieldErrorType, string, string];
@@ -26,6 +27,10 @@ export interface UpstreamCase {
   want: Expected[];
   /** Upstream matches with ContainElement(s) rather than ConsistOf. */
   contains?: true;
+  /** Upstream only matches error types (some error of each type, at any path). */
+  wantTypes?: readonly FieldErrorType[];
+  /** Gardener feature gates the case switches on (test.WithFeatureGate upstream). */
+  gates?: Partial<ShootFeatureGates>;
 }
 
 /** Upstream's `worker` of the Shoot tests. */

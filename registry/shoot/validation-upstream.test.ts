@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import type { FieldError } from '../../apimachinery/field.js';
+import { WORKER_CASES } from './upstream-cases-workers-testing.js';
 import { AUTOSCALING_CASES } from './upstream-cases-autoscaling-testing.js';
 import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from './upstream-cases-components-testing.js';
 import { changed, CREATE_CASES, type Expected, UPDATE_CASES, type UpstreamCase } from './upstream-cases-testing.js';
-import { validateShootObject, validateShootUpdate } from './validation/index.js';
+import { DEFAULT_FEATURE_GATES, validateShootObject, validateShootUpdate } from './validation/index.js';
 
 /** The errors as upstream's matchers see them: type and path, plus the detail where the case has one. */
 function matchable(errs: readonly FieldError[], want: readonly Expected[]): string[] {
@@ -23,15 +24,16 @@ const expected = (want: readonly Expected[]): string[] => want.map((w) => (w.len
 function assertMatches(errs: readonly FieldError[], c: UpstreamCase): void {
   const got = matchable(errs, c.want);
   const want = expected(c.want);
+  for (const type of c.wantTypes ?? []) assert.ok(errs.some((e) => e.type === type), `no ${type} error in ${JSON.stringify(got)}`);
   if (c.contains === true) for (const w of want) assert.ok(got.includes(w), `${w} missing in ${JSON.stringify(got)}`);
   else assert.deepEqual(got, want, JSON.stringify(errs));
 }
 
 describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
   describe('ValidateShoot', () => {
-    for (const c of [...CREATE_CASES, ...COMPONENT_CASES, ...AUTOSCALING_CASES]) {
+    for (const c of [...CREATE_CASES, ...COMPONENT_CASES, ...AUTOSCALING_CASES, ...WORKER_CASES]) {
       it(c.from, () => {
-        assertMatches(validateShootObject(changed(c.set)), c);
+        assertMatches(validateShootObject(changed(c.set), { ...DEFAULT_FEATURE_GATES, ...c.gates }), c);
       });
     }
   });

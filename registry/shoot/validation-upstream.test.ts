@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { FieldPath, type FieldError } from '../../apimachinery/field.js';
+import { emptyShoot, STATUS_CASES } from './upstream-cases-status-testing.js';
 import { KUBELET_CASES } from './upstream-cases-kubelet-testing.js';
 import { WORKER_CASES } from './upstream-cases-workers-testing.js';
 import { AUTOSCALING_CASES } from './upstream-cases-autoscaling-testing.js';
 import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from './upstream-cases-components-testing.js';
 import { changed, CREATE_CASES, type Expected, UPDATE_CASES, type UpstreamCase } from './upstream-cases-testing.js';
-import { DEFAULT_FEATURE_GATES, validateShootObject, validateShootUpdate } from './validation/index.js';
+import { DEFAULT_FEATURE_GATES, validateShootObject, validateShootStatus, validateShootUpdate } from './validation/index.js';
 import { validateKubeletConfig } from './validation/kubelet.js';
 
 /** The errors as upstream's matchers see them: type and path, plus the detail where the case has one. */
@@ -55,6 +56,12 @@ describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
   describe('ValidateKubeletConfig', () => {
     for (const c of KUBELET_CASES) {
       it(c.from, () => assertMatches(validateKubeletConfig(structuredClone(c.kubelet), c.version, c.root === undefined ? FieldPath.of() : FieldPath.of(c.root)), { ...c, set: [] }));
+    }
+  });
+
+  describe('ValidateShootStatusUpdate', () => {
+    for (const c of STATUS_CASES) {
+      it(c.from, () => assertMatches(validateShootStatus(changed(c.set, emptyShoot()), changed(c.old ?? [], emptyShoot())), c));
     }
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * Cases of Gardener's shoot_test.go (b312835d17) for add-ons and the provider-independent spec fields.
+ * Same form as upstream-cases-testing.ts.
+ */
+import type { UpstreamCase } from './upstream-cases-testing.js';
+
+const NGINX = 'spec.addons.nginxIngress';
+
+const addonsFor = (from: string, purpose: string, version: string, allowed: boolean): UpstreamCase => ({
+  from: `Addons validation > addons validation > ${from}`,
+  set: [
+    ['spec.purpose', purpose],
+    ['spec.kubernetes.version', version],
+    // From Kubernetes 1.34 a SecretBinding is refused: the binding is named the new way so that the
+    // allowed case has no error at all (upstream only asserts that spec.addons is not among them).
+    ['spec.secretBindingName', undefined],
+    ['spec.credentialsBindingName', 'my-secret'],
+  ],
+  ...(allowed ? { want: [] } : { want: [['Forbidden', 'spec.addons']], contains: true }),
+});
+
+/** Cases of ValidateShoot for add-ons and the provider-independent fields. */
+export const ADDON_CASES: UpstreamCase[] = [
+  addonsFor('should allow addons on evaluation shoots', 'evaluation', '1.34.0', true),
+  addonsFor('should forbid addons on testing shoots', 'testing', '1.34.0', false),
+  addonsFor('should forbid addons on development shoots', 'development', '1.34.0', false),
+  addonsFor('should forbid addons on production shoots', 'production', '1.34.0', false),
+  addonsFor('should forbid addons starting with Kubernetes 1.35', 'evaluation', '1.35.0', false),
+  {
+    from: 'Addons validation > should forbid addon configuration if the shoot is workerless',
+    set: [
+      ['spec.provider.workers', []],
+      ['spec.addons', {}],
+      ['spec.kubernetes.kubeControllerManager', undefined],
+    ],
+    contains: true,
+    want: [['Forbidden', 'spec.addons']],
+  },
+  {
+    from: 'Addons validation > should forbid unsupported addon configuration',
+    set: [
+      ['spec.kubernetes.version', '1.34.0'],
+      ['spec.addons.kubernetesDashboard', { enabled: true, authenticationMode: 'does-not-exist' }],
+    ],
+    contains: true,
+    want: [['NotSupported', 'spec.addons.kubernetesDashboard.authenticationMode']],
+  },
+  {
+    from: 'Addons validation > should forbid nginx ingress addon if feature gate is set',
+    set: [['spec.addons', { nginxIngress: { enabled: true } }]],
+    gates: { DisableNginxIngressInShoot: true },
+    want: [['Forbidden', `${NGINX}.enabled`, 'nginx ingress addon disallowed by landscape operator']],
+  },
+  { from: 'Addons validation > should allow valid load balancer source ranges for nginx-ingress', set: [[`${NGINX}.loadBalancerSourceRanges`, ['192.168.123.56/32', '2001:db8::/64']]], want: [] },
+  {
+    from: 'Addons validation > should forbid invalid load balancer source ranges for nginx-ingress',
+    set: [[`${NGINX}.loadBalancerSourceRanges`, ['', 'invalid-source-range', '192.168.123.56/33', '2001:db.8::/64']]],
+    want: [
+      ['Invalid', `${NGINX}.loadBalancerSourceRanges[0]`],
+      ['Invalid', `${NGINX}.loadBalancerSourceRanges[1]`],
+      ['Invalid', `${NGINX}.loadBalancerSourceRanges[2]`],
+      ['Invalid', `${NGINX}.loadBalancerSourceRanges[3]`],
+    ],
+  },
+  { from: 'Addons validation > should allow valid config for nginx-ingress', set: [[`${NGINX}.config`, { foo: 'bar' }]], want: [] },
+  {
+    from: 'Addons validation > should forbid invalid config for nginx-ingress',
+    set: [[`${NGINX}.config`, { '$/{}|][': '1', ['a'.repeat(260)]: '2', 'valid-key': 'b'.repeat(1024 * 1024) }]],
+    want: [
+      ['Invalid', `${NGINX}.config[$/{}|][]`],
+      ['Invalid', `${NGINX}.config[${'a'.repeat(260)}]`],
+      ['TooLong', `${NGINX}.config`],
+    ],
+  },
+  { from: "Addons validation > should allow external traffic policies 'Local' for nginx-ingress", set: [[`${NGINX}.externalTrafficPolicy`, 'Local']], want: [] },
+  { from: 'Addons validation > should forbid unsupported external traffic policies for nginx-ingress', set: [[`${NGINX}.externalTrafficPolicy`, 'something-else']], want: [['NotSupported', `${NGINX}.externalTrafficPolicy`]] },
+  {
+    from: 'should forbid unsupported specification (provider independent)',
+    set: [
+      ['spec.cloudProfile', undefined],
+      ['spec.region', ''],
+      ['spec.secretBindingName', ''],
+      ['spec.seedName', ''],
+      ['spec.seedSelector', { matchLabels: { foo: 'no/slash/allowed' } }],
+      ['spec.provider.type', ''],
+    ],
+    want: [
+      ['Required', 'spec.cloudProfile.name'],
+      ['Required', 'spec.region'],
+      ['Required', 'spec.secretBindingName'],
+      ['Invalid', 'spec.seedName'],
+      ['Invalid', 'spec.seedSelector.matchLabels'],
+      ['Required', 'spec.provider.type'],
+    ],
+  },
+];

@@ -9,6 +9,7 @@ import { FieldPath, type FieldError } from '../../apimachinery/field.js';
 import { emptyShoot, STATUS_CASES } from './upstream-cases-status-testing.js';
 import { KUBELET_CASES } from './upstream-cases-kubelet-testing.js';
 import { WORKER_CASES } from './upstream-cases-workers-testing.js';
+import { HA_AND_STRATEGY_UPDATE_CASES } from './upstream-cases-updates-testing.js';
 import { ADDON_CASES } from './upstream-cases-addons-testing.js';
 import { AUTOSCALING_CASES } from './upstream-cases-autoscaling-testing.js';
 import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from './upstream-cases-components-testing.js';
@@ -43,13 +44,13 @@ describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
   });
 
   describe('ValidateShootUpdate', () => {
-    for (const c of [...UPDATE_CASES, ...COMPONENT_UPDATE_CASES]) {
+    for (const c of [...UPDATE_CASES, ...COMPONENT_UPDATE_CASES, ...HA_AND_STRATEGY_UPDATE_CASES]) {
       it(c.from, () => {
         const old = changed(c.old ?? []);
         old.metadata.resourceVersion = '1';
         const next = changed(c.set);
         next.metadata.resourceVersion = '1';
-        assertMatches(validateShootUpdate(next, old), c);
+        assertMatches(validateShootUpdate(next, old, { ...DEFAULT_FEATURE_GATES, ...c.gates }), c);
       });
     }
   });

@@ -1,0 +1,91 @@
+/**
+ * Update cases of Gardener's shoot_test.go (b312835d17): control plane high availability
+ * (#ValidateShootHAControlPlaneUpdate) and worker pool update strategies (#ValidateProviderUpdate).
+ * `old` makes the stored Shoot from upstream's base, `set` the new one.
+ */
+import type { Change, UpstreamCase } from './upstream-cases-testing.js';
+
+const FT = 'spec.controlPlane.highAvailability.failureTolerance.type';
+const ha = (type: string): Change => ['spec.controlPlane', { highAvailability: { failureTolerance: { type } } }];
+const HIBERNATED = 'Shoot is currently hibernated and cannot be scaled up to HA. Please make sure your cluster has woken up before scaling it up to HA';
+const US = 'spec.provider.workers[0].updateStrategy';
+const strategy = (s: string): Change => ['spec.provider.workers.0.updateStrategy', s];
+const IN_PLACE = { InPlaceNodeUpdates: true };
+
+/** The cases. */
+export const HA_AND_STRATEGY_UPDATE_CASES: UpstreamCase[] = [
+  { from: '#ValidateShootHAControlPlaneUpdate > should pass as Shoot ControlPlane Spec with HA set to zone has not changed', old: [ha('zone')], set: [ha('zone')], want: [] },
+  { from: '#ValidateShootHAControlPlaneUpdate > should allow upgrading from non-HA to HA Shoot ControlPlane.HighAvailability Spec', old: [['spec.controlPlane', {}]], set: [ha('zone')], want: [] },
+  {
+    from: '#ValidateShootHAControlPlaneUpdate > shoot is scheduled > should forbid to change the Shoot ControlPlane spec',
+    old: [ha('zone'), ['spec.seedName', 'someSeed']],
+    set: [ha('node'), ['spec.seedName', 'someSeed']],
+    contains: true,
+    want: [['Invalid', FT]],
+  },
+  {
+    from: '#ValidateShootHAControlPlaneUpdate > shoot is scheduled > should forbid to unset of Shoot ControlPlane',
+    old: [ha('zone'), ['spec.seedName', 'someSeed']],
+    set: [['spec.seedName', 'someSeed']],
+    contains: true,
+    want: [['Invalid', FT]],
+  },
+  { from: '#ValidateShootHAControlPlaneUpdate > shoot is not scheduled > should allow to change the Shoot ControlPlane spec', old: [ha('zone')], set: [ha('node')], want: [] },
+  { from: '#ValidateShootHAControlPlaneUpdate > shoot is not scheduled > should allow to unset of Shoot ControlPlane', old: [ha('zone')], set: [], want: [] },
+  {
+    from: '#ValidateShootHAControlPlaneUpdate > shoot is hibernated > should not allow upgrading from non-HA to HA when Spec.Hibernation.Enabled is set to `true`',
+    old: [['spec.controlPlane', {}]],
+    set: [ha('zone'), ['spec.hibernation', { enabled: true }]],
+    contains: true,
+    want: [['Forbidden', FT, HIBERNATED]],
+  },
+  {
+    from: '#ValidateShootHAControlPlaneUpdate > shoot is hibernated > should not allow upgrading from non-HA to HA when Status.IsHibernation is set to `true`',
+    old: [['spec.controlPlane', {}]],
+    set: [ha('node'), ['status', { hibernated: true }]],
+    contains: true,
+    want: [['Forbidden', FT, HIBERNATED]],
+  },
+  {
+    from: '#ValidateShootHAControlPlaneUpdate > shoot is hibernated > should allow upgrading from non-HA to HA when Spec.Hibernation.Enabled is `false` and Status.IsHibernation is `false`',
+    old: [['spec.controlPlane', {}]],
+    set: [ha('node'), ['spec.hibernation', { enabled: false }], ['status', { hibernated: false }]],
+    want: [],
+  },
+  {
+    from: '#ValidateProviderUpdate > should forbid changing the update strategy from AutoRollingUpdate to AutoInPlaceUpdate/ManualInPlaceUpdate',
+    old: [],
+    set: [strategy('AutoInPlaceUpdate')],
+    contains: true,
+    want: [['Invalid', US, 'update strategy cannot be changed from AutoRollingUpdate to AutoInPlaceUpdate/ManualInPlaceUpdate']],
+  },
+  {
+    from: '#ValidateProviderUpdate > should forbid changing the update strategy from AutoInPlaceUpdate/ManualInPlaceUpdate to AutoRollingUpdate',
+    old: [strategy('ManualInPlaceUpdate')],
+    set: [strategy('AutoRollingUpdate')],
+    contains: true,
+    want: [['Invalid', US, 'update strategy cannot be changed from AutoInPlaceUpdate/ManualInPlaceUpdate to AutoRollingUpdate']],
+  },
+  {
+    from: '#ValidateProviderUpdate > should allow changing the update strategy from AutoInPlaceUpdate to ManualInPlaceUpdate',
+    old: [strategy('AutoInPlaceUpdate')],
+    set: [strategy('ManualInPlaceUpdate'), ['spec.provider.workers.0.maxSurge', undefined], ['spec.provider.workers.0.maxUnavailable', undefined]],
+    gates: IN_PLACE,
+    want: [],
+  },
+  {
+    from: '#ValidateProviderUpdate > should forbid setting in-place update strategy for a new worker pool if the InPlaceNodeUpdates feature gate is disabled',
+    old: [],
+    set: [['spec.provider.workers.1', { name: 'worker-2', machine: { type: 'large', image: { name: 'image-name', version: '1.0.0' }, architecture: 'amd64' }, minimum: 1, maximum: 1, maxSurge: 1, maxUnavailable: 0, systemComponents: { allow: true }, updateStrategy: 'AutoInPlaceUpdate' }]],
+    contains: true,
+    want: [['Invalid', 'spec.provider.workers[1].updateStrategy', 'can not configure `AutoInPlaceUpdate` or `ManualInPlaceUpdate` update strategies when the `InPlaceNodeUpdates` feature gate is disabled.']],
+  },
+  {
+    from: '#ValidateProviderUpdate > in-place strategy > should forbid changing the machine type',
+    old: [strategy('AutoInPlaceUpdate')],
+    set: [strategy('AutoInPlaceUpdate'), ['spec.provider.workers.0.machine.type', 'foo']],
+    gates: IN_PLACE,
+    contains: true,
+    want: [['Invalid', 'spec.provider.workers[0].machine.type', 'machine type cannot be changed if update strategy is AutoInPlaceUpdate/ManualInPlaceUpdate']],
+  },
+];

@@ -94,3 +94,99 @@ export const ADDON_CASES: UpstreamCase[] = [
     ],
   },
 ];
+
+const NO_WORKERS: UpstreamCase['set'] = [['spec.provider.workers', undefined]];
+
+/** SecretBindingName/CredentialsBinding validation and the other spec-wide fields (ValidateShoot). */
+export const BINDING_CASES: UpstreamCase[] = [
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should forbid adding secretBindingName in case of workerless shoot',
+    set: [...NO_WORKERS, ['spec.secretBindingName', 'foo']],
+    contains: true,
+    want: [['Forbidden', 'spec.secretBindingName']],
+  },
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should forbid adding credentialsBindingName in case of workerless shoot',
+    set: [...NO_WORKERS, ['spec.secretBindingName', undefined], ['spec.credentialsBindingName', 'foo']],
+    contains: true,
+    want: [['Forbidden', 'spec.credentialsBindingName']],
+  },
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should allow nil secretBindingName in case of workerless shoot',
+    set: [...NO_WORKERS, ['spec.addons', undefined], ['spec.secretBindingName', undefined], ['spec.kubernetes.kubeControllerManager', undefined], ['spec.networking', undefined]],
+    want: [],
+  },
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should forbid setting both secretBindingName and credentialsBindingName',
+    set: [['spec.secretBindingName', 'foo'], ['spec.credentialsBindingName', 'foo']],
+    want: [['Forbidden', 'spec.secretBindingName', 'is incompatible with credentialsBindingName']],
+  },
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should forbid not setting at least one of secretBindingName or credentialsBindingName',
+    set: [['spec.secretBindingName', undefined]],
+    want: [['Required', 'spec.secretBindingName', 'must be set when credentialsBindingName is not']],
+  },
+  ...['1.34.0', '1.35.0'].map(
+    (version): UpstreamCase => ({
+      from: `secretBindingName validation for Kubernetes >= 1.34 > should forbid secretBindingName for Kubernetes ${version}`,
+      set: [['spec.kubernetes.version', version]],
+      contains: true,
+      want: [['Forbidden', 'spec.secretBindingName', 'for Kubernetes versions >= 1.34, secretBindingName field is no longer supported, use spec.credentialsBindingName instead']],
+    }),
+  ),
+  {
+    from: 'should forbid adding invalid/duplicate emails',
+    set: [['spec.monitoring.alerting.emailReceivers', ['z', 'foo@bar.baz', 'foo@bar.baz']]],
+    want: [
+      ['Invalid', 'spec.monitoring.alerting.emailReceivers[0]', 'must provide a valid email'],
+      ['Duplicate', 'spec.monitoring.alerting.emailReceivers[2]'],
+    ],
+  },
+  {
+    from: 'should forbid invalid tolerations',
+    set: [['spec.tolerations', [{}, { key: 'foo' }, { key: 'foo' }, { key: 'bar', value: 'baz' }, { key: 'bar', value: 'baz' }, { key: '!nvalid', value: 'va!ue' }, { key: 'n'.repeat(64) }]]],
+    want: [
+      ['Required', 'spec.tolerations[0].key'],
+      ['Duplicate', 'spec.tolerations[2]'],
+      ['Duplicate', 'spec.tolerations[4]'],
+      ['Invalid', 'spec.tolerations[5].key'],
+      ['Invalid', 'spec.tolerations[5].value'],
+      // Upstream's detail is "name part must be no more than 63 bytes" (k8s.io/apimachinery v0.36);
+      // apimachinery/validation.ts, shared with other kinds, still says "characters".
+      ['Invalid', 'spec.tolerations[6].key'],
+    ],
+  },
+  { from: 'should forbid invalid provider type', set: [['spec.provider.type', '!nvalid']], want: [['Invalid', 'spec.provider.type']] },
+];
+
+/** SecretBindingName/CredentialsBinding updates (ValidateShootUpdate). */
+export const BINDING_UPDATE_CASES: UpstreamCase[] = [
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should forbid updating secretBindingName when not migrating to credentialsBindingName',
+    old: [['spec.secretBindingName', 'another-reference']],
+    set: [],
+    contains: true,
+    want: [['Invalid', 'spec.secretBindingName']],
+  },
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should allow updating credentialsBindingName',
+    old: [['spec.secretBindingName', undefined], ['spec.credentialsBindingName', 'another-reference']],
+    set: [['spec.secretBindingName', undefined], ['spec.credentialsBindingName', 'foo']],
+    want: [],
+  },
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should allow switching from secretBindingName to credentialsBindingName',
+    old: [],
+    set: [['spec.secretBindingName', undefined], ['spec.credentialsBindingName', 'another-reference']],
+    want: [],
+  },
+  {
+    from: 'SecretBindingName/CredentialsBinding validation > should not allow switching from credentialsBindingName to secretBindingName',
+    old: [['spec.secretBindingName', undefined], ['spec.credentialsBindingName', 'another-reference']],
+    set: [['spec.secretBindingName', 'foo']],
+    want: [
+      ['Invalid', 'spec.secretBindingName', 'field is immutable'],
+      ['Forbidden', 'spec.credentialsBindingName', 'the field cannot be unset'],
+    ],
+  },
+];

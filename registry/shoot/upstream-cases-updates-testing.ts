@@ -89,3 +89,40 @@ export const HA_AND_STRATEGY_UPDATE_CASES: UpstreamCase[] = [
     want: [['Invalid', 'spec.provider.workers[0].machine.type', 'machine type cannot be changed if update strategy is AutoInPlaceUpdate/ManualInPlaceUpdate']],
   },
 ];
+
+const ZONES = 'spec.controlPlane.zones';
+const zones = (list: string[], type?: string): Change => ['spec.controlPlane', { ...(type === undefined ? {} : { highAvailability: { failureTolerance: { type } } }), zones: list }];
+
+/** spec.controlPlane.zones on create (ValidateShoot). */
+export const ZONE_CASES: UpstreamCase[] = [
+  { from: 'spec.controlPlane.zones > should allow setting a single zone without HA', set: [zones(['a'])], want: [] },
+  { from: 'spec.controlPlane.zones > should forbid more than 1 zone without zone failure tolerance', set: [zones(['a', 'b'])], want: [['Invalid', ZONES]] },
+  { from: "spec.controlPlane.zones > should forbid more than 1 zone with 'node' failure tolerance", set: [zones(['a', 'b'], 'node')], want: [['Invalid', ZONES]] },
+  { from: 'spec.controlPlane.zones > should forbid duplicate zones', set: [zones(['a', 'a'])], contains: true, want: [['Duplicate', `${ZONES}[1]`]] },
+  { from: "spec.controlPlane.zones > should forbid fewer than 3 zones when failure tolerance type is 'zone'", set: [zones(['a', 'b'], 'zone')], want: [['Invalid', ZONES]] },
+  { from: "spec.controlPlane.zones > should forbid more than 3 zones when failure tolerance type is 'zone'", set: [zones(['a', 'b', 'c', 'd'], 'zone')], want: [['Invalid', ZONES]] },
+  { from: "spec.controlPlane.zones > should allow exactly 3 zones when failure tolerance type is 'zone'", set: [zones(['a', 'b', 'c'], 'zone')], want: [] },
+];
+
+/** spec.controlPlane.zones on update (ValidateShootUpdate). */
+export const ZONE_UPDATE_CASES: UpstreamCase[] = [
+  { from: 'spec.controlPlane.zones > should forbid changing zones once set', old: [zones(['a'])], set: [zones(['b'])], contains: true, want: [['Forbidden', ZONES]] },
+  { from: 'spec.controlPlane.zones > should allow clearing zones once set', old: [zones(['a'])], set: [['spec.controlPlane', {}]], want: [] },
+  { from: 'spec.controlPlane.zones > should forbid setting zones on update when not set at creation', old: [], set: [zones(['a'])], contains: true, want: [['Forbidden', ZONES]] },
+  { from: 'spec.controlPlane.zones > should allow zones remaining unchanged on update', old: [zones(['a'])], set: [zones(['a'])], want: [] },
+  { from: 'spec.controlPlane.zones > should allow expanding zones from 1 to 3 when upgrading to zone failure tolerance', old: [zones(['a'])], set: [zones(['a', 'b', 'c'], 'zone')], want: [] },
+  {
+    from: 'spec.controlPlane.zones > should forbid removing existing zones when expanding for zone failure tolerance upgrade',
+    old: [zones(['a'])],
+    set: [zones(['b', 'c', 'd'], 'zone')],
+    contains: true,
+    want: [['Forbidden', ZONES]],
+  },
+  {
+    from: 'spec.controlPlane.zones > should forbid changing zones when already at zone failure tolerance',
+    old: [zones(['a', 'b', 'c'], 'zone')],
+    set: [zones(['a', 'b', 'd'], 'zone')],
+    contains: true,
+    want: [['Forbidden', ZONES]],
+  },
+];

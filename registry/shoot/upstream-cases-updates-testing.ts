@@ -1,9 +1,10 @@
 /**
- * Update cases of Gardener's shoot_test.go (b312835d17): control plane high availability
- * (#ValidateShootHAControlPlaneUpdate) and worker pool update strategies (#ValidateProviderUpdate).
+ * Update cases of Gardener's shoot_test.go (b312835d17): versions, immutable fields, worker pools,
+ * control plane high availability (#ValidateShootHAControlPlaneUpdate), worker pool update strategies
+ * (#ValidateProviderUpdate) and control plane zones.
  * `old` makes the stored Shoot from upstream's base, `set` the new one.
  */
-import type { Change, UpstreamCase } from './upstream-cases-testing.js';
+import { UPSTREAM_WORKER, type Change, type UpstreamCase } from './upstream-cases-testing.js';
 
 const FT = 'spec.controlPlane.highAvailability.failureTolerance.type';
 const ha = (type: string): Change => ['spec.controlPlane', { highAvailability: { failureTolerance: { type } } }];
@@ -124,5 +125,70 @@ export const ZONE_UPDATE_CASES: UpstreamCase[] = [
     set: [zones(['a', 'b', 'd'], 'zone')],
     contains: true,
     want: [['Forbidden', ZONES]],
+  },
+];
+
+const W = 'spec.provider.workers';
+const KCM = 'spec.kubernetes.kubeControllerManager';
+const WORKERLESS: Change[] = [
+  [W, undefined],
+  ['spec.addons', undefined],
+  [KCM, undefined],
+];
+
+/** Cases of ValidateShootUpdate: `old` makes the stored Shoot, `set` the new one (both from the base). */
+export const UPDATE_CASES: UpstreamCase[] = [
+  {
+    from: 'Kubernetes Version > should forbid kubernetes version downgrades',
+    set: [['spec.kubernetes.version', '1.7.2']],
+    want: [
+      ['Forbidden', 'spec.kubernetes.version', 'kubernetes version downgrade is not supported'],
+      ['Forbidden', `${W}[0].kubernetes.version`, 'kubernetes version downgrade is not supported'],
+    ],
+  },
+  {
+    from: 'Kubernetes Version > should forbid kubernetes version upgrades skipping a minor version',
+    old: [['spec.kubernetes.version', '1.29.2']],
+    set: [['spec.kubernetes.version', '1.31.0']],
+    want: [['Forbidden', 'spec.kubernetes.version', 'kubernetes version upgrade cannot skip a minor version']],
+  },
+  {
+    from: 'Provider validation > should not allow switching from a Shoot with workers to a workerless Shoot',
+    old: [],
+    set: WORKERLESS,
+    contains: true,
+    want: [['Forbidden', W]],
+  },
+  {
+    from: 'Provider validation > should not allow adding a worker pool to a workerless shoot',
+    old: WORKERLESS,
+    set: [],
+    contains: true,
+    want: [['Forbidden', W]],
+  },
+  { from: 'Provider validation > should allow adding a worker pool', old: [], set: [[`${W}.1`, { ...UPSTREAM_WORKER, name: 'second-worker' }]], want: [] },
+  {
+    from: '#ValidateShootSpecUpdate (region, provider type: ValidateImmutableField)',
+    old: [],
+    set: [
+      ['spec.region', 'other-region'],
+      ['spec.provider.type', 'other'],
+    ],
+    want: [
+      ['Invalid', 'spec.region'],
+      ['Invalid', 'spec.provider.type'],
+    ],
+  },
+  {
+    from: 'KubeControllerManager validation > should fail updating immutable NodeCIDRMaskSize field',
+    old: [],
+    set: [[`${KCM}.nodeCIDRMaskSize`, 24]],
+    want: [['Invalid', `${KCM}.nodeCIDRMaskSize`]],
+  },
+  {
+    from: 'networking section > should forbid changing the networking type',
+    old: [],
+    set: [['spec.networking.type', 'some-other-type']],
+    want: [['Invalid', 'spec.networking.type']],
   },
 ];

@@ -9,12 +9,12 @@ import { FieldPath, type FieldError } from '../../apimachinery/field.js';
 import { emptyShoot, STATUS_CASES } from './upstream-cases-status-testing.js';
 import { KUBELET_CASES } from './upstream-cases-kubelet-testing.js';
 import { WORKER_CASES } from './upstream-cases-workers-testing.js';
-import { HA_AND_STRATEGY_UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CASES } from './upstream-cases-updates-testing.js';
+import { HA_AND_STRATEGY_UPDATE_CASES, UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CASES } from './upstream-cases-updates-testing.js';
 import { NETWORKING_CASES, NETWORKING_UPDATE_CASES } from './upstream-cases-networking-testing.js';
 import { ADDON_CASES, BINDING_CASES, BINDING_UPDATE_CASES } from './upstream-cases-addons-testing.js';
 import { AUTOSCALING_CASES } from './upstream-cases-autoscaling-testing.js';
 import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from './upstream-cases-components-testing.js';
-import { changed, CREATE_CASES, type Expected, UPDATE_CASES, type UpstreamCase } from './upstream-cases-testing.js';
+import { changed, CREATE_CASES, type Expected, type UpstreamCase } from './upstream-cases-testing.js';
 import { DEFAULT_FEATURE_GATES, validateShootObject, validateShootStatus, validateShootUpdate } from './validation/index.js';
 import { validateKubeletConfig } from './validation/kubelet.js';
 

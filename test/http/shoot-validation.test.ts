@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { FieldErrorTypes } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { changed, CREATE_CASES, UPDATE_CASES, type UpstreamCase } from '../../registry/shoot/upstream-cases-testing.js';
+import { changed, CREATE_CASES, type UpstreamCase } from '../../registry/shoot/upstream-cases-testing.js';
+import { UPDATE_CASES } from '../../registry/shoot/upstream-cases-updates-testing.js';
 import { exampleShoot } from '../../registry/shoot/testing.js';
 import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';

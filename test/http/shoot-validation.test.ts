@@ -98,7 +98,7 @@ describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', functio
       const name = `update-${n++}`;
       const stored = (await s.request('post', SHOOTS).send(inNamespace(changed(c.old ?? []), name)).expect(201)).body as KubeObject;
       const next = inNamespace(changed(c.set), name);
-      next.metadata.resourceVersion = stored.metadata.resourceVersion;
+      if (stored.metadata.resourceVersion !== undefined) next.metadata.resourceVersion = stored.metadata.resourceVersion;
       const res = await s.request('put', `${SHOOTS}/${name}`).send(next).expect(422);
       assertCauses(res.body, c);
       const after = (await s.request('get', `${SHOOTS}/${name}`).expect(200)).body as KubeObject;

@@ -106,3 +106,46 @@ export const DNS_UPDATE_CASES: UpstreamCase[] = [
     want: [['Forbidden', `${P}[1].primary`, 'multiple primary DNS providers are not supported']],
   },
 ];
+
+const SECOND_POOL_IN_PLACE: Change = [
+  'spec.provider.workers.1',
+  { name: 'worker-2', machine: { type: 'large', image: { name: 'image-name', version: '1.0.0' }, architecture: 'amd64' }, minimum: 1, maximum: 1, maxSurge: 1, maxUnavailable: 0, systemComponents: { allow: true }, updateStrategy: 'AutoInPlaceUpdate' },
+];
+const nodeLocalDNS = (enabled: boolean): Change => ['spec.systemComponents', { nodeLocalDNS: { enabled } }];
+const NODE_LOCAL_DNS_DETAIL =
+  'the node-local-dns setting cannot be changed if the shoot has at least one worker pool with an update strategy of either AutoInPlaceUpdate or ManualInPlaceUpdate, and is running a Kubernetes version below 1.34.0 or if kube-proxy runs in IPVS mode.';
+
+/** Scheduler name, exposure class and node-local DNS (ValidateShoot). */
+export const SCHEDULER_AND_EXPOSURE_CASES: UpstreamCase[] = [
+  { from: 'scheduler name > forbid setting an invalid scheduler name', set: [['spec.schedulerName', '!nvalid']], want: [['Invalid', 'spec.schedulerName']] },
+  { from: 'exposure class > should forbid invalid exposure class names', set: [['spec.exposureClassName', '$invalid.class.[]name{}/']], contains: true, want: [['Invalid', 'spec.exposureClassName']] },
+  { from: 'exposure class > should allow valid exposure class name', set: [['spec.exposureClassName', 'exposure-class-1']], want: [] },
+];
+
+/** Scheduler name, exposure class and node-local DNS (ValidateShootUpdate). */
+export const SCHEDULER_AND_EXPOSURE_UPDATE_CASES: UpstreamCase[] = [
+  { from: "scheduler name > allow setting the default scheduler name when name was 'nil'", old: [], set: [['spec.schedulerName', 'default-scheduler']], want: [] },
+  { from: "scheduler name > forbid changing the scheduler name when name was 'nil'", old: [], set: [['spec.schedulerName', 'foo-scheduler']], want: [['Invalid', 'spec.schedulerName']] },
+  { from: 'scheduler name > forbid changing the scheduler name when configured before', old: [['spec.schedulerName', 'foo-scheduler']], set: [['spec.schedulerName', 'bar-scheduler']], want: [['Invalid', 'spec.schedulerName']] },
+  { from: 'exposure class > should allow to change the exposure class', old: [['spec.exposureClassName', 'exposure-class-1']], set: [['spec.exposureClassName', 'exposure-class-2']], want: [] },
+  {
+    from: 'node-local-dns update > the node-local-dns setting cannot be changed with an in-place worker pool below Kubernetes 1.34.0 (enabling)',
+    old: [SECOND_POOL_IN_PLACE, nodeLocalDNS(false)],
+    set: [SECOND_POOL_IN_PLACE, nodeLocalDNS(true)],
+    gates: { InPlaceNodeUpdates: true },
+    want: [['Forbidden', 'spec.systemComponents.nodeLocalDNS', NODE_LOCAL_DNS_DETAIL]],
+  },
+  {
+    from: 'node-local-dns update > the node-local-dns setting cannot be changed with an in-place worker pool below Kubernetes 1.34.0 (removing)',
+    old: [SECOND_POOL_IN_PLACE, nodeLocalDNS(true)],
+    set: [SECOND_POOL_IN_PLACE, ['spec.systemComponents', {}]],
+    gates: { InPlaceNodeUpdates: true },
+    want: [['Forbidden', 'spec.systemComponents.nodeLocalDNS', NODE_LOCAL_DNS_DETAIL]],
+  },
+  {
+    from: 'node-local-dns update > should allow toggling the node-local-dns if none of the worker pool has updateStrategy AutoInPlaceUpdate/ManualInPlaceUpdate',
+    old: [nodeLocalDNS(false)],
+    set: [nodeLocalDNS(true)],
+    want: [],
+  },
+];

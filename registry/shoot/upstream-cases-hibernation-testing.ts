@@ -6,7 +6,7 @@
  * upstream matcher names only an error type list it in `wantTypes`.
  */
 import type { FieldErrorType } from '../../apimachinery/field.js';
-import type { Change, UpstreamCase } from './upstream-cases-testing.js';
+import { WORKERLESS, type Change, type UpstreamCase } from './upstream-cases-testing.js';
 
 const S = 'spec.hibernation.schedules';
 const OPERATION = 'maintenance.gardener.cloud/operation';
@@ -53,12 +53,7 @@ export const HIBERNATION_CASES: UpstreamCase[] = [
   typed('#ValidateSystemComponents > incorrect core dns autoscaler', [['spec.systemComponents', { coreDNS: { autoscaling: { mode: 'dummy' } } }]], ['NotSupported']),
   typed(
     '#ValidateSystemComponents > system components Workerless Shoot',
-    [
-      ['spec.provider.workers', undefined],
-      ['spec.addons', undefined],
-      ['spec.kubernetes.kubeControllerManager', undefined],
-      ['spec.systemComponents', {}],
-    ],
+    [...WORKERLESS, ['spec.systemComponents', {}]],
     ['Forbidden'],
   ),
   { from: '#ValidateCoreDNSRewritingCommonSuffixes > should allow normal common suffixes', set: [suffixes(['gardener.cloud', 'github.com', '.example.com'])], want: [] },

@@ -86,7 +86,8 @@ export function changed(changes: readonly Change[], base: KubeObject = upstreamS
 const W = 'spec.provider.workers';
 const KAS = 'spec.kubernetes.kubeAPIServer';
 const KCM = 'spec.kubernetes.kubeControllerManager';
-const WORKERLESS: Change[] = [
+/** Upstream's base without worker pools (and so without add-ons and kube-controller-manager settings). */
+export const WORKERLESS: Change[] = [
   [W, undefined],
   ['spec.addons', undefined],
   [KCM, undefined],

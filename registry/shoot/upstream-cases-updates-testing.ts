@@ -4,7 +4,7 @@
  * (#ValidateProviderUpdate) and control plane zones.
  * `old` makes the stored Shoot from upstream's base, `set` the new one.
  */
-import { UPSTREAM_WORKER, type Change, type UpstreamCase } from './upstream-cases-testing.js';
+import { UPSTREAM_WORKER, WORKERLESS, type Change, type UpstreamCase } from './upstream-cases-testing.js';
 
 const FT = 'spec.controlPlane.highAvailability.failureTolerance.type';
 const ha = (type: string): Change => ['spec.controlPlane', { highAvailability: { failureTolerance: { type } } }];
@@ -130,11 +130,6 @@ export const ZONE_UPDATE_CASES: UpstreamCase[] = [
 
 const W = 'spec.provider.workers';
 const KCM = 'spec.kubernetes.kubeControllerManager';
-const WORKERLESS: Change[] = [
-  [W, undefined],
-  ['spec.addons', undefined],
-  [KCM, undefined],
-];
 
 /** Cases of ValidateShootUpdate: `old` makes the stored Shoot, `set` the new one (both from the base). */
 export const UPDATE_CASES: UpstreamCase[] = [

@@ -82,6 +82,20 @@ export const HA_AND_STRATEGY_UPDATE_CASES: UpstreamCase[] = [
     want: [['Invalid', 'spec.provider.workers[1].updateStrategy', 'can not configure `AutoInPlaceUpdate` or `ManualInPlaceUpdate` update strategies when the `InPlaceNodeUpdates` feature gate is disabled.']],
   },
   {
+    from: '#ValidateProviderUpdate > Machine image version update > should allow downgrading the machine image version in case of rolling update strategy',
+    old: [['spec.provider.workers.0.machine.image.version', '2.0.0']],
+    set: [['spec.provider.workers.0.machine.image.version', '1.0.0']],
+    want: [],
+  },
+  {
+    from: '#ValidateProviderUpdate > Machine image version update > should forbid downgrading the machine image version in case of in-place update strategy',
+    old: [strategy('AutoInPlaceUpdate'), ['spec.provider.workers.0.machine.image.version', '2.0.0']],
+    set: [strategy('AutoInPlaceUpdate'), ['spec.provider.workers.0.machine.image.version', '1.0.0']],
+    gates: IN_PLACE,
+    contains: true,
+    want: [['Forbidden', 'spec.provider.workers[0].machine.image.version', 'machine image version downgrade is not supported when the update strategy is AutoInPlaceUpdate or ManualInPlaceUpdate']],
+  },
+  {
     from: '#ValidateProviderUpdate > in-place strategy > should forbid changing the machine type',
     old: [strategy('AutoInPlaceUpdate')],
     set: [strategy('AutoInPlaceUpdate'), ['spec.provider.workers.0.machine.type', 'foo']],

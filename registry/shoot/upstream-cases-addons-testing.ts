@@ -190,3 +190,19 @@ export const BINDING_UPDATE_CASES: UpstreamCase[] = [
     ],
   },
 ];
+
+const ref = (name: string, kind: string, apiVersion = 'v1'): Record<string, unknown> => ({ name, resourceRef: { kind, name: `${name}-ref`, apiVersion } });
+
+/** Extensions and resources (ValidateShoot). */
+export const EXTENSION_AND_RESOURCE_CASES: UpstreamCase[] = [
+  { from: 'Extensions validation > should forbid passing an extension w/ invalid type information', set: [['spec.extensions', [{ type: '!nvalid' }]]], want: [['Invalid', 'spec.extensions[0].type']] },
+  { from: 'Extensions validation > should allow passing an extension w/ type information', set: [['spec.extensions', [{ type: 'arbitrary' }]]], want: [] },
+  { from: 'Extensions validation > should forbid passing an extension of same type more than once', set: [['spec.extensions', [{ type: 'arbitrary' }, { type: 'arbitrary' }]]], want: [['Duplicate', 'spec.extensions[1].type']] },
+  { from: 'Extensions validation > should allow passing more than one extension of different type', set: [['spec.extensions', [{ type: 'arbitrary' }, { type: 'arbitrary-2' }]]], want: [] },
+  { from: 'Resources validation > should forbid resources of kind other than Secret/ConfigMap/WorkloadIdentity', set: [['spec.resources', [ref('test', 'ServiceAccount')]]], want: [['NotSupported', 'spec.resources[0].resourceRef']] },
+  {
+    from: 'Resources validation > should allow resources w/ names and valid references',
+    set: [['spec.resources', [ref('test', 'Secret'), ref('test-cm', 'ConfigMap'), ref('test-wi', 'WorkloadIdentity', 'security.gardener.cloud/v1alpha1')]]],
+    want: [],
+  },
+];

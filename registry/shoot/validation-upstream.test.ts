@@ -13,7 +13,7 @@ import { HA_AND_STRATEGY_UPDATE_CASES, UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CAS
 import { HIBERNATION_CASES } from './upstream-cases-hibernation-testing.js';
 import { DNS_CASES, DNS_UPDATE_CASES, SCHEDULER_AND_EXPOSURE_CASES, SCHEDULER_AND_EXPOSURE_UPDATE_CASES } from './upstream-cases-dns-testing.js';
 import { NETWORKING_CASES, NETWORKING_UPDATE_CASES } from './upstream-cases-networking-testing.js';
-import { ADDON_CASES, BINDING_CASES, BINDING_UPDATE_CASES } from './upstream-cases-addons-testing.js';
+import { ADDON_CASES, BINDING_CASES, BINDING_UPDATE_CASES, EXTENSION_AND_RESOURCE_CASES } from './upstream-cases-addons-testing.js';
 import { AUTOSCALING_CASES } from './upstream-cases-autoscaling-testing.js';
 import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from './upstream-cases-components-testing.js';
 import { changed, CREATE_CASES, type Expected, type UpstreamCase } from './upstream-cases-testing.js';
@@ -39,7 +39,7 @@ function assertMatches(errs: readonly FieldError[], c: UpstreamCase): void {
 
 describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
   describe('ValidateShoot', () => {
-    for (const c of [...CREATE_CASES, ...COMPONENT_CASES, ...AUTOSCALING_CASES, ...WORKER_CASES, ...ADDON_CASES, ...BINDING_CASES, ...NETWORKING_CASES, ...ZONE_CASES, ...DNS_CASES, ...SCHEDULER_AND_EXPOSURE_CASES, ...HIBERNATION_CASES]) {
+    for (const c of [...CREATE_CASES, ...COMPONENT_CASES, ...AUTOSCALING_CASES, ...WORKER_CASES, ...ADDON_CASES, ...BINDING_CASES, ...NETWORKING_CASES, ...ZONE_CASES, ...DNS_CASES, ...SCHEDULER_AND_EXPOSURE_CASES, ...HIBERNATION_CASES, ...EXTENSION_AND_RESOURCE_CASES]) {
       it(c.from, () => {
         assertMatches(validateShootObject(changed(c.set), { ...DEFAULT_FEATURE_GATES, ...c.gates }), c);
       });

@@ -1,8 +1,10 @@
 /**
- * Gardener's Shoot validation cases (shoot_test.go at b312835d17, see upstream-cases-testing.ts) against
- * the validation functions, as upstream runs them: ValidateShoot on the Shoot as given (no defaults), and
- * ValidateShootUpdate on an old and a new Shoot. A case passes when the errors have exactly upstream's
- * types and paths (and details where the case names one).
+ * Gardener's Shoot validation cases (shoot_test.go at b312835d17, as data in upstream-cases-*-testing.ts,
+ * each named by its upstream Describe/It) against the validation functions, as upstream runs them:
+ * ValidateShoot on the Shoot as given (no defaults), ValidateShootUpdate on an old and a new Shoot,
+ * ValidateShootStatusUpdate, ValidateKubeletConfig. A case passes when the errors have exactly upstream's
+ * types and paths (and details where the case names one), or contain them where upstream's matcher is
+ * ContainElement(s). A subset runs over HTTPS in test/http/shoot-validation.test.ts.
  */
 import assert from 'node:assert/strict';
 import { FieldPath, type FieldError } from '../../apimachinery/field.js';

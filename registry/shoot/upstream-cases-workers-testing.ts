@@ -120,3 +120,31 @@ export const WORKER_CASES: UpstreamCase[] = [
   worker('validate architecture > foo is an invalid architecture name', machine({ architecture: 'foo' }), [['NotSupported', `${W}.machine.architecture`]]),
   worker('validate that container runtime has a type', { cri: { name: 'containerd', containerRuntimes: [{ type: 'gVisor' }, { type: '' }] } }, [['Required', `${W}.cri.containerruntimes[1].type`]]),
 ];
+
+/** Upstream reports these under `autoscaler` although the field is `clusterAutoscaler`. */
+const CAO = `${W}.autoscaler`;
+const caOptions = (name: string, options: Record<string, unknown>, want: Expected[]): UpstreamCase => ({
+  from: `Provider validation > ClusterAutoscaler options validation > ${name}`,
+  set: pool({ clusterAutoscaler: options }),
+  want,
+});
+
+/** Worker pool cluster autoscaler options and workers settings (ValidateShoot). */
+export const WORKER_OPTION_CASES: UpstreamCase[] = [
+  caOptions('valid with empty options', {}, []),
+  caOptions('valid with all options', { scaleDownUtilizationThreshold: 0.5, scaleDownGpuUtilizationThreshold: 0.5, scaleDownUnneededTime: '1s', scaleDownUnreadyTime: '1s', maxNodeProvisionTime: '1s' }, []),
+  caOptions('invalid negative ScaleDownUtilizationThreshold', { scaleDownUtilizationThreshold: -0.5 }, [['Invalid', `${CAO}.scaleDownUtilizationThreshold`, 'can not be negative']]),
+  caOptions('invalid > 1 ScaleDownUtilizationThreshold', { scaleDownUtilizationThreshold: 1.5 }, [['Invalid', `${CAO}.scaleDownUtilizationThreshold`, 'can not be greater than 1.0']]),
+  caOptions('invalid negative ScaleDownGpuUtilizationThreshold', { scaleDownGpuUtilizationThreshold: -0.5 }, [['Invalid', `${CAO}.scaleDownGpuUtilizationThreshold`, 'can not be negative']]),
+  caOptions('invalid > 1 ScaleDownGpuUtilizationThreshold', { scaleDownGpuUtilizationThreshold: 1.5 }, [['Invalid', `${CAO}.scaleDownGpuUtilizationThreshold`, 'can not be greater than 1.0']]),
+  caOptions('invalid negative ScaleDownUnneededTime', { scaleDownUnneededTime: '-1s' }, [['Invalid', `${CAO}.scaleDownUnneededTime`, 'can not be negative']]),
+  caOptions('invalid negative ScaleDownUnreadyTime', { scaleDownUnreadyTime: '-1s' }, [['Invalid', `${CAO}.scaleDownUnreadyTime`, 'can not be negative']]),
+  caOptions('invalid negative MaxNodeProvisionTime', { maxNodeProvisionTime: '-1s' }, [['Invalid', `${CAO}.maxNodeProvisionTime`, 'can not be negative']]),
+  {
+    from: 'Provider validation > WorkersSettings validation > should not allow setting it for workerless Shoots',
+    set: [['spec.provider.workers', []], ['spec.provider.workersSettings', {}]],
+    contains: true,
+    want: [['Forbidden', 'spec.provider.workersSettings', 'this field should not be set for workerless Shoot clusters']],
+  },
+  { from: 'Provider validation > WorkersSettings validation > should be able to set it for Shoots with worker', set: [['spec.provider.workersSettings', {}]], want: [] },
+];

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { FieldPath, type FieldError } from '../../apimachinery/field.js';
 import { emptyShoot, STATUS_CASES } from './upstream-cases-status-testing.js';
 import { KUBELET_CASES } from './upstream-cases-kubelet-testing.js';
-import { WORKER_CASES } from './upstream-cases-workers-testing.js';
+import { WORKER_CASES, WORKER_OPTION_CASES } from './upstream-cases-workers-testing.js';
 import { HA_AND_STRATEGY_UPDATE_CASES, UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CASES } from './upstream-cases-updates-testing.js';
 import { HIBERNATION_CASES } from './upstream-cases-hibernation-testing.js';
 import { DNS_CASES, DNS_UPDATE_CASES, SCHEDULER_AND_EXPOSURE_CASES, SCHEDULER_AND_EXPOSURE_UPDATE_CASES } from './upstream-cases-dns-testing.js';
@@ -41,7 +41,7 @@ function assertMatches(errs: readonly FieldError[], c: UpstreamCase): void {
 
 describe('registry/shoot validation: cases of upstream shoot_test.go', () => {
   describe('ValidateShoot', () => {
-    for (const c of [...CREATE_CASES, ...COMPONENT_CASES, ...AUTOSCALING_CASES, ...WORKER_CASES, ...ADDON_CASES, ...BINDING_CASES, ...NETWORKING_CASES, ...ZONE_CASES, ...DNS_CASES, ...SCHEDULER_AND_EXPOSURE_CASES, ...HIBERNATION_CASES, ...EXTENSION_AND_RESOURCE_CASES]) {
+    for (const c of [...CREATE_CASES, ...COMPONENT_CASES, ...AUTOSCALING_CASES, ...WORKER_CASES, ...ADDON_CASES, ...BINDING_CASES, ...NETWORKING_CASES, ...ZONE_CASES, ...DNS_CASES, ...SCHEDULER_AND_EXPOSURE_CASES, ...HIBERNATION_CASES, ...EXTENSION_AND_RESOURCE_CASES, ...WORKER_OPTION_CASES]) {
       it(c.from, () => {
         assertMatches(validateShootObject(changed(c.set), { ...DEFAULT_FEATURE_GATES, ...c.gates }), c);
       });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../apimachinery/types.js';
 import { isStatusError } from '../apimachinery/errors.js';
+import { fieldErr } from '../apimachinery/field.js';
 import { internalSecretResource } from '../registry/internalsecret/descriptor.js';
 import { projectResource } from '../registry/project/descriptor.js';
 import { shootResource } from '../registry/shoot/descriptor.js';
@@ -125,6 +126,22 @@ describe('admission plugins', () => {
       assert.equal(await create('garden-none', { name: 's' }), '404 namespaces "garden-none" not found');
       const namespaces = { get: async () => ({ phase: 'Active' }) };
       assert.equal(await create('garden-none', { name: 's' }, { namespaces }), '500 Internal error occurred: could not find referenced project: Project.core.gardener.cloud "<unknown>" not found');
+    });
+    it('calls the configured ShootReferenceChecks on create and update; their errors refuse the write', async () => {
+      const seen: string[] = [];
+      const shootReferences = {
+        validate: async (shoot: KubeObject, old: KubeObject | undefined) => {
+          seen.push(`${shoot.metadata.name ?? ''} ${old === undefined ? 'create' : 'update'}`);
+          return shoot.metadata.name === 'bad' ? [fieldErr.notFound('spec.cloudProfile.name', 'nope')] : [];
+        },
+      };
+      assert.equal(await create('garden-dev', { name: 'good' }, { shootReferences }), 'allowed');
+      assert.equal(await create('garden-dev', { name: 'bad' }, { shootReferences }), '422 Shoot.core.gardener.cloud "bad" is invalid: spec.cloudProfile.name: Not found: "nope"');
+      const chain = buildAdmissionChain({}, { ...deps, shootReferences });
+      const obj: KubeObject = { metadata: { name: 'bad', namespace: 'garden-dev' } };
+      const a = attrs({ operation: 'UPDATE', resource: shootResource, namespace: 'garden-dev', name: 'bad', object: obj, oldObject: obj, user: { name: 'alice', groups: [] } });
+      assert.match(await outcome(chain.hooks('UPDATE', a).validate?.(obj, obj)), /^422 .*Not found: "nope"$/);
+      assert.deepEqual(seen, ['good create', 'bad create', 'bad update']);
     });
   });
 

@@ -2,6 +2,7 @@
  * Admission: plugins that see every write after decoding and before storage. Mutating plugins run
  * first, then (on the final object, inside the storage retry loop) validating plugins.
  */
+import type { FieldError } from '../apimachinery/field.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { ResourceDescriptor, UserInfo } from '../registry/types.js';
 
@@ -55,6 +56,19 @@ export interface AdmissionDeps {
   getInternalSecret?(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** The stored Gardens (operator.gardener.cloud); absent where Gardens are not served. */
   gardens?(): Promise<KubeObject[]>;
+  /** Checks of Shoots against objects this server does not hold; none by default. */
+  shootReferences?: ShootReferenceChecks;
+}
+
+/**
+ * The seam for Gardener's Shoot admission checks that read CloudProfiles, Seeds, SecretBindings,
+ * CredentialsBindings, ExposureClasses or the garden's Secrets (listed in
+ * SHOOT_REFERENCE_CHECKS_NOT_SERVED and the README). ShootValidator calls it in the validating phase on
+ * every create and update of a Shoot (the final object); errors it returns refuse the write with 422.
+ */
+export interface ShootReferenceChecks {
+  /** Field errors for `shoot` (`old` is the stored Shoot on update). */
+  validate(shoot: KubeObject, old: KubeObject | undefined): Promise<FieldError[]>;
 }
 
 /** Reads namespaces (phase, deletion) of the garden cluster. */

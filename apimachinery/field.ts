@@ -19,6 +19,18 @@ export const FieldErrorTypes = {
 
 export type FieldErrorType = keyof typeof FieldErrorTypes;
 
+/**
+ * A bad value Go prints through its String method (durations, quantities, IPs): shown as its text,
+ * without quotes.
+ */
+export class Printed {
+  constructor(readonly text: string) {}
+
+  toJSON(): string {
+    return this.text;
+  }
+}
+
 /** Marker for "do not print the value" (Kubernetes' omitValue). */
 export const OMIT_VALUE = Symbol('omitValue');
 
@@ -85,17 +97,9 @@ function quote(s: string): string {
   return JSON.stringify(s);
 }
 
-/**
- * A value Go prints through its String method, unquoted (a time.Duration as `30m0s`), where a plain
- * string would be quoted.
- */
-export class StringerValue {
-  constructor(readonly text: string) {}
-}
-
 function formatValue(v: unknown): string {
   if (v === OMIT_VALUE) return '';
-  if (v instanceof StringerValue) return v.text;
+  if (v instanceof Printed) return v.text;
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);

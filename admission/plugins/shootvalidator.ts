@@ -4,8 +4,8 @@
  * characters (16 with generateName, which adds five). Scheduling: spec.seedName is set on creation only
  * by who may update `shoots/binding`, and changed afterwards only through that subresource, which may
  * not change anything else while it moves a Shoot to another seed; it is never unset. The checks on
- * cloud profiles and on the seeds themselves (taints, capacity, deletion) need resources this server
- * does not serve and are left out.
+ * cloud profiles, seeds and bindings that need resources this server does not serve plug in through
+ * `deps.shootReferences` (ShootReferenceChecks), which runs on create and update when configured.
  *
  * Without any Project for the namespace, Gardener answers 500 "could not find referenced project" (a
  * namespace that exists in the garden cluster but belongs to no project). In standalone mode the
@@ -60,6 +60,7 @@ export function shootValidator(deps: AdmissionDeps): AdmissionPlugin {
       if (attrs.resource.group !== SHOOTS.group || attrs.resource.resource !== SHOOTS.resource || shoot === undefined) return;
       if (attrs.operation === 'UPDATE') {
         if (attrs.subresource === '' || attrs.subresource === 'binding') await validateScheduling(deps, attrs, shoot);
+        if (attrs.subresource === '') await checkReferences(deps, shoot, attrs.oldObject);
         return;
       }
       if (attrs.subresource !== '') return;
@@ -86,6 +87,13 @@ export function shootValidator(deps: AdmissionDeps): AdmissionPlugin {
         throw forbidden(SHOOTS, name, `cannot create shoot '${name}' in project '${projectName}' that is already marked for deletion`);
       }
       await validateScheduling(deps, attrs, shoot);
+      await checkReferences(deps, shoot, undefined);
     },
   };
+}
+
+/** The configured ShootReferenceChecks, if any: their field errors refuse the write with 422. */
+async function checkReferences(deps: AdmissionDeps, shoot: KubeObject, old: KubeObject | undefined): Promise<void> {
+  const errs = deps.shootReferences === undefined ? [] : await deps.shootReferences.validate(shoot, old);
+  if (errs.length > 0) throw invalid({ group: SHOOTS.group, kind: 'Shoot' }, shoot.metadata.name ?? '', errs);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { protocDecode, protocEncode } from '../../test/support/protoc.js';
-import { exampleShoot } from '../../registry/shoot/testing.js';
+import { rawExampleShoot } from '../../registry/shoot/testing.js';
 import { normalizeDurations } from '../../registry/shoot/decode.js';
 import { shootDefinitions, shootSchema } from '../../registry/shoot/schema/index.js';
 import { decodeMessage, encodeEnveloped, openEnvelope, ProtobufError, protobufCodecs, readWatchFrames, watchFrame } from './index.js';
@@ -22,7 +22,7 @@ function decode(message: string, bytes: Uint8Array): unknown {
 
 /** The upstream example Shoot with every field enabled, as the server stores it after a JSON create. */
 function storedExampleShoot(): Record<string, unknown> {
-  const shoot = exampleShoot(true) as unknown as Record<string, unknown>;
+  const shoot = rawExampleShoot(true) as unknown as Record<string, unknown>;
   const spec = shoot.spec as Record<string, any>;
   // A value Go's duration parser refuses has no protobuf form (the server keeps it only from JSON).
   spec.kubernetes.kubeAPIServer.serviceAccountConfig.maxTokenExpiration = '1080h';

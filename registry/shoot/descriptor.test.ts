@@ -123,7 +123,7 @@ describe('registry/shoot table', () => {
     });
   }
 
-  it('falls back to the deprecated cloudProfileName', () => assert.equal(row(makeShoot({ cloudProfileName: 'gcp' })).CloudProfile, 'gcp'));
+  it('falls back to the deprecated cloudProfileName', () => assert.equal(row(makeShoot({ cloudProfile: undefined, cloudProfileName: 'gcp' })).CloudProfile, 'gcp'));
 });
 
 describe('registry/shoot deletion confirmation', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { compileKindValidator } from '../../openapi/validate.js';
 import { refName, type Definitions, type Schema } from '../../openapi/schema.js';
 import { SHOOT_DEFINITION, coreDefinitions, shootDefinitions, shootSchema } from './schema/index.js';
-import { at, EXAMPLES, exampleShoot, setAt, uncommentExample } from './testing.js';
+import { at, EXAMPLES, rawExampleShoot, setAt, uncommentExample } from './testing.js';
 
 const CORE = 'com.github.gardener.gardener.pkg.apis.core.v1beta1';
 const def = (type: string): Schema => {
@@ -84,14 +84,14 @@ describe('registry/shoot schema', () => {
 
   describe('the upstream example (90-shoot.yaml)', () => {
     it('validates as given', () => {
-      assert.deepEqual(validator.check(exampleShoot()), { typeErrors: [], unknownFields: [], duplicateFields: [] });
+      assert.deepEqual(validator.check(rawExampleShoot()), { typeErrors: [], unknownFields: [], duplicateFields: [] });
     });
 
     it('validates with every commented field enabled, without unknown fields', () => {
       const text = readFileSync(`${EXAMPLES}/90-shoot.yaml`, 'utf8');
       const changed = uncommentExample(text).split('\n').filter((l, i) => l !== text.split('\n')[i]).length;
       assert.ok(changed > 350, `only ${changed} lines enabled`);
-      const shoot = exampleShoot(true);
+      const shoot = rawExampleShoot(true);
       assert.deepEqual(validator.check(shoot), { typeErrors: [], unknownFields: [], duplicateFields: [] });
       assert.deepEqual(at(shoot, 'spec.kubernetes.kubeAPIServer.encryptionConfig'), { resources: ['configmaps', 'customresource.fancyoperator.io'], provider: { type: 'aescbc' } });
       assert.equal(at(shoot, 'spec.provider.workers.0.machineControllerManager.autoPreserveFailedMachineMax'), 0);
@@ -104,7 +104,7 @@ describe('registry/shoot schema', () => {
   });
 
   it('reports misspelled fields at their path', () => {
-    const shoot = exampleShoot(true);
+    const shoot = rawExampleShoot(true);
     setAt(shoot, 'spec.kubernetes.kubeAPIServer.encryptionConfig.resourcez', ['x']);
     setAt(shoot, 'spec.provider.workers.0.machine.imagee', {});
     const unknown = validator.check(shoot).unknownFields;
@@ -112,7 +112,7 @@ describe('registry/shoot schema', () => {
   });
 
   it('keeps raw extensions open and reports Go-style type errors elsewhere', () => {
-    const shoot = exampleShoot();
+    const shoot = rawExampleShoot();
     setAt(shoot, 'spec.provider.infrastructureConfig', { apiVersion: 'x/v1', kind: 'Y', nested: { any: [1, 'two'] } });
     setAt(shoot, 'spec.extensions.0.providerConfig', 'a string is accepted too');
     assert.deepEqual(validator.check(shoot), { typeErrors: [], unknownFields: [], duplicateFields: [] });

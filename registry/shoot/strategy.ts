@@ -1,8 +1,9 @@
 /**
  * How the generic store treats Shoots (gardener-apiserver's shootStrategy): PUT never creates and needs a
- * resourceVersion; the main resource cannot change status or spec.seedName (that is the binding
- * subresource's job); operation annotations that trigger work bump the generation (reconcile and retry
- * are consumed); the seed name labels follow spec/status.seedName. The status strategy is the same with
+ * resourceVersion; the main resource cannot change status (spec.seedName changes are refused by the
+ * ShootValidator admission plugin: that is the binding subresource's job); operation annotations that
+ * trigger work bump the generation (reconcile and retry are consumed); the seed name labels follow
+ * spec/status.seedName. The status strategy is the same with
  * the roles swapped: only status changes, with its own validation.
  */
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
@@ -12,6 +13,7 @@ import { normalizeDurations } from './decode.js';
 import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
 import { coreDefinitions, shootSchema } from './schema/index.js';
 import { applyOperations, cleanUpOperations } from './operation-annotation.js';
+import { canonicalizeShoot, syncCloudProfileFields, syncDNSProviderCredentials } from './sync.js';
 import { KIND, lastOperationOf } from './types.js';
 import { validateShoot, validateShootStatus, validateShootUpdate } from './validation/index.js';
 
@@ -29,9 +31,20 @@ export function maintainSeedNameLabels(shoot: KubeObject): void {
   else delete shoot.metadata.labels;
 }
 
-/** Normalizes a request body as Go's decoding does (durations). */
+/** Decodes a request body as gardener-apiserver does: durations in Go's form, then the defaults. */
 export function decodeShoot(obj: KubeObject): void {
   normalizeDurations(obj, shootSchema, coreDefinitions, KIND);
+  applyShootDefaults(obj);
+}
+
+/**
+ * The stored object as gardener-apiserver would read it from etcd, i.e. with the decoding defaults: a
+ * Shoot stored before a default existed is compared to its update as if it had it.
+ */
+function asDecoded(old: KubeObject): KubeObject {
+  const copy = structuredClone(old);
+  applyShootDefaults(copy);
+  return copy;
 }
 
 /** The Shoot strategy. */
@@ -43,20 +56,24 @@ export const shootStrategy: Strategy = {
   prepareForCreate(obj) {
     delete obj.status;
     applyShootCreateDefaults(obj);
+    syncCloudProfileFields(undefined, obj);
+    syncDNSProviderCredentials(obj);
     maintainSeedNameLabels(obj);
   },
   prepareForUpdate(obj, old) {
     if (old.status === undefined) delete obj.status;
     else obj.status = structuredClone(old.status);
     cleanUpOperations(obj);
+    syncDNSProviderCredentials(obj);
+    syncCloudProfileFields(old, obj);
     if (applyOperations(obj) || (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined)) {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     maintainSeedNameLabels(obj);
   },
-  applyDefaults: applyShootDefaults,
   validate: (obj) => validateShoot(obj),
-  validateUpdate: (obj, old) => validateShootUpdate(obj, old),
+  validateUpdate: (obj, old) => validateShootUpdate(obj, asDecoded(old)),
+  canonicalize: canonicalizeShoot,
 };
 
 /** Whether a migration just ended, which bumps the generation through the status. */
@@ -72,6 +89,7 @@ export const shootStatusStrategy: Strategy = {
     if (old.spec === undefined) delete obj.spec;
     else obj.spec = structuredClone(old.spec);
     if (migrationFinished(obj)) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    syncDNSProviderCredentials(obj);
     maintainSeedNameLabels(obj);
   },
   validateUpdate: (obj, old) => validateShootStatus(obj, old),
@@ -91,6 +109,7 @@ export const shootBindingStrategy: Strategy = {
     const op = lastOperationOf(obj);
     const firstScheduled = field(old, 'spec')?.seedName === undefined && field(obj, 'spec')?.seedName !== undefined;
     if (firstScheduled && op?.type === 'Create' && op.state === 'Pending' && isPlainObject(obj.status)) delete obj.status.lastOperation;
+    syncDNSProviderCredentials(obj);
     maintainSeedNameLabels(obj);
   },
 };

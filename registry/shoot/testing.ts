@@ -41,10 +41,73 @@ export function uncommentExample(text: string): string {
   return out.join('\n');
 }
 
-/** The Shoot example as a user applies it. */
-export function exampleShoot(enableCommented = false): KubeObject {
+/** The Shoot example exactly as the file has it (placeholders included), optionally with its commented fields. */
+export function rawExampleShoot(enableCommented = false): KubeObject {
   const text = readFileSync(`${EXAMPLES}/90-shoot.yaml`, 'utf8');
   return parse(enableCommented ? uncommentExample(text) : text) as KubeObject;
+}
+
+/**
+ * Values for the example's `<...>` placeholders, which gardener-apiserver rejects as they stand (a
+ * provider and networking type must be DNS labels), and the Kubernetes version that its ShootMutator
+ * admission would take from the CloudProfile.
+ */
+export const EXAMPLE_PLACEHOLDERS: Readonly<Record<string, unknown>> = {
+  'spec.provider.type': 'local',
+  'spec.networking.type': 'calico',
+  'spec.kubernetes.version': '1.33.0',
+};
+
+/**
+ * Where the example's commented fields, all switched on at once, contradict each other or Kubernetes
+ * 1.36 (the version they name): a value to set, or `undefined` to drop the field. The worker pool's
+ * `controlPlane` would make the Shoot self-hosted, which only the `garden` namespace may be.
+ */
+const COMMENTED_FIELD_FIXES: ReadonlyArray<[string, unknown]> = [
+  ['spec.kubernetes.version', '1.36.0'],
+  ['spec.provider.workers.0.controlPlane', undefined],
+  ['spec.provider.workers.0.kubernetes.version', undefined],
+  ['spec.provider.workers.0.kubernetes.kubelet.podPidsLimit', 100],
+  ['spec.provider.workers.0.machineControllerManager.inPlaceUpdateTimeout', undefined],
+  ['spec.provider.workers.0.machineControllerManager.disableHealthTimeout', undefined],
+  ['spec.provider.workers.0.kubernetes.kubelet.featureGates', undefined],
+  ['spec.provider.workers.0.kubernetes.kubelet.memorySwap', undefined],
+  ['spec.provider.workers.0.kubernetes.kubelet.imagePullCredentialsVerificationPolicy', 'NeverVerifyAllowlistedImages'],
+  ['spec.provider.workers.0.caBundle', undefined],
+  ['spec.provider.workers.0.machine.architecture', 'amd64'],
+  ['spec.provider.workers.0.updateStrategy', 'AutoRollingUpdate'],
+  ['spec.dns.providers.0.secretName', undefined],
+  ['spec.kubernetes.kubeAPIServer.enableAnonymousAuthentication', undefined],
+  ['spec.kubernetes.kubeAPIServer.admissionPlugins.0.kubeconfigSecretName', undefined],
+  ['spec.kubernetes.kubeAPIServer.runtimeConfig', undefined],
+  ['spec.kubernetes.kubeAPIServer.serviceAccountConfig.issuer', 'https://issuer.example.com'],
+  ['spec.kubernetes.kubeAPIServer.serviceAccountConfig.acceptedIssuers', ['https://issuer1.example.com', 'https://issuer2.example.com']],
+  ['spec.kubernetes.kubeAPIServer.featureGates', undefined],
+  ['spec.kubernetes.kubeControllerManager.nodeCIDRMaskSizeIPv6', undefined],
+  ['spec.kubernetes.kubeControllerManager.podEvictionTimeout', undefined],
+  ['spec.kubernetes.kubeControllerManager.featureGates', undefined],
+  ['spec.kubernetes.kubeScheduler.featureGates', undefined],
+  ['spec.kubernetes.kubeProxy.featureGates', undefined],
+  ['spec.kubernetes.kubelet.podPidsLimit', 100],
+  ['spec.kubernetes.kubelet.featureGates', undefined],
+  ['spec.kubernetes.kubelet.memorySwap', undefined],
+  ['spec.kubernetes.kubelet.imagePullCredentialsVerificationPolicy', 'NeverVerifyAllowlistedImages'],
+  ['spec.kubernetes.clusterAutoscaler.maxEmptyBulkDelete', undefined],
+  ['spec.kubernetes.verticalPodAutoscaler.featureGates', undefined],
+  ['spec.tolerations.0.key', 'example.com/dedicated'],
+  ['spec.exposureClassName', 'internet'],
+];
+
+/**
+ * The Shoot example as a user would apply it to gardener-apiserver: placeholders filled in
+ * ({@link EXAMPLE_PLACEHOLDERS}); with `enableCommented`, the commented fields switched on and made
+ * consistent ({@link COMMENTED_FIELD_FIXES}). Valid under full Shoot validation.
+ */
+export function exampleShoot(enableCommented = false): KubeObject {
+  const shoot = rawExampleShoot(enableCommented);
+  for (const [path, value] of Object.entries(EXAMPLE_PLACEHOLDERS)) setAt(shoot, path, value);
+  if (enableCommented) for (const [path, value] of COMMENTED_FIELD_FIXES) setAt(shoot, path, value);
+  return shoot;
 }
 
 /** The Garden of the Garden example (the file also holds Secrets). */
@@ -55,16 +118,30 @@ export function exampleGarden(): KubeObject {
   return garden;
 }
 
-/** A minimal Shoot with the given spec/status merged in (deep enough for the tests). */
+/** A minimal (workerless) valid Shoot with the given spec/status merged in (deep enough for the tests). */
 export function makeShoot(spec: Record<string, unknown> = {}, status?: Record<string, unknown>, meta: Partial<KubeObject['metadata']> = {}): KubeObject {
   const obj: KubeObject = {
     apiVersion: 'core.gardener.cloud/v1beta1',
     kind: 'Shoot',
     metadata: { name: 'crazy-botany', namespace: 'garden-dev', ...meta },
-    spec: { region: 'europe-central-1', provider: { type: 'local' }, kubernetes: { version: '1.33.0' }, ...spec },
+    spec: { cloudProfile: { kind: 'CloudProfile', name: 'cloudprofile1' }, region: 'europe-central-1', provider: { type: 'local' }, kubernetes: { version: '1.33.0' }, ...spec },
   };
   if (status !== undefined) obj.status = status;
   return obj;
+}
+
+/** A valid worker pool (the shape of the example's). */
+export const WORKER: Readonly<Record<string, unknown>> = {
+  name: 'cpu-worker',
+  minimum: 2,
+  maximum: 3,
+  machine: { type: 'm5.large', image: { name: 'gardenlinux', version: '1877.0.0' } },
+  volume: { type: 'gp2', size: '20Gi' },
+};
+
+/** Spec fragment of a Shoot with worker nodes: the pool, a networking type and a credentials binding. */
+export function workerSpec(workers: unknown[] = [WORKER]): Record<string, unknown> {
+  return { provider: { type: 'local', workers: structuredClone(workers) }, networking: { type: 'calico' }, credentialsBindingName: 'my-provider-account' };
 }
 
 /** Spec fragment with an encryption configuration. */
@@ -91,7 +168,7 @@ export function at(obj: unknown, path: string): unknown {
   return cur;
 }
 
-/** Sets the value at a dotted path, creating objects on the way. */
+/** Sets the value at a dotted path, creating objects on the way; `undefined` deletes it. */
 export function setAt(obj: unknown, path: string, value: unknown): void {
   const keys = path.split('.');
   const last = keys.pop() ?? '';
@@ -101,5 +178,6 @@ export function setAt(obj: unknown, path: string, value: unknown): void {
     if (typeof next !== 'object' || next === null) cur[key] = {};
     cur = cur[key] as Record<string, unknown>;
   }
-  cur[last] = value;
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
 }

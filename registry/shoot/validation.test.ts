@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import { errorString, type FieldError } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
-import { encryptionSpec, exampleShoot, makeShoot } from './testing.js';
+import { shootStrategy } from './strategy.js';
+import { encryptionSpec, exampleShoot, makeShoot, testContext, workerSpec } from './testing.js';
 import { projectNameForNamespace } from './validation/metadata.js';
-import { validateShoot } from './validation/index.js';
 
 const P = 'spec.kubernetes.kubeAPIServer.encryptionConfig';
 const texts = (errs: FieldError[]): string[] => errs.map(errorString);
 
-/** A Shoot as the strategy validates it on create: defaults applied first. */
+/** A Shoot as the strategy validates it on create: decoded (defaults), prepared, then validated. */
 function created(shoot: KubeObject): string[] {
-  applyShootCreateDefaults(shoot);
-  applyShootDefaults(shoot);
-  return texts(validateShoot(shoot));
+  shootStrategy.decode?.(shoot);
+  shootStrategy.prepareForCreate(shoot, testContext);
+  return texts(shootStrategy.validate(shoot, testContext));
 }
 
 describe('registry/shoot create validation', () => {
@@ -100,7 +99,7 @@ describe('registry/shoot create validation', () => {
     ];
     for (const [name, period, want] of cases) {
       it(`${name} ${period}`, () => {
-        const shoot = makeShoot({ maintenance: { autoRotation: { credentials: { [name]: { rotationPeriod: period } } } } });
+        const shoot = makeShoot({ ...workerSpec(), maintenance: { autoRotation: { credentials: { [name]: { rotationPeriod: period } } } } });
         assert.deepEqual(created(shoot), want);
       });
     }

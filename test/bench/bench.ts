@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- section...]`: figures measured side by side in one run, printed with ratios;
- * nothing is asserted. Sections: sqlite, etcd, kubeconfig, watches, reencryption, protobuf (default: all). BENCH_N sets the operations
+ * nothing is asserted. Sections: sqlite, etcd, kubeconfig, watches, reencryption, protobuf, validation (default: all). BENCH_N sets the operations
  * per row (default 2000).
  */
 import { benchEtcd } from './etcd.js';
@@ -8,6 +8,7 @@ import { benchKubeconfig } from './kubeconfig.js';
 import { benchProtobuf } from './protobuf.js';
 import { benchReencryption } from './reencryption.js';
 import { benchSqlite } from './sqlite.js';
+import { benchValidation } from './validation.js';
 import { benchWatches } from './watches.js';
 
 const SECTIONS: Record<string, (n: number) => Promise<string[]>> = {
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, (n: number) => Promise<string[]>> = {
   watches: benchWatches,
   reencryption: benchReencryption,
   protobuf: benchProtobuf,
+  validation: benchValidation,
 };
 
 async function main(): Promise<void> {

@@ -1,14 +1,12 @@
 /** Shoots and Gardens end to end with the real kubectl and the upstream example manifests. */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { exampleGarden, makeShoot, uncommentExample } from '../../registry/shoot/testing.js';
+import { exampleGarden, exampleShoot, makeShoot, workerSpec } from '../../registry/shoot/testing.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
 import { REPO_ROOT, startChild, tempDir, type ChildServer } from '../support/server.js';
 import { projectFor } from '../support/projects.js';
-
-const EXAMPLES = join(process.cwd(), '..', 'shared', 'examples', 'gardener');
 
 describe('Shoots and Gardens with kubectl', function () {
   this.timeout(120_000);
@@ -33,7 +31,8 @@ describe('Shoots and Gardens with kubectl', function () {
   });
 
   it('applies the Shoot example with its commented fields enabled, and defaults encryption', async () => {
-    const text = uncommentExample(readFileSync(join(EXAMPLES, '90-shoot.yaml'), 'utf8'));
+    // The example with its placeholders filled in and its commented fields made consistent (testing.ts).
+    const text = JSON.stringify(exampleShoot(true));
     assert.match(await run(['apply', '-f', '-'], text), /shoot\.core\.gardener\.cloud\/.+ created/);
     const shoots = JSON.parse(await run(['get', 'shoots', '-A', '-o', 'json']));
     assert.equal(shoots.items.length, 1);
@@ -68,9 +67,8 @@ describe('Shoots and Gardens with kubectl', function () {
   });
 
   it('merges worker pools by name with kubectl patch (no --type) and client-side apply, keeping pools others added', async () => {
-    const worker = (name: string, maximum = 2) => ({ name, machine: { type: 'm5.large' }, minimum: 1, maximum });
-    const manifest = (workers: unknown[]) =>
-      JSON.stringify({ ...makeShoot({ provider: { type: 'local', workers } }, undefined, { name: 'pools', namespace: 'garden-dev' }) });
+    const worker = (name: string, maximum = 2) => ({ name, machine: { type: 'm5.large', image: { name: 'gardenlinux', version: '1877.0.0' } }, minimum: 1, maximum });
+    const manifest = (workers: unknown[]) => JSON.stringify({ ...makeShoot(workerSpec(workers), undefined, { name: 'pools', namespace: 'garden-dev' }) });
     await run(['apply', '-f', '-'], manifest([worker('a'), worker('b'), worker('c')]));
     // Another manager adds a pool: strategic merge patch (kubectl's default) merges it in by name.
     await run(['patch', 'shoot', 'pools', '-n', 'garden-dev', '-p', JSON.stringify({ spec: { provider: { workers: [worker('e')] } } })]);

@@ -4,7 +4,7 @@
  * upstream, which has no strategic merge patch).
  */
 import assert from 'node:assert/strict';
-import { exampleGarden, makeShoot } from '../../registry/shoot/testing.js';
+import { exampleGarden, makeShoot, WORKER, workerSpec } from '../../registry/shoot/testing.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';
 import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 
@@ -50,8 +50,8 @@ describe('strategic merge patch over HTTPS', function () {
   });
 
   it('merges Shoot worker pools by name, tolerations by key, and orders status conditions by $setElementOrder', async () => {
-    const workers = [{ name: 'a', machine: { type: 'm5.large' }, minimum: 1, maximum: 2 }, { name: 'b', machine: { type: 'm5.large' }, minimum: 1, maximum: 2 }];
-    const shoot = makeShoot({ provider: { type: 'local', workers }, tolerations: [{ key: 'x' }] }, undefined, { name: 's', namespace: 'garden-smp' });
+    const workers = ['a', 'b'].map((name) => ({ ...WORKER, name, minimum: 1, maximum: 2 }));
+    const shoot = makeShoot({ ...workerSpec(workers), tolerations: [{ key: 'x' }] }, undefined, { name: 's', namespace: 'garden-smp' });
     await s.request('post', SHOOTS).send(shoot).expect(201);
     const patched = (await smp(`${SHOOTS}/s`, { spec: { provider: { workers: [{ name: 'b', maximum: 5 }] }, tolerations: [{ key: 'y', value: 'v' }] } }).expect(200)).body;
     assert.deepEqual(patched.spec.provider.workers.map((w: { name: string; maximum: number }) => `${w.name}:${w.maximum}`), ['a:2', 'b:5']);

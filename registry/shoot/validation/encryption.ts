@@ -6,9 +6,8 @@
 import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/field.js';
 import type { KubeObject } from '../../../apimachinery/types.js';
 import { groupResourceSet, sameSet } from '../../encryptionconfig/groupresource.js';
-import { KUBE_APISERVER_ALWAYS_ENCRYPTED, RotationPhase, texts } from '../../encryptionconfig/types.js';
+import { RotationPhase, texts } from '../../encryptionconfig/types.js';
 import { validateEncryptionConfigUpdate } from '../../encryptionconfig/update.js';
-import { validateEncryptionConfig } from '../../encryptionconfig/validation.js';
 import { parseDuration } from '../../../apimachinery/duration.js';
 import {
   ENCRYPTION_CONFIG_PATH,
@@ -39,15 +38,6 @@ export function etcdKeyAutoRotationEnabled(shoot: KubeObject): boolean {
     void e;
     return false;
   }
-}
-
-/** Static rules of `spec.kubernetes.kubeAPIServer.encryptionConfig`. */
-export function validateShootEncryptionConfig(shoot: KubeObject): FieldError[] {
-  return validateEncryptionConfig(
-    encryptionConfigOf(shoot),
-    { alwaysEncrypted: KUBE_APISERVER_ALWAYS_ENCRYPTED, autoRotationEnabled: etcdKeyAutoRotationEnabled(shoot), skipAESGCMAutoRotationCheck: false },
-    encryptionConfigPath,
-  );
 }
 
 /** Update rules of the encryption configuration against the new object's status. */

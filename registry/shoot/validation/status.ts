@@ -1,12 +1,14 @@
 /**
  * Rules for writes through the status subresource (Gardener's ValidateShootStatusUpdate): identifiers
  * are fixed once set, and the advertised addresses (which kubeconfigs are built from) must be unique
- * https URLs without credentials, query or fragment.
+ * https URLs without credentials, query or fragment; the networks Gardener reports are canonical CIDRs.
  */
 import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/field.js';
 import { isPlainObject, type KubeObject } from '../../../apimachinery/types.js';
 import { validateImmutableField } from '../../../apimachinery/validation.js';
 import { field, text } from '../../encryptionconfig/types.js';
+import { validateNetworkingStatus } from './networking.js';
+import { child } from './read.js';
 
 const statusPath = FieldPath.of('status');
 const FORM = '; desired format: https://host[:port]';
@@ -89,5 +91,6 @@ export function validateShootStatusUpdate(shoot: KubeObject, old: KubeObject): F
     errs.push(...validateImmutableField(text(status, 'clusterIdentity') ?? null, identity, statusPath.child('clusterIdentity')));
   }
   errs.push(...validateAdvertisedAddresses(status.advertisedAddresses));
+  errs.push(...validateNetworkingStatus(child(status, 'networking'), statusPath.child('networking')));
   return errs;
 }

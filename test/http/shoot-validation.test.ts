@@ -1,0 +1,127 @@
+/**
+ * Shoot defaulting and validation over HTTP: a representative subset of the cases of Gardener's
+ * shoot_test.go (registry/shoot/upstream-cases-testing.ts, each named by its upstream test) sent as
+ * creates and updates. A rejected write answers 422 with upstream's field paths and reasons in
+ * `details.causes`, and changes nothing; the upstream example Shoot is accepted.
+ */
+import assert from 'node:assert/strict';
+import { FieldErrorTypes } from '../../apimachinery/field.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { changed, CREATE_CASES, type UpstreamCase } from '../../registry/shoot/upstream-cases-testing.js';
+import { BINDING_CASES, BINDING_UPDATE_CASES } from '../../registry/shoot/upstream-cases-addons-testing.js';
+import { AUTOSCALING_CASES } from '../../registry/shoot/upstream-cases-autoscaling-testing.js';
+import { COMPONENT_CASES } from '../../registry/shoot/upstream-cases-components-testing.js';
+import { NETWORKING_CASES } from '../../registry/shoot/upstream-cases-networking-testing.js';
+import { UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CASES } from '../../registry/shoot/upstream-cases-updates-testing.js';
+import { WORKER_CASES } from '../../registry/shoot/upstream-cases-workers-testing.js';
+import { exampleShoot } from '../../registry/shoot/testing.js';
+import { projectFor, PROJECTS_PATH } from '../support/projects.js';
+import { startInProcess, type InProcessServer } from '../support/server.js';
+
+const NS = 'garden-dev';
+const SHOOTS = `/apis/core.gardener.cloud/v1beta1/namespaces/${NS}/shoots`;
+
+/** Cases sent over HTTP: one or more per area of the rules. */
+const OVER_HTTP = [
+  'should enforce unique worker names',
+  'should forbid invalid worker configuration (maximum value must not be less than minimum value)',
+  'should forbid worker pools with names that are not DNS-1123 label compliant',
+  'should forbid specifying a provider without a domain',
+  'should forbid non canonical CIDRs',
+  'should forbid time windows greater than 6 hours',
+  'should fail when nodeCIDRMaskSize is out of upper boundary',
+  'should fail when using unknown proxy mode',
+  'unknown purpose',
+  'should forbid resources with non-unique names',
+  'should forbid to set unsupported failure tolerance type',
+  'should forbid kubernetes version upgrades skipping a minor version',
+  'should not allow switching from a Shoot with workers to a workerless Shoot',
+  'should forbid changing the networking type',
+  'invalid (core/secrets=<0)',
+  'should not allow to specify an event ttl duration longer than 24h',
+  'with unknown feature gate',
+  'invalid negative threshold (1.31.0)',
+  'should reject if data volume names are duplicated',
+  'should forbid invalid tolerations',
+  'should forbid IPv4 CIDRs with IPv6 IP family',
+  "should forbid fewer than 3 zones when failure tolerance type is 'zone'",
+  'should forbid changing zones when already at zone failure tolerance',
+  'should not allow switching from credentialsBindingName to secretBindingName',
+];
+const picked = (cases: UpstreamCase[]): UpstreamCase[] => cases.filter((c) => OVER_HTTP.some((name) => c.from.endsWith(name)));
+const CREATES = [...CREATE_CASES, ...COMPONENT_CASES, ...AUTOSCALING_CASES, ...WORKER_CASES, ...BINDING_CASES, ...NETWORKING_CASES, ...ZONE_CASES];
+const UPDATES = [...UPDATE_CASES, ...ZONE_UPDATE_CASES, ...BINDING_UPDATE_CASES];
+
+/** A case's Shoot in the test namespace. */
+function inNamespace(shoot: KubeObject, name: string): KubeObject {
+  shoot.metadata = { ...shoot.metadata, name, namespace: NS };
+  return shoot;
+}
+
+/** `type path` of each cause, and of each expected error, for comparison. */
+const causesOf = (body: { details?: { causes?: { reason: string; field: string }[] } }): string[] => (body.details?.causes ?? []).map((c) => `${c.reason} ${c.field}`);
+const expectedOf = (c: UpstreamCase): string[] => c.want.map(([type, path]) => `${FieldErrorTypes[type].reason} ${path}`);
+
+function assertCauses(body: { details?: { causes?: { reason: string; field: string }[] } }, c: UpstreamCase): void {
+  const got = causesOf(body);
+  for (const w of expectedOf(c)) assert.ok(got.includes(w), `${w} missing in ${JSON.stringify(got)}`);
+  if (c.contains !== true) assert.deepEqual([...new Set(got)].sort(), [...new Set(expectedOf(c))].sort());
+}
+
+describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', function () {
+  let s: InProcessServer;
+  before(async () => {
+    s = await startInProcess();
+    await s.request('post', PROJECTS_PATH).send(projectFor(NS)).expect(201);
+  });
+  after(async () => s?.stop());
+
+  it('accepts the upstream example and the base Shoot of the upstream tests', async () => {
+    await s.request('post', SHOOTS).send(exampleShoot()).expect(201);
+    await s.request('post', SHOOTS).send(inNamespace(exampleShoot(true), 'example-full')).expect(201);
+    await s.request('post', SHOOTS).send(inNamespace(changed([]), 'base')).expect(201);
+  });
+
+  let n = 0;
+  for (const c of picked(CREATES)) {
+    it(`create: ${c.from}`, async () => {
+      const name = `create-${n++}`;
+      const res = await s.request('post', SHOOTS).send(inNamespace(changed(c.set), name)).expect(422);
+      assert.equal(res.body.reason, 'Invalid');
+      assertCauses(res.body, c);
+      await s.request('get', `${SHOOTS}/${name}`).expect(404);
+    });
+  }
+
+  for (const c of picked(UPDATES)) {
+    it(`update: ${c.from}`, async () => {
+      const name = `update-${n++}`;
+      const stored = (await s.request('post', SHOOTS).send(inNamespace(changed(c.old ?? []), name)).expect(201)).body as KubeObject;
+      const next = inNamespace(changed(c.set), name);
+      if (stored.metadata.resourceVersion !== undefined) next.metadata.resourceVersion = stored.metadata.resourceVersion;
+      const res = await s.request('put', `${SHOOTS}/${name}`).send(next).expect(422);
+      assertCauses(res.body, c);
+      const after = (await s.request('get', `${SHOOTS}/${name}`).expect(200)).body as KubeObject;
+      assert.equal(after.metadata.resourceVersion, stored.metadata.resourceVersion);
+    });
+  }
+
+  it('rejects spec.purpose "fun" and a pool with minimum 10 and maximum 5 through a merge patch, changing nothing', async () => {
+    const stored = (await s.request('get', `${SHOOTS}/base`).expect(200)).body as KubeObject;
+    const patch = { spec: { purpose: 'fun' } };
+    const res = await s.request('patch', `${SHOOTS}/base`).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify(patch)).expect(422);
+    // The base Shoot enables the nginx-ingress add-on, which only evaluation Shoots may have.
+    assert.deepEqual(causesOf(res.body), ['FieldValueForbidden spec.addons', 'FieldValueNotSupported spec.purpose']);
+    assert.match(res.body.message, /spec\.purpose: Unsupported value: "fun": supported values: "development", "evaluation", "production", "testing"/);
+    const pools = [{ name: 'worker-name', minimum: 10, maximum: 5 }];
+    const res2 = await s.request('patch', `${SHOOTS}/base`).set('Content-Type', 'application/strategic-merge-patch+json').send(JSON.stringify({ spec: { provider: { workers: pools } } })).expect(422);
+    assert.ok(causesOf(res2.body).includes('FieldValueForbidden spec.provider.workers[0].maximum'), JSON.stringify(res2.body));
+    const after = (await s.request('get', `${SHOOTS}/base`).expect(200)).body as KubeObject;
+    assert.equal(after.metadata.resourceVersion, stored.metadata.resourceVersion);
+  });
+
+  it('defaults on every write: a merge patch that drops a default gets it back', async () => {
+    const res = await s.request('patch', `${SHOOTS}/base`).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify({ spec: { kubernetes: { kubeProxy: null } } })).expect(200);
+    assert.deepEqual(res.body.spec.kubernetes.kubeProxy, { mode: 'IPTables', enabled: true });
+  });
+});

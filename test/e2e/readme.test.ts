@@ -41,7 +41,7 @@ describe('README blocks, as written', function () {
 
   it('runs "Using it with kubectl", the patch example and "Shoot kubeconfigs" without an error', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const patchExample = /\n```sh\n(kubectl apply -f \.\.\/shared\/examples\/gardener\/90-shoot\.yaml\nkubectl patch shoot[\s\S]*?)\n```/.exec(readme)?.[1];
+    const patchExample = /\n```sh\n(kubectl apply -f shoot\.yaml[^\n]*\nkubectl patch shoot[\s\S]*?)\n```/.exec(readme)?.[1];
     assert.ok(patchExample !== undefined, 'the strategic merge patch example');
     const script = ['## Using it with kubectl', '### Shoot kubeconfigs'].map((h) => blockAfter(readme, h));
     script.splice(1, 0, patchExample);

@@ -3,7 +3,7 @@
  * Upstream calls ValidateWorker on the pool alone (relative paths, no Kubernetes version); here the pool
  * is the only one of upstream's base Shoot, so paths carry `spec.provider.workers[0].`.
  */
-import { UPSTREAM_WORKER, type Change, type Expected, type UpstreamCase } from './upstream-cases-testing.js';
+import { UPSTREAM_WORKER, type Change, type Expected, type UpstreamCase } from './index.js';
 
 const W = 'spec.provider.workers[0]';
 const LONG_NAME = 'foo/somethingthatiswaylongerthanthelimitofthiswhichissixtythreecharacters';

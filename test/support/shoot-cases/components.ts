@@ -1,9 +1,9 @@
 /**
  * More cases of Gardener's shoot_test.go (b312835d17): the Kubernetes components (etcd, kube-apiserver,
- * kube-controller-manager, kube-scheduler). Same form as upstream-cases-testing.ts; durations are
+ * kube-controller-manager, kube-scheduler). Same form as index.ts; durations are
  * written as Go prints them (`metav1.Duration{Duration: -1}` is `-1ns`).
  */
-import type { Change, UpstreamCase } from './upstream-cases-testing.js';
+import type { Change, UpstreamCase } from './index.js';
 
 const KAS = 'spec.kubernetes.kubeAPIServer';
 const KCM = 'spec.kubernetes.kubeControllerManager';

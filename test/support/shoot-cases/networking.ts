@@ -1,8 +1,8 @@
 /**
  * Cases of Gardener's shoot_test.go (b312835d17) for IPv6 networking, IP family changes and component
- * feature gates. Same form as upstream-cases-testing.ts.
+ * feature gates. Same form as index.ts.
  */
-import type { Change, UpstreamCase } from './upstream-cases-testing.js';
+import type { Change, UpstreamCase } from './index.js';
 
 const IPV6: Change[] = [
   ['spec.kubernetes.kubeControllerManager.nodeCIDRMaskSize', undefined],

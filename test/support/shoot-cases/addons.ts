@@ -1,8 +1,8 @@
 /**
  * Cases of Gardener's shoot_test.go (b312835d17) for add-ons and the provider-independent spec fields.
- * Same form as upstream-cases-testing.ts.
+ * Same form as index.ts.
  */
-import type { UpstreamCase } from './upstream-cases-testing.js';
+import type { UpstreamCase } from './index.js';
 
 const NGINX = 'spec.addons.nginxIngress';
 

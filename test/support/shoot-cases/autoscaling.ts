@@ -4,7 +4,7 @@
  * ValidateVerticalPodAutoscaler on their own (relative paths); here the same values sit in upstream's
  * base Shoot, so the paths carry the Shoot's prefix and the Kubernetes version is the Shoot's.
  */
-import type { Change, Expected, UpstreamCase } from './upstream-cases-testing.js';
+import type { Change, Expected, UpstreamCase } from './index.js';
 
 const CA = 'spec.kubernetes.clusterAutoscaler';
 const VPA = 'spec.kubernetes.verticalPodAutoscaler';

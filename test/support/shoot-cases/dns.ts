@@ -4,7 +4,7 @@
  * `my-cluster.example.com`; provider credentials are `dns-secret` (a Secret) or `dns-wi` (a
  * WorkloadIdentity).
  */
-import type { Change, UpstreamCase } from './upstream-cases-testing.js';
+import type { Change, UpstreamCase } from './index.js';
 
 const P = 'spec.dns.providers';
 const SECRET = { apiVersion: 'v1', kind: 'Secret', name: 'dns-secret' };

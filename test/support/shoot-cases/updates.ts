@@ -4,7 +4,7 @@
  * (#ValidateProviderUpdate) and control plane zones.
  * `old` makes the stored Shoot from upstream's base, `set` the new one.
  */
-import { UPSTREAM_WORKER, WORKERLESS, type Change, type UpstreamCase } from './upstream-cases-testing.js';
+import { UPSTREAM_WORKER, WORKERLESS, type Change, type UpstreamCase } from './index.js';
 
 const FT = 'spec.controlPlane.highAvailability.failureTolerance.type';
 const ha = (type: string): Change => ['spec.controlPlane', { highAvailability: { failureTolerance: { type } } }];

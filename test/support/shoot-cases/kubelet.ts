@@ -3,7 +3,7 @@
  * configuration, the Kubernetes version upstream passes, and the errors with upstream's relative paths
  * (upstream's root path, `kubelet` or none, is given per case).
  */
-import type { Expected } from './upstream-cases-testing.js';
+import type { Expected } from './index.js';
 
 /** One case: the kubelet configuration, the version and root path of the upstream call, the errors. */
 export interface KubeletCase {

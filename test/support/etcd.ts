@@ -7,9 +7,9 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 
 /** Options of {@link startEtcd}. */
 export interface StartEtcdOptions {
@@ -104,19 +104,7 @@ function assertEtcdInstalled(): void {
   }
 }
 
-/** A free loopback port: listen on port 0, read the port, close. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('could not allocate a port'))));
-    });
-  });
-}
+export { freePort };
 
 /** Go's name of this architecture, for ETCD_UNSUPPORTED_ARCH (etcd 3.4 only supports amd64 and ppc64le). */
 function goArch(): string | undefined {
@@ -337,6 +325,18 @@ class LocalCluster implements EtcdCluster {
 export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluster> {
   assertEtcdInstalled();
   installExitHook();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bootCluster(opts);
+    } catch (e: unknown) {
+      // A port found free can still be taken before etcd binds it; try again on other ports.
+      if (attempt >= 3 || !/address already in use/.test(String(e))) throw e;
+    }
+  }
+}
+
+/** Starts one cluster on newly chosen ports. */
+async function bootCluster(opts: StartEtcdOptions): Promise<EtcdCluster> {
   const members: Member[] = [];
   for (let i = 0; i < (opts.members ?? 1); i++) {
     const dataDir = mkdtempSync(join(tmpdir(), `etcd-test-${i}-`));

@@ -1,7 +1,8 @@
 /**
  * List responses written as a stream, in slices: the event loop is never held for long by one large
  * list (between slices other requests and probes are served), and the whole encoded list is never held
- * in memory (each slice is written, with back-pressure, before the next is encoded).
+ * in memory: each slice, at most {@link SLICE_BYTES}, is written and the client has taken it before the
+ * next is encoded, so that hundreds of lists to slow readers hold little more than a slice each.
  *
  * JSON lists are the list object's JSON with the items' encodings spliced in. A protobuf list is an
  * enveloped `<Kind>List` message, whose length prefixes must be known before its first byte: the items
@@ -27,6 +28,8 @@ export interface ListBody {
 
 /** Longest stretch of encoding between two turns of the event loop. */
 const SLICE_MS = 10;
+/** Most encoded bytes written at once (then back-pressure is waited for). */
+const SLICE_BYTES = 64 * 1024;
 /** Item encodings kept between the two passes of a protobuf list. */
 const KEEP_BYTES = 32 * 1024 * 1024;
 
@@ -39,13 +42,22 @@ function varintSize(n: number): number {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Calls `each(i)` for every index, yielding to the event loop every {@link SLICE_MS}; `flush` after each slice. */
-async function sliced(count: number, each: (i: number) => void, flush: () => Promise<void>): Promise<void> {
+/**
+ * Calls `each(i)` for every index (it returns the bytes it encoded); `flush` after every
+ * {@link SLICE_BYTES} and at the end, and a turn of the event loop after every {@link SLICE_MS}.
+ */
+async function sliced(count: number, each: (i: number) => number, flush: () => Promise<void>): Promise<void> {
   let started = performance.now();
+  let bytes = 0;
   for (let i = 0; i < count; i++) {
-    each(i);
+    bytes += each(i);
+    if (bytes >= SLICE_BYTES) {
+      await flush();
+      bytes = 0;
+    }
     if (performance.now() - started >= SLICE_MS) {
       await flush();
+      bytes = 0;
       await nextTurn();
       started = performance.now();
     }
@@ -70,7 +82,9 @@ async function writeJsonList(res: Response, d: ResourceDescriptor, list: ListBod
     (i) => {
       const item = list.items[i];
       if (i > 0) parts.push(comma);
-      parts.push(isKindOf(d, item) ? objectJson(d, item, stored) : Buffer.from(JSON.stringify(item)));
+      const json = isKindOf(d, item) ? objectJson(d, item, stored) : Buffer.from(JSON.stringify(item));
+      parts.push(json);
+      return json.length + 1;
     },
     flusher(res, parts),
   );
@@ -101,6 +115,7 @@ async function writeProtobufList(res: Response, d: ResourceDescriptor, list: Lis
       rawSize += 1 + varintSize(body.length) + body.length;
       keptBytes += body.length;
       kept.push(keptBytes <= KEEP_BYTES ? body : undefined);
+      return 0;
     },
     () => Promise.resolve(),
   );
@@ -119,6 +134,7 @@ async function writeProtobufList(res: Response, d: ResourceDescriptor, list: Lis
     (i) => {
       const body = kept[i] ?? encodeItem(list.items[i]);
       parts.push(Buffer.from(protobuf.Writer.create().uint32(0x12).uint32(sizes[i] ?? body.length).finish()), body);
+      return body.length + 6;
     },
     flusher(res, parts),
   );

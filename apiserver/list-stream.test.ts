@@ -1,10 +1,13 @@
 /**
  * Streamed list responses: a client that does not read holds back the encoding after one slice, so
- * that many large lists to slow readers hold little memory; a client that reads gets the whole list.
+ * that many large lists to slow readers hold little memory; a client that goes away stops it; a client
+ * that reads gets the whole list, in protobuf also when its items outgrow the encodings kept between
+ * the two passes.
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { Response } from 'express';
+import { decodeMessage, META_MESSAGES, openEnvelope, protobufCodecs } from '../apimachinery/protobuf/index.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { sendList } from './list-stream.js';
 
@@ -46,6 +49,30 @@ function item(i: number): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `item-${i}` }, data: { blob: 'x'.repeat(2000) } };
 }
 
+/** Items counting how many of them have been read (encoded). */
+function countedItems(values: unknown[]): { items: unknown[]; encoded: () => number } {
+  let encoded = 0;
+  const items = new Proxy(values, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string' && /^\d+$/.test(prop)) encoded++;
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  return { items, encoded: () => encoded };
+}
+
+/** Lets the client read until the response is complete; returns the body. */
+async function readAll(res: SlowClient, sent: Promise<void>): Promise<Buffer> {
+  let finished = false;
+  void sent.then(() => (finished = true));
+  while (!finished) {
+    res.release();
+    await new Promise((r) => setImmediate(r));
+  }
+  res.release();
+  return Buffer.concat(res.chunks);
+}
+
 /** Turns of the event loop, enough for any encoding that is not held back to run. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
@@ -54,29 +81,13 @@ async function settle(): Promise<void> {
 describe('streamed list responses', () => {
   it('encode no further than one slice ahead of a client that does not read, and send everything once it reads', async () => {
     const count = 2000;
-    let encoded = 0;
-    const items = new Proxy(
-      Array.from({ length: count }, (_, i) => item(i)),
-      {
-        get(target, prop, receiver) {
-          if (typeof prop === 'string' && /^\d+$/.test(prop)) encoded++;
-          return Reflect.get(target, prop, receiver);
-        },
-      },
-    );
+    const { items, encoded } = countedItems(Array.from({ length: count }, (_, i) => item(i)));
     const res = new SlowClient();
     const sent = sendList(res as unknown as Response, descriptor, { apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '7' }, items }, 'json', false, []);
     await settle();
     // Each item is about 2 KiB: a 64 KiB slice is some 32 of them; the whole list is 4 MiB.
-    assert.ok(encoded > 0 && encoded <= 64, `${encoded} items encoded while the client read nothing`);
-    let finished = false;
-    void sent.then(() => (finished = true));
-    while (!finished) {
-      res.release();
-      await new Promise((r) => setImmediate(r));
-    }
-    res.release();
-    const body = JSON.parse(Buffer.concat(res.chunks).toString('utf8')) as { kind: string; metadata: unknown; items: Array<{ metadata: { name: string } }> };
+    assert.ok(encoded() > 0 && encoded() <= 64, `${encoded()} items encoded while the client read nothing`);
+    const body = JSON.parse((await readAll(res, sent)).toString('utf8')) as { kind: string; metadata: unknown; items: Array<{ metadata: { name: string } }> };
     assert.equal(body.kind, 'ConfigMapList');
     assert.deepEqual(body.metadata, { resourceVersion: '7' });
     assert.equal(body.items.length, count);
@@ -84,5 +95,42 @@ describe('streamed list responses', () => {
       body.items.map((x) => x.metadata.name),
       Array.from({ length: count }, (_, i) => `item-${i}`),
     );
+  });
+
+  it('stop encoding when the client goes away', async () => {
+    const { items, encoded } = countedItems(Array.from({ length: 2000 }, (_, i) => item(i)));
+    const res = new SlowClient();
+    const sent = sendList(res as unknown as Response, descriptor, { apiVersion: 'v1', kind: 'ConfigMapList', metadata: {}, items }, 'json', false, []);
+    await settle();
+    const before = encoded();
+    res.destroy();
+    await sent;
+    assert.ok(encoded() <= before + 1, `${encoded() - before} items encoded after the client left`);
+  });
+
+  it('send a protobuf list whose item encodings exceed what is kept between the passes', async () => {
+    // 72 items of 1 MiB each: more than the 64 MiB kept, so the last ones are encoded twice.
+    const count = 72;
+    const values = Array.from({ length: count }, (_, i) => ({
+      apiVersion: 'meta.k8s.io/v1',
+      kind: 'PartialObjectMetadata',
+      metadata: { name: `item-${i}`, annotations: { blob: String(i % 10).repeat(1024 * 1024) } },
+    }));
+    const res = new SlowClient();
+    const list = { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadataList', metadata: { resourceVersion: '9' }, items: values };
+    const body = await readAll(res, sendList(res as unknown as Response, descriptor, list, 'protobuf', false, []));
+    const opened = openEnvelope(body);
+    assert.equal(opened.kind, 'PartialObjectMetadataList');
+    const decoded = decodeMessage(protobufCodecs().message(META_MESSAGES.partialObjectMetadataList), opened.raw) as {
+      metadata: { resourceVersion: string };
+      items: Array<{ metadata: { name: string; annotations: { blob: string } } }>;
+    };
+    assert.equal(decoded.metadata.resourceVersion, '9');
+    assert.equal(decoded.items.length, count);
+    decoded.items.forEach((x, i) => {
+      assert.equal(x.metadata.name, `item-${i}`);
+      assert.equal(x.metadata.annotations.blob.length, 1024 * 1024);
+      assert.equal(x.metadata.annotations.blob[0], String(i % 10));
+    });
   });
 });

@@ -6,8 +6,8 @@
  *
  * JSON lists are the list object's JSON with the items' encodings spliced in. A protobuf list is an
  * enveloped `<Kind>List` message, whose length prefixes must be known before its first byte: the items
- * are encoded once to learn their sizes (and kept, within a budget, so that small lists are encoded
- * only once), then written.
+ * are encoded once to learn their sizes (and kept, within a budget shared by all protobuf lists in
+ * flight, so that most lists are encoded only once), then written.
  */
 import type { Response } from 'express';
 import protobuf from 'protobufjs';
@@ -30,8 +30,10 @@ export interface ListBody {
 const SLICE_MS = 10;
 /** Most encoded bytes written at once (then back-pressure is waited for). */
 const SLICE_BYTES = 64 * 1024;
-/** Item encodings kept between the two passes of a protobuf list. */
-const KEEP_BYTES = 32 * 1024 * 1024;
+/** Item encodings kept between the two passes of protobuf lists, all lists in flight together. */
+const KEEP_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Bytes of item encodings kept now. */
+let keptInFlight = 0;
 
 const LIST_META = 'k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta';
 
@@ -43,13 +45,13 @@ function varintSize(n: number): number {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Calls `each(i)` for every index (it returns the bytes it encoded); `flush` after every
- * {@link SLICE_BYTES} and at the end, and a turn of the event loop after every {@link SLICE_MS}.
+ * Calls `each(i)` for every index (it returns the bytes it encoded) until the client is gone; `flush`
+ * after every {@link SLICE_BYTES} and at the end, and a turn of the event loop after every {@link SLICE_MS}.
  */
-async function sliced(count: number, each: (i: number) => number, flush: () => Promise<void>): Promise<void> {
+async function sliced(res: Response, count: number, each: (i: number) => number, flush: () => Promise<void>): Promise<void> {
   let started = performance.now();
   let bytes = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && !res.destroyed; i++) {
     bytes += each(i);
     if (bytes >= SLICE_BYTES) {
       await flush();
@@ -78,6 +80,7 @@ async function writeJsonList(res: Response, d: ResourceDescriptor, list: ListBod
   const parts: Buffer[] = [Buffer.from(`{"apiVersion":${JSON.stringify(list.apiVersion)},"kind":${JSON.stringify(list.kind)},"metadata":${JSON.stringify(list.metadata)},"items":[`)];
   const comma = Buffer.from(',');
   await sliced(
+    res,
     list.items.length,
     (i) => {
       const item = list.items[i];
@@ -106,39 +109,57 @@ async function writeProtobufList(res: Response, d: ResourceDescriptor, list: Lis
   const sizes: number[] = [];
   const kept: (Buffer | undefined)[] = [];
   let keptBytes = 0;
-  let rawSize = 0;
-  await sliced(
-    list.items.length,
-    (i) => {
-      const body = encodeItem(list.items[i]);
-      sizes.push(body.length);
-      rawSize += 1 + varintSize(body.length) + body.length;
-      keptBytes += body.length;
-      kept.push(keptBytes <= KEEP_BYTES ? body : undefined);
-      return 0;
-    },
-    () => Promise.resolve(),
-  );
+  const account = (bytes: number) => {
+    keptBytes += bytes;
+    keptInFlight += bytes;
+  };
+  try {
+    let rawSize = 0;
+    await sliced(
+      res,
+      list.items.length,
+      (i) => {
+        const body = encodeItem(list.items[i]);
+        sizes.push(body.length);
+        rawSize += 1 + varintSize(body.length) + body.length;
+        const keep = keptInFlight + body.length <= KEEP_BUDGET_BYTES;
+        kept.push(keep ? body : undefined);
+        if (keep) account(body.length);
+        return 0;
+      },
+      () => Promise.resolve(),
+    );
+    const parts: Buffer[] = [MAGIC, ...listHead(list, rawSize)];
+    await sliced(
+      res,
+      list.items.length,
+      (i) => {
+        const held = kept[i];
+        kept[i] = undefined;
+        if (held !== undefined) account(-held.length);
+        const body = held ?? encodeItem(list.items[i]);
+        parts.push(Buffer.from(protobuf.Writer.create().uint32(0x12).uint32(sizes[i] ?? body.length).finish()), body);
+        return body.length + 6;
+      },
+      flusher(res, parts),
+    );
+  } finally {
+    account(-keptBytes);
+  }
+  if (!res.destroyed) res.end(Buffer.from([0x1a, 0x00, 0x22, 0x00]));
+}
+
+/** The `runtime.Unknown` envelope's head up to the list message's bytes, and the list's ListMeta field. */
+function listHead(list: ListBody, itemsSize: number): Buffer[] {
   const meta = protobuf.Writer.create();
   meta.uint32(0x0a).fork();
   protobufCodecs().message(LIST_META).write(list.metadata, meta, '');
   meta.ldelim();
   const metaBytes = meta.finish();
-  rawSize += metaBytes.length;
   const head = protobuf.Writer.create();
   head.uint32(0x0a).fork().uint32(0x0a).string(list.apiVersion).uint32(0x12).string(list.kind).ldelim();
-  head.uint32(0x12).uint32(rawSize);
-  const parts: Buffer[] = [MAGIC, Buffer.from(head.finish()), Buffer.from(metaBytes)];
-  await sliced(
-    list.items.length,
-    (i) => {
-      const body = kept[i] ?? encodeItem(list.items[i]);
-      parts.push(Buffer.from(protobuf.Writer.create().uint32(0x12).uint32(sizes[i] ?? body.length).finish()), body);
-      return body.length + 6;
-    },
-    flusher(res, parts),
-  );
-  if (!res.destroyed) res.end(Buffer.from([0x1a, 0x00, 0x22, 0x00]));
+  head.uint32(0x12).uint32(itemsSize + metaBytes.length);
+  return [Buffer.from(head.finish()), Buffer.from(metaBytes)];
 }
 
 /**

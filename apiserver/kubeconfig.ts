@@ -77,7 +77,9 @@ export function startKubeconfigService(
   if (secrets === undefined || shoots === undefined) throw new Error('kubeconfig subresources need InternalSecrets and Shoots');
   const all = systemContext('');
   const clientCAs = new ClientCACache(
-    { list: () => secrets.store.list(all, {}), watch: (rv) => secrets.store.watch(all, rv === undefined ? {} : { resourceVersion: rv }) },
+    // resourceVersion "0": the watch cache's state, as informers list; a consistent list may still be
+    // read from storage right after start-up, a second decrypted copy of every InternalSecret.
+    { list: () => secrets.store.list(all, { resourceVersion: '0' }), watch: (rv) => secrets.store.watch(all, rv === undefined ? {} : { resourceVersion: rv }) },
     { onError: (err) => log.error('client CA cache', { err }) },
   );
   let stopped = false;

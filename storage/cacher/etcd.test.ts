@@ -3,7 +3,7 @@
  * (the etcd3 adapter), and many client watches sharing one etcd watch.
  */
 import assert from 'node:assert/strict';
-import { startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
+import { etcdRangeRequests, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
 import { createCachedStorage } from './cacher.js';
 import { cacheWrapper, InstrumentedBackend } from '../../test/support/cacher.js';
 import { runStorageConformance } from '../conformance/suite.js';
@@ -92,13 +92,3 @@ describe('watch cache on etcd', function () {
     }
   });
 });
-
-/** Range requests etcd has answered so far, from its own Prometheus metrics on the client URL. */
-async function etcdRangeRequests(endpoint: string): Promise<number> {
-  const text = await (await fetch(`${endpoint}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('grpc_server_handled_total{') && line.includes('grpc_method="Range"')) total += Number(line.split(' ').pop());
-  }
-  return total;
-}

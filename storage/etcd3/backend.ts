@@ -9,10 +9,17 @@ import { CompareResult, CompareTarget, type ICompare, type IRangeRequest, type I
 import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError, UnreachableError } from '../errors.js';
 import type { KeyValue, KVBackend, KVWatch, KVWatchHandlers, RangeOptions, RangeResult, TxnResult } from '../interface.js';
 import { EtcdConnection, isFutureRevisionError, type EtcdConnectionOptions } from './connection.js';
+import { progressRequestsSafe, type ProgressRequests } from './progress.js';
 import { EtcdWatch, toKeyValue } from './watch.js';
 
 /** Options of {@link openEtcdBackend}. */
 export interface EtcdBackendOptions extends EtcdConnectionOptions {
+  /**
+   * Whether watches offer progress requests, with which the watch cache confirms it has caught up with
+   * etcd's current revision (and serves consistent lists): `auto` (default) when the member's version
+   * answers them correctly (see progress.ts), `always`, or `never`.
+   */
+  progressRequests?: ProgressRequests;
   /**
    * A watch whose stream broke is re-established from its last delivered revision; after failing to
    * do so for this long it ends with an UnreachableError (default 60 s; 0 retries forever).
@@ -29,7 +36,7 @@ const PROBE_KEY = Buffer.from([0]);
  * @throws Error for invalid options (no endpoints, unreadable TLS files).
  */
 export function openEtcdBackend(opts: EtcdBackendOptions): EtcdBackend {
-  return new EtcdBackend(new EtcdConnection(opts), opts.watchReconnectTimeoutMs ?? DEFAULT_WATCH_RECONNECT_MS);
+  return new EtcdBackend(new EtcdConnection(opts), opts.watchReconnectTimeoutMs ?? DEFAULT_WATCH_RECONNECT_MS, opts.progressRequests ?? 'auto');
 }
 
 function bytes(s: string): Buffer {
@@ -55,11 +62,14 @@ export class EtcdBackend implements KVBackend {
   /** When (performance.now()) `knownCompacted` was last confirmed to be the oldest readable revision. */
   private compactedConfirmedAt = -Infinity;
   private closed = false;
+  /** With `auto`: whether the member answers progress requests correctly, once its version is known. */
+  private progressSafe: Promise<boolean> | undefined;
 
   constructor(
     /** The underlying connection (used by the compactor). */
     readonly connection: EtcdConnection,
     private readonly watchReconnectTimeoutMs: number,
+    private readonly progressRequests: ProgressRequests = 'auto',
   ) {}
 
   async get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
@@ -125,12 +135,39 @@ export class EtcdBackend implements KVBackend {
     }
     this.watches.add(watch);
     watch.start();
-    return {
+    const handle: KVWatch = {
       cancel: () => {
         this.watches.delete(watch);
         watch.cancel();
       },
     };
+    this.offerProgressRequests(handle, watch);
+    return handle;
+  }
+
+  /**
+   * Gives `handle` a `requestProgress` when the member answers progress requests correctly (with `auto`,
+   * as soon as its version is known; a failed version read is retried with the next watch).
+   */
+  private offerProgressRequests(handle: KVWatch, watch: EtcdWatch): void {
+    const offer = () => {
+      handle.requestProgress = () => watch.requestProgress();
+    };
+    if (this.progressRequests === 'always') offer();
+    if (this.progressRequests !== 'auto') return;
+    void this.progressRequestsOffered().then((offered) => {
+      if (offered) offer();
+    });
+  }
+
+  /** Whether watches get `requestProgress` (with `auto`, once the member's version has been read). */
+  progressRequestsOffered(): Promise<boolean> {
+    if (this.progressRequests !== 'auto') return Promise.resolve(this.progressRequests === 'always');
+    this.progressSafe ??= this.connection.serverVersion().then(progressRequestsSafe, () => {
+      this.progressSafe = undefined;
+      return false;
+    });
+    return this.progressSafe;
   }
 
   async currentRevision(): Promise<number> {

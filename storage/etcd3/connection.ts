@@ -13,6 +13,7 @@ import {
   GRPCDeadlineExceededError,
   GRPCUnavailableError,
   KVClient,
+  MaintenanceClient,
   type IDuplexStream,
   type IOptions,
   type IWatchRequest,
@@ -134,6 +135,12 @@ export class EtcdConnection {
         await sleep(backoff);
       }
     }
+  }
+
+  /** The etcd version of a member (its Status), e.g. `3.5.17`. */
+  async serverVersion(): Promise<string> {
+    const maintenance = new MaintenanceClient(this.pool);
+    return (await this.call('read', '', (o) => maintenance.status(o))).version;
   }
 
   /** Opens a bidirectional watch stream on one member (requires a leader, like etcd's Go client). */

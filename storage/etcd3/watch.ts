@@ -19,6 +19,8 @@ export interface EtcdWatchOptions {
 }
 
 const MIN_BACKOFF_MS = 50;
+/** The watch id of etcd's answers to progress requests (clientv3.InvalidWatchID). */
+const PROGRESS_WATCH_ID = '-1';
 const MAX_BACKOFF_MS = 1000;
 
 /** Converts an etcd key-value to the backend's {@link KeyValue}. */
@@ -58,6 +60,8 @@ export class EtcdWatch implements KVWatch {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
+  /** A progress request waits for the watcher to be (re-)created. */
+  private progressWanted = false;
   /** Since when the watch has had no established watcher (undefined while it has one). */
   private downSince: number | undefined = Date.now();
 
@@ -80,6 +84,20 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     this.stopped = true;
     this.closeStream();
+  }
+
+  /**
+   * Asks etcd for the store's current revision on this stream (answered through `onProgress`); sent once
+   * the watcher exists when it does not yet. Only for members that answer it correctly (see progress.ts).
+   */
+  requestProgress(): void {
+    if (this.stopped) return;
+    if (this.stream === undefined || this.watchId === undefined) {
+      this.progressWanted = true;
+      return;
+    }
+    this.progressWanted = false;
+    this.stream.write({ progress_request: {} });
   }
 
   /** Ends the watch with `err` (used by the backend's close). */
@@ -138,10 +156,11 @@ export class EtcdWatch implements KVWatch {
       this.watchId = resp.watch_id;
       this.failures = 0;
       this.downSince = undefined;
+      if (this.progressWanted) this.requestProgress();
     }
     if (resp.events.length > 0) {
       this.deliver(resp.events);
-    } else if (!resp.created && resp.watch_id === this.watchId) {
+    } else if (!resp.created && (resp.watch_id === this.watchId || String(resp.watch_id) === PROGRESS_WATCH_ID)) {
       this.progress(Number(resp.header.revision));
     }
   }

@@ -354,6 +354,16 @@ async function bootCluster(opts: StartEtcdOptions): Promise<EtcdCluster> {
   return cluster;
 }
 
+/** Range requests a member has answered so far, from its own Prometheus metrics on its client URL. */
+export async function etcdRangeRequests(endpoint: string): Promise<number> {
+  const text = await (await fetch(`${endpoint}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('grpc_server_handled_total{') && line.includes('grpc_method="Range"')) total += Number(line.split(' ').pop());
+  }
+  return total;
+}
+
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }

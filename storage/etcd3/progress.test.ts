@@ -80,8 +80,8 @@ describe('etcd watch progress requests', function () {
       const rec = new WatchRecorder().start(backend, `/progress-${randomUUID()}/`, await backend.currentRevision());
       recorders.push(rec);
       const version = await backend.connection.serverVersion();
+      // The watch waited for the same answer first, so it has its requestProgress (or not) by now.
       assert.equal(await backend.progressRequestsOffered(), progressRequestsSafe(version), `etcd ${version}`);
-      await new Promise((r) => setImmediate(r)); // the watch's own wait for the same answer has run
       assert.equal(rec.watch?.requestProgress !== undefined, progressRequestsSafe(version), `etcd ${version}`);
       const never = open('never');
       const other = new WatchRecorder().start(never, `/progress-${randomUUID()}/`, await never.currentRevision());

@@ -19,9 +19,9 @@ export interface EtcdWatchOptions {
 }
 
 const MIN_BACKOFF_MS = 50;
+const MAX_BACKOFF_MS = 1000;
 /** The watch id of etcd's answers to progress requests (clientv3.InvalidWatchID). */
 const PROGRESS_WATCH_ID = '-1';
-const MAX_BACKOFF_MS = 1000;
 
 /** Converts an etcd key-value to the backend's {@link KeyValue}. */
 export function toKeyValue(kv: IKeyValue): KeyValue {

@@ -5,6 +5,7 @@ import { isStatusError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { RequestContext } from '../types.js';
 import { internalSecretStrategy, normalizeInternalSecret } from './strategy.js';
+import { sharedPath } from '../../test/support/shared.js';
 
 const ctx: RequestContext = { user: { name: 'u', groups: [] }, namespace: 'ns', dryRun: false, warnings: [] };
 const PREFIX = 'InternalSecret in version "v1beta1" cannot be handled as a InternalSecret: ';
@@ -69,7 +70,7 @@ describe('registry/internalsecret strategy', () => {
     }
 
     it('normalizes and validates the Gardener example', () => {
-      const example = parse(readFileSync('/work/shared/examples/gardener/11-internal-secret.yaml', 'utf8')) as KubeObject;
+      const example = parse(readFileSync(sharedPath('examples', 'gardener', '11-internal-secret.yaml'), 'utf8')) as KubeObject;
       normalizeInternalSecret(example);
       assert.deepEqual(example, {
         apiVersion: 'core.gardener.cloud/v1beta1',

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { RequestContext } from '../types.js';
+import { sharedPath } from '../../test/support/shared.js';
 
-export const EXAMPLES = '/work/shared/examples/gardener';
+export const EXAMPLES = sharedPath('examples', 'gardener');
 
 /** A request context for strategy calls. */
 export const testContext: RequestContext = { user: { name: 'tester', groups: [] }, namespace: 'garden-dev', dryRun: false, warnings: [] };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { sharedPath } from '../../test/support/shared.js';
 import { EncryptionConfigError, KMS_UNSUPPORTED, loadEncryptionConfig, parseEncryptionConfiguration } from './config.js';
 import type { EncryptionConfig } from './config.js';
 import { parseGoDuration } from './decode.js';
@@ -36,10 +37,8 @@ async function writeKind(c: EncryptionConfig, gr: string): Promise<string> {
 
 describe('EncryptionConfiguration', () => {
   describe('decoding', () => {
-    it('loads the Gardener example', function () {
-      // shared/ sits beside the repository checkout (locally and in CI)
-      const example = new URL('../../../shared/examples/gardener/21-encryptionconfiguration.yaml', import.meta.url);
-      if (!existsSync(example)) this.skip();
+    it('loads the Gardener example', () => {
+      const example = sharedPath('examples', 'gardener', '21-encryptionconfiguration.yaml');
       const c = loadEncryptionConfig(readFileSync(example, 'utf8'));
       assert.deepEqual(c.describe(), [
         {

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startChild, tempDir, type ChildServer } from '../support/server.js';
+import { sharedPath } from '../support/shared.js';
 
 /** The first ```sh block after `heading`. */
 function blockAfter(readme: string, heading: string): string {
@@ -29,7 +30,7 @@ describe('README blocks, as written', function () {
 
   before(async () => {
     parent = tempDir('garden-apiserver-readme-');
-    symlinkSync(join(REPO_ROOT, '..', 'shared'), join(parent, 'shared'), 'dir');
+    symlinkSync(sharedPath(), join(parent, 'shared'), 'dir');
     checkout = join(parent, 'garden-apiserver');
     mkdirSync(checkout);
     server = await startChild(join(checkout, '.garden-apiserver'), ['--authorization-policy-file=' + join(REPO_ROOT, 'deploy/policy/gardener-roles.yaml')]);

@@ -4,10 +4,10 @@
  * `.proto` files in shared/.
  */
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { sharedPath } from './shared.js';
 
-/** The upstream `.proto` files, laid out by import path (shared/ sits beside the checkout, also in CI). */
-export const PROTO_ROOT = fileURLToPath(new URL('../../../shared/reference/proto', import.meta.url));
+/** The upstream `.proto` files, laid out by import path. */
+export const PROTO_ROOT = sharedPath('reference', 'proto');
 
 /** The `.proto` file that defines each package the tests use. */
 const FILES: Record<string, string> = {

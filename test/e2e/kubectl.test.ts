@@ -8,8 +8,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
 import { startChild, tempDir, type ChildServer } from '../support/server.js';
+import { sharedPath } from '../support/shared.js';
 
-const EXAMPLE = join(process.cwd(), '..', 'shared', 'examples', 'gardener', '11-internal-secret.yaml');
+const EXAMPLE = sharedPath('examples', 'gardener', '11-internal-secret.yaml');
 
 function manifest(name: string, ns: string, data: Record<string, string>, extra = ''): string {
   const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${Buffer.from(v).toString('base64')}`);

@@ -1,12 +1,12 @@
 /** Shoots and Gardens end to end with the real kubectl and the upstream example manifests. */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { exampleGarden, exampleShoot, makeShoot, workerSpec } from '../../registry/shoot/testing.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
-import { REPO_ROOT, startChild, tempDir, type ChildServer } from '../support/server.js';
+import { startChild, tempDir, type ChildServer } from '../support/server.js';
 import { projectFor } from '../support/projects.js';
+import { sharedPath } from '../support/shared.js';
 
 describe('Shoots and Gardens with kubectl', function () {
   this.timeout(120_000);
@@ -129,7 +129,7 @@ describe('Shoots and Gardens with kubectl', function () {
   it('validates upstream\'s Garden manifest with OpenAPI v2 in protobuf and applies what it serves', async () => {
     // The file also holds core/v1 Secrets, which kubectl does not find in /openapi/v3: it validates
     // them against /openapi/v2 in protobuf, then applies each object; Secrets are not served here.
-    const file = join(REPO_ROOT, '..', 'shared', 'examples', 'gardener', 'operator', '20-garden.yaml');
+    const file = sharedPath('examples', 'gardener', 'operator', '20-garden.yaml');
     const r = await kubectl(server.kubeconfig, ['apply', '-f', file]);
     assert.doesNotMatch(r.stderr, /content type|error validating/, r.stderr);
     assert.match(r.stdout, /^garden\.operator\.gardener\.cloud\/local created$/m);

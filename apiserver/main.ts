@@ -12,9 +12,6 @@ async function main(): Promise<void> {
   const early = await listenEarly(options);
   const { runServer } = await import('./run.js');
   const running = await runServer(options, log, early);
-  log.info('serving', { url: running.url, kubeconfig: running.kubeconfigPath });
-  process.stdout.write(`garden-apiserver serving on ${running.url}\nadmin kubeconfig: ${running.kubeconfigPath}\n`);
-  process.stdout.write(`try: kubectl --kubeconfig ${running.kubeconfigPath} api-resources\n`);
   const stop = (signal: string) => {
     log.info('shutting down', { signal });
     running.close(options.shutdownDelayDuration).then(
@@ -25,8 +22,12 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Before saying it serves: whoever reads that may signal at once.
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  log.info('serving', { url: running.url, kubeconfig: running.kubeconfigPath });
+  process.stdout.write(`garden-apiserver serving on ${running.url}\nadmin kubeconfig: ${running.kubeconfigPath}\n`);
+  process.stdout.write(`try: kubectl --kubeconfig ${running.kubeconfigPath} api-resources\n`);
 }
 
 main().catch((e: unknown) => {

@@ -39,4 +39,36 @@ describe('storage/watch-queue', () => {
     assert.deepEqual([...collected].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i), 'the 50 read events, and none of the unread');
     assert.equal(q.size, 50);
   });
+
+  it('reads a lead source before the queued events, one call per event read', async () => {
+    const q = new EventQueue();
+    let calls = 0;
+    const lead = [event(0), event(1)];
+    q.push(event(5));
+    q.lead(() => {
+      calls++;
+      return lead.shift();
+    });
+    q.push(event(6));
+    assert.equal(calls, 0, 'nothing is made before it is read');
+    assert.equal(q.size, 2, 'the lead source does not count as queued');
+    const it = q[Symbol.asyncIterator]();
+    assert.equal((await it.next()).value?.object.metadata?.name, 'o0');
+    assert.equal(calls, 1);
+    q.end();
+    const names: string[] = [];
+    for (let r = await it.next(); r.done !== true; r = await it.next()) names.push(r.value.object.metadata?.name ?? '');
+    assert.deepEqual(names, ['o1', 'o5', 'o6']);
+  });
+
+  it('truncate() drops the queued events and ends the queue after them', async () => {
+    const q = new EventQueue();
+    q.push(event(1));
+    q.truncate();
+    q.push(event(2));
+    assert.equal(q.finished, true);
+    const names: string[] = [];
+    for await (const ev of q) names.push(ev.object.metadata?.name ?? '');
+    assert.deepEqual(names, []);
+  });
 });

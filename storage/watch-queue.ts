@@ -1,6 +1,8 @@
 /**
  * The consumer side of a watch: an unbounded FIFO of events exposed as an async iterator. Producers
- * `push` and finally `end`; `close` ends the iteration at once, dropping what is still queued.
+ * `push` and finally `end`; `close` ends the iteration at once, dropping what is still queued. A lead
+ * source (`lead`) is read before the queue, one event per read, so that a long run of events known up
+ * front (a watch's initial events) is produced as the consumer takes it instead of queued at once.
  */
 import type { WatchEvent } from './interface.js';
 
@@ -11,6 +13,7 @@ export class EventQueue implements AsyncIterable<WatchEvent> {
   private ended = false;
   private closed = false;
   private wake: (() => void) | undefined;
+  private source: (() => WatchEvent | undefined) | undefined;
 
   /** @param onClose called once when the consumer closes the queue (`close` or leaving a loop early). */
   constructor(private readonly onClose: () => void = () => undefined) {}
@@ -32,6 +35,24 @@ export class EventQueue implements AsyncIterable<WatchEvent> {
     this.notify();
   }
 
+  /**
+   * Reads `source` before the queued events, one call per event read, until it returns undefined.
+   * Its events do not count in `size`.
+   */
+  lead(source: () => WatchEvent | undefined): void {
+    if (this.finished) return;
+    this.source = source;
+    this.notify();
+  }
+
+  /** Ends the queue now, dropping the queued events (the lead source is still read to its end). */
+  truncate(): void {
+    this.items = [];
+    this.head = 0;
+    this.ended = true;
+    this.notify();
+  }
+
   /** No more events: the iteration ends after the queued ones are read. */
   end(): void {
     this.ended = true;
@@ -42,6 +63,7 @@ export class EventQueue implements AsyncIterable<WatchEvent> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.source = undefined;
     this.items = [];
     this.head = 0;
     this.notify();
@@ -71,6 +93,11 @@ export class EventQueue implements AsyncIterable<WatchEvent> {
   }
 
   private shift(): WatchEvent | undefined {
+    if (this.source !== undefined) {
+      const event = this.source();
+      if (event !== undefined) return event;
+      this.source = undefined;
+    }
     if (this.head >= this.items.length) return undefined;
     const event = this.items[this.head];
     // A read event is released at once: whatever hangs off it (its encodings) goes with it.

@@ -194,10 +194,7 @@ export class WatchCache {
 
   /** Queues ADDED events for the cached state in `w`'s scope (plus the end bookmark) and registers it. */
   attachWithState(w: CacheWatcher, endBookmark: boolean): void {
-    for (const [, entry] of this.state.scan(w.scope.prefix, w.scope.singleKey)) {
-      if (entry.obj === undefined) return w.fail(statusFor(entry.error));
-      w.initial(this.decoder.typed(entry.obj));
-    }
+    w.initial(this.state.snapshot(w.scope.prefix, w.scope.singleKey), (obj) => this.decoder.typed(obj));
     w.position = this.revision;
     if (endBookmark) w.bookmark(this.revision, { [INITIAL_EVENTS_END_ANNOTATION]: 'true' });
     this.attach(w);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../apimachinery/types.js';
+import { CacheWatcher } from './watcher.js';
 import { createCachedStorage, type CachedStorage, type CachedStorageOptions } from './cacher.js';
 import { cacheWrapper, InstrumentedBackend, type InstrumentedOptions } from '../../test/support/cacher.js';
 import { runStorageConformance } from '../conformance/suite.js';
@@ -235,6 +236,36 @@ describe('watch cache', () => {
     assert.deepEqual(await initial.next(), { type: 'ADDED', object: b });
     assert.deepEqual(await replayed.next(), { type: 'ADDED', object: b });
     assert.equal(r.cache.stats().watchers, 2);
+  });
+
+  it('makes initial events as the client reads them, from the state at the start of the watch', async () => {
+    const r = rig();
+    const [a, b, c] = [await r.store.create(r.key('ns', 'a'), thing('a')), await r.store.create(r.key('ns', 'b'), thing('b')), await r.store.create(r.key('ns', 'c'), thing('c'))];
+    const w = r.track(r.cache.watch(ROOT, { resourceVersion: '0', sendInitialEvents: true, allowBookmarks: true, predicate: { empty: false, matches: (o) => o.metadata.name !== 'x' } }));
+    assert.ok(w.watch instanceof CacheWatcher);
+    const watcher = w.watch;
+    await until(() => watcher.backlog > 0, 'the watch attached');
+    assert.equal(watcher.backlog, 1, 'only the initial-events-end bookmark is queued, not the three objects');
+    const a2 = await r.store.guaranteedUpdate(r.key('ns', 'a'), async (cur) => bump(cur, 2));
+    await r.store.delete(r.key('ns', 'b'));
+    await until(() => watcher.backlog === 3, 'the two changes queued');
+    const events = await w.take(6);
+    assert.deepEqual(events.slice(0, 3), [a, b, c].map((object) => ({ type: 'ADDED', object })), 'the objects as they were when the watch started');
+    assert.equal(events[3]?.type, 'BOOKMARK');
+    assert.deepEqual(summary(events.slice(4)), [`MODIFIED a ${rvOf(a2)}`, `DELETED b ${rvOf(a2) + 1}`]);
+  });
+
+  it('an unreadable object met among the initial events ends the watch with its error, dropping what was queued', async () => {
+    const r = rig();
+    const a = await r.store.create(r.key('ns', 'a'), thing('a'));
+    await r.backend.create(r.key('ns', 'b'), utf8('not json'));
+    const w = r.track(r.cache.watch(ROOT, { resourceVersion: '0', sendInitialEvents: true }));
+    await r.store.create(r.key('ns', 'c'), thing('c'));
+    await until(() => (w.watch as CacheWatcher).backlog === 2, 'the bookmark and the new object queued');
+    assert.deepEqual(await w.next(), { type: 'ADDED', object: a });
+    assert.equal((await w.next())?.object['code'], 500);
+    await w.expectEnd();
+    assert.equal(r.cache.stats().watchers, 0);
   });
 
   it('decrypts each change once, however many watchers see it', async () => {

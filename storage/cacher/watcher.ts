@@ -8,6 +8,7 @@ import type { KubeObject, Status } from '../../apimachinery/types.js';
 import { bookmarkEvent, errorEvent, statusFor, type CacheEvent } from './event.js';
 import type { Watch, WatchEvent, WatchOptions } from '../interface.js';
 import type { ObjectTemplate } from '../store-core.js';
+import type { CacheEntry } from './state.js';
 import { EventQueue } from '../watch-queue.js';
 
 /** Which keys a watch covers. */
@@ -110,13 +111,28 @@ export class CacheWatcher implements Watch {
     }
   }
 
-  /** Queues an initial ADDED event for `obj` (already typed) when it matches the predicate. */
-  initial(obj: KubeObject): void {
+  /**
+   * Initial ADDED events for `entries` (a snapshot of the cache in key order) that match the
+   * predicate, made one at a time as the client reads them: a watch-list client of 100,000 objects
+   * holds one array of references instead of 100,000 queued events, and what it has read is garbage
+   * while still young. They come before anything queued; an unreadable entry ends the watch with its
+   * error in place of everything after it.
+   */
+  initial(entries: readonly CacheEntry[], typed: (obj: KubeObject) => KubeObject): void {
     const p = this.opts.predicate;
-    if (p !== undefined && !p.empty && !p.matches(obj)) return;
-    this.preloading = true;
-    this.push({ type: 'ADDED', object: obj });
-    this.preloading = false;
+    let i = 0;
+    this.queue.lead(() => {
+      while (i < entries.length) {
+        const entry = entries[i++] as CacheEntry;
+        if (entry.obj === undefined) {
+          i = entries.length;
+          return this.failNow(statusFor(entry.error));
+        }
+        const obj = typed(entry.obj);
+        if (p === undefined || p.empty || p.matches(obj)) return { type: 'ADDED', object: obj };
+      }
+      return undefined;
+    });
   }
 
   /**
@@ -135,6 +151,13 @@ export class CacheWatcher implements Watch {
     if (this.queue.finished) return;
     this.queue.push(errorEvent(status));
     this.end();
+  }
+
+  /** The ERROR event for `status`, with the queued events dropped and the watch ended behind it. */
+  private failNow(status: Status): WatchEvent {
+    this.queue.truncate();
+    this.release();
+    return errorEvent(status);
   }
 
   /** Ends the watch after the queued events, without an error. */

@@ -67,7 +67,9 @@ function continueOf(body: Buffer): string | undefined {
 }
 
 async function run(cfg: FloodConfig): Promise<FloodResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: cfg.connections, ca: cfg.ca });
+  // maxFreeSockets: Node's default (256) would close the sockets of clients waiting out a 429 and make them
+  // reconnect, where each of the clients this models keeps its own connection.
+  const agent = new Agent({ keepAlive: true, maxSockets: cfg.connections, maxFreeSockets: cfg.connections, ca: cfg.ca });
   const result: FloodResult = { requests: 0, statuses: {}, errors: 0, bytes: 0, seconds: 0, fullLists: 0 };
   const start = performance.now();
   const deadline = start + cfg.durationMs;

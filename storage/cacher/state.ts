@@ -97,18 +97,7 @@ export class CacheState {
 
   /** The entries `scan` yields, collected now: later changes to the state do not reach the array. */
   snapshot(prefix: string, singleKey?: string): CacheEntry[] {
-    if (singleKey !== undefined) {
-      const entry = this.entries.get(singleKey);
-      return entry === undefined ? [] : [entry];
-    }
-    const out: CacheEntry[] = [];
-    for (let i = this.lowerBound(prefix); i < this.keys.length; i++) {
-      const key = this.keys[i] ?? '';
-      if (!key.startsWith(prefix)) break;
-      const entry = this.entries.get(key);
-      if (entry !== undefined) out.push(entry);
-    }
-    return out;
+    return Array.from(this.scan(prefix, singleKey), ([, entry]) => entry);
   }
 
   /** The entries of the keys starting with `prefix` that are not less than `start`, in key order. */

@@ -7,6 +7,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { openEtcdBackend } from '../../storage/etcd3/backend.js';
 import { openSqliteBackend } from '../../storage/sqlite.js';
+import { CpuMeter } from '../bench/cpu.js';
 import { measure } from '../bench/stats.js';
 import { expectStatus, payload } from '../bench/workload.js';
 import { adminClient } from '../support/client.js';
@@ -17,10 +18,13 @@ import { figure, type Figure } from './report.js';
 import { timedStart } from './startup.js';
 
 const ROUNDS = 3;
+/** Paginated rounds: even, so that each side goes first as often as the other. */
+const PAGINATED_ROUNDS = 6;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function page(s: LoadServer, path: string): Promise<string> {
@@ -34,6 +38,21 @@ function page(s: LoadServer, path: string): Promise<string> {
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * Waits until the given processes are idle: each under 5% of a core over 2 s (etcd's snapshot after
+ * the seeding, the servers' start-up collections), at most `maxMs`; returns the seconds waited. A
+ * process still busy would slow whichever list runs next to it.
+ */
+async function settle(pids: readonly (number | undefined)[], maxMs = 120_000): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < maxMs) {
+    const meter = new CpuMeter(Object.fromEntries(pids.map((pid, i) => [String(i), pid]))).start();
+    await new Promise((r) => setTimeout(r, 2000));
+    if (pids.every((_, i) => !(meter.cpuMs(String(i)) >= 100))) break;
+  }
+  return (performance.now() - t0) / 1000;
 }
 
 /** Seconds to page through every InternalSecret with `limit=500` (consistent reads); checks the count. */
@@ -67,11 +86,18 @@ export async function paginatedPhase(env: LoadEnv, objects: number, log: (line: 
   const onEtcd = (await timedStart(env, etcdArgs(env, etcd.endpoints))).server;
   const onSqlite = (await timedStart(env, [`--encryption-provider-config=${env.encryptionConfig}`], dataDir)).server;
   try {
+    log(`idle after ${(await settle([onEtcd.pid, onSqlite.pid, ...etcd.pids])).toFixed(0)} s`);
     const times = { etcd: [] as number[], sqlite: [] as number[] };
-    for (let r = 0; r < ROUNDS; r++) {
+    const shares: string[] = [];
+    // The order alternates: the list that runs second meets the first server's collection of its garbage.
+    for (let r = 0; r < PAGINATED_ROUNDS; r++) {
       log(`paginated LIST round ${r + 1}`);
-      times.etcd.push(await paginatedList(onEtcd, objects));
-      times.sqlite.push(await paginatedList(onSqlite, objects));
+      const order = r % 2 === 0 ? (['etcd', 'sqlite'] as const) : (['sqlite', 'etcd'] as const);
+      for (const side of order) {
+        const cpu = new CpuMeter({ server: (side === 'etcd' ? onEtcd : onSqlite).pid, other: (side === 'etcd' ? onSqlite : onEtcd).pid, etcd: etcd.pids[0], client: process.pid }).start();
+        times[side].push(await paginatedList(side === 'etcd' ? onEtcd : onSqlite, objects));
+        log(`  ${side}: ${times[side].at(-1)?.toFixed(2)} s, ${cpu.shares()}`);
+      }
     }
     const e = median(times.etcd);
     const q = median(times.sqlite);

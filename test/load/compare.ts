@@ -50,6 +50,7 @@ async function settle(pids: readonly (number | undefined)[], maxMs = 120_000): P
   while (performance.now() - t0 < maxMs) {
     const meter = new CpuMeter(Object.fromEntries(pids.map((pid, i) => [String(i), pid]))).start();
     await new Promise((r) => setTimeout(r, 2000));
+    // An unreadable process (NaN) does not hold the run up.
     if (pids.every((_, i) => !(meter.cpuMs(String(i)) >= 100))) break;
   }
   return (performance.now() - t0) / 1000;
@@ -88,15 +89,17 @@ export async function paginatedPhase(env: LoadEnv, objects: number, log: (line: 
   try {
     log(`idle after ${(await settle([onEtcd.pid, onSqlite.pid, ...etcd.pids])).toFixed(0)} s`);
     const times = { etcd: [] as number[], sqlite: [] as number[] };
-    const shares: string[] = [];
+    const servers = { etcd: onEtcd, sqlite: onSqlite };
     // The order alternates: the list that runs second meets the first server's collection of its garbage.
     for (let r = 0; r < PAGINATED_ROUNDS; r++) {
       log(`paginated LIST round ${r + 1}`);
       const order = r % 2 === 0 ? (['etcd', 'sqlite'] as const) : (['sqlite', 'etcd'] as const);
       for (const side of order) {
-        const cpu = new CpuMeter({ server: (side === 'etcd' ? onEtcd : onSqlite).pid, other: (side === 'etcd' ? onSqlite : onEtcd).pid, etcd: etcd.pids[0], client: process.pid }).start();
-        times[side].push(await paginatedList(side === 'etcd' ? onEtcd : onSqlite, objects));
-        log(`  ${side}: ${times[side].at(-1)?.toFixed(2)} s, ${cpu.shares()}`);
+        const other = side === 'etcd' ? 'sqlite' : 'etcd';
+        const cpu = new CpuMeter({ server: servers[side].pid, other: servers[other].pid, etcd: etcd.pids[0], client: process.pid }).start();
+        const seconds = await paginatedList(servers[side], objects);
+        times[side].push(seconds);
+        log(`  ${side}: ${seconds.toFixed(2)} s, ${cpu.shares()}`);
       }
     }
     const e = median(times.etcd);

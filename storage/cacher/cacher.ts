@@ -46,7 +46,7 @@ import { parseResourceVersion, waitForRevision } from '../resource-version.js';
  * cache for up to this long (kube-apiserver's cache snapshots likewise outlive a compaction until
  * it learns of it).
  */
-const COMPACTION_RECHECK_MS = 1000;
+export const COMPACTION_RECHECK_MS = 1000;
 import { StoreCore, type ObjectTemplate } from '../store-core.js';
 import type { ValueTransformer } from '../transformer.js';
 

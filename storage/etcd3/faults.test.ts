@@ -79,7 +79,7 @@ describe('etcd3 backend faults (real etcd)', function () {
 
     it('fails with TimeoutError within the request timeout when etcd hangs', async () => {
       await backend.checkHealth();
-      etcd.pauseMember(0);
+      await etcd.pauseMember(0);
       try {
         const { err, ms } = await timedRejection(backend.get('/f/x'));
         assert.ok(err instanceof TimeoutError, String(err));

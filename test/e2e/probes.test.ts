@@ -141,7 +141,7 @@ describe('readiness before the caches are loaded (etcd)', function () {
     await seeding.request('post', '/apis/core.gardener.cloud/v1beta1/namespaces/garden-dev/internalsecrets').send({ metadata: { name: 'shoot-a.ca-client' }, data: { 'ca.crt': 'eA==' } }).expect(201);
     await seeding.stop();
     // etcd frozen: the server starts and listens, but its caches cannot load.
-    etcd.pauseMember(0);
+    await etcd.pauseMember(0);
     let s: InProcessServer | undefined;
     try {
       s = await startInProcess(args);

@@ -4,7 +4,7 @@
  * (same ports, same data) for fault tests.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -44,8 +44,12 @@ export interface EtcdCluster {
   stopMember(i: number, opts?: { kill?: boolean }): Promise<void>;
   /** Starts member `i` again with its data and ports and waits until it serves requests. */
   startMember(i: number): Promise<void>;
-  /** Freezes member `i` (SIGSTOP): it keeps its connections but answers nothing. */
-  pauseMember(i: number): void;
+  /**
+   * Freezes member `i` (SIGSTOP): it keeps its connections but answers nothing. Resolves once every
+   * thread of the member has stopped: the kernel stops a process's threads only when one of them has
+   * taken the signal, and on a busy machine the others can serve requests in between.
+   */
+  pauseMember(i: number): Promise<void>;
   /** Resumes a paused member (SIGCONT). */
   resumeMember(i: number): void;
   /** Index of the current leader (asks the running members). */
@@ -226,6 +230,15 @@ async function stopProcess(proc: ChildProcess, kill: boolean): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Whether every thread of process `pid` is stopped by a signal (state `T` in `/proc/<pid>/task/<tid>/stat`). */
+function allThreadsStopped(pid: number): boolean {
+  const tasks = readdirSync(`/proc/${pid}/task`);
+  return tasks.every((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+  });
+}
+
 async function memberStatus(m: Member, settings: Settings): Promise<{ memberId: string; leader: string } | undefined> {
   try {
     const body = (await memberJSON(m, settings, '/v3/maintenance/status', '{}')) as { header?: { member_id?: string }; leader?: string };
@@ -281,8 +294,15 @@ class LocalCluster implements EtcdCluster {
     await waitHealthy([m], this.settings);
   }
 
-  pauseMember(i: number): void {
-    this.member(i).proc?.kill('SIGSTOP');
+  async pauseMember(i: number): Promise<void> {
+    const proc = this.member(i).proc;
+    if (proc?.pid === undefined) return;
+    proc.kill('SIGSTOP');
+    const deadline = Date.now() + 10_000;
+    while (!allThreadsStopped(proc.pid)) {
+      if (Date.now() > deadline) throw new Error(`etcd member ${i} did not stop within 10 s of SIGSTOP`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   resumeMember(i: number): void {

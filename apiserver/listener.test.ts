@@ -35,7 +35,8 @@ describe('listener', () => {
     await new Promise<void>((resolve) => listener.server.close(() => resolve()));
   });
 
-  it('listens with the kernel somaxconn as backlog, as Go does', () => {
+  it('listens with the kernel somaxconn as backlog, as Go does, also once its accept copies listen', async () => {
+    assert.ok((await listener.acceptCopies) > 0);
     const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
     assert.equal(listenBacklog(), Math.min(somaxconn, 65_535));
     // For a listening socket, ss reports the backlog in the Send-Q column.

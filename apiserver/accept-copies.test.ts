@@ -120,14 +120,7 @@ describe('listener accept copies', () => {
     let closed = false;
     l.server.close(() => (closed = true));
     listeners.splice(listeners.indexOf(l), 1);
-    const refused = await new Promise<string>((resolve) => {
-      connect(l.port, '127.0.0.1')
-        .on('connect', function (this: Socket) {
-          this.destroy();
-          resolve('connected');
-        })
-        .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
-    });
+    const refused = await connectOutcome(l.port);
     assert.equal(refused, 'ECONNREFUSED', 'no handle of the socket is left listening');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(closed, false, 'the close callback waits for open connections');
@@ -139,17 +132,22 @@ describe('listener accept copies', () => {
     const l = await openListener(tls, '127.0.0.1', 0);
     await new Promise<void>((resolve) => l.server.close(() => resolve()));
     assert.equal(await l.acceptCopies, 0);
-    const refused = await new Promise<string>((resolve) => {
-      connect(l.port, '127.0.0.1')
-        .on('connect', function (this: Socket) {
-          this.destroy();
-          resolve('connected');
-        })
-        .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
-    });
+    const refused = await connectOutcome(l.port);
     assert.equal(refused, 'ECONNREFUSED');
   });
 });
+
+/** `connected`, or the error code of a TCP connection attempt to `port`. */
+function connectOutcome(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    connect(port, '127.0.0.1')
+      .on('connect', function (this: Socket) {
+        this.destroy();
+        resolve('connected');
+      })
+      .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
+  });
+}
 
 async function waitFor(cond: () => boolean): Promise<void> {
   const deadline = Date.now() + 20_000;

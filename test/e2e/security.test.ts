@@ -174,6 +174,7 @@ describe('authentication, authorization and admission (standalone)', function ()
     assert.equal(refused.headers['retry-after'], '1');
     assert.equal(refused.body.reason, 'TooManyRequests');
     assert.equal(refused.body.message, 'Too many requests, please try again later.');
+    assert.deepEqual(refused.body.details, { retryAfterSeconds: 1 });
     assert.equal((await slow).status, 201);
   });
 });

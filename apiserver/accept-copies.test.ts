@@ -81,7 +81,7 @@ describe('listener accept copies', () => {
   });
 
   it(`accepts up to ${ACCEPT_COPIES + 1} connections per event-loop turn instead of one`, async () => {
-    const n = 48;
+    const n = 96;
     const single = await open(0);
     assert.equal(await single.acceptCopies, 0);
     const alone = await turnsToAccept(single, n, clients);

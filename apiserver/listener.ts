@@ -42,7 +42,7 @@ const FALLBACK_BACKLOG = 511;
 const MAX_BACKLOG = 65_535;
 const HEALTH_PATHS = /^\/(livez|readyz|healthz)(\/|\?|$)/;
 /** Extra accept handles on the listening socket: new connections taken per event-loop turn, less one. */
-export const ACCEPT_COPIES = 15;
+export const ACCEPT_COPIES = 63;
 
 /** An HTTPS server whose `close` also closes the extra accept handles and waits for their connections. */
 class ListeningServer extends Server {

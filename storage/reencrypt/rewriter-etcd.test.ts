@@ -172,10 +172,13 @@ describe('re-encryption on etcd', function () {
     const rawA = lock(w.etcdPrefix);
     const old = lock(w.etcdPrefix);
     await old.publish({ [SECRETS]: 'aescbc:A' }); // a replica still on the old configuration
-    const rA = run({ ...w.optsA, lock: rawA, replicas: rawA });
+    const log = new ProgressLog();
+    const rA = run({ ...w.optsA, lock: rawA, replicas: rawA, onProgress: log.on });
     await waitFor('waiting for replicas', () => rA.status().resources[0]?.state === 'waiting-for-replicas');
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 300)); // several rounds (50 ms apart) look at the replicas again
     assert.equal(rA.status().resources[0]?.state, 'waiting-for-replicas');
+    const states = log.events.map((e) => e.state);
+    assert.deepEqual(states.slice(states.indexOf('waiting-for-replicas')), ['waiting-for-replicas'], 'the wait is reported once, not once per round');
     assert.deepEqual(await countPrefixed(w.a, w.resA, B_PREFIX), { yes: 0, no: 500 });
 
     await old.close(); // the old replica goes away (its lease is revoked)

@@ -236,11 +236,22 @@ class Reencryptor implements Reencryption {
         this.#set(r.groupResource, { ...counters, target, state: 'complete' });
       } else {
         pending.push(r);
-        const state = this.#progress.get(r.groupResource)?.state === 'failed' ? 'failed' : 'pending';
-        this.#set(r.groupResource, { ...counters, target, state });
+        this.#set(r.groupResource, { ...counters, target, state: this.#stateBeforeRound(r.groupResource, target) });
       }
     }
     return pending;
+  }
+
+  /**
+   * The state of a pending resource while a round decides what to do: a failure, or a wait toward the
+   * same target, stands until the round ends it (each round would otherwise flip the state to
+   * `pending` and back, and emit both); anything else starts over as `pending`.
+   */
+  #stateBeforeRound(name: string, target: string): ReencryptionState {
+    const prev = this.#progress.get(name);
+    if (prev?.state === 'failed') return 'failed';
+    const waiting = prev?.state === 'waiting-for-replicas' || prev?.state === 'waiting-for-lock';
+    return waiting && prev.target === target ? prev.state : 'pending';
   }
 
   /** True when no live replica announces another target for these resources. */

@@ -9,7 +9,7 @@ import { buildAdmissionChain } from '../admission/chain.js';
 import { startCompactor } from '../storage/compactor.js';
 import { EtcdBackend, openEtcdBackend } from '../storage/etcd3/backend.js';
 import { startCompactor as startEtcdCompactor } from '../storage/etcd3/compactor.js';
-import { openSqliteBackend } from '../storage/sqlite.js';
+import { openSqliteBackend } from '../storage/sqlite/backend.js';
 import { createStore } from '../storage/store.js';
 import { createCachedStorage, type CachedStorage } from '../storage/cacher/cacher.js';
 import type { KVBackend } from '../storage/interface.js';

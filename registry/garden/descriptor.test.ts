@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { isStatusError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { openSqliteBackend, type SqliteBackend } from '../../storage/sqlite.js';
+import { openSqliteBackend, type SqliteBackend } from '../../storage/sqlite/backend.js';
 import { createStore } from '../../storage/store.js';
 import { identityTransformer } from '../../storage/transformer.js';
 import { ResourceStore } from '../generic/store.js';

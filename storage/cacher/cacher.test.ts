@@ -8,7 +8,7 @@ import { labelIs, rvOf, sleep, TEMPLATE, thing, utf8, WatchReader } from '../con
 import { until } from '../../test/support/wait.js';
 import { CorruptValueError, UnreachableError } from '../errors.js';
 import type { Storage, Watch, WatchEvent } from '../interface.js';
-import { openSqliteBackend } from '../sqlite.js';
+import { openSqliteBackend } from '../sqlite/backend.js';
 import { createStore } from '../store.js';
 import { identityTransformer, type ValueTransformer } from '../transformer.js';
 

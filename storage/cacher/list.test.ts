@@ -11,7 +11,7 @@ import { until } from '../../test/support/wait.js';
 import { labelIs, TEMPLATE, thing, utf8 } from '../conformance/util.js';
 import { CorruptValueError, ExpiredError } from '../errors.js';
 import type { ListOptions, ListResult, Storage } from '../interface.js';
-import { openSqliteBackend } from '../sqlite.js';
+import { openSqliteBackend } from '../sqlite/backend.js';
 import { createStore } from '../store.js';
 import { identityTransformer } from '../transformer.js';
 import { createCachedStorage, type CachedStorage, type CachedStorageOptions } from './cacher.js';

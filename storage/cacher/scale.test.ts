@@ -10,7 +10,7 @@ import { createCachedStorage, type CachedStorage } from './cacher.js';
 import { InstrumentedBackend } from '../../test/support/cacher.js';
 import { sleep, TEMPLATE, thing } from '../conformance/util.js';
 import type { KVBackend, Storage, Watch } from '../interface.js';
-import { openSqliteBackend } from '../sqlite.js';
+import { openSqliteBackend } from '../sqlite/backend.js';
 import { createStore } from '../store.js';
 import { identityTransformer } from '../transformer.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamicEncryptionConfig } from '../encryption/reload.js';
 import type { KVBackend } from '../interface.js';
-import { openSqliteBackend, type SqliteBackend } from '../sqlite.js';
+import { openSqliteBackend, type SqliteBackend } from '../sqlite/backend.js';
 import { reencryptionProgressPrefix } from './progress-store.js';
 import { startReencryption } from './rewriter.js';
 import { reencryptionSuite } from './suite.js';

@@ -6,7 +6,7 @@
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { openEtcdBackend } from '../../storage/etcd3/backend.js';
-import { openSqliteBackend } from '../../storage/sqlite.js';
+import { openSqliteBackend } from '../../storage/sqlite/backend.js';
 import { CpuMeter } from '../bench/cpu.js';
 import { measure } from '../bench/stats.js';
 import { expectStatus, payload } from '../bench/workload.js';

@@ -10,11 +10,11 @@
  * from an in-process hub, so a second writer on the same file is not supported.
  */
 import Database from 'better-sqlite3';
-import { ExpiredError, InvalidRequestError, StorageError, TimeoutError, TooLargeResourceVersionError, UnreachableError } from './errors.js';
-import type { KVBackend, KVEvent, KeyValue, KVWatchHandlers, RangeOptions, RangeResult, TxnResult } from './interface.js';
-import { prefixEnd } from './keys.js';
-import { prepareStatements, type KVRow, type ReplayRow, type Statements } from './sqlite-schema.js';
-import { WatchHub, type HubWatch } from './sqlite-watch.js';
+import { ExpiredError, InvalidRequestError, StorageError, TimeoutError, TooLargeResourceVersionError, UnreachableError } from '../errors.js';
+import type { KVBackend, KVEvent, KeyValue, KVWatchHandlers, RangeOptions, RangeResult, TxnResult } from '../interface.js';
+import { prefixEnd } from '../keys.js';
+import { prepareStatements, type KVRow, type ReplayRow, type Statements } from './schema.js';
+import { WatchHub, type HubWatch } from './watch.js';
 
 /** Options of {@link openSqliteBackend}. */
 export interface SqliteBackendOptions {

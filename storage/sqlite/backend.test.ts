@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCompactor } from './compactor.js';
-import { runStorageConformance } from './conformance/suite.js';
-import { text, utf8 } from './conformance/util.js';
-import { ExpiredError, UnreachableError } from './errors.js';
-import { prefixEnd } from './keys.js';
-import { openSqliteBackend } from './sqlite.js';
+import { startCompactor } from '../compactor.js';
+import { runStorageConformance } from '../conformance/suite.js';
+import { text, utf8 } from '../conformance/util.js';
+import { ExpiredError, UnreachableError } from '../errors.js';
+import { prefixEnd } from '../keys.js';
+import { openSqliteBackend } from './backend.js';
 
 const dirs: string[] = [];
 function tempFile(): string {

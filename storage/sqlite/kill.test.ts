@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { openSqliteBackend } from './sqlite.js';
+import { openSqliteBackend } from './backend.js';
 
 /** A child process that creates keys with 8 concurrent writers and prints each acknowledged key. */
 const CHILD = `
-import { openSqliteBackend } from ${JSON.stringify(new URL('./sqlite.ts', import.meta.url).href)};
+import { openSqliteBackend } from ${JSON.stringify(new URL('./backend.ts', import.meta.url).href)};
 const backend = openSqliteBackend(process.env.DB_FILE);
 let next = 0;
 const writer = async () => {
@@ -56,7 +56,7 @@ describe('sqlite backend durability', function () {
 /** Runs the writer child until it acknowledged `count` writes, kills it, returns key -> revision. */
 async function runAndKill(file: string, count: number): Promise<Map<number, number>> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
     env: { ...process.env, DB_FILE: file },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

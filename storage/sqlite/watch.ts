@@ -3,7 +3,7 @@
  * after commit; each watcher has its own FIFO queue drained asynchronously (`setImmediate`), so a slow
  * consumer never blocks a writer and events stay in revision order.
  */
-import type { KVEvent, KVWatch, KVWatchHandlers } from './interface.js';
+import type { KVEvent, KVWatch, KVWatchHandlers } from '../interface.js';
 
 interface Subscriber {
   readonly prefix: string;

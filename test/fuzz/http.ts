@@ -48,9 +48,16 @@ export interface Endpoint {
   agent: Agent;
 }
 
+/**
+ * How long a pooled connection may sit unused before the client closes it: below the server's
+ * keep-alive timeout (65 s), so that the client never sends a request on a connection the server is
+ * closing as idle at that moment (an HTTP/1.1 race that would look like a dropped request).
+ */
+const IDLE_SOCKET_MS = 30_000;
+
 /** Creates the pool of one identity against `baseUrl`. */
 export function endpoint(baseUrl: string, identity: TlsIdentity, maxSockets: number): Endpoint {
-  return { base: new URL(baseUrl), identity, agent: new Agent({ keepAlive: true, maxSockets, ...identity }) };
+  return { base: new URL(baseUrl), identity, agent: new Agent({ keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS, ...identity }) };
 }
 
 /** Sends `r` and resolves (never rejects) with its outcome within about `timeoutMs`. */

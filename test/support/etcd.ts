@@ -230,12 +230,20 @@ async function stopProcess(proc: ChildProcess, kill: boolean): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Whether every thread of process `pid` is stopped by a signal (state `T` in `/proc/<pid>/task/<tid>/stat`). */
+/**
+ * Whether every thread of process `pid` is stopped by a signal (state `T` in
+ * `/proc/<pid>/task/<tid>/stat`); a thread that has exited meanwhile counts as stopped.
+ */
 function allThreadsStopped(pid: number): boolean {
-  const tasks = readdirSync(`/proc/${pid}/task`);
-  return tasks.every((tid) => {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      return true;
+    }
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'T';
   });
 }
 

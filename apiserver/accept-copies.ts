@@ -41,6 +41,11 @@ const HELPER_TIMEOUT_MS = 30_000;
 /** A native socket handle, as Node passes it between processes. */
 type RawHandle = object;
 
+/** Closes a copy that will not listen. */
+function closeHandle(handle: RawHandle): void {
+  (handle as { close?: () => void }).close?.();
+}
+
 /** Asks a helper process for `count` copies of `server`'s listening handle. */
 function requestCopies(server: Server, count: number): Promise<RawHandle[]> {
   // The native handle is sent, not the server: a net.Server arriving in the helper would start
@@ -78,7 +83,7 @@ export function addAcceptCopies(server: Server, count: number, backlog: number):
   const ready = (count > 0 ? requestCopies(server, count) : Promise.resolve([])).then(async (handles) => {
     for (const handle of handles) {
       if (closed || !server.listening) {
-        (handle as { close?: () => void }).close?.();
+        closeHandle(handle);
         continue;
       }
       const copy = createServer({ noDelay: true }, (socket: Socket) => server.emit('connection', socket));
@@ -87,7 +92,7 @@ export function addAcceptCopies(server: Server, count: number, backlog: number):
         copy.listen(handle, backlog, () => resolve(true));
       });
       if (listening) copies.push(copy);
-      else (handle as { close?: () => void }).close?.();
+      else closeHandle(handle);
     }
     return copies.length;
   });

@@ -12,7 +12,7 @@ import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../support/etcd.js';
 import { tempDir } from '../support/server.js';
 import { CpuMeter } from './cpu.js';
-import { measure, row } from './stats.js';
+import { measure, median, row } from './stats.js';
 import { startThin } from './thin.js';
 import { benchServer, crudRows, expectStatus, NS_PATH, payload, type BenchServer } from './workload.js';
 
@@ -70,11 +70,6 @@ const CLIENT_OPTIONS: Array<[string, Record<string, unknown> | undefined]> = [
   ['etcd3 defaults', undefined],
   ['no channelz (the server)', { 'grpc.enable_channelz': 0 }],
 ];
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 /**
  * InternalSecret creates at c=32 (etcd, aescbc) through the thin path (`thin-server.ts`, once per

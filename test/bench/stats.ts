@@ -14,6 +14,13 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, i)] ?? 0;
 }
 
+/** The median of `values` (the mean of the middle two for an even count; 0 for none). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
 /** Runs `op(i)` `total` times with `concurrency` workers, timing each call. */
 export async function measure(total: number, concurrency: number, op: (i: number) => Promise<void>): Promise<Figures> {
   const latencies: number[] = [];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openEtcdBackend } from '../../storage/etcd3/backend.js';
 import { openSqliteBackend } from '../../storage/sqlite/backend.js';
 import { CpuMeter } from '../bench/cpu.js';
+import { median } from '../bench/stats.js';
 import { measure } from '../bench/stats.js';
 import { expectStatus, payload } from '../bench/workload.js';
 import { adminClient } from '../support/client.js';
@@ -20,12 +21,6 @@ import { timedStart } from './startup.js';
 const ROUNDS = 3;
 /** Paginated rounds: even, so that each side goes first as often as the other. */
 const PAGINATED_ROUNDS = 6;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 function page(s: LoadServer, path: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -4,8 +4,9 @@
  *
  * - `scale`: start-up empty and with LOAD_OBJECTS (100,000) InternalSecrets on etcd, RSS per 10,000
  *   objects, an unpaginated LIST of everything, LOAD_WATCHERS (20) watchers coming and going, a
- *   LIST flood (LOAD_LIST_CONNECTIONS, 500, paging with limit=500) and a GET flood
- *   (LOAD_GET_CONNECTIONS, 2,000) of LOAD_FLOOD_SECONDS (20) each with probes on fresh connections;
+ *   LIST flood (LOAD_LIST_CONNECTIONS, 500, paging with limit=500) and GET floods
+ *   (LOAD_GET_CONNECTIONS, a comma-separated list of connection counts: 1,000 and 2,000, one flood each)
+ *   of LOAD_FLOOD_SECONDS (20) each with probes on fresh connections;
  * - `paginated`: a paginated LIST of LOAD_OBJECTS on etcd and on SQLite, interleaved;
  * - `creates`: LOAD_CREATES (2,000) creates at c=32 on etcd with LOAD_SMALL (28,000) and LOAD_LARGE
  *   (140,000) objects stored, interleaved.
@@ -24,6 +25,15 @@ const num = (name: string, fallback: number): number => {
   return v;
 };
 
+/** A comma-separated list of positive numbers from the environment, or `fallback`. */
+const nums = (name: string, fallback: number[]): number[] => {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const list = raw.split(',').map((x) => Number(x.trim()));
+  if (list.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`${name} must be positive numbers, comma-separated`);
+  return list;
+};
+
 async function main(): Promise<void> {
   const objects = num('LOAD_OBJECTS', 100_000);
   const env = loadEnv();
@@ -38,7 +48,7 @@ async function main(): Promise<void> {
           watchers: num('LOAD_WATCHERS', 20),
           floodSeconds: num('LOAD_FLOOD_SECONDS', 20),
           listConnections: num('LOAD_LIST_CONNECTIONS', 500),
-          getConnections: num('LOAD_GET_CONNECTIONS', 2000),
+          getConnections: nums('LOAD_GET_CONNECTIONS', [1000, 2000]),
         },
         log,
       ),

@@ -16,7 +16,8 @@ export interface ScaleOptions {
   watchers: number;
   floodSeconds: number;
   listConnections: number;
-  getConnections: number;
+  /** One GET flood per entry, with that many connections. */
+  getConnections: number[];
 }
 
 function startupFigures(label: string, t: StartupTimes, withTarget: boolean): Figure[] {
@@ -55,8 +56,10 @@ export async function scalePhase(env: LoadEnv, o: ScaleOptions, log: (line: stri
       const others = Object.fromEntries(etcd.pids.map((pid) => ['etcd', pid]));
       log('LIST flood');
       figures.push(...(await floodWithProbes(server, { name: 'LIST flood (limit=500)', mode: 'list', connections: o.listConnections, durationMs: o.floodSeconds * 1000, objects: o.objects }, others)));
-      log('GET flood');
-      figures.push(...(await floodWithProbes(server, { name: 'GET flood', mode: 'get', connections: o.getConnections, durationMs: o.floodSeconds * 1000, objects: o.objects }, others)));
+      for (const connections of o.getConnections) {
+        log(`GET flood, ${connections} connections`);
+        figures.push(...(await floodWithProbes(server, { name: 'GET flood', mode: 'get', connections, durationMs: o.floodSeconds * 1000, objects: o.objects }, others)));
+      }
       figures.push(figure('RSS after the floods', mib(rss(server.pid))));
     } finally {
       await server.stop();

@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { ACCEPT_COPIES, openListener, type Listener } from './listener.js';
 import { createCA, createLeaf } from './standalone/pki.js';
+import { until } from '../test/support/wait.js';
 
 /** The accept queue length of the IPv4 socket listening on `port` (rx_queue of /proc/net/tcp). */
 function acceptQueue(port: number): number {
@@ -125,7 +126,7 @@ describe('listener accept copies', () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(closed, false, 'the close callback waits for open connections');
     for (const c of clients.splice(0)) c.destroy();
-    await waitFor(() => closed);
+    await until(() => closed, 'the close callback', 20_000);
   });
 
   it('closing before the copies arrive closes them as they come', async () => {
@@ -147,14 +148,6 @@ function connectOutcome(port: number): Promise<string> {
       })
       .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
   });
-}
-
-async function waitFor(cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in 20 s');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** GETs `/`; the connection is opened before this returns. */

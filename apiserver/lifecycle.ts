@@ -7,6 +7,7 @@ import type { Server } from 'node:https';
 import type { Request, RequestHandler, Response } from 'express';
 import { timeout, tooManyRequests } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
+import { deepFreeze } from '../storage/cacher/state.js';
 import type { UserInfo } from '../registry/types.js';
 import { isProbe, type HealthCheck } from './health.js';
 import type { ServerMetrics } from './metrics.js';
@@ -65,13 +66,7 @@ export class Lifecycle {
  * thousands of them a second, and building each as an error (with its stack trace) cost ~2% of the
  * server's CPU there.
  */
-const TOO_MANY_REQUESTS: Status = freezeStatus(tooManyRequests('Too many requests, please try again later.', 1).status);
-
-function freezeStatus(status: Status): Status {
-  Object.freeze(status.metadata);
-  Object.freeze(status.details);
-  return Object.freeze(status);
-}
+const TOO_MANY_REQUESTS: Status = deepFreeze(tooManyRequests('Too many requests, please try again later.', 1).status);
 
 /**
  * Limits concurrent non-long-running requests, answering 429 at once beyond the limit; `system:masters`

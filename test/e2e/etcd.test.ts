@@ -13,6 +13,7 @@ import { adminClient } from '../support/client.js';
 import { startEtcd, type EtcdCluster } from '../support/etcd.js';
 import { adminCredentials, startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 import { openWatch } from '../support/watch.js';
+import { until } from '../support/wait.js';
 
 const MARKER = 'etcd-plaintext-marker-41c2';
 const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/rep/internalsecrets';
@@ -140,12 +141,7 @@ describe('server on etcd', function () {
       }
       // Ready again once every check passes again (the caches' checks among them), which need not be
       // with the first read answered.
-      for (;;) {
-        const readyz = await s.request('get', '/readyz?verbose');
-        if (readyz.status === 200) break;
-        if (Date.now() > deadline) throw new Error(`not ready again: ${readyz.text}`);
-        await new Promise((res) => setTimeout(res, 200));
-      }
+      await until(async () => (await s.request('get', '/readyz')).status === 200, 'the server to be ready again', Math.max(0, deadline - Date.now()));
     } finally {
       await s.stop();
     }

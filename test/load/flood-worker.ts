@@ -77,7 +77,9 @@ async function run(cfg: FloodConfig): Promise<FloodResult> {
     result.requests++;
     result.bytes += r.body.length;
     result.statuses[r.status] = (result.statuses[r.status] ?? 0) + 1;
-    if (r.status === 429 && r.retryAfterSeconds > 0) await new Promise((resolve) => setTimeout(resolve, r.retryAfterSeconds * 1000));
+    // Waiting past the flood's end would only delay the figures.
+    const wait = r.status === 429 ? Math.min(r.retryAfterSeconds * 1000, deadline - performance.now()) : 0;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   };
   const client = async (c: number) => {
     let token: string | undefined;

@@ -14,6 +14,7 @@ import type { ServerMetrics } from './metrics.js';
 import { requestLabels } from './metrics.js';
 import type { RequestInfo } from './requestinfo.js';
 import { sendStatus } from './respond.js';
+import { RetryAfter } from './retry-after.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -62,19 +63,29 @@ export class Lifecycle {
 }
 
 /**
- * The Status of a request refused by the in-flight limits, built once and frozen: a flood answers
- * thousands of them a second, and building each as an error (with its stack trace) cost ~2% of the
- * server's CPU there.
+ * The Status of a request refused by the in-flight limits, one frozen object per Retry-After value: a
+ * flood answers thousands of them a second, and building each as an error (with its stack trace) cost
+ * ~2% of the server's CPU there.
  */
-const TOO_MANY_REQUESTS: Status = deepFreeze(tooManyRequests('Too many requests, please try again later.', 1).status);
+const refusals = new Map<number, Status>();
+function tooManyRequestsStatus(retryAfterSeconds: number): Status {
+  let status = refusals.get(retryAfterSeconds);
+  if (status === undefined) {
+    status = deepFreeze(tooManyRequests('Too many requests, please try again later.', retryAfterSeconds).status);
+    refusals.set(retryAfterSeconds, status);
+  }
+  return status;
+}
 
 /**
- * Limits concurrent non-long-running requests, answering 429 at once beyond the limit; `system:masters`
- * and health probes are exempt, as in Kubernetes (probes: the exempt priority level of the `probes`
- * flow schema), so that a kubelet learns the server's state even while every slot is taken.
+ * Limits concurrent non-long-running requests, answering 429 at once beyond the limit, with a
+ * Retry-After that grows while refusals go on ({@link RetryAfter}); `system:masters` and health probes
+ * are exempt, as in Kubernetes (probes: the exempt priority level of the `probes` flow schema), so that
+ * a kubelet learns the server's state even while every slot is taken.
  */
 export function withInflightLimit(maxReadOnly: number, maxMutating: number, metrics: ServerMetrics): RequestHandler {
   const current = { readOnly: 0, mutating: 0 };
+  const retryAfter = { readOnly: new RetryAfter(), mutating: new RetryAfter() };
   return (req: Request, res: Response, next) => {
     const info = res.locals.info as RequestInfo;
     const user = res.locals.user as UserInfo;
@@ -86,7 +97,7 @@ export function withInflightLimit(maxReadOnly: number, maxMutating: number, metr
     const limit = kind === 'mutating' ? maxMutating : maxReadOnly;
     if (limit > 0 && current[kind] >= limit) {
       metrics.rejected.inc({ request_kind: kind });
-      sendStatus(res, TOO_MANY_REQUESTS);
+      sendStatus(res, tooManyRequestsStatus(retryAfter[kind].refuse()));
       return;
     }
     current[kind]++;

@@ -1,7 +1,8 @@
 /**
  * Health probes and readiness of the real server: probes are never refused by the in-flight limits
- * (on fresh and on kept-alive connections), and `/readyz` names the caches that have not loaded yet
- * (on a real etcd, paused so that they cannot load) until they have.
+ * (on fresh and on kept-alive connections), the requests that are refused get a Retry-After that grows
+ * while refusals go on, and `/readyz` names the caches that have not loaded yet (on a real etcd, paused
+ * so that they cannot load) until they have.
  */
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const PROBES = ['/livez', '/readyz', '/healthz', '/readyz?verbose', '/livez?excl
 interface Reply {
   status: number;
   text: string;
+  retryAfter?: string | undefined;
 }
 
 function send(s: InProcessServer, path: string, opts: RequestOptions = {}): Promise<Reply> {
@@ -25,7 +27,7 @@ function send(s: InProcessServer, path: string, opts: RequestOptions = {}): Prom
     const req = request(new URL(path, s.running.url), { ca: s.creds.ca, ...opts }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, retryAfter: res.headers['retry-after'] }));
     });
     req.on('error', reject);
     req.end();
@@ -49,6 +51,22 @@ async function inflight(s: InProcessServer, kind: string): Promise<number> {
   const metrics = (await send(s, '/metrics', asAdmin(s))).text;
   const m = new RegExp(`^apiserver_current_inflight_requests\\{request_kind="${kind}"\\} (\\d+)$`, 'm').exec(metrics);
   return Number(m?.[1] ?? 0);
+}
+
+/** A read that holds the only read-only slot: its body arrives only when `finish` is called. */
+function holdReadSlot(s: InProcessServer): { held: Promise<Reply>; finish: () => void } {
+  let finish: () => void = () => undefined;
+  const held = new Promise<Reply>((resolve, reject) => {
+    const req = request(new URL(SHOOTS, s.running.url), { ca: s.creds.ca, headers: { ...asBob.headers, 'content-type': 'application/json', 'content-length': '2' } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.write('{');
+    finish = () => req.end('}');
+  });
+  return { held, finish };
 }
 
 describe('health probes under a saturated in-flight limit', function () {
@@ -75,18 +93,7 @@ describe('health probes under a saturated in-flight limit', function () {
   });
 
   it('answers /livez, /readyz and /healthz while every slot is taken, and refuses the rest with 429', async () => {
-    // A read that holds the only read-only slot: its body arrives only when the test says so.
-    let finish: () => void = () => undefined;
-    const held = new Promise<Reply>((resolve, reject) => {
-      const req = request(new URL(SHOOTS, s.running.url), { ca: s.creds.ca, headers: { ...asBob.headers, 'content-type': 'application/json', 'content-length': '2' } }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
-      req.on('error', reject);
-      req.write('{');
-      finish = () => req.end('}');
-    });
+    const { held, finish } = holdReadSlot(s);
     const keepAlive = new Agent({ keepAlive: true, maxSockets: 1, ca: s.creds.ca });
     try {
       await until(async () => (await inflight(s, 'readOnly')) === 1, 'the held request to take the read-only slot', 10_000);
@@ -113,6 +120,33 @@ describe('health probes under a saturated in-flight limit', function () {
     assert.equal((await held).status, 200);
     await until(async () => (await inflight(s, 'readOnly')) === 0, 'the slot to be free');
     assert.equal((await send(s, SHOOTS, asBob)).status, 200);
+  });
+
+  it('raises the Retry-After of refused requests while refusals go on', async () => {
+    const { held, finish } = holdReadSlot(s);
+    const seen = new Set<string>();
+    try {
+      await until(async () => (await inflight(s, 'readOnly')) === 1, 'the held request to take the read-only slot', 10_000);
+      // Three or more refusals in a second double the next second's Retry-After (API Priority and
+      // Fairness' rule), however slowly this machine answers them.
+      await until(
+        async () => {
+          const burst = await Promise.all(Array.from({ length: 4 }, () => send(s, SHOOTS, asBob)));
+          for (const r of burst) {
+            assert.equal(r.status, 429, r.text);
+            assert.equal((JSON.parse(r.text) as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds, Number(r.retryAfter), 'the body says what the header says');
+            seen.add(r.retryAfter ?? '');
+          }
+          return seen.has('2');
+        },
+        'a refusal with Retry-After: 2',
+        30_000,
+      );
+      assert.ok(seen.has('1'), `first refusals wait one second: ${[...seen].join(', ')}`);
+    } finally {
+      finish();
+    }
+    assert.equal((await held).status, 200);
   });
 });
 

@@ -76,8 +76,10 @@ function requestCopies(server: Server, count: number): Promise<RawHandle[]> {
  * Makes `count` copies of `server`'s listening socket, each listening with `backlog` (the socket's
  * own: listening again sets it) and handing its connections to `server` as `'connection'` events.
  * `server` must be listening. Copies that arrive after {@link AcceptCopies.close} are closed at once.
+ * `pauseOnConnect` must be the server's own setting: its connection listener expects sockets that
+ * are (or are not yet) reading.
  */
-export function addAcceptCopies(server: Server, count: number, backlog: number): AcceptCopies {
+export function addAcceptCopies(server: Server, count: number, backlog: number, pauseOnConnect = false): AcceptCopies {
   const copies: Server[] = [];
   let closed = false;
   const ready = (count > 0 ? requestCopies(server, count) : Promise.resolve([])).then(async (handles) => {
@@ -86,7 +88,7 @@ export function addAcceptCopies(server: Server, count: number, backlog: number):
         closeHandle(handle);
         continue;
       }
-      const copy = createServer({ noDelay: true }, (socket: Socket) => server.emit('connection', socket));
+      const copy = createServer({ noDelay: true, pauseOnConnect }, (socket: Socket) => server.emit('connection', socket));
       const listening = await new Promise<boolean>((resolve) => {
         copy.once('error', () => resolve(false));
         copy.listen(handle, backlog, () => resolve(true));

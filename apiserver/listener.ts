@@ -7,7 +7,9 @@
  *
  * The listening socket is accepted from through {@link ACCEPT_COPIES} further handles besides the
  * server's own (see `accept-copies.ts`), so that a busy event loop still takes that many new
- * connections per turn instead of one.
+ * connections per turn instead of one. Their TLS handshakes then start at most
+ * `HANDSHAKES_PER_TURN` per turn (see `handshake-pacer.ts`), so that a burst of new connections
+ * does not hold the event loop for long.
  *
  * Kept free of heavy imports: `main.ts` loads it before the server's modules.
  */
@@ -16,6 +18,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { addAcceptCopies, type AcceptCopies } from './accept-copies.js';
+import { paceHandshakes } from './handshake-pacer.js';
 import { badRequest, serviceUnavailable } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
 
@@ -115,7 +118,7 @@ function writeStarting(req: IncomingMessage, res: ServerResponse): void {
 export async function openListener(tls: TLSConfig, host: string, port: number, acceptCopies = ACCEPT_COPIES): Promise<Listener> {
   let handler: RequestListener | undefined;
   const backlog = listenBacklog();
-  const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+  const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true }, (req, res) => {
     const target = originForm(req.url ?? '');
     if (target === undefined) {
       writeStatus(res, badRequest('the request target is not a valid path or absolute URL').status);
@@ -126,6 +129,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     else handler(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  paceHandshakes(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, backlog }, () => {
@@ -133,7 +137,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
       resolve();
     });
   });
-  server.copies = addAcceptCopies(server, acceptCopies, backlog);
+  server.copies = addAcceptCopies(server, acceptCopies, backlog, true);
   return {
     server,
     port: (server.address() as AddressInfo).port,

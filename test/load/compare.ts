@@ -3,6 +3,7 @@
  * paginated LIST of every object on etcd and on SQLite, and the create rate on etcd with a small and
  * with a large store.
  */
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { openEtcdBackend } from '../../storage/etcd3/backend.js';
@@ -71,42 +72,69 @@ async function seededEtcd(env: LoadEnv, objects: number): Promise<EtcdCluster> {
   return etcd;
 }
 
-/** A paginated LIST of `objects` InternalSecrets on etcd and on SQLite, interleaved. */
+/** The two server processes of one backend in the paginated phase. */
+type Side = 'etcd' | 'sqlite';
+const SIDES: readonly Side[] = ['etcd', 'sqlite'];
+
+/** A copy of a seeded SQLite data directory, for a second server on the same data. */
+function copyDataDir(from: string): string {
+  const to = tempDir('garden-apiserver-load-sqlite-');
+  for (const name of readdirSync(from)) copyFileSync(join(from, name), join(to, name));
+  return to;
+}
+
+/**
+ * A paginated LIST of `objects` InternalSecrets on etcd and on SQLite, interleaved. Each backend is
+ * served by two server processes (the same etcd; two copies of the SQLite data): how fast one
+ * process lists depends on its own heap as much as on the backend, and the ratio of a backend's two
+ * processes, printed as well, is the run's noise floor for the etcd/SQLite ratio.
+ */
 export async function paginatedPhase(env: LoadEnv, objects: number, log: (line: string) => void): Promise<Figure[]> {
   log(`seeding ${objects} InternalSecrets into etcd and into SQLite`);
   const etcd = await seededEtcd(env, objects);
   const dataDir = tempDir('garden-apiserver-load-sqlite-');
   const sqlite = openSqliteBackend(join(dataDir, 'garden-apiserver.db'));
   await seed(sqlite, env, 0, objects).finally(() => sqlite.close());
-  const onEtcd = (await timedStart(env, etcdArgs(env, etcd.endpoints))).server;
-  const onSqlite = (await timedStart(env, [`--encryption-provider-config=${env.encryptionConfig}`], dataDir)).server;
+  const secondDataDir = copyDataDir(dataDir);
+  const servers: Record<Side, LoadServer[]> = { etcd: [], sqlite: [] };
   try {
-    log(`idle after ${(await settle([onEtcd.pid, onSqlite.pid, ...etcd.pids])).toFixed(0)} s`);
-    const times = { etcd: [] as number[], sqlite: [] as number[] };
-    const servers = { etcd: onEtcd, sqlite: onSqlite };
-    // The order alternates: the list that runs second meets the first server's collection of its garbage.
+    for (let k = 0; k < 2; k++) servers.etcd.push((await timedStart(env, etcdArgs(env, etcd.endpoints))).server);
+    for (const dir of [dataDir, secondDataDir]) servers.sqlite.push((await timedStart(env, [`--encryption-provider-config=${env.encryptionConfig}`], dir)).server);
+    const all = SIDES.flatMap((side) => servers[side].map((server, k) => ({ side, k, server })));
+    log(`idle after ${(await settle([...all.map((x) => x.server.pid), ...etcd.pids])).toFixed(0)} s`);
+    const times: Record<Side, number[][]> = { etcd: [[], []], sqlite: [[], []] };
+    // The order rotates (and reverses every other round): the list that runs after another meets that
+    // server's collection of its garbage.
     for (let r = 0; r < PAGINATED_ROUNDS; r++) {
       log(`paginated LIST round ${r + 1}`);
-      const order = r % 2 === 0 ? (['etcd', 'sqlite'] as const) : (['sqlite', 'etcd'] as const);
-      for (const side of order) {
-        const other = side === 'etcd' ? 'sqlite' : 'etcd';
-        const cpu = new CpuMeter({ server: servers[side].pid, other: servers[other].pid, etcd: etcd.pids[0], client: process.pid }).start();
-        const seconds = await paginatedList(servers[side], objects);
-        times[side].push(seconds);
-        log(`  ${side}: ${seconds.toFixed(2)} s, ${cpu.shares()}`);
+      const order = all.map((_, i) => all[(i + r) % all.length] ?? all[0]);
+      if (r % 2 === 1) order.reverse();
+      for (const entry of order) {
+        if (entry === undefined) continue;
+        const cpu = new CpuMeter({ server: entry.server.pid, etcd: etcd.pids[0], client: process.pid }).start();
+        const seconds = await paginatedList(entry.server, objects);
+        times[entry.side][entry.k]?.push(seconds);
+        log(`  ${entry.side} ${entry.k === 0 ? 'A' : 'B'}: ${seconds.toFixed(2)} s, ${cpu.shares()}`);
       }
     }
-    const e = median(times.etcd);
-    const q = median(times.sqlite);
-    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+    const fmt = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+    const of = (side: Side, k: number) => times[side][k] ?? [];
+    const e = median([...of('etcd', 0), ...of('etcd', 1)]);
+    const q = median([...of('sqlite', 0), ...of('sqlite', 1)]);
+    const floor = (side: Side) => {
+      const [a, b] = [median(of(side, 0)), median(of(side, 1))];
+      return `${(Math.min(a, b) / Math.max(a, b)).toFixed(2)}x (A ${a.toFixed(2)} s, B ${b.toFixed(2)} s)`;
+    };
     return [
-      figure(`paginated LIST of ${objects} (limit=500), etcd`, `${e.toFixed(2)} s median (${fmt(times.etcd)})`),
-      figure(`paginated LIST of ${objects} (limit=500), SQLite`, `${q.toFixed(2)} s median (${fmt(times.sqlite)})`),
+      figure(`paginated LIST of ${objects} (limit=500), etcd`, `${e.toFixed(2)} s median (A: ${fmt(of('etcd', 0))}; B: ${fmt(of('etcd', 1))})`),
+      figure(`paginated LIST of ${objects} (limit=500), SQLite`, `${q.toFixed(2)} s median (A: ${fmt(of('sqlite', 0))}; B: ${fmt(of('sqlite', 1))})`),
       figure('paginated LIST, SQLite time / etcd time', `${(q / e).toFixed(2)}x`, '>= 1.0x (etcd at least as fast)', q / e >= 1),
+      figure('noise floor: faster / slower process of the same backend', `etcd ${floor('etcd')}; SQLite ${floor('sqlite')}`),
     ];
   } finally {
-    await onEtcd.stop();
-    await onSqlite.stop();
+    for (const side of SIDES) for (const s of servers[side]) await s.stop();
+    rmSync(secondDataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
     await etcd.stop();
   }
 }

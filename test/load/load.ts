@@ -7,7 +7,8 @@
  *   LIST flood (LOAD_LIST_CONNECTIONS, 500, paging with limit=500) and GET floods
  *   (LOAD_GET_CONNECTIONS, a comma-separated list of connection counts: 1,000 and 2,000, one flood each)
  *   of LOAD_FLOOD_SECONDS (20) each with probes on fresh connections;
- * - `paginated`: a paginated LIST of LOAD_OBJECTS on etcd and on SQLite, interleaved;
+ * - `paginated`: a paginated LIST of LOAD_OBJECTS on etcd and on SQLite, interleaved, two server
+ *   processes per backend (their ratio is the run's noise floor);
  * - `creates`: LOAD_CREATES (2,000) creates at c=32 on etcd with LOAD_SMALL (28,000) and LOAD_LARGE
  *   (140,000) objects stored, interleaved.
  *

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect, type Socket } from 'node:net';
+import { HANDSHAKES_PER_TURN } from './handshake-pacer.js';
 import { ACCEPT_COPIES, openListener, type Listener } from './listener.js';
 import { createCA, createLeaf } from './standalone/pki.js';
 import { until } from '../test/support/wait.js';
@@ -97,18 +98,23 @@ describe('listener accept copies', () => {
     assert.ok(many.fromCopies >= n - Math.ceil(n / (ACCEPT_COPIES + 1)), `${many.fromCopies} of ${n} accepted by copies`);
   });
 
-  it('serves HTTPS on connections accepted by copies', async () => {
+  it(`serves HTTPS on connections accepted by copies, starting at most ${HANDSHAKES_PER_TURN} handshakes per turn`, async () => {
     const l = await open();
     l.serve((_req, res) => res.end('served'), tls);
     await l.acceptCopies;
     let fromCopies = 0;
+    let mostWaiting = 0;
     l.server.on('connection', (socket: Socket) => {
       if ((socket as unknown as { server: unknown }).server !== l.server) fromCopies++;
+      mostWaiting = Math.max(mostWaiting, l.handshakesWaiting);
     });
-    const texts = Array.from({ length: 32 }, () => fetchText(l.port, ca.cert));
+    const texts = Array.from({ length: 48 }, () => fetchText(l.port, ca.cert));
     await new Promise<void>((resolve) => process.nextTick(() => resolve(waitQueued(l.port, texts.length))));
     assert.deepEqual(new Set(await Promise.all(texts)), new Set(['served']));
-    assert.ok(fromCopies >= 16, `${fromCopies} of 32 connections accepted by copies`);
+    assert.ok(fromCopies >= 24, `${fromCopies} of 48 connections accepted by copies`);
+    // The 48 are accepted in one turn; the handshakes beyond the turn's share wait for later turns.
+    assert.ok(mostWaiting > HANDSHAKES_PER_TURN, `at most ${mostWaiting} connections waited for their handshake`);
+    assert.equal(l.handshakesWaiting, 0);
   });
 
   it('close stops every copy accepting and waits for the connections they took', async () => {

@@ -36,7 +36,8 @@ export function paceHandshakes(server: Server, perTurn = HANDSHAKES_PER_TURN): H
   const [begin] = server.listeners('connection') as ConnectionListener[];
   if (begin === undefined) throw new Error('the server has no connection listener to pace');
   server.removeListener('connection', begin);
-  let queue: Socket[] = [];
+  // Started sockets are cleared from the queue, which is only reset once drained.
+  let queue: Array<Socket | undefined> = [];
   let head = 0;
   let scheduled = false;
 
@@ -45,6 +46,7 @@ export function paceHandshakes(server: Server, perTurn = HANDSHAKES_PER_TURN): H
     const end = Math.min(queue.length, head + perTurn);
     for (; head < end; head++) {
       const socket = queue[head];
+      queue[head] = undefined;
       if (socket !== undefined && !socket.destroyed) begin.call(server, socket);
     }
     if (head < queue.length) schedule();

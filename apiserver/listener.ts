@@ -36,6 +36,8 @@ export interface Listener {
   port: number;
   /** Settles with the number of extra accept handles in use, once they are (0: none). */
   acceptCopies: Promise<number>;
+  /** Accepted connections whose TLS handshake waits for its turn. */
+  readonly handshakesWaiting: number;
   /** Hands every request from now on to `handler`, with the listener's final TLS material. */
   serve(handler: RequestListener, tls: TLSConfig): void;
 }
@@ -129,7 +131,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     else handler(req, res);
   });
   server.keepAliveTimeout = 65_000;
-  paceHandshakes(server);
+  const pacer = paceHandshakes(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, backlog }, () => {
@@ -142,6 +144,9 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     server,
     port: (server.address() as AddressInfo).port,
     acceptCopies: server.copies.ready,
+    get handshakesWaiting() {
+      return pacer.waiting;
+    },
     serve(next, final) {
       server.setSecureContext({ cert: final.cert, key: final.key, ca: final.clientCA });
       handler = next;

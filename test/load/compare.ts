@@ -72,9 +72,15 @@ async function seededEtcd(env: LoadEnv, objects: number): Promise<EtcdCluster> {
   return etcd;
 }
 
-/** The two server processes of one backend in the paginated phase. */
 type Side = 'etcd' | 'sqlite';
-const SIDES: readonly Side[] = ['etcd', 'sqlite'];
+
+/** One server process of the paginated phase and the times its lists took. */
+interface Lister {
+  side: Side;
+  label: string;
+  server: LoadServer;
+  times: number[];
+}
 
 /** A copy of a seeded SQLite data directory, for a second server on the same data. */
 function copyDataDir(from: string): string {
@@ -96,43 +102,45 @@ export async function paginatedPhase(env: LoadEnv, objects: number, log: (line: 
   const sqlite = openSqliteBackend(join(dataDir, 'garden-apiserver.db'));
   await seed(sqlite, env, 0, objects).finally(() => sqlite.close());
   const secondDataDir = copyDataDir(dataDir);
-  const servers: Record<Side, LoadServer[]> = { etcd: [], sqlite: [] };
+  const listers: Lister[] = [];
   try {
-    for (let k = 0; k < 2; k++) servers.etcd.push((await timedStart(env, etcdArgs(env, etcd.endpoints))).server);
-    for (const dir of [dataDir, secondDataDir]) servers.sqlite.push((await timedStart(env, [`--encryption-provider-config=${env.encryptionConfig}`], dir)).server);
-    const all = SIDES.flatMap((side) => servers[side].map((server, k) => ({ side, k, server })));
-    log(`idle after ${(await settle([...all.map((x) => x.server.pid), ...etcd.pids])).toFixed(0)} s`);
-    const times: Record<Side, number[][]> = { etcd: [[], []], sqlite: [[], []] };
+    for (const label of ['A', 'B']) {
+      listers.push({ side: 'etcd', label: `etcd ${label}`, server: (await timedStart(env, etcdArgs(env, etcd.endpoints))).server, times: [] });
+    }
+    for (const [label, dir] of [['A', dataDir], ['B', secondDataDir]] as const) {
+      listers.push({ side: 'sqlite', label: `SQLite ${label}`, server: (await timedStart(env, [`--encryption-provider-config=${env.encryptionConfig}`], dir)).server, times: [] });
+    }
+    log(`idle after ${(await settle([...listers.map((l) => l.server.pid), ...etcd.pids])).toFixed(0)} s`);
     // The order rotates (and reverses every other round): the list that runs after another meets that
     // server's collection of its garbage.
     for (let r = 0; r < PAGINATED_ROUNDS; r++) {
       log(`paginated LIST round ${r + 1}`);
-      const order = all.map((_, i) => all[(i + r) % all.length] ?? all[0]);
+      const shift = r % listers.length;
+      const order = [...listers.slice(shift), ...listers.slice(0, shift)];
       if (r % 2 === 1) order.reverse();
-      for (const entry of order) {
-        if (entry === undefined) continue;
-        const cpu = new CpuMeter({ server: entry.server.pid, etcd: etcd.pids[0], client: process.pid }).start();
-        const seconds = await paginatedList(entry.server, objects);
-        times[entry.side][entry.k]?.push(seconds);
-        log(`  ${entry.side} ${entry.k === 0 ? 'A' : 'B'}: ${seconds.toFixed(2)} s, ${cpu.shares()}`);
+      for (const l of order) {
+        const cpu = new CpuMeter({ server: l.server.pid, etcd: etcd.pids[0], client: process.pid }).start();
+        const seconds = await paginatedList(l.server, objects);
+        l.times.push(seconds);
+        log(`  ${l.label}: ${seconds.toFixed(2)} s, ${cpu.shares()}`);
       }
     }
-    const fmt = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(', ');
-    const of = (side: Side, k: number) => times[side][k] ?? [];
-    const e = median([...of('etcd', 0), ...of('etcd', 1)]);
-    const q = median([...of('sqlite', 0), ...of('sqlite', 1)]);
+    const of = (side: Side) => listers.filter((l) => l.side === side);
+    const detail = (side: Side) => of(side).map((l) => `${l.label}: ${l.times.map((x) => x.toFixed(2)).join(', ')}`).join('; ');
+    const pooled = (side: Side) => median(of(side).flatMap((l) => l.times));
     const floor = (side: Side) => {
-      const [a, b] = [median(of(side, 0)), median(of(side, 1))];
-      return `${(Math.min(a, b) / Math.max(a, b)).toFixed(2)}x (A ${a.toFixed(2)} s, B ${b.toFixed(2)} s)`;
+      const medians = of(side).map((l) => median(l.times));
+      return `${(Math.min(...medians) / Math.max(...medians)).toFixed(2)}x (${medians.map((m) => `${m.toFixed(2)} s`).join(', ')})`;
     };
+    const [e, q] = [pooled('etcd'), pooled('sqlite')];
     return [
-      figure(`paginated LIST of ${objects} (limit=500), etcd`, `${e.toFixed(2)} s median (A: ${fmt(of('etcd', 0))}; B: ${fmt(of('etcd', 1))})`),
-      figure(`paginated LIST of ${objects} (limit=500), SQLite`, `${q.toFixed(2)} s median (A: ${fmt(of('sqlite', 0))}; B: ${fmt(of('sqlite', 1))})`),
+      figure(`paginated LIST of ${objects} (limit=500), etcd`, `${e.toFixed(2)} s median (${detail('etcd')})`),
+      figure(`paginated LIST of ${objects} (limit=500), SQLite`, `${q.toFixed(2)} s median (${detail('sqlite')})`),
       figure('paginated LIST, SQLite time / etcd time', `${(q / e).toFixed(2)}x`, '>= 1.0x (etcd at least as fast)', q / e >= 1),
       figure('noise floor: faster / slower process of the same backend', `etcd ${floor('etcd')}; SQLite ${floor('sqlite')}`),
     ];
   } finally {
-    for (const side of SIDES) for (const s of servers[side]) await s.stop();
+    for (const l of listers) await l.server.stop();
     rmSync(secondDataDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
     await etcd.stop();

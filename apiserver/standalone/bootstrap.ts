@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { createEcLeaf } from './ec-leaf.js';
 import { createCA, createLeaf, type CertKeyPair } from './pki.js';
 
 /** Material of a bootstrapped data directory. */
@@ -56,14 +57,18 @@ export function renderKubeconfig(server: string, caPem: string, user: CertKeyPai
   });
 }
 
-/** Ensures the standalone PKI exists under `dataDir`, generating what is missing. */
+/**
+ * Ensures the standalone PKI exists under `dataDir`, generating what is missing: an RSA CA, a P-256
+ * serving certificate (cheap handshakes, see `ec-leaf.ts`) and an RSA admin client certificate. What
+ * exists is kept as it is, whatever its key type.
+ */
 export function bootstrapStandalone(dataDir: string, bindAddress: string): StandalonePKI {
   const pkiDir = join(dataDir, 'pki');
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
   const ca = loadOrCreate(pkiDir, 'ca', () => createCA('garden-apiserver-ca'));
   const names = servingNames(bindAddress);
   const serving = loadOrCreate(pkiDir, 'apiserver', () =>
-    createLeaf(ca, { commonName: 'garden-apiserver', usage: 'server', ...names }),
+    createEcLeaf(ca, { commonName: 'garden-apiserver', usage: 'server', ...names }),
   );
   const admin = loadOrCreate(pkiDir, 'admin', () =>
     createLeaf(ca, { commonName: 'garden-admin', organizations: ['system:masters'], usage: 'client' }),

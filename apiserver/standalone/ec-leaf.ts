@@ -7,30 +7,15 @@
  * classes of `@peculiar/asn1-x509` and signed synchronously by node:crypto, so that start-up stays
  * synchronous up to listening.
  */
-import { generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
-import { asn1, AsnConvert, x509 } from '../../registry/kubeconfig/x509.js';
+import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
+import { randomSerial, serialOctets } from '../../registry/kubeconfig/certificate.js';
+import { arrayBuffer, asn1, AsnConvert, pem, x509 } from '../../registry/kubeconfig/x509.js';
 import type { CertKeyPair, LeafOptions } from './pki.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 
-/** The bytes of `u` as an ArrayBuffer of their own. */
-function arrayBuffer(u: Uint8Array): ArrayBuffer {
-  return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
-}
-
-function pem(type: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN ${type}-----\n${b64.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${type}-----\n`;
-}
-
-/** A positive 128-bit serial as DER INTEGER octets. */
-function serialNumber(): ArrayBuffer {
-  const bytes = randomBytes(16);
-  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
-  return arrayBuffer(bytes);
-}
-
+/** The extensions of a leaf for `opts`, with the authority key identifier of `ca` when it has one. */
 function extensions(ca: asn1.Certificate, opts: LeafOptions): asn1.Extensions {
   const altNames = [
     ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
@@ -63,7 +48,7 @@ export function createEcLeaf(ca: CertKeyPair, opts: LeafOptions): CertKeyPair {
   const subject = new x509.Name([...(opts.organizations ?? []).map((o) => ({ O: [o] })), { CN: [opts.commonName] }]);
   const tbsCertificate = new asn1.TBSCertificate({
     version: asn1.Version.v3,
-    serialNumber: serialNumber(),
+    serialNumber: arrayBuffer(serialOctets(randomSerial())),
     signature: caCert.signatureAlgorithm,
     issuer: caCert.tbsCertificate.subject,
     validity: new asn1.Validity({ notBefore: new Date(now - 60_000), notAfter: new Date(now + (opts.days ?? 365) * DAY_MS) }),

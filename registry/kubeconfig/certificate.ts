@@ -10,7 +10,7 @@
 import { KeyObject, randomBytes, sign } from 'node:crypto';
 import type { SigningCA } from './ca.js';
 import type { ClientKeySource } from './keys.js';
-import { asn1, AsnConvert, x509 } from './x509.js';
+import { arrayBuffer, asn1, AsnConvert, pem, x509 } from './x509.js';
 
 /** Clock skew allowance subtracted from NotBefore. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -70,7 +70,7 @@ interface Template {
 const templates = new WeakMap<SigningCA, Map<string, Template>>();
 
 /** Positive DER INTEGER octets of a hex serial (leading zeros dropped, a zero byte before a high bit). */
-function serialOctets(hex: string): Uint8Array {
+export function serialOctets(hex: string): Uint8Array {
   let bytes = Buffer.from(hex, 'hex');
   let first = 0;
   while (first < bytes.length - 1 && bytes[first] === 0) first++;
@@ -78,16 +78,6 @@ function serialOctets(hex: string): Uint8Array {
   return (bytes[0] ?? 0) > 0x7f ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
 }
 
-/** The bytes of `u` as an ArrayBuffer of their own. */
-function arrayBuffer(u: Uint8Array): ArrayBuffer {
-  return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
-}
-
-/** Wraps DER in PEM lines of 64 characters. */
-function pem(type: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN ${type}-----\n${b64.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${type}-----\n`;
-}
 
 /**
  * The template of `ca` for keys of `algorithm`, built once from a certificate made by the library's own

@@ -13,3 +13,14 @@ import * as asn1 from '@peculiar/asn1-x509';
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export { asn1, AsnConvert, x509 };
+
+/** The bytes of `u` as an ArrayBuffer of their own (what the ASN.1 classes take for octets). */
+export function arrayBuffer(u: Uint8Array): ArrayBuffer {
+  return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
+}
+
+/** Wraps DER in PEM lines of 64 characters. */
+export function pem(type: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${type}-----\n${b64.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${type}-----\n`;
+}

@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../support/server.js';
 import { GROUP_PATH, LOAD_TOKEN, mib, peakRss, resetPeak, rss, scrape, type LoadServer } from './fixture.js';
 import type { FloodConfig, FloodResult } from './flood-worker.js';
 import { figure, type Figure } from './report.js';
+import { ThreadMeter } from './schedstat.js';
 
 const PROBE_INTERVAL_MS = 100;
 const PROBE_TIMEOUT_MS = 10_000;
@@ -91,6 +92,7 @@ export async function floodWithProbes(s: LoadServer, spec: FloodSpec, others: Re
   const rssBefore = rss(s.pid);
   resetPeak(s.pid);
   const cpu = new CpuMeter({ server: s.pid, ...others }).start();
+  const mainThread = new ThreadMeter(s.pid).start();
   const worker = runWorker({
     url: s.url,
     ca: s.creds.ca,
@@ -105,6 +107,7 @@ export async function floodWithProbes(s: LoadServer, spec: FloodSpec, others: Re
   const [health, api] = await Promise.all([probeUntil(s.healthUrl, s.creds.ca, worker), probeUntil(s.url, s.creds.ca, worker)]);
   const result = await worker;
   const shares = cpu.shares();
+  const thread = mainThread.shares();
   const lag = await scrape(s, ['nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds']);
   const statuses = Object.entries(result.statuses).map(([code, n]) => `${code}: ${n}`).join(', ');
   const label = `${spec.name} (${spec.connections} connections, ${(spec.durationMs / 1000).toFixed(0)} s)`;
@@ -113,6 +116,6 @@ export async function floodWithProbes(s: LoadServer, spec: FloodSpec, others: Re
     probeFigure(`${label}: probes on the health port answered within 1 s`, health, '100%'),
     probeFigure(`${label}: probes on the API port answered within 1 s`, api, undefined),
     figure(`${label}: server RSS`, `peak ${mib(peakRss(s.pid))} (${mib(rssBefore)} before)`),
-    figure(`${label}: server event-loop delay`, `p99 ${((lag.nodejs_eventloop_lag_p99_seconds ?? 0) * 1000).toFixed(0)} ms, max ${((lag.nodejs_eventloop_lag_max_seconds ?? 0) * 1000).toFixed(0)} ms`, 'no request holds it > ~50 ms'),
+    figure(`${label}: server event-loop delay`, `p99 ${((lag.nodejs_eventloop_lag_p99_seconds ?? 0) * 1000).toFixed(0)} ms, max ${((lag.nodejs_eventloop_lag_max_seconds ?? 0) * 1000).toFixed(0)} ms${thread === '' ? '' : `; main thread ${thread} of the flood`}`, 'no request holds it > ~50 ms'),
   ];
 }

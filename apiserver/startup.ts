@@ -19,7 +19,7 @@ export interface EarlyListener {
 
 /** Bootstraps the standalone PKI (first start only) and opens the listener on `--bind-address:--secure-port`. */
 export async function listenEarly(options: ServerOptions): Promise<EarlyListener> {
-  const pki = bootstrapStandalone(options.dataDir, options.bindAddress);
+  const pki = await bootstrapStandalone(options.dataDir, options.bindAddress);
   const serving =
     options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
       ? { cert: readFileSync(options.tlsCertFile, 'utf8'), key: readFileSync(options.tlsPrivateKeyFile, 'utf8') }

@@ -6,8 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { createEcLeaf } from './ec-leaf.js';
-import { createCA, createLeaf, type CertKeyPair } from './pki.js';
+import type { CertKeyPair } from './pki.js';
 
 /** Material of a bootstrapped data directory. */
 export interface StandalonePKI {
@@ -16,13 +15,13 @@ export interface StandalonePKI {
   admin: CertKeyPair;
 }
 
-function loadOrCreate(dir: string, name: string, create: () => CertKeyPair): CertKeyPair {
+async function loadOrCreate(dir: string, name: string, create: () => Promise<CertKeyPair>): Promise<CertKeyPair> {
   const certPath = join(dir, `${name}.crt`);
   const keyPath = join(dir, `${name}.key`);
   if (existsSync(certPath) && existsSync(keyPath)) {
     return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
   }
-  const pair = create();
+  const pair = await create();
   writeFileSync(keyPath, pair.key, { mode: 0o600 });
   writeFileSync(certPath, pair.cert, { mode: 0o644 });
   return pair;
@@ -60,18 +59,19 @@ export function renderKubeconfig(server: string, caPem: string, user: CertKeyPai
 /**
  * Ensures the standalone PKI exists under `dataDir`, generating what is missing: an RSA CA, a P-256
  * serving certificate (cheap handshakes, see `ec-leaf.ts`) and an RSA admin client certificate. What
- * exists is kept as it is, whatever its key type.
+ * exists is kept as it is, whatever its key type. The certificate libraries are loaded only to generate
+ * (first start), so that later starts reach listening sooner.
  */
-export function bootstrapStandalone(dataDir: string, bindAddress: string): StandalonePKI {
+export async function bootstrapStandalone(dataDir: string, bindAddress: string): Promise<StandalonePKI> {
   const pkiDir = join(dataDir, 'pki');
   mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
-  const ca = loadOrCreate(pkiDir, 'ca', () => createCA('garden-apiserver-ca'));
+  const ca = await loadOrCreate(pkiDir, 'ca', async () => (await import('./pki.js')).createCA('garden-apiserver-ca'));
   const names = servingNames(bindAddress);
-  const serving = loadOrCreate(pkiDir, 'apiserver', () =>
-    createEcLeaf(ca, { commonName: 'garden-apiserver', usage: 'server', ...names }),
+  const serving = await loadOrCreate(pkiDir, 'apiserver', async () =>
+    (await import('./ec-leaf.js')).createEcLeaf(ca, { commonName: 'garden-apiserver', usage: 'server', ...names }),
   );
-  const admin = loadOrCreate(pkiDir, 'admin', () =>
-    createLeaf(ca, { commonName: 'garden-admin', organizations: ['system:masters'], usage: 'client' }),
+  const admin = await loadOrCreate(pkiDir, 'admin', async () =>
+    (await import('./pki.js')).createLeaf(ca, { commonName: 'garden-admin', organizations: ['system:masters'], usage: 'client' }),
   );
   return { ca, serving, admin };
 }

@@ -66,10 +66,10 @@ describe('apiserver/standalone P-256 leaf certificates', () => {
     assert.notEqual(a.serialNumber, b.serialNumber);
   });
 
-  it('is what a new data directory serves with; an existing serving certificate is kept', () => {
+  it('is what a new data directory serves with; an existing serving certificate is kept', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'standalone-pki-'));
     try {
-      const first = bootstrapStandalone(dir, '127.0.0.1');
+      const first = await bootstrapStandalone(dir, '127.0.0.1');
       const serving = new X509Certificate(first.serving.cert);
       assert.equal(serving.publicKey.asymmetricKeyType, 'ec');
       assert.ok(serving.verify(new X509Certificate(first.ca.cert).publicKey));
@@ -77,7 +77,7 @@ describe('apiserver/standalone P-256 leaf certificates', () => {
       const rsa = createLeaf(first.ca, { commonName: 'garden-apiserver', usage: 'server', ipAddresses: ['127.0.0.1'] });
       writeFileSync(join(dir, 'pki/apiserver.crt'), rsa.cert);
       writeFileSync(join(dir, 'pki/apiserver.key'), rsa.key);
-      assert.deepEqual(bootstrapStandalone(dir, '127.0.0.1').serving, rsa);
+      assert.deepEqual((await bootstrapStandalone(dir, '127.0.0.1')).serving, rsa);
       assert.equal(readFileSync(join(dir, 'pki/ca.crt'), 'utf8'), first.ca.cert);
     } finally {
       rmSync(dir, { recursive: true, force: true });

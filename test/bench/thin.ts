@@ -17,7 +17,7 @@ export interface ThinServer {
 /** Starts the thin server on `endpoints` (its own process) with `grpcOptions` for its etcd client. */
 export async function startThin(endpoints: string[], aesKey: string, grpcOptions?: Record<string, unknown>): Promise<ThinServer> {
   const dataDir = tempDir('garden-apiserver-bench-thin-');
-  bootstrapStandalone(dataDir, '127.0.0.1');
+  await bootstrapStandalone(dataDir, '127.0.0.1');
   const cfg: ThinConfig = { endpoints, dataDir, aesKey, ...(grpcOptions !== undefined && { grpcOptions }) };
   const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/bench/thin-server.ts'), JSON.stringify(cfg)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

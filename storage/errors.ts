@@ -17,6 +17,11 @@ export class StorageError extends Error {
 /** The key does not exist. */
 export class KeyNotFoundError extends StorageError {}
 
+/** The error of a read or write of `key`, which does not exist. */
+export function keyNotFound(key: string): KeyNotFoundError {
+  return new KeyNotFoundError(`key not found: ${key}`, key);
+}
+
 /** A create found the key already present. */
 export class KeyExistsError extends StorageError {}
 

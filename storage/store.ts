@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../apimachinery/types.js';
 import { bytesEqual, decodeText, encodeObject } from './codec.js';
-import { ConflictError, KeyExistsError, KeyNotFoundError, PreconditionError } from './errors.js';
+import { ConflictError, KeyExistsError, keyNotFound, PreconditionError } from './errors.js';
 import type {
   DeleteOptions,
   KVBackend,
@@ -57,7 +57,7 @@ class ObjectStore implements Storage {
     this.core.checkKey(key);
     await this.core.ensureRevision(parseResourceVersion(opts.resourceVersion, key), key);
     const current = await this.core.read(key);
-    if (current === undefined) throw notFound(key);
+    if (current === undefined) throw keyNotFound(key);
     return current.obj;
   }
 
@@ -80,7 +80,7 @@ class ObjectStore implements Storage {
     this.core.checkKey(key);
     let current = await this.core.read(key);
     for (let attempt = 1; ; attempt++) {
-      if (current === undefined) throw notFound(key);
+      if (current === undefined) throw keyNotFound(key);
       checkPreconditions(key, opts.preconditions, current.obj);
       await opts.validateDeletion?.(structuredClone(current.obj));
       if (opts.dryRun === true) return current.obj;
@@ -114,7 +114,7 @@ class ObjectStore implements Storage {
    * is not written unless the stored value is stale (read with an old encryption key or provider).
    */
   private async updateAttempt(key: string, current: DecodedKV | undefined, tryUpdate: UpdateFunc, opts: UpdateOptions): Promise<Attempt> {
-    if (current === undefined && opts.allowCreate !== true) throw notFound(key);
+    if (current === undefined && opts.allowCreate !== true) throw keyNotFound(key);
     if (current !== undefined) checkPreconditions(key, opts.preconditions, current.obj);
     const updated = await tryUpdate(current === undefined ? undefined : structuredClone(current.obj));
     if (current !== undefined) checkResourceVersion(key, updated, current);
@@ -154,10 +154,6 @@ export function checkPreconditions(key: string, pre: Preconditions | undefined, 
 function checkResourceVersion(key: string, updated: KubeObject, current: DecodedKV): void {
   const rv = updated.metadata.resourceVersion;
   if (rv !== undefined && rv !== '' && rv !== String(current.kv.modRevision)) throw new ConflictError(OBJECT_MODIFIED, key);
-}
-
-function notFound(key: string): KeyNotFoundError {
-  return new KeyNotFoundError(`key not found: ${key}`, key);
 }
 
 function keyExists(key: string): KeyExistsError {

@@ -6,7 +6,7 @@ import { cacheWrapper, InstrumentedBackend, type InstrumentedOptions } from '../
 import { runStorageConformance } from '../conformance/suite.js';
 import { labelIs, rvOf, sleep, TEMPLATE, thing, utf8, WatchReader } from '../conformance/util.js';
 import { until } from '../../test/support/wait.js';
-import { CorruptValueError, UnreachableError } from '../errors.js';
+import { CorruptValueError, KeyNotFoundError, TooLargeResourceVersionError, UnreachableError } from '../errors.js';
 import type { Storage, Watch, WatchEvent } from '../interface.js';
 import { openSqliteBackend } from '../sqlite/backend.js';
 import { createStore } from '../store.js';
@@ -190,6 +190,39 @@ describe('watch cache', () => {
     const d = await r.store.create(r.key('ns2', 'd'), thing('d'));
     for (let i = 0; i < 100 && (await r.cache.list(ROOT, { resourceVersion: '0' })).items.length < 4; i++) await sleep(5);
     assert.deepEqual((await r.cache.list(`${ROOT}ns2/`, { resourceVersion: '0' })).items, [c, d]);
+  });
+
+  it('gets with a resourceVersion from the cache, and without one (consistent) from the store', async () => {
+    const r = rig({ tooLargeWaitMs: 300 });
+    const a = await r.store.create(r.key('ns', 'a'), thing('a'));
+    const early = await r.cache.get(r.key('ns', 'a'), { resourceVersion: '0' });
+    assert.deepEqual(early, a);
+    assert.ok(!Object.isFrozen(early), 'read by the store while the cache loads');
+    await until(() => r.cache.stats().ready, 'the cache to load in the background');
+    const reads = r.backend.getCalls;
+    const cached = await r.cache.get(r.key('ns', 'a'), { resourceVersion: '0' });
+    assert.deepEqual(cached, a);
+    assert.ok(Object.isFrozen(cached), 'the cached object');
+    const missing = r.cache.get(r.key('ns', 'nope'), { resourceVersion: '0' });
+    await assert.rejects(missing, (e: unknown) => e instanceof KeyNotFoundError && e.message === `key not found: ${r.key('ns', 'nope')}`);
+    assert.equal(r.backend.getCalls, reads, 'no backend reads for resourceVersion=0');
+    const b = await r.store.create(r.key('ns', 'b'), thing('b'));
+    // Right after the write the cache may not have it yet: the get waits for it (or, on a machine too
+    // busy to deliver it within tooLargeWaitMs, reads the store); the answer is the write either way.
+    assert.deepEqual(await r.cache.get(r.key('ns', 'b'), { resourceVersion: String(rvOf(b)) }), b, 'NotOlderThan');
+    await until(() => r.cache.stats().revision >= rvOf(b), 'the cache to see b');
+    const later = r.backend.getCalls;
+    assert.deepEqual(await r.cache.get(r.key('ns', 'b'), { resourceVersion: String(rvOf(b)) }), b);
+    assert.equal(r.backend.getCalls, later, 'no backend read for a revision the cache has reached');
+    assert.deepEqual(await r.cache.get(r.key('ns', 'a'), {}), a);
+    assert.equal(r.backend.getCalls, later + 1, 'a consistent get reads the store');
+    const tooLarge = r.cache.get(r.key('ns', 'a'), { resourceVersion: String(rvOf(b) + 100) });
+    await assert.rejects(tooLarge, TooLargeResourceVersionError, "beyond the backend's revision: the store's 504");
+    for (const rv of ['abc', '-1']) {
+      const fromStore = await r.store.get(r.key('ns', 'a'), { resourceVersion: rv }).then(() => undefined, (e: unknown) => e);
+      assert.ok(fromStore instanceof Error, `the store refuses ${rv}`);
+      await assert.rejects(r.cache.get(r.key('ns', 'a'), { resourceVersion: rv }), (e: unknown) => e instanceof Error && e.constructor === fromStore.constructor && e.message === fromStore.message);
+    }
   });
 
   it('waits for a resourceVersion the cache has not reached and fails with 504 beyond the backend', async () => {

@@ -23,7 +23,7 @@
 import { WatchCache, type WatchCacheStats } from './cache.js';
 import { statusFor, tooOldStatus } from './event.js';
 import { CacheWatcher, type WatchScope } from './watcher.js';
-import { InvalidRequestError, TooLargeResourceVersionError } from '../errors.js';
+import { InvalidRequestError, keyNotFound, TooLargeResourceVersionError } from '../errors.js';
 import type {
   DeleteOptions,
   KVBackend,
@@ -152,8 +152,26 @@ class CachedStore implements CachedStorage {
     return this.inner.create(key, obj, opts);
   }
 
-  get(key: string, opts?: { resourceVersion?: string }): Promise<KubeObject> {
-    return this.inner.get(key, opts);
+  /**
+   * A GET with a resourceVersion is answered from the cache, as the Kubernetes cacher does: "0" from
+   * the cached state, N once the cache has reached N (NotOlderThan). Without one (a consistent read),
+   * while the cache is not loaded and beyond its reach the store answers, with the store's errors.
+   */
+  async get(key: string, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
+    const rvText = opts.resourceVersion ?? '';
+    if (rvText === '' || this.cache.stopped) return this.inner.get(key, opts);
+    if (!this.cache.ready) {
+      this.start();
+      return this.inner.get(key, opts);
+    }
+    this.core.checkKey(key);
+    const rv = parseResourceVersion(rvText, key);
+    if (rv > 0 && !(await this.reached(rv))) return this.inner.get(key, opts);
+    const page = this.cache.page({ prefix: key, singleKey: key, start: key, limit: 0 });
+    if (page === undefined) return this.inner.get(key, opts);
+    const [obj] = page.items;
+    if (obj === undefined) throw keyNotFound(key);
+    return obj;
   }
 
   guaranteedUpdate(key: string, tryUpdate: UpdateFunc, opts?: UpdateOptions): Promise<KubeObject> {

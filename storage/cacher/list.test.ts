@@ -153,12 +153,15 @@ describe('watch cache: lists', () => {
     assert.equal(list.items.length, 3);
   });
 
-  it('fails like the store on a value it cannot read', async () => {
+  it('fails like the store on a value it cannot read, in lists and gets', async () => {
     r = await loadedRig();
     await seed(r, 2);
     await r.backend.create(r.key('ns0', 'bad'), utf8('not json'));
     await until(async () => (await r.cache.list(ROOT, { resourceVersion: '0' }).then(() => false, (e: unknown) => e instanceof CorruptValueError)), 'the cache to see the bad value');
     await assert.rejects(r.cache.list(ROOT, {}), CorruptValueError);
     await assert.rejects(r.store.list(ROOT, {}), CorruptValueError);
+    const fromStore = await r.store.get(r.key('ns0', 'bad')).then(() => undefined, (e: unknown) => e);
+    assert.ok(fromStore instanceof CorruptValueError);
+    await assert.rejects(r.cache.get(r.key('ns0', 'bad'), { resourceVersion: '0' }), (e: unknown) => e instanceof CorruptValueError && e.message === fromStore.message);
   });
 });

@@ -83,6 +83,38 @@ describe('list and watch over HTTPS', function () {
     await s.request('delete', `${ns('pages')}/late`).expect(200);
   });
 
+  /** Backend reads of single keys so far (`/metrics`). */
+  async function backendGets(): Promise<number> {
+    const text = (await s.request('get', '/metrics').expect(200)).text;
+    const line = text.split('\n').find((l) => l.startsWith('garden_apiserver_storage_request_duration_seconds_count{') && l.includes('operation="get"'));
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  }
+
+  it('gets one object at resourceVersion 0 or not older than N, as a consistent get shows it', async () => {
+    const path = `${ns('pages')}/p1`;
+    const patched = (await s.request('patch', path).set('Content-Type', 'application/merge-patch+json').send({ metadata: { labels: { seen: 'yes' } } }).expect(200)).body;
+    const rv = patched.metadata.resourceVersion;
+    const atLeast = await s.request('get', `${path}?resourceVersion=${rv}`).expect(200);
+    assert.equal(atLeast.body.metadata.labels.seen, 'yes', 'not older than the patch');
+    const reads = await backendGets();
+    const any = await s.request('get', `${path}?resourceVersion=0`).expect(200);
+    assert.equal(await backendGets(), reads, 'resourceVersion=0 is answered from the watch cache');
+    const consistent = await s.request('get', path).expect(200);
+    assert.equal(await backendGets(), reads + 1, 'a consistent get reads the store');
+    assert.equal(atLeast.text, consistent.text, 'the same bytes as the consistent get');
+    assert.equal(any.text, consistent.text);
+    for (const accept of [TABLE, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json']) {
+      const cached = await s.request('get', `${path}?resourceVersion=0`).set('Accept', accept).expect(200);
+      assert.equal(cached.text, (await s.request('get', path).set('Accept', accept).expect(200)).text, accept);
+    }
+    const missing = await s.request('get', `${ns('pages')}/nope?resourceVersion=0`).expect(404);
+    assert.deepEqual(missing.body, (await s.request('get', `${ns('pages')}/nope`).expect(404)).body);
+    const bad = await s.request('get', `${path}?resourceVersion=abc`).expect(400);
+    assert.equal(bad.body.reason, 'BadRequest');
+    const future = await s.request('get', `${path}?resourceVersion=${Number(rv) + 1000}`).expect(504);
+    assert.equal(future.body.details.causes[0].reason, 'ResourceVersionTooLarge');
+  });
+
   it('streams initial state and changes, applying selectors as Kubernetes does', async () => {
     const w = await openWatch(s.running.url, `${ns('watch')}?watch=1&labelSelector=app%3Dweb`, s.creds);
     assert.equal(w.status, 200);

@@ -40,10 +40,11 @@ export interface InstrumentedOptions {
   noProgress?: boolean;
 }
 
-/** Delegates to `inner`, counting `watch` and `range` calls. */
+/** Delegates to `inner`, counting `watch`, `range` and `get` calls. */
 export class InstrumentedBackend extends ForwardingBackend {
   watchCalls = 0;
   rangeCalls = 0;
+  getCalls = 0;
   private readonly running = new Set<RunningWatch>();
 
   constructor(
@@ -56,6 +57,11 @@ export class InstrumentedBackend extends ForwardingBackend {
   /** Watches currently open. */
   get openWatches(): number {
     return this.running.size;
+  }
+
+  override get(key: string, revision?: number): ReturnType<KVBackend['get']> {
+    this.getCalls++;
+    return this.inner.get(key, revision);
   }
 
   override range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {

@@ -103,9 +103,15 @@ describe('list and watch over HTTPS', function () {
     assert.equal(await backendGets(), reads + 1, 'a consistent get reads the store');
     assert.equal(atLeast.text, consistent.text, 'the same bytes as the consistent get');
     assert.equal(any.text, consistent.text);
-    for (const accept of [TABLE, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json']) {
-      const cached = await s.request('get', `${path}?resourceVersion=0`).set('Accept', accept).expect(200);
-      assert.equal(cached.text, (await s.request('get', path).set('Accept', accept).expect(200)).text, accept);
+    const bytes = async (url: string, accept: string) => (await s.request('get', url).set('Accept', accept).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    }).expect(200)).body as Buffer;
+    for (const accept of [TABLE, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json', 'application/vnd.kubernetes.protobuf']) {
+      const cached = await bytes(`${path}?resourceVersion=0`, accept);
+      assert.ok(cached.length > 100, accept);
+      assert.deepEqual(cached, await bytes(path, accept), accept);
     }
     const missing = await s.request('get', `${ns('pages')}/nope?resourceVersion=0`).expect(404);
     assert.deepEqual(missing.body, (await s.request('get', `${ns('pages')}/nope`).expect(404)).body);

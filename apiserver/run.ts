@@ -10,7 +10,7 @@ import { startCompactor } from '../storage/compactor.js';
 import { EtcdBackend, openEtcdBackend } from '../storage/etcd3/backend.js';
 import { startCompactor as startEtcdCompactor } from '../storage/etcd3/compactor.js';
 import { openSqliteBackend } from '../storage/sqlite/backend.js';
-import { createStore } from '../storage/store.js';
+import { createStore } from '../storage/store/store.js';
 import { createCachedStorage, type CachedStorage } from '../storage/cacher/cacher.js';
 import type { KVBackend } from '../storage/interface.js';
 import { observeWrites } from '../storage/observed.js';

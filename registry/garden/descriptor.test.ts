@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { isStatusError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { openSqliteBackend, type SqliteBackend } from '../../storage/sqlite/backend.js';
-import { createStore } from '../../storage/store.js';
+import { createStore } from '../../storage/store/store.js';
 import { identityTransformer } from '../../storage/transformer.js';
 import { ResourceStore } from '../generic/store.js';
 import { at, exampleGarden, setAt, testContext } from '../shoot/testing.js';

@@ -22,8 +22,8 @@ import { CacheState, type CacheEntry } from './state.js';
 import type { CacheWatcher } from './watcher.js';
 import { ExpiredError, UnreachableError } from '../errors.js';
 import type { KVBackend, KVEvent, KVWatch, ListResult } from '../interface.js';
-import type { StoreCore } from '../store-core.js';
-import { INITIAL_EVENTS_END_ANNOTATION } from '../store-watch.js';
+import type { StoreCore } from '../store/core.js';
+import { INITIAL_EVENTS_END_ANNOTATION } from '../store/watch.js';
 
 /** Resolved configuration of a {@link WatchCache}. */
 export interface WatchCacheConfig {

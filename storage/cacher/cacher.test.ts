@@ -9,7 +9,7 @@ import { until } from '../../test/support/wait.js';
 import { CorruptValueError, KeyNotFoundError, TooLargeResourceVersionError, UnreachableError } from '../errors.js';
 import type { Storage, Watch, WatchEvent } from '../interface.js';
 import { openSqliteBackend } from '../sqlite/backend.js';
-import { createStore } from '../store.js';
+import { createStore } from '../store/store.js';
 import { identityTransformer, type ValueTransformer } from '../transformer.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];

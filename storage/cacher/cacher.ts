@@ -47,7 +47,7 @@ import { parseResourceVersion, waitForRevision } from '../resource-version.js';
  * it learns of it).
  */
 export const COMPACTION_RECHECK_MS = 1000;
-import { StoreCore, type ObjectTemplate } from '../store-core.js';
+import { StoreCore, type ObjectTemplate } from '../store/core.js';
 import type { ValueTransformer } from '../transformer.js';
 
 export type { WatchCacheStats } from './cache.js';

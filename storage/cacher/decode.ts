@@ -11,7 +11,7 @@ import { CorruptValueError } from '../errors.js';
 import type { KeyValue, KVBackend, KVEvent } from '../interface.js';
 import { prefixEnd, singleKeyEnd } from '../keys.js';
 import { Pacer } from '../pacer.js';
-import type { StoreCore } from '../store-core.js';
+import type { StoreCore } from '../store/core.js';
 
 /** A backend change's values, decoded before the change is applied. */
 export interface Decoded {

@@ -9,7 +9,7 @@ import { cacheWrapper, InstrumentedBackend } from '../../test/support/cacher.js'
 import { runStorageConformance } from '../conformance/suite.js';
 import { TEMPLATE, thing, WatchReader } from '../conformance/util.js';
 import { openEtcdBackend } from '../etcd3/backend.js';
-import { createStore } from '../store.js';
+import { createStore } from '../store/store.js';
 import { identityTransformer } from '../transformer.js';
 
 /**

@@ -8,7 +8,7 @@ import type { KubeObject, Status } from '../../apimachinery/types.js';
 import { withRevision, type CacheEntry } from './state.js';
 import { ExpiredError, TooLargeResourceVersionError } from '../errors.js';
 import type { SelectionPredicate, WatchEvent } from '../interface.js';
-import { errorMessage, type ObjectTemplate } from '../store-core.js';
+import { errorMessage, type ObjectTemplate } from '../store/core.js';
 
 /** What happened to a key: written, deleted, or written with a value that cannot be decoded. */
 export type CacheEventKind = 'put' | 'delete' | 'corrupt';

@@ -12,7 +12,7 @@ import { labelIs, TEMPLATE, thing, utf8 } from '../conformance/util.js';
 import { CorruptValueError, ExpiredError } from '../errors.js';
 import type { ListOptions, ListResult, Storage } from '../interface.js';
 import { openSqliteBackend } from '../sqlite/backend.js';
-import { createStore } from '../store.js';
+import { createStore } from '../store/store.js';
 import { identityTransformer } from '../transformer.js';
 import { createCachedStorage, type CachedStorage, type CachedStorageOptions } from './cacher.js';
 

@@ -11,7 +11,7 @@ import { InstrumentedBackend } from '../../test/support/cacher.js';
 import { sleep, TEMPLATE, thing } from '../conformance/util.js';
 import type { KVBackend, Storage, Watch } from '../interface.js';
 import { openSqliteBackend } from '../sqlite/backend.js';
-import { createStore } from '../store.js';
+import { createStore } from '../store/store.js';
 import { identityTransformer } from '../transformer.js';
 
 const ROOT = '/registry/test.gardener.cloud/things/';

@@ -7,7 +7,7 @@
 import type { KubeObject, Status } from '../../apimachinery/types.js';
 import { bookmarkEvent, errorEvent, statusFor, type CacheEvent } from './event.js';
 import type { Watch, WatchEvent, WatchOptions } from '../interface.js';
-import type { ObjectTemplate } from '../store-core.js';
+import type { ObjectTemplate } from '../store/core.js';
 import type { CacheEntry } from './state.js';
 import { EventQueue } from '../watch-queue.js';
 

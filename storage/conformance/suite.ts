@@ -18,7 +18,7 @@ import { storeSuite } from './store.js';
 import { useHarness, type BackendFactory, type Harness } from './util.js';
 import { watchSuite } from './watch.js';
 import type { KVBackend, Storage } from '../interface.js';
-import type { StoreOptions } from '../store.js';
+import type { StoreOptions } from '../store/store.js';
 
 export type { BackendFactory } from './util.js';
 

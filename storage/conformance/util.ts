@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KVBackend, KVEvent, KVWatch, SelectionPredicate, Storage, Watch, WatchEvent } from '../interface.js';
-import { createStore, type StoreOptions } from '../store.js';
+import { createStore, type StoreOptions } from '../store/store.js';
 import { identityTransformer, type ValueTransformer } from '../transformer.js';
 
 /** Produces a backend for one test and a way to dispose of it. */

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { etcdRangeRequests, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
 import { createCachedStorage } from '../cacher/cacher.js';
 import { TEMPLATE, thing } from '../conformance/util.js';
-import { createStore } from '../store.js';
+import { createStore } from '../store/store.js';
 import { identityTransformer } from '../transformer.js';
 import { openEtcdBackend, type EtcdBackend } from './backend.js';
 import { progressRequestsSafe, type ProgressRequests } from './progress.js';

@@ -9,7 +9,7 @@ import { DynamicEncryptionConfig } from '../encryption/reload.js';
 import { ForwardingBackend } from '../backend-testing.js';
 import type { KVBackend, KeyValue, RangeOptions, RangeResult, Storage } from '../interface.js';
 import { prefixEnd } from '../keys.js';
-import { createStore } from '../store.js';
+import { createStore } from '../store/store.js';
 import type { ReencryptionProgress, ReencryptionResource } from './types.js';
 
 export const SECRETS = 'internalsecrets.core.gardener.cloud';

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { loadEncryptionConfig } from '../../storage/encryption/config.js';
 import { openEtcdBackend } from '../../storage/etcd3/backend.js';
-import { createStore } from '../../storage/store.js';
+import { createStore } from '../../storage/store/store.js';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../support/etcd.js';

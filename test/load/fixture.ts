@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { loadEncryptionConfig } from '../../storage/encryption/config.js';
 import type { KVBackend } from '../../storage/interface.js';
-import { createStore } from '../../storage/store.js';
+import { createStore } from '../../storage/store/store.js';
 import { measure } from '../bench/stats.js';
 import { payload } from '../bench/workload.js';
 import { freePort } from '../support/etcd.js';

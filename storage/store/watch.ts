@@ -3,14 +3,14 @@
  * backend changes turned into ADDED/MODIFIED/DELETED through the selection predicate as Kubernetes
  * does, periodic BOOKMARKs, and a final ERROR event carrying a Status when the source fails.
  */
-import { expired, internalError, timeout } from '../apimachinery/errors.js';
-import type { KubeObject, Status } from '../apimachinery/types.js';
-import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError } from './errors.js';
-import type { KVEvent, KVWatch, Watch, WatchEvent, WatchOptions } from './interface.js';
-import { parseResourceVersion } from './resource-version.js';
-import { errorMessage, type StoreCore } from './store-core.js';
-import { listObjects } from './store-list.js';
-import { EventQueue } from './watch-queue.js';
+import { expired, internalError, timeout } from '../../apimachinery/errors.js';
+import type { KubeObject, Status } from '../../apimachinery/types.js';
+import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError } from '../errors.js';
+import type { KVEvent, KVWatch, Watch, WatchEvent, WatchOptions } from '../interface.js';
+import { parseResourceVersion } from '../resource-version.js';
+import { errorMessage, type StoreCore } from './core.js';
+import { listObjects } from './list.js';
+import { EventQueue } from '../watch-queue.js';
 
 /** Annotation of the BOOKMARK that ends the initial events of a `sendInitialEvents` watch. */
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';

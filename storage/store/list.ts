@@ -3,14 +3,14 @@
  * resourceVersionMatch, paging with continue tokens pinned to the first page's revision, filtering
  * with more backend reads until a page is full, and 410 Expired for compacted revisions.
  */
-import type { KubeObject } from '../apimachinery/types.js';
-import { decodeContinue, encodeContinue } from './continue.js';
-import { ExpiredError, InvalidRequestError } from './errors.js';
-import type { KeyValue, ListOptions, ListResult, SelectionPredicate } from './interface.js';
-import { compareKeys, prefixEnd, singleKeyEnd } from './keys.js';
-import { parseResourceVersion } from './resource-version.js';
-import { Pacer } from './pacer.js';
-import type { StoreCore } from './store-core.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { decodeContinue, encodeContinue } from '../continue.js';
+import { ExpiredError, InvalidRequestError } from '../errors.js';
+import type { KeyValue, ListOptions, ListResult, SelectionPredicate } from '../interface.js';
+import { compareKeys, prefixEnd, singleKeyEnd } from '../keys.js';
+import { parseResourceVersion } from '../resource-version.js';
+import { Pacer } from '../pacer.js';
+import type { StoreCore } from './core.js';
 
 /** Upper bound of the growing backend page size used while a selector filters items out. */
 const MAX_READ_LIMIT = 10_000;

@@ -2,12 +2,12 @@
  * What the object store's operations share: configuration, key checks, and reading a backend value
  * back into an object through the value transformer and the codec.
  */
-import type { KubeObject } from '../apimachinery/types.js';
-import { decodeObject } from './codec.js';
-import { CorruptValueError, InvalidRequestError } from './errors.js';
-import type { KVBackend, KeyValue } from './interface.js';
-import { waitForRevision } from './resource-version.js';
-import type { ValueTransformer } from './transformer.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { decodeObject } from '../codec.js';
+import { CorruptValueError, InvalidRequestError } from '../errors.js';
+import type { KVBackend, KeyValue } from '../interface.js';
+import { waitForRevision } from '../resource-version.js';
+import type { ValueTransformer } from '../transformer.js';
 
 /** `apiVersion` and `kind` of the stored resource, for BOOKMARK events and typeless watch objects. */
 export interface ObjectTemplate {

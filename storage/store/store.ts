@@ -3,9 +3,9 @@
  * codec, passed through the value transformer (encryption at rest; the full key is the AEAD context)
  * and written with compare-and-swap on the key's modRevision, which is the object's resourceVersion.
  */
-import type { KubeObject } from '../apimachinery/types.js';
-import { bytesEqual, decodeText, encodeObject } from './codec.js';
-import { ConflictError, KeyExistsError, keyNotFound, PreconditionError } from './errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { bytesEqual, decodeText, encodeObject } from '../codec.js';
+import { ConflictError, KeyExistsError, keyNotFound, PreconditionError } from '../errors.js';
 import type {
   DeleteOptions,
   KVBackend,
@@ -17,14 +17,14 @@ import type {
   UpdateOptions,
   Watch,
   WatchOptions,
-} from './interface.js';
-import { prefixEnd } from './keys.js';
-import { parseResourceVersion } from './resource-version.js';
-import { StoreCore, type DecodedKV, type StoreOptions } from './store-core.js';
-import { listObjects } from './store-list.js';
-import { startWatch } from './store-watch.js';
+} from '../interface.js';
+import { prefixEnd } from '../keys.js';
+import { parseResourceVersion } from '../resource-version.js';
+import { StoreCore, type DecodedKV, type StoreOptions } from './core.js';
+import { listObjects } from './list.js';
+import { startWatch } from './watch.js';
 
-export type { ObjectTemplate, StoreOptions } from './store-core.js';
+export type { ObjectTemplate, StoreOptions } from './core.js';
 
 /** Kubernetes' optimistic-concurrency message. */
 const OBJECT_MODIFIED = 'the object has been modified; please apply your changes to the latest version and try again';

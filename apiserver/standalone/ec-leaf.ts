@@ -7,16 +7,14 @@
  * classes of `@peculiar/asn1-x509` and signed synchronously by node:crypto, so that start-up stays
  * synchronous up to listening.
  */
-import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { randomSerial, serialOctets } from '../../registry/kubeconfig/certificate.js';
 import { arrayBuffer, asn1, AsnConvert, pem, x509 } from '../../registry/kubeconfig/x509.js';
 import type { CertKeyPair, LeafOptions } from './pki.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
-
 /** The extensions of a leaf for `opts`, with the authority key identifier of `ca` when it has one. */
-function extensions(ca: asn1.Certificate, opts: LeafOptions): asn1.Extensions {
+function extensions(ca: x509.X509Certificate, opts: LeafOptions): asn1.Extensions {
   const altNames = [
     ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
@@ -28,11 +26,8 @@ function extensions(ca: asn1.Certificate, opts: LeafOptions): asn1.Extensions {
     new x509.ExtendedKeyUsageExtension([opts.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
   ];
   if (altNames.length > 0) list.push(new x509.SubjectAlternativeNameExtension(altNames));
-  const caKeyId = ca.tbsCertificate.extensions?.find((e) => e.extnID === SUBJECT_KEY_IDENTIFIER);
-  if (caKeyId !== undefined) {
-    const id = AsnConvert.parse(caKeyId.extnValue.buffer, asn1.SubjectKeyIdentifier);
-    list.push(new x509.AuthorityKeyIdentifierExtension(Buffer.from(id.buffer).toString('hex')));
-  }
+  const caKeyId = ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  if (caKeyId !== undefined) list.push(new x509.AuthorityKeyIdentifierExtension(caKeyId));
   return new asn1.Extensions(list.map((e) => AsnConvert.parse(e.rawData, asn1.Extension)));
 }
 
@@ -43,7 +38,8 @@ function extensions(ca: asn1.Certificate, opts: LeafOptions): asn1.Extensions {
  */
 export function createEcLeaf(ca: CertKeyPair, opts: LeafOptions): CertKeyPair {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const caCert = AsnConvert.parse(new X509Certificate(ca.cert).raw, asn1.Certificate);
+  const issuer = new x509.X509Certificate(ca.cert);
+  const caCert = AsnConvert.parse(issuer.rawData, asn1.Certificate);
   const now = Date.now();
   const subject = new x509.Name([...(opts.organizations ?? []).map((o) => ({ O: [o] })), { CN: [opts.commonName] }]);
   const tbsCertificate = new asn1.TBSCertificate({
@@ -54,7 +50,7 @@ export function createEcLeaf(ca: CertKeyPair, opts: LeafOptions): CertKeyPair {
     validity: new asn1.Validity({ notBefore: new Date(now - 60_000), notAfter: new Date(now + (opts.days ?? 365) * DAY_MS) }),
     subject: AsnConvert.parse(subject.toArrayBuffer(), asn1.Name),
     subjectPublicKeyInfo: AsnConvert.parse(publicKey.export({ type: 'spki', format: 'der' }), asn1.SubjectPublicKeyInfo),
-    extensions: extensions(caCert, opts),
+    extensions: extensions(issuer, opts),
   });
   const signatureValue = sign('sha256', Buffer.from(AsnConvert.serialize(tbsCertificate)), ca.key);
   const der = AsnConvert.serialize(new asn1.Certificate({ tbsCertificate, signatureAlgorithm: caCert.signatureAlgorithm, signatureValue: arrayBuffer(signatureValue) }));

@@ -3,7 +3,7 @@
  * paginated LIST of every object on etcd and on SQLite, and the create rate on etcd with a small and
  * with a large store.
  */
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { openEtcdBackend } from '../../storage/etcd3/backend.js';
@@ -85,7 +85,7 @@ interface Lister {
 /** A copy of a seeded SQLite data directory, for a second server on the same data. */
 function copyDataDir(from: string): string {
   const to = tempDir('garden-apiserver-load-sqlite-');
-  for (const name of readdirSync(from)) copyFileSync(join(from, name), join(to, name));
+  cpSync(from, to, { recursive: true });
   return to;
 }
 

@@ -12,9 +12,10 @@ interface Sample {
   waitNs: number;
 }
 
-function sample(pid: number, tid: number): Sample | undefined {
+/** The main thread of `pid` (its thread id is the process id). */
+function sample(pid: number): Sample | undefined {
   try {
-    const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
     if (run === undefined || wait === undefined || !Number.isFinite(run) || !Number.isFinite(wait)) return undefined;
     return { at: performance.now(), runNs: run, waitNs: wait };
   } catch {
@@ -22,23 +23,20 @@ function sample(pid: number, tid: number): Sample | undefined {
   }
 }
 
-/** Measures one thread (by default a process's main thread) between `start()` and `shares()`. */
+/** Measures a process's main thread (where its event loop runs) between `start()` and `shares()`. */
 export class ThreadMeter {
   private first: Sample | undefined;
 
-  constructor(
-    private readonly pid: number,
-    private readonly tid = pid,
-  ) {}
+  constructor(private readonly pid: number) {}
 
   start(): this {
-    this.first = sample(this.pid, this.tid);
+    this.first = sample(this.pid);
     return this;
   }
 
   /** `on a CPU 71%, waiting for one 24%` of the wall time since `start()`; empty when unreadable. */
   shares(): string {
-    const last = sample(this.pid, this.tid);
+    const last = sample(this.pid);
     if (this.first === undefined || last === undefined) return '';
     const wallNs = (last.at - this.first.at) * 1e6;
     const pct = (ns: number) => `${((100 * ns) / wallNs).toFixed(0)}%`;

@@ -1,5 +1,5 @@
 /**
- * YAML from untrusted callers. The `yaml` library composes nodes recursively and expands aliases
+ * YAML in and out. Out: {@link toYaml} writes response bodies. In: YAML from untrusted callers. The `yaml` library composes nodes recursively and expands aliases
  * into shared (even circular) JavaScript values, so a request body could exhaust the stack with deep
  * nesting or hand the server a value that contains itself. Every YAML body therefore goes through
  * {@link parseUntrustedYamlDocuments}, which refuses, before anything walks the value:
@@ -12,7 +12,7 @@
  *
  * The messages follow go-yaml's, which kube-apiserver returns for the same documents.
  */
-import { Composer, isAlias, isCollection, isMap, isPair, isSeq, parseAllDocuments, Parser, type Document, type Node } from 'yaml';
+import { Composer, isAlias, isCollection, isMap, isPair, isSeq, parseAllDocuments, Parser, stringify, type Document, type Node } from 'yaml';
 import type { CST } from 'yaml';
 import { exceededDepthMessage, MAX_NESTING_DEPTH } from './json.js';
 
@@ -127,4 +127,21 @@ export function parseUntrustedYaml(text: string): unknown {
   if (error !== undefined) throw error;
   if (second !== undefined) throw new YamlLimitError('yaml: expected a single document in the stream');
   return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown;
+}
+
+const YAML_OUT = {
+  version: '1.1',
+  sortMapEntries: true,
+  indentSeq: false,
+  lineWidth: 0,
+} as const;
+
+/**
+ * A JSON value as YAML, laid out as kube-apiserver writes it (JSON converted by go-yaml): mapping keys
+ * sorted, a sequence's items at its key's indentation, multi-line strings in block style, double
+ * quotes only where needed, among them strings that a YAML 1.1 reader would take for another type
+ * (`yes`, `on`, `0x1F`, `2025-01-01`); long strings are not folded. Ends with a newline.
+ */
+export function toYaml(value: unknown): string {
+  return stringify(value, YAML_OUT);
 }

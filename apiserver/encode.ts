@@ -1,5 +1,5 @@
 /**
- * Response bodies in JSON and protobuf. Which protobuf message encodes a value follows its kind (the
+ * Response bodies in JSON, YAML and protobuf. Which protobuf message encodes a value follows its kind (the
  * resource's kind and list kind, its subresources' kinds, meta/v1 Status and PartialObjectMetadata[List]).
  *
  * A stored object at one resourceVersion never changes, so its encodings are kept by version
@@ -10,6 +10,7 @@ import protobuf from 'protobufjs';
 import { internalError } from '../apimachinery/errors.js';
 import { encodeEnveloped, envelopeRaw, META_MESSAGES, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
+import { toYaml } from '../apimachinery/yaml.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import type { Format } from './negotiation.js';
 
@@ -94,6 +95,11 @@ export function objectJson(d: ResourceDescriptor, obj: unknown, stored: boolean)
   return encoded.get(stored ? versionKey(d, obj, 'json') : undefined, () => Buffer.from(JSON.stringify(obj)));
 }
 
+/** YAML of a stored object, from the version cache when `stored`. */
+export function objectYaml(d: ResourceDescriptor, obj: unknown, stored: boolean): Buffer {
+  return encoded.get(stored ? versionKey(d, obj, 'yaml') : undefined, () => Buffer.from(toYaml(obj)));
+}
+
 /** The protobuf message body (no envelope) of a stored object of `d`'s kind. */
 export function objectMessage(d: ResourceDescriptor, obj: unknown, stored: boolean): Buffer {
   return encoded.get(stored ? versionKey(d, obj, 'protobuf') : undefined, () => {
@@ -126,6 +132,7 @@ export function encodeProtobufBody(d: ResourceDescriptor | undefined, value: unk
 /** A response value in `format`; stored objects of `d`'s kind come from the version cache. */
 export function encodeBody(d: ResourceDescriptor | undefined, value: unknown, format: Format, stored = false): Buffer | string {
   if (format === 'protobuf') return encodeProtobufBody(d, value, stored);
+  if (format === 'yaml') return d !== undefined && stored ? objectYaml(d, value, true) : toYaml(value);
   return d !== undefined && stored ? objectJson(d, value, true) : JSON.stringify(value);
 }
 

@@ -90,8 +90,8 @@ export function errorWriter(log: (msg: string, e: unknown) => void, speaksProtob
     const retryAfter = status.status.details?.retryAfterSeconds;
     if (retryAfter !== undefined && retryAfter > 0) res.setHeader('Retry-After', String(retryAfter));
     const info = res.locals.info as RequestInfo | undefined;
-    const protobuf = info !== undefined && info.isResourceRequest && speaksProtobuf(info);
-    sendStatus(res, status.status, statusFormat(req.headers.accept, protobuf));
+    const resource = info !== undefined && info.isResourceRequest;
+    sendStatus(res, status.status, statusFormat(req.headers.accept, { yaml: resource, protobuf: resource && speaksProtobuf(info) }));
   };
 }
 

@@ -4,18 +4,21 @@
  * in memory: each slice, at most {@link SLICE_BYTES}, is written and the client has taken it before the
  * next is encoded, so that hundreds of lists to slow readers hold little more than a slice each.
  *
- * JSON lists are the list object's JSON with the items' encodings spliced in. A protobuf list is an
+ * JSON lists are the list object's JSON with the items' encodings spliced in; YAML lists likewise, the
+ * items as a block sequence between the list's sorted keys (`apiVersion`, `items`, `kind`,
+ * `metadata`). A protobuf list is an
  * enveloped `<Kind>List` message, whose length prefixes must be known before its first byte: the items
  * are encoded once to learn their sizes (and kept, within a budget shared by all protobuf lists in
  * flight, so that most lists are encoded only once), then written.
  */
 import type { Response } from 'express';
 import protobuf from 'protobufjs';
-import { MAGIC, META_MESSAGES, PROTOBUF_MEDIA_TYPE, protobufCodecs } from '../apimachinery/protobuf/index.js';
+import { MAGIC, META_MESSAGES, protobufCodecs } from '../apimachinery/protobuf/index.js';
 import type { ListMeta } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
-import { isKindOf, objectJson, objectMessage } from './encode.js';
-import type { Format } from './negotiation.js';
+import { toYaml } from '../apimachinery/yaml.js';
+import { isKindOf, objectJson, objectMessage, objectYaml } from './encode.js';
+import { mediaTypeOf, type Format } from './negotiation.js';
 import { drained, warningHeader } from './respond.js';
 
 /** A list response: a `<Kind>List` of the resource or a PartialObjectMetadataList. */
@@ -94,6 +97,30 @@ async function writeJsonList(res: Response, d: ResourceDescriptor, list: ListBod
   if (!res.destroyed) res.end(']}');
 }
 
+/** A YAML document as an item of a block sequence at the left margin: `- ` before its first line, two spaces before the others. */
+function sequenceItem(doc: string): string {
+  return `- ${doc.replace(/\n(?=[^\n])/g, '\n  ')}`;
+}
+
+async function writeYamlList(res: Response, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
+  const parts: Buffer[] = [];
+  if (list.items.length === 0) parts.push(Buffer.from(toYaml({ apiVersion: list.apiVersion, items: [] })));
+  else parts.push(Buffer.from(`${toYaml({ apiVersion: list.apiVersion })}items:\n`));
+  await sliced(
+    res,
+    list.items.length,
+    (i) => {
+      const item = list.items[i];
+      const doc = isKindOf(d, item) ? objectYaml(d, item, stored).toString() : toYaml(item);
+      const yaml = Buffer.from(sequenceItem(doc));
+      parts.push(yaml);
+      return yaml.length;
+    },
+    flusher(res, parts),
+  );
+  if (!res.destroyed) res.end(toYaml({ kind: list.kind, metadata: list.metadata }));
+}
+
 function itemMessage(d: ResourceDescriptor, list: ListBody, stored: boolean): (item: unknown) => Buffer {
   if (list.kind !== 'PartialObjectMetadataList') return (item) => objectMessage(d, item, stored);
   const codec = protobufCodecs().message(META_MESSAGES.partialObjectMetadata);
@@ -170,7 +197,8 @@ export async function sendList(res: Response, d: ResourceDescriptor, list: ListB
   if (res.headersSent) return;
   res.locals.responseBody = list;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
-  res.status(200).setHeader('Content-Type', format === 'protobuf' ? PROTOBUF_MEDIA_TYPE : 'application/json');
+  res.status(200).setHeader('Content-Type', mediaTypeOf(format));
   if (format === 'protobuf') await writeProtobufList(res, d, list, stored);
+  else if (format === 'yaml') await writeYamlList(res, d, list, stored);
   else await writeJsonList(res, d, list, stored);
 }

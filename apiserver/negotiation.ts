@@ -1,24 +1,31 @@
 /**
  * Content negotiation for resource responses, as kube-apiserver does it: the Accept clauses are tried
  * by quality (then specificity, then order); the first one the endpoint can serve wins, 406 if none.
- * A clause names a media type (JSON, or Kubernetes protobuf where the kind has a protobuf message) and
- * may ask for a conversion (`as=Table` or `as=PartialObjectMetadata[List]` with `g=meta.k8s.io;v=...`)
- * or the watch stream (`stream=watch`). Tables are JSON only; metadata-only responses exist in both
- * encodings for every kind, as upstream serves them for custom resources too.
+ * A clause names a media type (JSON, YAML, or Kubernetes protobuf where the kind has a protobuf
+ * message) and may ask for a conversion (`as=Table` or `as=PartialObjectMetadata[List]` with
+ * `g=meta.k8s.io;v=...`) or the watch stream (`stream=watch`). Tables are JSON or YAML; metadata-only
+ * responses exist in every encoding for every kind, as upstream serves them for custom resources too.
+ * YAML has no stream framing: a watch whose preferred acceptable clause is YAML gets 406, as upstream.
  */
 import contentType from 'content-type';
 import { PROTOBUF_MEDIA_TYPE } from '../apimachinery/protobuf/index.js';
 import { badRequest, notAcceptable } from '../apimachinery/errors.js';
 
 /** How a body goes over the wire. */
-export type Format = 'json' | 'protobuf';
+export type Format = 'json' | 'yaml' | 'protobuf';
 
 export type Rendering =
   | { kind: 'object'; format: Format }
-  | { kind: 'table'; version: 'v1' | 'v1beta1'; format: 'json' }
+  | { kind: 'table'; version: 'v1' | 'v1beta1'; format: 'json' | 'yaml' }
   | { kind: 'metadata'; version: 'v1' | 'v1beta1'; format: Format };
 
 export const JSON_MEDIA_TYPE = 'application/json';
+export const YAML_MEDIA_TYPE = 'application/yaml';
+
+/** The Content-Type of a body in `format`. */
+export function mediaTypeOf(format: Format): string {
+  return format === 'protobuf' ? PROTOBUF_MEDIA_TYPE : format === 'yaml' ? YAML_MEDIA_TYPE : JSON_MEDIA_TYPE;
+}
 
 /** What a response holds: one object, a list, or a watch stream of single objects. */
 export type Shape = 'object' | 'list' | 'watch';
@@ -37,9 +44,14 @@ const METADATA_KINDS: Record<Shape, readonly string[]> = {
   watch: ['PartialObjectMetadata', 'PartialObjectMetadataList'],
 };
 
-/** Media types listed in a 406 for an endpoint. */
+/** Media types listed in a 406 for an endpoint, in upstream's order. */
 export function servedMediaTypes(protobuf: boolean): string[] {
-  return protobuf ? [JSON_MEDIA_TYPE, PROTOBUF_MEDIA_TYPE] : [JSON_MEDIA_TYPE];
+  return protobuf ? [JSON_MEDIA_TYPE, YAML_MEDIA_TYPE, PROTOBUF_MEDIA_TYPE] : [JSON_MEDIA_TYPE, YAML_MEDIA_TYPE];
+}
+
+/** Media types listed in a 406 for a watch: those with stream framing. */
+export function servedStreamMediaTypes(protobuf: boolean): string[] {
+  return (protobuf ? [JSON_MEDIA_TYPE, PROTOBUF_MEDIA_TYPE] : [JSON_MEDIA_TYPE]).map((t) => `${t};stream=watch`);
 }
 
 /** One clause of an Accept header: the media type (`type/subtype`, lower case), its parameters and quality. */
@@ -77,8 +89,9 @@ export function parseAccept(header: string | undefined): Clause[] {
 
 /** The formats a clause's media type matches, in the server's order of preference. */
 function formatsOf(c: Clause): Format[] {
-  if (c.type === '*/*' || c.type === 'application/*') return ['json', 'protobuf'];
+  if (c.type === '*/*' || c.type === 'application/*') return ['json', 'yaml', 'protobuf'];
   if (c.type === JSON_MEDIA_TYPE) return ['json'];
+  if (c.type === YAML_MEDIA_TYPE) return ['yaml'];
   if (c.type === PROTOBUF_MEDIA_TYPE) return ['protobuf'];
   return [];
 }
@@ -86,34 +99,45 @@ function formatsOf(c: Clause): Format[] {
 function renderingOf(c: Clause, format: Format, p: Producible): Rendering | undefined {
   const { as, g, v, stream } = c.params;
   if (stream !== undefined && stream !== '' && stream !== 'watch') return undefined;
-  if (as === undefined) return format === 'json' || p.protobuf ? { kind: 'object', format } : undefined;
+  if (as === undefined) return format !== 'protobuf' || p.protobuf ? { kind: 'object', format } : undefined;
   if (g !== 'meta.k8s.io' || (v !== 'v1' && v !== 'v1beta1')) return undefined;
-  if (as === 'Table') return format === 'json' ? { kind: 'table', version: v, format } : undefined;
+  if (as === 'Table') return format !== 'protobuf' ? { kind: 'table', version: v, format } : undefined;
   if (METADATA_KINDS[p.shape].includes(as)) return { kind: 'metadata', version: v, format };
   return undefined;
 }
 
-/** Chooses how to render a response; 406 when no clause can be served. */
-export function negotiate(accept: string | undefined, p: Producible): Rendering {
+/** The rendering of the most preferred clause the endpoint can serve. */
+function preferred(accept: string | undefined, p: Producible): Rendering | undefined {
   for (const c of parseAccept(accept)) {
     for (const format of formatsOf(c)) {
       const r = renderingOf(c, format, p);
       if (r !== undefined) return r;
     }
   }
-  throw notAcceptable(servedMediaTypes(p.protobuf));
+  return undefined;
+}
+
+/**
+ * Chooses how to render a response; 406 when no clause can be served (listing every media type), and
+ * for a watch when the chosen one is YAML, which has no stream framing (listing the stream types).
+ */
+export function negotiate(accept: string | undefined, p: Producible): Rendering {
+  const r = preferred(accept, p);
+  if (r === undefined) throw notAcceptable(servedMediaTypes(p.protobuf));
+  if (p.shape === 'watch' && r.format === 'yaml') throw notAcceptable(servedStreamMediaTypes(p.protobuf));
+  return r;
 }
 
 /**
  * The encoding of an error Status: the first Accept clause without a conversion that the endpoint can
- * encode (protobuf only where the endpoint speaks it); JSON when none fits, as upstream falls back.
+ * encode (YAML on resource endpoints, protobuf only where the endpoint speaks it); JSON when none
+ * fits, as upstream falls back.
  */
-export function statusFormat(accept: string | undefined, protobuf: boolean): Format {
-  if (!protobuf) return 'json';
+export function statusFormat(accept: string | undefined, can: { yaml: boolean; protobuf: boolean }): Format {
   for (const c of parseAccept(accept)) {
     if (c.params.as !== undefined) continue;
-    const formats = formatsOf(c);
-    if (formats.length > 0) return formats[0] as Format;
+    const format = formatsOf(c).find((f) => f === 'json' || (f === 'yaml' && can.yaml) || (f === 'protobuf' && can.protobuf));
+    if (format !== undefined) return format;
   }
   return 'json';
 }

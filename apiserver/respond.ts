@@ -1,10 +1,9 @@
-/** Writing responses: JSON or protobuf bodies, Status errors and `Warning: 299` headers. */
+/** Writing responses: JSON, YAML or protobuf bodies, Status errors and `Warning: 299` headers. */
 import type { Response } from 'express';
-import { PROTOBUF_MEDIA_TYPE } from '../apimachinery/protobuf/index.js';
 import type { Status } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { encodeBody } from './encode.js';
-import type { Format } from './negotiation.js';
+import { mediaTypeOf, type Format } from './negotiation.js';
 
 /** Formats a warning the way Kubernetes does: `299 - "<text>"` with quotes and backslashes escaped. */
 export function warningHeader(text: string): string {
@@ -30,7 +29,7 @@ export function sendBody(res: Response, code: number, body: unknown, format: For
   // Kept for the audit filter (RequestResponse level); it decides what may be recorded.
   res.locals.responseBody = body;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
-  res.status(code).setHeader('Content-Type', format === 'protobuf' ? PROTOBUF_MEDIA_TYPE : 'application/json');
+  res.status(code).setHeader('Content-Type', mediaTypeOf(format));
   res.setHeader('Content-Length', Buffer.byteLength(data));
   res.end(data);
 }

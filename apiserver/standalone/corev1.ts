@@ -12,9 +12,9 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { translateTimestampSince } from '../../registry/internalsecret/table.js';
 import type { TableColumn } from '../../registry/types.js';
 import type { StaticResource } from '../discovery.js';
-import { includeObjectPolicy, negotiate } from '../negotiation.js';
+import { includeObjectPolicy, negotiate, type Rendering } from '../negotiation.js';
 import { bool, str, type Query } from '../query.js';
-import { sendJson } from '../respond.js';
+import { sendBody } from '../respond.js';
 
 /** One read-only resource: what discovery shows, how it is listed, printed and selected. */
 export interface ReadOnlyResource extends StaticResource {
@@ -77,9 +77,14 @@ function newest(items: readonly KubeObject[]): string {
   return String(rv);
 }
 
-/** Renders one object or a list as the Accept header asks. */
-function render(r: ReadOnlyResource, req: Request, items: readonly KubeObject[], single: boolean): unknown {
+/** Sends one object or a list as the Accept header asks. */
+function sendRendered(r: ReadOnlyResource, req: Request, res: Response, items: readonly KubeObject[], single: boolean): void {
   const rendering = negotiate(req.headers.accept, { protobuf: false, shape: single ? 'object' : 'list' });
+  sendBody(res, 200, render(r, req, rendering, items, single), rendering.format);
+}
+
+/** One object or a list as negotiated. */
+function render(r: ReadOnlyResource, req: Request, rendering: Rendering, items: readonly KubeObject[], single: boolean): unknown {
   const rv = newest(items);
   if (rendering.kind === 'table') {
     const include = includeObjectPolicy(str(req.query as Query, 'includeObject'));
@@ -94,7 +99,7 @@ function render(r: ReadOnlyResource, req: Request, items: readonly KubeObject[],
 async function getOne(r: ReadOnlyResource, req: Request, res: Response, namespace: string, name: string): Promise<void> {
   const obj = (await r.list(namespace)).find((o) => o.metadata.name === name);
   if (obj === undefined) throw notFound({ group: '', resource: r.name }, name);
-  sendJson(res, 200, render(r, req, [obj], true));
+  sendRendered(r, req, res, [obj], true);
 }
 
 async function listAll(r: ReadOnlyResource, req: Request, res: Response, namespace: string): Promise<void> {
@@ -104,7 +109,7 @@ async function listAll(r: ReadOnlyResource, req: Request, res: Response, namespa
   const fields = parseFieldSelector(str(q, 'fieldSelector') ?? '');
   checkSupported(fields, new Set(Object.keys(r.fields({ metadata: {} }))));
   const items = (await r.list(namespace)).filter((o) => labels.matches(o.metadata.labels) && fields.matches(r.fields(o)));
-  sendJson(res, 200, render(r, req, items, false));
+  sendRendered(r, req, res, items, false);
 }
 
 /** The routes of `resources` under `/api/v1` (mounted at `/api/v1`). */

@@ -15,7 +15,7 @@ import { parseBody } from '../decode.js';
 import type { StaticGroup } from '../discovery.js';
 import type { RequestInfo } from '../requestinfo.js';
 import { negotiate } from '../negotiation.js';
-import { sendJson } from '../respond.js';
+import { sendBody } from '../respond.js';
 
 const GROUP = 'authorization.k8s.io';
 const KIND = 'SelfSubjectAccessReview';
@@ -95,7 +95,7 @@ export function selfSubjectAccessReviewHandler(authorizer: Authorizer) {
     if (result.error !== undefined) status.evaluationError = result.error;
     const review = { kind: KIND, apiVersion: `${GROUP}/v1`, metadata: { creationTimestamp: null }, spec, status };
     if (format !== 'protobuf') {
-      sendJson(res, 201, review);
+      sendBody(res, 201, review, format);
       return;
     }
     res.locals.responseBody = review;

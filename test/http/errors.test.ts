@@ -32,11 +32,11 @@ describe('error responses', function () {
     { name: 'unknown path', send: () => s.request('get', '/nowhere'), code: 404, reason: 'NotFound' },
     { name: 'PUT on a collection', send: () => s.request('put', COLL).send({}), code: 405, reason: 'MethodNotAllowed' },
     {
-      name: 'nothing acceptable (tables are JSON only)',
+      name: 'nothing acceptable (tables are JSON or YAML)',
       send: () => s.request('get', COLL).set('Accept', 'application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io, text/html'),
       code: 406,
       reason: 'NotAcceptable',
-      message: /^only the following media types are accepted: application\/json, application\/vnd.kubernetes.protobuf$/,
+      message: /^only the following media types are accepted: application\/json, application\/yaml, application\/vnd.kubernetes.protobuf$/,
     },
     { name: 'bad includeObject', send: () => s.request('get', `${COLL}?includeObject=All`).set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io'), code: 400, reason: 'BadRequest' },
     { name: 'unsupported field label', send: () => s.request('get', `${COLL}?fieldSelector=spec.x%3Dy`), code: 400, reason: 'BadRequest', message: /^field label not supported: spec.x$/ },

@@ -77,4 +77,32 @@ describe('listener', () => {
       agent.destroy();
     }
   });
+
+  it('starts requests within a budget per turn, the rest in later turns, and answers probes at once', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 12, ca: ca.cert });
+    const started: string[] = [];
+    let mostWaiting = 0;
+    try {
+      listener.serve((req, res) => {
+        started.push(req.url ?? '');
+        mostWaiting = Math.max(mostWaiting, listener.requestsWaiting);
+        // Each slow request holds the event loop for 6 ms: two fit in the 10 ms budget of a turn.
+        if (req.url?.startsWith('/slow') === true) for (const end = performance.now() + 6; performance.now() < end; );
+        res.end(`served ${req.url ?? ''}`);
+      }, { ...serving, clientCA: ca.cert });
+      // Twelve connections, handshaken and kept alive, so that the burst below arrives in one turn.
+      await Promise.all(Array.from({ length: 12 }, (_, i) => get(listener, ca.cert, `/warm/${i}`, agent)));
+      started.length = 0;
+      const slow = Array.from({ length: 11 }, (_, i) => get(listener, ca.cert, `/slow/${i}`, agent));
+      const probe = get(listener, ca.cert, '/livez', agent);
+      const replies = await Promise.all([...slow, probe]);
+      assert.deepEqual(replies.map((r) => r.status), Array.from({ length: 12 }, () => 200));
+      assert.ok(mostWaiting >= 5, `at most ${mostWaiting} requests waited`);
+      assert.equal(listener.requestsWaiting, 0);
+      const probeAt = started.indexOf('/livez');
+      assert.ok(probeAt >= 0 && probeAt < started.length - 5, `the probe was started ${probeAt + 1}th of ${started.length}: ${started.join(' ')}`);
+    } finally {
+      agent.destroy();
+    }
+  });
 });

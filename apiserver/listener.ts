@@ -8,8 +8,9 @@
  * The listening socket is accepted from through {@link ACCEPT_COPIES} further handles besides the
  * server's own (see `accept-copies.ts`), so that a busy event loop still takes that many new
  * connections per turn instead of one. Their TLS handshakes then start at most
- * `HANDSHAKES_PER_TURN` per turn (see `handshake-pacer.ts`), so that a burst of new connections
- * does not hold the event loop for long.
+ * `HANDSHAKES_PER_TURN` per turn (see `handshake-pacer.ts`), and the requests read start within a
+ * time budget per turn (see `request-pacer.ts`; probes at once), so that a burst of new connections
+ * or of requests does not hold the event loop for long.
  *
  * Kept free of heavy imports: `main.ts` loads it before the server's modules.
  */
@@ -19,6 +20,7 @@ import { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { addAcceptCopies, type AcceptCopies } from './accept-copies.js';
 import { paceHandshakes } from './handshake-pacer.js';
+import { pacedRequests } from './request-pacer.js';
 import { badRequest, serviceUnavailable } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
 
@@ -38,6 +40,8 @@ export interface Listener {
   acceptCopies: Promise<number>;
   /** Accepted connections whose TLS handshake waits for its turn. */
   readonly handshakesWaiting: number;
+  /** Requests read whose start waits for a later turn (see `request-pacer.ts`). */
+  readonly requestsWaiting: number;
   /** Hands every request from now on to `handler`, with the listener's final TLS material. */
   serve(handler: RequestListener, tls: TLSConfig): void;
 }
@@ -119,6 +123,7 @@ function writeStarting(req: IncomingMessage, res: ServerResponse): void {
  */
 export async function openListener(tls: TLSConfig, host: string, port: number, acceptCopies = ACCEPT_COPIES): Promise<Listener> {
   let handler: RequestListener | undefined;
+  const requests = pacedRequests();
   const backlog = listenBacklog();
   const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true }, (req, res) => {
     const target = originForm(req.url ?? '');
@@ -127,8 +132,11 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
       return;
     }
     req.url = target;
-    if (handler === undefined) writeStarting(req, res);
-    else handler(req, res);
+    const serve = handler;
+    if (serve === undefined) writeStarting(req, res);
+    // Probes are answered at once, whatever waits.
+    else if (HEALTH_PATHS.test(target)) serve(req, res);
+    else requests.start(() => serve(req, res));
   });
   server.keepAliveTimeout = 65_000;
   const pacer = paceHandshakes(server);
@@ -146,6 +154,9 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     acceptCopies: server.copies.ready,
     get handshakesWaiting() {
       return pacer.waiting;
+    },
+    get requestsWaiting() {
+      return requests.waiting;
     },
     serve(next, final) {
       server.setSecureContext({ cert: final.cert, key: final.key, ca: final.clientCA });

@@ -10,7 +10,8 @@
  * connections per turn instead of one. Their TLS handshakes then start at most
  * `HANDSHAKES_PER_TURN` per turn (see `handshake-pacer.ts`), and the requests read start within a
  * time budget per turn (see `request-pacer.ts`; probes at once), so that a burst of new connections
- * or of requests does not hold the event loop for long.
+ * or of requests does not hold the event loop for long. Requests read before malformed bytes on a
+ * connection are answered before the error is (see `client-errors.ts`).
  *
  * Kept free of heavy imports: `main.ts` loads it before the server's modules.
  */
@@ -19,6 +20,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { addAcceptCopies, type AcceptCopies } from './accept-copies.js';
+import { answerBeforeClientErrors } from './client-errors.js';
 import { paceHandshakes } from './handshake-pacer.js';
 import { pacedRequests } from './request-pacer.js';
 import { badRequest, serviceUnavailable } from '../apimachinery/errors.js';
@@ -139,6 +141,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     else requests.start(() => serve(req, res));
   });
   server.keepAliveTimeout = 65_000;
+  answerBeforeClientErrors(server);
   const pacer = paceHandshakes(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -398,9 +398,10 @@ describe('fuzz: hostile requests against the server process', function () {
       `  slowest: ${[...main].sort((a, b) => b.out.ms - a.out.ms).slice(0, 3).map((r) => `#${r.req.index} ${r.out.ms} ms`).join(', ')}`,
       memoryLine(),
     ];
-    const nonStatus = main.filter((r) => r.out.kind === 'response' && r.out.status >= 400 && r.out.bodyBytes > 0 && !String(r.out.headers['content-type'] ?? '').startsWith('application/json'));
+    const statusTypes = /^application\/(json|yaml|vnd\.kubernetes\.protobuf)\b/;
+    const nonStatus = main.filter((r) => r.out.kind === 'response' && r.out.status >= 400 && r.out.bodyBytes > 0 && !statusTypes.test(String(r.out.headers['content-type'] ?? '')));
     if (nonStatus.length > 0) {
-      lines.push(`  note: ${nonStatus.length} error answers were not JSON Status objects, e.g.:`);
+      lines.push(`  note: ${nonStatus.length} error answers were not Status objects (JSON, YAML or protobuf), e.g.:`);
       const groups = new Map<string, Record_[]>();
       for (const r of nonStatus) {
         const k = `${r.out.status} ${String(r.out.headers['content-type'] ?? '')} ${printable(r.out.bodyHead.replace(/\s+/g, ' '), 80)}`;

@@ -15,6 +15,7 @@
  * accepted, and closing waits for them as for every other connection.
  */
 import type { Server, Socket } from 'node:net';
+import { TurnQueue } from './turn-queue.js';
 
 /** Handshakes started per event-loop turn. */
 export const HANDSHAKES_PER_TURN = 16;
@@ -36,37 +37,19 @@ export function paceHandshakes(server: Server, perTurn = HANDSHAKES_PER_TURN): H
   const [begin] = server.listeners('connection') as ConnectionListener[];
   if (begin === undefined) throw new Error('the server has no connection listener to pace');
   server.removeListener('connection', begin);
-  // Started sockets are cleared from the queue, which is only reset once drained.
-  let queue: Array<Socket | undefined> = [];
-  let head = 0;
-  let scheduled = false;
-
-  const turn = (): void => {
-    scheduled = false;
-    const end = Math.min(queue.length, head + perTurn);
-    for (; head < end; head++) {
-      const socket = queue[head];
-      queue[head] = undefined;
-      if (socket !== undefined && !socket.destroyed) begin.call(server, socket);
-    }
-    if (head < queue.length) schedule();
-    else {
-      queue = [];
-      head = 0;
-    }
-  };
-  const schedule = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(turn);
-  };
-  server.on('connection', (socket: Socket) => {
-    queue.push(socket);
-    schedule();
-  });
+  const waiting = new TurnQueue<Socket>(
+    (socket) => {
+      if (!socket.destroyed) begin.call(server, socket);
+    },
+    () => {
+      let started = 0;
+      return () => started++ < perTurn;
+    },
+  );
+  server.on('connection', (socket: Socket) => waiting.push(socket));
   return {
     get waiting() {
-      return queue.length - head;
+      return waiting.length;
     },
   };
 }

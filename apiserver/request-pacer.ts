@@ -12,6 +12,7 @@
  * it. The waiting requests are read already (TLS and HTTP parsing are done); what waits is the work
  * the server does for them.
  */
+import { TurnQueue } from './turn-queue.js';
 
 /** Time per event-loop turn spent starting requests, before further ones wait for a later turn. */
 export const REQUEST_BUDGET_MS = 10;
@@ -26,13 +27,15 @@ export interface RequestPacer {
 
 /** A {@link RequestPacer} with `budgetMs` per turn; `clock` is in milliseconds. */
 export function pacedRequests(budgetMs = REQUEST_BUDGET_MS, clock: () => number = () => performance.now()): RequestPacer {
-  // Started entries are cleared from the queue, which is only reset once drained.
-  let queue: Array<(() => void) | undefined> = [];
-  let head = 0;
-  let scheduled = false;
+  const waiting = new TurnQueue<() => void>(
+    (start) => start(),
+    () => {
+      const began = clock();
+      return () => clock() - began < budgetMs;
+    },
+  );
   /** When the current turn started its first request (-1: none yet). */
   let turnStart = -1;
-
   const endTurn = (): void => {
     turnStart = -1;
   };
@@ -45,40 +48,14 @@ export function pacedRequests(budgetMs = REQUEST_BUDGET_MS, clock: () => number 
     }
     return now - turnStart < budgetMs;
   };
-  const drain = (): void => {
-    scheduled = false;
-    const began = clock();
-    try {
-      while (head < queue.length && clock() - began < budgetMs) {
-        const start = queue[head];
-        queue[head++] = undefined;
-        start?.();
-      }
-    } finally {
-      if (head < queue.length) schedule();
-      else {
-        queue = [];
-        head = 0;
-      }
-    }
-  };
-  const schedule = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(drain);
-  };
 
   return {
     start(start) {
-      if (head === queue.length && withinBudget()) {
-        start();
-        return;
-      }
-      queue.push(start);
-      schedule();
+      if (waiting.length === 0 && withinBudget()) start();
+      else waiting.push(start);
     },
     get waiting() {
-      return queue.length - head;
+      return waiting.length;
     },
   };
 }

@@ -13,6 +13,7 @@ import { requestInfoOf, type RequestInfo } from './requestinfo.js';
 import { statusFormat } from './negotiation.js';
 import type { Logger } from './log.js';
 import { sendStatus } from './respond.js';
+import { readTime } from './received.js';
 import { setAuthorizationDecision } from './audit/index.js';
 
 /** Resolves request info into `res.locals.info`. */
@@ -98,11 +99,11 @@ export function errorWriter(log: (msg: string, e: unknown) => void, speaksProtob
 /** One log line per request at verbosity `level` (method, path, user, code, latency; never bodies). */
 export function withRequestLog(log: Logger, level: number): RequestHandler {
   return (req, res, next) => {
-    const start = process.hrtime.bigint();
+    const start = readTime(req);
     res.once('close', () => {
       const user = (res.locals.user as UserInfo | undefined)?.name;
       const path = (res.locals.info as { path?: string } | undefined)?.path ?? '';
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const ms = performance.now() - start;
       log.info('request', { method: req.method, path, user, code: res.statusCode, latencyMs: Math.round(ms * 10) / 10 }, level);
     });
     next();

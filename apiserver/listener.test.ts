@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { createCA, createLeaf } from './standalone/pki.js';
 import { listenBacklog, openListener, type Listener } from './listener.js';
+import { readTime } from './received.js';
 
 interface Reply {
   status: number;
@@ -81,10 +82,12 @@ describe('listener', () => {
   it('starts requests within a budget per turn, the rest in later turns, and answers probes at once', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 12, ca: ca.cert });
     const started: string[] = [];
+    const waitedMs: number[] = [];
     let mostWaiting = 0;
     try {
       listener.serve((req, res) => {
         started.push(req.url ?? '');
+        waitedMs.push(performance.now() - readTime(req));
         mostWaiting = Math.max(mostWaiting, listener.requestsWaiting);
         // Each slow request holds the event loop for 6 ms: two fit in the 10 ms budget of a turn.
         if (req.url?.startsWith('/slow') === true) for (const end = performance.now() + 6; performance.now() < end; );
@@ -98,6 +101,8 @@ describe('listener', () => {
       const replies = await Promise.all([...slow, probe]);
       assert.deepEqual(replies.map((r) => r.status), Array.from({ length: 12 }, () => 200));
       assert.ok(mostWaiting >= 5, `at most ${mostWaiting} requests waited`);
+      // Read times are taken before the wait: the last requests started at least one slow request after being read.
+      assert.ok(Math.max(...waitedMs) >= 6, `longest wait from read to start: ${Math.max(...waitedMs).toFixed(1)} ms`);
       assert.equal(listener.requestsWaiting, 0);
       const probeAt = started.indexOf('/livez');
       assert.ok(probeAt >= 0 && probeAt < started.length - 5, `the probe was started ${probeAt + 1}th of ${started.length}: ${started.join(' ')}`);

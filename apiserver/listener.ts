@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { addAcceptCopies, type AcceptCopies } from './accept-copies.js';
 import { answerBeforeClientErrors } from './client-errors.js';
 import { paceHandshakes } from './handshake-pacer.js';
+import { markRead } from './received.js';
 import { pacedRequests } from './request-pacer.js';
 import { badRequest, serviceUnavailable } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
@@ -134,6 +135,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
       return;
     }
     req.url = target;
+    markRead(req);
     const serve = handler;
     if (serve === undefined) writeStarting(req, res);
     // Probes are answered at once, whatever waits.

@@ -6,6 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KeyPoolStats } from '../registry/kubeconfig/keys.js';
 import type { RequestInfo } from './requestinfo.js';
+import { readTime } from './received.js';
 
 const REQUEST_LABELS = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
 
@@ -150,7 +151,7 @@ export function requestLabels(req: Request, info: RequestInfo, known?: ReadonlyS
 /** Records count and latency of every request once it finishes (or its connection closes). */
 export function withMetrics(metrics: ServerMetrics): RequestHandler {
   return (req: Request, res: Response, next) => {
-    const start = process.hrtime.bigint();
+    const start = readTime(req);
     let done = false;
     const record = () => {
       if (done) return;
@@ -159,7 +160,7 @@ export function withMetrics(metrics: ServerMetrics): RequestHandler {
       if (info === undefined) return;
       const labels = requestLabels(req, info, metrics.knownResources);
       metrics.requests.inc({ ...labels, code: String(res.statusCode) });
-      metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      metrics.duration.observe(labels, (performance.now() - start) / 1000);
     };
     res.once('finish', record);
     res.once('close', record);

@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { badRequest, forbiddenMessage, unauthorized } from '../../apimachinery/errors.js';
 import type { UserInfo } from '../../registry/types.js';
 import { errorWriter, withRequestInfo } from '../filters.js';
+import { markRead } from '../received.js';
 import { sendJson } from '../respond.js';
 import { Auditor } from './auditor.js';
 import { setAuthorizationDecision, withAudit, withAuditInit, withAuditPanic } from './filter.js';
@@ -32,6 +33,12 @@ function app(auditor: Auditor | undefined): Express {
   const a = express();
   a.set('query parser', 'simple');
   a.use(withRequestInfo());
+  // A request the listener read a while ago and held back (request pacer).
+  a.use((req, _res, next) => {
+    const waited = Number(req.headers['x-test-waited-ms'] ?? 0);
+    if (waited > 0) markRead(req, performance.now() - waited);
+    next();
+  });
   a.use(withAuditInit(auditor));
   a.use((req, res, next) => {
     const name = req.headers['x-test-user'];
@@ -84,6 +91,15 @@ async function settle(sink: MemorySink, count: number): Promise<AuditEvent[]> {
 }
 
 describe('audit filter', () => {
+  it('dates requestReceivedTimestamp from when the listener read the request', async () => {
+    const { sink, request } = setup(policy('Metadata'));
+    await request.get(`${G}/shoots/s`).set('X-Test-Waited-Ms', '400').expect(200);
+    const [received] = await settle(sink, 2);
+    assert.ok(received);
+    const waited = Date.parse(received.stageTimestamp) - Date.parse(received.requestReceivedTimestamp);
+    assert.ok(waited >= 399 && waited < 5000, `RequestReceived ${waited} ms after the request was read`);
+  });
+
   it('writes RequestReceived and ResponseComplete with user, verb, objectRef, code and the audit ID', async () => {
     const { sink, request } = setup(policy('Metadata'));
     const res = await request.get(`${G}/shoots/s?pretty=1`).set('User-Agent', 'kubectl/v1.32').set('X-Forwarded-For', '10.1.2.3, bogus, 10.4.5.6').expect(200);

@@ -23,6 +23,7 @@ import { isStatusError } from '../../apimachinery/errors.js';
 import type { UserInfo } from '../../registry/types.js';
 import { frontProxyOf } from '../authn/requestheader.js';
 import { requestInfoOf, type RequestInfo } from '../requestinfo.js';
+import { readTime } from '../received.js';
 import type { Auditor } from './auditor.js';
 import { buildEvent, decodeRequestBody, incomingAuditID, panicStatus, responseStatusOf, sourceIPs, userAgentOf } from './event.js';
 import type { RequestAuditConfig } from './policy.js';
@@ -177,7 +178,8 @@ function hookResponseComplete(auditor: Auditor, req: Request, res: Response, a: 
 function startAudit(auditor: Auditor, req: Request, res: Response, auditID: string): RequestAudit {
   const a: RequestAudit = {
     auditID,
-    receivedAt: nowMs(),
+    // Wall time of the moment the request was read (monotonic difference, wall-clock anchor).
+    receivedAt: nowMs() - (performance.now() - readTime(req)),
     requestURI: req.originalUrl,
     sourceIPs: sourceIPs(req),
     userAgent: userAgentOf(req),

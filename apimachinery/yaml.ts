@@ -1,5 +1,7 @@
 /**
- * YAML in and out. Out: {@link toYaml} writes response bodies. In: YAML from untrusted callers. The `yaml` library composes nodes recursively and expands aliases
+ * YAML in and out. Out: {@link toYaml} and {@link toYamlSequenceItem} write response bodies.
+ *
+ * In: YAML from untrusted callers. The `yaml` library composes nodes recursively and expands aliases
  * into shared (even circular) JavaScript values, so a request body could exhaust the stack with deep
  * nesting or hand the server a value that contains itself. Every YAML body therefore goes through
  * {@link parseUntrustedYamlDocuments}, which refuses, before anything walks the value:
@@ -144,4 +146,12 @@ const YAML_OUT = {
  */
 export function toYaml(value: unknown): string {
   return stringify(value, YAML_OUT);
+}
+
+/**
+ * {@link toYaml} of `value` as an item of a block sequence at the left margin (a list's `items`): `- `
+ * before its first line, two spaces before the others.
+ */
+export function toYamlSequenceItem(value: unknown): string {
+  return `- ${toYaml(value).replace(/\n(?=[^\n])/g, '\n  ')}`;
 }

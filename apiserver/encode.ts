@@ -10,7 +10,7 @@ import protobuf from 'protobufjs';
 import { internalError } from '../apimachinery/errors.js';
 import { encodeEnveloped, envelopeRaw, META_MESSAGES, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
-import { toYaml } from '../apimachinery/yaml.js';
+import { toYaml, toYamlSequenceItem } from '../apimachinery/yaml.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import type { Format } from './negotiation.js';
 
@@ -83,7 +83,7 @@ export class EncodedObjects {
 const encoded = new EncodedObjects(16 * 1024 * 1024);
 
 /** The cache key of a stored object of `d` (undefined for anything else: no name, no version, another kind). */
-function versionKey(d: ResourceDescriptor, obj: unknown, format: Format): string | undefined {
+function versionKey(d: ResourceDescriptor, obj: unknown, format: Format | 'yaml-item'): string | undefined {
   if (!isPlainObject(obj) || obj.kind !== d.kind || !isPlainObject(obj.metadata)) return undefined;
   const { name, namespace, resourceVersion } = obj.metadata;
   if (typeof name !== 'string' || typeof resourceVersion !== 'string' || resourceVersion === '') return undefined;
@@ -98,6 +98,11 @@ export function objectJson(d: ResourceDescriptor, obj: unknown, stored: boolean)
 /** YAML of a stored object, from the version cache when `stored`. */
 export function objectYaml(d: ResourceDescriptor, obj: unknown, stored: boolean): Buffer {
   return encoded.get(stored ? versionKey(d, obj, 'yaml') : undefined, () => Buffer.from(toYaml(obj)));
+}
+
+/** YAML of a stored object as an item of a list's block sequence, from the version cache when `stored`. */
+export function objectYamlItem(d: ResourceDescriptor, obj: unknown, stored: boolean): Buffer {
+  return encoded.get(stored ? versionKey(d, obj, 'yaml-item') : undefined, () => Buffer.from(toYamlSequenceItem(obj)));
 }
 
 /** The protobuf message body (no envelope) of a stored object of `d`'s kind. */

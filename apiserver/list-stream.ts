@@ -16,8 +16,8 @@ import protobuf from 'protobufjs';
 import { MAGIC, META_MESSAGES, protobufCodecs } from '../apimachinery/protobuf/index.js';
 import type { ListMeta } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
-import { toYaml } from '../apimachinery/yaml.js';
-import { isKindOf, objectJson, objectMessage, objectYaml } from './encode.js';
+import { toYaml, toYamlSequenceItem } from '../apimachinery/yaml.js';
+import { isKindOf, objectJson, objectMessage, objectYamlItem } from './encode.js';
 import { mediaTypeOf, type Format } from './negotiation.js';
 import { drained, warningHeader } from './respond.js';
 
@@ -97,11 +97,6 @@ async function writeJsonList(res: Response, d: ResourceDescriptor, list: ListBod
   if (!res.destroyed) res.end(']}');
 }
 
-/** A YAML document as an item of a block sequence at the left margin: `- ` before its first line, two spaces before the others. */
-function sequenceItem(doc: string): string {
-  return `- ${doc.replace(/\n(?=[^\n])/g, '\n  ')}`;
-}
-
 async function writeYamlList(res: Response, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
   const parts: Buffer[] = [];
   if (list.items.length === 0) parts.push(Buffer.from(toYaml({ apiVersion: list.apiVersion, items: [] })));
@@ -111,8 +106,7 @@ async function writeYamlList(res: Response, d: ResourceDescriptor, list: ListBod
     list.items.length,
     (i) => {
       const item = list.items[i];
-      const doc = isKindOf(d, item) ? objectYaml(d, item, stored).toString() : toYaml(item);
-      const yaml = Buffer.from(sequenceItem(doc));
+      const yaml = isKindOf(d, item) ? objectYamlItem(d, item, stored) : Buffer.from(toYamlSequenceItem(item));
       parts.push(yaml);
       return yaml.length;
     },

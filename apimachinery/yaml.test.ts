@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_YAML_ALIASES, MAX_YAML_DEPTH, parseUntrustedYaml, parseUntrustedYamlDocuments, yamlDepth, YamlLimitError } from './yaml.js';
+import { MAX_YAML_ALIASES, MAX_YAML_DEPTH, parseUntrustedYaml, parseUntrustedYamlDocuments, toYaml, yamlDepth, YamlLimitError } from './yaml.js';
 
 /** `n` nested collections in each of YAML's notations. */
 const nested = {
@@ -66,5 +66,13 @@ describe('untrusted YAML', () => {
     assert.throws(() => parseUntrustedYaml('a: 1\nb: [1'), { name: 'YAMLParseError', message: / at line 2, column \d+:\n\nb: \[1\n/ });
     assert.equal(parseUntrustedYaml(''), null);
     assert.throws(() => parseUntrustedYaml('a: 1\n---\nb: 2'), YamlLimitError);
+  });
+});
+
+describe('YAML responses', () => {
+  it('write a value shared by two fields out in full at both, without anchors', () => {
+    const shared = { groupVersion: 'g/v1', version: 'v1' };
+    const text = toYaml({ versions: [shared], preferredVersion: shared });
+    assert.equal(text, 'preferredVersion:\n  groupVersion: g/v1\n  version: v1\nversions:\n- groupVersion: g/v1\n  version: v1\n');
   });
 });

@@ -136,6 +136,8 @@ const YAML_OUT = {
   sortMapEntries: true,
   indentSeq: false,
   lineWidth: 0,
+  // A value shared by two fields is written out twice, as JSON would; YAML anchors are not for clients.
+  aliasDuplicateObjects: false,
 } as const;
 
 /**

@@ -1,15 +1,17 @@
 /**
  * API discovery from the resource table: legacy `/apis`, `/apis/<g>`, `/apis/<g>/<v>`, and aggregated
- * discovery (apidiscovery.k8s.io v2 and v2beta1) with ETag/304. Resources served outside the table
+ * discovery (apidiscovery.k8s.io v2 and v2beta1) with ETag/304; each in JSON, YAML or protobuf as the
+ * Accept header asks (406 when it asks for none of them). Resources served outside the table
  * (standalone mode's core/v1 reads and authorization.k8s.io) are described by {@link StaticGroup}s; the
  * core group ("") is then also discovered at `/api` and `/api/v1`.
  */
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { pathNotFound } from '../apimachinery/errors.js';
+import { notAcceptable, pathNotFound } from '../apimachinery/errors.js';
 import type { ResourceDescriptor } from '../registry/types.js';
-import { parseAccept } from './negotiation.js';
-import { sendJson } from './respond.js';
+import { encodeBody } from './encode.js';
+import { firstAcceptable, mediaTypeOf, servedMediaTypes, type Format } from './negotiation.js';
+import { sendBody } from './respond.js';
 import type { ResourceIndex } from './resources.js';
 
 /** A resource served outside the resource table, as discovery lists it. */
@@ -127,43 +129,78 @@ function aggregated(index: ResourceIndex, extra: readonly StaticGroup[], apiVers
   return { kind: 'APIGroupDiscoveryList', apiVersion, metadata: {}, items };
 }
 
-/** Which aggregated version (if any) the Accept header asks for first. */
-function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
-  for (const c of parseAccept(accept)) {
-    const { g, v, as } = c.params;
-    if (c.type === 'application/json' && g === 'apidiscovery.k8s.io' && as === 'APIGroupDiscoveryList' && (v === 'v2' || v === 'v2beta1')) return v;
-    if (c.type === 'application/json' && as === undefined) return undefined;
-    if (c.type === '*/*') return undefined;
-  }
-  return undefined;
+type AggregatedVersion = 'v2' | 'v2beta1';
+
+/** What a discovery request asks for: the aggregated document of a version, or the legacy one; and in which format. */
+interface DiscoveryAnswer {
+  aggregated?: AggregatedVersion;
+  format: Format;
 }
 
-/** Serialized aggregated documents and their ETags, built once (for `/apis`, or `/api` when `legacy`). */
-function aggregatedDocs(index: ResourceIndex, extra: readonly StaticGroup[], legacy: boolean) {
-  const build = (v: 'v2' | 'v2beta1') => {
-    const json = JSON.stringify(aggregated(index, extra, `apidiscovery.k8s.io/${v}`, legacy));
-    return { json, etag: `"${createHash('sha512').update(json).digest('hex').toUpperCase()}"` };
-  };
+/**
+ * The first Accept clause a discovery endpoint can serve: a plain media type (the legacy document) or,
+ * where `aggregated` is offered (`/apis`, `/api`), a conversion to apidiscovery.k8s.io v2 or v2beta1
+ * `APIGroupDiscoveryList`; 406 when none fits, as upstream.
+ */
+function discoveryAnswer(accept: string | undefined, aggregated: boolean): DiscoveryAnswer {
+  const answer = firstAcceptable(accept, (c, format): DiscoveryAnswer | undefined => {
+    const { as, g, v, stream } = c.params;
+    if (stream !== undefined && stream !== '') return undefined;
+    if (as === undefined) return { format };
+    if (aggregated && g === 'apidiscovery.k8s.io' && as === 'APIGroupDiscoveryList' && (v === 'v2' || v === 'v2beta1')) return { aggregated: v, format };
+    return undefined;
+  });
+  if (answer === undefined) throw notAcceptable(servedMediaTypes(true));
+  return answer;
+}
+
+/** An aggregated document: the value, its ETag (of its JSON, for every format) and its encodings, made on first use. */
+class AggregatedDoc {
+  readonly etag: string;
+  private readonly bodies = new Map<Format, Buffer | string>();
+
+  constructor(private readonly doc: Record<string, unknown>) {
+    this.etag = `"${createHash('sha512').update(this.body('json')).digest('hex').toUpperCase()}"`;
+  }
+
+  body(format: Format): Buffer | string {
+    let body = this.bodies.get(format);
+    if (body === undefined) {
+      body = encodeBody(undefined, this.doc, format);
+      this.bodies.set(format, body);
+    }
+    return body;
+  }
+}
+
+/** The aggregated documents of both versions (for `/apis`, or `/api` when `legacy`), built once. */
+function aggregatedDocs(index: ResourceIndex, extra: readonly StaticGroup[], legacy: boolean): Record<AggregatedVersion, AggregatedDoc> {
+  const build = (v: AggregatedVersion) => new AggregatedDoc(aggregated(index, extra, `apidiscovery.k8s.io/${v}`, legacy));
   return { v2: build('v2'), v2beta1: build('v2beta1') };
 }
 
-type AggregatedDocs = ReturnType<typeof aggregatedDocs>;
-
-/** Answers an aggregated discovery request; false when the Accept header asks for the legacy form. */
-function sendAggregated(req: Request, res: Response, docs: AggregatedDocs): boolean {
-  const v = aggregatedVersion(req.headers.accept);
+/** Answers `/apis` or `/api`: the aggregated document when asked for (ETag, 304), else `legacyDoc()`. */
+function sendRoot(req: Request, res: Response, docs: Record<AggregatedVersion, AggregatedDoc>, legacyDoc: () => unknown): void {
+  const { aggregated: v, format } = discoveryAnswer(req.headers.accept, true);
   res.setHeader('Vary', 'Accept');
-  if (v === undefined) return false;
+  if (v === undefined) {
+    sendBody(res, 200, legacyDoc(), format);
+    return;
+  }
   const doc = docs[v];
   res.setHeader('ETag', doc.etag);
   res.setHeader('Cache-Control', 'public');
   if (req.headers['if-none-match'] === doc.etag) {
     res.status(304).end();
-    return true;
+    return;
   }
-  res.status(200).setHeader('Content-Type', `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
-  res.end(doc.json);
-  return true;
+  res.status(200).setHeader('Content-Type', `${mediaTypeOf(format)};g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
+  res.end(doc.body(format));
+}
+
+/** Answers a legacy-only discovery path in the format the Accept header asks for. */
+function sendLegacy(req: Request, res: Response, doc: unknown): void {
+  sendBody(res, 200, doc, discoveryAnswer(req.headers.accept, false).format);
 }
 
 /** Handlers for the discovery paths; `legacy` and `legacyVersion` are only for a served core group. */
@@ -173,32 +210,32 @@ export function discoveryHandlers(index: ResourceIndex, extra: readonly StaticGr
   const groups = () => allGroups(index, extra, false);
   return {
     apis(req: Request, res: Response): void {
-      if (sendAggregated(req, res, docs)) return;
-      sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...groups()].map(([name, versions]) => groupEntry(name, versions)) });
+      sendRoot(req, res, docs, () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [...groups()].map(([name, versions]) => groupEntry(name, versions)) }));
     },
     group(req: Request, res: Response): void {
       const name = String(req.params.group);
       const versions = groups().get(name);
       if (versions === undefined) throw pathNotFound();
-      sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(name, versions) });
+      sendLegacy(req, res, { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(name, versions) });
     },
     groupVersion(req: Request, res: Response): void {
       const group = String(req.params.group);
       const version = String(req.params.version);
       if (!(groups().get(group) ?? []).includes(version)) throw pathNotFound();
-      sendJson(res, 200, resourceList(index, group, version, extra));
+      sendLegacy(req, res, resourceList(index, group, version, extra));
     },
     /** `/api`: the versions of the core group, with the address the client reached. */
     legacy(req: Request, res: Response): void {
-      if (sendAggregated(req, res, legacyDocs)) return;
-      const address = `${req.socket.localAddress ?? ''}:${req.socket.localPort ?? ''}`.replace(/^::ffff:/, '');
-      const versions = allGroups(index, extra, true).get('') ?? [];
-      sendJson(res, 200, { kind: 'APIVersions', versions, serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }] });
+      sendRoot(req, res, legacyDocs, () => {
+        const address = `${req.socket.localAddress ?? ''}:${req.socket.localPort ?? ''}`.replace(/^::ffff:/, '');
+        const versions = allGroups(index, extra, true).get('') ?? [];
+        return { kind: 'APIVersions', versions, serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }] };
+      });
     },
     legacyVersion(req: Request, res: Response): void {
       const version = String(req.params.version);
       if (!(allGroups(index, extra, true).get('') ?? []).includes(version)) throw pathNotFound();
-      sendJson(res, 200, resourceList(index, '', version, extra));
+      sendLegacy(req, res, resourceList(index, '', version, extra));
     },
   };
 }

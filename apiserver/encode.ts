@@ -1,6 +1,7 @@
 /**
  * Response bodies in JSON, YAML and protobuf. Which protobuf message encodes a value follows its kind (the
- * resource's kind and list kind, its subresources' kinds, meta/v1 Status and PartialObjectMetadata[List]).
+ * resource's kind and list kind, its subresources' kinds, meta/v1 Status, PartialObjectMetadata[List]
+ * and the discovery documents).
  *
  * A stored object at one resourceVersion never changes, so its encodings are kept by version
  * ({@link EncodedObjects}, a small LRU within a byte budget): lists, GETs and watches of the same
@@ -8,7 +9,7 @@
  */
 import protobuf from 'protobufjs';
 import { internalError } from '../apimachinery/errors.js';
-import { encodeEnveloped, envelopeRaw, META_MESSAGES, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
+import { DISCOVERY_LIST_MESSAGES, encodeEnveloped, envelopeRaw, META_MESSAGES, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import { toYaml, toYamlSequenceItem } from '../apimachinery/yaml.js';
 import type { ResourceDescriptor } from '../registry/types.js';
@@ -18,6 +19,10 @@ const META_KINDS: Readonly<Record<string, string>> = {
   Status: META_MESSAGES.status,
   PartialObjectMetadata: META_MESSAGES.partialObjectMetadata,
   PartialObjectMetadataList: META_MESSAGES.partialObjectMetadataList,
+  APIVersions: META_MESSAGES.apiVersions,
+  APIGroupList: META_MESSAGES.apiGroupList,
+  APIGroup: META_MESSAGES.apiGroup,
+  APIResourceList: META_MESSAGES.apiResourceList,
 };
 
 /** The protobuf message of a response value of resource `d`, by the value's kind; undefined when there is none. */
@@ -38,9 +43,10 @@ function protobufError(kind: unknown, e: unknown): unknown {
 /** The message (by kind) and envelope type of a response value; 500 when it has no protobuf form. */
 function protobufTarget(d: ResourceDescriptor | undefined, value: unknown): { message: string; apiVersion: string; kind: string } {
   const kind = isPlainObject(value) ? value.kind : undefined;
-  const message = protobufMessageOf(d, kind);
-  if (message === undefined || !isPlainObject(value)) throw internalError(`no protobuf encoding for ${String(kind)}`);
-  return { message, apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '', kind: kind as string };
+  const apiVersion = isPlainObject(value) && typeof value.apiVersion === 'string' ? value.apiVersion : '';
+  const message = protobufMessageOf(d, kind) ?? (kind === 'APIGroupDiscoveryList' ? DISCOVERY_LIST_MESSAGES[apiVersion] : undefined);
+  if (message === undefined) throw internalError(`no protobuf encoding for ${String(kind)}`);
+  return { message, apiVersion, kind: kind as string };
 }
 
 /** Encoded stored objects by resource, key, version and format; least recently used first out. */

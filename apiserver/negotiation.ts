@@ -106,11 +106,14 @@ function renderingOf(c: Clause, format: Format, p: Producible): Rendering | unde
   return undefined;
 }
 
-/** The rendering of the most preferred clause the endpoint can serve. */
-function preferred(accept: string | undefined, p: Producible): Rendering | undefined {
+/**
+ * The first value `pick` gives, trying the Accept clauses by preference and each clause's formats in
+ * the server's order: how every endpoint chooses what to answer.
+ */
+export function firstAcceptable<T>(accept: string | undefined, pick: (c: Clause, format: Format) => T | undefined): T | undefined {
   for (const c of parseAccept(accept)) {
     for (const format of formatsOf(c)) {
-      const r = renderingOf(c, format, p);
+      const r = pick(c, format);
       if (r !== undefined) return r;
     }
   }
@@ -122,7 +125,7 @@ function preferred(accept: string | undefined, p: Producible): Rendering | undef
  * for a watch when the chosen one is YAML, which has no stream framing (listing the stream types).
  */
 export function negotiate(accept: string | undefined, p: Producible): Rendering {
-  const r = preferred(accept, p);
+  const r = firstAcceptable(accept, (c, format) => renderingOf(c, format, p));
   if (r === undefined) throw notAcceptable(servedMediaTypes(p.protobuf));
   if (p.shape === 'watch' && r.format === 'yaml') throw notAcceptable(servedStreamMediaTypes(p.protobuf));
   return r;
@@ -134,12 +137,8 @@ export function negotiate(accept: string | undefined, p: Producible): Rendering 
  * fits, as upstream falls back.
  */
 export function statusFormat(accept: string | undefined, can: { yaml: boolean; protobuf: boolean }): Format {
-  for (const c of parseAccept(accept)) {
-    if (c.params.as !== undefined) continue;
-    const format = formatsOf(c).find((f) => f === 'json' || (f === 'yaml' && can.yaml) || (f === 'protobuf' && can.protobuf));
-    if (format !== undefined) return format;
-  }
-  return 'json';
+  const encodable = (f: Format) => f === 'json' || (f === 'yaml' && can.yaml) || (f === 'protobuf' && can.protobuf);
+  return firstAcceptable(accept, (c, f) => (c.params.as === undefined && encodable(f) ? f : undefined)) ?? 'json';
 }
 
 /** Reads `includeObject` of a Table request (None, Metadata (default), Object); 400 otherwise. */

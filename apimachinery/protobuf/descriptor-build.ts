@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-/** `.proto` files of this repository, for messages the upstream set lacks (authorization.k8s.io/v1). */
+/** `.proto` files of this repository, for messages the upstream set lacks (authorization.k8s.io/v1, apidiscovery.k8s.io). */
 const LOCAL_PROTO_ROOT = fileURLToPath(new URL('./proto', import.meta.url));
 
 /** `.proto` files the descriptor starts from, relative to the proto root. */
@@ -17,6 +17,8 @@ export const PROTO_FILES = [
   'k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto',
   'k8s.io/apimachinery/pkg/runtime/generated.proto',
   'k8s.io/api/authorization/v1/generated.proto',
+  'k8s.io/api/apidiscovery/v2/generated.proto',
+  'k8s.io/api/apidiscovery/v2beta1/generated.proto',
 ];
 
 /** Packages whose every message is kept (the served API groups). */
@@ -31,6 +33,12 @@ const ROOT_MESSAGES = [
   'k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList',
   'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
+  'k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions',
+  'k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList',
+  'k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup',
+  'k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList',
+  'k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList',
+  'k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList',
 ];
 
 /** Where an imported `.proto` file is: this repository's own, else under `protoRoot`. */

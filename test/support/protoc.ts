@@ -1,13 +1,17 @@
 /**
  * Debian's `protoc` (package protobuf-compiler, installed by .ci/run) as an encoder and decoder that is
  * independent of the server's protobuf code: text format in, binary out, and back, against the upstream
- * `.proto` files in shared/.
+ * `.proto` files in shared/ (and this repository's own, for apidiscovery.k8s.io).
  */
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { sharedPath } from './shared.js';
 
 /** The upstream `.proto` files, laid out by import path. */
 export const PROTO_ROOT = sharedPath('reference', 'proto');
+
+/** This repository's own `.proto` files, for messages the upstream set lacks. */
+const LOCAL_PROTO_ROOT = fileURLToPath(new URL('../../apimachinery/protobuf/proto', import.meta.url));
 
 /** The `.proto` file that defines each package the tests use. */
 const FILES: Record<string, string> = {
@@ -15,6 +19,8 @@ const FILES: Record<string, string> = {
   'github.com.gardener.gardener.pkg.apis.authentication.v1alpha1': 'github.com/gardener/gardener/pkg/apis/authentication/v1alpha1/generated.proto',
   'k8s.io.apimachinery.pkg.apis.meta.v1': 'k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto',
   'k8s.io.apimachinery.pkg.runtime': 'k8s.io/apimachinery/pkg/runtime/generated.proto',
+  'k8s.io.api.apidiscovery.v2': 'k8s.io/api/apidiscovery/v2/generated.proto',
+  'k8s.io.api.apidiscovery.v2beta1': 'k8s.io/api/apidiscovery/v2beta1/generated.proto',
 };
 
 function fileOf(message: string): string {
@@ -25,7 +31,7 @@ function fileOf(message: string): string {
 }
 
 function protoc(mode: 'encode' | 'decode', message: string, input: Buffer | string): Buffer {
-  return execFileSync('protoc', [`-I${PROTO_ROOT}`, `--${mode}=${message}`, fileOf(message)], { input, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync('protoc', [`-I${PROTO_ROOT}`, `-I${LOCAL_PROTO_ROOT}`, `--${mode}=${message}`, fileOf(message)], { input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** The binary encoding of a text-format message. */

@@ -1,10 +1,10 @@
 /**
  * `kubectl explain` against the served v3 documents: a tiny HTTP server answers discovery and
- * /openapi/v3 from the OpenAPI documents (explain-testing.ts), and the real kubectl explains the test
+ * /openapi/v3 from the OpenAPI documents (test/support/explain-server.ts), and the real kubectl explains the test
  * kinds down to leaf fields.
  */
 import assert from 'node:assert/strict';
-import { startExplainServer, type ExplainServer } from './explain-testing.js';
+import { startExplainServer, type ExplainServer } from '../test/support/explain-server.js';
 import { gadget, widget } from './testdata.js';
 
 describe('kubectl explain (v3)', function () {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { protocDecode, protocEncode } from '../../test/support/protoc.js';
-import { rawExampleShoot } from '../../registry/shoot/testing.js';
+import { rawExampleShoot } from '../../test/support/shoot/fixtures.js';
 import { normalizeDurations } from '../../registry/shoot/decode.js';
 import { shootDefinitions, shootSchema } from '../../registry/shoot/schema/index.js';
 import { decodeMessage, encodeEnveloped, openEnvelope, ProtobufError, protobufCodecs, readWatchFrames, watchFrame } from './index.js';

@@ -6,8 +6,8 @@ import { startGardenStandIn, type GardenStandIn } from '../../test/support/garde
 import { parseAuthenticationConfigMap, watchAuthenticationConfigMap } from './authconfigmap.js';
 import { buildAuthentication, type AuthenticationStack } from './delegating.js';
 import { loadGardenKubeConfig } from './kubeclient.js';
-import { testCA, testClientCert, type TestCert } from './testing-pki.js';
-import { startAuthHarness, userOf, type AuthHarness } from './testing-server.js';
+import { testCA, testClientCert, type TestCert } from '../../test/support/authn/pki.js';
+import { startAuthHarness, userOf, type AuthHarness } from '../../test/support/authn/harness.js';
 
 function cmData(ca: TestCert, clientCA?: TestCert, uidHeaders?: string | null): Record<string, string> {
   const data: Record<string, string> = {

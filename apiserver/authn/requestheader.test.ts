@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { frontProxyOf, requestHeaderAuthenticator, type RequestHeaderConfig } from './requestheader.js';
-import { testCA, testClientCert, type TestCert } from './testing-pki.js';
-import { startAuthHarness, userOf, type AuthHarness } from './testing-server.js';
+import { testCA, testClientCert, type TestCert } from '../../test/support/authn/pki.js';
+import { startAuthHarness, userOf, type AuthHarness } from '../../test/support/authn/harness.js';
 import { authenticatorChain } from './types.js';
 import { x509Authenticator } from './x509.js';
 

@@ -6,7 +6,7 @@ import { startGardenStandIn, type GardenStandIn } from '../../test/support/garde
 import { bearerTokenAuthenticator } from './bearer.js';
 import { loadGardenKubeConfig } from './kubeclient.js';
 import { tokenReviewAuthenticator } from './tokenreview.js';
-import { startAuthHarness, userOf } from './testing-server.js';
+import { startAuthHarness, userOf } from '../../test/support/authn/harness.js';
 import { authenticatorChain } from './types.js';
 
 describe('TokenReview authentication against the garden cluster', () => {

@@ -3,8 +3,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { UserInfo } from '../../registry/types.js';
 import { verifyClientChain } from './certverify.js';
-import { testCA, testCAFamily, testClientCert, type TestCert } from './testing-pki.js';
-import { startAuthHarness, userOf, type AuthHarness } from './testing-server.js';
+import { testCA, testCAFamily, testClientCert, type TestCert } from '../../test/support/authn/pki.js';
+import { startAuthHarness, userOf, type AuthHarness } from '../../test/support/authn/harness.js';
 import { AuthenticationError, authenticatorChain, type Authenticator } from './types.js';
 import { CREDENTIAL_ID_EXTRA, x509Authenticator } from './x509.js';
 

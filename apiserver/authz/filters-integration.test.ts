@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { buildAuthentication, type AuthenticationStack } from '../authn/delegating.js';
-import { testCA, testClientCert, type TestCert } from '../authn/testing-pki.js';
+import { testCA, testClientCert, type TestCert } from '../../test/support/authn/pki.js';
 import { errorWriter, withAuthentication, withAuthorization, withRequestInfo } from '../filters.js';
 import { listen } from '../server.js';
 import { createCA, createLeaf } from '../standalone/pki.js';

@@ -5,7 +5,7 @@ import { openSqliteBackend, type SqliteBackend } from '../../storage/sqlite/back
 import { createStore } from '../../storage/store/store.js';
 import { identityTransformer } from '../../storage/transformer.js';
 import { ResourceStore } from '../generic/store.js';
-import { at, exampleGarden, setAt, testContext } from '../shoot/testing.js';
+import { at, exampleGarden, setAt, testContext } from '../../test/support/shoot/fixtures.js';
 import { apiVersionOf } from '../types.js';
 import { gardenResource as d } from './descriptor.js';
 import { gardenStatusStrategy, gardenStrategy } from './strategy.js';

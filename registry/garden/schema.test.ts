@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { compileKindValidator } from '../../openapi/validate.js';
 import { refName, type Schema } from '../../openapi/schema.js';
-import { exampleGarden, EXAMPLES, setAt } from '../shoot/testing.js';
+import { exampleGarden, EXAMPLES, setAt } from '../../test/support/shoot/fixtures.js';
 import { GARDEN_DEFINITION, gardenDefinitions, gardenSchema } from './schema/index.js';
 
 const validator = compileKindValidator({ kind: 'Garden', definitionName: GARDEN_DEFINITION, schema: gardenSchema, definitions: gardenDefinitions });

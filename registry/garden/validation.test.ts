@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { errorString } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { at, exampleGarden, setAt } from '../shoot/testing.js';
+import { at, exampleGarden, setAt } from '../../test/support/shoot/fixtures.js';
 import { applyGardenDefaults } from './defaults.js';
 import { validateGarden, validateGardenUpdate } from './validation/index.js';
 

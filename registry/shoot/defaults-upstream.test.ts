@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { applyShootDefaults } from './defaults.js';
-import { at, setAt } from './testing.js';
+import { at, setAt } from '../../test/support/shoot/fixtures.js';
 
 type Change = [string, unknown];
 interface DefaultsCase {

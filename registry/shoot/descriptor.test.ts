@@ -5,7 +5,7 @@ import { checkDeletionConfirmation, deletionConfirmed } from './deletion.js';
 import { shootResource as d, shootSelectableFields } from './descriptor.js';
 import { shootStatusStrategy, shootStrategy } from './strategy.js';
 import { shootTableConvertor } from './table.js';
-import { makeShoot } from './testing.js';
+import { makeShoot } from '../../test/support/shoot/fixtures.js';
 
 describe('registry/shoot descriptor', () => {
   it('registers shoots.core.gardener.cloud/v1beta1', () => {

@@ -3,7 +3,7 @@
  * with just enough discovery for kubectl to find the kinds.
  */
 import assert from 'node:assert/strict';
-import { startExplainServer, type ExplainServer } from '../../openapi/explain-testing.js';
+import { startExplainServer, type ExplainServer } from '../../test/support/explain-server.js';
 import { gardenResource } from '../garden/descriptor.js';
 import { shootResource } from './descriptor.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { errorString } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { encryptionSpec, encryptionStatus, makeShoot } from './testing.js';
+import { encryptionSpec, encryptionStatus, makeShoot } from '../../test/support/shoot/fixtures.js';
 import { validateHibernationWithMaintenanceOperations, validateShootOperations } from './validation/operations.js';
 
 const OP = 'metadata.annotations[gardener.cloud/operation]: Forbidden: ';

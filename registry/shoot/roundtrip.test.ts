@@ -8,7 +8,7 @@ import { ResourceStore } from '../generic/store.js';
 import { checkDeletionConfirmation } from './deletion.js';
 import { shootResource } from './descriptor.js';
 import { shootStatusStrategy } from './strategy.js';
-import { at, exampleShoot, setAt, testContext as ctx } from './testing.js';
+import { at, exampleShoot, setAt, testContext as ctx } from '../../test/support/shoot/fixtures.js';
 
 const ROOT = '/registry-gardener';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { compileKindValidator } from '../../openapi/validate.js';
 import { refName, type Definitions, type Schema } from '../../openapi/schema.js';
 import { SHOOT_DEFINITION, coreDefinitions, shootDefinitions, shootSchema } from './schema/index.js';
-import { at, EXAMPLES, rawExampleShoot, setAt, uncommentExample } from './testing.js';
+import { at, EXAMPLES, rawExampleShoot, setAt, uncommentExample } from '../../test/support/shoot/fixtures.js';
 
 const CORE = 'com.github.gardener.gardener.pkg.apis.core.v1beta1';
 const def = (type: string): Schema => {

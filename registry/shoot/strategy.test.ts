@@ -6,7 +6,7 @@ import { DEFAULT_ETCD_ENCRYPTION_KEY_ROTATION_PERIOD, applyShootCreateDefaults, 
 import { normalizeDurations } from './decode.js';
 import { coreDefinitions, shootSchema } from './schema/index.js';
 import { shootBindingStrategy, shootStatusStrategy, shootStrategy } from './strategy.js';
-import { at, encryptionSpec, makeShoot, testContext as ctx } from './testing.js';
+import { at, encryptionSpec, makeShoot, testContext as ctx } from '../../test/support/shoot/fixtures.js';
 
 
 describe('registry/shoot strategy', () => {

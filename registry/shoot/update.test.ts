@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { errorString } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { applyShootDefaults } from './defaults.js';
-import { encryptionSpec, encryptionStatus, makeShoot, setAt } from './testing.js';
+import { encryptionSpec, encryptionStatus, makeShoot, setAt } from '../../test/support/shoot/fixtures.js';
 import { MSG_HIBERNATION_RESOURCES_NOT_EQUAL } from './validation/encryption.js';
 import { validateShootUpdate } from './validation/index.js';
 

@@ -1,5 +1,5 @@
 /**
- * Gardener's Shoot validation cases (shoot_test.go at b312835d17, as data in test/support/shoot-cases/,
+ * Gardener's Shoot validation cases (shoot_test.go at b312835d17, as data in test/support/shoot/cases/,
  * each named by its upstream Describe/It) against the validation functions, as upstream runs them:
  * ValidateShoot on the Shoot as given (no defaults), ValidateShootUpdate on an old and a new Shoot,
  * ValidateShootStatusUpdate, ValidateKubeletConfig. A case passes when the errors have exactly upstream's
@@ -8,17 +8,17 @@
  */
 import assert from 'node:assert/strict';
 import { FieldPath, type FieldError } from '../../apimachinery/field.js';
-import { emptyShoot, STATUS_CASES } from '../../test/support/shoot-cases/status.js';
-import { KUBELET_CASES } from '../../test/support/shoot-cases/kubelet.js';
-import { WORKER_CASES, WORKER_OPTION_CASES } from '../../test/support/shoot-cases/workers.js';
-import { HA_AND_STRATEGY_UPDATE_CASES, UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CASES } from '../../test/support/shoot-cases/updates.js';
-import { HIBERNATION_CASES } from '../../test/support/shoot-cases/hibernation.js';
-import { DNS_CASES, DNS_UPDATE_CASES, SCHEDULER_AND_EXPOSURE_CASES, SCHEDULER_AND_EXPOSURE_UPDATE_CASES } from '../../test/support/shoot-cases/dns.js';
-import { NETWORKING_CASES, NETWORKING_UPDATE_CASES } from '../../test/support/shoot-cases/networking.js';
-import { ADDON_CASES, BINDING_CASES, BINDING_UPDATE_CASES, EXTENSION_AND_RESOURCE_CASES } from '../../test/support/shoot-cases/addons.js';
-import { AUTOSCALING_CASES } from '../../test/support/shoot-cases/autoscaling.js';
-import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from '../../test/support/shoot-cases/components.js';
-import { changed, CREATE_CASES, type Expected, type UpstreamCase } from '../../test/support/shoot-cases/index.js';
+import { emptyShoot, STATUS_CASES } from '../../test/support/shoot/cases/status.js';
+import { KUBELET_CASES } from '../../test/support/shoot/cases/kubelet.js';
+import { WORKER_CASES, WORKER_OPTION_CASES } from '../../test/support/shoot/cases/workers.js';
+import { HA_AND_STRATEGY_UPDATE_CASES, UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CASES } from '../../test/support/shoot/cases/updates.js';
+import { HIBERNATION_CASES } from '../../test/support/shoot/cases/hibernation.js';
+import { DNS_CASES, DNS_UPDATE_CASES, SCHEDULER_AND_EXPOSURE_CASES, SCHEDULER_AND_EXPOSURE_UPDATE_CASES } from '../../test/support/shoot/cases/dns.js';
+import { NETWORKING_CASES, NETWORKING_UPDATE_CASES } from '../../test/support/shoot/cases/networking.js';
+import { ADDON_CASES, BINDING_CASES, BINDING_UPDATE_CASES, EXTENSION_AND_RESOURCE_CASES } from '../../test/support/shoot/cases/addons.js';
+import { AUTOSCALING_CASES } from '../../test/support/shoot/cases/autoscaling.js';
+import { COMPONENT_CASES, COMPONENT_UPDATE_CASES } from '../../test/support/shoot/cases/components.js';
+import { changed, CREATE_CASES, type Expected, type UpstreamCase } from '../../test/support/shoot/cases/index.js';
 import { DEFAULT_FEATURE_GATES, validateShootObject, validateShootStatus, validateShootUpdate } from './validation/index.js';
 import { validateKubeletConfig } from './validation/kubelet.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { errorString, type FieldError } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { shootStrategy } from './strategy.js';
-import { encryptionSpec, exampleShoot, makeShoot, testContext, workerSpec } from './testing.js';
+import { encryptionSpec, exampleShoot, makeShoot, testContext, workerSpec } from '../../test/support/shoot/fixtures.js';
 import { projectNameForNamespace } from './validation/metadata.js';
 
 const P = 'spec.kubernetes.kubeAPIServer.encryptionConfig';

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { InstrumentedBackend, type InstrumentedOptions } from '../../test/support/cacher.js';
 import { Rng } from '../../test/fuzz/prng.js';
 import { until } from '../../test/support/wait.js';
-import { labelIs, TEMPLATE, thing, utf8 } from '../conformance/util.js';
+import { labelIs, TEMPLATE, thing, utf8 } from '../../test/support/conformance/util.js';
 import { CorruptValueError, ExpiredError } from '../errors.js';
 import type { ListOptions, ListResult, Storage } from '../interface.js';
 import { openSqliteBackend } from '../sqlite/backend.js';

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { createCachedStorage, type CachedStorage } from './cacher.js';
 import { InstrumentedBackend } from '../../test/support/cacher.js';
-import { sleep, TEMPLATE, thing } from '../conformance/util.js';
+import { sleep, TEMPLATE, thing } from '../../test/support/conformance/util.js';
 import type { KVBackend, Storage, Watch } from '../interface.js';
 import { openSqliteBackend } from '../sqlite/backend.js';
 import { createStore } from '../store/store.js';

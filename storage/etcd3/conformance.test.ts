@@ -3,7 +3,7 @@
  * whole suite, a fresh client per test (tests use unique key prefixes).
  */
 import { startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
-import { runStorageConformance } from '../conformance/suite.js';
+import { runStorageConformance } from '../../test/support/conformance/suite.js';
 import { openEtcdBackend } from './backend.js';
 
 describe('etcd3 backend conformance (real etcd)', function () {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { freePort, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
-import { WatchRecorder as Recorder } from './testing.js';
+import { WatchRecorder as Recorder } from '../../test/support/storage/watch-recorder.js';
 import { StorageError, TimeoutError, UnreachableError } from '../errors.js';
 import { openEtcdBackend, type EtcdBackend } from './backend.js';
 

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { etcdRangeRequests, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
 import { createCachedStorage } from '../cacher/cacher.js';
-import { TEMPLATE, thing } from '../conformance/util.js';
+import { TEMPLATE, thing } from '../../test/support/conformance/util.js';
 import { createStore } from '../store/store.js';
 import { identityTransformer } from '../transformer.js';
 import { openEtcdBackend, type EtcdBackend } from './backend.js';
 import { progressRequestsSafe, type ProgressRequests } from './progress.js';
-import { WatchRecorder } from './testing.js';
+import { WatchRecorder } from '../../test/support/storage/watch-recorder.js';
 
 const WAIT_MS = 20_000;
 

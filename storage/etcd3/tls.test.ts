@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTestPki, startEtcd, type EtcdCluster, type EtcdTestPki } from '../../test/support/etcd.js';
 import { UnreachableError } from '../errors.js';
 import { openEtcdBackend } from './backend.js';
-import { WatchRecorder } from './testing.js';
+import { WatchRecorder } from '../../test/support/storage/watch-recorder.js';
 
 describe('etcd3 backend over mutual TLS (real etcd)', function () {
   this.timeout(20_000);

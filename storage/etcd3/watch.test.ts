@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
-import { WatchRecorder as Recorder } from './testing.js';
+import { WatchRecorder as Recorder } from '../../test/support/storage/watch-recorder.js';
 import { ExpiredError } from '../errors.js';
 import { openEtcdBackend, type EtcdBackend } from './backend.js';
 

@@ -8,8 +8,8 @@ import type { KVBackend } from '../interface.js';
 import { EtcdReencryptionLock, reencryptionLockKeys } from './etcd-lock.js';
 import { reencryptionProgressPrefix } from './progress-store.js';
 import { startReencryption, type ReencryptionOptions } from './rewriter.js';
-import { reencryptionSuite } from './suite.js';
-import { countPrefixed, createObjects, ProgressLog, SECRETS, testConfig, testResource, waitFor } from './testing.js';
+import { reencryptionSuite } from '../../test/support/reencrypt/suite.js';
+import { countPrefixed, createObjects, ProgressLog, SECRETS, testConfig, testResource, waitFor } from '../../test/support/reencrypt/fixtures.js';
 import type { LockHandle, Reencryption, ReencryptionLock } from './types.js';
 
 const B_PREFIX = 'k8s:enc:aescbc:v1:B:';

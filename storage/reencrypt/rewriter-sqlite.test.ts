@@ -7,8 +7,8 @@ import type { KVBackend } from '../interface.js';
 import { openSqliteBackend, type SqliteBackend } from '../sqlite/backend.js';
 import { reencryptionProgressPrefix } from './progress-store.js';
 import { startReencryption } from './rewriter.js';
-import { reencryptionSuite } from './suite.js';
-import { countPrefixed, createObjects, ETCD_PREFIX, SECRETS, testConfig, testResource } from './testing.js';
+import { reencryptionSuite } from '../../test/support/reencrypt/suite.js';
+import { countPrefixed, createObjects, ETCD_PREFIX, SECRETS, testConfig, testResource } from '../../test/support/reencrypt/fixtures.js';
 
 describe('re-encryption on SQLite', function () {
   this.timeout(60_000);

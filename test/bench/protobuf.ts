@@ -10,7 +10,7 @@ import { Agent, request } from 'node:https';
 import { PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
 import { normalizeDurations } from '../../registry/shoot/decode.js';
 import { shootDefinitions, shootSchema } from '../../registry/shoot/schema/index.js';
-import { exampleShoot } from '../../registry/shoot/testing.js';
+import { exampleShoot } from '../support/shoot/fixtures.js';
 import { CORE, pbBody, PROTOBUF_ACCEPT, readFrames } from '../support/protobuf.js';
 import { CpuMeter } from './cpu.js';
 import { measure, summarize, type Figures } from './stats.js';

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../apimachinery/types.js';
 import { shootStrategy } from '../../registry/shoot/strategy.js';
-import { exampleShoot, testContext } from '../../registry/shoot/testing.js';
+import { exampleShoot, testContext } from '../support/shoot/fixtures.js';
 
 const TARGET_US = 1000;
 

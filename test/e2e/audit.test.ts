@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type supertest from 'supertest';
 import { parse } from 'yaml';
-import { testCA, testClientCert } from '../../apiserver/authn/testing-pki.js';
+import { testCA, testClientCert } from '../support/authn/pki.js';
 import type { AuditEvent } from '../../apiserver/audit/types.js';
 import { buildCommand } from '../../apiserver/options.js';
 import { createCA } from '../../apiserver/standalone/pki.js';

@@ -7,7 +7,7 @@
  * client), every check gardenctl makes of the answers (UUIDs, ambiguity by item count and
  * remainingItemCount, the CA ConfigMap), ending with the shoot kubeconfig gardenctl writes. That
  * kubeconfig then runs real kubectl through the gardenlogin replay (test/support/gardenlogin.ts) as its
- * credential plugin, against a stand-in of the shoot's kube-apiserver (test/support/shoot-standin.ts)
+ * credential plugin, against a stand-in of the shoot's kube-apiserver (test/support/shoot/standin.ts)
  * that trusts the shoot's client CA.
  */
 import assert from 'node:assert/strict';
@@ -15,13 +15,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createCA } from '../../apiserver/standalone/pki.js';
-import { makeShoot } from '../../registry/shoot/testing.js';
+import { makeShoot } from '../support/shoot/fixtures.js';
 import { credentialsFromKubeconfig, getClientCertificate, requestBody, writePluginWrapper, type ExecInfo } from '../support/gardenlogin.js';
 import { kubectl } from '../support/kubectl.js';
 import { binary, decodePb, PROTOBUF_ACCEPT } from '../support/protobuf.js';
 import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
-import { startShootStandIn, type ShootStandIn } from '../support/shoot-standin.js';
+import { startShootStandIn, type ShootStandIn } from '../support/shoot/standin.js';
 
 const TOKENS = { alice: 'alice-token', bob: 'bob-token' } as const;
 type Who = keyof typeof TOKENS;

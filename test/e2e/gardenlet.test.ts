@@ -13,7 +13,7 @@ import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { createCA, createLeaf, type CertKeyPair } from '../../apiserver/standalone/pki.js';
 import { openEnvelope, PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
-import { exampleGarden, makeShoot } from '../../registry/shoot/testing.js';
+import { exampleGarden, makeShoot } from '../support/shoot/fixtures.js';
 import { adminClient } from '../support/client.js';
 import { protocDecode, protocEnvelope, textString } from '../support/protoc.js';
 import { CORE, decodePb, openPbWatch, pbBody, PROTOBUF_ACCEPT, type PbWatch } from '../support/protobuf.js';

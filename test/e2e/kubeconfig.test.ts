@@ -2,7 +2,7 @@
  * shoots/adminkubeconfig and shoots/viewerkubeconfig through the real server process and kubectl:
  * gardenlet's `<shoot>.ca-client` InternalSecret signs the certificate, the issued kubeconfig points at
  * the shoot's advertised address, and kubectl authenticates there as `gardener.cloud:admin:<user>`.
- * The shoot's kube-apiserver cannot run here: test/support/shoot-standin.ts stands in for it.
+ * The shoot's kube-apiserver cannot run here: test/support/shoot/standin.ts stands in for it.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { adminClient } from '../support/client.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
 import { adminCredentials, startChild, tempDir, type ChildServer } from '../support/server.js';
 import { projectFor } from '../support/projects.js';
-import { startShootStandIn, type ShootStandIn } from '../support/shoot-standin.js';
+import { startShootStandIn, type ShootStandIn } from '../support/shoot/standin.js';
 
 const NS = 'garden-dev';
 const SHOOT = 'my-shoot';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { exampleGarden, exampleShoot, makeShoot, workerSpec } from '../../registry/shoot/testing.js';
+import { exampleGarden, exampleShoot, makeShoot, workerSpec } from '../support/shoot/fixtures.js';
 import { kubectl, kubectlOk } from '../support/kubectl.js';
 import { startChild, tempDir, type ChildServer } from '../support/server.js';
 import { projectFor } from '../support/projects.js';

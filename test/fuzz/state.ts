@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCA, type CertKeyPair } from '../../apiserver/standalone/pki.js';
-import { exampleGarden } from '../../registry/shoot/testing.js';
+import { exampleGarden } from '../support/shoot/fixtures.js';
 import type { adminClient } from '../support/client.js';
 import { projectFor } from '../support/projects.js';
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
-import { makeShoot } from '../../registry/shoot/testing.js';
+import { makeShoot } from '../support/shoot/fixtures.js';
 import { binary, CORE, decodePb, pbBody, PROTOBUF_ACCEPT } from '../support/protobuf.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';
 

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
 import { createCA } from '../../apiserver/standalone/pki.js';
-import { exampleGarden, makeShoot } from '../../registry/shoot/testing.js';
+import { exampleGarden, makeShoot } from '../support/shoot/fixtures.js';
 import { AUTH, binary, CORE, decodePb, META, openPbWatch, pbBody, PROTOBUF_ACCEPT } from '../support/protobuf.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 import { projectFor, PROJECTS_PATH } from '../support/projects.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import supertest from 'supertest';
-import { makeShoot } from '../../registry/shoot/testing.js';
+import { makeShoot } from '../support/shoot/fixtures.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 
 const BASE = '/apis/core.gardener.cloud/v1beta1';

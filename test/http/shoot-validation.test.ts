@@ -1,20 +1,20 @@
 /**
  * Shoot defaulting and validation over HTTP: a representative subset of the cases of Gardener's
- * shoot_test.go (test/support/shoot-cases/, each named by its upstream test) sent as
+ * shoot_test.go (test/support/shoot/cases/, each named by its upstream test) sent as
  * creates and updates. A rejected write answers 422 with upstream's field paths and reasons in
  * `details.causes`, and changes nothing; the upstream example Shoot is accepted.
  */
 import assert from 'node:assert/strict';
 import { FieldErrorTypes } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { changed, CREATE_CASES, type UpstreamCase } from '../support/shoot-cases/index.js';
-import { BINDING_CASES, BINDING_UPDATE_CASES } from '../support/shoot-cases/addons.js';
-import { AUTOSCALING_CASES } from '../support/shoot-cases/autoscaling.js';
-import { COMPONENT_CASES } from '../support/shoot-cases/components.js';
-import { NETWORKING_CASES } from '../support/shoot-cases/networking.js';
-import { UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CASES } from '../support/shoot-cases/updates.js';
-import { WORKER_CASES } from '../support/shoot-cases/workers.js';
-import { exampleShoot } from '../../registry/shoot/testing.js';
+import { changed, CREATE_CASES, type UpstreamCase } from '../support/shoot/cases/index.js';
+import { BINDING_CASES, BINDING_UPDATE_CASES } from '../support/shoot/cases/addons.js';
+import { AUTOSCALING_CASES } from '../support/shoot/cases/autoscaling.js';
+import { COMPONENT_CASES } from '../support/shoot/cases/components.js';
+import { NETWORKING_CASES } from '../support/shoot/cases/networking.js';
+import { UPDATE_CASES, ZONE_CASES, ZONE_UPDATE_CASES } from '../support/shoot/cases/updates.js';
+import { WORKER_CASES } from '../support/shoot/cases/workers.js';
+import { exampleShoot } from '../support/shoot/fixtures.js';
 import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';
 

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type supertest from 'supertest';
 import { isUUID } from '../../apimachinery/uid.js';
-import { makeShoot } from '../../registry/shoot/testing.js';
+import { makeShoot } from '../support/shoot/fixtures.js';
 import { startGardenStandIn, type GardenStandIn } from '../support/garden-standin.js';
 import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';

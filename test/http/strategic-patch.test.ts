@@ -4,7 +4,7 @@
  * upstream, which has no strategic merge patch).
  */
 import assert from 'node:assert/strict';
-import { exampleGarden, makeShoot, WORKER, workerSpec } from '../../registry/shoot/testing.js';
+import { exampleGarden, makeShoot, WORKER, workerSpec } from '../support/shoot/fixtures.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';
 import { projectFor, PROJECTS_PATH } from '../support/projects.js';
 

@@ -3,10 +3,10 @@
  * running watch (as a lost connection does) and can hide progress requests (as a backend without
  * them, like the etcd3 adapter so far, behaves).
  */
-import { ForwardingBackend } from '../../storage/backend-testing.js';
+import { ForwardingBackend } from './storage/forwarding-backend.js';
 import { createCachedStorage } from '../../storage/cacher/cacher.js';
-import type { StoreWrapper } from '../../storage/conformance/suite.js';
-import { TEMPLATE } from '../../storage/conformance/util.js';
+import type { StoreWrapper } from './conformance/suite.js';
+import { TEMPLATE } from './conformance/util.js';
 import type { KVBackend, KVEvent, KVWatch, KVWatchHandlers, RangeOptions, RangeResult } from '../../storage/interface.js';
 import { identityTransformer } from '../../storage/transformer.js';
 

@@ -1,9 +1,9 @@
 /** Conformance of object store lists: resourceVersion semantics, paging, continue tokens, predicates. */
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { encodeContinue } from '../continue.js';
-import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError } from '../errors.js';
-import type { ListOptions, Storage } from '../interface.js';
+import type { KubeObject } from '../../../apimachinery/types.js';
+import { encodeContinue } from '../../../storage/continue.js';
+import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError } from '../../../storage/errors.js';
+import type { ListOptions, Storage } from '../../../storage/interface.js';
 import { everything, labelIs, rvOf, thing, type Harness } from './util.js';
 
 const names = (items: KubeObject[]): string[] => items.map((o) => o.metadata.name ?? '');

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse, parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../apimachinery/types.js';
-import type { RequestContext } from '../types.js';
-import { sharedPath } from '../../test/support/shared.js';
+import type { KubeObject } from '../../../apimachinery/types.js';
+import type { RequestContext } from '../../../registry/types.js';
+import { sharedPath } from '../shared.js';
 
 export const EXAMPLES = sharedPath('examples', 'gardener');
 

@@ -1,6 +1,6 @@
 /** Conformance of the object store on a backend: create, get, guaranteedUpdate, delete, transformers. */
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../apimachinery/types.js';
+import type { KubeObject } from '../../../apimachinery/types.js';
 import {
   ConflictError,
   CorruptValueError,
@@ -9,7 +9,7 @@ import {
   KeyNotFoundError,
   PreconditionError,
   TooLargeResourceVersionError,
-} from '../errors.js';
+} from '../../../storage/errors.js';
 import { reversingTransformer, rvOf, text, thing, utf8, type Harness } from './util.js';
 
 /** Stored plaintext of `key` through the identity transformer. */

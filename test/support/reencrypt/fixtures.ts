@@ -2,15 +2,15 @@
  * Helpers of the re-encryption tests (used only by `*.test.ts`): configurations, stores on a backend,
  * bulk writes, raw reads, and a backend wrapper that counts what the rewriter scans.
  */
-import type { KubeObject } from '../../apimachinery/types.js';
-import { loadEncryptionConfig } from '../encryption/config.js';
-import type { EncryptionConfig } from '../encryption/config.js';
-import { DynamicEncryptionConfig } from '../encryption/reload.js';
-import { ForwardingBackend } from '../backend-testing.js';
-import type { KVBackend, KeyValue, RangeOptions, RangeResult, Storage } from '../interface.js';
-import { prefixEnd } from '../keys.js';
-import { createStore } from '../store/store.js';
-import type { ReencryptionProgress, ReencryptionResource } from './types.js';
+import type { KubeObject } from '../../../apimachinery/types.js';
+import { loadEncryptionConfig } from '../../../storage/encryption/config.js';
+import type { EncryptionConfig } from '../../../storage/encryption/config.js';
+import { DynamicEncryptionConfig } from '../../../storage/encryption/reload.js';
+import { ForwardingBackend } from '../storage/forwarding-backend.js';
+import type { KVBackend, KeyValue, RangeOptions, RangeResult, Storage } from '../../../storage/interface.js';
+import { prefixEnd } from '../../../storage/keys.js';
+import { createStore } from '../../../storage/store/store.js';
+import type { ReencryptionProgress, ReencryptionResource } from '../../../storage/reencrypt/types.js';
 
 export const SECRETS = 'internalsecrets.core.gardener.cloud';
 export const SHOOTS = 'shoots.core.gardener.cloud';

@@ -5,7 +5,7 @@
  * the parts alone; here they sit in upstream's base Shoot, so paths carry the Shoot's prefix. Cases whose
  * upstream matcher names only an error type list it in `wantTypes`.
  */
-import type { FieldErrorType } from '../../../apimachinery/field.js';
+import type { FieldErrorType } from '../../../../apimachinery/field.js';
 import { WORKERLESS, type Change, type UpstreamCase } from './index.js';
 
 const S = 'spec.hibernation.schedules';

@@ -2,7 +2,7 @@
  * Cases of Gardener's shoot_test.go (b312835d17) "#ValidateShootStatus, #ValidateShootStatusUpdate":
  * `old` and `set` change the status of upstream's empty Shoot (name `shoot`, namespace `my-namespace`).
  */
-import type { KubeObject } from '../../../apimachinery/types.js';
+import type { KubeObject } from '../../../../apimachinery/types.js';
 import type { UpstreamCase } from './index.js';
 
 /** Upstream's Shoot of the status tests. */

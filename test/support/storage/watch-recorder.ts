@@ -1,7 +1,7 @@
 /**
  * Test helpers of the etcd3 backend tests (used only by `*.test.ts`).
  */
-import type { KVBackend, KVEvent, KVWatch } from '../interface.js';
+import type { KVBackend, KVEvent, KVWatch } from '../../../storage/interface.js';
 
 /** Collects the callbacks of a backend watch and lets tests wait for them. */
 export class WatchRecorder {

@@ -7,9 +7,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { UserInfo } from '../../registry/types.js';
-import { createCA, createLeaf } from '../standalone/pki.js';
-import type { Authenticator } from './types.js';
+import type { UserInfo } from '../../../registry/types.js';
+import { createCA, createLeaf } from '../../../apiserver/standalone/pki.js';
+import type { Authenticator } from '../../../apiserver/authn/types.js';
 
 /** What the harness answers. */
 export interface AuthResponse {

@@ -1,8 +1,8 @@
 /** Conformance of object store watches: start revisions, selector transitions, bookmarks, errors. */
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { InvalidRequestError } from '../errors.js';
-import type { WatchEvent } from '../interface.js';
+import type { KubeObject } from '../../../apimachinery/types.js';
+import { InvalidRequestError } from '../../../storage/errors.js';
+import type { WatchEvent } from '../../../storage/interface.js';
 import { labelIs, reversingTransformer, rvOf, TEMPLATE, thing, utf8, type Harness } from './util.js';
 
 const summary = (events: WatchEvent[]): string[][] =>

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { createLeaf } from '../../apiserver/standalone/pki.js';
+import { createLeaf } from '../../../apiserver/standalone/pki.js';
 
 /** The running stand-in. */
 export interface ShootStandIn {

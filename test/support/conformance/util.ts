@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { KubeObject } from '../../apimachinery/types.js';
-import type { KVBackend, KVEvent, KVWatch, SelectionPredicate, Storage, Watch, WatchEvent } from '../interface.js';
-import { createStore, type StoreOptions } from '../store/store.js';
-import { identityTransformer, type ValueTransformer } from '../transformer.js';
+import type { KubeObject } from '../../../apimachinery/types.js';
+import type { KVBackend, KVEvent, KVWatch, SelectionPredicate, Storage, Watch, WatchEvent } from '../../../storage/interface.js';
+import { createStore, type StoreOptions } from '../../../storage/store/store.js';
+import { identityTransformer, type ValueTransformer } from '../../../storage/transformer.js';
 
 /** Produces a backend for one test and a way to dispose of it. */
 export type BackendFactory = () => Promise<{ backend: KVBackend; cleanup(): Promise<void> }>;

@@ -17,8 +17,8 @@ import { listSuite } from './list.js';
 import { storeSuite } from './store.js';
 import { useHarness, type BackendFactory, type Harness } from './util.js';
 import { watchSuite } from './watch.js';
-import type { KVBackend, Storage } from '../interface.js';
-import type { StoreOptions } from '../store/store.js';
+import type { KVBackend, Storage } from '../../../storage/interface.js';
+import type { StoreOptions } from '../../../storage/store/store.js';
 
 export type { BackendFactory } from './util.js';
 

@@ -4,11 +4,11 @@
  * a restart, a configuration change during a walk, unreadable values.
  */
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../apimachinery/types.js';
-import { DynamicEncryptionConfig } from '../encryption/reload.js';
-import type { KVBackend } from '../interface.js';
-import { ProgressStore, reencryptionProgressPrefix } from './progress-store.js';
-import { startReencryption, type ReencryptionOptions } from './rewriter.js';
+import type { KubeObject } from '../../../apimachinery/types.js';
+import { DynamicEncryptionConfig } from '../../../storage/encryption/reload.js';
+import type { KVBackend } from '../../../storage/interface.js';
+import { ProgressStore, reencryptionProgressPrefix } from '../../../storage/reencrypt/progress-store.js';
+import { startReencryption, type ReencryptionOptions } from '../../../storage/reencrypt/rewriter.js';
 import {
   CountingBackend,
   countPrefixed,
@@ -22,8 +22,8 @@ import {
   testResource,
   waitFor,
   type TestProvider,
-} from './testing.js';
-import type { Reencryption, ReencryptionResource } from './types.js';
+} from './fixtures.js';
+import type { Reencryption, ReencryptionResource } from '../../../storage/reencrypt/types.js';
 
 /** A backend factory: a fresh key space per test, and a way to "restart" (reopen) it. */
 export interface SuiteEnv {

@@ -1,8 +1,8 @@
 /** Conformance of a {@link KVBackend} itself: revisions, compare-and-swap, ranges, watches, compaction. */
 import assert from 'node:assert/strict';
-import { ExpiredError } from '../errors.js';
-import type { KVBackend, TxnResult } from '../interface.js';
-import { compareKeys, prefixEnd } from '../keys.js';
+import { ExpiredError } from '../../../storage/errors.js';
+import type { KVBackend, TxnResult } from '../../../storage/interface.js';
+import { compareKeys, prefixEnd } from '../../../storage/keys.js';
 import { KVEventLog, text, utf8, type Harness } from './util.js';
 
 function committed(result: TxnResult): number {

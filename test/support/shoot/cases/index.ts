@@ -4,10 +4,10 @@
  * upstream expects. `from` names the upstream Describe/Context and It each case comes from. The base
  * Shoot is upstream's test Shoot in its v1beta1 JSON form.
  */
-import type { FieldErrorType } from '../../../apimachinery/field.js';
-import type { KubeObject } from '../../../apimachinery/types.js';
-import { setAt } from '../../../registry/shoot/testing.js';
-import type { ShootFeatureGates } from '../../../registry/shoot/validation/index.js';
+import type { FieldErrorType } from '../../../../apimachinery/field.js';
+import type { KubeObject } from '../../../../apimachinery/types.js';
+import { setAt } from '../fixtures.js';
+import type { ShootFeatureGates } from '../../../../registry/shoot/validation/index.js';
 
 /** One expected field error: type, path and (optionally) the exact detail. */
 export type Expected = [FieldErrorType, string] | [FieldErrorType, string, string];

@@ -2,7 +2,7 @@
  * A {@link KVBackend} that forwards every call to another one, for test wrappers that observe or
  * disturb a few calls and override just those.
  */
-import type { KVBackend, KVWatch, KVWatchHandlers, KeyValue, RangeOptions, RangeResult, TxnResult } from './interface.js';
+import type { KVBackend, KVWatch, KVWatchHandlers, KeyValue, RangeOptions, RangeResult, TxnResult } from '../../../storage/interface.js';
 
 export class ForwardingBackend implements KVBackend {
   constructor(readonly inner: KVBackend) {}

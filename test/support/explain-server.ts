@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { OpenAPIDocuments } from './documents.js';
-import type { OpenAPIResource } from './resource.js';
+import { OpenAPIDocuments } from '../../openapi/documents.js';
+import type { OpenAPIResource } from '../../openapi/resource.js';
 
 const run = promisify(execFile);
 

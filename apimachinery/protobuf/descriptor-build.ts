@@ -18,7 +18,6 @@ export const PROTO_FILES = [
   'k8s.io/apimachinery/pkg/runtime/generated.proto',
   'k8s.io/api/authorization/v1/generated.proto',
   'k8s.io/api/apidiscovery/v2/generated.proto',
-  'k8s.io/api/apidiscovery/v2beta1/generated.proto',
 ];
 
 /** Packages whose every message is kept (the served API groups). */
@@ -38,7 +37,6 @@ const ROOT_MESSAGES = [
   'k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup',
   'k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList',
   'k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList',
-  'k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList',
 ];
 
 /** Where an imported `.proto` file is: this repository's own, else under `protoRoot`. */

@@ -24,10 +24,10 @@ export const META_MESSAGES = {
   apiResourceList: 'k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList',
 } as const;
 
-/** The aggregated discovery document's message by apiVersion. */
+/** The aggregated discovery document's message by apiVersion (v2beta1's is v2's, field for field). */
 export const DISCOVERY_LIST_MESSAGES: Readonly<Record<string, string>> = {
   'apidiscovery.k8s.io/v2': 'k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList',
-  'apidiscovery.k8s.io/v2beta1': 'k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList',
+  'apidiscovery.k8s.io/v2beta1': 'k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList',
 };
 
 /** The message definitions, parsed from `descriptor.json`. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type supertest from 'supertest';
 import { parse } from 'yaml';
+import { fetchRaw } from '../support/raw.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';
 
 const BASE = '/apis/core.gardener.cloud/v1beta1';
@@ -26,15 +27,8 @@ const MULTILINE = 'first line\n  indented second line\n\nafter a blank line\n';
 
 /** Sends the request with `accept` and resolves with status, Content-Type and the body as text. */
 async function fetchText(t: supertest.Test, accept: string): Promise<{ status: number; type: string; text: string }> {
-  const res = await t
-    .set('Accept', accept)
-    .buffer(true)
-    .parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-    });
-  return { status: res.status, type: String(res.headers['content-type']), text: res.body as string };
+  const { status, type, body } = await fetchRaw(t, accept);
+  return { status, type, text: body.toString('utf8') };
 }
 
 /** The YAML text read as a YAML 1.1 reader (PyYAML, go-yaml) would. */

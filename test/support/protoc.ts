@@ -20,7 +20,6 @@ const FILES: Record<string, string> = {
   'k8s.io.apimachinery.pkg.apis.meta.v1': 'k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto',
   'k8s.io.apimachinery.pkg.runtime': 'k8s.io/apimachinery/pkg/runtime/generated.proto',
   'k8s.io.api.apidiscovery.v2': 'k8s.io/api/apidiscovery/v2/generated.proto',
-  'k8s.io.api.apidiscovery.v2beta1': 'k8s.io/api/apidiscovery/v2beta1/generated.proto',
 };
 
 function fileOf(message: string): string {

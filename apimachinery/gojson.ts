@@ -243,3 +243,23 @@ export function goUnmarshalMapError(data: Uint8Array): string | undefined {
   if (s.overflow !== undefined) return `json: cannot unmarshal number ${s.overflow} into Go value of type float64`;
   return undefined;
 }
+
+/** Go's name of a decoded JSON value's type in its unmarshal errors. */
+function goValueKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/**
+ * The error kube-apiserver's decoder gives a body whose `apiVersion` or `kind` is neither a string nor
+ * null (it reads both into strings to find the kind before anything else), for the first such field in
+ * the body's order; undefined when there is none.
+ */
+export function typeMetaUnmarshalError(body: Record<string, unknown>): string | undefined {
+  for (const [field, v] of Object.entries(body)) {
+    if ((field !== 'apiVersion' && field !== 'kind') || v === null || typeof v === 'string') continue;
+    return `couldn't get version/kind; json parse error: json: cannot unmarshal ${goValueKind(v)} into Go struct field .${field} of type string`;
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@
  * fieldValidation directive (Strict fails on unknown or duplicate fields, Warn reports them as
  * warnings, Ignore drops them silently). Unknown fields are always pruned before storage.
  */
-import { goJsonSyntaxError } from '../apimachinery/gojson.js';
+import { goJsonSyntaxError, typeMetaUnmarshalError } from '../apimachinery/gojson.js';
 import { badRequest, invalid, unsupportedMediaType } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
 import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
@@ -137,6 +137,8 @@ export function checkObject(
   warnings: string[],
 ): KubeObject {
   if (!isPlainObject(value)) throw badRequest(`the body of the request must be a ${d.kind} object`);
+  const typeError = typeMetaUnmarshalError(value);
+  if (typeError !== undefined) throw badRequest(typeError);
   const expected = apiVersionOf(d);
   if (value.apiVersion !== undefined && value.apiVersion !== '' && value.apiVersion !== expected) {
     throw badRequest(`the API version in the data (${JSON.stringify(value.apiVersion)}) does not match the expected API version (${expected})`);

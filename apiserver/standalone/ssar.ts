@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import { badRequest, invalid } from '../../apimachinery/errors.js';
 import { fieldErr } from '../../apimachinery/field.js';
+import { typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { UserInfo } from '../../registry/types.js';
 import { questionInfo } from '../authz/access.js';
@@ -82,6 +83,8 @@ export function selfSubjectAccessReviewHandler(authorizer: Authorizer) {
     const { format } = negotiate(req.headers.accept, { protobuf: true, shape: 'object' });
     const body = parseBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers['content-type'], PROTOBUF).value;
     if (!isPlainObject(body)) throw badRequest(`the body of the request must be a ${KIND} object`);
+    const typeError = typeMetaUnmarshalError(body);
+    if (typeError !== undefined) throw badRequest(typeError);
     if (body.apiVersion !== undefined && body.apiVersion !== `${GROUP}/v1`) {
       throw badRequest(`the API version in the data (${JSON.stringify(body.apiVersion)}) does not match the expected API version (${GROUP}/v1)`);
     }

@@ -57,6 +57,10 @@ describe('registry/kubeconfig request', () => {
       ['a wrong kind', { kind: 'ViewerKubeconfigRequest' }, 'Object kind in the data (ViewerKubeconfigRequest) does not match the expected kind (AdminKubeconfigRequest)'],
       ['a wrong apiVersion', { apiVersion: 'v1' }, 'the API version in the data (v1) does not match the expected API version (authentication.gardener.cloud/v1alpha1)'],
       ['an array', [], 'the body of the request must be a AdminKubeconfigRequest object'],
+      // The Go decoder reads apiVersion and kind into strings first; String() of such a value could throw.
+      ['an array apiVersion with a non-callable toString', { apiVersion: [2147483648, { toString: 'x', valueOf: 1 }] }, "couldn't get version/kind; json parse error: json: cannot unmarshal array into Go struct field .apiVersion of type string"],
+      ['a numeric kind', { kind: 7 }, "couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .kind of type string"],
+      ['an object kind before a bool apiVersion', { kind: {}, apiVersion: true }, "couldn't get version/kind; json parse error: json: cannot unmarshal object into Go struct field .kind of type string"],
     ];
     for (const [name, body, message] of rejects) {
       it(`rejects ${name} with 400`, () => {

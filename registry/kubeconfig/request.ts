@@ -4,6 +4,7 @@
  * the server's cap on the lifetime, plus the startup check of the max-expiration flags.
  */
 import { badRequest, invalid } from '../../apimachinery/errors.js';
+import { typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject, type ObjectMeta } from '../../apimachinery/types.js';
 import { compileKindValidator, decodeErrorMessage, formatStrictError, warningTexts, type KindValidator } from '../../openapi/validate.js';
@@ -41,6 +42,8 @@ function validatorOf(kind: KubeconfigKind): KindValidator {
 }
 
 function checkTypeMeta(kindName: string, body: Record<string, unknown>): void {
+  const typeError = typeMetaUnmarshalError(body);
+  if (typeError !== undefined) throw badRequest(typeError);
   if (body.apiVersion !== undefined && body.apiVersion !== null && body.apiVersion !== '' && body.apiVersion !== AUTH_API_VERSION) {
     throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${AUTH_API_VERSION})`);
   }

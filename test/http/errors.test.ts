@@ -48,7 +48,20 @@ describe('error responses', function () {
     { name: 'bad gzip body', send: () => s.request('post', COLL).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{"metadata":{"name":"z"}}'), code: 400, reason: 'BadRequest' },
     { name: 'limit out of range', send: () => s.request('get', `${COLL}?limit=9223372036854775807`), code: 400, reason: 'BadRequest' },
     { name: 'watch at an unsafe resourceVersion', send: () => s.request('get', `${COLL}?watch=1&resourceVersion=9007199254740993`), code: 400, reason: 'BadRequest' },
-    { name: 'object-typed apiVersion', send: () => s.request('post', COLL).send({ apiVersion: { toString: 1 }, metadata: { name: 'y' } }), code: 400, reason: 'BadRequest' },
+    {
+      name: 'object-typed apiVersion',
+      send: () => s.request('post', COLL).send({ apiVersion: { toString: 1 }, metadata: { name: 'y' } }),
+      code: 400,
+      reason: 'BadRequest',
+      message: /^couldn't get version\/kind; json parse error: json: cannot unmarshal object into Go struct field \.apiVersion of type string$/,
+    },
+    {
+      name: 'a repeated apiVersion, the last an array',
+      send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"apiVersion":"core.gardener.cloud/v1beta1","apiVersion":[1,{"toString":"x"}],"metadata":{"name":"y"}}'),
+      code: 400,
+      reason: 'BadRequest',
+      message: /cannot unmarshal array into Go struct field \.apiVersion of type string$/,
+    },
     { name: 'bad propagationPolicy', send: () => s.request('delete', `${COLL}/x`).send({ propagationPolicy: 'Sometimes' }), code: 422, reason: 'Invalid' },
   ];
 

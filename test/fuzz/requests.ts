@@ -135,6 +135,8 @@ const ACCEPTS = [
   'application/json;as=Table;v=v2;g=meta.k8s.io',
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
   'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json',
+  'application/vnd.kubernetes.protobuf;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+  'application/yaml;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList, text/html',
   'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
   'text/html',
   ';;;',

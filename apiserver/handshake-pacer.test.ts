@@ -14,7 +14,7 @@ interface Paced {
  * A paced net.Server whose own connection listener (standing for the TLS server's, which starts
  * the handshake) records the event-loop turn it ran in, then echoes the first chunk and ends.
  */
-function pacedServer(perTurn: number): Paced {
+function pacedServer(perTurn: number, newestPerTurn: number): Paced {
   let turn = 0;
   let ticking = true;
   const tick = (): void => {
@@ -27,7 +27,7 @@ function pacedServer(perTurn: number): Paced {
     socket.resume();
     socket.once('data', (chunk: Buffer) => socket.end(chunk));
   });
-  const pacer = paceHandshakes(server, perTurn);
+  const pacer = paceHandshakes(server, perTurn, newestPerTurn);
   assert.equal(pacer.waiting, 0);
   setImmediate(tick);
   return { server, started, turn: () => turn, stop: () => (ticking = false) };
@@ -61,11 +61,11 @@ async function acceptedBurst(n: number): Promise<{ sockets: Socket[]; answers: P
 }
 
 describe('handshake pacer', () => {
-  it('starts at most perTurn of a burst per event-loop turn, in arrival order, losing nothing', async () => {
+  it('starts at most perTurn of a burst per event-loop turn, in arrival order without a newest lane, losing nothing', async () => {
     const perTurn = 4;
     const n = 40;
     const burst = await acceptedBurst(n);
-    const p = pacedServer(perTurn);
+    const p = pacedServer(perTurn, 0);
     try {
       for (const socket of burst.sockets) p.server.emit('connection', socket);
       // Nothing is started in the turn that accepted them.
@@ -82,6 +82,36 @@ describe('handshake pacer', () => {
         burst.sockets,
         'connections start in the order they were accepted',
       );
+    } finally {
+      p.stop();
+      await burst.close();
+    }
+  });
+
+  it('starts a connection that arrives behind a backlog within a turn, and the backlog oldest first', async () => {
+    const n = 40;
+    const burst = await acceptedBurst(n + 1);
+    const late = burst.sockets.pop() as Socket;
+    const p = pacedServer(4, 1);
+    try {
+      for (const socket of burst.sockets) p.server.emit('connection', socket);
+      // Two turns into the backlog, one more connection arrives.
+      const at = p.turn();
+      while (p.turn() < at + 2) await new Promise((r) => setImmediate(r));
+      const lateAt = p.turn();
+      p.server.emit('connection', late);
+      const answers = (await burst.answers).map((a) => (a.status === 'fulfilled' ? a.value : 'reset'));
+      assert.deepEqual(answers.sort(), Array.from({ length: n + 1 }, (_, i) => `client ${i}`).sort());
+      const lateStart = p.started.find((s) => s.socket === late);
+      assert.ok(lateStart !== undefined && lateStart.turn <= lateAt + 2, `the late connection started in turn ${lateStart?.turn}, it arrived in ${lateAt}`);
+      const after = p.started.slice(p.started.findIndex((s) => s.socket === late) + 1);
+      assert.ok(after.length >= n / 2, `${after.length} of the backlog started after the late connection`);
+      // Apart from one newest per turn, the backlog starts oldest first.
+      const fromOldest = p.started.filter((_, i) => i % 4 !== 0).map((s) => burst.sockets.indexOf(s.socket));
+      assert.deepEqual(fromOldest, [...fromOldest].sort((a, b) => a - b));
+      const perTurnCounts = new Map<number, number>();
+      for (const s of p.started) perTurnCounts.set(s.turn, (perTurnCounts.get(s.turn) ?? 0) + 1);
+      assert.ok(Math.max(...perTurnCounts.values()) <= 4, `started per turn: ${[...perTurnCounts.values()].join(',')}`);
     } finally {
       p.stop();
       await burst.close();

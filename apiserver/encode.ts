@@ -9,7 +9,7 @@
  */
 import protobuf from 'protobufjs';
 import { internalError } from '../apimachinery/errors.js';
-import { DISCOVERY_LIST_MESSAGES, encodeEnveloped, envelopeRaw, META_MESSAGES, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
+import { encodeEnveloped, envelopeRaw, META_MESSAGES, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import { toYaml, toYamlSequenceItem } from '../apimachinery/yaml.js';
 import type { ResourceDescriptor } from '../registry/types.js';
@@ -23,6 +23,7 @@ const META_KINDS: Readonly<Record<string, string>> = {
   APIGroupList: META_MESSAGES.apiGroupList,
   APIGroup: META_MESSAGES.apiGroup,
   APIResourceList: META_MESSAGES.apiResourceList,
+  APIGroupDiscoveryList: META_MESSAGES.apiGroupDiscoveryList,
 };
 
 /** The protobuf message of a response value of resource `d`, by the value's kind; undefined when there is none. */
@@ -44,7 +45,7 @@ function protobufError(kind: unknown, e: unknown): unknown {
 function protobufTarget(d: ResourceDescriptor | undefined, value: unknown): { message: string; apiVersion: string; kind: string } {
   const kind = isPlainObject(value) ? value.kind : undefined;
   const apiVersion = isPlainObject(value) && typeof value.apiVersion === 'string' ? value.apiVersion : '';
-  const message = protobufMessageOf(d, kind) ?? (kind === 'APIGroupDiscoveryList' ? DISCOVERY_LIST_MESSAGES[apiVersion] : undefined);
+  const message = protobufMessageOf(d, kind);
   if (message === undefined) throw internalError(`no protobuf encoding for ${String(kind)}`);
   return { message, apiVersion, kind: kind as string };
 }

@@ -12,7 +12,7 @@ export { decodeMessage, encodeEnveloped, envelopeRaw, MAGIC, openEnvelope, PROTO
 export type { Opened, TypeMeta } from './envelope.js';
 export type { ValueCodec } from './wellknown.js';
 
-/** Full names of the meta/v1 messages the server encodes or decodes at the top level. */
+/** Full names of the meta/v1 (and discovery) messages the server encodes or decodes at the top level. */
 export const META_MESSAGES = {
   status: 'k8s.io.apimachinery.pkg.apis.meta.v1.Status',
   partialObjectMetadata: 'k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata',
@@ -22,13 +22,9 @@ export const META_MESSAGES = {
   apiGroupList: 'k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList',
   apiGroup: 'k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup',
   apiResourceList: 'k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList',
+  /** The aggregated discovery document, apidiscovery.k8s.io v2 and v2beta1 (field for field the same). */
+  apiGroupDiscoveryList: 'k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList',
 } as const;
-
-/** The aggregated discovery document's message by apiVersion (v2beta1's is v2's, field for field). */
-export const DISCOVERY_LIST_MESSAGES: Readonly<Record<string, string>> = {
-  'apidiscovery.k8s.io/v2': 'k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList',
-  'apidiscovery.k8s.io/v2beta1': 'k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList',
-};
 
 /** The message definitions, parsed from `descriptor.json`. */
 export function loadDescriptorRoot(): protobuf.Root {

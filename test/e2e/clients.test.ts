@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ApiException, CustomObjectsApi, KubeConfig, KubernetesObjectApi, makeInformer, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { kubectlOk } from '../support/kubectl.js';
@@ -17,7 +18,7 @@ import { startChild, tempDir, type ChildServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const PYTHON = '/usr/bin/python3';
-const PYTHON_CALLS = new URL('../support/python/client_calls.py', import.meta.url).pathname;
+const PYTHON_CALLS = fileURLToPath(new URL('../support/python/client_calls.py', import.meta.url));
 const GROUP = 'core.gardener.cloud';
 const VERSION = 'v1beta1';
 const NS = 'default';

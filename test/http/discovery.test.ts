@@ -1,5 +1,6 @@
 /** Discovery, OpenAPI, health and version over HTTPS against the in-process server. */
 import assert from 'node:assert/strict';
+import { binary } from '../support/protobuf.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';
 import { decodeOpenAPIV2 } from '../../openapi/v2-protobuf.js';
 
@@ -55,12 +56,6 @@ describe('discovery, OpenAPI, health', function () {
     const doc = JSON.parse(r.text);
     assert.equal(doc.swagger, '2.0');
     assert.ok(doc.definitions['com.github.gardener.gardener.pkg.apis.core.v1beta1.InternalSecret']);
-    const binary = (req: ReturnType<typeof s.request>) =>
-      req.buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
     // kubectl 1.32 asks by the older name; both names get the type Go's MIME parser accepts.
     for (const accept of ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/json;q=0.5, application/com.github.proto-openapi.spec.v2.v1.0+protobuf']) {
       const pb = await binary(s.request('get', '/openapi/v2').set('Accept', accept)).expect(200);

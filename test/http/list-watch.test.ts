@@ -1,6 +1,7 @@
 /** Lists (paging, selectors, tables, metadata-only) and watches (streams, selectors, tables). */
 import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../support/server.js';
+import { binary } from '../support/protobuf.js';
 import { openWatch } from '../support/watch.js';
 
 const BASE = '/apis/core.gardener.cloud/v1beta1';
@@ -103,11 +104,7 @@ describe('list and watch over HTTPS', function () {
     assert.equal(await backendGets(), reads + 1, 'a consistent get reads the store');
     assert.equal(atLeast.text, consistent.text, 'the same bytes as the consistent get');
     assert.equal(any.text, consistent.text);
-    const bytes = async (url: string, accept: string) => (await s.request('get', url).set('Accept', accept).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200)).body as Buffer;
+    const bytes = async (url: string, accept: string) => (await binary(s.request('get', url).set('Accept', accept)).expect(200)).body as Buffer;
     for (const accept of [TABLE, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json', 'application/vnd.kubernetes.protobuf']) {
       const cached = await bytes(`${path}?resourceVersion=0`, accept);
       assert.ok(cached.length > 100, accept);

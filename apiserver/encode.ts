@@ -5,7 +5,8 @@
  *
  * A stored object at one resourceVersion never changes, so its encodings are kept by version
  * ({@link EncodedObjects}, a small LRU within a byte budget): lists, GETs and watches of the same
- * version, for any number of clients, encode it once per format.
+ * version, for any number of clients, encode it about once per format (twice: an encoding is kept from
+ * the second request for it).
  */
 import protobuf from 'protobufjs';
 import { internalError } from '../apimachinery/errors.js';
@@ -50,15 +51,67 @@ function protobufTarget(d: ResourceDescriptor | undefined, value: unknown): { me
   return { message, apiVersion, kind: kind as string };
 }
 
-/** Encoded stored objects by resource, key, version and format; least recently used first out. */
+/**
+ * FNV-1a of a string's UTF-16 code units with MurmurHash3's final mix (FNV alone spreads keys that
+ * differ in their last characters poorly over the low bits, which pick the slot); never 0, the empty
+ * slot of {@link RecentKeys}.
+ */
+function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0 || 1;
+}
+
+/**
+ * Keys asked for recently, by hash in a direct-mapped table: a key is remembered until a later key
+ * takes its slot, so about as many keys as the table has slots. A hash collision at most lets one
+ * encoding in early or keeps one out; the cache's entries themselves are found by the whole key.
+ */
+class RecentKeys {
+  private readonly slots: Uint32Array;
+
+  /** @param size slots, a power of two */
+  constructor(size: number) {
+    this.slots = new Uint32Array(size);
+  }
+
+  /** Remembers `key`; whether it was remembered already. */
+  seenAgain(key: string): boolean {
+    const h = hashKey(key);
+    const i = h & (this.slots.length - 1);
+    if (this.slots[i] === h) return true;
+    this.slots[i] = h;
+    return false;
+  }
+}
+
+/**
+ * Encoded stored objects by resource, key, version and format; least recently used first out. An
+ * encoding is kept from the second time it is asked for while the first is still remembered: one
+ * pass over a collection bigger than the cache (a paginated list, an informer's initial events)
+ * then keeps none of its encodings, which would each be pushed out before being asked for again,
+ * would push out those that repeated reads use, and cost more to keep than to make.
+ */
 export class EncodedObjects {
   private readonly entries = new Map<string, Buffer>();
   private bytes = 0;
+  private readonly recent: RecentKeys;
 
-  /** @param budget bytes kept at most; one entry may use at most a sixteenth of it. */
-  constructor(private readonly budget: number) {}
+  /**
+   * @param budget bytes kept at most; one entry may use at most a sixteenth of it.
+   * @param remembered keys asked for once that are remembered (a power of two), some times the
+   *   entries the budget holds, so that clients reading the same collection side by side share
+   */
+  constructor(
+    private readonly budget: number,
+    remembered = 16_384,
+  ) {
+    this.recent = new RecentKeys(remembered);
+  }
 
-  /** The encoding under `key`, made by `encode` when missing. */
+  /** The encoding under `key`, made by `encode` when missing (and kept when asked for before). */
   get(key: string | undefined, encode: () => Buffer): Buffer {
     if (key === undefined) return encode();
     const hit = this.entries.get(key);
@@ -68,7 +121,7 @@ export class EncodedObjects {
       return hit;
     }
     const made = encode();
-    if (made.length <= this.budget / 16) {
+    if (made.length <= this.budget / 16 && this.recent.seenAgain(key)) {
       this.entries.set(key, made);
       this.bytes += made.length;
       for (const [k, v] of this.entries) {

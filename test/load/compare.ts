@@ -22,12 +22,12 @@ const ROUNDS = 3;
 /** Paginated rounds: even, so that each side goes first as often as the other. */
 const PAGINATED_ROUNDS = 6;
 
-function page(s: LoadServer, path: string): Promise<string> {
+function page(s: LoadServer, path: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, s.url), { ca: s.creds.ca, headers: { authorization: `Bearer ${LOAD_TOKEN}` } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('latin1')) : reject(new Error(`status ${res.statusCode ?? 0}`))));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`status ${res.statusCode ?? 0}`))));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -51,15 +51,21 @@ async function settle(pids: readonly (number | undefined)[], maxMs = 120_000): P
   return (performance.now() - t0) / 1000;
 }
 
-/** Seconds to page through every InternalSecret with `limit=500` (consistent reads); checks the count. */
+const UID_FIELD = Buffer.from('"uid":"');
+
+/**
+ * Seconds to page through every InternalSecret with `limit=500` (consistent reads); checks the count.
+ * Items are counted in the bytes as they came (no text decoding): the client's own work would
+ * otherwise take longer than the server's and hide the difference between two servers.
+ */
 async function paginatedList(s: LoadServer, objects: number): Promise<number> {
   const t0 = performance.now();
   let token: string | undefined;
   let items = 0;
   do {
     const body = await page(s, `${GROUP_PATH}/internalsecrets?limit=500${token === undefined ? '' : `&continue=${token}`}`);
-    for (let i = body.indexOf('"uid":"'); i >= 0; i = body.indexOf('"uid":"', i + 1)) items++;
-    token = /"continue":"([^"]+)"/.exec(body.slice(0, 4096))?.[1];
+    for (let i = body.indexOf(UID_FIELD); i >= 0; i = body.indexOf(UID_FIELD, i + 1)) items++;
+    token = /"continue":"([^"]+)"/.exec(body.subarray(0, 4096).toString('latin1'))?.[1];
   } while (token !== undefined);
   if (items !== objects) throw new Error(`paginated list returned ${items} items, expected ${objects}`);
   return (performance.now() - t0) / 1000;
@@ -80,6 +86,8 @@ interface Lister {
   label: string;
   server: LoadServer;
   times: number[];
+  /** Server CPU milliseconds of each list. */
+  cpu: number[];
 }
 
 /** A copy of a seeded SQLite data directory, for a second server on the same data. */
@@ -105,10 +113,10 @@ export async function paginatedPhase(env: LoadEnv, objects: number, log: (line: 
   const listers: Lister[] = [];
   try {
     for (const label of ['A', 'B']) {
-      listers.push({ side: 'etcd', label: `etcd ${label}`, server: (await timedStart(env, etcdArgs(env, etcd.endpoints))).server, times: [] });
+      listers.push({ side: 'etcd', label: `etcd ${label}`, server: (await timedStart(env, etcdArgs(env, etcd.endpoints))).server, times: [], cpu: [] });
     }
     for (const [label, dir] of [['A', dataDir], ['B', secondDataDir]] as const) {
-      listers.push({ side: 'sqlite', label: `SQLite ${label}`, server: (await timedStart(env, [`--encryption-provider-config=${env.encryptionConfig}`], dir)).server, times: [] });
+      listers.push({ side: 'sqlite', label: `SQLite ${label}`, server: (await timedStart(env, [`--encryption-provider-config=${env.encryptionConfig}`], dir)).server, times: [], cpu: [] });
     }
     log(`idle after ${(await settle([...listers.map((l) => l.server.pid), ...etcd.pids])).toFixed(0)} s`);
     // The order rotates (and reverses every other round): the list that runs after another meets that
@@ -122,6 +130,7 @@ export async function paginatedPhase(env: LoadEnv, objects: number, log: (line: 
         const cpu = new CpuMeter({ server: l.server.pid, etcd: etcd.pids[0], client: process.pid }).start();
         const seconds = await paginatedList(l.server, objects);
         l.times.push(seconds);
+        l.cpu.push(cpu.cpuMs('server'));
         log(`  ${l.label}: ${seconds.toFixed(2)} s, ${cpu.shares()}`);
       }
     }
@@ -133,11 +142,13 @@ export async function paginatedPhase(env: LoadEnv, objects: number, log: (line: 
       return `${(Math.min(...medians) / Math.max(...medians)).toFixed(2)}x (${medians.map((m) => `${m.toFixed(2)} s`).join(', ')})`;
     };
     const [e, q] = [pooled('etcd'), pooled('sqlite')];
+    const [ec, qc] = [median(of('etcd').flatMap((l) => l.cpu)), median(of('sqlite').flatMap((l) => l.cpu))];
     return [
       figure(`paginated LIST of ${objects} (limit=500), etcd`, `${e.toFixed(2)} s median (${detail('etcd')})`),
       figure(`paginated LIST of ${objects} (limit=500), SQLite`, `${q.toFixed(2)} s median (${detail('sqlite')})`),
       figure('paginated LIST, SQLite time / etcd time', `${(q / e).toFixed(2)}x`, '>= 1.0x (etcd at least as fast)', q / e >= 1),
       figure('noise floor: faster / slower process of the same backend', `etcd ${floor('etcd')}; SQLite ${floor('sqlite')}`),
+      figure('server CPU per paginated LIST, median', `etcd ${ec.toFixed(0)} ms, SQLite ${qc.toFixed(0)} ms (SQLite / etcd ${(qc / ec).toFixed(2)}x)`),
     ];
   } finally {
     for (const l of listers) await l.server.stop();

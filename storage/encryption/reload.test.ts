@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EncryptionConfigError, loadEncryptionConfigFile } from './config.js';
@@ -25,6 +25,15 @@ async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Replaces `path`'s content in one step (a sibling renamed over it, as kubelet updates a mounted
+ * Secret): a poll running meanwhile reads the old content or the new, never a half-written file.
+ */
+async function replaceFile(path: string, content: string): Promise<void> {
+  await writeFile(`${path}.new`, content);
+  await rename(`${path}.new`, path);
 }
 
 describe('encryption config reload', () => {
@@ -53,7 +62,7 @@ describe('encryption config reload', () => {
     try {
       await new Promise((r) => setTimeout(r, 60));
       assert.equal(reloaded.length, 0, 'unchanged content must not reload');
-      await writeFile(file, yamlWithKeys(['k2', K2], ['k1', K1]));
+      await replaceFile(file, yamlWithKeys(['k2', K2], ['k1', K1]));
       await waitFor(() => reloaded.length === 1);
       assert.deepEqual(errors, []);
       assert.equal(dynamic.generation, 1);

@@ -3,7 +3,7 @@
  * (the etcd3 adapter), and many client watches sharing one etcd watch.
  */
 import assert from 'node:assert/strict';
-import { etcdRangeRequests, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
+import { settledEtcdRequests, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
 import { COMPACTION_RECHECK_MS, createCachedStorage } from './cacher.js';
 import { cacheWrapper, InstrumentedBackend } from '../../test/support/cacher.js';
 import { runStorageConformance } from '../../test/support/conformance/suite.js';
@@ -11,20 +11,6 @@ import { TEMPLATE, thing, WatchReader } from '../../test/support/conformance/uti
 import { openEtcdBackend } from '../etcd3/backend.js';
 import { createStore } from '../store/store.js';
 import { identityTransformer } from '../transformer.js';
-
-/**
- * etcd's count of handled Range requests once it has stopped changing: etcd counts a request after
- * answering it, so a read the client has already seen answered may still be missing from the count.
- */
-async function settledRangeRequests(endpoint: string): Promise<number> {
-  let last = await etcdRangeRequests(endpoint);
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 100));
-    const now = await etcdRangeRequests(endpoint);
-    if (now === last) return now;
-    last = now;
-  }
-}
 
 describe('watch cache on etcd', function () {
   this.timeout(30_000);
@@ -65,7 +51,7 @@ describe('watch cache on etcd', function () {
       for (let i = 0; i < 30; i++) await store.create(`${root}ns/o${String(i).padStart(2, '0')}`, thing(`o${i}`));
       const endpoint = etcd?.endpoints[0] ?? '';
       await cache.list(root, { limit: 5 }); // the cache has caught up and checked the compaction once
-      const before = await settledRangeRequests(endpoint);
+      const before = await settledEtcdRequests(endpoint, 'Range');
       const t0 = performance.now();
       let pages = 0;
       let items = 0;
@@ -77,7 +63,7 @@ describe('watch cache on etcd', function () {
         token = page.continue;
       } while (token !== undefined);
       const elapsed = performance.now() - t0;
-      const reads = (await settledRangeRequests(endpoint)) - before;
+      const reads = (await settledEtcdRequests(endpoint, 'Range')) - before;
       assert.equal(items, 30);
       assert.equal(pages, 6);
       // The first page asks etcd for its current revision; the other five are pinned to it. The compaction

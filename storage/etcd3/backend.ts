@@ -9,6 +9,7 @@ import { CompareResult, CompareTarget, type ICompare, type IRangeRequest, type I
 import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError, UnreachableError } from '../errors.js';
 import type { KeyValue, KVBackend, KVWatch, KVWatchHandlers, RangeOptions, RangeResult, TxnResult } from '../interface.js';
 import { EtcdConnection, isFutureRevisionError, type EtcdConnectionOptions } from './connection.js';
+import { LatestReads } from './latest-reads.js';
 import { progressRequestsSafe, type ProgressRequests } from './progress.js';
 import { EtcdWatch, toKeyValue } from './watch.js';
 
@@ -64,19 +65,26 @@ export class EtcdBackend implements KVBackend {
   private closed = false;
   /** With `auto`: whether the member answers progress requests correctly, once its version is known. */
   private progressSafe: Promise<boolean> | undefined;
+  /** Reads of single keys at the latest revision, one transaction per turn. */
+  private readonly latestReads: LatestReads;
 
   constructor(
     /** The underlying connection (used by the compactor). */
     readonly connection: EtcdConnection,
     private readonly watchReconnectTimeoutMs: number,
     private readonly progressRequests: ProgressRequests = 'auto',
-  ) {}
+  ) {
+    this.latestReads = new LatestReads(connection);
+  }
 
   async get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
-    const resp = await this.read({ key: bytes(key) }, key, revision);
-    const kv = resp.kvs[0];
-    const at = revision !== undefined && revision > 0 ? revision : Number(resp.header.revision);
-    return kv === undefined ? { revision: at } : { kv: toKeyValue(kv), revision: at };
+    if (revision === undefined || revision <= 0) {
+      if (this.closed) throw closedError(key);
+      const latest = await this.latestReads.read(key);
+      return latest.kv === undefined ? { revision: latest.revision } : { kv: toKeyValue(latest.kv), revision: latest.revision };
+    }
+    const kv = (await this.read({ key: bytes(key) }, key, revision)).kvs[0];
+    return kv === undefined ? { revision } : { kv: toKeyValue(kv), revision };
   }
 
   async range(start: string, end: string, opts: RangeOptions = {}): Promise<RangeResult> {

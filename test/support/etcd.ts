@@ -21,6 +21,8 @@ export interface StartEtcdOptions {
   startTimeoutMs?: number;
   /** Serve clients over TLS with client certificate authentication (see {@link makeTestPki}). */
   tls?: EtcdTestPki;
+  /** Operations a transaction may hold (`--max-txn-ops`; etcd's default 128). */
+  maxTxnOps?: number;
 }
 
 /** PEM files of a test PKI: a CA, a server certificate for 127.0.0.1, a client certificate. */
@@ -67,6 +69,7 @@ interface Settings {
   progressInterval: string;
   timeoutMs: number;
   tls: EtcdTestPki | undefined;
+  maxTxnOps: number | undefined;
 }
 
 interface Member {
@@ -141,6 +144,7 @@ function memberArgs(m: Member, settings: Settings): string[] {
     '--logger=zap',
     '--log-outputs=stderr',
     '--log-level=warn',
+    ...(settings.maxTxnOps === undefined ? [] : [`--max-txn-ops=${settings.maxTxnOps}`]),
     ...(tls === undefined
       ? []
       : [`--cert-file=${tls.serverCertFile}`, `--key-file=${tls.serverKeyFile}`, `--trusted-ca-file=${tls.caFile}`, '--client-cert-auth']),
@@ -377,19 +381,39 @@ async function bootCluster(opts: StartEtcdOptions): Promise<EtcdCluster> {
     progressInterval: opts.progressNotifyInterval ?? '1s',
     timeoutMs: opts.startTimeoutMs ?? 20_000,
     tls: opts.tls,
+    maxTxnOps: opts.maxTxnOps,
   });
   await cluster.boot();
   return cluster;
 }
 
-/** Range requests a member has answered so far, from its own Prometheus metrics on its client URL. */
-export async function etcdRangeRequests(endpoint: string): Promise<number> {
+/** Requests of a KV method (`Range`, `Txn`, ...) a member has answered so far, from its own Prometheus metrics on its client URL. */
+export async function etcdRequests(endpoint: string, method: string): Promise<number> {
   const text = await (await fetch(`${endpoint}/metrics`)).text();
   let total = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('grpc_server_handled_total{') && line.includes('grpc_method="Range"')) total += Number(line.split(' ').pop());
+    if (line.startsWith('grpc_server_handled_total{') && line.includes(`grpc_method="${method}"`)) total += Number(line.split(' ').pop());
   }
   return total;
+}
+
+/** Range requests a member has answered so far. */
+export function etcdRangeRequests(endpoint: string): Promise<number> {
+  return etcdRequests(endpoint, 'Range');
+}
+
+/**
+ * {@link etcdRequests} once the count has stopped changing: etcd counts a request after answering
+ * it, so a request the client has already seen answered may still be missing from the count.
+ */
+export async function settledEtcdRequests(endpoint: string, method: string): Promise<number> {
+  let last = await etcdRequests(endpoint, method);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await etcdRequests(endpoint, method);
+    if (now === last) return now;
+    last = now;
+  }
 }
 
 function openssl(args: string[], cwd: string): void {

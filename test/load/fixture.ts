@@ -13,6 +13,7 @@ import type { KVBackend } from '../../storage/interface.js';
 import { createStore } from '../../storage/store/store.js';
 import { measure } from '../bench/stats.js';
 import { payload } from '../bench/workload.js';
+import { writeAescbcConfig } from '../support/encryption.js';
 import { freePort } from '../support/etcd.js';
 import { secretName } from './names.js';
 import { adminCredentials, REPO_ROOT, startChild, tempDir, type AdminCredentials, type ChildServer } from '../support/server.js';
@@ -33,12 +34,7 @@ export interface LoadEnv {
 /** Writes an aescbc EncryptionConfiguration, the load client's token and its RBAC policy. */
 export function loadEnv(): LoadEnv {
   const dir = tempDir('garden-apiserver-load-');
-  const key = Buffer.alloc(32, 3).toString('base64');
-  const encryptionConfig = join(dir, 'encryption.yaml');
-  writeFileSync(
-    encryptionConfig,
-    `apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: ["internalsecrets.core.gardener.cloud"]\n  providers:\n  - aescbc:\n      keys: [{name: k1, secret: "${key}"}]\n  - identity: {}\n`,
-  );
+  const encryptionConfig = writeAescbcConfig(dir, Buffer.alloc(32, 3));
   const tokenFile = join(dir, 'tokens.csv');
   writeFileSync(tokenFile, `${LOAD_TOKEN},load-client,load-1\n`);
   const policyFile = join(dir, 'policy.yaml');

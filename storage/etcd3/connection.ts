@@ -47,8 +47,11 @@ const MIN_TIMEOUT_MS = 100;
 const MAX_TIMEOUT_MS = 600_000;
 
 /**
- * gRPC channel options: unlimited response size, fast reconnects, keepalive to detect dead peers, and
- * no channelz (per-call bookkeeping nobody reads here).
+ * gRPC channel options: unlimited response size, fast reconnects, keepalive to detect dead peers, no
+ * channelz (per-call bookkeeping nobody reads here), and a 4 MiB HTTP/2 flow-control window instead
+ * of 64 KiB: a watch stream may only be 64 KiB ahead of what the event loop has read, and a loop busy
+ * with requests reads once per turn, so under write load events reached the watch cache a second and
+ * more after etcd sent them (Go's gRPC grows its windows to 16 MiB).
  */
 const GRPC_OPTIONS = {
   'grpc.max_receive_message_length': -1,
@@ -58,6 +61,7 @@ const GRPC_OPTIONS = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.enable_channelz': 0,
+  'grpc-node.flow_control_window': 4 * 1024 * 1024,
 };
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;

@@ -21,6 +21,8 @@ import { outputOf, type ResourceRequest } from './context.js';
 const MIN_TIMEOUT_S = 1800;
 /** Longest stretch of writing events between two turns of the event loop. */
 const SLICE_MS = 10;
+/** Bytes a watch may have queued on its connection before it waits for the client to take them. */
+const WATCH_BUFFER_BYTES = 256 * 1024;
 
 /**
  * Encoded events of the plain rendering, by event: the watch cache hands the same (frozen) event to
@@ -99,7 +101,11 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
       if (r.res.destroyed || timedOut) break;
       // Back-pressure: a slow client makes this loop wait, so its backlog builds up in the watch
       // cache, which closes watchers that fall too far behind instead of buffering without bound.
-      if (!r.res.write(encode(ev))) await drained(r.res, stopped);
+      // It waits past a bound of its own, not at the first refused write: waiting for a drain costs
+      // a turn of the event loop, and a server busy with writes would then send a few events per
+      // turn, falling seconds behind its watchers.
+      r.res.write(encode(ev));
+      if (r.res.writableLength >= WATCH_BUFFER_BYTES) await drained(r.res, stopped);
       // A long backlog (initial events) is written in slices, letting other requests in between.
       if (performance.now() - sliceStart >= SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));

@@ -47,11 +47,8 @@ const MIN_TIMEOUT_MS = 100;
 const MAX_TIMEOUT_MS = 600_000;
 
 /**
- * gRPC channel options: unlimited response size, fast reconnects, keepalive to detect dead peers, no
- * channelz (per-call bookkeeping nobody reads here), and a 4 MiB HTTP/2 flow-control window instead
- * of 64 KiB: a watch stream may only be 64 KiB ahead of what the event loop has read, and a loop busy
- * with requests reads once per turn, so under write load events reached the watch cache a second and
- * more after etcd sent them (Go's gRPC grows its windows to 16 MiB).
+ * gRPC channel options: unlimited response size, fast reconnects, keepalive to detect dead peers, and
+ * no channelz (per-call bookkeeping nobody reads here).
  */
 const GRPC_OPTIONS = {
   'grpc.max_receive_message_length': -1,
@@ -61,8 +58,16 @@ const GRPC_OPTIONS = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.enable_channelz': 0,
-  'grpc-node.flow_control_window': 4 * 1024 * 1024,
 };
+
+/**
+ * Watch streams have channels of their own, with a 4 MiB HTTP/2 flow-control window instead of
+ * grpc-js' 64 KiB: with 64 KiB etcd may send a stream only that far ahead of what the event loop has
+ * read, and a loop busy with requests reads once per turn, so under write load events reached the
+ * watch cache a second and more after etcd sent them (Go's gRPC grows its windows to 16 MiB). Unary
+ * calls keep the small window: it holds a flood of reads to a slice of answers per turn.
+ */
+const WATCH_GRPC_OPTIONS = { ...GRPC_OPTIONS, 'grpc-node.flow_control_window': 4 * 1024 * 1024 };
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
 type Policy = NonNullable<FaultHandling['global']>;
@@ -100,6 +105,8 @@ export class EtcdConnection {
   readonly timeoutMs: number;
   readonly kv: KVClient;
   private readonly pool: ConnectionPool;
+  /** Channels of the watch streams (see {@link WATCH_GRPC_OPTIONS}). */
+  private readonly watchPool: ConnectionPool;
   private readonly endpointCount: number;
   private closed = false;
 
@@ -115,6 +122,7 @@ export class EtcdConnection {
     const credentials = loadCredentials(opts);
     if (credentials !== undefined) options.credentials = credentials;
     this.pool = new ConnectionPool(options);
+    this.watchPool = new ConnectionPool({ ...options, grpcOptions: WATCH_GRPC_OPTIONS });
     this.kv = new KVClient(this.pool);
   }
 
@@ -152,7 +160,7 @@ export class EtcdConnection {
     if (this.closed) throw new UnreachableError('etcd client is closed', '');
     // The channel reconnects by itself; a broken stream is re-opened by the watch (no markFailed: a
     // cancelled stream would reset the channels every other call on the member uses).
-    return this.pool.withConnection('Watch', ({ client, metadata }) => {
+    return this.watchPool.withConnection('Watch', ({ client, metadata }) => {
       const md = metadata.clone();
       md.set('hasleader', 'true');
       const stream = (client as unknown as WatchStub).watch(md, {});
@@ -168,6 +176,7 @@ export class EtcdConnection {
     if (this.closed) return;
     this.closed = true;
     this.pool.close();
+    this.watchPool.close();
   }
 }
 

@@ -98,8 +98,8 @@ interface WatchStub {
 export type CallKind = 'read' | 'write';
 
 /**
- * One pooled connection to an etcd cluster. Use {@link EtcdConnection.call} for unary requests and
- * {@link EtcdConnection.openWatchStream} for watch streams.
+ * The connection to an etcd cluster: pooled channels for unary requests ({@link EtcdConnection.call})
+ * and channels of their own for watch streams ({@link EtcdConnection.openWatchStream}).
  */
 export class EtcdConnection {
   readonly timeoutMs: number;

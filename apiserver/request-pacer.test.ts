@@ -6,10 +6,14 @@
 import assert from 'node:assert/strict';
 import { pacedRequests } from './request-pacer.js';
 
+/**
+ * Resolves after the check phase of the event loop has run what was scheduled before (setImmediate
+ * callbacks run in the order they were scheduled; a timer may fire before or after them).
+ */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-/** Resolves after `n` full event-loop turns. */
-async function turns(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+/** Lets turns pass until nothing waits in `pacer` (at most 50). */
+async function untilDrained(pacer: { readonly waiting: number }): Promise<void> {
+  for (let i = 0; i < 50 && pacer.waiting > 0; i++) await nextTurn();
 }
 
 /** A pacer with a 10 ms budget on a clock that only requests advance, and a log of what ran when. */
@@ -56,7 +60,7 @@ describe('request pacer', function () {
     pacer.start(job('late'));
     assert.equal(pacer.waiting, 4);
     setTurn(2);
-    await turns(3);
+    await untilDrained(pacer);
     assert.deepEqual(
       ran.map((r) => r.id),
       ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'late'],
@@ -68,7 +72,7 @@ describe('request pacer', function () {
   it('gives every turn a fresh budget once nothing waits', async function () {
     const { pacer, ran, job } = paced(4);
     for (let i = 0; i < 3; i++) pacer.start(job(`a${i}`));
-    await turns(1);
+    await nextTurn();
     for (let i = 0; i < 3; i++) pacer.start(job(`b${i}`));
     assert.equal(ran.length, 6, 'the next turn starts its first three at once');
     assert.equal(pacer.waiting, 0);
@@ -91,7 +95,7 @@ describe('request pacer', function () {
     try {
       const thrown = await new Promise<Error>((resolve) => process.once('uncaughtException', resolve));
       assert.equal(thrown.message, 'handler failed');
-      await turns(3);
+      await untilDrained(pacer);
     } finally {
       for (const l of mochas) process.on('uncaughtException', l);
     }

@@ -201,6 +201,13 @@ export interface UpdateOptions {
   allowCreate?: boolean;
   /** Run everything but do not write. */
   dryRun?: boolean;
+  /**
+   * The object as a watch cache holds it, with its resourceVersion: taken for the current state
+   * instead of reading storage first, as Kubernetes' cacher passes it. Where it may be outdated (the
+   * write's compare fails, the update or a check fails on it, or the update changes nothing) the
+   * stored object is read and decides. Ignored by dry runs.
+   */
+  cachedExisting?: KubeObject;
 }
 
 /** Options of `delete`. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { CacheWatcher } from './watcher.js';
-import { createCachedStorage, type CachedStorage, type CachedStorageOptions } from './cacher.js';
+import { createCachedStorage, GUESS_WHILE_UPDATING, type CachedStorage, type CachedStorageOptions } from './cacher.js';
 import { cacheWrapper, InstrumentedBackend, type InstrumentedOptions } from '../../test/support/cacher.js';
 import { runStorageConformance } from '../../test/support/conformance/suite.js';
 import { labelIs, rvOf, sleep, TEMPLATE, thing, utf8, WatchReader } from '../../test/support/conformance/util.js';
@@ -165,6 +165,44 @@ describe('watch cache', () => {
     assert.equal(r.backend.watchCalls, 3, 'initial watch, the failed resume, the watch after the re-list');
     const b = await r.store.create(r.key('ns', 'b'), thing('b'));
     assert.deepEqual(await again.next(), { type: 'ADDED', object: b });
+  });
+
+  it(`starts updates from the cached object while fewer than ${GUESS_WHILE_UPDATING} run, from storage beyond`, async () => {
+    const r = rig();
+    const keys = Array.from({ length: GUESS_WHILE_UPDATING + 2 }, (_, i) => r.key('ns', `o${i}`));
+    let last: KubeObject | undefined;
+    for (const key of keys) last = await r.cache.create(key, thing(key.slice(-2)));
+    // A read with a resourceVersion starts the cache; it answers from the cache once it has loaded.
+    await r.cache.get(keys[0] ?? '', { resourceVersion: '0' });
+    await until(() => r.cache.stats().ready && r.cache.stats().revision >= rvOf(last), 'the cache to hold every object', 20_000);
+
+    let before = r.backend.getCalls;
+    const updated = await r.cache.guaranteedUpdate(keys[0] ?? '', async (cur) => bump(cur, 1));
+    assert.deepEqual(updated.spec, { n: 1 });
+    assert.equal(r.backend.getCalls - before, 0, 'no read before the write');
+
+    // Updates held in tryUpdate stay under way: the first GUESS_WHILE_UPDATING guess, the rest read.
+    before = r.backend.getCalls;
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const entered: string[] = [];
+    const running = keys.map((key) =>
+      r.cache.guaranteedUpdate(key, async (cur) => {
+        entered.push(key);
+        await held;
+        return bump(cur, 2);
+      }),
+    );
+    await until(() => entered.length === keys.length, 'every update to reach tryUpdate');
+    assert.equal(r.backend.getCalls - before, keys.length - GUESS_WHILE_UPDATING, 'reads of the updates beyond the bound');
+    release();
+    for (const obj of await Promise.all(running)) assert.deepEqual(obj.spec, { n: 2 });
+
+    await until(() => r.cache.stats().revision >= rvOf(last) + keys.length + 1, 'the cache to see the updates');
+    before = r.backend.getCalls;
+    const dry = await r.cache.guaranteedUpdate(keys[0] ?? '', async (cur) => bump(cur, 3), { dryRun: true });
+    assert.deepEqual(dry.spec, { n: 3 });
+    assert.equal(r.backend.getCalls - before, 1, 'a dry run reads storage');
   });
 
   it('lists from the store until the cache is loaded, then resourceVersion=0 from the cache', async () => {

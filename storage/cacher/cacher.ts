@@ -108,6 +108,13 @@ export function createCachedStorage(inner: Storage, backend: KVBackend, opts: Ca
 /** Marks a watch start the cache hands to the wrapped store. */
 const DELEGATE = Symbol('delegate');
 
+/**
+ * Updates under way up to which an update starts from the cached object. Patches of distinct
+ * InternalSecrets on etcd (A/B, guess vs. read): +17–34% at 1 and +18% at 4 concurrent clients; with
+ * every update guessing, -11% at 32.
+ */
+export const GUESS_WHILE_UPDATING = 4;
+
 /** Where a list is read from the cache: the first key, the page size and, for pinned pages, the revision. */
 interface ListPlan {
   start: string;
@@ -121,6 +128,8 @@ class CachedStore implements CachedStorage {
   private readonly cache: WatchCache;
   private readonly tooLargeWaitMs: number;
   private readonly maxWatchBacklog: number;
+  /** Updates of the resource under way. */
+  private updating = 0;
 
   constructor(
     private readonly inner: Storage,
@@ -174,8 +183,27 @@ class CachedStore implements CachedStorage {
     return obj;
   }
 
-  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, opts?: UpdateOptions): Promise<KubeObject> {
-    return this.inner.guaranteedUpdate(key, tryUpdate, opts);
+  /**
+   * Updates in the store with the cached object as the first guess of the stored one (see
+   * {@link UpdateOptions.cachedExisting}), which saves the read's round trip, while fewer than
+   * {@link GUESS_WHILE_UPDATING} updates of the resource are under way. Beyond that the reads of
+   * concurrent updates go to etcd together and cost little, and waiting for them gathers the writes
+   * that follow into fewer turns: guesses there cost more CPU per update than they save.
+   */
+  async guaranteedUpdate(key: string, tryUpdate: UpdateFunc, opts: UpdateOptions = {}): Promise<KubeObject> {
+    const guess = this.updating < GUESS_WHILE_UPDATING && opts.dryRun !== true && opts.cachedExisting === undefined ? this.cachedObject(key) : undefined;
+    this.updating++;
+    try {
+      return await this.inner.guaranteedUpdate(key, tryUpdate, guess === undefined ? opts : { ...opts, cachedExisting: guess });
+    } finally {
+      this.updating--;
+    }
+  }
+
+  /** The cached object of `key` while the cache is loaded and running; undefined otherwise. */
+  private cachedObject(key: string): KubeObject | undefined {
+    if (!this.cache.ready || this.cache.stopped || !key.startsWith(this.core.resourcePrefix)) return undefined;
+    return this.cache.page({ prefix: key, singleKey: key, start: key, limit: 0 })?.items[0];
   }
 
   delete(key: string, opts?: DeleteOptions): Promise<KubeObject> {

@@ -3,7 +3,7 @@
  * back into an object through the value transformer and the codec.
  */
 import type { KubeObject } from '../../apimachinery/types.js';
-import { decodeObject } from '../codec.js';
+import { decodeObject, encodeObject } from '../codec.js';
 import { CorruptValueError, InvalidRequestError } from '../errors.js';
 import type { KVBackend, KeyValue } from '../interface.js';
 import { waitForRevision } from '../resource-version.js';
@@ -99,6 +99,16 @@ export class StoreCore {
   /** Encrypts serialized object bytes for `key`. */
   async encrypt(data: Uint8Array, key: string): Promise<Uint8Array> {
     return this.transformer.toStorage(data, key);
+  }
+
+  /**
+   * The state a cached object stands for, when it names a resourceVersion: its encoding as data and
+   * that version as modRevision (the stored value itself is not known, and so not its staleness).
+   */
+  fromCached(key: string, obj: KubeObject): DecodedKV | undefined {
+    const revision = Number(obj.metadata.resourceVersion);
+    if (!Number.isSafeInteger(revision) || revision <= 0) return undefined;
+    return { kv: { key, value: new Uint8Array(0), createRevision: 0, modRevision: revision }, obj, data: encodeObject(obj).bytes, stale: false };
   }
 
   /** The current object under `key`, or undefined. */

@@ -34,6 +34,12 @@ export function createStore(backend: KVBackend, opts: StoreOptions): Storage {
   return new ObjectStore(new StoreCore(backend, opts));
 }
 
+/** The state an update attempt starts from: read from storage (`live`) or a cache's guess. */
+interface UpdateState {
+  current: DecodedKV | undefined;
+  live: boolean;
+}
+
 /** One attempt of a read-modify-write: finished with an object, or lost a race against `current`. */
 type Attempt = { done: true; obj: KubeObject } | { done: false; current: DecodedKV | undefined };
 
@@ -67,12 +73,16 @@ class ObjectStore implements Storage {
 
   async guaranteedUpdate(key: string, tryUpdate: UpdateFunc, opts: UpdateOptions = {}): Promise<KubeObject> {
     this.core.checkKey(key);
-    let current = await this.core.read(key);
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.updateAttempt(key, current, tryUpdate, opts);
+    // A dry run answers from storage, not from a guess.
+    const guess = opts.cachedExisting === undefined || opts.dryRun === true ? undefined : this.core.fromCached(key, opts.cachedExisting);
+    let state: UpdateState = guess === undefined ? { current: await this.core.read(key), live: true } : { current: guess, live: false };
+    // An outdated guess is not a lost race: only attempts on stored objects count.
+    let attempts = 0;
+    for (;;) {
+      const outcome = await this.updateAttempt(key, state, tryUpdate, opts);
       if (outcome.done) return outcome.obj;
-      if (attempt >= this.core.maxUpdateAttempts) throw new ConflictError(OBJECT_MODIFIED, key);
-      current = outcome.current;
+      if (state.live && ++attempts >= this.core.maxUpdateAttempts) throw new ConflictError(OBJECT_MODIFIED, key);
+      state = { current: outcome.current, live: true };
     }
   }
 
@@ -113,14 +123,29 @@ class ObjectStore implements Storage {
    * Calls `tryUpdate` on `current` and writes the result with compare-and-swap. An unchanged result
    * is not written unless the stored value is stale (read with an old encryption key or provider).
    */
-  private async updateAttempt(key: string, current: DecodedKV | undefined, tryUpdate: UpdateFunc, opts: UpdateOptions): Promise<Attempt> {
+  private async updateAttempt(key: string, state: UpdateState, tryUpdate: UpdateFunc, opts: UpdateOptions): Promise<Attempt> {
+    const { current, live } = state;
     if (current === undefined && opts.allowCreate !== true) throw keyNotFound(key);
-    if (current !== undefined) checkPreconditions(key, opts.preconditions, current.obj);
-    const updated = await tryUpdate(current === undefined ? undefined : structuredClone(current.obj));
-    if (current !== undefined) checkResourceVersion(key, updated, current);
+    let updated: KubeObject;
+    try {
+      if (current !== undefined) checkPreconditions(key, opts.preconditions, current.obj);
+      updated = await tryUpdate(current === undefined ? undefined : structuredClone(current.obj));
+      if (current !== undefined) checkResourceVersion(key, updated, current);
+    } catch (e: unknown) {
+      if (live || current === undefined) throw e;
+      // Refused on a guess: the stored object decides, unless it is the one guessed.
+      const stored = await this.core.read(key);
+      if (isGuessed(stored, current)) throw e;
+      return { done: false, current: stored };
+    }
     const encoded = encodeObject(updated);
     if (current !== undefined && !current.stale && bytesEqual(encoded.bytes, current.data)) {
-      return { done: true, obj: current.obj };
+      if (live) return { done: true, obj: current.obj };
+      // Unchanged against a guess: left unwritten only if the guess is what is stored and the stored
+      // value is not stale; otherwise the stored object decides.
+      const stored = await this.core.read(key);
+      if (stored !== undefined && !stored.stale && isGuessed(stored, current)) return { done: true, obj: stored.obj };
+      return { done: false, current: stored };
     }
     if (opts.dryRun === true) return { done: true, obj: decodeText(encoded.text, current?.kv.modRevision) };
     const stored = await this.core.encrypt(encoded.bytes, key);
@@ -129,6 +154,11 @@ class ObjectStore implements Storage {
     if (result.succeeded) return { done: true, obj: decodeText(encoded.text, result.revision) };
     return { done: false, current: result.current === undefined ? undefined : await this.core.decode(result.current) };
   }
+}
+
+/** Whether the stored state is the guessed one (one modRevision, one value). */
+function isGuessed(stored: DecodedKV | undefined, guess: DecodedKV): stored is DecodedKV {
+  return stored !== undefined && stored.kv.modRevision === guess.kv.modRevision;
 }
 
 /**

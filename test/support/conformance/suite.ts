@@ -13,6 +13,7 @@
  * ```
  */
 import { backendSuite } from './backend.js';
+import { guessSuite } from './guess.js';
 import { listSuite } from './list.js';
 import { storeSuite } from './store.js';
 import { useHarness, type BackendFactory, type Harness } from './util.js';
@@ -46,6 +47,7 @@ export function runStorageConformance(name: string, factory: BackendFactory, opt
     const h = opts.wrapStore === undefined ? base : wrappedHarness(base, opts.wrapStore);
     backendSuite(h);
     storeSuite(h);
+    guessSuite(h);
     listSuite(h);
     watchSuite(h);
   });

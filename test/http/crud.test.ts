@@ -98,6 +98,26 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.match(renamed.body.message, /does not match the name on the URL/);
   });
 
+  it('loses no concurrent patch and refuses no update naming the latest resourceVersion', async () => {
+    // Updates start from the watch cache's copy, which may trail the writes just made.
+    await create('race', { metadata: { name: 'r' }, data: { n: b64('0') } }).expect(201);
+    const patches = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        s.request('patch', `${ns('race')}/r`).set('Content-Type', 'application/merge-patch+json').send(`{"metadata":{"labels":{"l${i}":"v"}}}`).expect(200),
+      ),
+    );
+    assert.equal(new Set(patches.map((r) => r.body.metadata.resourceVersion)).size, 12, 'one write each');
+    let cur = (await s.request('get', `${ns('race')}/r`).expect(200)).body;
+    assert.deepEqual(Object.keys(cur.metadata.labels).sort(), Array.from({ length: 12 }, (_, i) => `l${i}`).sort());
+    const first = cur;
+    for (let n = 1; n <= 20; n++) {
+      cur = (await s.request('put', `${ns('race')}/r`).send({ ...cur, data: { n: b64(String(n)) } }).expect(200)).body;
+    }
+    assert.equal((await s.request('get', `${ns('race')}/r`).expect(200)).body.data.n, b64('20'));
+    const stale = await s.request('put', `${ns('race')}/r`).send({ ...first, data: { n: b64('stale') } }).expect(409);
+    assert.equal(stale.body.reason, 'Conflict');
+  });
+
   it('keeps type and immutable data as upstream does', async () => {
     await create('imm', { metadata: { name: 'i' }, type: 'Opaque', immutable: true, data: { a: b64('1') } }).expect(201);
     const cur = (await s.request('get', `${ns('imm')}/i`).expect(200)).body;

@@ -50,7 +50,8 @@ export async function expectStatus(p: Promise<{ status: number }>, want: number)
 }
 
 /**
- * create/get at c=1 and c=32, list of 1,000 objects, watch delivery; ratios against `baseline`/s.
+ * create/get/merge patch at c=1 and c=32, list of 1,000 objects, watch delivery; ratios against
+ * `baseline`/s.
  * Create rows also show the CPU shares of the server, the benchmark client and `others` (e.g. etcd).
  */
 export async function crudRows(s: BenchServer, n: number, baseline: number, baselineName: string, others: Record<string, number | undefined> = {}, ns = 'b'): Promise<string[]> {
@@ -61,6 +62,11 @@ export async function crudRows(s: BenchServer, n: number, baseline: number, base
     lines.push(row(`create (c=${c})`, create, `= ${((100 * create.perSecond) / baseline).toFixed(0)}% of ${baselineName}; ${cpu.shares()}`));
     const get = await measure(n, c, (i) => expectStatus(s.client.send('GET', `${NS_PATH}/${ns}${c}/internalsecrets/s${i % n}`), 200));
     lines.push(row(`get (c=${c})`, get));
+    const patchCpu = new CpuMeter({ server: s.pid }).start();
+    const patch = await measure(n, c, (i) =>
+      expectStatus(s.client.send('PATCH', `${NS_PATH}/${ns}${c}/internalsecrets/s${i % n}`, { metadata: { labels: { p: `p${i}` } } }, 'application/merge-patch+json'), 200),
+    );
+    lines.push(row(`merge patch (c=${c})`, patch, `server ${(patchCpu.cpuMs('server') / n).toFixed(2)} ms CPU per patch`));
   }
   for (let i = 0; i < 1000; i++) await expectStatus(s.client.send('POST', `${NS_PATH}/${ns}list/internalsecrets`, payload(`l${i}`)), 201);
   for (const c of [1, 32]) {

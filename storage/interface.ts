@@ -216,6 +216,13 @@ export interface DeleteOptions {
   /** Called with the current object inside the retry loop; throw to refuse the delete. */
   validateDeletion?: (current: KubeObject) => Promise<void>;
   dryRun?: boolean;
+  /**
+   * The object as the caller last read it or a watch cache holds it, with its resourceVersion: the
+   * delete compares on that version instead of reading storage first. Where it may be outdated (the
+   * compare fails, or a precondition or `validateDeletion` fails on it) the stored object is read
+   * and decides. Ignored by dry runs.
+   */
+  cachedExisting?: KubeObject;
 }
 
 /**

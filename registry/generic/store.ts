@@ -220,6 +220,7 @@ export class ResourceStore {
       this.storage.delete(this.key(ctx.namespace, name), {
         ...(rv !== undefined && { preconditions: { resourceVersion: rv } }),
         dryRun: ctx.dryRun,
+        cachedExisting: obj,
       }),
     ).catch((e: unknown) => {
       if (isStatusError(e) && e.code === 404) return obj;
@@ -236,16 +237,20 @@ export class ResourceStore {
     const gcFinalizer = this.gcFinalizer(params);
     const current = this.typed(await this.guard(name, () => this.storage.get(key)));
     await hooks.validate?.(current, current);
+    // The object just read (or just marked) is the delete's guess of the stored one: no second read.
+    let latest = current;
     if ((current.metadata.finalizers ?? []).length > 0 || gcFinalizer !== undefined) {
       const { object } = await this.markDeleted(ctx, name, params, gcFinalizer);
       if (object.metadata.deletionTimestamp !== undefined && (object.metadata.finalizers ?? []).length > 0) {
         return { object, deleted: false };
       }
+      latest = object;
     }
     const deleted = await this.guard(name, () =>
       this.storage.delete(key, {
         ...(params.preconditions !== undefined && { preconditions: params.preconditions }),
         dryRun: ctx.dryRun,
+        cachedExisting: latest,
       }),
     );
     return { object: this.typed(deleted), deleted: true };

@@ -34,7 +34,7 @@ export function createStore(backend: KVBackend, opts: StoreOptions): Storage {
   return new ObjectStore(new StoreCore(backend, opts));
 }
 
-/** The state an update attempt starts from: read from storage (`live`) or a cache's guess. */
+/** The state a write attempt starts from: read from storage (`live`) or a guess. */
 interface UpdateState {
   current: DecodedKV | undefined;
   live: boolean;
@@ -73,9 +73,7 @@ class ObjectStore implements Storage {
 
   async guaranteedUpdate(key: string, tryUpdate: UpdateFunc, opts: UpdateOptions = {}): Promise<KubeObject> {
     this.core.checkKey(key);
-    // A dry run answers from storage, not from a guess.
-    const guess = opts.cachedExisting === undefined || opts.dryRun === true ? undefined : this.core.fromCached(key, opts.cachedExisting);
-    let state: UpdateState = guess === undefined ? { current: await this.core.read(key), live: true } : { current: guess, live: false };
+    let state = await this.initialState(key, opts);
     // An outdated guess is not a lost race: only attempts on stored objects count.
     let attempts = 0;
     for (;;) {
@@ -88,21 +86,38 @@ class ObjectStore implements Storage {
 
   async delete(key: string, opts: DeleteOptions = {}): Promise<KubeObject> {
     this.core.checkKey(key);
-    let current = await this.core.read(key);
-    for (let attempt = 1; ; attempt++) {
+    let state = await this.initialState(key, opts);
+    let attempts = 0;
+    for (;;) {
+      const { current, live } = state;
       if (current === undefined) throw keyNotFound(key);
-      checkPreconditions(key, opts.preconditions, current.obj);
-      await opts.validateDeletion?.(structuredClone(current.obj));
+      try {
+        checkPreconditions(key, opts.preconditions, current.obj);
+        await opts.validateDeletion?.(structuredClone(current.obj));
+      } catch (e: unknown) {
+        if (live) throw e;
+        const stored = await this.core.read(key);
+        if (isGuessed(stored, current)) throw e;
+        state = { current: stored, live: true };
+        continue;
+      }
       if (opts.dryRun === true) return current.obj;
       const result = await this.core.backend.delete(key, current.kv.modRevision);
       if (result.succeeded) {
         // Like Kubernetes: the last stored object, at the revision of the delete.
-        current.obj.metadata.resourceVersion = String(result.revision);
-        return current.obj;
+        const gone = live ? current.obj : structuredClone(current.obj);
+        gone.metadata.resourceVersion = String(result.revision);
+        return gone;
       }
-      if (attempt >= this.core.maxUpdateAttempts) throw new ConflictError(OBJECT_MODIFIED, key);
-      current = result.current === undefined ? undefined : await this.core.decode(result.current);
+      if (live && ++attempts >= this.core.maxUpdateAttempts) throw new ConflictError(OBJECT_MODIFIED, key);
+      state = { current: result.current === undefined ? undefined : await this.core.decode(result.current), live: true };
     }
+  }
+
+  /** Where a write starts: the caller's guess (never for dry runs, which answer from storage) or a read. */
+  private async initialState(key: string, opts: { cachedExisting?: KubeObject | undefined; dryRun?: boolean | undefined }): Promise<UpdateState> {
+    const guess = opts.cachedExisting === undefined || opts.dryRun === true ? undefined : this.core.fromCached(key, opts.cachedExisting);
+    return guess === undefined ? { current: await this.core.read(key), live: true } : { current: guess, live: false };
   }
 
   watch(prefix: string, opts: WatchOptions = {}): Watch {

@@ -210,4 +210,65 @@ export function guessSuite(h: Harness): void {
       assert.deepEqual(await store.get(key), current);
     });
   });
+
+  describe('store: delete from a guessed object', () => {
+    it('deletes on a current guess without reading storage', async () => {
+      const { store, reads } = countingStore(h);
+      const key = `${h.root}ns/a`;
+      const created = await store.create(key, thing('a'));
+      const before = reads();
+      const gone = await store.delete(key, { cachedExisting: deepFreeze(structuredClone(created)) });
+      assert.equal(reads() - before, 0, 'no read before the delete');
+      assert.ok(!Object.isFrozen(gone), 'a copy the caller may change');
+      assert.ok(rvOf(gone) > rvOf(created), 'at the revision of the delete');
+      assert.deepEqual({ ...gone, metadata: { ...gone.metadata, resourceVersion: created.metadata.resourceVersion } }, created);
+      await assert.rejects(store.get(key), KeyNotFoundError);
+    });
+
+    it('deletes the stored object when the guess is outdated, checked as stored', async () => {
+      const { store } = countingStore(h);
+      const key = `${h.root}ns/a`;
+      const created = await store.create(key, thing('a'));
+      const current = await store.guaranteedUpdate(key, async (cur) => withLabel(cur ?? thing('a'), 'y', '1'));
+      await assert.rejects(store.delete(key, { cachedExisting: created, preconditions: { resourceVersion: created.metadata.resourceVersion ?? '' } }), PreconditionError);
+      const validated: string[] = [];
+      const validateDeletion = async (obj: KubeObject): Promise<void> => {
+        validated.push(obj.metadata.resourceVersion ?? '');
+        if (label(obj, 'y') !== '1') throw new Error('not yet');
+      };
+      // Refused on the guess by validateDeletion, accepted on the stored object.
+      const gone = await store.delete(key, { cachedExisting: created, validateDeletion });
+      assert.deepEqual(validated, [created.metadata.resourceVersion, current.metadata.resourceVersion]);
+      assert.equal(label(gone, 'y'), '1', 'the stored object is the one answered');
+      await assert.rejects(store.get(key), KeyNotFoundError);
+      // A precondition naming the stored version holds though the guess has another.
+      const again = await store.create(key, thing('a'));
+      const latest = await store.guaranteedUpdate(key, async (cur) => withLabel(cur ?? thing('a'), 'z', '1'));
+      await store.delete(key, { cachedExisting: again, preconditions: { resourceVersion: latest.metadata.resourceVersion ?? '' } });
+      await assert.rejects(store.get(key), KeyNotFoundError);
+    });
+
+    it('fails as storage does when the guess is current or the key is gone', async () => {
+      const { store } = countingStore(h);
+      const key = `${h.root}ns/a`;
+      const created = await store.create(key, thing('a'));
+      await assert.rejects(
+        store.delete(key, { cachedExisting: created, validateDeletion: async () => Promise.reject(new Error('refused')) }),
+        /refused/,
+      );
+      assert.deepEqual(await store.get(key), created);
+      await store.delete(key);
+      await assert.rejects(store.delete(key, { cachedExisting: created }), KeyNotFoundError);
+    });
+
+    it('answers a dry run from storage, not from the guess', async () => {
+      const { store } = countingStore(h);
+      const key = `${h.root}ns/a`;
+      const created = await store.create(key, thing('a'));
+      const current = await store.guaranteedUpdate(key, async (cur) => withLabel(cur ?? thing('a'), 'y', '1'));
+      const dry = await store.delete(key, { cachedExisting: created, dryRun: true });
+      assert.deepEqual(dry, current);
+      assert.deepEqual(await store.get(key), current);
+    });
+  });
 }

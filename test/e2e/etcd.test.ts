@@ -86,7 +86,7 @@ describe('server on etcd', function () {
     }
   });
 
-  it('shares one etcd between two replicas: watches see the other replica, no update is lost', async () => {
+  it('shares one etcd between two replicas: watches see the other replica, no update or patch is lost', async () => {
     const a = await replica(etcd, config);
     const b = await replica(etcd, config);
     try {
@@ -108,6 +108,15 @@ describe('server on etcd', function () {
       const ev = await w.next();
       assert.equal(ev.type, 'MODIFIED');
       w.close();
+      // Patches start from each replica's watch cache, which trails the other replica's writes.
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? a : b).request('patch', `${COLL}/counter`).set('Content-Type', 'application/merge-patch+json').send(`{"metadata":{"labels":{"p${i}":"x"}}}`).expect(200),
+        ),
+      );
+      const patched = (await a.request('get', `${COLL}/counter`).expect(200)).body;
+      assert.deepEqual(Object.keys(patched.metadata.labels).filter((k) => k.startsWith('p')).sort(), Array.from({ length: 10 }, (_, i) => `p${i}`).sort());
+      assert.equal(patched.metadata.labels.n, '10');
     } finally {
       await a.stop();
       await b.stop();

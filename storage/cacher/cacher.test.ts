@@ -409,6 +409,12 @@ describe('watch cache', () => {
     const b = await r.store.create(r.key('ok', 'b'), thing('b'));
     assert.equal((await all.next())?.object['code'], 500, 'a watch covering the bad key fails on it');
     assert.deepEqual(await ok.next(), { type: 'ADDED', object: b }, 'other scopes are unaffected');
+    // An update of the unreadable key reads it from the store and fails as the store does.
+    const fromStore = await r.store.guaranteedUpdate(r.key('bad', 'x'), async (cur) => bump(cur, 1)).then(() => undefined, (e: unknown) => e);
+    assert.ok(fromStore instanceof CorruptValueError);
+    const reads = r.backend.getCalls;
+    await assert.rejects(r.cache.guaranteedUpdate(r.key('bad', 'x'), async (cur) => bump(cur, 1)), (e: unknown) => e instanceof CorruptValueError && e.message === fromStore.message);
+    assert.equal(r.backend.getCalls, reads + 1);
   });
 
   it('stop() ends the cached watches; later calls go to the store', async () => {

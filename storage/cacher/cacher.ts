@@ -23,7 +23,7 @@
 import { WatchCache, type WatchCacheStats } from './cache.js';
 import { statusFor, tooOldStatus } from './event.js';
 import { CacheWatcher, type WatchScope } from './watcher.js';
-import { InvalidRequestError, keyNotFound, TooLargeResourceVersionError } from '../errors.js';
+import { CorruptValueError, InvalidRequestError, keyNotFound, TooLargeResourceVersionError } from '../errors.js';
 import type {
   DeleteOptions,
   KVBackend,
@@ -200,10 +200,18 @@ class CachedStore implements CachedStorage {
     }
   }
 
-  /** The cached object of `key` while the cache is loaded and running; undefined otherwise. */
+  /**
+   * The cached object of `key` while the cache is loaded and running; undefined otherwise, and for a
+   * value the cache could not decode (the store reads it and reports it as it always does).
+   */
   private cachedObject(key: string): KubeObject | undefined {
     if (!this.cache.ready || this.cache.stopped || !key.startsWith(this.core.resourcePrefix)) return undefined;
-    return this.cache.page({ prefix: key, singleKey: key, start: key, limit: 0 })?.items[0];
+    try {
+      return this.cache.page({ prefix: key, singleKey: key, start: key, limit: 0 })?.items[0];
+    } catch (e: unknown) {
+      if (e instanceof CorruptValueError) return undefined;
+      throw e;
+    }
   }
 
   delete(key: string, opts?: DeleteOptions): Promise<KubeObject> {

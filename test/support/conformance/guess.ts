@@ -1,6 +1,7 @@
 /**
- * Conformance of `guaranteedUpdate` started from a cached object (`UpdateOptions.cachedExisting`):
- * a current guess saves the read, an outdated one never decides the outcome — the stored object does.
+ * Conformance of `guaranteedUpdate` and `delete` started from a guess of the stored object (the
+ * `cachedExisting` option): a current guess saves the read, an outdated one never decides the
+ * outcome — the stored object does.
  */
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../apimachinery/types.js';

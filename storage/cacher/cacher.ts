@@ -176,7 +176,7 @@ class CachedStore implements CachedStorage {
     this.core.checkKey(key);
     const rv = parseResourceVersion(rvText, key);
     if (rv > 0 && !(await this.reached(rv))) return this.inner.get(key, opts);
-    const page = this.cache.page({ prefix: key, singleKey: key, start: key, limit: 0 });
+    const page = this.keyPage(key);
     if (page === undefined) return this.inner.get(key, opts);
     const [obj] = page.items;
     if (obj === undefined) throw keyNotFound(key);
@@ -200,6 +200,11 @@ class CachedStore implements CachedStorage {
     }
   }
 
+  /** The cache's page of the one key `key` (undefined while the cache is not loaded). */
+  private keyPage(key: string): ListResult | undefined {
+    return this.cache.page({ prefix: key, singleKey: key, start: key, limit: 0 });
+  }
+
   /**
    * The cached object of `key` while the cache is loaded and running; undefined otherwise, and for a
    * value the cache could not decode (the store reads it and reports it as it always does).
@@ -207,7 +212,7 @@ class CachedStore implements CachedStorage {
   private cachedObject(key: string): KubeObject | undefined {
     if (!this.cache.ready || this.cache.stopped || !key.startsWith(this.core.resourcePrefix)) return undefined;
     try {
-      return this.cache.page({ prefix: key, singleKey: key, start: key, limit: 0 })?.items[0];
+      return this.keyPage(key)?.items[0];
     } catch (e: unknown) {
       if (e instanceof CorruptValueError) return undefined;
       throw e;

@@ -102,13 +102,23 @@ export class StoreCore {
   }
 
   /**
-   * The state a cached object stands for, when it names a resourceVersion: its encoding as data and
-   * that version as modRevision (the stored value itself is not known, and so not its staleness).
+   * The state a cached object stands for, when it names a resourceVersion: that version as
+   * modRevision and its encoding as data, made when first asked for (updates compare with it, deletes
+   * never do). The stored value itself is not known, and so not its staleness.
    */
   fromCached(key: string, obj: KubeObject): DecodedKV | undefined {
     const revision = Number(obj.metadata.resourceVersion);
     if (!Number.isSafeInteger(revision) || revision <= 0) return undefined;
-    return { kv: { key, value: new Uint8Array(0), createRevision: 0, modRevision: revision }, obj, data: encodeObject(obj).bytes, stale: false };
+    let data: Uint8Array | undefined;
+    return {
+      kv: { key, value: new Uint8Array(0), createRevision: 0, modRevision: revision },
+      obj,
+      get data() {
+        data ??= encodeObject(obj).bytes;
+        return data;
+      },
+      stale: false,
+    };
   }
 
   /** The current object under `key`, or undefined. */

@@ -9,6 +9,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { Agent, request, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
+import { writeAescbcConfig } from '../support/encryption.js';
 import { freePort, startEtcd, type EtcdCluster } from '../support/etcd.js';
 import { REPO_ROOT, startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 import { until } from '../support/wait.js';
@@ -154,15 +155,12 @@ describe('readiness before the caches are loaded (etcd)', function () {
   this.timeout(120_000);
   let etcd: EtcdCluster;
   let dir: string;
+  let encryptionConfig: string;
 
   before(async () => {
     etcd = await startEtcd();
     dir = tempDir();
-    const key = Buffer.alloc(32, 7).toString('base64');
-    writeFileSync(
-      join(dir, 'encryption.yaml'),
-      `apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: ["internalsecrets.core.gardener.cloud"]\n  providers:\n  - aescbc:\n      keys: [{name: k1, secret: "${key}"}]\n`,
-    );
+    encryptionConfig = writeAescbcConfig(dir, Buffer.alloc(32, 7));
   });
   after(async () => {
     await etcd?.stop();
@@ -170,7 +168,7 @@ describe('readiness before the caches are loaded (etcd)', function () {
   });
 
   it('reports watch-cache-sync and client-ca-cache-sync not ready until they have loaded', async () => {
-    const args = ['--storage-backend=etcd3', `--etcd-servers=${etcd.endpoints.join(',')}`, `--encryption-provider-config=${join(dir, 'encryption.yaml')}`, '--etcd-request-timeout=2s'];
+    const args = ['--storage-backend=etcd3', `--etcd-servers=${etcd.endpoints.join(',')}`, `--encryption-provider-config=${encryptionConfig}`, '--etcd-request-timeout=2s'];
     const seeding = await startInProcess(args);
     await seeding.request('post', '/apis/core.gardener.cloud/v1beta1/namespaces/garden-dev/internalsecrets').send({ metadata: { name: 'shoot-a.ca-client' }, data: { 'ca.crt': 'eA==' } }).expect(201);
     await seeding.stop();

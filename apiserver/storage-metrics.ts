@@ -5,7 +5,7 @@
 import type { KVBackend } from '../storage/interface.js';
 import type { ServerMetrics } from './metrics.js';
 
-const TIMED = ['get', 'range', 'create', 'update', 'delete', 'compact'] as const;
+const TIMED = ['get', 'modRevision', 'range', 'create', 'update', 'delete', 'compact'] as const;
 
 /** A backend that records the latency of each call, by operation. */
 export function instrumentBackend(backend: KVBackend, name: string, metrics: ServerMetrics): KVBackend {

@@ -86,6 +86,11 @@ export interface RangeResult {
 export interface KVBackend {
   /** Latest value of `key` (or at `revision`), with the revision the read was served at. */
   get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }>;
+  /**
+   * The latest modRevision of `key` (none when it does not exist), with the revision the read was
+   * served at, without transferring the value: for readers that hold the value of a revision already.
+   */
+  modRevision(key: string): Promise<{ modRevision?: number; revision: number }>;
   /** Keys in `[start, end)` in byte order (the UTF-8 bytes of the keys, as etcd compares them). */
   range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult>;
   /**

@@ -230,7 +230,7 @@ describe('watch cache', () => {
     assert.deepEqual((await r.cache.list(`${ROOT}ns2/`, { resourceVersion: '0' })).items, [c, d]);
   });
 
-  it('gets with a resourceVersion from the cache, and without one (consistent) from the store', async () => {
+  it('gets with a resourceVersion from the cache, and without one (consistent) after reading the modRevision', async () => {
     const r = rig({ tooLargeWaitMs: 300 });
     const a = await r.store.create(r.key('ns', 'a'), thing('a'));
     const early = await r.cache.get(r.key('ns', 'a'), { resourceVersion: '0' });
@@ -252,8 +252,14 @@ describe('watch cache', () => {
     const later = r.backend.getCalls;
     assert.deepEqual(await r.cache.get(r.key('ns', 'b'), { resourceVersion: String(rvOf(b)) }), b);
     assert.equal(r.backend.getCalls, later, 'no backend read for a revision the cache has reached');
-    assert.deepEqual(await r.cache.get(r.key('ns', 'a'), {}), a);
-    assert.equal(r.backend.getCalls, later + 1, 'a consistent get reads the store');
+    const heads = r.backend.modRevisionCalls;
+    const consistent = await r.cache.get(r.key('ns', 'a'), {});
+    assert.deepEqual(consistent, a);
+    assert.ok(Object.isFrozen(consistent), 'the cached object of the stored revision');
+    assert.equal(r.backend.getCalls, later, 'no value read');
+    assert.equal(r.backend.modRevisionCalls, heads + 1, 'one modRevision read');
+    await assert.rejects(r.cache.get(r.key('ns', 'nope'), {}), (e: unknown) => e instanceof KeyNotFoundError && e.message === `key not found: ${r.key('ns', 'nope')}`);
+    assert.equal(r.backend.getCalls, later, 'a missing key needs no value either');
     const tooLarge = r.cache.get(r.key('ns', 'a'), { resourceVersion: String(rvOf(b) + 100) });
     await assert.rejects(tooLarge, TooLargeResourceVersionError, "beyond the backend's revision: the store's 504");
     for (const rv of ['abc', '-1']) {
@@ -261,6 +267,32 @@ describe('watch cache', () => {
       assert.ok(fromStore instanceof Error, `the store refuses ${rv}`);
       await assert.rejects(r.cache.get(r.key('ns', 'a'), { resourceVersion: rv }), (e: unknown) => e instanceof Error && e.constructor === fromStore.constructor && e.message === fromStore.message);
     }
+  });
+
+  it('answers a consistent get from the store for keys whose latest change the cache has not seen', async () => {
+    const r = rig();
+    const a = await r.store.create(r.key('ns', 'a'), thing('a'));
+    const gone = await r.store.create(r.key('ns', 'gone'), thing('gone'));
+    r.cache.start();
+    await until(() => r.cache.stats().ready && r.cache.stats().revision >= rvOf(gone), 'the cache to hold a and gone');
+    r.backend.holdEvents();
+    const changed = await r.store.guaranteedUpdate(r.key('ns', 'a'), async (cur) => bump(cur, 1));
+    await r.store.delete(r.key('ns', 'gone'));
+    const created = await r.store.create(r.key('ns', 'new'), thing('new'));
+    assert.deepEqual(await r.cache.get(r.key('ns', 'a'), { resourceVersion: '0' }), a, 'the cache lags behind');
+    const reads = r.backend.getCalls;
+    const fresh = await r.cache.get(r.key('ns', 'a'), {});
+    assert.deepEqual(fresh, changed);
+    assert.ok(!Object.isFrozen(fresh), 'read by the store');
+    assert.deepEqual(await r.cache.get(r.key('ns', 'new'), {}), created);
+    await assert.rejects(r.cache.get(r.key('ns', 'gone'), {}), KeyNotFoundError);
+    assert.equal(r.backend.getCalls, reads + 2, 'the changed and the created key read by the store');
+    r.backend.releaseEvents();
+    await until(() => r.cache.stats().revision >= rvOf(created), 'the cache to catch up');
+    const cached = await r.cache.get(r.key('ns', 'a'), {});
+    assert.deepEqual(cached, changed);
+    assert.ok(Object.isFrozen(cached), 'from the cache once it has the latest change');
+    assert.equal(r.backend.getCalls, reads + 2);
   });
 
   it('waits for a resourceVersion the cache has not reached and fails with 504 beyond the backend', async () => {

@@ -5,9 +5,10 @@
  * {@link WatchCache}): a thousand `kubectl get -w` clients cost one etcd (or SQLite) watch, and each
  * change is decoded and decrypted once. Lists with `resourceVersion=0` are answered from the cached
  * state (ignoring `limit`, as the Kubernetes cacher does); consistent and exact lists and their
- * continue tokens are answered from it once it has caught up (see `listPlan`). Everything else (get,
- * what the cache cannot reach, writes) goes to the wrapped store; the cache learns of writes only
- * through its watch.
+ * continue tokens are answered from it once it has caught up (see `listPlan`). A consistent get asks
+ * the backend for the key's modRevision only and answers with the cached object of that revision.
+ * Everything else (what the cache cannot reach, writes) goes to the wrapped store; the cache learns of
+ * writes only through its watch.
  *
  * Watch semantics are the object store's: ""/"0" start with ADDED events for the current state,
  * N streams the changes after N (replayed from the ring buffer), an N older than the buffer ends with
@@ -163,12 +164,14 @@ class CachedStore implements CachedStorage {
 
   /**
    * A GET with a resourceVersion is answered from the cache, as the Kubernetes cacher does: "0" from
-   * the cached state, N once the cache has reached N (NotOlderThan). Without one (a consistent read),
-   * while the cache is not loaded and beyond its reach the store answers, with the store's errors.
+   * the cached state, N once the cache has reached N (NotOlderThan). Without one (a consistent read)
+   * see {@link consistentGet}. While the cache is not loaded and beyond its reach the store answers,
+   * with the store's errors.
    */
   async get(key: string, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
     const rvText = opts.resourceVersion ?? '';
-    if (rvText === '' || this.cache.stopped) return this.inner.get(key, opts);
+    if (rvText === '') return this.consistentGet(key);
+    if (this.cache.stopped) return this.inner.get(key, opts);
     if (!this.cache.ready) {
       this.start();
       return this.inner.get(key, opts);
@@ -181,6 +184,22 @@ class CachedStore implements CachedStorage {
     const [obj] = page.items;
     if (obj === undefined) throw keyNotFound(key);
     return obj;
+  }
+
+  /**
+   * A consistent read that spares decrypting and decoding what the cache holds: the backend tells the
+   * key's latest modRevision (a linearizable read in etcd that carries no value), and when the cached
+   * object is of that revision it is the stored one, already decoded. Otherwise (the cache has not
+   * seen the latest change of the key yet) the store reads the key. As with a read by the store, the
+   * answer reflects every write acknowledged before the get began.
+   */
+  private async consistentGet(key: string): Promise<KubeObject> {
+    if (!this.cache.ready || this.cache.stopped || !key.startsWith(this.core.resourcePrefix)) return this.inner.get(key);
+    const { modRevision } = await this.backend.modRevision(key);
+    if (modRevision === undefined) throw keyNotFound(key);
+    const cached = this.cachedObject(key);
+    if (cached !== undefined && cached.metadata.resourceVersion === String(modRevision)) return cached;
+    return this.inner.get(key);
   }
 
   /**

@@ -87,6 +87,12 @@ export class EtcdBackend implements KVBackend {
     return kv === undefined ? { revision } : { kv: toKeyValue(kv), revision };
   }
 
+  async modRevision(key: string): Promise<{ modRevision?: number; revision: number }> {
+    if (this.closed) throw closedError(key);
+    const { kv, revision } = await this.latestReads.read(key, true);
+    return kv === undefined ? { revision } : { modRevision: Number(kv.mod_revision), revision };
+  }
+
   async range(start: string, end: string, opts: RangeOptions = {}): Promise<RangeResult> {
     const startKey = start === '' ? PROBE_KEY : bytes(start); // etcd has no empty key; "\0" is the first
     const endKey = bytes(end);

@@ -54,6 +54,24 @@ describe('etcd3 backend: reads of the latest revision go out together (real etcd
     assert.ok(reads.every((r) => r.revision === current), 'every read reports the revision it was read at');
   });
 
+  it('sends modRevision reads (keys only) in the same transaction as full reads', async () => {
+    const revisions: number[] = [];
+    for (let i = 0; i < 4; i++) revisions.push((await backend.create(`${p}k${i}`, enc(`v${i}`))).revision);
+    let answers: unknown[] = [];
+    const counts = await requestsDuring(endpoint, async () => {
+      answers = await Promise.all([backend.get(`${p}k0`), backend.modRevision(`${p}k1`), backend.get(`${p}k2`), backend.modRevision(`${p}k3`), backend.modRevision(`${p}none`)]);
+    });
+    assert.deepEqual(counts, { ranges: 0, txns: 1 });
+    const current = await backend.currentRevision();
+    const [k0, k1, k2, k3, none] = answers as [Awaited<ReturnType<EtcdBackend['get']>>, unknown, Awaited<ReturnType<EtcdBackend['get']>>, unknown, unknown];
+    assert.deepEqual([dec(k0.kv?.value), dec(k2.kv?.value)], ['v0', 'v2'], 'full reads keep their values');
+    assert.deepEqual([k1, k3, none], [{ modRevision: revisions[1], revision: current }, { modRevision: revisions[3], revision: current }, { revision: current }]);
+    let alone: unknown;
+    const single = await requestsDuring(endpoint, async () => (alone = await backend.modRevision(`${p}k1`)));
+    assert.deepEqual(single, { ranges: 1, txns: 0 });
+    assert.deepEqual(alone, { modRevision: revisions[1], revision: current });
+  });
+
   it('sends a read asked for alone as a plain range', async () => {
     await backend.create(`${p}only`, enc('x'));
     let value: string | undefined;

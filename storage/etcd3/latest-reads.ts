@@ -8,7 +8,8 @@
  * Each read still sees every write acknowledged before it was asked for (the transaction is sent
  * after it, and etcd answers read-only transactions linearizably), and all reads of one transaction
  * see the same revision, which they report. A read asked for alone goes out as a plain range, in the
- * same turn's end, so an idle server adds no more than the rest of the turn to a read.
+ * same turn's end, so an idle server adds no more than the rest of the turn to a read. A keys-only
+ * read (the key's revisions without its value) goes out in the same transaction as the others.
  */
 import type { IKeyValue, IRangeResponse, ITxnResponse } from 'etcd3';
 import { StorageError } from '../errors.js';
@@ -28,6 +29,8 @@ export interface LatestRead {
 
 interface Waiter {
   key: string;
+  /** Only the key's revisions, not its value. */
+  keysOnly: boolean;
   resolve(read: LatestRead): void;
   reject(err: unknown): void;
 }
@@ -45,9 +48,12 @@ export class LatestReads {
     private maxReads = MAX_READS,
   ) {}
 
-  /** Reads `key` at etcd's latest revision, together with the other reads of this turn. */
-  read(key: string): Promise<LatestRead> {
-    return new Promise((resolve, reject) => this.enqueue({ key, resolve, reject }));
+  /**
+   * Reads `key` at etcd's latest revision, together with the other reads of this turn; with
+   * `keysOnly` the key-value carries the revisions but no value.
+   */
+  read(key: string, keysOnly = false): Promise<LatestRead> {
+    return new Promise((resolve, reject) => this.enqueue({ key, keysOnly, resolve, reject }));
   }
 
   private enqueue(w: Waiter): void {
@@ -73,11 +79,11 @@ export class LatestReads {
     if (first === undefined) return;
     try {
       if (batch.length === 1) {
-        const resp: IRangeResponse = await this.connection.call('read', first.key, (o) => this.connection.kv.range({ key: Buffer.from(first.key) }, o));
+        const resp: IRangeResponse = await this.connection.call('read', first.key, (o) => this.connection.kv.range(rangeOf(first), o));
         first.resolve(readOf(resp.kvs[0], resp.header.revision));
         return;
       }
-      const req = { compare: [], success: batch.map((w) => ({ request_range: { key: Buffer.from(w.key) } })), failure: [] };
+      const req = { compare: [], success: batch.map((w) => ({ request_range: rangeOf(w) })), failure: [] };
       const resp: ITxnResponse = await this.connection.call('read', first.key, (o) => this.connection.kv.txn(req, o));
       batch.forEach((w, i) => w.resolve(readOf(resp.responses[i]?.response_range?.kvs[0], resp.header.revision)));
     } catch (e: unknown) {
@@ -89,6 +95,11 @@ export class LatestReads {
       for (const w of batch) w.reject(w === first ? e : forKey(e, w.key));
     }
   }
+}
+
+/** The range request of one read. */
+function rangeOf(w: Waiter): { key: Buffer; keys_only?: boolean } {
+  return w.keysOnly ? { key: Buffer.from(w.key), keys_only: true } : { key: Buffer.from(w.key) };
 }
 
 function readOf(kv: IKeyValue | undefined, revision: string): LatestRead {

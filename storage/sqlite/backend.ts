@@ -89,6 +89,11 @@ export class SqliteBackend implements KVBackend {
     });
   }
 
+  async modRevision(key: string): Promise<{ modRevision?: number; revision: number }> {
+    const { kv, revision } = await this.get(key);
+    return kv === undefined ? { revision } : { modRevision: kv.modRevision, revision };
+  }
+
   async range(start: string, end: string, opts: RangeOptions = {}): Promise<RangeResult> {
     return this.guard(start, () => {
       const at = this.readRevision(start, opts.revision);

@@ -84,10 +84,10 @@ describe('list and watch over HTTPS', function () {
     await s.request('delete', `${ns('pages')}/late`).expect(200);
   });
 
-  /** Backend reads of single keys so far (`/metrics`). */
-  async function backendGets(): Promise<number> {
+  /** Backend reads of single keys so far (`/metrics`): `get` reads values, `modRevision` only revisions. */
+  async function backendGets(operation = 'get'): Promise<number> {
     const text = (await s.request('get', '/metrics').expect(200)).text;
-    const line = text.split('\n').find((l) => l.startsWith('garden_apiserver_storage_request_duration_seconds_count{') && l.includes('operation="get"'));
+    const line = text.split('\n').find((l) => l.startsWith('garden_apiserver_storage_request_duration_seconds_count{') && l.includes(`operation="${operation}"`));
     return line === undefined ? 0 : Number(line.split(' ').at(-1));
   }
 
@@ -100,8 +100,10 @@ describe('list and watch over HTTPS', function () {
     const reads = await backendGets();
     const any = await s.request('get', `${path}?resourceVersion=0`).expect(200);
     assert.equal(await backendGets(), reads, 'resourceVersion=0 is answered from the watch cache');
+    const heads = await backendGets('modRevision');
     const consistent = await s.request('get', path).expect(200);
-    assert.equal(await backendGets(), reads + 1, 'a consistent get reads the store');
+    assert.equal(await backendGets('modRevision'), heads + 1, "a consistent get reads the key's modRevision");
+    assert.equal(await backendGets(), reads, 'and answers with the cached object of that revision');
     assert.equal(atLeast.text, consistent.text, 'the same bytes as the consistent get');
     assert.equal(any.text, consistent.text);
     const bytes = async (url: string, accept: string) => (await binary(s.request('get', url).set('Accept', accept)).expect(200)).body as Buffer;

@@ -1,7 +1,7 @@
 /**
  * Test support for the watch cache: a {@link KVBackend} wrapper that counts calls, can break every
- * running watch (as a lost connection does) and can hide progress requests (as a backend without
- * them, like the etcd3 adapter so far, behaves).
+ * running watch (as a lost connection does), can hold back watch events (as a slow watch stream
+ * does) and can hide progress requests (as a backend without them behaves).
  */
 import { ForwardingBackend } from './storage/forwarding-backend.js';
 import { createCachedStorage } from '../../storage/cacher/cacher.js';
@@ -45,7 +45,10 @@ export class InstrumentedBackend extends ForwardingBackend {
   watchCalls = 0;
   rangeCalls = 0;
   getCalls = 0;
+  modRevisionCalls = 0;
   private readonly running = new Set<RunningWatch>();
+  /** Deliveries held back by {@link holdEvents}, in order. */
+  private held: Array<() => void> | undefined;
 
   constructor(
     inner: KVBackend,
@@ -64,6 +67,29 @@ export class InstrumentedBackend extends ForwardingBackend {
     return this.inner.get(key, revision);
   }
 
+  override modRevision(key: string): ReturnType<KVBackend['modRevision']> {
+    this.modRevisionCalls++;
+    return this.inner.modRevision(key);
+  }
+
+  /** Runs `delivery` now, or after the events held before it. */
+  private deliver(delivery: () => void): void {
+    if (this.held === undefined) delivery();
+    else this.held.push(delivery);
+  }
+
+  /** Holds back the events and progress notifications of every watch until {@link releaseEvents}. */
+  holdEvents(): void {
+    this.held ??= [];
+  }
+
+  /** Delivers the held events in order and stops holding. */
+  releaseEvents(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const deliver of held) deliver();
+  }
+
   override range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {
     this.rangeCalls++;
     return this.inner.range(start, end, opts);
@@ -74,17 +100,13 @@ export class InstrumentedBackend extends ForwardingBackend {
     const w: RunningWatch = { inner: undefined, handlers, dead: false };
     this.running.add(w);
     w.inner = this.inner.watch(prefix, afterRevision, {
-      onEvents: (events: KVEvent[]) => {
-        if (!w.dead) handlers.onEvents(events);
-      },
+      onEvents: (events: KVEvent[]) => this.deliver(() => !w.dead && handlers.onEvents(events)),
       onError: (err: Error) => {
         if (w.dead) return;
         this.end(w);
         handlers.onError(err);
       },
-      onProgress: (revision: number) => {
-        if (!w.dead) handlers.onProgress?.(revision);
-      },
+      onProgress: (revision: number) => this.deliver(() => !w.dead && handlers.onProgress?.(revision)),
     });
     const handle: KVWatch = { cancel: () => this.end(w) };
     const inner = w.inner;

@@ -51,6 +51,10 @@ export function backendSuite(h: Harness): void {
       assert.equal(kv.modRevision, updated);
       assert.equal(revision, await b.currentRevision());
       assert.equal((await b.get(`${h.root}missing`)).kv, undefined);
+      assert.deepEqual(await b.modRevision(key), { modRevision: updated, revision }, 'the modRevision alone');
+      assert.deepEqual(await b.modRevision(`${h.root}missing`), { revision });
+      const deleted = committed(await b.delete(key, updated));
+      assert.deepEqual(await b.modRevision(key), { revision: deleted }, 'none once deleted');
     });
 
     it('fails create on an existing key with the current value', async () => {

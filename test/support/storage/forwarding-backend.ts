@@ -10,6 +10,9 @@ export class ForwardingBackend implements KVBackend {
   get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
     return this.inner.get(key, revision);
   }
+  modRevision(key: string): Promise<{ modRevision?: number; revision: number }> {
+    return this.inner.modRevision(key);
+  }
   range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {
     return this.inner.range(start, end, opts);
   }

@@ -15,6 +15,7 @@ import { measure } from '../bench/stats.js';
 import { payload } from '../bench/workload.js';
 import { writeAescbcConfig } from '../support/encryption.js';
 import { freePort } from '../support/etcd.js';
+import { parseAllDocuments } from 'yaml';
 import { secretName } from './names.js';
 import { adminCredentials, REPO_ROOT, startChild, tempDir, type AdminCredentials, type ChildServer } from '../support/server.js';
 
@@ -97,11 +98,26 @@ export interface LoadServer {
   stop(): Promise<void>;
 }
 
-/** Starts the server (its own process, as in production) with the load client's token and policy. */
+/**
+ * The Node options `deploy/base`'s Deployment sets (its `NODE_OPTIONS`: the heap limit), so that the
+ * load servers collect garbage as the deployed one does.
+ */
+export function deployedNodeOptions(): string[] {
+  const docs = parseAllDocuments(readFileSync(join(REPO_ROOT, 'deploy/base/deployment.yaml'), 'utf8')).map((d) => d.toJS() as unknown);
+  const deployment = docs.find((d): d is { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } } } => (d as { kind?: string } | null)?.kind === 'Deployment');
+  const value = deployment?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+  if (value === undefined) throw new Error('deploy/base/deployment.yaml sets no NODE_OPTIONS');
+  return value.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Starts the server (its own process, as in production, with the Deployment's Node options) with the
+ * load client's token and policy.
+ */
 export async function startLoadServer(env: LoadEnv, args: string[], dataDir = tempDir('garden-apiserver-load-server-')): Promise<LoadServer> {
   const healthPort = await freePort();
   const serverArgs = [`--token-auth-file=${env.tokenFile}`, `--authorization-policy-file=${env.policyFile}`, `--health-port=${healthPort}`, ...args];
-  const child = await startChild(dataDir, serverArgs, ['--expose-gc', '--import', join(REPO_ROOT, 'test/load/gc-on-signal.mjs')]);
+  const child = await startChild(dataDir, serverArgs, [...deployedNodeOptions(), '--expose-gc', '--import', join(REPO_ROOT, 'test/load/gc-on-signal.mjs')]);
   return {
     child,
     pid: child.proc.pid ?? 0,

@@ -12,7 +12,8 @@
  * - `creates`: LOAD_CREATES (2,000) creates at c=32 on etcd with LOAD_SMALL (28,000) and LOAD_LARGE
  *   (140,000) objects stored, interleaved.
  *
- * Every phase is bounded by its counts and durations; LOAD_MAX_MINUTES (45) ends the run regardless.
+ * Servers run with the Node options of `deploy/base`'s Deployment (its heap limit). Every phase is
+ * bounded by its counts and durations; LOAD_MAX_MINUTES (45) ends the run regardless.
  */
 import { rmSync } from 'node:fs';
 import { createPhase, paginatedPhase } from './compare.js';

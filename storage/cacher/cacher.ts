@@ -194,7 +194,7 @@ class CachedStore implements CachedStorage {
    * answer reflects every write acknowledged before the get began.
    */
   private async consistentGet(key: string): Promise<KubeObject> {
-    if (!this.cache.ready || this.cache.stopped || !key.startsWith(this.core.resourcePrefix)) return this.inner.get(key);
+    if (!this.servesKey(key)) return this.inner.get(key);
     const { modRevision } = await this.backend.modRevision(key);
     if (modRevision === undefined) throw keyNotFound(key);
     const cached = this.cachedObject(key);
@@ -219,6 +219,11 @@ class CachedStore implements CachedStorage {
     }
   }
 
+  /** Whether the cache is loaded, running and holds `key`'s part of the keyspace. */
+  private servesKey(key: string): boolean {
+    return this.cache.ready && !this.cache.stopped && key.startsWith(this.core.resourcePrefix);
+  }
+
   /** The cache's page of the one key `key` (undefined while the cache is not loaded). */
   private keyPage(key: string): ListResult | undefined {
     return this.cache.page({ prefix: key, singleKey: key, start: key, limit: 0 });
@@ -229,7 +234,7 @@ class CachedStore implements CachedStorage {
    * value the cache could not decode (the store reads it and reports it as it always does).
    */
   private cachedObject(key: string): KubeObject | undefined {
-    if (!this.cache.ready || this.cache.stopped || !key.startsWith(this.core.resourcePrefix)) return undefined;
+    if (!this.servesKey(key)) return undefined;
     try {
       return this.keyPage(key)?.items[0];
     } catch (e: unknown) {

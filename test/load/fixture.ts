@@ -103,9 +103,11 @@ export interface LoadServer {
  * load servers collect garbage as the deployed one does.
  */
 export function deployedNodeOptions(): string[] {
-  const docs = parseAllDocuments(readFileSync(join(REPO_ROOT, 'deploy/base/deployment.yaml'), 'utf8')).map((d) => d.toJS() as unknown);
-  const deployment = docs.find((d): d is { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } } } => (d as { kind?: string } | null)?.kind === 'Deployment');
-  const value = deployment?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+  type Env = Array<{ name: string; value?: string }>;
+  type Manifest = { kind?: string; spec?: { template: { spec: { containers: Array<{ env?: Env }> } } } } | null;
+  const docs = parseAllDocuments(readFileSync(join(REPO_ROOT, 'deploy/base/deployment.yaml'), 'utf8')).map((d) => d.toJS() as Manifest);
+  const deployment = docs.find((d) => d?.kind === 'Deployment');
+  const value = deployment?.spec?.template.spec.containers[0]?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
   if (value === undefined) throw new Error('deploy/base/deployment.yaml sets no NODE_OPTIONS');
   return value.split(/\s+/).filter(Boolean);
 }

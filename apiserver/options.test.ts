@@ -27,3 +27,21 @@ describe('options: log verbosity', () => {
     });
   }
 });
+
+describe('options: --etcd-prefix', () => {
+  it('defaults to /registry-gardener', () => {
+    assert.equal(parse([]).etcdPrefix, '/registry-gardener');
+  });
+
+  for (const [given, cleaned] of [
+    ['registry-gardener', '/registry-gardener'],
+    ['/registry-gardener/', '/registry-gardener'],
+    ['//x//y//', '/x/y'],
+    ['/a/./b/../c', '/a/c'],
+    ['/', ''],
+  ] as const) {
+    it(`cleans ${given} to ${JSON.stringify(cleaned)} as kube-apiserver's storage does`, () => {
+      assert.equal(parse([`--etcd-prefix=${given}`]).etcdPrefix, cleaned);
+    });
+  }
+});

@@ -2,6 +2,7 @@
  * Command-line flags, Kubernetes style (`--secure-port=8443` or `--secure-port 8443`), parsed with
  * commander. `npm start -- --help` lists them.
  */
+import { posix } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { durationMs } from '../apimachinery/duration.js';
 // Only the light modules: flags are parsed before the rest of the server is loaded.
@@ -115,6 +116,16 @@ function positive(value: string): number {
   return n;
 }
 
+/**
+ * An etcd key prefix as kube-apiserver's storage cleans it: rooted at `/`, repeated and trailing
+ * slashes dropped (`registry-gardener` and `//registry-gardener//` are `/registry-gardener`; `/` is
+ * the empty prefix, under which keys start `/<group>/`). Servers sharing an etcd find each other's
+ * keys only with the same cleaned prefix, and AES-GCM authenticates the whole key.
+ */
+export function etcdPrefix(value: string): string {
+  return posix.join('/', value).replace(/\/+$/, '');
+}
+
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
@@ -151,7 +162,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--etcd-certfile <file>', 'client certificate for etcd'))
     .addOption(new Option('--etcd-keyfile <file>', 'client key for etcd'))
     .addOption(new Option('--etcd-request-timeout <duration>', 'longest time one etcd call may take').default(10_000, '10s').argParser(duration))
-    .addOption(new Option('--etcd-prefix <prefix>', 'prefix of every storage key').default('/registry-gardener'))
+    .addOption(new Option('--etcd-prefix <prefix>', 'prefix of every storage key').default('/registry-gardener').argParser(etcdPrefix))
     .addOption(new Option('--etcd-compaction-interval <duration>', 'how often old revisions are compacted (0 disables)').default(300_000, '5m').argParser(duration))
     .addOption(
       new Option('--encryption-provider-config <file>', 'EncryptionConfiguration (YAML or JSON); standalone mode generates one under --data-dir when absent'),

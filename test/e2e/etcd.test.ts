@@ -86,6 +86,25 @@ describe('server on etcd', function () {
     }
   });
 
+  it('cleans --etcd-prefix as kube-apiserver does: an unrooted prefix shares keys (and AES-GCM data) with the rooted one', async () => {
+    const unrooted = await replica(etcd, config, ['--etcd-prefix=registry-gardener//']);
+    const rooted = await replica(etcd, config);
+    try {
+      await unrooted.request('post', COLL).send({ metadata: { name: 'unrooted' }, stringData: { v: MARKER } }).expect(201);
+      const client = new Etcd3({ hosts: etcd.endpoints });
+      const keys = await client.getAll().prefix('registry-gardener').keys();
+      const rootedKey = await client.get('/registry-gardener/core.gardener.cloud/internalsecrets/rep/unrooted').buffer();
+      client.close();
+      assert.deepEqual(keys, []);
+      assert.ok(rootedKey);
+      const back = await rooted.request('get', `${COLL}/unrooted`).expect(200);
+      assert.equal(Buffer.from(back.body.data.v, 'base64').toString(), MARKER);
+    } finally {
+      await unrooted.stop();
+      await rooted.stop();
+    }
+  });
+
   it('shares one etcd between two replicas: watches see the other replica, no update or patch is lost', async () => {
     const a = await replica(etcd, config);
     const b = await replica(etcd, config);

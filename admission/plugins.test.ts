@@ -39,17 +39,25 @@ describe('admission plugins', () => {
   it('runs in the order of the table, all on by default', () => {
     assert.deepEqual(ADMISSION_PLUGINS.map((p) => [p.name, p.enabledByDefault]), [
       ['NamespaceLifecycle', true],
+      ['ResourceReferenceManager', true],
       ['ShootValidator', true],
       ['ProjectMutator', true],
       ['DeletionConfirmation', true],
+      ['CustomVerbAuthorizer', true],
       ['SeedRestriction', true],
       ['GardenValidator', true],
     ]);
-    assert.deepEqual(buildAdmissionChain({}, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'SeedRestriction', 'GardenValidator']);
+    assert.deepEqual(
+      buildAdmissionChain({}, deps).plugins.map((p) => p.name),
+      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'CustomVerbAuthorizer', 'SeedRestriction', 'GardenValidator'],
+    );
   });
 
   it('disables plugins by name and refuses unknown names', () => {
-    assert.deepEqual(buildAdmissionChain({ disable: ['DeletionConfirmation', 'ShootValidator'] }, deps).plugins.map((p) => p.name), ['NamespaceLifecycle', 'ProjectMutator', 'SeedRestriction', 'GardenValidator']);
+    assert.deepEqual(
+      buildAdmissionChain({ disable: ['DeletionConfirmation', 'ShootValidator'] }, deps).plugins.map((p) => p.name),
+      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ProjectMutator', 'CustomVerbAuthorizer', 'SeedRestriction', 'GardenValidator'],
+    );
     assert.throws(() => buildAdmissionChain({ enable: ['Nope'] }, deps), /unknown admission plugin: Nope/);
   });
 
@@ -174,6 +182,35 @@ describe('admission plugins', () => {
       const carol = { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'carol' };
       assert.deepEqual(await admit('UPDATE', { owner: carol }), { owner: carol, members: [{ ...carol, role: 'admin', roles: ['owner'] }] });
       assert.deepEqual(await admit('UPDATE', { owner: carol }, { name: 'p', deletionTimestamp: '2026-01-01T00:00:00Z' }), { owner: carol });
+    });
+  });
+
+  describe('ResourceReferenceManager', () => {
+    const stored = [
+      { metadata: { name: 'dev' }, spec: { namespace: 'garden-dev' } },
+      { metadata: { name: 'bare' }, spec: {} },
+    ];
+    const run = (operation: 'CREATE' | 'UPDATE', object: KubeObject, oldObject?: KubeObject) => {
+      const chain = buildAdmissionChain({}, { ...deps, projects: async () => stored });
+      const a = attrs({ operation, resource: projectResource, namespace: '', name: object.metadata.name ?? '', object, oldObject, user: { name: 'mallory', groups: [] } });
+      return outcome(chain.hooks(operation, a).validate?.(object, oldObject));
+    };
+    const claim = (name: string, namespace?: string, meta: Partial<KubeObject['metadata']> = {}): KubeObject => ({
+      metadata: { name, ...meta },
+      spec: namespace === undefined ? {} : { namespace },
+    });
+    const TAKEN = '403 projects.core.gardener.cloud "evil" is forbidden: namespace "garden-dev" is already used by another project';
+
+    it("refuses a Project that claims another Project's namespace, on create or when first set", async () => {
+      assert.equal(await run('CREATE', claim('evil', 'garden-dev')), TAKEN);
+      assert.equal(await run('UPDATE', claim('evil', 'garden-dev'), claim('evil')), TAKEN);
+    });
+
+    it('admits a free namespace, its own namespace, and updates of a Project that had one or is being deleted', async () => {
+      assert.equal(await run('CREATE', claim('evil', 'garden-evil')), 'allowed');
+      assert.equal(await run('CREATE', claim('evil')), 'allowed');
+      assert.equal(await run('UPDATE', claim('dev', 'garden-dev'), claim('dev', 'garden-dev')), 'allowed');
+      assert.equal(await run('UPDATE', claim('evil', 'garden-dev', { deletionTimestamp: '2026-01-01T00:00:00Z' }), claim('evil')), 'allowed');
     });
   });
 

@@ -4,7 +4,7 @@
  */
 import type { FieldError } from '../apimachinery/field.js';
 import type { KubeObject } from '../apimachinery/types.js';
-import type { ResourceDescriptor, UserInfo } from '../registry/types.js';
+import type { AccessQuestion, ResourceDescriptor, UserInfo } from '../registry/types.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
@@ -47,11 +47,13 @@ export interface AdmissionDeps {
   projectForNamespace(namespace: string): Promise<KubeObject | undefined>;
   /** Namespaces of the garden cluster; absent in standalone mode. */
   namespaces?: NamespaceSource;
+  /** Every Project (for checks across Projects); absent where Projects are not served. */
+  projects?(): Promise<KubeObject[]>;
   /**
-   * Whether `user` may update `shoots/binding` of `namespace/name` (who may set spec.seedName); absent:
-   * everyone may. Throws when the authorizer cannot answer.
+   * Whether the authorizer allows `user` the question (e.g. `update` of `shoots/binding`, who may set
+   * spec.seedName, or a custom verb); absent: everyone may. Throws when the authorizer cannot answer.
    */
-  mayBindShoot?(user: UserInfo, namespace: string, name: string): Promise<boolean>;
+  may?(user: UserInfo, question: AccessQuestion): Promise<boolean>;
   /** The InternalSecret `namespace/name`; undefined or a 404 StatusError when it does not exist. */
   getInternalSecret?(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** The stored Gardens (operator.gardener.cloud); absent where Gardens are not served. */

@@ -219,8 +219,8 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
       {
         getShoot: async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name),
         projectForNamespace: (ns) => projects.forNamespace(ns),
-        mayBindShoot: (user, namespace, name) =>
-          security.authz.checkAccess(user, { verb: 'update', group: 'core.gardener.cloud', resource: 'shoots', subresource: 'binding', namespace, name }),
+        projects: () => projects.list(),
+        may: (user, question) => security.authz.checkAccess(user, question),
         getInternalSecret: async (ns, name) => secrets?.store.get({ ...system, namespace: ns }, name),
         gardens: async () => (await gardens?.store.list({ ...system, namespace: '' }, {}))?.items ?? [],
         ...(namespaces !== undefined && { namespaces }),

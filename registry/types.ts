@@ -33,6 +33,22 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
+/**
+ * The resource attributes of a question the server asks its authorizer about a user, rather than
+ * about an incoming request. The strings are passed on literally: Gardener asks with group `"v1"`,
+ * resource `"Secret"`, verb `list` (admin) and group `"core.gardener.cloud/v1beta1"`, resource
+ * `"Project"`, verb `list` (viewer), with an empty namespace.
+ */
+export interface AccessQuestion {
+  verb: string;
+  group: string;
+  version?: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
 /** Per-request facts a strategy or admission plugin may need. */
 export interface RequestContext {
   user: UserInfo;

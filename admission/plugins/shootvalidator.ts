@@ -33,7 +33,8 @@ async function validateScheduling(deps: AdmissionDeps, attrs: AdmissionAttribute
   const name = shoot.metadata.name ?? attrs.name;
   const [seed, oldSeed] = [seedNameOf(shoot), seedNameOf(attrs.oldObject)];
   if (attrs.operation === 'CREATE') {
-    if (seed !== undefined && deps.mayBindShoot !== undefined && !(await deps.mayBindShoot(attrs.user, attrs.namespace, name))) {
+    const binding = { verb: 'update', group: SHOOTS.group, resource: SHOOTS.resource, subresource: 'binding', namespace: attrs.namespace, name };
+    if (seed !== undefined && deps.may !== undefined && !(await deps.may(attrs.user, binding))) {
       throw forbidden(SHOOTS, name, `user ${JSON.stringify(attrs.user.name)} is not allowed to set .spec.seedName for "shoots"`);
     }
     return;

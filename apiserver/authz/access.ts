@@ -4,24 +4,11 @@
  * {@link Authorizer} answers them: the delegated SubjectAccessReview in aggregated mode, the RBAC
  * policy file in standalone mode.
  */
-import type { UserInfo } from '../../registry/types.js';
+import type { AccessQuestion, UserInfo } from '../../registry/types.js';
 import type { RequestInfo } from '../requestinfo.js';
 import type { Authorizer } from './types.js';
 
-/**
- * Resource attributes of a question. The strings are passed on literally: Gardener asks with group
- * `"v1"`, resource `"Secret"`, verb `list` (admin) and group `"core.gardener.cloud/v1beta1"`,
- * resource `"Project"`, verb `list` (viewer), with an empty namespace.
- */
-export interface AccessQuestion {
-  verb: string;
-  group: string;
-  version?: string;
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
+export type { AccessQuestion };
 
 /** The authorizer could not answer (e.g. the SubjectAccessReview call failed). */
 export class AccessCheckError extends Error {

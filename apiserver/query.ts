@@ -1,6 +1,7 @@
 /** Typed reads of Kubernetes query parameters (ListOptions, CreateOptions, DeleteOptions, ...). */
 import { badRequest, invalid } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
+import { escapeFieldValue, parseFieldSelector } from '../apimachinery/fields.js';
 import type { ListParams } from '../registry/generic/selection.js';
 
 export type Query = Record<string, unknown>;
@@ -82,4 +83,20 @@ export function fieldManager(q: Query, optionsKind: string): string | undefined 
   const bad = v.length > 128 ? fieldErr.tooLong('fieldManager', '', 128) : /[^\x20-\x7e]/.test(v) ? fieldErr.invalid('fieldManager', v, 'must only contain printable characters') : undefined;
   if (bad) throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [bad]);
   return v;
+}
+
+/**
+ * ListOptions of a list or watch of one object, `name` (from the path of a watch of one object or from
+ * a `metadata.name` field selector: the name the authorizer was asked about), scoped as kube-apiserver's
+ * list handler scopes them: an empty field selector becomes `metadata.name=<name>`, any other must
+ * demand exactly that name (400 otherwise), so that nothing else is served. Without a name, as
+ * {@link listParams}.
+ */
+export function namedListParams(q: Query, name: string): ListParams {
+  const p = listParams(q);
+  if (name === '') return p;
+  const selector = parseFieldSelector(p.fieldSelector ?? '');
+  if (selector.empty) return { ...p, fieldSelector: `metadata.name=${escapeFieldValue(name)}` };
+  if (selector.exactMatch('metadata.name') !== name) throw badRequest("fieldSelector metadata.name doesn't match requested name");
+  return p;
 }

@@ -1,7 +1,7 @@
 /** GET of one object and of collections; lists are streamed (list-stream.ts), Tables sent whole. */
 import { sendList, type ListBody } from '../list-stream.js';
 import { includeObjectPolicy } from '../negotiation.js';
-import { listParams, str } from '../query.js';
+import { namedListParams, str } from '../query.js';
 import { renderList, renderObject } from '../render.js';
 import { outputOf, send, type ResourceRequest } from './context.js';
 
@@ -15,7 +15,7 @@ export async function handleGet(r: ResourceRequest): Promise<void> {
 export async function handleList(r: ResourceRequest): Promise<void> {
   const rendering = outputOf(r, 'list');
   const include = includeObjectPolicy(str(r.query, 'includeObject'));
-  const list = await r.served.store.list(r.ctx, listParams(r.query));
+  const list = await r.served.store.list(r.ctx, namedListParams(r.query, r.info.name));
   const body = renderList(r.served.descriptor, list, rendering, include);
   if (rendering.kind === 'table') send(r, 200, body, rendering.format);
   else await sendList(r.res, r.served.descriptor, body as ListBody, rendering.format, rendering.kind === 'object', r.ctx.warnings);

@@ -93,6 +93,7 @@ describe('watch handler back-pressure', () => {
     const r = {
       req: { headers: { accept: 'application/json' } },
       res,
+      info: { name: '' },
       served: { descriptor: internalSecretResource, store: { watch: () => watch } },
       subresource: undefined,
       query: { watch: '1', timeoutSeconds: '60' },

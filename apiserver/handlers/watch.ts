@@ -13,7 +13,7 @@ import { apiVersionOf, type ResourceDescriptor } from '../../registry/types.js';
 import type { WatchEvent } from '../../storage/interface.js';
 import { encodeProtobufBody, isKindOf, objectJson } from '../encode.js';
 import { includeObjectPolicy, type Format, type Rendering } from '../negotiation.js';
-import { listParams, str } from '../query.js';
+import { namedListParams, str } from '../query.js';
 import { toTable, type IncludeObject } from '../render.js';
 import { drained } from '../respond.js';
 import { outputOf, type ResourceRequest } from './context.js';
@@ -76,7 +76,7 @@ function eventEncoder(d: ResourceDescriptor, rendering: Rendering, include: Incl
 export async function handleWatch(r: ResourceRequest): Promise<void> {
   const rendering = outputOf(r, 'watch');
   const include = includeObjectPolicy(str(r.query, 'includeObject'));
-  const params = listParams(r.query);
+  const params = namedListParams(r.query, r.info.name);
   const watch = r.served.store.watch(r.ctx, params);
   const encode = eventEncoder(r.served.descriptor, rendering, include);
   const seconds = params.timeoutSeconds !== undefined && params.timeoutSeconds > 0 ? params.timeoutSeconds : randomInt(MIN_TIMEOUT_S, 2 * MIN_TIMEOUT_S + 1);

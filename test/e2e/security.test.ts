@@ -50,6 +50,19 @@ function call(s: InProcessServer, token: string, method: string, path: string, b
   });
 }
 
+/** A GET as a token user whose body is read as text (a watch's event lines). */
+function fetchText(s: InProcessServer, token: string, path: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, s.running.url), { ca: s.creds.ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function certSubject(kubeconfigB64: string): { cn: string; o: string } {
   const config = parse(Buffer.from(kubeconfigB64, 'base64').toString());
   const pem = Buffer.from(config.users[0].user['client-certificate-data'], 'base64').toString();
@@ -136,6 +149,20 @@ describe('authentication, authorization and admission (standalone)', function ()
     assert.equal(listOwn.status, 200);
     assert.equal((listOwn.body.items as unknown[]).length, 1);
     assert.equal((await call(s, TOKENS.seedB, 'GET', `${BASE}/internalsecrets/shoot-b.ca-client`)).status, 200);
+  });
+
+  it('serves a watch of one object by path that object only, as authorized, and refuses a selector naming another', async () => {
+    const watchPath = (name: string, query = '') => `/apis/core.gardener.cloud/v1beta1/watch/namespaces/${NS}/internalsecrets/${name}?timeoutSeconds=1${query}`;
+    const names = (text: string) => text.trim().split('\n').map((line) => (JSON.parse(line) as { object: { metadata: { name: string } } }).object.metadata.name);
+    const own = await fetchText(s, TOKENS.seedA, watchPath('shoot-a.ca-client'));
+    assert.equal(own.status, 200);
+    assert.deepEqual(names(own.text), ['shoot-a.ca-client']);
+    const mismatched = await call(s, TOKENS.seedA, 'GET', watchPath('shoot-a.ca-client', '&fieldSelector=metadata.name%3Dshoot-b.ca-client'));
+    assert.equal(mismatched.status, 400);
+    assert.equal(mismatched.body.message, "fieldSelector metadata.name doesn't match requested name");
+    assert.equal((await call(s, TOKENS.seedA, 'GET', watchPath('shoot-b.ca-client'))).status, 403);
+    const admin = await fetchText(s, TOKENS.olga, watchPath('shoot-b.ca-client', '&fieldSelector=metadata.name%3Dshoot-b.ca-client'));
+    assert.deepEqual(names(admin.text), ['shoot-b.ca-client']);
   });
 
   it('keeps InternalSecrets away from project members, who still get admin kubeconfigs', async () => {

@@ -105,6 +105,12 @@ export function pathNotFound(): StatusError {
   return failure('NotFound', 404, 'the server could not find the requested resource', {});
 }
 
+/** 405 for a method the server has no route for on this path (go-restful's answer, as kube-apiserver words it). */
+export function methodNotRouted(): StatusError {
+  return failure('MethodNotAllowed', 405, 'the server does not allow this method on the requested resource', {});
+}
+
+/** 405 for an action a resource does not support (`watch is not supported on resources of kind "x"`). */
 export function methodNotAllowed(verb: string, what: string): StatusError {
   return failure('MethodNotAllowed', 405, `${verb} is not supported on resources of kind ${JSON.stringify(what)}`);
 }

@@ -1,6 +1,6 @@
 /** Per-request state shared by the resource handlers. */
 import type { Request, Response } from 'express';
-import { pathNotFound } from '../../apimachinery/errors.js';
+import { methodNotRouted, pathNotFound } from '../../apimachinery/errors.js';
 import type { AdmissionChain } from '../../admission/chain.js';
 import type { Operation } from '../../admission/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
@@ -55,7 +55,12 @@ export function resolveResource(deps: HandlerDeps, info: RequestInfo): { served:
   if (served === undefined || info.parts.length > 2) throw pathNotFound();
   const d = served.descriptor;
   if (!d.namespaced && info.namespace !== '') throw pathNotFound();
-  if (d.namespaced && info.namespace === '' && info.name !== '' && info.verb !== 'list' && info.verb !== 'watch') throw pathNotFound();
+  const readsCollection = info.verb === 'list' || info.verb === 'watch';
+  if (d.namespaced && info.namespace === '' && info.name !== '' && !readsCollection) throw pathNotFound();
+  // Across namespaces a namespaced resource is only listed and watched; an object's own path takes no
+  // POST (only subresources that create, such as shoots/adminkubeconfig, do).
+  if (d.namespaced && info.namespace === '' && info.name === '' && !readsCollection) throw methodNotRouted();
+  if (info.verb === 'create' && info.name !== '' && info.subresource === '') throw methodNotRouted();
   if (info.subresource === '') return { served, sub: undefined };
   const sub = d.subresources.find((s) => s.name === info.subresource);
   if (sub === undefined) throw pathNotFound();

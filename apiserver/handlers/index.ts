@@ -1,6 +1,6 @@
 /** Routes a resource request to the handler for its verb. */
 import type { NextFunction, Request, Response } from 'express';
-import { methodNotAllowed } from '../../apimachinery/errors.js';
+import { methodNotRouted } from '../../apimachinery/errors.js';
 import type { Verb } from '../../registry/types.js';
 import { dryRun } from '../query.js';
 import { requestState, resolveResource, type HandlerDeps, type ResourceRequest } from './context.js';
@@ -35,7 +35,7 @@ export function resourceHandler(deps: HandlerDeps) {
       const { info, user } = requestState(res);
       const { served, sub } = resolveResource(deps, info);
       const verbs = sub?.verbs ?? served.descriptor.verbs;
-      if (!isVerb(info.verb) || !verbs.includes(info.verb)) throw methodNotAllowed(req.method, served.descriptor.kind);
+      if (!isVerb(info.verb) || !verbs.includes(info.verb)) throw methodNotRouted();
       const query = req.query as Record<string, unknown>;
       const optionsKind = OPTIONS_KIND[info.verb];
       const r: ResourceRequest = {
@@ -51,7 +51,7 @@ export function resourceHandler(deps: HandlerDeps) {
       };
       const creator = sub && info.verb === 'create' ? deps.subresourceCreators?.get(`${info.apiGroup}/${info.resource}/${sub.name}`) : undefined;
       if (sub !== undefined && info.verb === 'create') {
-        if (creator === undefined) throw methodNotAllowed(req.method, served.descriptor.kind);
+        if (creator === undefined) throw methodNotRouted();
         await handleSubresourceCreate(r, creator);
         return;
       }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../support/server.js';
 
 const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/e/internalsecrets';
+const ALL_NAMESPACES = '/apis/core.gardener.cloud/v1beta1/internalsecrets';
+const NOT_ROUTED = /^the server does not allow this method on the requested resource$/;
 
 describe('error responses', function () {
   let s: InProcessServer;
@@ -12,8 +14,12 @@ describe('error responses', function () {
   after(async () => s.stop());
 
   async function count(): Promise<number> {
-    return (await s.request('get', COLL).expect(200)).body.items.length;
+    return (await s.request('get', ALL_NAMESPACES).expect(200)).body.items.length;
   }
+  before(async () => {
+    // Objects in two namespaces, so that a request across namespaces that did anything would show.
+    for (const ns of ['e', 'f']) await s.request('post', `/apis/core.gardener.cloud/v1beta1/namespaces/${ns}/internalsecrets`).send({ metadata: { name: 'kept' } }).expect(201);
+  });
 
   const cases: { name: string; send: () => Promise<{ status: number; body: { kind: string; reason: string; message: string } }>; code: number; reason: string; message?: RegExp }[] = [
     // kube-apiserver's texts, from Go's JSON scanner.
@@ -30,7 +36,11 @@ describe('error responses', function () {
     { name: 'unsupported content type', send: () => s.request('post', COLL).set('Content-Type', 'text/plain').send('x'), code: 415, reason: 'UnsupportedMediaType' },
     { name: 'unknown resource', send: () => s.request('get', '/apis/core.gardener.cloud/v1beta1/namespaces/e/nothings'), code: 404, reason: 'NotFound' },
     { name: 'unknown path', send: () => s.request('get', '/nowhere'), code: 404, reason: 'NotFound' },
-    { name: 'PUT on a collection', send: () => s.request('put', COLL).send({}), code: 405, reason: 'MethodNotAllowed' },
+    { name: 'PUT on a collection', send: () => s.request('put', COLL).send({}), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    // Across namespaces a namespaced resource is only listed and watched.
+    { name: 'DELETE across namespaces', send: () => s.request('delete', ALL_NAMESPACES), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    { name: 'POST across namespaces', send: () => s.request('post', ALL_NAMESPACES).send({ metadata: { name: 'x', namespace: 'e' } }), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    { name: "POST on an object's path", send: () => s.request('post', `${COLL}/other`).send({ metadata: { name: 'y' } }), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
     {
       name: 'nothing acceptable (tables are JSON or YAML)',
       send: () => s.request('get', COLL).set('Accept', 'application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io, text/html'),

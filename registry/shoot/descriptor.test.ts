@@ -28,8 +28,8 @@ describe('registry/shoot descriptor', () => {
       'spec.seedName': '',
       'status.seedName': '',
       'spec.cloudProfileName': '',
-      'spec.cloudProfile.name': '',
-      'spec.cloudProfile.kind': '',
+      'spec.cloudProfile.Name': '',
+      'spec.cloudProfile.Kind': '',
     });
     const shoot = makeShoot({ seedName: 'a', cloudProfileName: 'cp', cloudProfile: { kind: 'NamespacedCloudProfile', name: 'ncp' } }, { seedName: 'b' });
     assert.deepEqual(shootSelectableFields(shoot), {
@@ -38,8 +38,8 @@ describe('registry/shoot descriptor', () => {
       'spec.seedName': 'a',
       'status.seedName': 'b',
       'spec.cloudProfileName': 'cp',
-      'spec.cloudProfile.name': 'ncp',
-      'spec.cloudProfile.kind': 'NamespacedCloudProfile',
+      'spec.cloudProfile.Name': 'ncp',
+      'spec.cloudProfile.Kind': 'NamespacedCloudProfile',
     });
   });
 });

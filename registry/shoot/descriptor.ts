@@ -24,8 +24,8 @@ export function shootSelectableFields(shoot: KubeObject): Record<string, string>
     'spec.seedName': text(spec, 'seedName') ?? '',
     'status.seedName': text(field(shoot, 'status'), 'seedName') ?? '',
     'spec.cloudProfileName': text(spec, 'cloudProfileName') ?? '',
-    'spec.cloudProfile.name': text(cloudProfile, 'name') ?? '',
-    'spec.cloudProfile.kind': text(cloudProfile, 'kind') ?? '',
+    'spec.cloudProfile.Name': text(cloudProfile, 'name') ?? '',
+    'spec.cloudProfile.Kind': text(cloudProfile, 'kind') ?? '',
   };
 }
 

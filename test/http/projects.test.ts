@@ -187,4 +187,13 @@ describe('Projects over HTTPS', function () {
     const gone = await s.request('post', `${BASE}/namespaces/garden-old/shoots`).send(shoot('late', 'garden-old')).expect(403);
     assert.equal(gone.body.message, "shoots.core.gardener.cloud \"late\" is forbidden: cannot create shoot 'late' in project 'old' that is already marked for deletion");
   });
+
+  it("selects Shoots by their CloudProfile reference with Gardener's field labels (capitalized)", async () => {
+    const names = async (selector: string) =>
+      (await s.request('get', `${BASE}/shoots?fieldSelector=${encodeURIComponent(selector)}`).expect(200)).body.items.map((i: { metadata: { name: string } }) => i.metadata.name);
+    assert.deepEqual(await names('spec.cloudProfile.Name=cloudprofile1,spec.cloudProfile.Kind=CloudProfile'), ['crazy-botany']);
+    assert.deepEqual(await names('spec.cloudProfile.Name=other'), []);
+    const lower = await s.request('get', `${BASE}/shoots?fieldSelector=spec.cloudProfile.name%3Dcloudprofile1`).expect(400);
+    assert.equal(lower.body.message, 'field label not supported: spec.cloudProfile.name');
+  });
 });

@@ -45,6 +45,8 @@ export interface ProviderInfo {
   kind: ProviderKind;
   /** Key names in order; the first one encrypts. Empty for identity. */
   keyNames: readonly string[];
+  /** Fingerprints of the keys' secrets, in order (see `keyFingerprint`); left out of {@link EncryptionConfig.describe}. */
+  keyFingerprints?: readonly string[];
 }
 
 /** What {@link EncryptionConfig.describe} reports for one configured resource (safe to log). */
@@ -118,7 +120,7 @@ class StaticEncryptionConfig implements EncryptionConfig {
   }
 
   providersFor(groupResource: string): readonly ProviderInfo[] | undefined {
-    return this.#lookup(groupResource)?.providers.map(info);
+    return this.#lookup(groupResource)?.providers.map((p) => ({ ...info(p), keyFingerprints: [...p.keyFingerprints] }));
   }
 
   describe(): ResourceEncryptionInfo[] {

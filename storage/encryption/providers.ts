@@ -13,7 +13,7 @@
  * prefix matches (identity matches everything). Reading with anything but the first provider / first key
  * marks the value stale, so a no-op update re-writes it with the current provider and key.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes } from 'node:crypto';
 import type { CipherGCMTypes, KeyObject } from 'node:crypto';
 import nacl from 'tweetnacl';
 import type { FromStorageResult, ValueTransformer } from '../transformer.js';
@@ -257,6 +257,8 @@ export interface BuiltProvider {
   kind: ProviderKind;
   /** Key names in configuration order (empty for identity). */
   keyNames: readonly string[];
+  /** {@link keyFingerprint} of each key's secret, in the same order. */
+  keyFingerprints: readonly string[];
   /** The provider with its outer prefix (empty for identity). */
   prefixed: PrefixTransformer;
 }
@@ -268,12 +270,21 @@ const PROVIDER_PREFIX: Record<Exclude<ProviderKind, 'identity'>, string> = {
 };
 
 /**
+ * Tells keys apart without revealing them: the first 48 bits of the secret's SHA-256, in hex. Two keys
+ * of one name with different secrets (a secret replaced under the same name) get different
+ * fingerprints, so what was fully rewritten with one is not taken as rewritten with the other.
+ */
+export function keyFingerprint(secret: Uint8Array): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 12);
+}
+
+/**
  * Builds one provider element: identity, or an encrypting provider over its keys (the first key writes,
  * each key is selected on read by its `<name>:` prefix). Throws on an empty key list or a bad key.
  */
 export function buildProvider(kind: ProviderKind, keys: readonly NamedKey[] = []): BuiltProvider {
   if (kind === 'identity') {
-    return { kind, keyNames: [], prefixed: { prefix: new Uint8Array(0), transformer: identityEncryptCheckTransformer } };
+    return { kind, keyNames: [], keyFingerprints: [], prefixed: { prefix: new Uint8Array(0), transformer: identityEncryptCheckTransformer } };
   }
   if (keys.length === 0) throw new Error(`${kind === 'secretbox' ? 'secretbox' : 'aes'} provider has no valid keys`);
   const make = kind === 'aescbc' ? aescbcTransformer : kind === 'aesgcm' ? aesgcmTransformer : secretboxTransformer;
@@ -289,6 +300,7 @@ export function buildProvider(kind: ProviderKind, keys: readonly NamedKey[] = []
   return {
     kind,
     keyNames: keys.map((k) => k.name),
+    keyFingerprints: keys.map((k) => keyFingerprint(k.secret)),
     prefixed: { prefix: utf8.encode(PROVIDER_PREFIX[kind]), transformer: new PrefixTransformers(noMatch, perKey) },
   };
 }

@@ -9,7 +9,7 @@ import { EtcdReencryptionLock, reencryptionLockKeys } from './etcd-lock.js';
 import { reencryptionProgressPrefix } from './progress-store.js';
 import { startReencryption, type ReencryptionOptions } from './rewriter.js';
 import { reencryptionSuite } from '../../test/support/reencrypt/suite.js';
-import { countPrefixed, createObjects, ProgressLog, SECRETS, testConfig, testResource, waitFor } from '../../test/support/reencrypt/fixtures.js';
+import { aescbcTarget, countPrefixed, createObjects, ProgressLog, SECRETS, testConfig, testResource, waitFor } from '../../test/support/reencrypt/fixtures.js';
 import type { LockHandle, Reencryption, ReencryptionLock } from './types.js';
 
 const B_PREFIX = 'k8s:enc:aescbc:v1:B:';
@@ -164,14 +164,14 @@ describe('re-encryption on etcd', function () {
     await rA.settled();
     assert.equal(log.rewrites(), n);
     assert.deepEqual(await countPrefixed(w.a, w.resA, B_PREFIX), { yes: n, no: 0 });
-    assert.deepEqual(await rawA.peers(), [{ [SECRETS]: 'aescbc:B' }], 'the announcement is back under the new lease');
+    assert.deepEqual(await rawA.peers(), [{ [SECRETS]: aescbcTarget('B') }], 'the announcement is back under the new lease');
   });
 
   it('waits while a live replica still writes with the old key', async () => {
     const w = await twoReplicas(500);
     const rawA = lock(w.etcdPrefix);
     const old = lock(w.etcdPrefix);
-    await old.publish({ [SECRETS]: 'aescbc:A' }); // a replica still on the old configuration
+    await old.publish({ [SECRETS]: aescbcTarget('A') }); // a replica still on the old configuration
     const log = new ProgressLog();
     const rA = run({ ...w.optsA, lock: rawA, replicas: rawA, onProgress: log.on });
     await waitFor('waiting for replicas', () => rA.status().resources[0]?.state === 'waiting-for-replicas');

@@ -3,8 +3,9 @@
  * (encryption.md §3.3): a value is stale when it is read by any provider but the first, or by any key
  * of the first provider but its first key. Reading with the first provider and first key requires the
  * value to start with that provider's and key's prefix, so a value without it is stale, and one with it
- * is current unless another key of the first provider has a name that also matches the prefix (a key
- * named `a:b` next to a first key `a`); such values are reported as `maybe` and left to the transformer.
+ * is current unless another key of that kind has a name that also matches the prefix (a key named
+ * `a:b` next to a first key `a`, or a later provider's key named `a` too); such values are reported as
+ * `maybe` and left to the transformer.
  */
 import type { ProviderInfo } from '../encryption/config.js';
 import { ENCRYPTED_PREFIX } from '../encryption/providers.js';
@@ -21,13 +22,16 @@ export const IDENTITY_TARGET = 'identity';
 const utf8 = new TextEncoder();
 
 /**
- * The write target of a provider chain: `<provider>:<first key name>` or `identity`. Two chains with the
- * same target write values with the same prefix; it is what "fully rewritten" is recorded against.
+ * The write target of a provider chain: `<provider>:<first key name>` and the fingerprint of that key's
+ * secret (`aescbc:key2#1a2b3c4d5e6f`), or `identity`. Two chains with the same target write values that
+ * each can read; it is what "fully rewritten" is recorded against, so a secret replaced under the same
+ * key name starts a new rewrite.
  */
 export function writeTarget(providers: readonly ProviderInfo[] | undefined): string {
   const first = providers?.[0];
   if (first === undefined || first.kind === 'identity') return IDENTITY_TARGET;
-  return `${first.kind}:${first.keyNames[0] ?? ''}`;
+  const fingerprint = first.keyFingerprints?.[0];
+  return `${first.kind}:${first.keyNames[0] ?? ''}${fingerprint === undefined ? '' : `#${fingerprint}`}`;
 }
 
 function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
@@ -48,7 +52,9 @@ export function stalenessCheck(providers: readonly ProviderInfo[] | undefined): 
   }
   const key = first.keyNames[0] ?? '';
   const prefix = utf8.encode(`${ENCRYPTED_PREFIX}${first.kind}:v1:${key}:`);
-  const ambiguous = first.keyNames.slice(1).some((other) => other.startsWith(`${key}:`));
+  // Another key whose values carry the same prefix: one of the same kind named like the first key (a
+  // later provider may repeat the name with another secret) or named `<key>:...`.
+  const ambiguous = (providers ?? []).some((p, i) => p.kind === first.kind && p.keyNames.some((other, j) => (i !== 0 || j !== 0) && (other === key || other.startsWith(`${key}:`))));
   const match: Staleness = ambiguous ? 'maybe' : 'current';
   return (value) => (startsWith(value, prefix) ? match : 'stale');
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { loadEncryptionConfig } from '../encryption/config.js';
 import { LocalLock } from './local-lock.js';
 import { describeProgress } from './report.js';
@@ -20,7 +21,22 @@ describe('re-encryption: staleness on raw values', () => {
   it('names the write target by first provider and first key', () => {
     assert.equal(writeTarget(undefined), 'identity');
     assert.equal(writeTarget(config(['identity', ['aescbc', ['a']]]).providersFor('secrets')), 'identity');
-    assert.equal(writeTarget(config([['aesgcm', ['k2', 'k1']], 'identity']).providersFor('secrets')), 'aesgcm:k2');
+    const fingerprint = createHash('sha256').update(Buffer.from(key('k2'), 'base64')).digest('hex').slice(0, 12);
+    assert.equal(writeTarget(config([['aesgcm', ['k2', 'k1']], 'identity']).providersFor('secrets')), `aesgcm:k2#${fingerprint}`);
+  });
+
+  it('names a new target when the first key keeps its name but gets another secret', () => {
+    const withSecret = (secret: string) =>
+      loadEncryptionConfig(
+        JSON.stringify({
+          apiVersion: 'apiserver.config.k8s.io/v1',
+          kind: 'EncryptionConfiguration',
+          resources: [{ resources: ['secrets'], providers: [{ aescbc: { keys: [{ name: 'k1', secret }] } }] }],
+        }),
+      );
+    const [before, after] = [withSecret(key('old')), withSecret(key('new'))].map((c) => writeTarget(c.providersFor('secrets')));
+    assert.match(before ?? '', /^aescbc:k1#[0-9a-f]{12}$/);
+    assert.notEqual(before, after);
   });
 
   it('agrees with the transformer stale flag for every writer/reader combination', async () => {
@@ -59,6 +75,25 @@ describe('re-encryption: staleness on raw values', () => {
     const check = stalenessCheck(config([['aescbc', ['a', 'a:b']]]).providersFor('secrets'));
     assert.equal(check(new TextEncoder().encode('k8s:enc:aescbc:v1:a:b:xxxx')), 'maybe');
     assert.equal(check(new TextEncoder().encode('k8s:enc:aescbc:v1:c:xxxx')), 'stale');
+  });
+
+  it("leaves values to the transformer where a later provider repeats the first key's name", async () => {
+    // A secret replaced under the same name, the old one kept behind it: values of the old secret
+    // carry the current prefix, and only decrypting tells them apart.
+    const chain = (secrets: string[]) =>
+      loadEncryptionConfig(
+        JSON.stringify({
+          apiVersion: 'apiserver.config.k8s.io/v1',
+          kind: 'EncryptionConfiguration',
+          resources: [{ resources: ['secrets'], providers: secrets.map((secret) => ({ aescbc: { keys: [{ name: 'key1', secret }] } })) }],
+        }),
+      );
+    const stored = await chain([key('old')]).transformerFor('secrets').toStorage(new TextEncoder().encode('{}'), '/k');
+    const rotated = chain([key('new'), key('old')]);
+    assert.equal((await rotated.transformerFor('secrets').fromStorage(stored, '/k')).stale, true);
+    assert.equal(stalenessCheck(rotated.providersFor('secrets'))(stored), 'maybe');
+    assert.equal(stalenessCheck(chain([key('new')]).providersFor('secrets'))(stored), 'current');
+    assert.equal(stalenessCheck(config([['aescbc', ['key1']], ['aesgcm', ['key1']]]).providersFor('secrets'))(stored), 'current', 'another kind has another prefix');
   });
 });
 

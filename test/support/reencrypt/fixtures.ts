@@ -5,6 +5,7 @@
 import type { KubeObject } from '../../../apimachinery/types.js';
 import { loadEncryptionConfig } from '../../../storage/encryption/config.js';
 import type { EncryptionConfig } from '../../../storage/encryption/config.js';
+import { keyFingerprint } from '../../../storage/encryption/providers.js';
 import { DynamicEncryptionConfig } from '../../../storage/encryption/reload.js';
 import { ForwardingBackend } from '../storage/forwarding-backend.js';
 import type { KVBackend, KeyValue, RangeOptions, RangeResult, Storage } from '../../../storage/interface.js';
@@ -23,20 +24,33 @@ export const KEYS: Readonly<Record<string, string>> = {
   C: Buffer.alloc(32, 3).toString('base64'),
 };
 
-/** A provider of a test configuration: `identity`, or aescbc with the named {@link KEYS}. */
-export type TestProvider = 'identity' | { aescbc: string[] };
+/**
+ * A provider of a test configuration: `identity`, or aescbc (aesgcm) with the named {@link KEYS};
+ * `name=K` is a key called `name` with the secret of `K`.
+ */
+export type TestProvider = 'identity' | { aescbc: string[] } | { aesgcm: string[] };
+
+function testKey(entry: string): { name: string; secret: string } {
+  const [name = '', ref = name] = entry.split('=');
+  return { name, secret: KEYS[ref] ?? '' };
+}
 
 /** Builds a configuration from resource -> provider list (resources left out are not configured). */
 export function testConfig(resources: Record<string, TestProvider[]>): EncryptionConfig {
   const entries = Object.entries(resources).map(([resource, providers]) => {
     const list = providers.map((p) =>
-      p === 'identity' ? { identity: {} } : { aescbc: { keys: p.aescbc.map((name) => ({ name, secret: KEYS[name] ?? '' })) } },
+      p === 'identity' ? { identity: {} } : 'aesgcm' in p ? { aesgcm: { keys: p.aesgcm.map(testKey) } } : { aescbc: { keys: p.aescbc.map(testKey) } },
     );
     return { resources: [resource], providers: list };
   });
   if (entries.length === 0) entries.push({ resources: ['unused.example.com'], providers: [{ identity: {} }] });
   const doc = { apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration', resources: entries };
   return loadEncryptionConfig(JSON.stringify(doc));
+}
+
+/** The write target of aescbc with the named {@link KEYS} first: `aescbc:<name>#<fingerprint>`. */
+export function aescbcTarget(name: string): string {
+  return `aescbc:${name}#${keyFingerprint(Buffer.from(KEYS[name] ?? '', 'base64'))}`;
 }
 
 /** The storage prefix of a gardener resource under `etcdPrefix`. */

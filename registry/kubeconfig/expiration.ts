@@ -7,8 +7,8 @@ import type { KubeconfigKind } from './types.js';
 
 /** Default of both max-expiration flags (24h). */
 export const DEFAULT_MAX_EXPIRATION_SECONDS = 86400;
-/** Bounds of the max-expiration flags: [1 hour, MaxUint32 seconds]. */
-export const MAX_EXPIRATION_FLAG_BOUNDS = { min: 3600, max: 4294967295 } as const;
+/** Bounds of the max-expiration flags: [1 hour, 2^32 seconds], both included, as gardener-apiserver checks them. */
+export const MAX_EXPIRATION_FLAG_BOUNDS = { min: 3600, max: 2 ** 32 } as const;
 
 /** The two flags, by kind. */
 export const MAX_EXPIRATION_FLAGS = {

@@ -131,6 +131,10 @@ describe('registry/kubeconfig request', () => {
       ['4294967295s', 4294967295],
       [3600, 3600],
       [4294967295, 4294967295],
+      // Up to 2^32 seconds included, as gardener-apiserver compares the durations.
+      ['4294967295.5s', 4294967295],
+      ['1193046h28m16s', 4294967296],
+      [4294967296, 4294967296],
     ];
     for (const [value, want] of ok) {
       it(`accepts ${String(value)}`, () => assert.equal(maxExpirationFromFlag('admin', value), want));
@@ -139,8 +143,8 @@ describe('registry/kubeconfig request', () => {
       ['admin', '59m59s', '--shoot-admin-kubeconfig-max-expiration must be between 1 hour and 2^32 seconds'],
       ['viewer', '0s', '--shoot-viewer-kubeconfig-max-expiration must be between 1 hour and 2^32 seconds'],
       ['viewer', '-24h', '--shoot-viewer-kubeconfig-max-expiration must be between 1 hour and 2^32 seconds'],
-      ['admin', '4294967295.5s', '--shoot-admin-kubeconfig-max-expiration must be between 1 hour and 2^32 seconds'],
-      ['admin', 4294967296, '--shoot-admin-kubeconfig-max-expiration must be between 1 hour and 2^32 seconds'],
+      ['admin', '4294967296.5s', '--shoot-admin-kubeconfig-max-expiration must be between 1 hour and 2^32 seconds'],
+      ['admin', 4294967297, '--shoot-admin-kubeconfig-max-expiration must be between 1 hour and 2^32 seconds'],
       ['admin', '1d', 'time: unknown unit "d" in duration "1d"'],
       ['admin', '10', 'time: missing unit in duration "10"'],
       ['admin', 'h', 'time: invalid duration "h"'],

@@ -1,6 +1,7 @@
 /**
  * NamespaceLifecycle: nothing is created in a namespace that does not exist or is being terminated in
- * the garden cluster. Without a namespace source (standalone mode) the plugin has nothing to check.
+ * the garden cluster, subresources included (no kubeconfig is issued for a Shoot of a namespace being
+ * deleted). Without a namespace source (standalone mode) the plugin has nothing to check.
  */
 import { forbidden, notFound } from '../../apimachinery/errors.js';
 import type { AdmissionDeps, AdmissionPlugin } from '../types.js';
@@ -14,13 +15,15 @@ export function namespaceLifecycle(deps: AdmissionDeps): AdmissionPlugin {
     operations: ['CREATE'],
     async validate(attrs) {
       const source = deps.namespaces;
-      if (source === undefined || !attrs.resource.namespaced || attrs.namespace === '' || attrs.subresource !== '') return;
+      if (source === undefined || !attrs.resource.namespaced || attrs.namespace === '') return;
       const ns = await source.get(attrs.namespace);
       if (ns === undefined) throw notFound({ group: '', resource: 'namespaces' }, attrs.namespace);
       if (ns.phase === 'Terminating' || ns.deletionTimestamp !== undefined) {
         const gr = { group: attrs.resource.group, resource: attrs.resource.resource };
-        const err = forbidden(gr, attrs.object?.metadata.name ?? attrs.name, `unable to create new content in namespace ${attrs.namespace} because it is being terminated`);
-        err.status.details = { ...err.status.details, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${attrs.namespace} is terminating`, field: 'metadata.namespace' }] };
+        // A subresource's create (a kubeconfig request) names the object it belongs to.
+        const name = attrs.subresource === '' ? (attrs.object?.metadata.name ?? attrs.name) : attrs.name;
+        const err = forbidden(gr, name, `unable to create new content in namespace ${attrs.namespace} because it is being terminated`);
+        err.status.details = { ...err.status.details, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${attrs.namespace} is being terminated`, field: 'metadata.namespace' }] };
         throw err;
       }
     },

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGardenStandIn, type GardenStandIn } from '../support/garden-standin.js';
+import { makeShoot } from '../support/shoot/fixtures.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 
 const path = (ns: string) => `/apis/core.gardener.cloud/v1beta1/namespaces/${ns}/internalsecrets`;
@@ -35,6 +36,21 @@ describe('NamespaceLifecycle with the garden cluster', function () {
     assert.equal(missing.body.message, 'namespaces "garden-missing" not found');
     const terminating = await s.request('post', path('garden-old')).send({ metadata: { name: 'a' } }).expect(403);
     assert.equal(terminating.body.message, 'internalsecrets.core.gardener.cloud "a" is forbidden: unable to create new content in namespace garden-old because it is being terminated');
+  });
+
+  it('issues no kubeconfig for a Shoot of a namespace being terminated', async () => {
+    garden.setObject('namespaces', { metadata: { name: 'garden-term' }, status: { phase: 'Active' } });
+    await s.request('post', '/apis/core.gardener.cloud/v1beta1/projects').send({ metadata: { name: 'term' }, spec: { namespace: 'garden-term' } }).expect(201);
+    await s.request('post', '/apis/core.gardener.cloud/v1beta1/namespaces/garden-term/shoots').send(makeShoot({}, undefined, { name: 's', namespace: 'garden-term' })).expect(201);
+    garden.setObject('namespaces', { metadata: { name: 'garden-term', deletionTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Terminating' } });
+    const deadline = Date.now() + 10_000;
+    while ((await s.request('post', path('garden-term')).send({ metadata: { name: 'probe' } })).status !== 403) {
+      if (Date.now() > deadline) throw new Error('the namespace was never seen terminating');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const r = await s.request('post', '/apis/core.gardener.cloud/v1beta1/namespaces/garden-term/shoots/s/adminkubeconfig').send({ spec: { expirationSeconds: 600 } }).expect(403);
+    assert.equal(r.body.message, 'shoots.core.gardener.cloud "s" is forbidden: unable to create new content in namespace garden-term because it is being terminated');
+    assert.deepEqual(r.body.details.causes, [{ reason: 'NamespaceTerminating', message: 'namespace garden-term is being terminated', field: 'metadata.namespace' }]);
   });
 
   it('follows namespaces created later through the watch', async () => {

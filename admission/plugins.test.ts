@@ -45,18 +45,19 @@ describe('admission plugins', () => {
       ['DeletionConfirmation', true],
       ['CustomVerbAuthorizer', true],
       ['SeedRestriction', true],
+      ['ShootRestriction', true],
       ['GardenValidator', true],
     ]);
     assert.deepEqual(
       buildAdmissionChain({}, deps).plugins.map((p) => p.name),
-      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'CustomVerbAuthorizer', 'SeedRestriction', 'GardenValidator'],
+      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'CustomVerbAuthorizer', 'SeedRestriction', 'ShootRestriction', 'GardenValidator'],
     );
   });
 
   it('disables plugins by name and refuses unknown names', () => {
     assert.deepEqual(
       buildAdmissionChain({ disable: ['DeletionConfirmation', 'ShootValidator'] }, deps).plugins.map((p) => p.name),
-      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ProjectMutator', 'CustomVerbAuthorizer', 'SeedRestriction', 'GardenValidator'],
+      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ProjectMutator', 'CustomVerbAuthorizer', 'SeedRestriction', 'ShootRestriction', 'GardenValidator'],
     );
     assert.throws(() => buildAdmissionChain({ enable: ['Nope'] }, deps), /unknown admission plugin: Nope/);
   });
@@ -86,6 +87,24 @@ describe('admission plugins', () => {
     assert.equal(await outcome(chain.hooks('CREATE', a).validate?.(a.object as KubeObject, undefined)), 'allowed');
     const b = attrs({ name: 'new.secret', object: { metadata: { name: 'new.secret' } } });
     assert.match(await outcome(chain.hooks('CREATE', b).validate?.(b.object as KubeObject, undefined)), /^403 .*object does not belong to seed "seed-a"$/);
+  });
+
+  it('ShootRestriction: a self-hosted shoot creates only its own ca-client, in its namespace', async () => {
+    const chain = buildAdmissionChain({}, deps);
+    const own = { name: 'gardener.cloud:system:shoot:garden:sh1', groups: ['gardener.cloud:system:shoots'] };
+    const run = (namespace: string, name: string, user: AdmissionAttributes['user'] = own) => {
+      const a = attrs({ namespace, name, user, object: { metadata: { name, namespace } } });
+      return outcome(chain.hooks('CREATE', a).validate?.(a.object as KubeObject, undefined));
+    };
+    assert.equal(await run('garden', 'sh1.ca-client'), 'allowed');
+    const refused = (name: string) => `403 internalsecrets.core.gardener.cloud "${name}" is forbidden: object does not belong to shoot garden/sh1`;
+    assert.equal(await run('garden-dev', 'victim.ca-client'), refused('victim.ca-client'));
+    assert.equal(await run('garden', 'other.ca-client'), refused('other.ca-client'));
+    assert.equal(await run('garden-dev', 'sh1.ca-client'), refused('sh1.ca-client'));
+    assert.equal(await run('garden', 'sh1'), refused('sh1'));
+    const gardenadm = { name: 'gardener.cloud:gardenadm:shoot:garden:sh1', groups: ['gardener.cloud:system:shoots'] };
+    assert.equal(await run('garden', 'sh1.ca-client', gardenadm), '400 unexpected resource: "internalsecrets.core.gardener.cloud"');
+    assert.equal(await run('garden-dev', 'victim.ca-client', { name: 'alice', groups: [] }), 'allowed');
   });
 
   it('DeletionConfirmation: Shoots need the annotation, other kinds do not', async () => {

@@ -10,6 +10,7 @@ import { GARDEN_VALIDATOR, gardenValidator } from './plugins/gardenvalidator.js'
 import { PROJECT_MUTATOR, projectMutator } from './plugins/projectmutator.js';
 import { RESOURCE_REFERENCE_MANAGER, resourceReferenceManager } from './plugins/resourcereferencemanager.js';
 import { SEED_RESTRICTION, seedRestriction } from './plugins/seedrestriction.js';
+import { SHOOT_RESTRICTION, shootRestriction } from './plugins/shootrestriction.js';
 import { SHOOT_VALIDATOR, shootValidator } from './plugins/shootvalidator.js';
 import type { PluginRegistration } from './types.js';
 
@@ -21,5 +22,6 @@ export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [
   { name: DELETION_CONFIRMATION, enabledByDefault: true, factory: deletionConfirmation },
   { name: CUSTOM_VERB_AUTHORIZER, enabledByDefault: true, factory: customVerbAuthorizer },
   { name: SEED_RESTRICTION, enabledByDefault: true, factory: seedRestriction },
+  { name: SHOOT_RESTRICTION, enabledByDefault: true, factory: shootRestriction },
   { name: GARDEN_VALIDATOR, enabledByDefault: true, factory: gardenValidator },
 ];

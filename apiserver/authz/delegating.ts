@@ -13,6 +13,7 @@ import { projectAuthorizer, type ProjectSource } from './projects.js';
 import { policyFileAuthorizer } from './rbac.js';
 import { subjectAccessReviewAuthorizer } from './sar.js';
 import { seedAuthorizer, type ShootLookup } from './seed.js';
+import { shootAuthorizer } from './shoot.js';
 import { authorizerUnion, groupAuthorizer, pathAuthorizer, type Authorizer } from './types.js';
 
 /** Authorization flags (names as on the command line). */
@@ -80,10 +81,11 @@ export function buildAuthorization(o: AuthorizationOptions, log?: Logger): Autho
       : undefined;
   const sar = sarAuthorizer(o, log);
   const seed = o.getShoot !== undefined ? seedAuthorizer(o.getShoot) : undefined;
+  const selfHostedShoot = o.getShoot !== undefined ? shootAuthorizer(o.getShoot) : undefined;
   const bootstrap = o.standaloneProjects !== undefined ? bootstrapAuthorizer() : undefined;
   const projects = o.standaloneProjects !== undefined ? projectAuthorizer(o.standaloneProjects) : undefined;
   const present = (a: Authorizer | undefined): a is Authorizer => a !== undefined;
-  const union = authorizerUnion([pathAuthorizer(o.alwaysAllowPaths), groups, seed, bootstrap, rbac, projects, sar].filter(present));
+  const union = authorizerUnion([pathAuthorizer(o.alwaysAllowPaths), groups, seed, selfHostedShoot, bootstrap, rbac, projects, sar].filter(present));
   return {
     authorizer: union,
     checkAccess: accessChecker(authorizerUnion([groups, rbac, projects, sar].filter(present))),

@@ -21,6 +21,7 @@ const TOKENS = {
   olga: 'token-olga',
   seedA: 'token-seed-a',
   seedB: 'token-seed-b',
+  shootA: 'token-shoot-a',
 };
 
 interface Reply {
@@ -90,6 +91,7 @@ describe('authentication, authorization and admission (standalone)', function ()
         `${TOKENS.olga},olga,u3`,
         `${TOKENS.seedA},gardener.cloud:system:seed:seed-a,u4,"gardener.cloud:system:seeds"`,
         `${TOKENS.seedB},gardener.cloud:system:seed:seed-b,u5,"gardener.cloud:system:seeds"`,
+        `${TOKENS.shootA},gardener.cloud:system:shoot:${NS}:shoot-a,u6,"gardener.cloud:system:shoots"`,
       ].join('\n'),
     );
     const caDir = join(dir, 'cluster-ca');
@@ -163,6 +165,19 @@ describe('authentication, authorization and admission (standalone)', function ()
     assert.equal((await call(s, TOKENS.seedA, 'GET', watchPath('shoot-b.ca-client'))).status, 403);
     const admin = await fetchText(s, TOKENS.olga, watchPath('shoot-b.ca-client', '&fieldSelector=metadata.name%3Dshoot-b.ca-client'));
     assert.deepEqual(names(admin.text), ['shoot-b.ca-client']);
+  });
+
+  it("scopes a self-hosted shoot's gardenlet to its own Shoot and ca-client", async () => {
+    const own = await call(s, TOKENS.shootA, 'GET', `${BASE}/internalsecrets/shoot-a.ca-client`);
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    assert.equal((await call(s, TOKENS.shootA, 'GET', `${BASE}/shoots/shoot-a`)).status, 200);
+    for (const path of [`${BASE}/internalsecrets/shoot-b.ca-client`, `${BASE}/shoots/shoot-b`, `${BASE}/internalsecrets`]) {
+      assert.equal((await call(s, TOKENS.shootA, 'GET', path)).status, 403, path);
+    }
+    const victim = await call(s, TOKENS.shootA, 'POST', `${BASE}/internalsecrets`, { metadata: { name: 'victim.ca-client' } });
+    assert.equal(victim.status, 403);
+    assert.equal(victim.body.message, `internalsecrets.core.gardener.cloud "victim.ca-client" is forbidden: object does not belong to shoot ${NS}/shoot-a`);
+    assert.equal((await call(s, TOKENS.shootA, 'POST', `${BASE}/internalsecrets`, { metadata: { name: 'shoot-a.ca-client' } })).status, 409, 'its own passes admission');
   });
 
   it('keeps InternalSecrets away from project members, who still get admin kubeconfigs', async () => {

@@ -106,6 +106,28 @@ describe('registry/shoot operation annotations (spec §1.5)', () => {
       ],
     ];
     for (const [name, opts, want] of cases) it(name, () => assert.deepEqual(check(shoot(opts)), want));
+
+    // Upstream validatePendingWorkerUpdates.
+    it('does not start rotations of the workers\' credentials while worker pools wait for an in-place update', () => {
+      const pending = (op: string, updates: Record<string, string[]>) => {
+        const s = shoot({ op });
+        (s.status as Record<string, unknown>).inPlaceUpdates = { pendingWorkerUpdates: updates };
+        return check(s);
+      };
+      const both = { autoInPlaceUpdate: ['pool-a'], manualInPlaceUpdate: ['pool-b'] };
+      assert.deepEqual(pending('rotate-credentials-start', both), [
+        `${OP}cannot start rotation of all credentials if status.inPlaceUpdates.pendingWorkerUpdates.autoInPlaceUpdate is not empty`,
+        `${OP}cannot start rotation of all credentials if status.inPlaceUpdates.pendingWorkerUpdates.manualInPlaceUpdate is not empty`,
+      ]);
+      assert.deepEqual(pending('rotate-ca-start-without-workers-rollout', { autoInPlaceUpdate: ['pool-a'] }), [
+        `${OP}cannot start CA rotation if status.inPlaceUpdates.pendingWorkerUpdates.autoInPlaceUpdate is not empty`,
+      ]);
+      assert.deepEqual(pending('rotate-serviceaccount-key-start', { manualInPlaceUpdate: ['pool-b'] }), [
+        `${OP}cannot start service account key rotation if status.inPlaceUpdates.pendingWorkerUpdates.manualInPlaceUpdate is not empty`,
+      ]);
+      assert.deepEqual(pending('rotate-etcd-encryption-key', both), [], 'the etcd key is not on the workers');
+      assert.deepEqual(pending('rotate-ca-start', { autoInPlaceUpdate: [] }), []);
+    });
   });
 
   describe('Kubernetes 1.34', () => {

@@ -1,10 +1,11 @@
 /**
  * The state each credentials operation requires (Gardener's validateShootOperationContext): starts need
  * a ready cluster and a completed (or never run) rotation, completions need the Prepared phase. The
- * etcd key phase only matters for rotate-credentials-complete below Kubernetes 1.34.
+ * etcd key phase only matters for rotate-credentials-complete below Kubernetes 1.34. Rotations that
+ * touch the workers' credentials do not start while worker pools wait for an in-place update.
  */
 import { fieldErr, type FieldError, type FieldPath } from '../../../apimachinery/field.js';
-import type { KubeObject } from '../../../apimachinery/types.js';
+import { isPlainObject, type KubeObject } from '../../../apimachinery/types.js';
 import { isReadyForRotationStart, rotationInProgress } from '../../encryptionconfig/rotation.js';
 import { RotationPhase } from '../../encryptionconfig/types.js';
 import { kubernetesVersionOf, lastOperationOf, rotationPhase } from '../types.js';
@@ -33,8 +34,21 @@ function notPrepared(what: string, rotation: Rotation, shoot: KubeObject, path: 
   return [fieldErr.forbidden(path, `cannot complete ${what} if .status.credentials.rotation.${rotation}.phase is not 'Prepared'`)];
 }
 
+/** Worker pools waiting for an in-place update hold back rotations that roll the workers' credentials. */
+function pendingWorkerUpdates(what: string, shoot: KubeObject, path: FieldPath): FieldError[] {
+  const inPlace = isPlainObject(shoot.status) ? shoot.status.inPlaceUpdates : undefined;
+  const pending = isPlainObject(inPlace) ? inPlace.pendingWorkerUpdates : undefined;
+  if (!isPlainObject(pending)) return [];
+  return (['autoInPlaceUpdate', 'manualInPlaceUpdate'] as const)
+    .filter((list) => Array.isArray(pending[list]) && (pending[list] as unknown[]).length > 0)
+    .map((list) => fieldErr.forbidden(path, `cannot start ${what} if status.inPlaceUpdates.pendingWorkerUpdates.${list} is not empty`));
+}
+
 function startOne(rotation: Rotation, shoot: KubeObject, path: FieldPath): FieldError[] {
-  return [...notReady(LABEL[rotation], shoot, path), ...notCompleted(LABEL[rotation], rotation, shoot, path)];
+  const errs = [...notReady(LABEL[rotation], shoot, path), ...notCompleted(LABEL[rotation], rotation, shoot, path)];
+  // The etcd encryption key is not on the workers.
+  if (rotation !== 'etcdEncryptionKey') errs.push(...pendingWorkerUpdates(LABEL[rotation], shoot, path));
+  return errs;
 }
 
 function startAll(shoot: KubeObject, path: FieldPath): FieldError[] {
@@ -44,6 +58,7 @@ function startAll(shoot: KubeObject, path: FieldPath): FieldError[] {
     ...notCompleted(what, 'certificateAuthorities', shoot, path),
     ...notCompleted(what, 'serviceAccountKey', shoot, path),
     ...notCompleted(what, 'etcdEncryptionKey', shoot, path),
+    ...pendingWorkerUpdates(what, shoot, path),
   ];
 }
 

@@ -87,11 +87,14 @@ export function text(obj: unknown, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The string entries of a list field (absent or null = empty). */
+/**
+ * The string entries of a list field (absent or null = empty). A null entry is `""`, as Go decodes it
+ * into a []string, so that the others keep their index and it counts in set comparisons.
+ */
 export function texts(obj: unknown, name: string): string[] {
   if (!isPlainObject(obj)) return [];
   const v = obj[name];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return Array.isArray(v) ? v.flatMap((x) => (typeof x === 'string' ? [x] : x === null ? [''] : [])) : [];
 }
 
 /** `provider.type` of an EncryptionConfig or EncryptionAtRest, `""` when unset (Go's ptr.Deref). */

@@ -82,6 +82,8 @@ describe('registry/encryptionconfig static validation (spec §1.3)', () => {
       { resources: ['configmaps', 'configmaps.'] },
       [`${P}.resources[1]: Invalid value: "configmaps.": resource should not end with '.'`, `${P}.resources[1]: Duplicate value: "configmaps."`],
     ],
+    // Go decodes a null entry of a []string as "": the entries after it keep their index.
+    ['a null entry', { resources: [null, 'Configmaps'] }, [`${P}.resources[1]: Invalid value: "Configmaps": resource must be lower case`]],
     ['unsupported provider', { provider: { type: 'kms' } }, [`${P}.provider.type: Unsupported value: "kms": supported values: "aescbc", "aesgcm", "secretbox"`]],
     ['empty provider type', { provider: { type: '' } }, [`${P}.provider.type: Unsupported value: "": supported values: "aescbc", "aesgcm", "secretbox"`]],
   ];

@@ -47,6 +47,8 @@ export interface Listener {
   readonly requestsWaiting: number;
   /** Hands every request from now on to `handler`, with the listener's final TLS material. */
   serve(handler: RequestListener, tls: TLSConfig): void;
+  /** Installs another serving certificate and key for new connections (after {@link serve}). */
+  updateServing(pair: { cert: string; key: string }): void;
 }
 
 /** Backlog used where the kernel's `somaxconn` cannot be read (Node's own default). */
@@ -126,6 +128,7 @@ function writeStarting(req: IncomingMessage, res: ServerResponse): void {
  */
 export async function openListener(tls: TLSConfig, host: string, port: number, acceptCopies = ACCEPT_COPIES): Promise<Listener> {
   let handler: RequestListener | undefined;
+  let tlsInUse = tls;
   const requests = pacedRequests();
   const backlog = listenBacklog();
   const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true }, (req, res) => {
@@ -165,7 +168,12 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     },
     serve(next, final) {
       server.setSecureContext({ cert: final.cert, key: final.key, ca: final.clientCA });
+      tlsInUse = final;
       handler = next;
+    },
+    updateServing(pair) {
+      tlsInUse = { ...tlsInUse, ...pair };
+      server.setSecureContext({ cert: tlsInUse.cert, key: tlsInUse.key, ca: tlsInUse.clientCA });
     },
   };
 }

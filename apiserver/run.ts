@@ -34,6 +34,7 @@ import { namespaceOfProject } from '../registry/project/namespace.js';
 import type { ClusterCASource } from '../registry/kubeconfig/index.js';
 import type { ReencryptionResource } from '../storage/reencrypt/rewriter.js';
 import { Lifecycle } from './lifecycle.js';
+import { reloadServingCertificate } from './serving-reload.js';
 import { ServerMetrics } from './metrics.js';
 import { instrumentBackend } from './storage-metrics.js';
 import { SERVED_KINDS } from './resources-table.js';
@@ -247,6 +248,10 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   const clientCAs = [pki.ca.cert, ...security.authn.clientCABundles(), security.authn.requestHeaderCA() ?? ''].join('\n');
   const healthServer = options.healthPort > 0 ? await listenHealth(options.bindAddress, options.healthPort, health) : undefined;
   listener.serve(app, { ...serving, clientCA: clientCAs });
+  const servingReload =
+    options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
+      ? reloadServingCertificate({ certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile, current: serving, install: (pair) => listener.updateServing(pair), log })
+      : undefined;
   // Loaded after the server is in place: until then lists are read from storage and /readyz fails.
   for (const cache of watchCaches.values()) cache.start();
   void projects.start();
@@ -258,6 +263,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
     kubeconfigPath: writeAdminKubeconfig(options.dataDir, pki, url),
     server,
     async close(delayMs = 0) {
+      servingReload?.stop();
       await lifecycle.shutdown(server, delayMs);
       await kubeconfigs.stop();
       projects.stop();

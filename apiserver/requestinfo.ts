@@ -85,7 +85,10 @@ function collectionVerb(method: string, watch: boolean): string {
  */
 export function resolveRequestInfo(method: string, url: string): RequestInfo {
   const parsed = new URL(url, 'https://placeholder');
-  const path = parsed.pathname;
+  // The path as the router sees it: a URL parser resolves dot segments (also `%2e%2e`) and turns `\`
+  // into `/`, so `/apis/x/%2e%2e/%2e%2e/healthz` would be authorized as `/healthz` and routed elsewhere.
+  const end = url.search(/[?#]/);
+  const path = end < 0 ? url : url.slice(0, end);
   const segments = path.split('/').filter((s) => s !== '');
   const legacy = segments[0] === 'api';
   const first = legacy ? 2 : 3;

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
+import { gzipSync } from 'node:zlib';
 import { MAX_NESTING_DEPTH } from '../../apimachinery/json.js';
 import { startInProcess, type InProcessServer } from '../support/server.js';
 
@@ -134,6 +135,29 @@ describe('hostile input', function () {
         assert.equal(bad.type, 'application/json', target);
         assert.equal(JSON.parse(bad.body).reason, 'BadRequest');
       }
+    });
+
+    it('authorizes the path it routes: dot segments do not make an API path a health path', async () => {
+      // Anonymous, with a gzip body that would inflate to 3 MiB: refused before the body is read.
+      const url = new URL(s.running.url);
+      const body = gzipSync(Buffer.alloc(3 * 1024 * 1024 - 1024, 'A'));
+      const anonymous = (target: string): Promise<{ status: number; body: string }> =>
+        new Promise((resolve, reject) => {
+          const headers = { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(body.length) };
+          const req = request({ host: url.hostname, port: url.port, method: 'POST', path: target, ca: s.creds.ca, headers }, (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      for (const target of ['/apis/x/%2e%2e/%2e%2e/healthz', '/apis/x/../../healthz', '/apis/x/%2E%2e/%2e./livez']) {
+        const r = await anonymous(target);
+        assert.equal(r.status, 403, `${target}: ${r.body}`);
+        assert.match(JSON.parse(r.body).message, /^forbidden: User "system:anonymous" cannot post path|is forbidden: User "system:anonymous"/, target);
+      }
+      assert.equal((await s.request('get', '/healthz').expect(200)).text, 'ok');
     });
   });
 });

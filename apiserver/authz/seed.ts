@@ -43,12 +43,15 @@ function shootOfSecret(name: string): string | undefined {
 
 /**
  * Graph check for a named InternalSecret: allowed when it is `<shoot>.ca-client` of a Shoot assigned to
- * `seed` (spec or status). `delete` of an object the graph does not know (no such Shoot, or not a
- * ca-client name) is allowed.
+ * `seed` (spec or status). `delete` of a `<shoot>.ca-client` whose Shoot is gone, which the graph no
+ * longer knows, is allowed. Gardener's graph also holds InternalSecrets that CredentialsBindings
+ * reference, which this server does not serve, so a delete of any other name is not taken for one
+ * outside the graph.
  */
 async function hasPathToSeed(getShoot: ShootLookup, info: RequestInfo, seed: string): Promise<AuthorizationResult> {
   const shootName = shootOfSecret(info.name);
-  const shoot = shootName === undefined ? undefined : await getShoot(info.namespace, shootName);
+  if (shootName === undefined) return noOpinion('no relationship found');
+  const shoot = await getShoot(info.namespace, shootName);
   if (shoot === undefined) return info.verb === 'delete' ? allow : noOpinion('no relationship found');
   const seeds = [shoot.spec?.seedName, shoot.status?.seedName];
   return seeds.includes(seed) ? allow : noOpinion('no relationship found');

@@ -53,6 +53,7 @@ describe('shoot authorizer', () => {
         ['DELETE', `${SECRETS('garden')}/other.ca-client`],
         ['GET', `${SECRETS('garden-x')}/own.ca-client`],
         ['GET', SECRETS('garden')],
+        ['DELETE', `${SECRETS('garden')}/provider-credentials`],
       ] as const) {
         assert.equal(await decide(user, method, url), 'noOpinion', `${method} ${url}`);
       }

@@ -22,7 +22,8 @@ const noOpinion = (reason?: string): AuthorizationResult => (reason === undefine
 
 /**
  * `<shoot>.ca-client` of the identity's own Shoot: allowed; of another existing Shoot: no relationship;
- * of no Shoot (or another name), which the graph does not know: delete only.
+ * of a Shoot that is gone, which the graph no longer knows: delete only. Other names: no relationship
+ * (see the SeedAuthorizer on the InternalSecrets of CredentialsBindings).
  */
 async function authorizeInternalSecret(getShoot: ShootLookup, info: RequestInfo, own: ShootIdentity): Promise<AuthorizationResult> {
   if (info.subresource !== '') return noOpinion('only the following subresources are allowed for this resource type: []');
@@ -31,7 +32,8 @@ async function authorizeInternalSecret(getShoot: ShootLookup, info: RequestInfo,
   if ((info.verb === 'list' || info.verb === 'watch') && info.name === '') return noOpinion(`must specify field or label selector for name ${own.name}`);
   if (info.name === '') return noOpinion('No Object name found');
   const shootName = info.name.endsWith(CA_CLIENT_SUFFIX) ? info.name.slice(0, -CA_CLIENT_SUFFIX.length) : '';
-  const shoot = shootName === '' ? undefined : await getShoot(info.namespace, shootName);
+  if (shootName === '') return noOpinion('no relationship found');
+  const shoot = await getShoot(info.namespace, shootName);
   if (shoot === undefined) return info.verb === 'delete' ? allow : noOpinion('no relationship found');
   return info.namespace === own.namespace && shootName === own.name ? allow : noOpinion('no relationship found');
 }

@@ -151,6 +151,10 @@ describe('authentication, authorization and admission (standalone)', function ()
     assert.equal(listOwn.status, 200);
     assert.equal((listOwn.body.items as unknown[]).length, 1);
     assert.equal((await call(s, TOKENS.seedB, 'GET', `${BASE}/internalsecrets/shoot-b.ca-client`)).status, 200);
+    // Not a ca-client: no gardenlet may delete it (Gardener's graph may hold it for a CredentialsBinding).
+    await s.request('post', `${BASE}/internalsecrets`).send({ metadata: { name: 'provider-creds' } }).expect(201);
+    assert.equal((await call(s, TOKENS.seedA, 'DELETE', `${BASE}/internalsecrets/provider-creds`)).status, 403);
+    await s.request('get', `${BASE}/internalsecrets/provider-creds`).expect(200);
   });
 
   it('serves a watch of one object by path that object only, as authorized, and refuses a selector naming another', async () => {

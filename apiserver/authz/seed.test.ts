@@ -82,6 +82,10 @@ describe('SeedAuthorizer', () => {
     ['A lists with the label among others', A, 'GET', `${ALL_SHOOTS}?labelSelector=${encodeURIComponent('a=b,name.seed.gardener.cloud/seed-a in (true)')}`, 'allow'],
     ['A cannot list by B\'s label', A, 'GET', `${ALL_SHOOTS}?labelSelector=${encodeURIComponent('name.seed.gardener.cloud/seed-b=true')}`, 'noOpinion', 'must specify field or label selector for name seed-a'],
     ['A cannot list all shoots', A, 'GET', ALL_SHOOTS, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    // Requirements its label only does not contradict would select every seed's shoots.
+    ['A cannot list by a requirement on another label', A, 'GET', `${ALL_SHOOTS}?labelSelector=${encodeURIComponent('!foo')}`, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    ['A cannot list by its label != false', A, 'GET', `${ALL_SHOOTS}?labelSelector=${encodeURIComponent('name.seed.gardener.cloud/seed-a!=false')}`, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    ['A lists by the presence of its label', A, 'GET', `${ALL_SHOOTS}?labelSelector=${encodeURIComponent('name.seed.gardener.cloud/seed-a')}`, 'allow'],
     ['A gets a shoot on its seed', A, 'GET', `${SHOOTS}/on-a`, 'allow'],
     ['A updates the status of a shoot on its seed', A, 'PUT', `${SHOOTS}/on-a/status`, 'allow'],
     ['A patches the status of a shoot on its seed', A, 'PATCH', `${SHOOTS}/on-a/status`, 'allow'],

@@ -74,7 +74,12 @@ const SEED_NAME_LABEL_PREFIX = 'name.seed.gardener.cloud/';
 const SHOOT_VERBS = ['get', 'list', 'patch', 'update', 'watch'];
 const SHOOT_SUBRESOURCES = ['finalizers', 'status'];
 
-/** Does one requirement of the request's label selector select the seed's label? Unparsable: no. */
+/**
+ * Does the request's label selector demand the seed's label (`name.seed.gardener.cloud/<seed>=true`,
+ * `in (true, ...)` or its presence)? Then it selects only that seed's Shoots (every requirement must hold). A
+ * requirement that the label merely does not contradict (`!foo`, `<label>!=false`) would select every
+ * seed's. Unparsable: no. (Gardener lets any requirement the seed's label satisfies pass.)
+ */
 function selectsSeedLabel(raw: string, seed: string): boolean {
   let selector: LabelSelector;
   try {
@@ -83,8 +88,8 @@ function selectsSeedLabel(raw: string, seed: string): boolean {
     if (isStatusError(e)) return false;
     throw e;
   }
-  const seedLabels = { [`${SEED_NAME_LABEL_PREFIX}${seed}`]: 'true' };
-  return selector.requirements.some((r) => labelSelectorOf([r]).matches(seedLabels));
+  const key = `${SEED_NAME_LABEL_PREFIX}${seed}`;
+  return selector.requirements.some((r) => r.key === key && labelSelectorOf([r]).matches({ [key]: 'true' }) && !labelSelectorOf([r]).matches({}));
 }
 
 /**

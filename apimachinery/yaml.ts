@@ -99,10 +99,16 @@ function checkNodes(doc: Document): void {
   }
 }
 
+/** `line L, column C` of an offset (both from 1). */
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before[before.length - 1] ?? '').length + 1}`;
+}
+
 /**
  * Parses YAML from a caller into documents, refusing what could exhaust the server (see the module
- * comment) with a {@link YamlLimitError}. Syntax errors stay in each document's `errors`, worded as
- * `parseAllDocuments` words them; `uniqueKeys` is passed through.
+ * comment) with a {@link YamlLimitError}. Syntax errors stay in each document's `errors`, with their
+ * line and column and without the text; `uniqueKeys` is passed through.
  */
 export function parseUntrustedYamlDocuments(text: string, options: { uniqueKeys?: boolean } = {}): Document[] {
   // Lexed once: the depth is measured on the tokens the documents are then composed from.
@@ -110,9 +116,13 @@ export function parseUntrustedYamlDocuments(text: string, options: { uniqueKeys?
   if (tokenDepth(tokens) > MAX_YAML_DEPTH) throw new YamlLimitError(`yaml: ${exceededDepthMessage}`);
   const uniqueKeys = options.uniqueKeys ?? true;
   let docs: Document[] = Array.from(new Composer({ uniqueKeys }).compose(tokens));
-  // Invalid YAML is parsed again by the one-call parser, which words each syntax error with its line,
-  // column and the offending text.
-  if (docs.some((doc) => doc.errors.length > 0)) docs = [...parseAllDocuments(text, { uniqueKeys })];
+  // Invalid YAML is parsed again by the one-call parser, whose errors are worded with their line and
+  // column but without the offending text: a body may carry secret values, and the message goes back
+  // to the caller (and into logs), as go-yaml's `yaml: line N: ...` does not quote it either.
+  if (docs.some((doc) => doc.errors.length > 0)) {
+    docs = [...parseAllDocuments(text, { uniqueKeys, prettyErrors: false })];
+    for (const doc of docs) for (const e of doc.errors) e.message = `${e.message} at ${position(text, e.pos[0])}`;
+  }
   for (const doc of docs) if (doc.errors.length === 0) checkNodes(doc);
   return docs;
 }

@@ -13,6 +13,7 @@ import { discoveryHandlers, type StaticGroup } from './discovery.js';
 import { coreV1Router, type ReadOnlyResource } from './standalone/corev1.js';
 import { AUTHORIZATION_GROUP, selfSubjectAccessReviewHandler, SSAR_PATH } from './standalone/ssar.js';
 import { errorWriter, withAuthentication, withAuthorization, withRequestInfo, withRequestLog } from './filters.js';
+import { withImpersonation } from './impersonation.js';
 import type { RequestInfo } from './requestinfo.js';
 import { protobufMessage } from '../registry/types.js';
 import type { SubresourceCreator } from './handlers/context.js';
@@ -85,6 +86,7 @@ export function createApp(config: AppConfig): Express {
   app.use(withAudit(config.auditor));
   app.use(withInflightLimit(config.limits.maxRequestsInflight, config.limits.maxMutatingRequestsInflight, config.metrics));
   app.use(withTimeout(config.limits.requestTimeoutMs, config.metrics));
+  app.use(withImpersonation(config.authorizer));
   app.use(withAuthorization(config.authorizer));
   app.use(withExecutionSeats());
   app.use(healthRouter(config.health, config.version));

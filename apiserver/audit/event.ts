@@ -154,6 +154,8 @@ export interface EventInputs {
   requestURI: string;
   info: RequestInfo;
   user: UserInfo | undefined;
+  /** The user an impersonating request runs as. */
+  impersonatedUser?: UserInfo | undefined;
   sourceIPs: string[];
   userAgent: string | undefined;
   receivedAt: number;
@@ -182,6 +184,7 @@ export function buildEvent(x: EventInputs): AuditEvent {
     requestURI: x.requestURI,
     verb: x.info.verb,
     user: eventUser(x.user),
+    ...(x.impersonatedUser !== undefined && { impersonatedUser: eventUser(x.impersonatedUser) }),
     ...(x.sourceIPs.length > 0 && { sourceIPs: x.sourceIPs }),
     ...(x.userAgent !== undefined && { userAgent: x.userAgent }),
     ...(ref !== undefined && { objectRef: ref }),

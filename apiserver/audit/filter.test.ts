@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { badRequest, forbiddenMessage, unauthorized } from '../../apimachinery/errors.js';
 import type { UserInfo } from '../../registry/types.js';
 import { errorWriter, withRequestInfo } from '../filters.js';
+import { withImpersonation } from '../impersonation.js';
 import { markRead } from '../received.js';
 import { sendJson } from '../respond.js';
 import { Auditor } from './auditor.js';
@@ -47,6 +48,7 @@ function app(auditor: Auditor | undefined): Express {
     next();
   });
   a.use(withAudit(auditor));
+  a.use(withImpersonation({ authorize: async () => ({ decision: 'allow' }) }));
   a.use((_req, res, next) => {
     const denied = (res.locals.user as UserInfo).name === 'mallory';
     setAuthorizationDecision(res, { decision: denied ? 'deny' : 'allow', reason: denied ? 'no RBAC policy matched' : '' });
@@ -125,6 +127,14 @@ describe('audit filter', () => {
     assert.deepEqual(complete.annotations, { 'authorization.k8s.io/decision': 'allow' });
     assert.equal(complete.requestObject, undefined);
     assert.equal(complete.responseObject, undefined);
+  });
+
+  it('records the requester as user and whom it impersonates as impersonatedUser', async () => {
+    const { sink, request } = setup(policy('Metadata'));
+    await request.get(`${G}/shoots/s`).set('Impersonate-User', 'bob').set('Impersonate-Group', 'team-b').expect(200);
+    const [, complete] = await settle(sink, 2);
+    assert.equal(complete?.user.username, 'alice');
+    assert.deepEqual(complete?.impersonatedUser, { username: 'bob', groups: ['team-b', 'system:authenticated'] });
   });
 
   it('echoes a usable incoming Audit-ID and replaces an unusable one', async () => {

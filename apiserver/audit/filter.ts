@@ -78,8 +78,14 @@ function infoOf(req: IncomingMessage, res: Response): RequestInfo {
   return (res.locals.info as RequestInfo | undefined) ?? requestInfoOf(req);
 }
 
+/** The authenticated requester (also when it impersonates someone). */
 function userOf(res: Response): UserInfo | undefined {
-  return res.locals.user as UserInfo | undefined;
+  return (res.locals.requester ?? res.locals.user) as UserInfo | undefined;
+}
+
+/** The user an impersonating request runs as. */
+function impersonatedOf(res: Response): UserInfo | undefined {
+  return res.locals.requester === undefined ? undefined : (res.locals.user as UserInfo | undefined);
 }
 
 function annotationsOf(req: IncomingMessage, res: Response, a: RequestAudit): Record<string, string> {
@@ -116,6 +122,7 @@ function emit(auditor: Auditor, req: Request, res: Response, a: RequestAudit, st
       requestURI: a.requestURI,
       info: infoOf(req, res),
       user: userOf(res),
+      impersonatedUser: impersonatedOf(res),
       sourceIPs: a.sourceIPs,
       userAgent: a.userAgent,
       receivedAt: a.receivedAt,

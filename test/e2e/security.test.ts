@@ -31,10 +31,10 @@ interface Reply {
 }
 
 /** One HTTPS request as a token user; `slowBody` trickles the body to hold the request open. */
-function call(s: InProcessServer, token: string, method: string, path: string, body?: unknown, slowBodyMs = 0): Promise<Reply> {
+function call(s: InProcessServer, token: string, method: string, path: string, body?: unknown, slowBodyMs = 0, extraHeaders: Record<string, string> = {}): Promise<Reply> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${token}` };
     if (payload !== undefined) headers['content-type'] = body instanceof Array ? 'application/json-patch+json' : 'application/json';
     const req = request(new URL(path, s.running.url), { method, ca: s.creds.ca, headers }, (res) => {
       let text = '';
@@ -182,6 +182,21 @@ describe('authentication, authorization and admission (standalone)', function ()
     assert.equal(victim.status, 403);
     assert.equal(victim.body.message, `internalsecrets.core.gardener.cloud "victim.ca-client" is forbidden: object does not belong to shoot ${NS}/shoot-a`);
     assert.equal((await call(s, TOKENS.shootA, 'POST', `${BASE}/internalsecrets`, { metadata: { name: 'shoot-a.ca-client' } })).status, 409, 'its own passes admission');
+  });
+
+  it('impersonates only for who may impersonate, and then authorizes as the impersonated user', async () => {
+    const as = (headers: Record<string, string>, path: string) => s.request('get', path).set(headers);
+    const refused = await call(s, TOKENS.alice, 'GET', `${BASE}/shoots`, undefined, 0, { 'Impersonate-User': 'olga' });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.message, 'users "olga" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope');
+    // The admin (system:masters) may impersonate; as alice it cannot read InternalSecrets but reads shoots.
+    const asAlice = await as({ 'Impersonate-User': 'alice' }, `${BASE}/internalsecrets`).expect(403);
+    assert.match(asAlice.body.message, /User "alice" cannot list resource "internalsecrets"/);
+    await as({ 'Impersonate-User': 'alice' }, `${BASE}/shoots`).expect(200);
+    const asGroup = await as({ 'Impersonate-User': 'someone', 'Impersonate-Group': 'system:masters' }, `${BASE}/internalsecrets`).expect(200);
+    assert.ok(Array.isArray(asGroup.body.items));
+    const noUser = await as({ 'Impersonate-Group': 'system:masters' }, `${BASE}/internalsecrets`).expect(400);
+    assert.match(noUser.body.message, /without impersonating a user/);
   });
 
   it('keeps InternalSecrets away from project members, who still get admin kubeconfigs', async () => {

@@ -1,0 +1,97 @@
+/**
+ * Impersonation, as kube-apiserver's filter does it: a request with `Impersonate-User` (and optionally
+ * `Impersonate-Group`, `Impersonate-Uid`, `Impersonate-Extra-<key>`) runs as that user once the
+ * authenticated requester is allowed the verb `impersonate` on each of them: `users` (or
+ * `serviceaccounts` for `system:serviceaccount:<ns>:<name>`), `groups`, and in
+ * `authentication.k8s.io` `uids` and `userextras/<key>`. The requester stays on record for the audit
+ * log (`user`, with the impersonated one as `impersonatedUser`); the headers are removed.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { badRequest, internalError } from '../apimachinery/errors.js';
+import type { AccessQuestion, UserInfo } from '../registry/types.js';
+import { questionInfo } from './authz/access.js';
+import { forbiddenError } from './authz/message.js';
+import type { Authorizer } from './authz/types.js';
+
+const USER = 'impersonate-user';
+const GROUP = 'impersonate-group';
+const UID = 'impersonate-uid';
+const EXTRA_PREFIX = 'impersonate-extra-';
+const SA_PREFIX = 'system:serviceaccount:';
+const ANONYMOUS = 'system:anonymous';
+
+/** The impersonation a request asks for, or undefined; 400 when it names groups, extra or a UID but no user. */
+function requested(req: Request): { name: string; groups: string[]; uid?: string; extra: Record<string, string[]> } | undefined {
+  const headers = req.headersDistinct;
+  const name = headers[USER]?.[0];
+  const groups = headers[GROUP] ?? [];
+  const uid = headers[UID]?.[0];
+  const extra: Record<string, string[]> = {};
+  for (const [header, values] of Object.entries(headers)) {
+    if (!header.startsWith(EXTRA_PREFIX) || values === undefined) continue;
+    let key = header.slice(EXTRA_PREFIX.length);
+    try {
+      key = decodeURIComponent(key);
+    } catch {
+      // kept as sent
+    }
+    extra[key] = [...(extra[key] ?? []), ...values];
+  }
+  if (name === undefined) {
+    if (groups.length > 0 || uid !== undefined || Object.keys(extra).length > 0) {
+      throw badRequest('requested impersonation of groups, a UID or extra fields without impersonating a user');
+    }
+    return undefined;
+  }
+  return { name, groups, ...(uid !== undefined && { uid }), extra };
+}
+
+/** The questions the requester must be allowed, with the user they make. */
+function questionsAndUser(r: NonNullable<ReturnType<typeof requested>>): { questions: AccessQuestion[]; user: UserInfo } {
+  const questions: AccessQuestion[] = [];
+  const groups = [...r.groups];
+  const [namespace = '', account = '', ...more] = r.name.startsWith(SA_PREFIX) ? r.name.slice(SA_PREFIX.length).split(':') : [];
+  if (namespace !== '' && account !== '' && more.length === 0) {
+    questions.push({ verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace, name: account });
+    if (r.groups.length === 0) groups.push('system:serviceaccounts', `system:serviceaccounts:${namespace}`);
+  } else {
+    questions.push({ verb: 'impersonate', group: '', resource: 'users', name: r.name });
+  }
+  for (const g of r.groups) questions.push({ verb: 'impersonate', group: '', resource: 'groups', name: g });
+  for (const [key, values] of Object.entries(r.extra)) {
+    for (const v of values) questions.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: v });
+  }
+  if (r.uid !== undefined) questions.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: r.uid });
+  const implied = r.name === ANONYMOUS ? 'system:unauthenticated' : 'system:authenticated';
+  if (!groups.includes(implied)) groups.push(implied);
+  const user: UserInfo = { name: r.name, groups, ...(r.uid !== undefined && { uid: r.uid }), ...(Object.keys(r.extra).length > 0 && { extra: r.extra }) };
+  return { questions, user };
+}
+
+/** The filter; runs after authentication and the audit's start, before authorization. */
+export function withImpersonation(authz: Authorizer): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const r = requested(req);
+      if (r === undefined) {
+        next();
+        return;
+      }
+      const requester = res.locals.user as UserInfo;
+      const { questions, user } = questionsAndUser(r);
+      for (const q of questions) {
+        const info = questionInfo(q);
+        const result = await authz.authorize({ user: requester, info });
+        if (result.decision === 'allow') continue;
+        if (result.decision !== 'deny' && result.error !== undefined) throw internalError(result.error);
+        throw forbiddenError(requester, info, result.reason);
+      }
+      for (const header of Object.keys(req.headers)) if (header.startsWith('impersonate-')) delete req.headers[header];
+      res.locals.requester = requester;
+      res.locals.user = user;
+      next();
+    } catch (e: unknown) {
+      next(e);
+    }
+  };
+}

@@ -8,9 +8,12 @@ import { shootAuthorizer } from './shoot.js';
 
 const SECRETS = (ns: string) => `/apis/core.gardener.cloud/v1beta1/namespaces/${ns}/internalsecrets`;
 const SHOOTS = (ns: string) => `/apis/core.gardener.cloud/v1beta1/namespaces/${ns}/shoots`;
+const selfHosted = { spec: { provider: { workers: [{ name: 'cp', controlPlane: {} }] } } } as ShootSeedRef;
 const shoots = new Map<string, ShootSeedRef>([
-  ['garden/own', { spec: {} }],
-  ['garden/other', { spec: {} }],
+  ['garden/own', selfHosted],
+  ['garden/other', selfHosted],
+  ['garden-dev/regular', { spec: {} }],
+  ['garden-dev/regular2', { spec: {} }],
 ]);
 const authz = shootAuthorizer(async (namespace, name) => shoots.get(`${namespace}/${name}`));
 const gardenlet: UserInfo = { name: 'gardener.cloud:system:shoot:garden:own', groups: ['gardener.cloud:system:shoots', 'system:authenticated'] };
@@ -77,6 +80,17 @@ describe('shoot authorizer', () => {
       ['GET', SHOOTS('garden')],
     ] as const) {
       assert.equal(await decide(gardenlet, method, url), 'noOpinion', `${method} ${url}`);
+    }
+  });
+
+  it('does not count an extension ServiceAccount of a Shoot that is not self-hosted (anyone managing ServiceAccounts could mint it)', async () => {
+    const minted: UserInfo = { name: 'system:serviceaccount:garden-dev:extension-shoot--regular--x', groups: saGroups('garden-dev') };
+    for (const [method, url] of [
+      ['GET', `${SECRETS('garden-dev')}/regular.ca-client`],
+      ['POST', SECRETS('garden-dev')],
+      ['GET', `${SHOOTS('garden-dev')}/regular`],
+    ] as const) {
+      assert.equal(await decide(minted, method, url), 'noOpinion', `${method} ${url}`);
     }
   });
 

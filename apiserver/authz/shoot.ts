@@ -2,8 +2,8 @@
  * The authorizer for self-hosted shoots (Gardener's shoot authorizer, the part this server serves):
  * their gardenlets and extensions (see registry/shoot-identity.ts) may read their own Shoot, update and
  * patch it and its status, and work with its `<shoot>.ca-client` InternalSecret in the Shoot's
- * namespace; InternalSecrets are created subject to the ShootRestriction admission plugin. gardenadm is
- * given nothing here. It only allows or has no opinion; RBAC or the SubjectAccessReview decide next.
+ * namespace; InternalSecrets are created subject to the ShootRestriction admission plugin. An extension
+ * (a ServiceAccount name) counts only for a Shoot that is self-hosted. gardenadm is given nothing here. It only allows or has no opinion; RBAC or the SubjectAccessReview decide next.
  */
 import { selfHostedShootOf, type ShootIdentity } from '../../registry/shoot-identity.js';
 import type { RequestInfo } from '../requestinfo.js';
@@ -48,6 +48,12 @@ async function authorizeShoot(getShoot: ShootLookup, info: RequestInfo, own: Sho
   return isOwn && (await getShoot(info.namespace, info.name)) !== undefined ? allow : noOpinion('no relationship found');
 }
 
+/** Whether a Shoot runs its own control plane (a worker pool with `controlPlane`). */
+function isSelfHosted(shoot: unknown): boolean {
+  const workers = (shoot as { spec?: { provider?: { workers?: unknown } } } | undefined)?.spec?.provider?.workers;
+  return Array.isArray(workers) && workers.some((w: unknown) => typeof w === 'object' && w !== null && (w as { controlPlane?: unknown }).controlPlane != null);
+}
+
 /**
  * The shoot authorizer. Other users, gardenadm and other resources: no opinion. A failing Shoot lookup
  * is no opinion with the error set.
@@ -59,6 +65,10 @@ export function shootAuthorizer(getShoot: ShootLookup): Authorizer {
       if (own === undefined || own.type === 'gardenadm' || !info.isResourceRequest || info.apiGroup !== GARDENER_CORE_GROUP) return noOpinion();
       if (info.resource !== 'internalsecrets' && info.resource !== 'shoots') return noOpinion();
       try {
+        // An extension's identity is only a ServiceAccount name, which whoever manages ServiceAccounts
+        // in a project namespace could mint (Gardener reserves the prefix with a webhook this server
+        // cannot rely on): it counts only for a Shoot that is self-hosted.
+        if (own.type === 'extension' && !isSelfHosted(await getShoot(own.namespace, own.name))) return noOpinion();
         if (info.resource === 'shoots') return await authorizeShoot(getShoot, info, own);
         return await authorizeInternalSecret(getShoot, info, own);
       } catch (e: unknown) {

@@ -99,8 +99,8 @@ function checkNodes(doc: Document): void {
   }
 }
 
-/** `line L, column C` of an offset (both from 1). */
-function position(text: string, offset: number): string {
+/** `line L, column C` of an offset in a text (both from 1), for messages that must not quote the text. */
+export function textPosition(text: string, offset: number): string {
   const before = text.slice(0, offset).split('\n');
   return `line ${before.length}, column ${(before[before.length - 1] ?? '').length + 1}`;
 }
@@ -121,7 +121,7 @@ export function parseUntrustedYamlDocuments(text: string, options: { uniqueKeys?
   // to the caller (and into logs), as go-yaml's `yaml: line N: ...` does not quote it either.
   if (docs.some((doc) => doc.errors.length > 0)) {
     docs = [...parseAllDocuments(text, { uniqueKeys, prettyErrors: false })];
-    for (const doc of docs) for (const e of doc.errors) e.message = `${e.message} at ${position(text, e.pos[0])}`;
+    for (const doc of docs) for (const e of doc.errors) e.message = `${e.message} at ${textPosition(text, e.pos[0])}`;
   }
   for (const doc of docs) if (doc.errors.length === 0) checkNodes(doc);
   return docs;

@@ -6,6 +6,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
+import { textPosition } from '../../apimachinery/yaml.js';
 
 /** API version and kind accepted by {@link decodeEncryptionConfiguration}. */
 export const ENCRYPTION_CONFIG_API_VERSION = 'apiserver.config.k8s.io/v1';
@@ -126,12 +127,6 @@ function toPlain(node: unknown, path: string, doc: Document, d: Decoder, depth =
   return node === undefined ? null : node;
 }
 
-/** Offset → `line L, column C` (1-based); never echoes file content, which may hold keys. */
-function position(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${(before[before.length - 1] ?? '').length + 1}`;
-}
-
 /**
  * Decodes YAML or JSON text strictly. `source` names the file in messages. Never throws; never puts
  * file content (secrets) into messages.
@@ -140,7 +135,7 @@ export function decodeEncryptionConfiguration(text: string, source = 'encryption
   if (text.length === 0) return { ok: false, errors: [`encryption provider configuration file "${source}" is empty`] };
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true });
   if (doc.errors.length > 0) {
-    return { ok: false, errors: doc.errors.map((e) => `yaml: ${e.message} at ${position(text, e.pos[0])}`) };
+    return { ok: false, errors: doc.errors.map((e) => `yaml: ${e.message} at ${textPosition(text, e.pos[0])}`) };
   }
   const d = new Decoder();
   let raw: unknown;

@@ -23,7 +23,8 @@ const ANONYMOUS = 'system:anonymous';
 /** The impersonation a request asks for, or undefined; 400 when it names groups, extra or a UID but no user. */
 function requested(req: Request): { name: string; groups: string[]; uid?: string; extra: Record<string, string[]> } | undefined {
   const headers = req.headersDistinct;
-  const name = headers[USER]?.[0];
+  // An empty Impersonate-User is no user, as kube-apiserver reads it.
+  const name = headers[USER]?.[0] || undefined;
   const groups = headers[GROUP] ?? [];
   const uid = headers[UID]?.[0];
   const extra: Record<string, string[]> = {};

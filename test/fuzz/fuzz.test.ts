@@ -200,15 +200,16 @@ const FORGED_HEADERS: Record<string, string | string[]> = {
   'x-remote-user': 'admin',
   'x-remote-group': ['system:masters', 'system:authenticated'],
   'x-remote-extra-scopes': 'all',
-  'impersonate-user': 'admin',
-  'impersonate-group': 'system:masters',
   authorization: 'Bearer junk',
 };
+/** Impersonation: honoured only for who may impersonate (kube-apiserver's rule), refused to anyone else. */
+const IMPERSONATION: Record<string, string> = { 'impersonate-user': 'admin', 'impersonate-group': 'system:masters' };
 
 /**
  * Fixed checks of the identity rules (aggregation.md §2-§3): forged identity headers give an anonymous
- * caller nothing, a client certificate from a look-alike CA is refused, and the admin stays the admin
- * whatever headers it sends. Returns the violations.
+ * caller nothing, a client certificate from a look-alike CA is refused, the admin stays the admin
+ * whatever identity headers it sends, and impersonation is for who may impersonate only. Returns the
+ * violations.
  */
 async function identityChecks(eps: Record<Identity, Endpoint>): Promise<string[]> {
   const list = '/apis/core.gardener.cloud/v1beta1/internalsecrets';
@@ -222,9 +223,12 @@ async function identityChecks(eps: Record<Identity, Endpoint>): Promise<string[]
   await check('anonymous', `${list}?watch=1`, FORGED_HEADERS, anonymousDenied, '403 for system:anonymous (or 401)');
   await check('anonymous', '/apis', { 'x-remote-group': 'system:masters' }, anonymousDenied, '403 for system:anonymous (or 401)');
   await check('anonymous', '/healthz', FORGED_HEADERS, (o) => o.status === 200, '200 (always allowed)');
+  await check('anonymous', list, { ...FORGED_HEADERS, ...IMPERSONATION }, anonymousDenied, '403 for system:anonymous (or 401)');
+  await check('anonymous', '/healthz', IMPERSONATION, anonymousDenied, '403: system:anonymous may not impersonate');
   await check('forged', list, {}, (o) => o.status === 401, '401 for a certificate from another CA');
-  await check('forged', list, FORGED_HEADERS, (o) => o.status === 401, '401 for a certificate from another CA');
-  await check('admin', list, { 'x-remote-user': 'nobody', 'x-remote-group': 'nobody', 'impersonate-user': 'nobody', authorization: 'Bearer junk' }, (o) => o.status === 200, '200 (still the admin)');
+  await check('forged', list, { ...FORGED_HEADERS, ...IMPERSONATION }, (o) => o.status === 401, '401 for a certificate from another CA');
+  await check('admin', list, { 'x-remote-user': 'nobody', 'x-remote-group': 'nobody', authorization: 'Bearer junk' }, (o) => o.status === 200, '200 (still the admin)');
+  await check('admin', list, { 'impersonate-user': 'nobody' }, (o) => o.status === 403 && o.bodyHead.includes('nobody'), '403 for nobody, whom the admin impersonates');
   return bad;
 }
 

@@ -108,10 +108,14 @@ function beginString(s: Scanner, c: number): void {
 }
 
 const LITERALS: Record<string, string> = { t: 'true', f: 'false', n: 'null' };
+/** Go's `maxNestingDepth`. */
+const MAX_NESTING_DEPTH = 10000;
 
 function beginValue(s: Scanner, c: number): void {
   if (isSpace(c)) return;
   const literal = LITERALS[String.fromCharCode(c)];
+  // Go's scanner refuses nesting beyond 10000 levels.
+  if ((c === ch('{') || c === ch('[')) && s.stack.length >= MAX_NESTING_DEPTH) fail(c, 'exceeded max depth');
   if (c === ch('{')) {
     s.stack.push('key');
     s.step = beginStringOrEmpty;

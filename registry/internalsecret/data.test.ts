@@ -98,6 +98,12 @@ describe('registry/internalsecret data helpers', () => {
     ];
     for (const [input, want] of cases) it(JSON.stringify(input), () => assert.equal(goUnmarshalMapError(Buffer.from(input)), want));
 
+    it("stops at Go's nesting limit of 10000 levels", () => {
+      const nested = (arrays: number) => `{"a":${'['.repeat(arrays)}${']'.repeat(arrays)}}`;
+      assert.equal(goUnmarshalMapError(Buffer.from(nested(9999))), undefined);
+      assert.equal(goUnmarshalMapError(Buffer.from(nested(10000))), "invalid character '[' exceeded max depth");
+    });
+
     it('quotes raw bytes like Go', () => {
       assert.equal(goUnmarshalMapError(Buffer.from([0xc3, 0xa9])), "invalid character 'Ã' looking for beginning of value");
       assert.equal(goUnmarshalMapError(Buffer.from([0x80])), "invalid character '\\u0080' looking for beginning of value");

@@ -11,14 +11,14 @@ describe('registry/internalsecret table', () => {
   const now = Date.parse('2025-06-01T12:00:00Z');
   const table = internalSecretTableConvertor(() => now);
 
-  it('has the columns Name, Type, Data, Age', () => {
+  it('has the columns Name, Type, Data, Age, typed as gardener-apiserver types them', () => {
     assert.deepEqual(
       table.columns.map((c) => [c.name, c.type, c.format, c.priority]),
       [
         ['Name', 'string', 'name', 0],
         ['Type', 'string', '', 0],
-        ['Data', 'integer', '', 0],
-        ['Age', 'date', '', 0],
+        ['Data', 'string', '', 0],
+        ['Age', 'string', '', 0],
       ],
     );
     for (const c of table.columns) assert.ok(c.description.length > 0, c.name);

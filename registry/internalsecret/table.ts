@@ -60,8 +60,8 @@ export function internalSecretTableConvertor(now: () => number = Date.now): Tabl
         priority: 0,
       },
       { name: 'Type', type: 'string', format: '', description: 'Type of the secret data; empty when none was given.', priority: 0 },
-      { name: 'Data', type: 'integer', format: '', description: 'Number of keys in the data map.', priority: 0 },
-      { name: 'Age', type: 'date', format: '', description: 'Time since the InternalSecret was created.', priority: 0 },
+      { name: 'Data', type: 'string', format: '', description: 'Number of keys in the data map.', priority: 0 },
+      { name: 'Age', type: 'string', format: '', description: 'Time since the InternalSecret was created.', priority: 0 },
     ],
     cells(obj: KubeObject): unknown[] {
       const secret = asInternalSecret(obj);

@@ -1,6 +1,7 @@
 /** Typed reads of Kubernetes query parameters (ListOptions, CreateOptions, DeleteOptions, ...). */
 import { badRequest, invalid } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
+import { validateFieldManager } from '../apimachinery/validation.js';
 import { escapeFieldValue, parseFieldSelector } from '../apimachinery/fields.js';
 import type { ListParams } from '../registry/generic/selection.js';
 
@@ -75,13 +76,13 @@ export function dryRun(q: Query, optionsKind: string): boolean {
   return values.length > 0;
 }
 
-/** `fieldManager`: at most 128 printable characters. */
+/** `fieldManager`: at most 128 bytes of printable characters (Go's unicode.IsPrint); empty is unset. */
 export function fieldManager(q: Query, optionsKind: string): string | undefined {
   const v = str(q, 'fieldManager');
-  if (v === undefined) return undefined;
-  // eslint-disable-next-line no-control-regex
-  const bad = v.length > 128 ? fieldErr.tooLong('fieldManager', '', 128) : /[^\x20-\x7e]/.test(v) ? fieldErr.invalid('fieldManager', v, 'must only contain printable characters') : undefined;
-  if (bad) throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [bad]);
+  // Empty is unset (the User-Agent names the manager; apply requires one), as upstream.
+  if (v === undefined || v === '') return undefined;
+  const errs = validateFieldManager(v, 'fieldManager');
+  if (errs.length > 0) throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', errs);
   return v;
 }
 

@@ -1,5 +1,5 @@
 /** POST (create), PUT (update) and PATCH. */
-import { badRequest, notFound } from '../../apimachinery/errors.js';
+import { badRequest, conflict, notFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { checkObject, fieldValidationOf, parseBody, type ProtobufTarget } from '../decode.js';
 import { includeObjectPolicy } from '../negotiation.js';
@@ -126,8 +126,13 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
   const { object, created } = await r.served.store.update(
     r.ctx,
     r.info.name,
-    async (current) =>
-      applyPatch({
+    async (current) => {
+      // A uid names an object that existed: applying it where none exists does not create one.
+      const uid = applied.metadata.uid ?? '';
+      if (current === undefined && uid !== '') {
+        throw conflict({ group: d.group, resource: d.resource }, r.info.name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
+      }
+      return applyPatch({
         kind: d,
         current,
         applied,
@@ -135,7 +140,8 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
         force,
         ...(r.info.subresource !== '' && { subresource: r.info.subresource }),
         ...(resetFields !== undefined && { resetFields }),
-      }).object,
+      }).object;
+    },
     createOrUpdateHooks(r),
     { ...(strategy !== undefined && { strategy }), forceCreate: r.info.subresource === '' },
   );

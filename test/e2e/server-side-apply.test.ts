@@ -173,6 +173,29 @@ async function speaksWireFormat(): Promise<void> {
   assert.equal(kindless.body.message, 'invalid object type: /, Kind=');
   const unknown = await patch('', 'application/json', '{}').expect(415);
   assert.match(unknown.body.message, /accepted media types include: .*application\/strategic-merge-patch\+json, application\/apply-patch\+yaml/);
+  // A uid names an object that existed: applying it where none exists creates nothing.
+  const gone = `${path.replace(/\/wire$/, '')}/gone`;
+  const withUid = await supertest(srv().url)
+    .patch(`${gone}?fieldManager=one`)
+    .ca(creds.ca)
+    .cert(creds.cert)
+    .key(creds.key)
+    .set('Content-Type', 'application/apply-patch+yaml')
+    .send('apiVersion: core.gardener.cloud/v1beta1\nkind: InternalSecret\nmetadata:\n  name: gone\n  uid: 0b4f5c3e-7a1d-4e2b-9c8f-1a2b3c4d5e6f\n')
+    .expect(409);
+  assert.equal(
+    withUid.body.message,
+    'Operation cannot be fulfilled on internalsecrets.core.gardener.cloud "gone": uid mismatch: the provided object specified uid 0b4f5c3e-7a1d-4e2b-9c8f-1a2b3c4d5e6f, and no existing object was found',
+  );
+  await supertest(srv().url).get(gone).ca(creds.ca).cert(creds.cert).key(creds.key).expect(404);
+  // Field managers: any printable characters (Go's unicode.IsPrint); an empty one is unset.
+  const nonAscii = await patch(`?fieldManager=${encodeURIComponent('日本')}&force=true`, 'application/apply-patch+yaml', yaml('4')).expect(200);
+  assert.ok(nonAscii.body.metadata.managedFields.some((e: { manager?: string }) => e.manager === '日本'));
+  const control = await patch('?fieldManager=a%0Ab', 'application/apply-patch+yaml', yaml('4')).expect(422);
+  assert.equal(control.body.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "a\\nb": invalid character U+000A (at position 1)');
+  const empty = await patch('?fieldManager=', 'application/merge-patch+json', '{"metadata":{"labels":{"x":"y"}}}').set('User-Agent', 'curl/8.5.0').expect(200);
+  assert.ok(empty.body.metadata.managedFields.every((e: { manager?: string }) => typeof e.manager === 'string' && e.manager !== ''));
+  assert.ok(empty.body.metadata.managedFields.some((e: { manager?: string; operation?: string }) => e.manager === 'curl' && e.operation === 'Update'));
 }
 
 describe('server-side apply with kubectl (standalone server process)', function () {

@@ -205,12 +205,8 @@ describe('admission plugins', () => {
   });
 
   describe('ResourceReferenceManager', () => {
-    const stored = [
-      { metadata: { name: 'dev' }, spec: { namespace: 'garden-dev' } },
-      { metadata: { name: 'bare' }, spec: {} },
-    ];
     const run = (operation: 'CREATE' | 'UPDATE', object: KubeObject, oldObject?: KubeObject) => {
-      const chain = buildAdmissionChain({}, { ...deps, projects: async () => stored });
+      const chain = buildAdmissionChain({}, deps);
       const a = attrs({ operation, resource: projectResource, namespace: '', name: object.metadata.name ?? '', object, oldObject, user: { name: 'mallory', groups: [] } });
       return outcome(chain.hooks(operation, a).validate?.(object, oldObject));
     };

@@ -47,8 +47,6 @@ export interface AdmissionDeps {
   projectForNamespace(namespace: string): Promise<KubeObject | undefined>;
   /** Namespaces of the garden cluster; absent in standalone mode. */
   namespaces?: NamespaceSource;
-  /** Every Project (for checks across Projects); absent where Projects are not served. */
-  projects?(): Promise<KubeObject[]>;
   /**
    * Whether the authorizer allows `user` the question (e.g. `update` of `shoots/binding`, who may set
    * spec.seedName, or a custom verb); absent: everyone may. Throws when the authorizer cannot answer.

@@ -8,6 +8,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { badRequest, internalError } from '../apimachinery/errors.js';
+import { serviceAccountGroups, splitServiceAccountUsername } from '../registry/serviceaccount.js';
 import type { AccessQuestion, UserInfo } from '../registry/types.js';
 import { questionInfo } from './authz/access.js';
 import { forbiddenError } from './authz/message.js';
@@ -17,11 +18,27 @@ const USER = 'impersonate-user';
 const GROUP = 'impersonate-group';
 const UID = 'impersonate-uid';
 const EXTRA_PREFIX = 'impersonate-extra-';
-const SA_PREFIX = 'system:serviceaccount:';
 const ANONYMOUS = 'system:anonymous';
 
+const IMPERSONATE_HEADER = /^impersonate-/i;
+
+/** What a request asks to be run as. */
+interface Impersonation {
+  name: string;
+  groups: string[];
+  uid?: string;
+  extra: Record<string, string[]>;
+}
+
+/** Whether the request carries any `Impersonate-*` header (a scan without allocations: every request passes here). */
+function asksImpersonation(req: Request): boolean {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (IMPERSONATE_HEADER.test(raw[i] ?? '')) return true;
+  return false;
+}
+
 /** The impersonation a request asks for, or undefined; 400 when it names groups, extra or a UID but no user. */
-function requested(req: Request): { name: string; groups: string[]; uid?: string; extra: Record<string, string[]> } | undefined {
+function requested(req: Request): Impersonation | undefined {
   const headers = req.headersDistinct;
   // An empty Impersonate-User is no user, as kube-apiserver reads it.
   const name = headers[USER]?.[0] || undefined;
@@ -48,13 +65,13 @@ function requested(req: Request): { name: string; groups: string[]; uid?: string
 }
 
 /** The questions the requester must be allowed, with the user they make. */
-function questionsAndUser(r: NonNullable<ReturnType<typeof requested>>): { questions: AccessQuestion[]; user: UserInfo } {
+function questionsAndUser(r: Impersonation): { questions: AccessQuestion[]; user: UserInfo } {
   const questions: AccessQuestion[] = [];
   const groups = [...r.groups];
-  const [namespace = '', account = '', ...more] = r.name.startsWith(SA_PREFIX) ? r.name.slice(SA_PREFIX.length).split(':') : [];
-  if (namespace !== '' && account !== '' && more.length === 0) {
-    questions.push({ verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace, name: account });
-    if (r.groups.length === 0) groups.push('system:serviceaccounts', `system:serviceaccounts:${namespace}`);
+  const sa = splitServiceAccountUsername(r.name);
+  if (sa !== undefined) {
+    questions.push({ verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace: sa.namespace, name: sa.name });
+    if (r.groups.length === 0) groups.push(...serviceAccountGroups(sa.namespace));
   } else {
     questions.push({ verb: 'impersonate', group: '', resource: 'users', name: r.name });
   }
@@ -73,7 +90,7 @@ function questionsAndUser(r: NonNullable<ReturnType<typeof requested>>): { quest
 export function withImpersonation(authz: Authorizer): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const r = requested(req);
+      const r = asksImpersonation(req) ? requested(req) : undefined;
       if (r === undefined) {
         next();
         return;

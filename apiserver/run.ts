@@ -220,8 +220,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
       {
         getShoot: async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name),
         projectForNamespace: (ns) => projects.forNamespace(ns),
-        projects: () => projects.list(),
-        may: (user, question) => security.authz.checkAccess(user, question),
+        may: security.authz.checkAccess,
         getInternalSecret: async (ns, name) => secrets?.store.get({ ...system, namespace: ns }, name),
         gardens: async () => (await gardens?.store.list({ ...system, namespace: '' }, {}))?.items ?? [],
         ...(namespaces !== undefined && { namespaces }),

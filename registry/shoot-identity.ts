@@ -5,13 +5,12 @@
  * (ServiceAccounts `extension-shoot--<name>--*` in the shoot's namespace, `garden` or `garden-*`, with
  * the ServiceAccount groups). Used by the shoot authorizer and the ShootRestriction admission plugin.
  */
+import { SERVICE_ACCOUNTS_GROUP, splitServiceAccountUsername } from './serviceaccount.js';
 import type { UserInfo } from './types.js';
 
 export const SHOOTS_GROUP = 'gardener.cloud:system:shoots';
 export const SHOOT_USER_PREFIX = 'gardener.cloud:system:shoot:';
 export const GARDENADM_USER_PREFIX = 'gardener.cloud:gardenadm:shoot:';
-const SA_GROUP = 'system:serviceaccounts';
-const SA_PREFIX = 'system:serviceaccount:';
 const EXTENSION_SA_PREFIX = 'extension-shoot--';
 
 /** A self-hosted shoot and what acts for it. */
@@ -31,13 +30,12 @@ function fromShootsGroup(user: UserInfo): ShootIdentity | undefined {
 }
 
 function fromServiceAccount(user: UserInfo): ShootIdentity | undefined {
-  if (!user.name.startsWith(SA_PREFIX)) return undefined;
-  const parts = user.name.slice(SA_PREFIX.length).split(':');
-  const [namespace = '', account = ''] = parts;
-  if (parts.length !== 2 || namespace === '' || account === '') return undefined;
+  const sa = splitServiceAccountUsername(user.name);
+  if (sa === undefined) return undefined;
+  const { namespace } = sa;
   if (namespace !== 'garden' && !namespace.startsWith('garden-')) return undefined;
-  if (!account.startsWith(EXTENSION_SA_PREFIX)) return undefined;
-  const rest = account.slice(EXTENSION_SA_PREFIX.length);
+  if (!sa.name.startsWith(EXTENSION_SA_PREFIX)) return undefined;
+  const rest = sa.name.slice(EXTENSION_SA_PREFIX.length);
   const cut = rest.indexOf('--');
   if (cut <= 0) return undefined;
   return { namespace, name: rest.slice(0, cut), type: 'extension' };
@@ -46,6 +44,6 @@ function fromServiceAccount(user: UserInfo): ShootIdentity | undefined {
 /** The self-hosted shoot a user acts for, or undefined (as Gardener's shoot identity). */
 export function selfHostedShootOf(user: UserInfo): ShootIdentity | undefined {
   if (user.groups.includes(SHOOTS_GROUP)) return fromShootsGroup(user);
-  if (user.groups.includes(SA_GROUP)) return fromServiceAccount(user);
+  if (user.groups.includes(SERVICE_ACCOUNTS_GROUP)) return fromServiceAccount(user);
   return undefined;
 }

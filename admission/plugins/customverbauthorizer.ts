@@ -18,6 +18,8 @@ import { forbidden } from '../../apimachinery/errors.js';
 import { semanticEqual } from '../../apimachinery/equality.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import { memberRoles, projectMembers, projectSpec, RBAC_GROUP, specSubject, subjectOf, type Subject } from '../../registry/project/types.js';
+import { controlPlanePool, workersOf } from '../../registry/shoot/validation/provider.js';
+import { SERVICE_ACCOUNT_USERNAME_PREFIX, serviceAccountUsername } from '../../registry/serviceaccount.js';
 import type { UserInfo } from '../../registry/types.js';
 import type { AdmissionAttributes, AdmissionDeps, AdmissionPlugin } from '../types.js';
 
@@ -30,7 +32,6 @@ export const CustomVerb = {
 } as const;
 
 const GROUP = 'core.gardener.cloud';
-const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 
 /** A custom verb the write needs, and what it allows (for the refusal's message). */
 interface Need {
@@ -47,7 +48,7 @@ function tolerationsNeed(old: KubeObject | undefined, obj: KubeObject): boolean 
 }
 
 function isServiceAccount(s: Subject): boolean {
-  return (s.apiGroup === '' && s.kind === 'ServiceAccount') || (s.apiGroup === RBAC_GROUP && s.kind === 'User' && s.name.startsWith(SERVICE_ACCOUNT_PREFIX));
+  return (s.apiGroup === '' && s.kind === 'ServiceAccount') || (s.apiGroup === RBAC_GROUP && s.kind === 'User' && s.name.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX));
 }
 
 /** Whether `user` is `owner`; a Project without owner counts its creator (who becomes the owner) as one. */
@@ -55,7 +56,7 @@ function isOwner(user: UserInfo, owner: Subject | undefined): boolean {
   if (owner === undefined) return true;
   switch (owner.kind) {
     case 'ServiceAccount':
-      return user.name === `${SERVICE_ACCOUNT_PREFIX}${owner.namespace}:${owner.name}`;
+      return user.name === serviceAccountUsername(owner.namespace, owner.name);
     case 'User':
       return user.name === owner.name;
     case 'Group':
@@ -103,16 +104,12 @@ function projectNeeds(attrs: AdmissionAttributes, obj: KubeObject): Need[] {
   return needs;
 }
 
-/** The worker pool running the control plane (the first with `controlPlane`), or undefined. */
-function controlPlanePool(shoot: KubeObject | undefined): unknown {
-  const provider = isPlainObject(shoot?.spec) ? shoot.spec.provider : undefined;
-  const workers = isPlainObject(provider) && Array.isArray(provider.workers) ? provider.workers : [];
-  return workers.find((w: unknown) => isPlainObject(w) && w.controlPlane !== undefined && w.controlPlane !== null);
-}
+/** The worker pool running the control plane, or undefined. */
+const poolOf = (shoot: KubeObject | undefined): unknown => controlPlanePool(workersOf(shoot?.spec))?.[0];
 
 function shootNeeds(attrs: AdmissionAttributes, obj: KubeObject): Need[] {
   const old = attrs.operation === 'UPDATE' ? attrs.oldObject : undefined;
-  if (semanticEqual(controlPlanePool(old), controlPlanePool(obj))) return [];
+  if (semanticEqual(poolOf(old), poolOf(obj))) return [];
   return [{ verb: CustomVerb.MarkSelfHosted, operation: 'modify .spec.provider.workers[].controlPlane' }];
 }
 

@@ -13,20 +13,24 @@ import type { AdmissionDeps, AdmissionPlugin } from '../types.js';
 export const RESOURCE_REFERENCE_MANAGER = 'ResourceReferenceManager';
 const PROJECTS = { group: 'core.gardener.cloud', resource: RESOURCE };
 
-/** The plugin; `deps.projects` lists the Projects (absent: nothing is checked). */
+/**
+ * The plugin; `deps.projectForNamespace` finds a Project using the namespace (on create the Project is
+ * not stored yet, and on the update that sets `spec.namespace` its stored form has none).
+ */
 export function resourceReferenceManager(deps: AdmissionDeps): AdmissionPlugin {
   return {
     name: RESOURCE_REFERENCE_MANAGER,
     operations: ['CREATE', 'UPDATE'],
     async validate(attrs) {
       const project = attrs.object;
-      if (attrs.resource.group !== PROJECTS.group || attrs.resource.resource !== PROJECTS.resource || project === undefined || deps.projects === undefined) return;
+      if (attrs.resource.group !== PROJECTS.group || attrs.resource.resource !== PROJECTS.resource || project === undefined) return;
       if (project.kind !== undefined && project.kind !== 'Project') return;
       if (attrs.operation === 'UPDATE' && (project.metadata.deletionTimestamp !== undefined || projectNamespace(attrs.oldObject ?? project) !== undefined)) return;
       const namespace = projectNamespace(project);
       if (namespace === undefined) return;
       const name = project.metadata.name ?? attrs.name;
-      if ((await deps.projects()).some((p) => p.metadata.name !== name && projectNamespace(p) === namespace)) {
+      const user = await deps.projectForNamespace(namespace);
+      if (user !== undefined && user.metadata.name !== name) {
         throw forbidden(PROJECTS, name, `namespace ${JSON.stringify(namespace)} is already used by another project`);
       }
     },

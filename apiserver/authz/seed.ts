@@ -31,8 +31,8 @@ const GRAPH_VERBS = ['get', 'update', 'patch', 'delete', 'list', 'watch'];
 /** Go's `%+v` of the sorted verb list, as in Gardener's reason text. */
 const VERB_LIST_TEXT = `[${[...ALWAYS_ALLOWED_VERBS, ...GRAPH_VERBS].sort().join(' ')}]`;
 
-const allow: AuthorizationResult = { decision: 'allow' };
-const noOpinion = (reason?: string): AuthorizationResult => (reason === undefined ? { decision: 'noOpinion' } : { decision: 'noOpinion', reason });
+export const allow: AuthorizationResult = { decision: 'allow' };
+export const noOpinion = (reason?: string): AuthorizationResult => (reason === undefined ? { decision: 'noOpinion' } : { decision: 'noOpinion', reason });
 
 /** The shoot whose `ca-client` an InternalSecret name is, or undefined for any other name. */
 function shootOfSecret(name: string): string | undefined {
@@ -41,32 +41,30 @@ function shootOfSecret(name: string): string | undefined {
   return shoot === '' ? undefined : shoot;
 }
 
-/**
- * Graph check for a named InternalSecret: allowed when it is `<shoot>.ca-client` of a Shoot assigned to
- * `seed` (spec or status). `delete` of a `<shoot>.ca-client` whose Shoot is gone, which the graph no
- * longer knows, is allowed. Gardener's graph also holds InternalSecrets that CredentialsBindings
- * reference, which this server does not serve, so a delete of any other name is not taken for one
- * outside the graph.
- */
-async function hasPathToSeed(getShoot: ShootLookup, info: RequestInfo, seed: string): Promise<AuthorizationResult> {
-  const shootName = shootOfSecret(info.name);
-  if (shootName === undefined) return noOpinion('no relationship found');
-  const shoot = await getShoot(info.namespace, shootName);
-  if (shoot === undefined) return info.verb === 'delete' ? allow : noOpinion('no relationship found');
-  const seeds = [shoot.spec?.seedName, shoot.status?.seedName];
-  return seeds.includes(seed) ? allow : noOpinion('no relationship found');
-}
+/** Whether the stored Shoot `namespace/name` belongs to the identity asking (its seed, or itself). */
+export type ShootRelation = (shoot: ShootSeedRef, namespace: string, name: string) => boolean;
 
-/** The rules for one request of a seed identity on `internalsecrets`. */
-async function authorizeInternalSecret(getShoot: ShootLookup, info: RequestInfo, seed: string): Promise<AuthorizationResult> {
+/**
+ * The rules for one request on `internalsecrets` of an identity acting for `toName` (a seed, or a
+ * self-hosted shoot): create always (admission decides); the other verbs on one named object only, a
+ * `<shoot>.ca-client` whose Shoot is `related`. `delete` of a `<shoot>.ca-client` whose Shoot is gone,
+ * which the graph no longer knows, is allowed. Gardener's graph also holds InternalSecrets that
+ * CredentialsBindings reference, which this server does not serve, so a delete of any other name is not
+ * taken for one outside the graph.
+ */
+export async function authorizeCaClient(getShoot: ShootLookup, info: RequestInfo, toName: string, related: ShootRelation): Promise<AuthorizationResult> {
   if (info.subresource !== '') return noOpinion('only the following subresources are allowed for this resource type: []');
   if (ALWAYS_ALLOWED_VERBS.includes(info.verb)) return allow;
   if (!GRAPH_VERBS.includes(info.verb)) return noOpinion(`only the following verbs are allowed for this resource type: ${VERB_LIST_TEXT}`);
   if ((info.verb === 'list' || info.verb === 'watch') && info.name === '') {
-    return noOpinion(`must specify field or label selector for name ${seed}`);
+    return noOpinion(`must specify field or label selector for name ${toName}`);
   }
   if (info.name === '') return noOpinion('No Object name found');
-  return hasPathToSeed(getShoot, info, seed);
+  const shootName = shootOfSecret(info.name);
+  if (shootName === undefined) return noOpinion('no relationship found');
+  const shoot = await getShoot(info.namespace, shootName);
+  if (shoot === undefined) return info.verb === 'delete' ? allow : noOpinion('no relationship found');
+  return related(shoot, info.namespace, shootName) ? allow : noOpinion('no relationship found');
 }
 
 /** Label prefix of the labels the Shoot strategy keeps for the seeds a Shoot is assigned to. */
@@ -123,7 +121,7 @@ export function seedAuthorizer(getShoot: ShootLookup): Authorizer {
       if (info.apiGroup !== GARDENER_CORE_GROUP || (info.resource !== 'internalsecrets' && info.resource !== 'shoots')) return noOpinion();
       try {
         if (info.resource === 'shoots') return await authorizeShoot(getShoot, info, seed);
-        return await authorizeInternalSecret(getShoot, info, seed);
+        return await authorizeCaClient(getShoot, info, seed, (shoot) => [shoot.spec?.seedName, shoot.status?.seedName].includes(seed));
       } catch (e: unknown) {
         return { decision: 'noOpinion', error: `seed authorizer: cannot read shoot: ${e instanceof Error ? e.message : String(e)}` };
       }

@@ -16,7 +16,7 @@ const DEFAULT_NODE_CIDR_MASK = { v4: 24, v6: 64 };
 export const DEFAULT_MAX_PODS = 110;
 
 /** Worker pools of `spec.provider`. */
-export function workersOf(spec: Obj): Obj[] {
+export function workersOf(spec: unknown): Obj[] {
   return objs(child(spec, 'provider'), 'workers');
 }
 

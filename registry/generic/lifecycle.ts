@@ -66,8 +66,10 @@ export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
     throw badRequest('resourceVersion should not be set on objects to be created');
   }
   resetSystemFields(obj);
+  // Kinds without generation tracking keep what the client sent, as Kubernetes' BeforeCreate does
+  // (only Go's JSON leaves a zero out).
   if (strategy.tracksGeneration) obj.metadata.generation = 1;
-  else delete obj.metadata.generation;
+  else if (obj.metadata.generation === 0) delete obj.metadata.generation;
   strategy.prepareForCreate(obj, ctx);
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);

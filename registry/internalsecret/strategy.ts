@@ -1,7 +1,7 @@
 /**
- * How the generic store treats InternalSecrets (Gardener's `internalSecretStrategy`): no status, no
- * generation, PUT never creates, PUT without resourceVersion allowed, an empty `type` on update kept
- * from the stored object. Request bodies are normalized first: `stringData` folded into `data`.
+ * How the generic store treats InternalSecrets (Gardener's `internalSecretStrategy`): no status, a
+ * generation neither set nor bumped (a client's value kept on create, as for core/v1 Secrets), PUT never
+ * creates, PUT without resourceVersion allowed, an empty `type` on update kept from the stored object. Request bodies are normalized first: `stringData` folded into `data`.
  */
 import { badRequest } from '../../apimachinery/errors.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';

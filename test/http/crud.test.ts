@@ -39,6 +39,17 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(mismatch.body.message, 'the namespace of the provided object does not match the namespace sent on the request');
   });
 
+  it('keeps a client-set generation on create and the stored one on update, as for core/v1 Secrets', async () => {
+    const r = await create('gen', { metadata: { name: 'g', generation: 7 } }).expect(201);
+    assert.equal(r.body.metadata.generation, 7);
+    const put = await s.request('put', `${ns('gen')}/g`).send({ metadata: { name: 'g', generation: 9 }, data: { a: b64('1') } }).expect(200);
+    assert.equal(put.body.metadata.generation, 7, 'an update cannot change the generation');
+    const zero = await create('gen', { metadata: { name: 'z', generation: 0 } }).expect(201);
+    assert.equal(zero.body.metadata.generation, undefined, 'zero is left out, as Go writes it');
+    const neg = await create('gen', { metadata: { name: 'n', generation: -1 } }).expect(422);
+    assert.equal(neg.body.details.causes[0].field, 'metadata.generation');
+  });
+
   it('generates names from generateName', async () => {
     const r = await create('gen', { metadata: { generateName: 'ca-' } }).expect(201);
     assert.match(r.body.metadata.name, /^ca-[bcdfghjklmnpqrstvwxz2456789]{5}$/);

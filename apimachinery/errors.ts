@@ -169,8 +169,13 @@ export function tooManyRequests(message: string, retryAfterSeconds: number): Sta
 }
 
 /** 422 Invalid without causes: a request the server understood but cannot carry out. */
-export function unprocessable(message = 'the server rejected our request due to an error in our request'): StatusError {
-  return failure('Invalid', 422, message);
+/**
+ * 422 in the words of Kubernetes' generic server response: a fixed message, with what went wrong as
+ * the one `UnexpectedServerResponse` cause (how kube-apiserver reports patches it cannot apply).
+ */
+export function unprocessable(serverMessage = ''): StatusError {
+  const causes = serverMessage === '' ? undefined : [{ reason: 'UnexpectedServerResponse', message: serverMessage }];
+  return failure('Invalid', 422, 'the server rejected our request due to an error in our request', causes === undefined ? {} : { causes });
 }
 
 export function internalError(message: string): StatusError {

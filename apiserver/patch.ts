@@ -46,10 +46,6 @@ export interface Patch {
   apply(current: KubeObject): unknown;
 }
 
-function invalidPatch(message: string): StatusError {
-  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Invalid', code: 422, details: {} });
-}
-
 /** Sets `key` as an own data property, also for names such as `__proto__`. */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
@@ -91,7 +87,7 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
       }
       copied += jsonSize(value);
       if (copied > MAX_BODY_BYTES) {
-        throw invalidPatch(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_BODY_BYTES}`);
+        throw unprocessable(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_BODY_BYTES}`);
       }
     }
     const applied = goJsonPatchOperation(doc, op);
@@ -99,7 +95,7 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
       doc = jsonpatch.applyOperation(doc, applied, true, true, true, index).newDocument;
     } catch (e: unknown) {
       const message = goJsonPatchError(doc, applied);
-      if (message !== undefined) throw invalidPatch(message);
+      if (message !== undefined) throw unprocessable(message);
       throw e;
     }
   }
@@ -108,11 +104,11 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
 
 /**
  * A strategic merge patch that cannot be applied, reported as kube-apiserver reports it: malformed
- * directives 400, lists of lists and retainKeys mismatches 422 with its generic text. Everything else
+ * directives 400, lists of lists and retainKeys mismatches 422 with its generic text (the detail as the cause). Everything else
  * upstream answers with a 500 carrying the text; here it is the client's mistake, so 400 with that text.
  */
 function strategicError(e: PatchError): StatusError {
-  if (e.kind === 'invalid') return unprocessable();
+  if (e.kind === 'invalid') return unprocessable(e.message);
   return badRequest(e.message);
 }
 
@@ -160,7 +156,7 @@ export function parsePatch(type: PatchType, raw: Buffer, d: Pick<ResourceDescrip
           return applyJsonPatch(current, ops);
         } catch (e: unknown) {
           if (e instanceof StatusError) throw e;
-          throw invalidPatch(e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e));
+          throw unprocessable(e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e));
         }
       },
     };

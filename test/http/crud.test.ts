@@ -153,8 +153,8 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(unknown.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml');
     const failed = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"test","path":"/data/user","value":"nope"}]').expect(422);
     assert.equal(failed.body.code, 422);
-    // evanphx/json-patch's words (the library kube-apiserver applies JSON patches with), and its
-    // leniency: replace of a member an object lacks adds it.
+    // kube-apiserver's generic 422 text, with evanphx/json-patch's words (the library it applies JSON
+    // patches with) as the one cause; and that library's leniency: replace of a member an object lacks adds it.
     const jsonPatch = (ops: object[]) => s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send(JSON.stringify(ops));
     const failures: [object, string][] = [
       [{ op: 'test', path: '/data/user', value: 'nope' }, 'testing value /data/user failed: test failed'],
@@ -167,7 +167,8 @@ describe('InternalSecret CRUD over HTTPS', function () {
     await jsonPatch([{ op: 'add', path: '/metadata/labels', value: { keep: 'me' } }]).expect(200);
     for (const [op, message] of failures) {
       const r = await jsonPatch([op]).expect(422);
-      assert.deepEqual([r.body.reason, r.body.message], ['Invalid', message], JSON.stringify(op));
+      assert.deepEqual([r.body.reason, r.body.message], ['Invalid', 'the server rejected our request due to an error in our request'], JSON.stringify(op));
+      assert.deepEqual(r.body.details, { causes: [{ reason: 'UnexpectedServerResponse', message }] }, JSON.stringify(op));
     }
     const replaced = await jsonPatch([{ op: 'replace', path: '/metadata/labels/new', value: 'v' }]).expect(200);
     assert.equal(replaced.body.metadata.labels.new, 'v');

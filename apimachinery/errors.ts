@@ -91,6 +91,15 @@ export function forbidden(gr: GroupResource, name: string, reason: string): Stat
   return failure('Forbidden', 403, `${subject}: ${reason}`, grDetails(gr, name));
 }
 
+/**
+ * A refusal worded as kube-apiserver reports a validating webhook's: `admission webhook "<name>"
+ * denied the request: <message>`, the webhook's code, no reason and no details (Gardener's admission
+ * controller answers with controller-runtime's `admission.Errored`, which sets neither).
+ */
+export function webhookDenied(webhook: string, code: number, message: string): StatusError {
+  return failure('', code, `admission webhook ${JSON.stringify(webhook)} denied the request: ${message}`);
+}
+
 /** A 403 with a message written out in full (authorizer denials build their own text). */
 export function forbiddenMessage(message: string, details?: StatusDetails): StatusError {
   return failure('Forbidden', 403, message, details);

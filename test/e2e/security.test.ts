@@ -127,7 +127,8 @@ describe('authentication, authorization and admission (standalone)', function ()
     assert.equal(own.status, 201, JSON.stringify(own.body));
     const other = await call(s, TOKENS.seedA, 'POST', `${BASE}/internalsecrets`, { metadata: { name: 'shoot-b.ca-client' }, data });
     assert.equal(other.status, 403);
-    assert.equal(other.body.message, 'internalsecrets.core.gardener.cloud "shoot-b.ca-client" is forbidden: object does not belong to seed "seed-a"');
+    assert.equal(other.body.message, 'admission webhook "seed-restriction.gardener.cloud" denied the request: object does not belong to seed "seed-a"');
+    assert.deepEqual([other.body.status, other.body.reason, other.body.details], ['Failure', undefined, undefined], 'a webhook refusal carries no reason');
     const arbitrary = await call(s, TOKENS.seedA, 'POST', `${BASE}/internalsecrets`, { metadata: { name: 'whatever' } });
     assert.equal(arbitrary.status, 403);
     await s.request('post', `${BASE}/internalsecrets`).send({ metadata: { name: 'shoot-b.ca-client' }, data }).expect(201);
@@ -180,7 +181,7 @@ describe('authentication, authorization and admission (standalone)', function ()
     }
     const victim = await call(s, TOKENS.shootA, 'POST', `${BASE}/internalsecrets`, { metadata: { name: 'victim.ca-client' } });
     assert.equal(victim.status, 403);
-    assert.equal(victim.body.message, `internalsecrets.core.gardener.cloud "victim.ca-client" is forbidden: object does not belong to shoot ${NS}/shoot-a`);
+    assert.equal(victim.body.message, `admission webhook "shoot-restriction.gardener.cloud" denied the request: object does not belong to shoot ${NS}/shoot-a`);
     assert.equal((await call(s, TOKENS.shootA, 'POST', `${BASE}/internalsecrets`, { metadata: { name: 'shoot-a.ca-client' } })).status, 409, 'its own passes admission');
   });
 

@@ -189,6 +189,27 @@ describe('registry/shoot strategy', () => {
       assert.equal(next.metadata.generation, 3);
     });
 
+    it('bumps the generation when the ETCD encryption key rotation is prepared to complete on its own', () => {
+      // Gardener's strategy_test.go "etcd encryption key rotation" table.
+      const cases: [string, object | undefined, object | undefined, boolean][] = [
+        ['rotation status is nil', undefined, undefined, false],
+        ['rotation phase is empty', undefined, {}, false],
+        ['rotation phase is prepared', undefined, { phase: 'Prepared', autoCompleteAfterPrepared: true }, true],
+        ['prepared, not a single operation', undefined, { phase: 'Prepared', autoCompleteAfterPrepared: false }, false],
+        ['phase not updated', { phase: 'Prepared', autoCompleteAfterPrepared: true }, { phase: 'Prepared', autoCompleteAfterPrepared: true }, false],
+        ['rotation phase is not prepared', undefined, { phase: 'Completing', autoCompleteAfterPrepared: true }, false],
+      ];
+      for (const [name, before, after, bumps] of cases) {
+        const rotation = (r: object | undefined) => ({ credentials: { rotation: r === undefined ? {} : { etcdEncryptionKey: r } } });
+        const old = makeShoot({}, rotation(before));
+        old.metadata.generation = 4;
+        const next = makeShoot({}, rotation(after));
+        next.metadata.generation = 4;
+        shootStatusStrategy.prepareForUpdate(next, old, ctx);
+        assert.equal(next.metadata.generation, bumps ? 5 : 4, name);
+      }
+    });
+
     it('validates the status, not the spec rules', () => {
       const old = makeShoot({}, { uid: 'u-1', technicalID: 'shoot--dev--x' });
       const next = makeShoot({ seedName: '' }, {

@@ -8,13 +8,13 @@
  */
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { Strategy } from '../types.js';
-import { field, text } from '../encryptionconfig/types.js';
+import { field, nested, text } from '../encryptionconfig/types.js';
 import { normalizeDurations } from './decode.js';
 import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
 import { coreDefinitions, shootSchema } from './schema/index.js';
 import { applyOperations, cleanUpOperations } from './operation-annotation.js';
 import { canonicalizeShoot, syncCloudProfileFields, syncDNSProviderCredentials } from './sync.js';
-import { KIND, lastOperationOf } from './types.js';
+import { KIND, lastOperationOf, rotationPhase } from './types.js';
 import { validateShoot, validateShootStatus, validateShootUpdate } from './validation/index.js';
 
 /** Label prefix marking the seeds a Shoot is (or was last) placed on. */
@@ -82,13 +82,25 @@ function migrationFinished(obj: KubeObject): boolean {
   return op?.type === 'Migrate' && (op.state === 'Succeeded' || op.state === 'Aborted');
 }
 
+/**
+ * Whether the ETCD encryption key rotation has just reached `Prepared` and is to complete on its own
+ * (`autoCompleteAfterPrepared`), which bumps the generation so that gardenlet reconciles again.
+ */
+function etcdKeyRotationPreparedForCompletion(obj: KubeObject, old: KubeObject): boolean {
+  const phase = rotationPhase(obj, 'etcdEncryptionKey');
+  if (phase === rotationPhase(old, 'etcdEncryptionKey') || phase !== 'Prepared') return false;
+  return nested(obj, 'status', 'credentials', 'rotation', 'etcdEncryptionKey')?.autoCompleteAfterPrepared === true;
+}
+
 /** The strategy of `shoots/status`: only status (and metadata) change; status rules apply. */
 export const shootStatusStrategy: Strategy = {
   ...shootStrategy,
   prepareForUpdate(obj, old) {
     if (old.spec === undefined) delete obj.spec;
     else obj.spec = structuredClone(old.spec);
-    if (migrationFinished(obj)) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    if (migrationFinished(obj) || etcdKeyRotationPreparedForCompletion(obj, old)) {
+      obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    }
     syncDNSProviderCredentials(obj);
     maintainSeedNameLabels(obj);
   },

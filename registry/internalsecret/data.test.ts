@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Base64Error, decodeBase64, decodeData, encodeString } from './data.js';
+import { Base64Error, canonicalBase64, decodeBase64, decodeData, encodeBase64, encodeString } from './data.js';
 import { goUnmarshalMapError, quoteChar } from '../../apimachinery/gojson.js';
 
 describe('registry/internalsecret data helpers', () => {
@@ -51,6 +51,28 @@ describe('registry/internalsecret data helpers', () => {
     assert.equal(m.get('c')?.toString(), 'ü');
     assert.equal(decodeData(undefined).size, 0);
     assert.equal(decodeData({ x: 'a' }).get('x')?.length, 0);
+  });
+
+  describe('canonicalBase64', () => {
+    it('equals decoding and re-encoding, and returns canonical input as it is', () => {
+      const inputs = ['', 'QQ==', 'QR==', 'QUI=', 'QUJ=', 'QUJD', 'QUJ\nD', 'Q/==', 'AB/=', 'AB+='];
+      for (let n = 0; n < 40; n++) {
+        const b64 = Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + n * 11) & 0xff)).toString('base64');
+        inputs.push(b64);
+        if (b64.endsWith('=')) {
+          const pad = b64.endsWith('==') ? 2 : 1;
+          const at = b64.length - pad - 1;
+          for (const c of ['B', 'R', '/', 'h']) inputs.push(b64.slice(0, at) + c + b64.slice(at + 1));
+        }
+      }
+      for (const s of inputs) {
+        const expected = encodeBase64(decodeBase64(s));
+        assert.equal(canonicalBase64(s), expected, JSON.stringify(s));
+      }
+      const big = Buffer.alloc(3000, 7).toString('base64');
+      assert.equal(canonicalBase64(big), big);
+      assert.throws(() => canonicalBase64('Q==='), Base64Error);
+    });
   });
 
   describe('goUnmarshalMapError (Go encoding/json into map[string]any)', () => {

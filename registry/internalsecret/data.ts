@@ -91,6 +91,24 @@ export function decodeBase64(s: string): Buffer {
   return Buffer.from(out);
 }
 
+/**
+ * Whether `s` is already what encoding its decoded bytes gives: padded standard base64 without line
+ * breaks whose last character before the padding carries no bits beyond the data (`QR==` decodes to
+ * the same byte as `QQ==`, which is what re-encoding writes).
+ */
+function isCanonicalBase64(s: string): boolean {
+  if (s.length % 4 !== 0 || !CANONICAL.test(s)) return false;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  if (pad === 0) return true;
+  const last = DECODE_MAP[s.charCodeAt(s.length - pad - 1)] ?? -1;
+  return (last & (pad === 2 ? 0b1111 : 0b11)) === 0;
+}
+
+/** `s` re-encoded as Go's decode-then-encode writes it; canonical input is returned as it is. */
+export function canonicalBase64(s: string): string {
+  return isCanonicalBase64(s) ? s : encodeBase64(decodeBase64(s));
+}
+
 /** Standard padded base64 of bytes (what reads return). */
 export function encodeBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64');

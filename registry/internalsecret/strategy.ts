@@ -6,7 +6,7 @@
 import { badRequest } from '../../apimachinery/errors.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { Strategy } from '../types.js';
-import { Base64Error, decodeBase64, encodeBase64, encodeString } from './data.js';
+import { Base64Error, canonicalBase64 as canonicalBase64Of, encodeString } from './data.js';
 import { KIND, VERSION } from './types.js';
 import { validateInternalSecret, validateInternalSecretUpdate } from './validation.js';
 
@@ -42,7 +42,7 @@ function mapEntries(obj: KubeObject, field: 'data' | 'stringData'): [string, str
 /** Re-encodes a base64 value canonically, as Go's decode-then-encode does. */
 function canonicalBase64(value: string): string {
   try {
-    return encodeBase64(decodeBase64(value));
+    return canonicalBase64Of(value);
   } catch (e: unknown) {
     if (e instanceof Base64Error) throw decodeError(e.message);
     throw e;

@@ -13,6 +13,8 @@ export class AdmissionChain {
   hooks(operation: Operation, base: Omit<AdmissionAttributes, 'operation' | 'object' | 'oldObject'>): AdmissionHooks {
     const active = this.plugins.filter((p) => p.operations.includes(operation));
     if (active.length === 0) return {};
+    const mutating = active.filter((p) => p.admit !== undefined);
+    const validating = active.filter((p) => p.validate !== undefined);
     const attrs = (object: KubeObject | undefined, oldObject: KubeObject | undefined): AdmissionAttributes => ({
       ...base,
       operation,
@@ -21,10 +23,14 @@ export class AdmissionChain {
     });
     return {
       mutate: async (obj, old) => {
-        for (const p of active) await p.admit?.(attrs(obj, old));
+        if (mutating.length === 0) return;
+        const a = attrs(obj, old);
+        for (const p of mutating) await p.admit?.(a);
       },
       validate: async (obj, old) => {
-        for (const p of active) await p.validate?.(attrs(obj, old));
+        if (validating.length === 0) return;
+        const a = attrs(obj, old);
+        for (const p of validating) await p.validate?.(a);
       },
       validateCollection: async (all) => {
         for (const p of active) await p.validateCollection?.({ ...attrs(undefined, undefined), name: '' }, all);

@@ -10,16 +10,16 @@ export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
 /** What a plugin is told about one write. */
 export interface AdmissionAttributes {
-  operation: Operation;
-  resource: ResourceDescriptor;
-  subresource: string;
-  namespace: string;
-  name: string;
-  user: UserInfo;
-  dryRun: boolean;
+  readonly operation: Operation;
+  readonly resource: ResourceDescriptor;
+  readonly subresource: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly user: UserInfo;
+  readonly dryRun: boolean;
   /** The new object (CREATE, UPDATE); the object being deleted for DELETE. */
-  object: KubeObject | undefined;
-  oldObject: KubeObject | undefined;
+  readonly object: KubeObject | undefined;
+  readonly oldObject: KubeObject | undefined;
 }
 
 /** One admission plugin. Throw a StatusError to refuse the request. */

@@ -137,13 +137,17 @@ export class ResourceStore {
     });
   }
 
-  /** Creates `obj` (namespace already set from the URL). Retries generateName collisions. */
+  /**
+   * Creates `obj` (namespace already set from the URL), which it prepares in place: the caller hands
+   * it over. Retries generateName collisions.
+   */
   async create(ctx: RequestContext, obj: KubeObject, hooks: AdmissionHooks = {}, strategy = this.descriptor.strategy): Promise<KubeObject> {
     strategy.decode?.(obj);
     await hooks.mutate?.(obj, undefined);
     const generated = (obj.metadata.name ?? '') === '' && obj.metadata.generateName !== undefined;
     for (let attempt = 1; ; attempt++) {
-      const candidate = structuredClone(obj);
+      // Only a generated name may need another attempt, from the object as it was before this one.
+      const candidate = generated ? structuredClone(obj) : obj;
       beforeCreate(this.descriptor, strategy, candidate, ctx);
       await hooks.validate?.(candidate, undefined);
       const name = candidate.metadata.name ?? '';

@@ -196,8 +196,16 @@ export function serviceUnavailable(message: string, retryAfterSeconds?: number):
   return failure('ServiceUnavailable', 503, message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
 }
 
-export function timeout(message: string, retryAfterSeconds?: number): StatusError {
-  return failure('Timeout', 504, message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
+/** 504 Timeout as Kubernetes' NewTimeoutError words it: `Timeout: <message>`, details always present. */
+export function timeout(message: string, retryAfterSeconds = 0): StatusError {
+  return failure('Timeout', 504, `Timeout: ${message}`, retryAfterSeconds === 0 ? {} : { retryAfterSeconds });
+}
+
+/** A resourceVersion the storage has not reached within the wait: a Timeout with its cause. */
+export function tooLargeResourceVersion(message: string, retryAfterSeconds: number): StatusError {
+  const err = timeout(message, retryAfterSeconds);
+  err.status.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds };
+  return err;
 }
 
 /** A successful delete answered with a Status rather than the object. */

@@ -142,7 +142,7 @@ export function withTimeout(defaultMs: number, metrics: ServerMetrics): RequestH
     const ms = requested !== undefined && requested > 0 && requested < defaultMs ? requested : defaultMs;
     const timer = setTimeout(() => {
       if (res.headersSent) return;
-      sendStatus(res, timeout('Timeout: request did not complete within the allotted timeout').status);
+      sendStatus(res, timeout('request did not complete within the allotted timeout').status);
     }, ms);
     const clear = () => clearTimeout(timer);
     res.once('finish', clear);

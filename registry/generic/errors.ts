@@ -10,6 +10,7 @@ import {
   OBJECT_MODIFIED,
   serviceUnavailable,
   timeout,
+  tooLargeResourceVersion,
   type StatusError,
 } from '../../apimachinery/errors.js';
 import type { GroupResource } from '../../apimachinery/types.js';
@@ -45,14 +46,9 @@ export function toStatusError(e: unknown, gr: GroupResource, name: string): Stat
     return err;
   }
   if (e instanceof InvalidRequestError) return badRequest(e.message);
-  if (e instanceof TooLargeResourceVersionError) {
-    const err = timeout(`Too large resource version: ${e.message}`, e.retryAfterSeconds);
-    err.status.message = e.message;
-    err.status.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: e.retryAfterSeconds };
-    return err;
-  }
+  if (e instanceof TooLargeResourceVersionError) return tooLargeResourceVersion(e.message, e.retryAfterSeconds);
   if (e instanceof UnreachableError) return serviceUnavailable(`storage is unavailable: ${e.message}`, STORAGE_RETRY_AFTER_SECONDS);
-  if (e instanceof TimeoutError) return timeout(`Timeout: ${e.message}`, STORAGE_RETRY_AFTER_SECONDS);
+  if (e instanceof TimeoutError) return timeout(e.message, STORAGE_RETRY_AFTER_SECONDS);
   if (e instanceof CorruptValueError) return internalError(e.message);
   return internalError(e instanceof Error ? e.message : String(e));
 }

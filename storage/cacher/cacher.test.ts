@@ -307,6 +307,7 @@ describe('watch cache', () => {
     const error = await far.next();
     assert.equal(error?.type, 'ERROR');
     assert.equal(error?.object['code'], 504);
+    assert.equal(error?.object['message'], `Timeout: Too large resource version: ${current + 100}, current: ${current + 2}`);
     assert.deepEqual(error?.object['details'], { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
     await far.expectEnd();
   });

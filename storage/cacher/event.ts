@@ -3,7 +3,7 @@
  * watch event a given selection predicate sees with exactly the object store's rules (entering the
  * selection is ADDED, leaving it is DELETED with the last selected state at the change's revision).
  */
-import { expired, internalError, timeout } from '../../apimachinery/errors.js';
+import { expired, internalError, tooLargeResourceVersion } from '../../apimachinery/errors.js';
 import type { KubeObject, Status } from '../../apimachinery/types.js';
 import { withRevision, type CacheEntry } from './state.js';
 import { ExpiredError, TooLargeResourceVersionError } from '../errors.js';
@@ -106,9 +106,7 @@ export function tooOldStatus(revision: number, oldest: number): Status {
 export function statusFor(err: unknown): Status {
   if (err instanceof ExpiredError) return expired(err.message).status;
   if (err instanceof TooLargeResourceVersionError) {
-    const status = timeout(err.message, err.retryAfterSeconds).status;
-    status.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: err.retryAfterSeconds };
-    return status;
+    return tooLargeResourceVersion(err.message, err.retryAfterSeconds).status;
   }
   return internalError(errorMessage(err)).status;
 }

@@ -3,7 +3,7 @@
  * backend changes turned into ADDED/MODIFIED/DELETED through the selection predicate as Kubernetes
  * does, periodic BOOKMARKs, and a final ERROR event carrying a Status when the source fails.
  */
-import { expired, internalError, timeout } from '../../apimachinery/errors.js';
+import { expired, internalError, tooLargeResourceVersion } from '../../apimachinery/errors.js';
 import type { KubeObject, Status } from '../../apimachinery/types.js';
 import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError } from '../errors.js';
 import type { KVEvent, KVWatch, Watch, WatchEvent, WatchOptions } from '../interface.js';
@@ -177,9 +177,7 @@ class StoreWatch implements Watch {
       return expired(`too old resource version: ${this.rv > 0 ? this.rv : this.lastRevision} (${compacted})`).status;
     }
     if (err instanceof TooLargeResourceVersionError) {
-      const status = timeout(err.message, err.retryAfterSeconds).status;
-      status.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: err.retryAfterSeconds };
-      return status;
+      return tooLargeResourceVersion(err.message, err.retryAfterSeconds).status;
     }
     return internalError(errorMessage(err)).status;
   }

@@ -118,6 +118,7 @@ describe('list and watch over HTTPS', function () {
     assert.equal(bad.body.reason, 'BadRequest');
     const future = await s.request('get', `${path}?resourceVersion=${Number(rv) + 1000}`).expect(504);
     assert.equal(future.body.details.causes[0].reason, 'ResourceVersionTooLarge');
+    assert.match(future.body.message, /^Timeout: Too large resource version: \d+, current: \d+$/, 'NewTimeoutError\'s prefix');
   });
 
   it('streams initial state and changes, applying selectors as Kubernetes does', async () => {

@@ -1,6 +1,7 @@
 /** Typed reads of Kubernetes query parameters (ListOptions, CreateOptions, DeleteOptions, ...). */
 import { badRequest, invalid } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
+import { goQuote } from '../apimachinery/goquote.js';
 import { validateFieldManager } from '../apimachinery/validation.js';
 import { escapeFieldValue, parseFieldSelector } from '../apimachinery/fields.js';
 import type { ListParams } from '../registry/generic/selection.js';
@@ -35,15 +36,28 @@ export function bool(q: Query, name: string): boolean | undefined {
   return v === undefined ? undefined : queryBool(v);
 }
 
-/** An integer parameter; 400 when it is not one. */
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An integer parameter as Go's `strconv.ParseInt(v, 10, 64)` reads it (an optional sign, decimal
+ * digits, int64 range); 400 with its error otherwise. Beyond JavaScript's safe integers the value is
+ * clamped, which no parameter can tell apart (they count objects or seconds).
+ */
 export function int(q: Query, name: string): number | undefined {
   const v = str(q, name);
-  if (v === undefined || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be an integer`);
-  const n = Number(v);
-  // Parameters such as limit and timeoutSeconds are int32/int64 upstream; beyond 2^31-1 nothing is meaningful.
-  if (!Number.isSafeInteger(n) || Math.abs(n) > 2_147_483_647) throw badRequest(`invalid value for ${name}: ${JSON.stringify(v)}: out of range`);
-  return n;
+  if (v === undefined) return undefined;
+  if (!/^[+-]?\d+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${goQuote(v)}: invalid syntax`);
+  const n = BigInt(v);
+  if (n > INT64_MAX || n < -INT64_MAX - 1n) throw badRequest(`strconv.ParseInt: parsing ${goQuote(v)}: value out of range`);
+  return Math.max(Math.min(Number(n), Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER);
+}
+
+/** The most objects a page may be asked for; larger limits are the same as this one. */
+const MAX_PAGE_LIMIT = 2_147_483_647;
+
+/** A `limit` as Kubernetes pages by it: zero and negative ones are no limit. */
+function pageLimit(limit: number | undefined): number | undefined {
+  return limit === undefined || limit <= 0 ? undefined : Math.min(limit, MAX_PAGE_LIMIT);
 }
 
 /** ListOptions of a list or watch request. */
@@ -54,7 +68,7 @@ export function listParams(q: Query): ListParams {
   };
   set('labelSelector', str(q, 'labelSelector'));
   set('fieldSelector', str(q, 'fieldSelector'));
-  set('limit', int(q, 'limit'));
+  set('limit', pageLimit(int(q, 'limit')));
   set('continue', str(q, 'continue'));
   set('resourceVersion', str(q, 'resourceVersion'));
   set('resourceVersionMatch', str(q, 'resourceVersionMatch'));

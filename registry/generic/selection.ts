@@ -101,6 +101,5 @@ function watchErrors(p: ListParams): FieldError[] {
 /** Kubernetes' ListOptions validation (422 Invalid on ListOptions.meta.k8s.io). */
 export function validateListParams(p: ListParams): void {
   const errs = p.watch ? watchErrors(p) : listErrors(p);
-  if (p.limit !== undefined && p.limit < 0) errs.push(fieldErr.invalid('limit', p.limit, 'must be greater than or equal to 0'));
   if (errs.length > 0) throw invalid(LIST_OPTIONS, '', errs);
 }

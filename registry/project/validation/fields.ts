@@ -5,6 +5,7 @@
 import { fieldErr, FieldPath, type FieldError } from '../../../apimachinery/field.js';
 import { isPlainObject } from '../../../apimachinery/types.js';
 import { isQualifiedName, isValidLabelValue, validateLabels } from '../../../apimachinery/validation.js';
+import { goQuoteRune } from '../../../apimachinery/goquote.js';
 
 /** One `{key, value?}` toleration as read from JSON. */
 export interface Toleration {
@@ -58,18 +59,6 @@ const ALLOWED_PUNCTUATION = '.,:-_/\\';
 /** Go's unicode.IsSpace (Latin-1 spaces plus the White_Space property). */
 const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
 const LETTER_OR_DIGIT = /^[\p{L}\p{Nd}]$/u;
-const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-
-/** A rune as Go's `%q` prints it: a quoted character literal. */
-export function goQuoteRune(c: string): string {
-  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', "'": "\\'", '\\': '\\\\' };
-  const cp = c.codePointAt(0) ?? 0;
-  if (named[c] !== undefined) return `'${named[c]}'`;
-  if (GO_PRINTABLE.test(c)) return `'${c}'`;
-  if (cp < 0x80) return `'\\x${cp.toString(16).padStart(2, '0')}'`;
-  if (cp < 0x10000) return `'\\u${cp.toString(16).padStart(4, '0')}'`;
-  return `'\\U${cp.toString(16).padStart(8, '0')}'`;
-}
 
 /** Letters, digits, spaces and `.,:-_/\` only (Gardener's ValidateFreeFormText). */
 export function validateFreeFormText(text: string, path: FieldPath): FieldError[] {

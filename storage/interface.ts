@@ -174,7 +174,7 @@ export interface WatchOptions {
   predicate?: SelectionPredicate;
   /** Emit BOOKMARK events. */
   allowBookmarks?: boolean;
-  /** Start with ADDED events for the current state even for a resourceVersion N, then an end bookmark. */
+  /** Start with ADDED events for the current state even for a resourceVersion N, then (with `allowBookmarks`) an end bookmark. */
   sendInitialEvents?: boolean;
   /** Watch a single key instead of the prefix. */
   singleKey?: string;

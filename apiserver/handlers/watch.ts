@@ -1,8 +1,8 @@
 /**
  * Watch streaming over a chunked 200 response, flushed per event: JSON events one per line
  * (`application/json`), or length-prefixed protobuf WatchEvents
- * (`application/vnd.kubernetes.protobuf;stream=watch`). Table watches (JSON only) send one-row Tables
- * with column definitions in the first event only; metadata-only watches send PartialObjectMetadata,
+ * (`application/vnd.kubernetes.protobuf;stream=watch`). Table watches (JSON only) send one-row Tables,
+ * bookmarks included, with column definitions in the first event only; metadata-only watches send PartialObjectMetadata,
  * bookmarks included. The stream ends after `timeoutSeconds` (random 1800-3600 s when absent), when the
  * client goes away, or when the source ends; a client that stopped reading is cut off at the timeout.
  */
@@ -11,6 +11,7 @@ import { PROTOBUF_WATCH_MEDIA_TYPE, watchFrame } from '../../apimachinery/protob
 import type { KubeObject } from '../../apimachinery/types.js';
 import { apiVersionOf, type ResourceDescriptor } from '../../registry/types.js';
 import type { WatchEvent } from '../../storage/interface.js';
+import { INITIAL_EVENTS_END_ANNOTATION } from '../../storage/store/watch.js';
 import { encodeProtobufBody, isKindOf, objectJson } from '../encode.js';
 import { includeObjectPolicy, type Format, type Rendering } from '../negotiation.js';
 import { namedListParams, str } from '../query.js';
@@ -19,6 +20,8 @@ import { drained } from '../respond.js';
 import { outputOf, type ResourceRequest } from './context.js';
 
 const MIN_TIMEOUT_S = 1800;
+/** The longest delay a Node.js timer takes (about 24.8 days); longer timeouts wait that long. */
+const MAX_TIMER_MS = 2_147_483_647;
 /** Longest stretch of writing events between two turns of the event loop. */
 const SLICE_MS = 10;
 /** Bytes a watch may have queued on its connection before it waits for the client to take them. */
@@ -65,9 +68,12 @@ function eventEncoder(d: ResourceDescriptor, rendering: Rendering, include: Incl
       const partial = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: obj.metadata };
       return encodeEvent(d, ev.type, partial, rendering.format);
     }
-    if (ev.type === 'BOOKMARK') return encodeEvent(d, ev.type, obj, 'json');
+    // Bookmarks become one-row Tables too; the end of the initial events keeps its annotation in view
+    // even when objects are left out.
+    const end = ev.type === 'BOOKMARK' && obj.metadata.annotations?.[INITIAL_EVENTS_END_ANNOTATION] === 'true';
     const rv = obj.metadata.resourceVersion ?? '';
-    const table = toTable(d, [obj], { resourceVersion: rv }, { version: rendering.version, include, withColumns: !headerSent });
+    const row = ev.type === 'BOOKMARK' ? (typed(d, obj) as KubeObject) : obj;
+    const table = toTable(d, [row], { resourceVersion: rv }, { version: rendering.version, include: end && include === 'None' ? 'Metadata' : include, withColumns: !headerSent });
     headerSent = true;
     return encodeEvent(d, ev.type, table, 'json');
   };
@@ -79,7 +85,9 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   const params = namedListParams(r.query, r.info.name);
   const watch = r.served.store.watch(r.ctx, params);
   const encode = eventEncoder(r.served.descriptor, rendering, include);
-  const seconds = params.timeoutSeconds !== undefined && params.timeoutSeconds > 0 ? params.timeoutSeconds : randomInt(MIN_TIMEOUT_S, 2 * MIN_TIMEOUT_S + 1);
+  // As kube-apiserver: zero (or none) is a random timeout, a negative one ends the watch at once.
+  const requested = params.timeoutSeconds ?? 0;
+  const seconds = requested === 0 ? randomInt(MIN_TIMEOUT_S, 2 * MIN_TIMEOUT_S + 1) : Math.max(requested, 0);
   let timedOut = false;
   let onTimeout = (): void => {};
   const stopped = new Promise<void>((resolve) => (onTimeout = resolve));
@@ -87,7 +95,7 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
     timedOut = true;
     watch.stop();
     onTimeout();
-  }, seconds * 1000);
+  }, Math.min(seconds * 1000, MAX_TIMER_MS));
   const stop = () => watch.stop();
   r.res.on('close', stop);
   const unregister = r.deps.lifecycle?.registerWatch(stop);

@@ -363,7 +363,7 @@ describe('watch cache', () => {
     const r = rig();
     const a = await r.store.create(r.key('ns', 'a'), thing('a'));
     await r.backend.create(r.key('ns', 'b'), utf8('not json'));
-    const w = r.track(r.cache.watch(ROOT, { resourceVersion: '0', sendInitialEvents: true }));
+    const w = r.track(r.cache.watch(ROOT, { resourceVersion: '0', sendInitialEvents: true, allowBookmarks: true }));
     await r.store.create(r.key('ns', 'c'), thing('c'));
     await until(() => (w.watch as CacheWatcher).backlog === 2, 'the bookmark and the new object queued');
     assert.deepEqual(await w.next(), { type: 'ADDED', object: a });

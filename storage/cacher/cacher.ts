@@ -371,7 +371,7 @@ class CachedStore implements CachedStorage {
         const start = initial ? await this.initialStart(rv, consistent) : await this.changesStart(rv, consistent);
         if (w.finished) return;
         if (gen !== this.cache.generation || !this.cache.ready) continue;
-        if (initial) return this.cache.attachWithState(w, w.opts.sendInitialEvents === true);
+        if (initial) return this.cache.attachWithState(w, w.opts.sendInitialEvents === true && w.opts.allowBookmarks === true);
         if (start === DELEGATE) return w.pipe(this.inner.watch(w.scope.prefix, w.opts));
         if (!this.cache.attachFrom(w, start)) w.fail(tooOldStatus(start, this.cache.servableFrom));
         return;

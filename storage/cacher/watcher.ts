@@ -137,7 +137,8 @@ export class CacheWatcher implements Watch {
 
   /**
    * Queues a BOOKMARK at `revision` unless that is behind the watcher's position. Only for watchers
-   * that allow bookmarks, unless `annotations` is given (the initial-events-end bookmark is always sent).
+   * that allow bookmarks, unless `annotations` is given (the initial-events-end bookmark, which the
+   * caller sends only to watchers that allow bookmarks, as kube-apiserver's watch-list does).
    */
   bookmark(revision: number, annotations?: Record<string, string>): void {
     if (revision < this.position || this.queue.finished) return;

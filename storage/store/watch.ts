@@ -84,7 +84,7 @@ class StoreWatch implements Watch {
     });
     for (const obj of list.items) this.queue.push({ type: 'ADDED', object: this.core.typed(obj) });
     const revision = Number(list.resourceVersion);
-    if (this.opts.sendInitialEvents === true) this.pushBookmark(revision, { [INITIAL_EVENTS_END_ANNOTATION]: 'true' });
+    if (this.opts.sendInitialEvents === true && this.opts.allowBookmarks === true) this.pushBookmark(revision, { [INITIAL_EVENTS_END_ANNOTATION]: 'true' });
     return revision;
   }
 

@@ -192,6 +192,52 @@ describe('list and watch over HTTPS', function () {
     }
   });
 
+  it('sends the initial-events-end bookmark only to watchers that allow bookmarks, as a Table in Table watches', async () => {
+    const plain = await openWatch(s.running.url, `${ns('elsewhere')}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1`, s.creds);
+    await plain.ended;
+    assert.deepEqual(plain.events.map((e) => e.type), ['ADDED'], 'no bookmark without allowWatchBookmarks');
+    const q = 'watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&includeObject=None';
+    const w = await openWatch(s.running.url, `${ns('elsewhere')}?${q}`, s.creds, TABLE);
+    try {
+      const added = await w.next();
+      assert.deepEqual([added.type, added.object.kind], ['ADDED', 'Table']);
+      const mark = await w.next();
+      assert.deepEqual([mark.type, mark.object.kind, (mark.object.columnDefinitions as unknown[]).length], ['BOOKMARK', 'Table', 0]);
+      const rows = mark.object.rows as { object: { kind: string; metadata: { annotations: Record<string, string> } } }[];
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]?.object.kind, 'PartialObjectMetadata', 'the end bookmark keeps its metadata even with includeObject=None');
+      assert.equal(rows[0]?.object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+      const rv = (t: Record<string, unknown>) => Number((t.metadata as { resourceVersion: string }).resourceVersion);
+      assert.ok(rv(mark.object) >= rv(added.object), 'the bookmark carries the revision the initial events were read at');
+    } finally {
+      w.close();
+    }
+  });
+
+  it('reads integer parameters as Go\'s strconv.ParseInt: a negative timeout ends a watch, a negative limit is none', async () => {
+    const all = (await s.request('get', ns('pages')).expect(200)).body;
+    const ended = await openWatch(s.running.url, `${ns('pages')}?watch=1&resourceVersion=${all.metadata.resourceVersion}&timeoutSeconds=-1`, s.creds);
+    await ended.ended;
+    assert.equal(ended.events.length, 0);
+    const negative = (await s.request('get', `${ns('pages')}?limit=-1`).expect(200)).body;
+    assert.equal(negative.items.length, all.items.length);
+    assert.equal(negative.metadata.continue, undefined);
+    const huge = (await s.request('get', `${ns('pages')}?limit=9223372036854775807`).expect(200)).body;
+    assert.equal(huge.items.length, all.items.length);
+    assert.equal((await s.request('get', `${ns('pages')}?limit=%2B2`).expect(200)).body.items.length, 2);
+    const refused: [string, string][] = [
+      ['limit=', 'strconv.ParseInt: parsing "": invalid syntax'],
+      ['limit=abc', 'strconv.ParseInt: parsing "abc": invalid syntax'],
+      ['limit=1.5', 'strconv.ParseInt: parsing "1.5": invalid syntax'],
+      ['limit=9223372036854775808', 'strconv.ParseInt: parsing "9223372036854775808": value out of range'],
+      ['timeoutSeconds=%01', 'strconv.ParseInt: parsing "\\x01": invalid syntax'],
+    ];
+    for (const [query, message] of refused) {
+      const r = await s.request('get', `${ns('pages')}?${query}`).expect(400);
+      assert.equal(r.body.message, message, query);
+    }
+  });
+
   it('reads boolean parameters as Kubernetes does (the Python client sends watch=True)', async () => {
     // kubernetes-client/python 22.6 sends Python's spelling of booleans.
     const w = await openWatch(s.running.url, `${ns('elsewhere')}?watch=True&allowWatchBookmarks=True&sendInitialEvents=TRUE&resourceVersionMatch=NotOlderThan`, s.creds);

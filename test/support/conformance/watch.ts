@@ -102,6 +102,16 @@ export function watchSuite(h: Harness): void {
       assert.deepEqual(await w.next(), { type: 'ADDED', object: b });
     });
 
+    it('sends no initial-events-end bookmark to a watcher that does not allow bookmarks', async () => {
+      const s = h.store();
+      const a = await s.create(`${h.root}ns/a`, thing('a'));
+      const rev = await h.backend.currentRevision();
+      const w = h.track(s.watch(`${h.root}ns/`, { resourceVersion: String(rev), sendInitialEvents: true }));
+      assert.deepEqual(await w.next(), { type: 'ADDED', object: a });
+      const b = await s.create(`${h.root}ns/b`, thing('b'));
+      assert.deepEqual(await w.next(), { type: 'ADDED', object: b }, 'the next change follows the initial events directly');
+    });
+
     it('ends with a 410 ERROR event for a compacted resourceVersion', async () => {
       const s = h.store();
       const a = await s.create(`${h.root}ns/a`, thing('a'));

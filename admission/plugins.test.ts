@@ -237,17 +237,33 @@ describe('admission plugins', () => {
     const garden = (meta: Partial<KubeObject['metadata']> = {}): KubeObject => ({ apiVersion: 'operator.gardener.cloud/v1alpha1', kind: 'Garden', metadata: { name: 'g', ...meta } });
     const run = (stored: KubeObject[], over: Partial<AdmissionAttributes>) => outcome(plugin(stored)?.validate?.(attrs({ resource: gardenResource as ResourceDescriptor, namespace: '', ...over })));
 
-    it('admits the first Garden and refuses a second', async () => {
+    const denied = 'admission webhook "garden-validation.operator.gardener.cloud" denied the request: ';
+    const invalidEncryption = (meta: Partial<KubeObject['metadata']> = {}): KubeObject => ({
+      ...garden(meta),
+      spec: { virtualCluster: { gardener: { gardenerAPIServer: { encryptionConfig: { resources: ['Configmaps'] } } } } },
+    });
+
+    it('admits the first Garden and refuses a second, before looking at its spec', async () => {
       assert.equal(await run([], { object: garden() }), 'allowed');
-      assert.equal(await run([garden({ name: 'other' })], { object: garden() }), '400 there can be only one operator.gardener.cloud/v1alpha1.Garden resource in the system at a time');
+      const onlyOne = `400 ${denied}there can be only one operator.gardener.cloud/v1alpha1.Garden resource in the system at a time`;
+      assert.equal(await run([garden({ name: 'other' })], { object: garden() }), onlyOne);
+      assert.equal(await run([garden({ name: 'other' })], { object: invalidEncryption() }), onlyOne);
+    });
+    it('validates the Garden on create and on update, keeping the Invalid status', async () => {
+      const created = await run([], { object: invalidEncryption() });
+      assert.ok(created.startsWith(`422 ${denied}Garden.operator.gardener.cloud "g" is invalid: `), created);
+      assert.ok(created.includes('encryptionConfig.resources[0]: Invalid value: "Configmaps"'), created);
+      const updated = await run([], { operation: 'UPDATE', object: invalidEncryption(), oldObject: garden() });
+      assert.match(updated, /^422 admission webhook .*Invalid value: "Configmaps"/);
+      assert.equal(await run([], { operation: 'UPDATE', object: invalidEncryption(), oldObject: garden(), subresource: 'status' }), 'allowed', 'not for the status');
     });
     for (const finalizer of ['gardener.cloud/operator', 'gardener.cloud/reference-protection']) {
       it(`refuses the finalizer ${finalizer} on creation`, async () => {
-        assert.equal(await run([], { object: garden({ finalizers: ['foo', finalizer] }) }), `400 finalizer "${finalizer}" cannot be added on creation`);
+        assert.equal(await run([], { object: garden({ finalizers: ['foo', finalizer] }) }), `400 ${denied}finalizer "${finalizer}" cannot be added on creation`);
       });
     }
     it('deletes a Garden only with the confirmation annotation', async () => {
-      assert.equal(await run([], { operation: 'DELETE', oldObject: garden() }), '403 must have a "confirmation.gardener.cloud/deletion" annotation to delete');
+      assert.equal(await run([], { operation: 'DELETE', oldObject: garden() }), `403 ${denied}must have a "confirmation.gardener.cloud/deletion" annotation to delete`);
       assert.equal(await run([], { operation: 'DELETE', oldObject: garden({ annotations: { 'confirmation.gardener.cloud/deletion': 'true' } }) }), 'allowed');
     });
   });

@@ -92,12 +92,20 @@ export function forbidden(gr: GroupResource, name: string, reason: string): Stat
 }
 
 /**
- * A refusal worded as kube-apiserver reports a validating webhook's: `admission webhook "<name>"
- * denied the request: <message>`, the webhook's code, no reason and no details (Gardener's admission
- * controller answers with controller-runtime's `admission.Errored`, which sets neither).
+ * `err` as kube-apiserver passes on a validating webhook's refusal: the webhook's status as it is, the
+ * message prefixed with `admission webhook "<name>" denied the request: `.
+ */
+export function deniedByWebhook(webhook: string, err: StatusError): StatusError {
+  const message = err.status.message === undefined || err.status.message === '' ? 'without explanation' : err.status.message;
+  return new StatusError({ ...err.status, message: `admission webhook ${JSON.stringify(webhook)} denied the request: ${message}` });
+}
+
+/**
+ * A webhook's plain refusal (controller-runtime's `admission.Errored`: a code and a message, no reason
+ * and no details) as kube-apiserver reports it.
  */
 export function webhookDenied(webhook: string, code: number, message: string): StatusError {
-  return failure('', code, `admission webhook ${JSON.stringify(webhook)} denied the request: ${message}`);
+  return deniedByWebhook(webhook, failure('', code, message));
 }
 
 /** A 403 with a message written out in full (authorizer denials build their own text). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isStatusError } from '../../apimachinery/errors.js';
+import { invalid, isStatusError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { openSqliteBackend, type SqliteBackend } from '../../storage/sqlite/backend.js';
 import { createStore } from '../../storage/store/store.js';
@@ -10,6 +10,7 @@ import { apiVersionOf } from '../types.js';
 import { gardenResource as d } from './descriptor.js';
 import { gardenStatusStrategy, gardenStrategy } from './strategy.js';
 import { gardenTableConvertor } from './table.js';
+import { validateGardenUpdate } from './validation/index.js';
 
 const ctx = { ...testContext, namespace: '' };
 
@@ -56,8 +57,15 @@ describe('registry/garden through the generic store', () => {
   });
   afterEach(async () => backend.close());
 
+  /** The operator webhook's update rules, as the GardenValidator admission plugin runs them (main resource only). */
+  const webhook = {
+    validate: async (obj: KubeObject, old: KubeObject | undefined) => {
+      const errs = old === undefined ? [] : validateGardenUpdate(obj, old);
+      if (errs.length > 0) throw invalid({ group: 'operator.gardener.cloud', kind: 'Garden' }, obj.metadata.name ?? '', errs);
+    },
+  };
   const put = (obj: KubeObject, status = false): Promise<{ object: KubeObject }> =>
-    store.update(ctx, obj.metadata.name ?? '', async () => structuredClone(obj), {}, status ? { strategy: gardenStatusStrategy } : {});
+    store.update(ctx, obj.metadata.name ?? '', async () => structuredClone(obj), status ? {} : webhook, status ? { strategy: gardenStatusStrategy } : {});
 
   it('defaults, keeps status and spec apart, and checks the combined encryption status', async () => {
     const input = exampleGarden();

@@ -1,13 +1,14 @@
 /**
  * How the generic store treats Gardens, a custom resource upstream: status only through the status
  * subresource (and on create it is dropped), everything else only through the main resource; the
- * generation follows changes outside metadata and status. Validation and defaulting are those of
- * gardener-operator's webhooks, which do not run for the status subresource.
+ * generation follows changes outside metadata and status. The strategy validates what kube-apiserver
+ * checks for a custom resource (metadata); gardener-operator's validating webhook is the GardenValidator
+ * admission plugin, and its defaulting webhook is `applyDefaults`. Neither runs for the status subresource.
  */
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { Strategy } from '../types.js';
 import { applyGardenDefaults } from './defaults.js';
-import { validateGarden, validateGardenStatusUpdate, validateGardenUpdate } from './validation/index.js';
+import { validateGardenMeta, validateGardenMetaUpdate } from './validation/index.js';
 
 /** Replaces everything of `obj` except metadata and status by the stored values. */
 function keepAllButStatus(obj: KubeObject, old: KubeObject): void {
@@ -30,8 +31,8 @@ export const gardenStrategy: Strategy = {
     else obj.status = structuredClone(old.status);
   },
   applyDefaults: applyGardenDefaults,
-  validate: (obj) => validateGarden(obj),
-  validateUpdate: (obj, old) => validateGardenUpdate(obj, old),
+  validate: (obj) => validateGardenMeta(obj),
+  validateUpdate: (obj, old) => validateGardenMetaUpdate(obj, old),
 };
 
 const { applyDefaults: _webhookDefaults, ...withoutDefaults } = gardenStrategy;
@@ -40,5 +41,5 @@ const { applyDefaults: _webhookDefaults, ...withoutDefaults } = gardenStrategy;
 export const gardenStatusStrategy: Strategy = {
   ...withoutDefaults,
   prepareForUpdate: keepAllButStatus,
-  validateUpdate: (obj, old) => validateGardenStatusUpdate(obj, old),
+  validateUpdate: (obj, old) => validateGardenMetaUpdate(obj, old),
 };

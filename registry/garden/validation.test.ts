@@ -3,7 +3,7 @@ import { errorString } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { at, exampleGarden, setAt } from '../../test/support/shoot/fixtures.js';
 import { applyGardenDefaults } from './defaults.js';
-import { validateGarden, validateGardenUpdate } from './validation/index.js';
+import { validateGarden, validateGardenMeta, validateGardenUpdate } from './validation/index.js';
 
 type Json = Record<string, unknown>;
 const K = 'spec.virtualCluster.kubernetes.kubeAPIServer.encryptionConfig';
@@ -103,7 +103,8 @@ describe('registry/garden create validation (spec §1.6)', () => {
     const g = exampleGarden();
     g.metadata.namespace = 'garden';
     g.metadata.name = 'Local';
-    assert.deepEqual(created(g).map((e) => e.split(':')[0]), ['metadata.name', 'metadata.namespace']);
+    assert.deepEqual(validateGardenMeta(g).map((e) => e.field), ['metadata.name', 'metadata.namespace']);
+    assert.deepEqual(created(g), [], 'the webhook leaves metadata to kube-apiserver');
   });
 });
 

@@ -148,9 +148,19 @@ describe('Shoots and Gardens with kubectl', function () {
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /"internalsecrets\.core\.gardener\.cloud" are always encrypted/);
     const unconfirmed = await kubectl(server.kubeconfig, ['delete', 'garden', garden.metadata.name]);
-    assert.equal(unconfirmed.stderr.trim(), 'Error from server (Forbidden): must have a "confirmation.gardener.cloud/deletion" annotation to delete');
+    // Refusals of gardener-operator's validating webhook, as kube-apiserver reports them.
+    const webhook = 'admission webhook "garden-validation.operator.gardener.cloud" denied the request: ';
+    assert.match(bad.stderr, /^The Garden "[^"]+" is invalid: /m, 'kubectl words Invalid errors from their causes, prefix or not');
+    assert.equal(unconfirmed.stderr.trim(), `Error from server (Forbidden): ${webhook}must have a "confirmation.gardener.cloud/deletion" annotation to delete`);
     const second = await kubectl(server.kubeconfig, ['create', '-f', '-'], stringify({ ...exampleGarden(), metadata: { name: 'second' } }));
-    assert.equal(second.stderr.trim(), 'Error from server (BadRequest): error when creating "STDIN": there can be only one operator.gardener.cloud/v1alpha1.Garden resource in the system at a time');
+    const onlyOne = `Error from server (BadRequest): error when creating "STDIN": ${webhook}there can be only one operator.gardener.cloud/v1alpha1.Garden resource in the system at a time`;
+    assert.equal(second.stderr.trim(), onlyOne);
+    // The webhook looks for other Gardens before it validates the object.
+    const invalidSecond = exampleGarden();
+    const apiServer = (invalidSecond.spec as { virtualCluster: { gardener: { gardenerAPIServer: Record<string, unknown> } } }).virtualCluster.gardener.gardenerAPIServer;
+    apiServer.encryptionConfig = { resources: ['Configmaps'] };
+    const secondInvalid = await kubectl(server.kubeconfig, ['create', '-f', '-'], stringify({ ...invalidSecond, metadata: { name: 'second' } }));
+    assert.equal(secondInvalid.stderr.trim(), onlyOne);
     await run(['annotate', 'garden', garden.metadata.name, 'confirmation.gardener.cloud/deletion=true']);
     await run(['delete', 'garden', garden.metadata.name]);
   });

@@ -1,6 +1,7 @@
 /**
- * Garden validation (gardener-operator's ValidateGarden/ValidateGardenUpdate, the encryption and
- * operation parts) plus the object metadata rules of a cluster-scoped custom resource.
+ * Garden validation: the object metadata rules kube-apiserver applies to a cluster-scoped custom
+ * resource, and gardener-operator's ValidateGarden/ValidateGardenUpdate (the encryption and operation
+ * parts), which its validating webhook runs (the GardenValidator admission plugin here).
  */
 import type { FieldError } from '../../../apimachinery/field.js';
 import type { KubeObject } from '../../../apimachinery/types.js';
@@ -19,17 +20,22 @@ export function validateGardenObject(garden: KubeObject): FieldError[] {
   ];
 }
 
-/** Create. */
-export function validateGarden(garden: KubeObject): FieldError[] {
-  return [...validateObjectMeta(garden.metadata, { namespaced: false, nameFn: nameIsDNSSubdomain }), ...validateGardenObject(garden)];
+/** Create: the metadata rules of the custom resource. */
+export function validateGardenMeta(garden: KubeObject): FieldError[] {
+  return validateObjectMeta(garden.metadata, { namespaced: false, nameFn: nameIsDNSSubdomain });
 }
 
-/** Update of the main resource: metadata, encryption update rules, then the object rules. */
-export function validateGardenUpdate(garden: KubeObject, old: KubeObject): FieldError[] {
-  return [...validateObjectMetaUpdate(garden.metadata, old.metadata), ...validateGardenEncryptionUpdate(garden, old), ...validateGardenObject(garden)];
-}
-
-/** Update through the status subresource: metadata rules only (the operator's webhook does not run). */
-export function validateGardenStatusUpdate(garden: KubeObject, old: KubeObject): FieldError[] {
+/** Update (main resource and status): the metadata update rules of the custom resource. */
+export function validateGardenMetaUpdate(garden: KubeObject, old: KubeObject): FieldError[] {
   return validateObjectMetaUpdate(garden.metadata, old.metadata);
+}
+
+/** The webhook's rules on create (ValidateGarden). */
+export function validateGarden(garden: KubeObject): FieldError[] {
+  return validateGardenObject(garden);
+}
+
+/** The webhook's rules on an update of the main resource: encryption update rules, then the object rules. */
+export function validateGardenUpdate(garden: KubeObject, old: KubeObject): FieldError[] {
+  return [...validateGardenEncryptionUpdate(garden, old), ...validateGardenObject(garden)];
 }

@@ -45,3 +45,19 @@ describe('options: --etcd-prefix', () => {
     });
   }
 });
+
+describe('options: --shoot-credentials-rotation-interval', () => {
+  it('defaults to 90 days and reads Go durations', () => {
+    assert.equal(parse([]).shootCredentialsRotationInterval, 90 * 24 * 3600);
+    assert.equal(parse(['--shoot-credentials-rotation-interval=48h']).shootCredentialsRotationInterval, 48 * 3600);
+  });
+
+  for (const bad of ['23h59m59s', '4294967297s', '0']) {
+    it(`refuses ${bad} with gardener-apiserver's message`, () => {
+      assert.throws(
+        () => parse([`--shoot-credentials-rotation-interval=${bad}`]),
+        (e: unknown) => e instanceof CommanderError && e.message === 'error: --shoot-credentials-rotation-interval must be between 24 hours and 2^32 seconds',
+      );
+    });
+  }
+});

@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { durationMs } from '../apimachinery/duration.js';
 // Only the light modules: flags are parsed before the rest of the server is loaded.
 import { maxExpirationFromFlag } from '../registry/kubeconfig/expiration.js';
+import { credentialsRotationIntervalFromFlag } from '../registry/shoot/rotation-interval.js';
 import { CLIENT_KEY_TYPES, DEFAULT_CLIENT_KEY_TYPE, DEFAULT_KEY_POOL_SIZE, defaultKeyPoolWorkers, type ClientKeyType } from '../registry/kubeconfig/keys.js';
 
 /** A Go duration (`5m`, `1h30m`, `672h0m0s`, `0`) in milliseconds; negative durations are refused. */
@@ -74,6 +75,8 @@ export interface ServerOptions {
   shootAdminKubeconfigMaxExpiration: number;
   /** Seconds. */
   shootViewerKubeconfigMaxExpiration: number;
+  /** Seconds after a Shoot's creation or last rotation when its warnings ask for a credentials rotation. */
+  shootCredentialsRotationInterval: number;
   kubeconfigClientKeyType: ClientKeyType;
   /** RSA client keys generated ahead (`rsa-3072`). */
   kubeconfigKeyPoolSize: number;
@@ -210,6 +213,9 @@ export function buildCommand(): Command {
       new Option('--shoot-viewer-kubeconfig-max-expiration <duration>', 'longest validity of a viewerkubeconfig certificate, 1h to 2^32 s').default('24h'),
     )
     .addOption(
+      new Option('--shoot-credentials-rotation-interval <duration>', 'time after a Shoot\'s creation or last credentials rotation when its warnings ask for a rotation, 24h to 2^32 s').default('2160h'),
+    )
+    .addOption(
       new Option('--kubeconfig-client-key-type <type>', 'key type of issued client certificates: rsa-3072 (PKCS#1, as Gardener; required by gardenlogin) or ecdsa-p256 (faster, but gardenlogin rejects it)')
         .choices([...CLIENT_KEY_TYPES])
         .default(DEFAULT_CLIENT_KEY_TYPE),
@@ -232,6 +238,15 @@ export function buildCommand(): Command {
     .addOption(new Option('-v, --v <level>', 'log verbosity (0: errors and start-up, 2: one line per request)').default(0).argParser(verbosity))
     .allowExcessArguments(false)
     .showHelpAfterError();
+}
+
+/** The credentials rotation interval in seconds; exits with the upstream message when out of [24h, 2^32 s]. */
+function checkedRotationInterval(command: Command, value: unknown): number {
+  try {
+    return credentialsRotationIntervalFromFlag(String(value));
+  } catch (e: unknown) {
+    return command.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** A max-expiration flag in seconds; exits with the upstream message when out of [1h, 2^32 s]. */
@@ -278,6 +293,7 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     disableAdmissionPlugins: o.disableAdmissionPlugins as string[],
     shootAdminKubeconfigMaxExpiration: checkedMaxExpiration(command, 'admin', o.shootAdminKubeconfigMaxExpiration),
     shootViewerKubeconfigMaxExpiration: checkedMaxExpiration(command, 'viewer', o.shootViewerKubeconfigMaxExpiration),
+    shootCredentialsRotationInterval: checkedRotationInterval(command, o.shootCredentialsRotationInterval),
     kubeconfigClientKeyType: o.kubeconfigClientKeyType as ClientKeyType,
     kubeconfigKeyPoolSize: o.kubeconfigKeyPoolSize as number,
     kubeconfigKeyPoolWorkers: o.kubeconfigKeyPoolWorkers as number,

@@ -229,6 +229,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
     authenticator: security.authn.authenticator,
     authorizer: security.authz.authorizer,
     subresourceCreators: kubeconfigs.creators,
+    settings: { shootCredentialsRotationIntervalSeconds: options.shootCredentialsRotationInterval },
     ...(!isAggregated(options) && { standalone: { coreV1: standaloneCoreV1(projects, kubeconfigs.clusterCA) } }),
     auditor,
     anonymousAuth: options.anonymousAuth,

@@ -15,7 +15,7 @@ import { AUTHORIZATION_GROUP, selfSubjectAccessReviewHandler, SSAR_PATH } from '
 import { errorWriter, withAuthentication, withAuthorization, withRequestInfo, withRequestLog } from './filters.js';
 import { withImpersonation } from './impersonation.js';
 import type { RequestInfo } from './requestinfo.js';
-import { protobufMessage } from '../registry/types.js';
+import { protobufMessage, type RegistrySettings } from '../registry/types.js';
 import type { SubresourceCreator } from './handlers/context.js';
 import { withInflightLimit, withTimeout, type Lifecycle } from './lifecycle.js';
 import { withMetrics, type ServerMetrics } from './metrics.js';
@@ -42,6 +42,8 @@ export interface AppConfig {
   metrics: ServerMetrics;
   lifecycle: Lifecycle;
   limits: { maxRequestsInflight: number; maxMutatingRequestsInflight: number; requestTimeoutMs: number };
+  /** Settings the kinds' strategies read (flags such as `--shoot-credentials-rotation-interval`). */
+  settings?: RegistrySettings;
   /** Create-only subresources (`shoots/adminkubeconfig`), keyed `<group>/<resource>/<subresource>`. */
   subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
   /** Audit logging; undefined when off (the Audit-Id header is still set). */
@@ -107,6 +109,7 @@ export function createApp(config: AppConfig): Express {
       metrics: config.metrics,
       log: config.log,
       ...(config.subresourceCreators !== undefined && { subresourceCreators: config.subresourceCreators }),
+      ...(config.settings !== undefined && { settings: config.settings }),
     }));
   app.use(() => {
     throw pathNotFound();

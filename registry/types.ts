@@ -56,6 +56,14 @@ export interface RequestContext {
   dryRun: boolean;
   /** Warnings to add to the response as `Warning: 299` headers. */
   warnings: string[];
+  /** Server-wide settings strategies read; defaults apply when absent. */
+  settings?: RegistrySettings;
+}
+
+/** Server-wide settings of the kinds' strategies (gardener-apiserver flags). */
+export interface RegistrySettings {
+  /** `--shoot-credentials-rotation-interval` in seconds: when Shoot warnings ask for a rotation. */
+  shootCredentialsRotationIntervalSeconds: number;
 }
 
 /**
@@ -77,6 +85,10 @@ export interface Strategy {
   applyDefaults?(obj: KubeObject): void;
   validate(obj: KubeObject, ctx: RequestContext): FieldError[];
   validateUpdate(obj: KubeObject, old: KubeObject, ctx: RequestContext): FieldError[];
+  /** Warnings for the client once a create passed validation (Kubernetes' WarningsOnCreate). */
+  warningsOnCreate?(obj: KubeObject, ctx: RequestContext): string[];
+  /** Warnings for the client once an update passed validation (Kubernetes' WarningsOnUpdate). */
+  warningsOnUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): string[];
   /** Brings a valid object into its stored form (runs after validation, like Kubernetes' Canonicalize). */
   canonicalize?(obj: KubeObject): void;
   /** Spec changes bump `metadata.generation` (false for kinds without spec/status). */

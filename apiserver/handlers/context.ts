@@ -4,7 +4,7 @@ import { methodNotRouted, pathNotFound } from '../../apimachinery/errors.js';
 import type { AdmissionChain } from '../../admission/chain.js';
 import type { Operation } from '../../admission/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
-import { protobufMessage, type RequestContext, type SubresourceDescriptor, type UserInfo } from '../../registry/types.js';
+import { protobufMessage, type RegistrySettings, type RequestContext, type SubresourceDescriptor, type UserInfo } from '../../registry/types.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { negotiate, type Format, type Rendering, type Shape } from '../negotiation.js';
 import { sendBody } from '../respond.js';
@@ -29,6 +29,8 @@ export interface HandlerDeps {
   lifecycle?: Lifecycle;
   metrics?: ServerMetrics;
   log?: Logger;
+  /** Settings the kinds' strategies read. */
+  settings?: RegistrySettings;
 }
 
 /** One resource request, resolved. */

@@ -47,7 +47,13 @@ export function resourceHandler(deps: HandlerDeps) {
         subresource: sub,
         query,
         deps,
-        ctx: { user, namespace: info.namespace, dryRun: optionsKind ? dryRun(query, optionsKind) : false, warnings: [] },
+        ctx: {
+          user,
+          namespace: info.namespace,
+          dryRun: optionsKind ? dryRun(query, optionsKind) : false,
+          warnings: [],
+          ...(deps.settings !== undefined && { settings: deps.settings }),
+        },
       };
       const creator = sub && info.verb === 'create' ? deps.subresourceCreators?.get(`${info.apiGroup}/${info.resource}/${sub.name}`) : undefined;
       if (sub !== undefined && info.verb === 'create') {

@@ -74,6 +74,7 @@ export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
   throwIfInvalid(d, obj, strategy.validate(obj, ctx));
+  ctx.warnings.push(...(strategy.warningsOnCreate?.(obj, ctx) ?? []));
   strategy.canonicalize?.(obj);
 }
 
@@ -100,7 +101,8 @@ function carryOverMetadata(obj: KubeObject, old: KubeObject, d: ResourceDescript
 
 /**
  * Prepares an updated object: carries over server-owned metadata, runs the strategy, bumps the
- * generation on spec changes, validates against the old object. Throws 422 StatusErrors.
+ * generation on spec changes, validates against the old object, then collects the strategy's
+ * warnings. Throws 422 StatusErrors.
  */
 export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, old: KubeObject, ctx: RequestContext): void {
   carryOverMetadata(obj, old, d);
@@ -120,5 +122,6 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   }
   errs.push(...strategy.validateUpdate(obj, old, ctx));
   throwIfInvalid(d, obj, errs);
+  ctx.warnings.push(...(strategy.warningsOnUpdate?.(obj, old, ctx) ?? []));
   strategy.canonicalize?.(obj);
 }

@@ -7,7 +7,7 @@
  * the roles swapped: only status changes, with its own validation.
  */
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
-import type { Strategy } from '../types.js';
+import type { RequestContext, Strategy } from '../types.js';
 import { field, nested, text } from '../encryptionconfig/types.js';
 import { normalizeDurations } from './decode.js';
 import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
@@ -16,6 +16,8 @@ import { applyOperations, cleanUpOperations } from './operation-annotation.js';
 import { canonicalizeShoot, syncCloudProfileFields, syncDNSProviderCredentials } from './sync.js';
 import { KIND, lastOperationOf, rotationPhase } from './types.js';
 import { validateShoot, validateShootStatus, validateShootUpdate } from './validation/index.js';
+import { DEFAULT_CREDENTIALS_ROTATION_INTERVAL_SECONDS } from './rotation-interval.js';
+import { shootWarnings } from './warnings.js';
 
 /** Label prefix marking the seeds a Shoot is (or was last) placed on. */
 export const SEED_NAME_LABEL_PREFIX = 'name.seed.gardener.cloud/';
@@ -73,8 +75,14 @@ export const shootStrategy: Strategy = {
   },
   validate: (obj) => validateShoot(obj),
   validateUpdate: (obj, old) => validateShootUpdate(obj, asDecoded(old)),
+  warningsOnCreate: (obj, ctx) => shootWarnings(obj, undefined, rotationInterval(ctx)),
+  warningsOnUpdate: (obj, old, ctx) => shootWarnings(obj, old, rotationInterval(ctx)),
   canonicalize: canonicalizeShoot,
 };
+
+function rotationInterval(ctx: RequestContext): number {
+  return ctx.settings?.shootCredentialsRotationIntervalSeconds ?? DEFAULT_CREDENTIALS_ROTATION_INTERVAL_SECONDS;
+}
 
 /** Whether a migration just ended, which bumps the generation through the status. */
 function migrationFinished(obj: KubeObject): boolean {
@@ -92,7 +100,7 @@ function etcdKeyRotationPreparedForCompletion(obj: KubeObject, old: KubeObject):
   return nested(obj, 'status', 'credentials', 'rotation', 'etcdEncryptionKey')?.autoCompleteAfterPrepared === true;
 }
 
-/** The strategy of `shoots/status`: only status (and metadata) change; status rules apply. */
+/** The strategy of `shoots/status`: only status (and metadata) change; status rules apply; no warnings. */
 export const shootStatusStrategy: Strategy = {
   ...shootStrategy,
   prepareForUpdate(obj, old) {
@@ -105,13 +113,14 @@ export const shootStatusStrategy: Strategy = {
     maintainSeedNameLabels(obj);
   },
   validateUpdate: (obj, old) => validateShootStatus(obj, old),
+  warningsOnUpdate: () => [],
 };
 
 /**
  * The strategy of `shoots/binding` (gardener-scheduler's call to place a Shoot on a seed): the spec
  * may change, spec.seedName included (the ShootValidator admission plugin decides what is allowed);
  * status stays, except that a pending creation's last operation is cleared when the Shoot is first
- * scheduled. The Shoot's update rules apply.
+ * scheduled. The Shoot's update rules apply; it sends no warnings.
  */
 export const shootBindingStrategy: Strategy = {
   ...shootStrategy,
@@ -124,4 +133,5 @@ export const shootBindingStrategy: Strategy = {
     syncDNSProviderCredentials(obj);
     maintainSeedNameLabels(obj);
   },
+  warningsOnUpdate: () => [],
 };

@@ -97,6 +97,21 @@ describe('Shoots and Gardens with kubectl', function () {
     assert.match(bad.stderr, /resources\[2\]: Invalid value: "\*\.apps": wildcards are not supported/);
   });
 
+  it('prints Gardener\'s warnings for deprecated Shoot settings on create and update, not for status updates', async () => {
+    const warning = 'Warning: you are setting the spec.cloudProfileName field. The field is deprecated and will be forcefully set empty starting with Kubernetes 1.34. Use the new spec.cloudProfile.name field instead.';
+    const legacy = { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot', metadata: { name: 'legacy', namespace: 'garden-dev' }, spec: { cloudProfileName: 'aws', region: 'eu-west-1', provider: { type: 'aws' }, kubernetes: { version: '1.33.0' } } };
+    const created = await kubectl(server.kubeconfig, ['create', '-f', '-'], JSON.stringify(legacy));
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stderr.trim(), warning);
+    const labelled = await kubectl(server.kubeconfig, ['label', 'shoot', 'legacy', '-n', 'garden-dev', 'a=b']);
+    assert.equal(labelled.stderr.trim(), warning);
+    const status = await kubectl(server.kubeconfig, ['patch', 'shoot', 'legacy', '-n', 'garden-dev', '--subresource=status', '--type', 'merge', '-p', '{"status":{"seedName":"x"}}']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(status.stderr, '', 'the status subresource sends no warnings');
+    await run(['annotate', 'shoot', 'legacy', '-n', 'garden-dev', 'confirmation.gardener.cloud/deletion=true']);
+    await run(['delete', 'shoot', 'legacy', '-n', 'garden-dev']);
+  });
+
   it('moves status through the status subresource and gates resource changes on it', async () => {
     const shoot = JSON.parse(await run(['get', 'shoots', '-A', '-o', 'json'])).items[0];
     const ns = shoot.metadata.namespace;

@@ -58,7 +58,8 @@ export function validateInPlaceUpdateStrategyOnCreation(shoot: KubeObject, gates
 
 const nodeLocalDNS = (spec: Obj): boolean => bool(at(spec, 'systemComponents', 'nodeLocalDNS'), 'enabled') === true;
 
-function ipvsProxy(spec: Obj): boolean {
+/** Whether kube-proxy is enabled in IPVS mode (Gardener's IsKubeProxyIPVSMode). */
+export function ipvsProxy(spec: Obj): boolean {
   const proxy = at(spec, 'kubernetes', 'kubeProxy');
   return bool(proxy, 'enabled') === true && str(proxy, 'mode') === 'IPVS';
 }

@@ -85,10 +85,14 @@ describe('SIGTERM under load', function () {
       let out = '';
       npm.stdout?.on('data', (b: Buffer) => (out += b.toString()));
       npm.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+      // Closed once npm has exited and every writer of its output pipes (the server too) is gone and
+      // all their output has been read.
+      const closed = new Promise<void>((resolve) => npm.once('close', () => resolve()));
       try {
         await until(() => out.includes('serving on https://'), 'the server to serve', 60_000);
         process.kill(target === 'npm' ? pgid : -pgid, signal);
         await until(() => !groupAlive(pgid), 'npm and the server to exit', 60_000);
+        await closed;
         assert.match(out, new RegExp(`"msg":"shutting down","signal":"${signal}"`));
       } finally {
         if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');

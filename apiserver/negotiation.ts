@@ -10,6 +10,7 @@
 import contentType from 'content-type';
 import { PROTOBUF_MEDIA_TYPE } from '../apimachinery/protobuf/index.js';
 import { badRequest, notAcceptable } from '../apimachinery/errors.js';
+import { goQuote } from '../apimachinery/goquote.js';
 
 /** How a body goes over the wire. */
 export type Format = 'json' | 'yaml' | 'protobuf';
@@ -141,9 +142,12 @@ export function statusFormat(accept: string | undefined, can: { yaml: boolean; p
   return firstAcceptable(accept, (c, f) => (c.params.as === undefined && encodable(f) ? f : undefined)) ?? 'json';
 }
 
-/** Reads `includeObject` of a Table request (None, Metadata (default), Object); 400 otherwise. */
-export function includeObjectPolicy(value: string | undefined): 'None' | 'Metadata' | 'Object' {
-  if (value === undefined || value === '' || value === 'Metadata') return 'Metadata';
+/**
+ * `includeObject` (None, Metadata (default), Object), which Kubernetes reads only for a Table response
+ * and ignores otherwise; a bad value is a 400 in kube-apiserver's words.
+ */
+export function includeObjectPolicy(rendering: Rendering, value: string | undefined): 'None' | 'Metadata' | 'Object' {
+  if (rendering.kind !== 'table' || value === undefined || value === '' || value === 'Metadata') return 'Metadata';
   if (value === 'None' || value === 'Object') return value;
-  throw badRequest(`includeObject: ${JSON.stringify(value)} is not a valid value, must be one of: None, Metadata, Object`);
+  throw badRequest(`Unable to convert to Table as requested: includeObject: Invalid value: ${goQuote(value)}: must be 'Metadata', 'Object', 'None', or empty`);
 }

@@ -4,6 +4,7 @@
  * admission and routing all read it.
  */
 import type { IncomingMessage } from 'node:http';
+import { parseFieldSelector } from '../apimachinery/fields.js';
 import { queryBool } from './query.js';
 
 export interface RequestInfo {
@@ -128,14 +129,20 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   return info;
 }
 
-/** The name a `metadata.name=<x>` field selector pins a list or watch to. */
+/**
+ * The name a `metadata.name=<x>` field selector pins a list or watch to, as kube-apiserver's request
+ * info finds it: the parsed selector's exact match, when it can be a path segment. A selector that
+ * does not parse names nothing here (the handler refuses it).
+ */
 function fieldSelectorName(selector: string | null): string | undefined {
   if (selector === null) return undefined;
-  for (const term of selector.split(',')) {
-    const m = /^\s*metadata\.name\s*==?\s*(.*?)\s*$/.exec(term);
-    if (m) return m[1];
+  let name: string | undefined;
+  try {
+    name = parseFieldSelector(selector).exactMatch('metadata.name');
+  } catch {
+    return undefined;
   }
-  return undefined;
+  return name === undefined || name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('%') ? undefined : name;
 }
 
 /** Request info of an incoming request. */

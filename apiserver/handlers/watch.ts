@@ -81,7 +81,7 @@ function eventEncoder(d: ResourceDescriptor, rendering: Rendering, include: Incl
 
 export async function handleWatch(r: ResourceRequest): Promise<void> {
   const rendering = outputOf(r, 'watch');
-  const include = includeObjectPolicy(str(r.query, 'includeObject'));
+  const include = includeObjectPolicy(rendering, str(r.query, 'includeObject'));
   const params = namedListParams(r.query, r.info.name);
   const watch = r.served.store.watch(r.ctx, params);
   const encode = eventEncoder(r.served.descriptor, rendering, include);

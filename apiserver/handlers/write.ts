@@ -62,7 +62,7 @@ function decodeObject(r: ResourceRequest, optionsKind: string): KubeObject {
 
 function respond(r: ResourceRequest, code: number, obj: KubeObject): void {
   const rendering = outputOf(r, 'object');
-  const include = includeObjectPolicy(str(r.query, 'includeObject'));
+  const include = includeObjectPolicy(rendering, str(r.query, 'includeObject'));
   send(r, code, renderObject(r.served.descriptor, obj, rendering, include), rendering.format);
 }
 

@@ -87,7 +87,7 @@ function sendRendered(r: ReadOnlyResource, req: Request, res: Response, items: r
 function render(r: ReadOnlyResource, req: Request, rendering: Rendering, items: readonly KubeObject[], single: boolean): unknown {
   const rv = newest(items);
   if (rendering.kind === 'table') {
-    const include = includeObjectPolicy(str(req.query as Query, 'includeObject'));
+    const include = includeObjectPolicy(rendering, str(req.query as Query, 'includeObject'));
     const rows = items.map((o) => ({ cells: r.cells(o), ...(include !== 'None' && { object: include === 'Object' ? o : partial(o, rendering.version) }) }));
     return { kind: 'Table', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: { resourceVersion: rv }, columnDefinitions: r.columns, rows };
   }

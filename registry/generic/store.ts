@@ -69,6 +69,20 @@ export class ResourceStore {
     return this.descriptor.namespaced ? `${this.root}${namespace}/${name}` : `${this.root}${name}`;
   }
 
+  /**
+   * The key a list or watch of one name reads, when the request is for one namespace (or the kind is
+   * cluster-scoped) and the name can be a key; otherwise the filtered prefix is read, as Kubernetes does
+   * when its key function fails.
+   */
+  private singleKey(ctx: RequestContext, name: string | undefined): string | undefined {
+    if (name === undefined || (this.descriptor.namespaced && ctx.namespace === '')) return undefined;
+    try {
+      return this.key(ctx.namespace, name);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Key prefix of a list: one namespace, or everything. */
   prefix(namespace: string): string {
     return this.descriptor.namespaced && namespace !== '' ? `${this.root}${namespace}/` : this.root;
@@ -95,13 +109,14 @@ export class ResourceStore {
   async list(ctx: RequestContext, params: ListParams): Promise<KubeList> {
     validateListParams(params);
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
+    const singleKey = this.singleKey(ctx, sel.name);
     const result = await this.guard('', () =>
       this.storage.list(this.prefix(ctx.namespace), {
         ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
         ...(params.resourceVersionMatch !== undefined && { resourceVersionMatch: params.resourceVersionMatch as 'Exact' }),
         ...(params.limit !== undefined && { limit: params.limit }),
         ...(params.continue !== undefined && { continue: params.continue }),
-        ...(sel.name !== undefined && (ctx.namespace !== '' || !this.descriptor.namespaced) && { singleKey: this.key(ctx.namespace, sel.name) }),
+        ...(singleKey !== undefined && { singleKey }),
         predicate: sel.predicate,
       }),
     );
@@ -119,22 +134,18 @@ export class ResourceStore {
   watch(ctx: RequestContext, params: ListParams): Watch {
     validateListParams({ ...params, watch: true });
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
-    const single = sel.name !== undefined && (ctx.namespace !== '' || !this.descriptor.namespaced);
+    const singleKey = this.singleKey(ctx, sel.name);
     try {
-      return this.openWatch(ctx, params, sel, single);
+      return this.storage.watch(this.prefix(ctx.namespace), {
+        ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
+        ...(params.allowWatchBookmarks !== undefined && { allowBookmarks: params.allowWatchBookmarks }),
+        ...(params.sendInitialEvents !== undefined && { sendInitialEvents: params.sendInitialEvents }),
+        ...(singleKey !== undefined && { singleKey }),
+        predicate: sel.predicate,
+      });
     } catch (e: unknown) {
       throw toStatusError(e, this.gr, '');
     }
-  }
-
-  private openWatch(ctx: RequestContext, params: ListParams, sel: ReturnType<typeof buildSelection>, single: boolean): Watch {
-    return this.storage.watch(this.prefix(ctx.namespace), {
-      ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
-      ...(params.allowWatchBookmarks !== undefined && { allowBookmarks: params.allowWatchBookmarks }),
-      ...(params.sendInitialEvents !== undefined && { sendInitialEvents: params.sendInitialEvents }),
-      ...(single && sel.name !== undefined && { singleKey: this.key(ctx.namespace, sel.name) }),
-      predicate: sel.predicate,
-    });
   }
 
   /**

@@ -238,6 +238,23 @@ describe('list and watch over HTTPS', function () {
     }
   });
 
+  it('reads a name from the field selector as kube-apiserver parses it; names that cannot be keys just match nothing', async () => {
+    const one = (q: string) => s.request('get', `${ns('pages')}?fieldSelector=${q}`).expect(200);
+    assert.deepEqual(names((await one('metadata.name%3Dp1')).body.items), ['p1']);
+    for (const q of ['metadata.name%3D', 'metadata.name%3Da%2Fb', 'metadata.name%3D..', 'metadata.name%3Dp2,metadata.name%3Dp1', 'metadata.name%3Dp1%20', 'metadata.name%3Da%5C,b']) {
+      assert.deepEqual((await one(q)).body.items, [], q);
+    }
+    const w = await openWatch(s.running.url, `${ns('pages')}?watch=1&fieldSelector=metadata.name%3Da%2Fb&timeoutSeconds=1`, s.creds);
+    await w.ended;
+    assert.deepEqual(w.events, []);
+  });
+
+  it('reads includeObject only for Tables, and refuses a bad one there in kube-apiserver\'s words', async () => {
+    await s.request('get', `${ns('pages')}?includeObject=bogus`).expect(200);
+    const r = await s.request('get', `${ns('pages')}?includeObject=bogus`).set('Accept', TABLE).expect(400);
+    assert.equal(r.body.message, `Unable to convert to Table as requested: includeObject: Invalid value: "bogus": must be 'Metadata', 'Object', 'None', or empty`);
+  });
+
   it('reads boolean parameters as Kubernetes does (the Python client sends watch=True)', async () => {
     // kubernetes-client/python 22.6 sends Python's spelling of booleans.
     const w = await openWatch(s.running.url, `${ns('elsewhere')}?watch=True&allowWatchBookmarks=True&sendInitialEvents=TRUE&resourceVersionMatch=NotOlderThan`, s.creds);

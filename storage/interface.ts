@@ -194,6 +194,11 @@ export interface WatchEvent {
  */
 export interface Watch extends AsyncIterable<WatchEvent> {
   stop(): void;
+  /**
+   * Queues a BOOKMARK at the newest revision the watch has caught up with, if it allows bookmarks
+   * (kube-apiserver sends one shortly before a watch times out, so the client resumes from there).
+   */
+  requestBookmark?(): void;
 }
 
 /** Computes the new object from the current one inside an update retry loop. */

@@ -22,6 +22,8 @@ import { outputOf, type ResourceRequest } from './context.js';
 const MIN_TIMEOUT_S = 1800;
 /** The longest delay a Node.js timer takes (about 24.8 days); longer timeouts wait that long. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** Seconds before a watch's timeout when it gets its last bookmark. */
+const PRE_TIMEOUT_BOOKMARK_S = 2;
 /** Longest stretch of writing events between two turns of the event loop. */
 const SLICE_MS = 10;
 /** Bytes a watch may have queued on its connection before it waits for the client to take them. */
@@ -96,6 +98,12 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
     watch.stop();
     onTimeout();
   }, Math.min(seconds * 1000, MAX_TIMER_MS));
+  // As kube-apiserver's watch cache: a bookmark two seconds before the end, so that the client
+  // resumes from a recent revision.
+  const lastBookmark =
+    params.allowWatchBookmarks === true && seconds > PRE_TIMEOUT_BOOKMARK_S && seconds * 1000 <= MAX_TIMER_MS
+      ? setTimeout(() => watch.requestBookmark?.(), (seconds - PRE_TIMEOUT_BOOKMARK_S) * 1000)
+      : undefined;
   const stop = () => watch.stop();
   r.res.on('close', stop);
   const unregister = r.deps.lifecycle?.registerWatch(stop);
@@ -122,6 +130,7 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
     }
   } finally {
     clearTimeout(timer);
+    clearTimeout(lastBookmark);
     unregister?.();
     r.res.off('close', stop);
     watch.stop();

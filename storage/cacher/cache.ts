@@ -395,6 +395,11 @@ export class WatchCache {
     }
   }
 
+  /** A bookmark at the cached revision for `w` now, when it is attached and allows bookmarks. */
+  bookmarkNow(w: CacheWatcher): void {
+    if (this.ready && this.watchers.bookmarking.has(w)) w.bookmark(this.revision);
+  }
+
   private sendBookmarks(): void {
     if (!this.ready) return;
     for (const w of this.watchers.bookmarking) w.bookmark(this.revision);

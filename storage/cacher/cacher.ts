@@ -284,7 +284,7 @@ class CachedStore implements CachedStorage {
     this.checkScope(prefix, opts.singleKey);
     const rv = parseResourceVersion(opts.resourceVersion, prefix);
     const scope: WatchScope = opts.singleKey === undefined ? { prefix } : { prefix, singleKey: opts.singleKey };
-    const w = new CacheWatcher(scope, opts, this.core.objectTemplate, this.maxWatchBacklog, (x) => this.cache.detach(x));
+    const w = new CacheWatcher(scope, opts, this.core.objectTemplate, this.maxWatchBacklog, (x) => this.cache.detach(x), (x) => this.cache.bookmarkNow(x));
     void this.serve(w, rv);
     return w;
   }

@@ -34,6 +34,7 @@ export class CacheWatcher implements Watch {
 
   /**
    * @param detach called once when the watcher ends for any reason (unregisters it from the cache).
+   * @param onBookmarkRequest asks the cache for a bookmark now ({@link requestBookmark}).
    */
   constructor(
     readonly scope: WatchScope,
@@ -41,6 +42,7 @@ export class CacheWatcher implements Watch {
     private readonly template: ObjectTemplate | undefined,
     maxBacklog: number,
     private readonly detach: (w: CacheWatcher) => void,
+    private readonly onBookmarkRequest?: (w: CacheWatcher) => void,
   ) {
     this.maxBacklog = Math.max(1, maxBacklog);
     this.queue = new EventQueue(() => this.release());
@@ -66,6 +68,10 @@ export class CacheWatcher implements Watch {
 
   stop(): void {
     this.queue.close();
+  }
+
+  requestBookmark(): void {
+    this.onBookmarkRequest?.(this);
   }
 
   /** True when `key` is in the watcher's scope. */

@@ -53,6 +53,10 @@ class StoreWatch implements Watch {
     this.queue.close();
   }
 
+  requestBookmark(): void {
+    if (this.opts.allowBookmarks === true && this.kvWatch !== undefined) this.serial(async () => this.bookmarkTick());
+  }
+
   /** Sends the initial state if asked to, then follows the backend. */
   async run(): Promise<void> {
     try {

@@ -255,6 +255,18 @@ describe('list and watch over HTTPS', function () {
     assert.equal(r.body.message, `Unable to convert to Table as requested: includeObject: Invalid value: "bogus": must be 'Metadata', 'Object', 'None', or empty`);
   });
 
+  it('sends a bookmark two seconds before a watch times out, when bookmarks are allowed', async () => {
+    const rv = (await s.request('get', ns('pages')).expect(200)).body.metadata.resourceVersion as string;
+    // The periodic bookmarks come every minute: within three seconds only the last one can arrive.
+    const w = await openWatch(s.running.url, `${ns('pages')}?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true&timeoutSeconds=3`, s.creds);
+    await w.ended;
+    assert.deepEqual(w.events.map((e) => e.type), ['BOOKMARK']);
+    assert.ok(Number(w.events[0]?.object.metadata?.resourceVersion) >= Number(rv));
+    const quiet = await openWatch(s.running.url, `${ns('pages')}?watch=1&resourceVersion=${rv}&timeoutSeconds=3`, s.creds);
+    await quiet.ended;
+    assert.deepEqual(quiet.events, [], 'none without allowWatchBookmarks');
+  });
+
   it('reads boolean parameters as Kubernetes does (the Python client sends watch=True)', async () => {
     // kubernetes-client/python 22.6 sends Python's spelling of booleans.
     const w = await openWatch(s.running.url, `${ns('elsewhere')}?watch=True&allowWatchBookmarks=True&sendInitialEvents=TRUE&resourceVersionMatch=NotOlderThan`, s.creds);

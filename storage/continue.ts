@@ -4,6 +4,7 @@
  * The `start` is the key the next page starts at (the last returned key followed by `\u0000`), relative
  * to the list's key prefix. `rv` is the revision the first page was read at; `-1` means "latest".
  */
+import { goJsonSyntaxError } from '../apimachinery/gojson.js';
 import { InvalidRequestError } from './errors.js';
 
 const TOKEN_VERSION = 'meta.k8s.io/v1';
@@ -57,11 +58,11 @@ function decodeUnchecked(token: string, keyPrefix: string): ContinuePosition {
 }
 
 /** Go's `base64.RawURLEncoding.DecodeString`: URL alphabet, no padding, strict about stray bytes. */
-function decodeRawURLBase64(token: string): string {
+function decodeRawURLBase64(token: string): Buffer {
   const bad = token.search(/[^A-Za-z0-9_-]/);
   if (bad >= 0) throw new Error(`${GENERIC_INVALID}: illegal base64 data at input byte ${bad}`);
   if (token.length % 4 === 1) throw new Error(`${GENERIC_INVALID}: illegal base64 data at input byte ${token.length - 1}`);
-  return Buffer.from(token, 'base64url').toString('utf8');
+  return Buffer.from(token, 'base64url');
 }
 
 interface TokenFields {
@@ -71,13 +72,11 @@ interface TokenFields {
 }
 
 /** Parses the token JSON like Go's `json.Unmarshal` into the token struct (absent fields are zero). */
-function parseTokenJSON(json: string): TokenFields {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (e: unknown) {
-    throw new Error(`${GENERIC_INVALID}: ${e instanceof Error ? e.message : String(e)}`);
-  }
+function parseTokenJSON(json: Buffer): TokenFields {
+  // Go checks the bytes first: its syntax errors, offending byte included, name the problem.
+  const syntax = goJsonSyntaxError(json);
+  if (syntax !== undefined) throw new Error(`${GENERIC_INVALID}: ${syntax}`);
+  const parsed: unknown = JSON.parse(json.toString('utf8'));
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`${GENERIC_INVALID}: json: cannot unmarshal ${jsonKind(parsed)} into Go value of type storage.continueToken`);
   }

@@ -43,8 +43,10 @@ function requested(req: Request): Impersonation | undefined {
   // An empty Impersonate-User is no user, as kube-apiserver reads it.
   const name = headers[USER]?.[0] || undefined;
   const groups = headers[GROUP] ?? [];
-  const uid = headers[UID]?.[0];
-  const extra: Record<string, string[]> = {};
+  // An empty Impersonate-Uid is no UID, as kube-apiserver reads it.
+  const uid = headers[UID]?.[0] || undefined;
+  // Keys are the client's: a map without a prototype, so `constructor` or `__proto__` are plain keys.
+  const extra = Object.create(null) as Record<string, string[]>;
   for (const [header, values] of Object.entries(headers)) {
     if (!header.startsWith(EXTRA_PREFIX) || values === undefined) continue;
     let key = header.slice(EXTRA_PREFIX.length);
@@ -80,8 +82,13 @@ function questionsAndUser(r: Impersonation): { questions: AccessQuestion[]; user
     for (const v of values) questions.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: v });
   }
   if (r.uid !== undefined) questions.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: r.uid });
-  const implied = r.name === ANONYMOUS ? 'system:unauthenticated' : 'system:authenticated';
-  if (!groups.includes(implied)) groups.push(implied);
+  // As kube-apiserver: anonymous gets system:unauthenticated; anyone else system:authenticated, unless
+  // system:unauthenticated was asked for.
+  if (r.name === ANONYMOUS) {
+    if (!groups.includes('system:unauthenticated')) groups.push('system:unauthenticated');
+  } else if (!groups.includes('system:authenticated') && !groups.includes('system:unauthenticated')) {
+    groups.push('system:authenticated');
+  }
   const user: UserInfo = { name: r.name, groups, ...(r.uid !== undefined && { uid: r.uid }), ...(Object.keys(r.extra).length > 0 && { extra: r.extra }) };
   return { questions, user };
 }

@@ -8,6 +8,22 @@ import type { ListParams } from '../registry/generic/selection.js';
 
 export type Query = Record<string, unknown>;
 
+/**
+ * The query string as the server reads it everywhere: WHATWG URL parsing (the same as request info
+ * uses for authorization), every parameter kept (no limit on their number: a selector after a thousand
+ * padding parameters is read, not dropped after it was authorized), repeated ones as arrays.
+ */
+export function parseQuery(search: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const [key, value] of new URLSearchParams(search)) {
+    const seen = out[key];
+    if (seen === undefined) out[key] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else out[key] = [seen, value];
+  }
+  return out;
+}
+
 /** A single string parameter (the first when repeated). */
 export function str(q: Query, name: string): string | undefined {
   const v = q[name];

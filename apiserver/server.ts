@@ -27,6 +27,7 @@ import type { Logger } from './log.js';
 import { openListener, type TLSConfig } from './listener.js';
 import { withExecutionSeats } from './seats.js';
 import { openapiRouter } from './openapi.js';
+import { parseQuery } from './query.js';
 import type { ResourceIndex } from './resources.js';
 
 /** What the application is built from. */
@@ -74,7 +75,7 @@ export function createApp(config: AppConfig): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.set('query parser', 'simple');
+  app.set('query parser', parseQuery);
   app.use(withRequestInfo());
   app.use(withRequestLog(config.log, 2));
   for (const d of config.index.descriptors()) {

@@ -76,7 +76,8 @@ function firstNonEmpty(req: IncomingMessage, headers: readonly string[]): string
 }
 
 function extraOf(req: IncomingMessage, prefixes: readonly string[]): Record<string, string[]> {
-  const extra: Record<string, string[]> = {};
+  // Keys are the proxy's: a map without a prototype, so `constructor` or `__proto__` are plain keys.
+  const extra = Object.create(null) as Record<string, string[]>;
   for (const prefix of prefixes.map((p) => p.toLowerCase())) {
     for (const [name, vs] of Object.entries(req.headersDistinct)) {
       if (!name.startsWith(prefix) || vs === undefined) continue;

@@ -106,3 +106,12 @@ describe('bearer token extraction', () => {
     assert.equal(bearerFromWebSocket(fakeRequest({ 'sec-websocket-protocol': `${prefix}YQ, v5` })), undefined, 'not an upgrade');
   });
 });
+
+describe('the authenticated group', () => {
+  it('is added to every authenticated user but system:anonymous, as Kubernetes\' AuthenticatedGroupAdder does', async () => {
+    const { withAuthenticatedGroup } = await import('./types.js');
+    assert.deepEqual(withAuthenticatedGroup({ name: 'alice', groups: ['g'] }).groups, ['g', 'system:authenticated']);
+    assert.deepEqual(withAuthenticatedGroup({ name: 'system:anonymous', groups: [] }).groups, []);
+    assert.deepEqual(withAuthenticatedGroup({ name: 'bob', groups: ['system:unauthenticated'] }).groups, ['system:unauthenticated']);
+  });
+});

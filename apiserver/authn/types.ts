@@ -48,11 +48,11 @@ export function authenticatorChain(authenticators: readonly Authenticator[]): Au
 }
 
 /**
- * Appends `system:authenticated` to an authenticated user, unless it already carries
- * `system:authenticated` or `system:unauthenticated` (Kubernetes' AuthenticatedGroupAdder).
+ * Appends `system:authenticated` to an authenticated user, unless it is `system:anonymous` or already
+ * carries `system:authenticated` or `system:unauthenticated` (Kubernetes' AuthenticatedGroupAdder).
  */
 export function withAuthenticatedGroup(user: UserInfo): UserInfo {
-  if (user.groups.includes('system:authenticated') || user.groups.includes('system:unauthenticated')) return user;
+  if (user.name === 'system:anonymous' || user.groups.includes('system:authenticated') || user.groups.includes('system:unauthenticated')) return user;
   return { ...user, groups: [...user.groups, 'system:authenticated'] };
 }
 

@@ -7,7 +7,7 @@ import type { UserInfo } from '../../registry/types.js';
 import { loadGardenKubeConfig } from '../authn/kubeclient.js';
 import { resolveRequestInfo } from '../requestinfo.js';
 import { AccessCheckError, checkAccess, type AccessQuestion } from './access.js';
-import { subjectAccessReviewAuthorizer } from './sar.js';
+import { decisionOf, subjectAccessReviewAuthorizer } from './sar.js';
 import type { Authorizer } from './types.js';
 
 const alice: UserInfo = { name: 'alice', uid: 'u-1', groups: ['devs', 'system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=ab'] } };
@@ -82,6 +82,10 @@ describe('delegated SubjectAccessReview', () => {
     assert.deepEqual(await authz.authorize({ user: alice, info: secret }), { decision: 'deny', reason: 'internal secrets are off limits' });
     const other = resolveRequestInfo('GET', '/apis/core.gardener.cloud/v1beta1/gardens');
     assert.deepEqual(await authz.authorize({ user: alice, info: other }), { decision: 'noOpinion', reason: 'no RBAC policy matched' });
+  });
+
+  it('takes a review that both allows and denies as a denial, as kube-apiserver does', () => {
+    assert.deepEqual(decisionOf({ allowed: true, denied: true, reason: 'r' }), { decision: 'deny', reason: 'r' });
   });
 
   it('caches allowed and denied answers per exact review (one call each within the TTL)', async () => {

@@ -63,7 +63,8 @@ export function subjectAccessReviewSpec(user: UserInfo, info: RequestInfo): V1Su
 /** The decision a review status stands for. */
 export function decisionOf(status: V1SubjectAccessReviewStatus | undefined): AuthorizationResult {
   const reason = status?.reason;
-  const result: AuthorizationResult = { decision: status?.allowed === true ? 'allow' : status?.denied === true ? 'deny' : 'noOpinion' };
+  // Denied wins, also over a (contradictory) allowed, as kube-apiserver's webhook authorizer decides.
+  const result: AuthorizationResult = { decision: status?.denied === true ? 'deny' : status?.allowed === true ? 'allow' : 'noOpinion' };
   if (reason !== undefined && reason !== '') result.reason = reason;
   return result;
 }

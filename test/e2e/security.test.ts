@@ -158,6 +158,14 @@ describe('authentication, authorization and admission (standalone)', function ()
     await s.request('get', `${BASE}/internalsecrets/provider-creds`).expect(200);
   });
 
+  it('applies the label selector it authorized, however many parameters come before it', async () => {
+    const padding = Array.from({ length: 1000 }, (_, i) => `a${String(i).padStart(3, '0')}=`).join('&');
+    const path = `/apis/core.gardener.cloud/v1beta1/shoots?${padding}&labelSelector=name.seed.gardener.cloud%2Fseed-b%3Dtrue`;
+    const r = await call(s, TOKENS.seedB, 'GET', path);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual((r.body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name), ['shoot-b'], "only the seed's own Shoots");
+  });
+
   it('serves a watch of one object by path that object only, as authorized, and refuses a selector naming another', async () => {
     const watchPath = (name: string, query = '') => `/apis/core.gardener.cloud/v1beta1/watch/namespaces/${NS}/internalsecrets/${name}?timeoutSeconds=1${query}`;
     const names = (text: string) => text.trim().split('\n').map((line) => (JSON.parse(line) as { object: { metadata: { name: string } } }).object.metadata.name);
@@ -198,6 +206,11 @@ describe('authentication, authorization and admission (standalone)', function ()
     assert.ok(Array.isArray(asGroup.body.items));
     const noUser = await as({ 'Impersonate-Group': 'system:masters' }, `${BASE}/internalsecrets`).expect(400);
     assert.match(noUser.body.message, /without impersonating a user/);
+    // Extra keys are plain keys, whatever their name; an empty UID is no UID.
+    const extraKey = await call(s, TOKENS.alice, 'GET', `${BASE}/shoots`, undefined, 0, { 'Impersonate-User': 'olga', 'Impersonate-Extra-constructor': 'x' });
+    assert.equal(extraKey.status, 403, JSON.stringify(extraKey.body));
+    await as({ 'Impersonate-User': 'alice', 'Impersonate-Extra-__proto__': 'x', 'Impersonate-Extra-constructor': 'y' }, `${BASE}/shoots`).expect(200);
+    await as({ 'Impersonate-User': 'alice', 'Impersonate-Uid': '' }, `${BASE}/shoots`).expect(200);
   });
 
   it('keeps InternalSecrets away from project members, who still get admin kubeconfigs', async () => {

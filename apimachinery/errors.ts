@@ -216,7 +216,7 @@ export function tooLargeResourceVersion(message: string, retryAfterSeconds: numb
   return err;
 }
 
-/** A successful delete answered with a Status rather than the object. */
-export function successStatus(details: StatusDetails): Status {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+/** A successful delete answered with a Status rather than the object (no code, as Kubernetes' finalizeDelete). */
+export function successStatus(details: StatusDetails): Omit<Status, 'code'> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
 }

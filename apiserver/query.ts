@@ -95,13 +95,11 @@ export function listParams(q: Query): ListParams {
   return p;
 }
 
-/** `dryRun`: absent or `All`; anything else is 422 on the options kind. */
+/** `dryRun`: absent or `All`; anything else is 422 on the options kind, naming the whole list as Kubernetes does. */
 export function dryRun(q: Query, optionsKind: string): boolean {
   const values = strs(q, 'dryRun');
-  for (const v of values) {
-    if (v !== 'All') {
-      throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [fieldErr.notSupported('dryRun', v, ['All'])]);
-    }
+  if (values.some((v) => v !== 'All')) {
+    throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [fieldErr.notSupported('dryRun', values, ['All'])]);
   }
   return values.length > 0;
 }

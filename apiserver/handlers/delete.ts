@@ -1,66 +1,156 @@
 /** DELETE of one object and of collections, with meta/v1 DeleteOptions from the body or the query. */
-import { invalid } from '../../apimachinery/errors.js';
+import { badRequest, invalid } from '../../apimachinery/errors.js';
+import { typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { DeleteParams } from '../../registry/generic/store.js';
 import { mediaType, parseJson, parseProtobufBody, type ProtobufTarget } from '../decode.js';
 import { META_MESSAGES, PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
-import { dryRun, int, listParams, str } from '../query.js';
+import { bool, int, listParams, str, strs } from '../query.js';
 import { admissionHooks, outputOf, send, type ResourceRequest } from './context.js';
 
-const POLICIES = ['Orphan', 'Background', 'Foreground'] as const;
+/** The propagation policies, in the order kube-apiserver lists them (with "nil") when refusing another. */
+const POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
 
 const DELETE_OPTIONS: ProtobufTarget = { kind: 'DeleteOptions', version: 'v1', message: META_MESSAGES.deleteOptions };
 
-function bodyOptions(r: ResourceRequest): Record<string, unknown> {
-  const body: unknown = r.req.body;
-  if (!Buffer.isBuffer(body) || body.length === 0) return {};
-  if (mediaType(r.req.headers['content-type']) === PROTOBUF_MEDIA_TYPE) return parseProtobufBody(body, DELETE_OPTIONS);
-  const parsed = parseJson(body.toString('utf8'));
-  return isPlainObject(parsed) ? parsed : {};
+/** DeleteOptions as their Go type reads them: pointers stay undefined when absent or null. */
+interface DeleteOptionsValue {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  orphanDependents?: boolean;
+  propagationPolicy?: string;
+  dryRun?: string[];
 }
 
-/** DeleteOptions merged from body and query; 422 for invalid values. */
-export function deleteParams(r: ResourceRequest): DeleteParams {
-  const body = bodyOptions(r);
-  const errs: FieldError[] = [];
-  const out: DeleteParams = {};
-  const policy = (typeof body.propagationPolicy === 'string' ? body.propagationPolicy : undefined) ?? str(r.query, 'propagationPolicy');
-  if (policy !== undefined) {
-    if ((POLICIES as readonly string[]).includes(policy)) out.propagationPolicy = policy as DeleteParams['propagationPolicy'] & string;
-    else errs.push(fieldErr.notSupported('propagationPolicy', policy, POLICIES));
+/** Go's type of each DeleteOptions field, as its JSON decoder names them in errors. */
+const FIELD_TYPES: Record<string, string> = {
+  gracePeriodSeconds: 'int64',
+  orphanDependents: 'bool',
+  propagationPolicy: 'v1.DeletionPropagation',
+  dryRun: '[]string',
+  ignoreStoreReadErrorWithClusterBreakingPotential: 'bool',
+  preconditions: 'v1.Preconditions',
+};
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'number' : `number ${String(v)}`;
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function fits(v: unknown, goType: string): boolean {
+  if (goType === 'int64') return typeof v === 'number' && Number.isSafeInteger(v);
+  if (goType === 'bool') return typeof v === 'boolean';
+  if (goType === '[]string') return Array.isArray(v);
+  if (goType === 'v1.Preconditions') return isPlainObject(v);
+  return typeof v === 'string';
+}
+
+/** The first field of the wrong type, in Go's words (`json: cannot unmarshal … into Go struct field DeleteOptions.…`). */
+function typeError(body: Record<string, unknown>): string | undefined {
+  const wrong = (path: string, v: unknown, goType: string) => `json: cannot unmarshal ${jsonKind(v)} into Go struct field DeleteOptions.${path} of type ${goType}`;
+  for (const [field, v] of Object.entries(body)) {
+    const goType = FIELD_TYPES[field];
+    if (goType === undefined || v === null) continue;
+    if (!fits(v, goType)) return wrong(field, v, goType);
+    if (field === 'dryRun') {
+      const item = (v as unknown[]).find((x) => typeof x !== 'string');
+      if (item !== undefined) return wrong(field, item, 'string');
+    }
+    if (field === 'preconditions') {
+      for (const [key, type] of [['uid', 'types.UID'], ['resourceVersion', 'string']] as const) {
+        const p = (v as Record<string, unknown>)[key];
+        if (p !== undefined && p !== null && typeof p !== 'string') return wrong(`preconditions.${key}`, p, type);
+      }
+    }
   }
-  const grace = typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : int(r.query, 'gracePeriodSeconds');
+  return undefined;
+}
+
+/** The options of a body, decoded as kube-apiserver decodes DeleteOptions (400 for what Go cannot read). */
+function bodyOptions(r: ResourceRequest, body: Buffer): DeleteOptionsValue {
+  if (mediaType(r.req.headers['content-type']) === PROTOBUF_MEDIA_TYPE) return fromRecord(parseProtobufBody(body, DELETE_OPTIONS));
+  const parsed = parseJson(body.toString('utf8'));
+  if (!isPlainObject(parsed)) {
+    throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(parsed)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+  }
+  const error = typeMetaUnmarshalError(parsed) ?? typeError(parsed);
+  if (error !== undefined) throw badRequest(error);
+  return fromRecord(parsed);
+}
+
+function fromRecord(o: Record<string, unknown>): DeleteOptionsValue {
+  const out: DeleteOptionsValue = {};
+  if (typeof o.gracePeriodSeconds === 'number') out.gracePeriodSeconds = o.gracePeriodSeconds;
+  if (typeof o.orphanDependents === 'boolean') out.orphanDependents = o.orphanDependents;
+  if (typeof o.propagationPolicy === 'string') out.propagationPolicy = o.propagationPolicy;
+  if (Array.isArray(o.dryRun)) out.dryRun = o.dryRun.filter((x): x is string => typeof x === 'string');
+  if (isPlainObject(o.preconditions)) {
+    const { uid, resourceVersion } = o.preconditions;
+    out.preconditions = { ...(typeof uid === 'string' && { uid }), ...(typeof resourceVersion === 'string' && { resourceVersion }) };
+  }
+  return out;
+}
+
+/** The options of the query, read as kube-apiserver reads DeleteOptions parameters. */
+function queryOptions(r: ResourceRequest): DeleteOptionsValue {
+  const out: DeleteOptionsValue = {};
+  const grace = int(r.query, 'gracePeriodSeconds');
   if (grace !== undefined) out.gracePeriodSeconds = grace;
-  if (isPlainObject(body.preconditions)) {
-    const { uid, resourceVersion } = body.preconditions;
-    out.preconditions = {
-      ...(typeof uid === 'string' && { uid }),
-      ...(typeof resourceVersion === 'string' && { resourceVersion }),
-    };
+  const orphan = bool(r.query, 'orphanDependents');
+  if (orphan !== undefined) out.orphanDependents = orphan;
+  const policy = str(r.query, 'propagationPolicy');
+  if (policy !== undefined) out.propagationPolicy = policy;
+  const dry = strs(r.query, 'dryRun');
+  if (dry.length > 0) out.dryRun = dry;
+  return out;
+}
+
+/**
+ * DeleteOptions as kube-apiserver takes them: from the body when there is one, otherwise from the
+ * query; validated as its ValidateDeleteOptions does (422). Sets the request's dry-run flag. One
+ * deliberate difference: a `dryRun` in the query also counts next to a body (kube-apiserver reads
+ * only the body then, and a client that sends both would delete for real what it meant to try).
+ */
+export function deleteParams(r: ResourceRequest): DeleteParams & { orphanDependents?: boolean } {
+  const body: unknown = r.req.body;
+  const fromQuery = queryOptions(r);
+  const opts = Buffer.isBuffer(body) && body.length > 0 ? bodyOptions(r, body) : fromQuery;
+  if (opts !== fromQuery && fromQuery.dryRun !== undefined) opts.dryRun = [...(opts.dryRun ?? []), ...fromQuery.dryRun];
+  const errs: FieldError[] = [];
+  if (opts.orphanDependents !== undefined && opts.propagationPolicy !== undefined) {
+    errs.push(fieldErr.invalid('propagationPolicy', opts.propagationPolicy, 'orphanDependents and deletionPropagation cannot be both set'));
   }
-  if (Array.isArray(body.dryRun) && body.dryRun.length > 0) {
-    for (const v of body.dryRun) if (v !== 'All') errs.push(fieldErr.notSupported('dryRun', v, ['All']));
-    r.ctx.dryRun = true;
+  if (opts.propagationPolicy !== undefined && !(POLICIES as readonly string[]).includes(opts.propagationPolicy)) {
+    errs.push(fieldErr.notSupported('propagationPolicy', opts.propagationPolicy, [...POLICIES, 'nil']));
   }
+  const dry = opts.dryRun ?? [];
+  if (dry.some((v) => v !== 'All')) errs.push(fieldErr.notSupported('dryRun', dry, ['All']));
   if (errs.length > 0) throw invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', errs);
+  r.ctx.dryRun = dry.length > 0;
+  const out: DeleteParams & { orphanDependents?: boolean } = {};
+  if (opts.propagationPolicy !== undefined) out.propagationPolicy = opts.propagationPolicy as DeleteParams['propagationPolicy'] & string;
+  if (opts.gracePeriodSeconds !== undefined) out.gracePeriodSeconds = opts.gracePeriodSeconds;
+  if (opts.preconditions !== undefined) out.preconditions = opts.preconditions;
+  if (opts.orphanDependents !== undefined) out.orphanDependents = opts.orphanDependents;
   return out;
 }
 
 export async function handleDelete(r: ResourceRequest): Promise<void> {
   const { format } = outputOf(r, 'object');
-  r.ctx.dryRun = r.ctx.dryRun || dryRun(r.query, 'DeleteOptions');
-  const params = deleteParams(r);
+  const { orphanDependents, ...params } = deleteParams(r);
   const store = r.served.store;
   const result = await store.delete(r.ctx, r.info.name, params, admissionHooks(r, 'DELETE', r.info.name));
   const body = result.deleted ? store.deletedStatus(result.object) : result.object;
-  send(r, 200, body, format);
+  // 202 when the object waits for its finalizers and the client asked for cascading deletion the old way.
+  send(r, !result.deleted && orphanDependents === false ? 202 : 200, body, format);
 }
 
 export async function handleDeleteCollection(r: ResourceRequest): Promise<void> {
   const { format } = outputOf(r, 'list');
-  r.ctx.dryRun = r.ctx.dryRun || dryRun(r.query, 'DeleteOptions');
-  const params = deleteParams(r);
+  const { orphanDependents: _orphan, ...params } = deleteParams(r);
   const d = r.served.descriptor;
   const resource = `${d.resource}.${d.group}`;
   const progress = (done: number, total: number) => {

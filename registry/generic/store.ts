@@ -3,9 +3,8 @@
  * object storage. It owns keys, metadata lifecycle, finalizers and the translation of storage errors;
  * admission is passed in as hooks so the registry never depends on the admission chain.
  */
-import { badRequest, isStatusError, notFound } from '../../apimachinery/errors.js';
+import { badRequest, conflict, isStatusError, notFound, successStatus } from '../../apimachinery/errors.js';
 import type { KubeList, KubeObject, Status } from '../../apimachinery/types.js';
-import { successStatus } from '../../apimachinery/errors.js';
 import { KeyExistsError } from '../../storage/errors.js';
 import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
 import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strategy } from '../types.js';
@@ -167,8 +166,19 @@ export class ResourceStore {
         return this.typed(await this.storage.create(key, candidate, { dryRun: ctx.dryRun }));
       } catch (e: unknown) {
         if (generated && e instanceof KeyExistsError && attempt < MAX_GENERATE_NAME_ATTEMPTS) continue;
-        throw toStatusError(e, this.gr, name);
+        const err = toStatusError(e, this.gr, name);
+        if (e instanceof KeyExistsError && (await this.beingDeleted(ctx, name))) err.status.message = `object is being deleted: ${err.status.message ?? ''}`;
+        throw err;
       }
+    }
+  }
+
+  /** Whether `name` exists with a deletionTimestamp (what a create that found it is told). */
+  private async beingDeleted(ctx: RequestContext, name: string): Promise<boolean> {
+    try {
+      return (await this.storage.get(this.key(ctx.namespace, name))).metadata.deletionTimestamp !== undefined;
+    } catch {
+      return false;
     }
   }
 
@@ -251,6 +261,7 @@ export class ResourceStore {
     const key = this.key(ctx.namespace, name);
     const gcFinalizer = this.gcFinalizer(params);
     const current = this.typed(await this.guard(name, () => this.storage.get(key)));
+    this.checkDeletePreconditions(current, params.preconditions);
     await hooks.validate?.(current, current);
     // The object just read (or just marked) is the delete's guess of the stored one: no second read.
     let latest = current;
@@ -269,6 +280,20 @@ export class ResourceStore {
       }),
     );
     return { object: this.typed(deleted), deleted: true };
+  }
+
+  /** Kubernetes' BeforeDelete check of the preconditions against the object read, with its words (409). */
+  private checkDeletePreconditions(current: KubeObject, pre: Preconditions | undefined): void {
+    const kind = { group: this.descriptor.group, resource: this.descriptor.kind };
+    const name = current.metadata.name ?? '';
+    const uid = current.metadata.uid ?? '';
+    if (pre?.uid !== undefined && pre.uid !== uid) {
+      throw conflict(kind, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${uid}). The object might have been deleted and then recreated`);
+    }
+    const rv = current.metadata.resourceVersion ?? '';
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== rv) {
+      throw conflict(kind, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${rv}). The object might have been modified`);
+    }
   }
 
   private gcFinalizer(params: DeleteParams): string | undefined {
@@ -291,7 +316,8 @@ export class ResourceStore {
           if (m.deletionTimestamp === undefined) {
             m.deletionTimestamp = now();
             m.deletionGracePeriodSeconds = 0;
-            if (this.descriptor.strategy.tracksGeneration) m.generation = (m.generation ?? 0) + 1;
+            // As Kubernetes' markAsDeleting: a generation in use moves on.
+            if ((m.generation ?? 0) > 0) m.generation = (m.generation ?? 0) + 1;
           }
           delete m.resourceVersion;
           return obj;
@@ -336,7 +362,7 @@ export class ResourceStore {
   }
 
   /** Status returned for an immediate delete of a kind that does not return the deleted object. */
-  deletedStatus(obj: KubeObject): Status {
+  deletedStatus(obj: KubeObject): Omit<Status, 'code'> {
     const details: Status['details'] = { name: obj.metadata.name ?? '', group: this.descriptor.group, kind: this.descriptor.resource };
     if (obj.metadata.uid !== undefined) details.uid = obj.metadata.uid;
     return successStatus(details);

@@ -89,7 +89,7 @@ describe('InternalSecret CRUD over HTTPS', function () {
     const after = await s.request('get', `${ns('dry')}/d`).expect(200);
     assert.equal(after.body.data.a, b64('1'));
     const bad = await s.request('post', `${ns('dry')}?dryRun=Some`).send({ metadata: { name: 'x' } }).expect(422);
-    assert.match(bad.body.message, /dryRun: Unsupported value: "Some"/);
+    assert.match(bad.body.message, /dryRun: Unsupported value: \["Some"\]: supported values: "All"/);
   });
 
   it('updates with optimistic concurrency and no create on update', async () => {
@@ -187,14 +187,65 @@ describe('InternalSecret CRUD over HTTPS', function () {
   it('deletes with preconditions and answers with a Success status', async () => {
     const cur = (await create('del', { metadata: { name: 'x' } }).expect(201)).body;
     const wrong = await s.request('delete', `${ns('del')}/x`).send({ preconditions: { uid: 'nope' } }).expect(409);
-    assert.match(wrong.body.message, /Precondition failed: UID in precondition: nope, UID in object meta: /);
-    await s.request('delete', `${ns('del')}/x`).send({ preconditions: { resourceVersion: '1' } }).expect(409);
+    assert.equal(wrong.body.message, `Operation cannot be fulfilled on InternalSecret.core.gardener.cloud "x": the UID in the precondition (nope) does not match the UID in record (${cur.metadata.uid}). The object might have been deleted and then recreated`);
+    assert.deepEqual(wrong.body.details, { name: 'x', group: 'core.gardener.cloud', kind: 'InternalSecret' });
+    const stale = await s.request('delete', `${ns('del')}/x`).send({ preconditions: { resourceVersion: '1' } }).expect(409);
+    assert.match(stale.body.message, /the ResourceVersion in the precondition \(1\) does not match the ResourceVersion in record \(\d+\)\. The object might have been modified$/);
     const ok = await s.request('delete', `${ns('del')}/x`).send({ preconditions: { uid: cur.metadata.uid } }).expect(200);
     assert.equal(ok.body.kind, 'Status');
     assert.equal(ok.body.status, 'Success');
     assert.deepEqual(ok.body.details, { name: 'x', group: 'core.gardener.cloud', kind: 'internalsecrets', uid: cur.metadata.uid });
+    assert.equal(ok.body.code, undefined, 'no code, as kube-apiserver\'s finalizeDelete');
     const gone = await s.request('delete', `${ns('del')}/x`).expect(404);
     assert.equal(gone.body.message, 'internalsecrets.core.gardener.cloud "x" not found');
+  });
+
+  it('reads DeleteOptions from the body when there is one, else from the query, as Go decodes and validates them', async () => {
+    const make = async (name: string, extra: object = {}) => (await create('delopts', { metadata: { name, ...extra } }).expect(201)).body;
+    const del = (name: string, query = '', body?: unknown) => {
+      const req = s.request('delete', `${ns('delopts')}/${name}${query}`);
+      return body === undefined ? req : req.set('Content-Type', 'application/json').send(JSON.stringify(body));
+    };
+    // A body's options win over the query's, except that a dryRun in the query still counts.
+    await make('a');
+    await del('a', '?propagationPolicy=Bogus', { kind: 'DeleteOptions', apiVersion: 'v1' }).expect(200);
+    await s.request('get', `${ns('delopts')}/a`).expect(404);
+    await make('b');
+    await del('b', '?dryRun=All', { kind: 'DeleteOptions', apiVersion: 'v1' }).expect(200);
+    await s.request('get', `${ns('delopts')}/b`).expect(200);
+    await del('b', '', { dryRun: ['All'] }).expect(200);
+    await s.request('get', `${ns('delopts')}/b`).expect(200);
+    // What Go cannot decode is a 400 and deletes nothing.
+    const typeErrors: [unknown, string][] = [
+      [{ gracePeriodSeconds: 'x' }, 'json: cannot unmarshal string into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],
+      [{ propagationPolicy: 5 }, 'json: cannot unmarshal number into Go struct field DeleteOptions.propagationPolicy of type v1.DeletionPropagation'],
+      [{ dryRun: 'All' }, 'json: cannot unmarshal string into Go struct field DeleteOptions.dryRun of type []string'],
+      [{ preconditions: { uid: 1 } }, 'json: cannot unmarshal number into Go struct field DeleteOptions.preconditions.uid of type types.UID'],
+      [[1], `couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`],
+    ];
+    for (const [body, message] of typeErrors) {
+      const r = await del('b', '', body).expect(400);
+      assert.equal(r.body.message, message, JSON.stringify(body));
+    }
+    await s.request('get', `${ns('delopts')}/b`).expect(200);
+    // ValidateDeleteOptions, with its texts.
+    const both = await del('b', '', { orphanDependents: true, propagationPolicy: 'Orphan' }).expect(422);
+    assert.match(both.body.message, /propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set/);
+    const policy = await del('b', '?propagationPolicy=Bogus').expect(422);
+    assert.match(policy.body.message, /propagationPolicy: Unsupported value: "Bogus": supported values: "Foreground", "Background", "Orphan", "nil"$/);
+    const dry = await del('b', '', { dryRun: ['Foo', 'All'] }).expect(422);
+    assert.match(dry.body.message, /dryRun: Unsupported value: \["Foo","All"\]: supported values: "All"$/);
+    await s.request('get', `${ns('delopts')}/b`).expect(200);
+    // orphanDependents=false on an object held by finalizers: 202, as kube-apiserver answers it.
+    const held = await make('c', { finalizers: ['example.com/hold'], generation: 3 });
+    const accepted = await del('c', '', { orphanDependents: false }).expect(202);
+    assert.equal(accepted.body.metadata.generation, 4, 'the generation moves on when the deletion starts');
+    assert.equal(held.metadata.generation, 3);
+    // A create that meets the object while it is being deleted is told so.
+    const again = await make('c').catch(() => undefined);
+    assert.equal(again, undefined);
+    const exists = await create('delopts', { metadata: { name: 'c' } }).expect(409);
+    assert.equal(exists.body.message, 'object is being deleted: internalsecrets.core.gardener.cloud "c" already exists');
   });
 
   it('holds objects with finalizers until the last one is removed', async () => {

@@ -88,7 +88,12 @@ export async function handleUpdate(r: ResourceRequest): Promise<void> {
   const manager = managerOf(r, 'UpdateOptions');
   const obj = decodeObject(r, 'UpdateOptions');
   checkBodyNamespace(r, obj);
+  if ((obj.metadata.name ?? '') === '') {
+    throw badRequest(`the name of the object (${r.info.name} based on URL) was undeterminable: name must be provided`);
+  }
   const strategy = r.subresource?.strategy;
+  // As kube-apiserver: a uid in the body is a precondition on the stored object (409 when it differs).
+  const uid = obj.metadata.uid ?? '';
   const { object, created } = await r.served.store.update(
     r.ctx,
     r.info.name,
@@ -98,7 +103,7 @@ export async function handleUpdate(r: ResourceRequest): Promise<void> {
       return next;
     },
     admissionHooks(r, 'UPDATE', r.info.name),
-    strategy === undefined ? {} : { strategy },
+    { ...(strategy !== undefined && { strategy }), ...(uid !== '' && { preconditions: { uid } }) },
   );
   respond(r, created ? 201 : 200, object);
 }

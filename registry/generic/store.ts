@@ -185,13 +185,14 @@ export class ResourceStore {
   /**
    * Updates `name` with the object `updated` computes from the current one, inside the optimistic
    * concurrency loop. Creates the object when the strategy allows create-on-update (or `forceCreate`).
+   * `preconditions` are checked against the stored object first (409 when they fail).
    */
   async update(
     ctx: RequestContext,
     name: string,
     updated: UpdatedObjectFunc,
     hooks: AdmissionHooks = {},
-    opts: { strategy?: Strategy; forceCreate?: boolean } = {},
+    opts: { strategy?: Strategy; forceCreate?: boolean; preconditions?: Preconditions } = {},
   ): Promise<{ object: KubeObject; created: boolean }> {
     const strategy = opts.strategy ?? this.descriptor.strategy;
     const allowCreate = opts.forceCreate === true || strategy.allowCreateOnUpdate;
@@ -215,7 +216,7 @@ export class ResourceStore {
           await hooks.validate?.(obj, current);
           return obj;
         },
-        { allowCreate, dryRun: ctx.dryRun },
+        { allowCreate, dryRun: ctx.dryRun, ...(opts.preconditions !== undefined && { preconditions: opts.preconditions }) },
       ),
     );
     const final = await this.finishDeletionIfReleased(ctx, result);

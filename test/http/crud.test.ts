@@ -107,6 +107,13 @@ describe('InternalSecret CRUD over HTTPS', function () {
     await s.request('put', `${ns('a')}/missing`).send({ metadata: { name: 'missing' } }).expect(404);
     const renamed = await s.request('put', `${ns('a')}/one`).send({ ...updated.body, metadata: { ...meta, name: 'two' } }).expect(400);
     assert.match(renamed.body.message, /does not match the name on the URL/);
+    const { name: _name, ...nameless } = meta;
+    const noName = await s.request('put', `${ns('a')}/one`).send({ ...updated.body, metadata: nameless }).expect(400);
+    assert.equal(noName.body.message, 'the name of the object (one based on URL) was undeterminable: name must be provided');
+    // A uid in the body is a precondition: another object of the same name (deleted and recreated) is a conflict.
+    const otherUid = await s.request('put', `${ns('a')}/one`).send({ ...updated.body, metadata: { ...meta, uid: 'abc' } }).expect(409);
+    assert.equal(otherUid.body.reason, 'Conflict');
+    assert.match(otherUid.body.message, /^Operation cannot be fulfilled on internalsecrets.core.gardener.cloud "one": .*UID in precondition: abc, UID in object meta: /);
   });
 
   it('loses no concurrent patch and refuses no update naming the latest resourceVersion', async () => {

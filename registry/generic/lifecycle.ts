@@ -91,7 +91,8 @@ function carryOverMetadata(obj: KubeObject, old: KubeObject, d: ResourceDescript
   else delete m.generation;
   if ((m.uid ?? '') === '' && o.uid !== undefined) m.uid = o.uid;
   if (o.creationTimestamp) m.creationTimestamp = o.creationTimestamp;
-  if (o.deletionTimestamp === undefined) delete m.deletionTimestamp;
+  // An update never removes or changes a deletion timestamp; setting one is refused by validation.
+  if (o.deletionTimestamp !== undefined) m.deletionTimestamp = o.deletionTimestamp;
   if (o.deletionGracePeriodSeconds !== undefined && m.deletionGracePeriodSeconds === undefined) {
     m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
   }
@@ -107,10 +108,6 @@ function carryOverMetadata(obj: KubeObject, old: KubeObject, d: ResourceDescript
 export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, old: KubeObject, ctx: RequestContext): void {
   carryOverMetadata(obj, old, d);
   const errs: FieldError[] = [];
-  if (old.metadata.deletionTimestamp !== undefined && obj.metadata.deletionTimestamp !== old.metadata.deletionTimestamp) {
-    errs.push(fieldErr.forbidden('metadata.deletionTimestamp', 'field is immutable; may only be changed via deletion'));
-    throwIfInvalid(d, obj, errs);
-  }
   strategy.prepareForUpdate(obj, old, ctx);
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);

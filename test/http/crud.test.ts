@@ -263,6 +263,15 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(marked.body.metadata.deletionGracePeriodSeconds, 0);
     const added = await s.request('patch', `${ns('fin')}/f`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":["example.com/keep","example.com/new"]}}').expect(422);
     assert.match(added.body.message, /no new finalizers can be added if the object is being deleted/);
+    // An update never removes the deletion timestamp: a body without it keeps the stored one.
+    const { deletionTimestamp, deletionGracePeriodSeconds: _grace, ...rest } = marked.body.metadata;
+    const relabelled = await s.request('put', `${ns('fin')}/f`).send({ ...marked.body, metadata: { ...rest, labels: { a: 'b' } } }).expect(200);
+    assert.equal(relabelled.body.metadata.deletionTimestamp, deletionTimestamp);
+    // Nor does one set it.
+    await create('fin', { metadata: { name: 'live' } }).expect(201);
+    const live = (await s.request('get', `${ns('fin')}/live`).expect(200)).body;
+    const set = await s.request('put', `${ns('fin')}/live`).send({ ...live, metadata: { ...live.metadata, deletionTimestamp: '2030-01-01T00:00:00Z' } }).expect(422);
+    assert.match(set.body.message, /metadata.deletionTimestamp: Invalid value: "2030-01-01T00:00:00Z": field is immutable/);
     await s.request('patch', `${ns('fin')}/f`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":null}}').expect(200);
     await s.request('get', `${ns('fin')}/f`).expect(404);
   });

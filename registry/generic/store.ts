@@ -341,20 +341,21 @@ export class ResourceStore {
     onProgress?: (done: number, total: number) => void,
   ): Promise<KubeList> {
     await hooks.validateCollection?.(async () => (await this.list(ctx, {})).items);
-    const list = await this.list(ctx, { ...params, limit: 0 });
-    const items: KubeObject[] = [];
+    // As Kubernetes: one list (a page when `limit` is given, with its continue token), each item
+    // deleted, and the list answered as it was read.
+    const list = await this.list(ctx, params);
     for (const [i, item] of list.items.entries()) {
       onProgress?.(i, list.items.length);
       const name = item.metadata.name ?? '';
       const itemCtx = { ...ctx, namespace: item.metadata.namespace ?? ctx.namespace };
       try {
-        items.push((await this.delete(itemCtx, name, del, hooks)).object);
+        await this.delete(itemCtx, name, del, hooks);
       } catch (e: unknown) {
         if (!(isStatusError(e) && e.code === 404)) throw e;
       }
     }
     onProgress?.(list.items.length, list.items.length);
-    return { ...list, items };
+    return list;
   }
 
   /** Number of stored objects of this resource (all namespaces). */

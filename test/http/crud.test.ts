@@ -286,4 +286,17 @@ describe('InternalSecret CRUD over HTTPS', function () {
     const rest = await s.request('get', ns('coll')).expect(200);
     assert.deepEqual(rest.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['c3']);
   });
+
+  it('deletes a page of a collection with limit, answering the items as listed and the continue token', async () => {
+    const names = (items: { metadata: { name: string } }[]) => items.map((i) => i.metadata.name);
+    for (const name of ['p1', 'p2', 'p3']) await create('paged', { metadata: { name, finalizers: name === 'p1' ? ['example.com/hold'] : [] } }).expect(201);
+    const listed = (await s.request('get', ns('paged')).expect(200)).body;
+    const page = await s.request('delete', `${ns('paged')}?limit=2`).expect(200);
+    assert.deepEqual(names(page.body.items), ['p1', 'p2']);
+    assert.deepEqual(page.body.items, listed.items.slice(0, 2).map((i: object) => ({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'InternalSecret', ...i })), 'as listed, before the deletion');
+    assert.ok(page.body.metadata.continue);
+    const left = (await s.request('get', ns('paged')).expect(200)).body;
+    assert.deepEqual(names(left.items), ['p1', 'p3'], 'p1 waits for its finalizer, p3 was on the next page');
+    await s.request('patch', `${ns('paged')}/p1`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":null}}').expect(200);
+  });
 });

@@ -7,6 +7,7 @@ import { parsePatch, patchTypeOf } from '../patch.js';
 import { fieldManager, str } from '../query.js';
 import { renderObject } from '../render.js';
 import { admissionHooks, outputOf, send, type ResourceRequest, type SubresourceCreator } from './context.js';
+import { dedupOwnerReferences } from './owner-references.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
 import { protobufMessage } from '../../registry/types.js';
@@ -79,6 +80,7 @@ export async function handleCreate(r: ResourceRequest): Promise<void> {
   const manager = managerOf(r, 'CreateOptions');
   const obj = decodeObject(r, 'CreateOptions');
   checkBodyNamespace(r, obj);
+  dedupOwnerReferences(obj, r.ctx.warnings, false);
   track(r, manager, undefined, obj);
   const created = await r.served.store.create(r.ctx, obj, admissionHooks(r, 'CREATE', obj.metadata.name ?? ''));
   respond(r, 201, created);
@@ -94,6 +96,7 @@ export async function handleUpdate(r: ResourceRequest): Promise<void> {
   const strategy = r.subresource?.strategy;
   // As kube-apiserver: a uid in the body is a precondition on the stored object (409 when it differs).
   const uid = obj.metadata.uid ?? '';
+  dedupOwnerReferences(obj, r.ctx.warnings, false);
   const { object, created } = await r.served.store.update(
     r.ctx,
     r.info.name,
@@ -137,7 +140,7 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
       if (current === undefined && uid !== '') {
         throw conflict({ group: d.group, resource: d.resource }, r.info.name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
       }
-      return applyPatch({
+      const result = applyPatch({
         kind: d,
         current,
         applied,
@@ -146,6 +149,8 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
         ...(r.info.subresource !== '' && { subresource: r.info.subresource }),
         ...(resetFields !== undefined && { resetFields }),
       }).object;
+      dedupOwnerReferences(result, r.ctx.warnings, true);
+      return result;
     },
     createOrUpdateHooks(r),
     { ...(strategy !== undefined && { strategy }), forceCreate: r.info.subresource === '' },
@@ -178,6 +183,7 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
       const sink = warned ? [] : r.ctx.warnings;
       warned = true;
       const checked = checkObject(d, r.served.validator, patched, undefined, mode, sink);
+      dedupOwnerReferences(checked, r.ctx.warnings, true);
       track(r, manager, current, checked);
       return checked;
     },

@@ -50,6 +50,16 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(neg.body.details.causes[0].field, 'metadata.generation');
   });
 
+  it('drops repeated owner references with kube-apiserver\'s warning', async () => {
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u1' };
+    const r = await create('own', { metadata: { name: 'o', ownerReferences: [ref, { ...ref }, { ...ref, name: 'other' }] } }).expect(201);
+    assert.deepEqual(r.body.metadata.ownerReferences, [ref, { ...ref, name: 'other' }], 'same uid but different entries stay');
+    assert.equal(r.headers.warning, '299 - ".metadata.ownerReferences contains duplicate entries; API server dedups owner references in 1.20+, and may reject such requests as early as 1.24; please fix your requests; duplicate UID(s) observed: u1"');
+    const patched = await s.request('patch', `${ns('own')}/o`).set('Content-Type', 'application/json-patch+json').send(JSON.stringify([{ op: 'add', path: '/metadata/ownerReferences/-', value: ref }])).expect(200);
+    assert.equal(patched.body.metadata.ownerReferences.length, 2);
+    assert.match(String(patched.headers.warning), /contains duplicate entries after mutating admission happens; .* duplicate UID\(s\) observed: u1"$/);
+  });
+
   it('generates names from generateName', async () => {
     const r = await create('gen', { metadata: { generateName: 'ca-' } }).expect(201);
     assert.match(r.body.metadata.name, /^ca-[bcdfghjklmnpqrstvwxz2456789]{5}$/);

@@ -140,6 +140,14 @@ export function alreadyExists(gr: GroupResource, name: string): StatusError {
   return failure('AlreadyExists', 409, `${qualified(gr, name)} already exists`, grDetails(gr, name));
 }
 
+/** A generated name that kept colliding (Kubernetes' NewGenerateNameConflict): retry later. */
+export function generateNameConflict(gr: GroupResource, name: string, retryAfterSeconds: number): StatusError {
+  return failure('AlreadyExists', 409, `${qualified(gr, name)} already exists, the server was not able to generate a unique name for the object`, {
+    ...grDetails(gr, name),
+    retryAfterSeconds,
+  });
+}
+
 export function conflict(gr: GroupResource, name: string, reason: string): StatusError {
   return failure('Conflict', 409, `Operation cannot be fulfilled on ${qualified(gr, name)}: ${reason}`, grDetails(gr, name));
 }

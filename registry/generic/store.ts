@@ -3,7 +3,7 @@
  * object storage. It owns keys, metadata lifecycle, finalizers and the translation of storage errors;
  * admission is passed in as hooks so the registry never depends on the admission chain.
  */
-import { badRequest, conflict, isStatusError, notFound, successStatus } from '../../apimachinery/errors.js';
+import { badRequest, conflict, generateNameConflict, isStatusError, notFound, successStatus } from '../../apimachinery/errors.js';
 import type { KubeList, KubeObject, Status } from '../../apimachinery/types.js';
 import { KeyExistsError } from '../../storage/errors.js';
 import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
@@ -165,7 +165,10 @@ export class ResourceStore {
         const key = this.key(ctx.namespace, name);
         return this.typed(await this.storage.create(key, candidate, { dryRun: ctx.dryRun }));
       } catch (e: unknown) {
-        if (generated && e instanceof KeyExistsError && attempt < MAX_GENERATE_NAME_ATTEMPTS) continue;
+        if (generated && e instanceof KeyExistsError) {
+          if (attempt < MAX_GENERATE_NAME_ATTEMPTS) continue;
+          throw generateNameConflict(this.gr, name, 1);
+        }
         const err = toStatusError(e, this.gr, name);
         if (e instanceof KeyExistsError && (await this.beingDeleted(ctx, name))) err.status.message = `object is being deleted: ${err.status.message ?? ''}`;
         throw err;

@@ -211,6 +211,11 @@ describe('authentication, authorization and admission (standalone)', function ()
     assert.equal(extraKey.status, 403, JSON.stringify(extraKey.body));
     await as({ 'Impersonate-User': 'alice', 'Impersonate-Extra-__proto__': 'x', 'Impersonate-Extra-constructor': 'y' }, `${BASE}/shoots`).expect(200);
     await as({ 'Impersonate-User': 'alice', 'Impersonate-Uid': '' }, `${BASE}/shoots`).expect(200);
+    // A service account user name with an invalid namespace or name is an ordinary user name.
+    const odd = await call(s, TOKENS.alice, 'GET', `${BASE}/shoots`, undefined, 0, { 'Impersonate-User': 'system:serviceaccount:Foo:Bar' });
+    assert.equal(odd.body.message, 'users "system:serviceaccount:Foo:Bar" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope');
+    const sa = await call(s, TOKENS.alice, 'GET', `${BASE}/shoots`, undefined, 0, { 'Impersonate-User': 'system:serviceaccount:foo:bar' });
+    assert.match(sa.body.message, /^serviceaccounts "bar" is forbidden: User "alice" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "foo"/);
   });
 
   it('keeps InternalSecrets away from project members, who still get admin kubeconfigs', async () => {

@@ -7,7 +7,7 @@
  * log (`user`, with the impersonated one as `impersonatedUser`); the headers are removed.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { badRequest, internalError } from '../apimachinery/errors.js';
+import { badRequest } from '../apimachinery/errors.js';
 import { serviceAccountGroups, splitServiceAccountUsername } from '../registry/serviceaccount.js';
 import type { AccessQuestion, UserInfo } from '../registry/types.js';
 import { questionInfo } from './authz/access.js';
@@ -107,8 +107,8 @@ export function withImpersonation(authz: Authorizer): RequestHandler {
       for (const q of questions) {
         const info = questionInfo(q);
         const result = await authz.authorize({ user: requester, info });
+        // Anything but an allow, an authorizer error included, is a 403, as kube-apiserver answers it.
         if (result.decision === 'allow') continue;
-        if (result.decision !== 'deny' && result.error !== undefined) throw internalError(result.error);
         throw forbiddenError(requester, info, result.reason);
       }
       for (const header of Object.keys(req.headers)) if (header.startsWith('impersonate-')) delete req.headers[header];

@@ -215,7 +215,7 @@ describe('authentication, authorization and admission (standalone)', function ()
     const odd = await call(s, TOKENS.alice, 'GET', `${BASE}/shoots`, undefined, 0, { 'Impersonate-User': 'system:serviceaccount:Foo:Bar' });
     assert.equal(odd.body.message, 'users "system:serviceaccount:Foo:Bar" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope');
     const sa = await call(s, TOKENS.alice, 'GET', `${BASE}/shoots`, undefined, 0, { 'Impersonate-User': 'system:serviceaccount:foo:bar' });
-    assert.match(sa.body.message, /^serviceaccounts "bar" is forbidden: User "alice" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "foo"/);
+    assert.match(String(sa.body.message), /^serviceaccounts "bar" is forbidden: User "alice" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "foo"/);
   });
 
   it('keeps InternalSecrets away from project members, who still get admin kubeconfigs', async () => {

@@ -116,9 +116,10 @@ function queryOptions(r: ResourceRequest): DeleteOptionsValue {
  */
 export function deleteParams(r: ResourceRequest): DeleteParams & { orphanDependents?: boolean } {
   const body: unknown = r.req.body;
-  const fromQuery = queryOptions(r);
-  const opts = Buffer.isBuffer(body) && body.length > 0 ? bodyOptions(r, body) : fromQuery;
-  if (opts !== fromQuery && fromQuery.dryRun !== undefined) opts.dryRun = [...(opts.dryRun ?? []), ...fromQuery.dryRun];
+  const hasBody = Buffer.isBuffer(body) && body.length > 0;
+  const opts = hasBody ? bodyOptions(r, body) : queryOptions(r);
+  const queryDryRun = hasBody ? strs(r.query, 'dryRun') : [];
+  if (queryDryRun.length > 0) opts.dryRun = [...(opts.dryRun ?? []), ...queryDryRun];
   const errs: FieldError[] = [];
   if (opts.orphanDependents !== undefined && opts.propagationPolicy !== undefined) {
     errs.push(fieldErr.invalid('propagationPolicy', opts.propagationPolicy, 'orphanDependents and deletionPropagation cannot be both set'));

@@ -225,7 +225,7 @@ describe('InternalSecret CRUD over HTTPS', function () {
     };
     // A body's options win over the query's, except that a dryRun in the query still counts.
     await make('a');
-    await del('a', '?propagationPolicy=Bogus', { kind: 'DeleteOptions', apiVersion: 'v1' }).expect(200);
+    await del('a', '?propagationPolicy=Bogus&gracePeriodSeconds=x', { kind: 'DeleteOptions', apiVersion: 'v1' }).expect(200);
     await s.request('get', `${ns('delopts')}/a`).expect(404);
     await make('b');
     await del('b', '?dryRun=All', { kind: 'DeleteOptions', apiVersion: 'v1' }).expect(200);

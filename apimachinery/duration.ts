@@ -111,3 +111,13 @@ export function durationSeconds(text: string): number {
 export function durationMs(text: string): number {
   return Number(parseDuration(text)) / 1e6;
 }
+
+/**
+ * A duration flag in seconds: Go duration text (`24h`) or seconds, within [`min`, `max`] seconds.
+ * @throws DurationError with Go's message for bad text, an Error with `outOfRange` outside the bounds
+ */
+export function boundedDurationSeconds(value: string | number, min: number, max: number, outOfRange: string): number {
+  const seconds = typeof value === 'number' ? value : durationSeconds(value);
+  if (!(seconds >= min && seconds <= max)) throw new Error(outOfRange);
+  return seconds;
+}

@@ -249,7 +249,7 @@ export function goUnmarshalMapError(data: Uint8Array): string | undefined {
 }
 
 /** Go's name of a decoded JSON value's type in its unmarshal errors. */
-function goValueKind(v: unknown): string {
+export function goValueKind(v: unknown): string {
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'boolean') return 'bool';
   return typeof v === 'object' ? 'object' : typeof v;

@@ -1,7 +1,11 @@
-/** Go's `%q` (strconv.Quote and QuoteRune), for messages that carry a value as Go prints it. */
+/** Go's `%q` (strconv.Quote and QuoteRune), for messages that carry a value as Go prints it, and unicode.IsPrint. */
 
-/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
 const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+/** Go's unicode.IsPrint for one character: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+export function isGoPrintable(c: string): boolean {
+  return GO_PRINTABLE.test(c);
+}
 const NAMED: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\' };
 
 /** One character inside Go quotes delimited by `quote`. */
@@ -9,7 +13,7 @@ function escape(c: string, quote: string): string {
   if (c === quote) return `\\${c}`;
   const named = NAMED[c];
   if (named !== undefined) return named;
-  if (GO_PRINTABLE.test(c)) return c;
+  if (isGoPrintable(c)) return c;
   const cp = c.codePointAt(0) ?? 0;
   if (cp < 0x80) return `\\x${cp.toString(16).padStart(2, '0')}`;
   if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, '0')}`;

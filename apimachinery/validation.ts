@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { FieldPath, fieldErr, type FieldError } from './field.js';
+import { isGoPrintable } from './goquote.js';
 import type { ManagedFieldsEntry, ObjectMeta, OwnerReference } from './types.js';
 
 type Path = FieldPath | string;
@@ -230,16 +231,13 @@ export function validateFinalizers(finalizers: readonly string[] | undefined, pa
   return errs;
 }
 
-/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-
 /** A field manager name: at most 128 bytes, printable characters only. */
 export function validateFieldManager(manager: string, path: Path): FieldError[] {
   const errs: FieldError[] = [];
   if (byteLength(manager) > FIELD_MANAGER_MAX_LENGTH) errs.push(fieldErr.tooLong(path, manager, FIELD_MANAGER_MAX_LENGTH));
   let offset = 0;
   for (const ch of manager) {
-    if (!printable.test(ch)) {
+    if (!isGoPrintable(ch)) {
       const code = (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
       errs.push(fieldErr.invalid(path, manager, `invalid character U+${code} (at position ${offset})`));
     }

@@ -240,19 +240,10 @@ export function buildCommand(): Command {
     .showHelpAfterError();
 }
 
-/** The credentials rotation interval in seconds; exits with the upstream message when out of [24h, 2^32 s]. */
-function checkedRotationInterval(command: Command, value: unknown): number {
+/** A flag value `read` checks (bounds of durations); exits with its message when it throws. */
+function checked(command: Command, read: () => number): number {
   try {
-    return credentialsRotationIntervalFromFlag(String(value));
-  } catch (e: unknown) {
-    return command.error(`error: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-/** A max-expiration flag in seconds; exits with the upstream message when out of [1h, 2^32 s]. */
-function checkedMaxExpiration(command: Command, kind: 'admin' | 'viewer', value: unknown): number {
-  try {
-    return maxExpirationFromFlag(kind, String(value));
+    return read();
   } catch (e: unknown) {
     return command.error(`error: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -291,9 +282,9 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     authorizationAlwaysAllowPaths: o.authorizationAlwaysAllowPaths as string[],
     enableAdmissionPlugins: o.enableAdmissionPlugins as string[],
     disableAdmissionPlugins: o.disableAdmissionPlugins as string[],
-    shootAdminKubeconfigMaxExpiration: checkedMaxExpiration(command, 'admin', o.shootAdminKubeconfigMaxExpiration),
-    shootViewerKubeconfigMaxExpiration: checkedMaxExpiration(command, 'viewer', o.shootViewerKubeconfigMaxExpiration),
-    shootCredentialsRotationInterval: checkedRotationInterval(command, o.shootCredentialsRotationInterval),
+    shootAdminKubeconfigMaxExpiration: checked(command, () => maxExpirationFromFlag('admin', String(o.shootAdminKubeconfigMaxExpiration))),
+    shootViewerKubeconfigMaxExpiration: checked(command, () => maxExpirationFromFlag('viewer', String(o.shootViewerKubeconfigMaxExpiration))),
+    shootCredentialsRotationInterval: checked(command, () => credentialsRotationIntervalFromFlag(String(o.shootCredentialsRotationInterval))),
     kubeconfigClientKeyType: o.kubeconfigClientKeyType as ClientKeyType,
     kubeconfigKeyPoolSize: o.kubeconfigKeyPoolSize as number,
     kubeconfigKeyPoolWorkers: o.kubeconfigKeyPoolWorkers as number,

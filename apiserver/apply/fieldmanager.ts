@@ -7,6 +7,7 @@
  * - {@link trackUpdate}: every other create, update and patch.
  * - {@link defaultManager}: the manager of a write without `fieldManager`, from the User-Agent.
  */
+import { isGoPrintable } from '../../apimachinery/goquote.js';
 import { isPlainObject, type KubeObject, type ManagedFieldsEntry } from '../../apimachinery/types.js';
 import { applyPatchError, typedPatchError } from './errors.js';
 import { FieldSet } from './fieldset.js';
@@ -93,7 +94,7 @@ export function defaultManager(userAgent: string | undefined): string {
   const prefix = (userAgent ?? '').split('/')[0] ?? '';
   let out = '';
   for (const ch of prefix) {
-    if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) continue;
+    if (!isGoPrintable(ch)) continue;
     if (Buffer.byteLength(out + ch) > MAX_MANAGER_BYTES) break;
     out += ch;
   }

@@ -1,6 +1,9 @@
 /** DELETE of one object and of collections, with meta/v1 DeleteOptions from the body or the query. */
 import { badRequest, invalid } from '../../apimachinery/errors.js';
-import { typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
+import { goValueKind, typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
+import { DELETE_OPTIONS as DELETE_OPTIONS_DEFINITION } from '../../openapi/meta.js';
+import { ref } from '../../openapi/schema.js';
+import { compileKindValidator, type KindValidator } from '../../openapi/validate.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { DeleteParams } from '../../registry/generic/store.js';
@@ -23,60 +26,22 @@ interface DeleteOptionsValue {
   dryRun?: string[];
 }
 
-/** Go's type of each DeleteOptions field, as its JSON decoder names them in errors. */
-const FIELD_TYPES: Record<string, string> = {
-  gracePeriodSeconds: 'int64',
-  orphanDependents: 'bool',
-  propagationPolicy: 'v1.DeletionPropagation',
-  dryRun: '[]string',
-  ignoreStoreReadErrorWithClusterBreakingPotential: 'bool',
-  preconditions: 'v1.Preconditions',
-};
-
-function jsonKind(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'number' : `number ${String(v)}`;
-  return typeof v === 'object' ? 'object' : typeof v;
-}
-
-function fits(v: unknown, goType: string): boolean {
-  if (goType === 'int64') return typeof v === 'number' && Number.isSafeInteger(v);
-  if (goType === 'bool') return typeof v === 'boolean';
-  if (goType === '[]string') return Array.isArray(v);
-  if (goType === 'v1.Preconditions') return isPlainObject(v);
-  return typeof v === 'string';
-}
-
-/** The first field of the wrong type, in Go's words (`json: cannot unmarshal … into Go struct field DeleteOptions.…`). */
-function typeError(body: Record<string, unknown>): string | undefined {
-  const wrong = (path: string, v: unknown, goType: string) => `json: cannot unmarshal ${jsonKind(v)} into Go struct field DeleteOptions.${path} of type ${goType}`;
-  for (const [field, v] of Object.entries(body)) {
-    const goType = FIELD_TYPES[field];
-    if (goType === undefined || v === null) continue;
-    if (!fits(v, goType)) return wrong(field, v, goType);
-    if (field === 'dryRun') {
-      const item = (v as unknown[]).find((x) => typeof x !== 'string');
-      if (item !== undefined) return wrong(field, item, 'string');
-    }
-    if (field === 'preconditions') {
-      for (const [key, type] of [['uid', 'types.UID'], ['resourceVersion', 'string']] as const) {
-        const p = (v as Record<string, unknown>)[key];
-        if (p !== undefined && p !== null && typeof p !== 'string') return wrong(`preconditions.${key}`, p, type);
-      }
-    }
-  }
-  return undefined;
+/** DeleteOptions' schema as a decoder: Go's type errors for fields of the wrong type (compiled on first use). */
+let deleteOptionsValidator: KindValidator | undefined;
+function deleteOptionsTypeError(body: Record<string, unknown>): string | undefined {
+  deleteOptionsValidator ??= compileKindValidator({ kind: 'DeleteOptions', definitionName: DELETE_OPTIONS_DEFINITION, schema: ref(DELETE_OPTIONS_DEFINITION), definitions: {} });
+  return deleteOptionsValidator.check(body).typeErrors[0];
 }
 
 /** The options of a body, decoded as kube-apiserver decodes DeleteOptions (400 for what Go cannot read). */
 function bodyOptions(r: ResourceRequest, body: Buffer): DeleteOptionsValue {
   if (mediaType(r.req.headers['content-type']) === PROTOBUF_MEDIA_TYPE) return fromRecord(parseProtobufBody(body, DELETE_OPTIONS));
   const parsed = parseJson(body.toString('utf8'));
+  if (parsed === null) return {}; // Go decodes `null` into empty options
   if (!isPlainObject(parsed)) {
-    throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(parsed)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+    throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${goValueKind(parsed)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
   }
-  const error = typeMetaUnmarshalError(parsed) ?? typeError(parsed);
+  const error = typeMetaUnmarshalError(parsed) ?? deleteOptionsTypeError(parsed);
   if (error !== undefined) throw badRequest(error);
   return fromRecord(parsed);
 }

@@ -2,7 +2,7 @@
  * The max-expiration flags of the kubeconfig subresources. Kept apart from the request handling so
  * that flag parsing loads nothing heavy.
  */
-import { durationSeconds } from '../../apimachinery/duration.js';
+import { boundedDurationSeconds } from '../../apimachinery/duration.js';
 import type { KubeconfigKind } from './types.js';
 
 /** Default of both max-expiration flags (24h). */
@@ -23,10 +23,6 @@ export const MAX_EXPIRATION_FLAGS = {
  * `<flag> must be between 1 hour and 2^32 seconds` (or Go's duration parse error for bad text).
  */
 export function maxExpirationFromFlag(kind: KubeconfigKind, value: string | number): number {
-  const flag = MAX_EXPIRATION_FLAGS[kind];
-  const seconds = typeof value === 'number' ? value : durationSeconds(value);
-  if (!(seconds >= MAX_EXPIRATION_FLAG_BOUNDS.min && seconds <= MAX_EXPIRATION_FLAG_BOUNDS.max)) {
-    throw new Error(`${flag} must be between 1 hour and 2^32 seconds`);
-  }
-  return Math.trunc(seconds);
+  const { min, max } = MAX_EXPIRATION_FLAG_BOUNDS;
+  return Math.trunc(boundedDurationSeconds(value, min, max, `${MAX_EXPIRATION_FLAGS[kind]} must be between 1 hour and 2^32 seconds`));
 }

@@ -3,7 +3,7 @@
  * warnings ask for a credentials rotation. Kept apart from the warnings so that flag parsing loads
  * nothing heavy.
  */
-import { durationSeconds } from '../../apimachinery/duration.js';
+import { boundedDurationSeconds } from '../../apimachinery/duration.js';
 
 /** The flag. */
 export const CREDENTIALS_ROTATION_INTERVAL_FLAG = '--shoot-credentials-rotation-interval';
@@ -16,9 +16,5 @@ export const DEFAULT_CREDENTIALS_ROTATION_INTERVAL_SECONDS = 90 * 24 * 3600;
  * message the server refuses to start with (or Go's duration parse error for bad text).
  */
 export function credentialsRotationIntervalFromFlag(value: string | number): number {
-  const seconds = typeof value === 'number' ? value : durationSeconds(value);
-  if (!(seconds >= 24 * 3600 && seconds <= 2 ** 32)) {
-    throw new Error(`${CREDENTIALS_ROTATION_INTERVAL_FLAG} must be between 24 hours and 2^32 seconds`);
-  }
-  return seconds;
+  return boundedDurationSeconds(value, 24 * 3600, 2 ** 32, `${CREDENTIALS_ROTATION_INTERVAL_FLAG} must be between 24 hours and 2^32 seconds`);
 }

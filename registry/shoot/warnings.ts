@@ -5,7 +5,7 @@
  * the status subresource sends none.
  */
 import { formatDuration } from '../../apimachinery/duration.js';
-import { compareVersions, k8sAtLeastMinor } from '../../apimachinery/semver.js';
+import { k8sAtLeastMinor, k8sBelowMinor } from '../../apimachinery/semver.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { ipvsProxy } from './validation/changes.js';
 import { workersOf } from './validation/provider.js';
@@ -87,7 +87,7 @@ function fieldWarnings(shoot: KubeObject, old: KubeObject | undefined): string[]
   if (operation === ETCD_KEY_START || operation === ETCD_KEY_COMPLETE) {
     warnings.push(`you are setting the operation annotation to ${operation}. This annotation has been deprecated and is forbidden to be set starting from Kubernetes 1.34. Instead, use the rotate-etcd-encryption-key annotation, which performs a full rotation of the ETCD encryption key.`);
   }
-  if (below(version, '1.33') && isSet(child(kubernetes, 'clusterAutoscaler'), 'maxEmptyBulkDelete')) {
+  if (k8sBelowMinor(version, 33) && isSet(child(kubernetes, 'clusterAutoscaler'), 'maxEmptyBulkDelete')) {
     warnings.push('you are setting the spec.kubernetes.clusterAutoscaler.maxEmptyBulkDelete field. The field has been deprecated and is forbidden to be set starting from Kubernetes 1.33. The value is not used and will be set to nil. Instead, use the spec.kubernetes.clusterAutoscaler.maxScaleDownParallelism field.');
   }
   if (k8sAtLeastMinor(version, 33) && (str(spec, 'cloudProfileName') ?? '') !== '') {
@@ -120,15 +120,6 @@ function fieldWarnings(shoot: KubeObject, old: KubeObject | undefined): string[]
     }
   });
   return warnings;
-}
-
-/** Gardener's CompareVersions(version, "<", than), false when either does not parse. */
-function below(version: string, than: string): boolean {
-  try {
-    return compareVersions(version, '<', than);
-  } catch {
-    return false;
-  }
 }
 
 /**

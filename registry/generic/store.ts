@@ -5,7 +5,7 @@
  */
 import { badRequest, conflict, generateNameConflict, isStatusError, notFound, successStatus } from '../../apimachinery/errors.js';
 import type { KubeList, KubeObject, Status } from '../../apimachinery/types.js';
-import { KeyExistsError } from '../../storage/errors.js';
+import { KeyExistsError, KeyNotFoundError, PreconditionError } from '../../storage/errors.js';
 import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
 import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strategy } from '../types.js';
 import { toStatusError } from './errors.js';
@@ -41,6 +41,24 @@ export interface DeleteResult {
 }
 
 const MAX_GENERATE_NAME_ATTEMPTS = 8;
+
+/** Thrown out of an update's loop when the update releases its object for deletion. */
+class Released {
+  constructor(
+    readonly obj: KubeObject,
+    readonly current: KubeObject,
+  ) {}
+}
+
+/**
+ * Whether `obj`, the update of `current`, removes the last finalizer of an object being deleted with
+ * no grace period left (kube's shouldDeleteDuringUpdate).
+ */
+function releasesDeletion(obj: KubeObject, current: KubeObject): boolean {
+  const m = current.metadata;
+  if ((obj.metadata.finalizers ?? []).length > 0 || m.deletionTimestamp === undefined) return false;
+  return (m.deletionGracePeriodSeconds ?? 0) === 0;
+}
 
 /** REST operations of one resource. */
 export class ResourceStore {
@@ -199,31 +217,70 @@ export class ResourceStore {
   ): Promise<{ object: KubeObject; created: boolean }> {
     const strategy = opts.strategy ?? this.descriptor.strategy;
     const allowCreate = opts.forceCreate === true || strategy.allowCreateOnUpdate;
-    let created = false;
     const key = this.key(ctx.namespace, name);
-    const result = await this.guard(name, () =>
-      this.storage.guaranteedUpdate(
-        key,
-        async (current) => {
-          const obj = await updated(current === undefined ? undefined : this.typed(current));
-          this.checkIdentity(ctx, obj, name);
-          strategy.decode?.(obj);
-          await hooks.mutate?.(obj, current);
-          if (current === undefined) {
-            if (!allowCreate) throw notFound(this.gr, name);
-            created = true;
-            beforeCreate(this.descriptor, strategy, obj, ctx);
-          } else {
-            beforeUpdate(this.descriptor, strategy, obj, current, ctx);
-          }
-          await hooks.validate?.(obj, current);
-          return obj;
-        },
-        { allowCreate, dryRun: ctx.dryRun, ...(opts.preconditions !== undefined && { preconditions: opts.preconditions }) },
-      ),
-    );
-    const final = await this.finishDeletionIfReleased(ctx, result);
-    return { object: this.typed(final), created };
+    const write = { created: false };
+    for (;;) {
+      const outcome = await this.guard(name, () =>
+        this.storage
+          .guaranteedUpdate(key, this.updateFunc(ctx, name, updated, hooks, strategy, allowCreate, write), {
+            allowCreate,
+            dryRun: ctx.dryRun,
+            ...(opts.preconditions !== undefined && { preconditions: opts.preconditions }),
+          })
+          .catch((e: unknown) => {
+            if (e instanceof Released) return e;
+            throw e;
+          }),
+      );
+      if (!(outcome instanceof Released)) return { object: this.typed(outcome), created: write.created };
+      if (await this.deleteReleased(ctx, name, outcome.current)) return { object: this.typed(outcome.obj), created: false };
+    }
+  }
+
+  /**
+   * One try of an update: the new object from `updated`, admitted and prepared for storage; sets
+   * `write.created` when it creates. Throws {@link Released} instead of returning an object whose last
+   * finalizer is gone while it is being deleted.
+   */
+  private updateFunc(ctx: RequestContext, name: string, updated: UpdatedObjectFunc, hooks: AdmissionHooks, strategy: Strategy, allowCreate: boolean, write: { created: boolean }) {
+    return async (current: KubeObject | undefined): Promise<KubeObject> => {
+      const obj = await updated(current === undefined ? undefined : this.typed(current));
+      this.checkIdentity(ctx, obj, name);
+      strategy.decode?.(obj);
+      await hooks.mutate?.(obj, current);
+      write.created = current === undefined;
+      if (current === undefined) {
+        if (!allowCreate) throw notFound(this.gr, name);
+        beforeCreate(this.descriptor, strategy, obj, ctx);
+      } else {
+        beforeUpdate(this.descriptor, strategy, obj, current, ctx);
+      }
+      await hooks.validate?.(obj, current);
+      if (current !== undefined && releasesDeletion(obj, current)) throw new Released(obj, current);
+      return obj;
+    };
+  }
+
+  /**
+   * Deletes an object whose update removed its last finalizer while it was being deleted, instead of
+   * writing the update (as kube-apiserver does: watchers see the deletion only). The delete is bound
+   * to the version the update read; false when that version has changed since (the update is then
+   * tried again on the newer one). An object already gone counts as deleted.
+   */
+  private async deleteReleased(ctx: RequestContext, name: string, current: KubeObject): Promise<boolean> {
+    const rv = current.metadata.resourceVersion;
+    try {
+      await this.storage.delete(this.key(ctx.namespace, name), {
+        ...(rv !== undefined && { preconditions: { resourceVersion: rv } }),
+        dryRun: ctx.dryRun,
+        cachedExisting: current,
+      });
+      return true;
+    } catch (e: unknown) {
+      if (e instanceof KeyNotFoundError) return true;
+      if (e instanceof PreconditionError) return false;
+      throw toStatusError(e, this.gr, name);
+    }
   }
 
   private checkIdentity(ctx: RequestContext, obj: KubeObject, name: string): void {
@@ -238,23 +295,6 @@ export class ResourceStore {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
     }
-  }
-
-  /** An object marked for deletion whose last finalizer was removed is deleted now. */
-  private async finishDeletionIfReleased(ctx: RequestContext, obj: KubeObject): Promise<KubeObject> {
-    if (obj.metadata.deletionTimestamp === undefined || (obj.metadata.finalizers ?? []).length > 0) return obj;
-    const name = obj.metadata.name ?? '';
-    const rv = obj.metadata.resourceVersion;
-    return this.guard(name, () =>
-      this.storage.delete(this.key(ctx.namespace, name), {
-        ...(rv !== undefined && { preconditions: { resourceVersion: rv } }),
-        dryRun: ctx.dryRun,
-        cachedExisting: obj,
-      }),
-    ).catch((e: unknown) => {
-      if (isStatusError(e) && e.code === 404) return obj;
-      throw e;
-    });
   }
 
   /**

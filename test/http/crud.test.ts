@@ -1,6 +1,7 @@
 /** Create, read, update, patch and delete of InternalSecrets over HTTPS, with the error cases. */
 import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../support/server.js';
+import { openWatch } from '../support/watch.js';
 
 const BASE = '/apis/core.gardener.cloud/v1beta1';
 const ns = (n: string) => `${BASE}/namespaces/${n}/internalsecrets`;
@@ -281,8 +282,26 @@ describe('InternalSecret CRUD over HTTPS', function () {
     const live = (await s.request('get', `${ns('fin')}/live`).expect(200)).body;
     const set = await s.request('put', `${ns('fin')}/live`).send({ ...live, metadata: { ...live.metadata, deletionTimestamp: '2030-01-01T00:00:00Z' } }).expect(422);
     assert.match(set.body.message, /metadata.deletionTimestamp: Invalid value: "2030-01-01T00:00:00Z": field is immutable/);
-    await s.request('patch', `${ns('fin')}/f`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":null}}').expect(200);
+    // Removing the last finalizer deletes instead of writing the update: watchers see the deletion only,
+    // and the answer is the updated object.
+    const w = await openWatch(s.running.url, `${ns('fin')}?watch=1&fieldSelector=metadata.name%3Df&resourceVersion=${relabelled.body.metadata.resourceVersion}`, s.creds);
+    try {
+      const released = await s.request('patch', `${ns('fin')}/f`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":null}}').expect(200);
+      assert.equal(released.body.metadata.finalizers, undefined);
+      assert.equal(released.body.metadata.deletionTimestamp, deletionTimestamp);
+      const ev = await w.next();
+      assert.equal(ev.type, 'DELETED');
+      assert.deepEqual(ev.object.metadata?.finalizers, ['example.com/keep'], 'the deleted object is the one stored');
+      assert.equal(w.events.length, 1);
+    } finally {
+      w.close();
+    }
     await s.request('get', `${ns('fin')}/f`).expect(404);
+    // A dry run changes nothing.
+    await create('fin', { metadata: { name: 'dry', finalizers: ['example.com/keep'] } }).expect(201);
+    await s.request('delete', `${ns('fin')}/dry`).expect(200);
+    await s.request('patch', `${ns('fin')}/dry?dryRun=All`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":null}}').expect(200);
+    assert.deepEqual((await s.request('get', `${ns('fin')}/dry`).expect(200)).body.metadata.finalizers, ['example.com/keep']);
   });
 
   it('deletes collections by selector', async () => {

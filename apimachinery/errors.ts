@@ -203,6 +203,14 @@ export function unprocessable(serverMessage = ''): StatusError {
   return failure('Invalid', 422, 'the server rejected our request due to an error in our request', causes === undefined ? {} : { causes });
 }
 
+/**
+ * 500 as kube-apiserver reports a Go error that is not a Status (ErrorToAPIStatus): the error's own
+ * text, no reason and no details.
+ */
+export function untypedError(message: string): StatusError {
+  return failure('', 500, message);
+}
+
 export function internalError(message: string): StatusError {
   return failure('InternalError', 500, `Internal error occurred: ${message}`, { causes: [{ message }] });
 }

@@ -5,7 +5,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { badRequest, invalid } from '../../apimachinery/errors.js';
+import { badRequest, invalid, untypedError, type StatusError } from '../../apimachinery/errors.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { RequestContext, ResourceDescriptor, Strategy } from '../types.js';
@@ -56,15 +56,26 @@ function dropEmptyMetadata(obj: KubeObject): void {
   }
 }
 
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+/**
+ * The refusal of a create whose object named `resourceVersion`, as kube-apiserver's storage refuses
+ * it after admission: a 500 for a version Go reads as a nonzero uint64; other values are ignored.
+ */
+export function createdResourceVersionError(resourceVersion: string | undefined): StatusError | undefined {
+  if (resourceVersion === undefined || !/^[0-9]+$/.test(resourceVersion)) return undefined;
+  const v = BigInt(resourceVersion);
+  return v === 0n || v > MAX_UINT64 ? undefined : untypedError('resourceVersion should not be set on objects to be created');
+}
+
 /**
  * Prepares a new object for storage: system fields, strategy hooks, validation (the strategy validates
  * metadata too, as Kubernetes' per-kind validators do).
  * Throws 400/422 StatusErrors.
  */
 export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, ctx: RequestContext): void {
-  if ((obj.metadata.resourceVersion ?? '') !== '') {
-    throw badRequest('resourceVersion should not be set on objects to be created');
-  }
+  // Storage sets the resourceVersion; a create naming one is refused later (createdResourceVersionError).
+  delete obj.metadata.resourceVersion;
   resetSystemFields(obj);
   // Kinds without generation tracking keep what the client sent, as Kubernetes' BeforeCreate does
   // (only Go's JSON leaves a zero out).

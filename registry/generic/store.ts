@@ -9,7 +9,7 @@ import { KeyExistsError, KeyNotFoundError, PreconditionError } from '../../stora
 import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
 import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strategy } from '../types.js';
 import { toStatusError } from './errors.js';
-import { beforeCreate, beforeUpdate, now } from './lifecycle.js';
+import { beforeCreate, beforeUpdate, createdResourceVersionError, now } from './lifecycle.js';
 import { buildSelection, supportedFields, validateListParams, type ListParams } from './selection.js';
 
 /** Admission hooks run inside a write: mutating first, validating on the final object. */
@@ -176,8 +176,11 @@ export class ResourceStore {
     for (let attempt = 1; ; attempt++) {
       // Only a generated name may need another attempt, from the object as it was before this one.
       const candidate = generated ? structuredClone(obj) : obj;
+      const sentVersion = candidate.metadata.resourceVersion;
       beforeCreate(this.descriptor, strategy, candidate, ctx);
       await hooks.validate?.(candidate, undefined);
+      const versionError = ctx.dryRun ? undefined : createdResourceVersionError(sentVersion);
+      if (versionError !== undefined) throw versionError;
       const name = candidate.metadata.name ?? '';
       try {
         const key = this.key(ctx.namespace, name);

@@ -1,7 +1,7 @@
 /** Typed reads of Kubernetes query parameters (ListOptions, CreateOptions, DeleteOptions, ...). */
 import { badRequest, invalid } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
-import { goQuote } from '../apimachinery/goquote.js';
+import { parseInt64 } from '../apimachinery/strconv.js';
 import { validateFieldManager } from '../apimachinery/validation.js';
 import { escapeFieldValue, parseFieldSelector } from '../apimachinery/fields.js';
 import type { ListParams } from '../registry/generic/selection.js';
@@ -52,8 +52,6 @@ export function bool(q: Query, name: string): boolean | undefined {
   return v === undefined ? undefined : queryBool(v);
 }
 
-const INT64_MAX = 2n ** 63n - 1n;
-
 /**
  * An integer parameter as Go's `strconv.ParseInt(v, 10, 64)` reads it (an optional sign, decimal
  * digits, int64 range); 400 with its error otherwise. Beyond JavaScript's safe integers the value is
@@ -62,10 +60,9 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function int(q: Query, name: string): number | undefined {
   const v = str(q, name);
   if (v === undefined) return undefined;
-  if (!/^[+-]?\d+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${goQuote(v)}: invalid syntax`);
-  const n = BigInt(v);
-  if (n > INT64_MAX || n < -INT64_MAX - 1n) throw badRequest(`strconv.ParseInt: parsing ${goQuote(v)}: value out of range`);
-  return Math.max(Math.min(Number(n), Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER);
+  const parsed = parseInt64(v);
+  if (parsed.error !== undefined) throw badRequest(parsed.error);
+  return Math.max(Math.min(Number(parsed.value), Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER);
 }
 
 /** The most objects a page may be asked for; larger limits are the same as this one. */

@@ -7,6 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { badRequest, invalid, untypedError, type StatusError } from '../../apimachinery/errors.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
+import { parseUint64 } from '../../apimachinery/strconv.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { RequestContext, ResourceDescriptor, Strategy } from '../types.js';
 
@@ -56,16 +57,23 @@ function dropEmptyMetadata(obj: KubeObject): void {
   }
 }
 
-const MAX_UINT64 = 2n ** 64n - 1n;
-
 /**
  * The refusal of a create whose object named `resourceVersion`, as kube-apiserver's storage refuses
  * it after admission: a 500 for a version Go reads as a nonzero uint64; other values are ignored.
  */
 export function createdResourceVersionError(resourceVersion: string | undefined): StatusError | undefined {
-  if (resourceVersion === undefined || !/^[0-9]+$/.test(resourceVersion)) return undefined;
-  const v = BigInt(resourceVersion);
-  return v === 0n || v > MAX_UINT64 ? undefined : untypedError('resourceVersion should not be set on objects to be created');
+  const v = parseUint64(resourceVersion ?? '');
+  return v.value === undefined || v.value === 0n ? undefined : untypedError('resourceVersion should not be set on objects to be created');
+}
+
+/**
+ * The refusal of an update (or a create through one) whose object names a resourceVersion Go cannot
+ * read as a uint64: kube-apiserver's registry answers strconv's error as a 500.
+ */
+export function updatedResourceVersionError(resourceVersion: string | undefined): StatusError | undefined {
+  if (resourceVersion === undefined || resourceVersion === '') return undefined;
+  const v = parseUint64(resourceVersion);
+  return v.error === undefined ? undefined : untypedError(v.error);
 }
 
 /**

@@ -9,7 +9,7 @@ import { KeyExistsError, KeyNotFoundError, PreconditionError } from '../../stora
 import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
 import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strategy } from '../types.js';
 import { toStatusError } from './errors.js';
-import { beforeCreate, beforeUpdate, createdResourceVersionError, now } from './lifecycle.js';
+import { beforeCreate, beforeUpdate, createdResourceVersionError, now, updatedResourceVersionError } from './lifecycle.js';
 import { buildSelection, supportedFields, validateListParams, type ListParams } from './selection.js';
 
 /** Admission hooks run inside a write: mutating first, validating on the final object. */
@@ -247,13 +247,15 @@ export class ResourceStore {
    */
   private updateFunc(ctx: RequestContext, name: string, updated: UpdatedObjectFunc, hooks: AdmissionHooks, strategy: Strategy, allowCreate: boolean, write: { created: boolean }) {
     return async (current: KubeObject | undefined): Promise<KubeObject> => {
+      if (current === undefined && !allowCreate) throw notFound(this.gr, name);
       const obj = await updated(current === undefined ? undefined : this.typed(current));
       this.checkIdentity(ctx, obj, name);
+      const versionError = updatedResourceVersionError(obj.metadata.resourceVersion);
+      if (versionError !== undefined) throw versionError;
       strategy.decode?.(obj);
       await hooks.mutate?.(obj, current);
       write.created = current === undefined;
       if (current === undefined) {
-        if (!allowCreate) throw notFound(this.gr, name);
         beforeCreate(this.descriptor, strategy, obj, ctx);
       } else {
         beforeUpdate(this.descriptor, strategy, obj, current, ctx);

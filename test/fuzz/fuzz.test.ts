@@ -149,11 +149,13 @@ function refusedUpload(r: Record_): boolean {
 }
 
 /**
- * A create naming a resourceVersion: kube-apiserver's storage refuses it with this 500 (no reason),
- * and so does the server, on purpose.
+ * A create naming a resourceVersion, or a write naming one Go cannot parse: kube-apiserver refuses
+ * them with these 500s (no reason), and so does the server, on purpose.
  */
-function refusedVersionOnCreate(r: Record_): boolean {
-  return r.req.method === 'POST' && r.out.status === 500 && r.out.bodyHead.includes('"message":"resourceVersion should not be set on objects to be created"');
+function refusedVersion(r: Record_): boolean {
+  if (r.out.status !== 500) return false;
+  if (r.req.method === 'POST' && r.out.bodyHead.includes('"message":"resourceVersion should not be set on objects to be created"')) return true;
+  return ['PUT', 'PATCH'].includes(r.req.method) && r.out.bodyHead.includes('"message":"strconv.ParseUint: parsing ');
 }
 
 /** Problems of one outcome, by kind. */
@@ -163,7 +165,7 @@ function problemsOf(r: Record_): { kind: 'server-error' | 'privilege' | 'hang' |
   if (o.kind === 'timeout') out.push({ kind: 'hang', line: describeRecord(r) });
   if (o.kind === 'dropped' && !req.mayDrop && !refusedUpload(r)) out.push({ kind: 'dropped', line: describeRecord(r) });
   if (o.kind === 'client-error') out.push({ kind: 'client', line: describeRecord(r) });
-  if ((o.kind === 'response' || o.kind === 'stream') && o.status >= 500 && !(o.status === 504 && req.clientDeadline) && !refusedVersionOnCreate(r)) {
+  if ((o.kind === 'response' || o.kind === 'stream') && o.status >= 500 && !(o.status === 504 && req.clientDeadline) && !refusedVersion(r)) {
     out.push({ kind: 'server-error', line: describeRecord(r) });
   }
   if ((o.kind === 'response' || o.kind === 'stream') && req.identity !== 'admin' && o.status > 0 && o.status < 400 && !allowedForNonAdmin(req.identity, req.path)) {

@@ -124,7 +124,14 @@ describe('InternalSecret CRUD over HTTPS', function () {
     );
     const { resourceVersion: _rv, ...meta } = updated.body.metadata;
     await s.request('put', `${ns('a')}/one`).send({ ...updated.body, metadata: meta }).expect(200);
-    await s.request('put', `${ns('a')}/missing`).send({ metadata: { name: 'missing' } }).expect(404);
+    await s.request('put', `${ns('a')}/missing`).send({ metadata: { name: 'missing', resourceVersion: 'abc' } }).expect(404);
+    // A resourceVersion Go cannot read as a uint64 is strconv's error in a 500, as kube-apiserver's registry answers it.
+    for (const [version, error] of [['abc', 'invalid syntax'], ['-1', 'invalid syntax'], ['18446744073709551616', 'value out of range']]) {
+      const put = await s.request('put', `${ns('a')}/one`).send({ ...updated.body, metadata: { ...meta, resourceVersion: version } }).expect(500);
+      assert.deepEqual(put.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `strconv.ParseUint: parsing "${version}": ${error}`, code: 500 });
+    }
+    const patched = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { resourceVersion: 'x' } }).expect(500);
+    assert.equal(patched.body.message, 'strconv.ParseUint: parsing "x": invalid syntax');
     const renamed = await s.request('put', `${ns('a')}/one`).send({ ...updated.body, metadata: { ...meta, name: 'two' } }).expect(400);
     assert.match(renamed.body.message, /does not match the name on the URL/);
     const { name: _name, ...nameless } = meta;

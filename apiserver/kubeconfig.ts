@@ -19,7 +19,6 @@ import {
 } from '../registry/kubeconfig/index.js';
 import type { RequestContext } from '../registry/types.js';
 import type { AccessChecker } from './authz/access.js';
-import type { HealthCheck } from './health.js';
 import { GardenClusterCASource } from './garden/cluster-ca.js';
 import { admissionHooks, type SubresourceCreator } from './handlers/context.js';
 import type { Logger } from './log.js';
@@ -35,8 +34,6 @@ export interface KubeconfigService {
   creators: Map<string, SubresourceCreator>;
   /** Where cluster CA bundles come from (in standalone mode a directory, whose ConfigMaps are also served). */
   clusterCA: ClusterCASource;
-  /** `/readyz` check `client-ca-cache-sync`: passes once the client CA cache has its first list. */
-  healthCheck: HealthCheck;
   stop(): Promise<void>;
 }
 
@@ -124,12 +121,6 @@ export function startKubeconfigService(
   return {
     creators,
     clusterCA,
-    healthCheck: {
-      name: 'client-ca-cache-sync',
-      check: async () => {
-        if (!clientCAs.hasSynced) throw new Error('the client CA cache has not synced');
-      },
-    },
     async stop() {
       stopped = true;
       clientCAs.stop();

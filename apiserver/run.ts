@@ -87,6 +87,20 @@ function watchCacheSync(caches: readonly CachedStorage[]): HealthCheck {
   };
 }
 
+/**
+ * `/readyz` check `informer-sync`, as kube-apiserver's for its shared informers: the garden cluster's
+ * Namespaces and cluster CA ConfigMaps/Secrets have loaded. (The client CA cache is no readiness
+ * check, as in gardener-apiserver: one unreadable InternalSecret must not take every replica out.)
+ */
+function informerSync(sources: ReadonlyArray<{ readonly hasSynced?: boolean } | undefined>): HealthCheck {
+  return {
+    name: 'informer-sync',
+    check: async () => {
+      if (sources.some((s) => s?.hasSynced === false)) throw new Error('the garden cluster informers have not synced');
+    },
+  };
+}
+
 function healthChecks(backend: KVBackend, storageName: string, readyOnly: HealthCheck[]): HealthChecks {
   const ping = { name: 'ping', check: async () => {} };
   const storage = { name: storageName, check: () => backend.checkHealth() };
@@ -190,6 +204,10 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
     },
     options.etcdPrefix,
   );
+  // Values unreadable with the old configuration may be readable with the new one (a restored key).
+  encryption.config.onChange(() => {
+    for (const cache of watchCaches.values()) cache.rereadUnreadable();
+  });
   const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log);
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   const gardens = index.get('operator.gardener.cloud', 'v1alpha1', 'gardens');
@@ -205,7 +223,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
     lifecycle.readyzCheck,
     reencryption.healthCheck,
     watchCacheSync([...watchCaches.values()]),
-    kubeconfigs.healthCheck,
+    informerSync([namespaces, kubeconfigs.clusterCA]),
     {
       name: 'project-cache-sync',
       check: async () => {

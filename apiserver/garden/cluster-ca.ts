@@ -64,6 +64,11 @@ export class GardenClusterCASource implements ClusterCASource {
     return this.started;
   }
 
+  /** True once both caches hold their first list. */
+  get hasSynced(): boolean {
+    return this.configMaps.hasSynced && this.secrets.hasSynced;
+  }
+
   /** Resolves once both caches hold their first list. */
   async ready(): Promise<void> {
     await Promise.all([this.configMaps.ready(), this.secrets.ready()]);

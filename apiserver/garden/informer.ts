@@ -52,6 +52,11 @@ export class Informer<T extends KubernetesObject> {
     this.waiters.splice(0).forEach((f) => f());
   }
 
+  /** True once the first list was applied. */
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
   ready(): Promise<void> {
     if (this.synced) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));

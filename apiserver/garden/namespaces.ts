@@ -13,6 +13,11 @@ export class GardenNamespaces implements NamespaceSource {
     this.informer = new Informer<V1Namespace>(kc, 'namespaces', () => api.listNamespace(), '', opts);
   }
 
+  /** True once the first list was applied. */
+  get hasSynced(): boolean {
+    return this.informer.hasSynced;
+  }
+
   start(): Promise<void> {
     return this.informer.start();
   }

@@ -19,6 +19,8 @@ export const CLUSTER_CA_KEY = 'ca.crt';
  */
 export interface ClusterCASource {
   get(namespace: string, shootName: string): Promise<string>;
+  /** False while a cache behind the source has not loaded yet (absent: nothing to load). */
+  readonly hasSynced?: boolean;
 }
 
 /** `<shoot>.ca-cluster`. */

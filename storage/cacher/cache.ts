@@ -142,6 +142,16 @@ export class WatchCache {
   }
 
   /**
+   * Lists the resource again when some cached values could not be decoded (e.g. after the encryption
+   * configuration changed: a restored key makes them readable), as a re-list after a compaction does:
+   * watchers behind the new state get 410. Nothing happens otherwise, or while not serving.
+   */
+  rereadUnreadable(): void {
+    if (this.phase !== 'ready' || this.state.unreadable === 0) return;
+    void this.startLoading().catch(() => undefined);
+  }
+
+  /**
    * Loads the cache without anyone waiting for it: a failed load is reported to `onError` and retried
    * after doubling delays (up to `retryMaxMs`) until it succeeds or the cache stops. Idempotent.
    */

@@ -90,6 +90,11 @@ export interface CachedStorage extends Storage {
   /** Resolves true once the cache is loaded, false when it is stopped first. */
   whenReady(): Promise<boolean>;
   /**
+   * Reads the resource again when some cached values could not be decoded: call it when they may have
+   * become readable (a changed encryption configuration).
+   */
+  rereadUnreadable(): void;
+  /**
    * Ends every cached watch and the upstream watch. Afterwards lists and watches go to the wrapped
    * store directly. Idempotent.
    */
@@ -261,6 +266,10 @@ class CachedStore implements CachedStorage {
 
   stop(): void {
     this.cache.stop();
+  }
+
+  rereadUnreadable(): void {
+    this.cache.rereadUnreadable();
   }
 
   /**

@@ -52,10 +52,17 @@ export class CacheState {
   private readonly entries = new Map<string, CacheEntry>();
   /** The keys of `entries`, sorted with {@link compareKeysFast}. */
   private keys: string[] = [];
+  /** Entries whose value could not be decoded. */
+  private errors = 0;
 
   /** Number of cached keys. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Number of cached keys whose value could not be decoded. */
+  get unreadable(): number {
+    return this.errors;
   }
 
   get(key: string): CacheEntry | undefined {
@@ -64,12 +71,18 @@ export class CacheState {
 
   /** Stores `entry` under `key` (insertion keeps the key order). */
   set(key: string, entry: CacheEntry): void {
-    if (!this.entries.has(key)) this.keys.splice(this.lowerBound(key), 0, key);
+    const old = this.entries.get(key);
+    if (old === undefined) this.keys.splice(this.lowerBound(key), 0, key);
+    else if (old.error !== undefined) this.errors--;
+    if (entry.error !== undefined) this.errors++;
     this.entries.set(key, entry);
   }
 
   delete(key: string): void {
-    if (!this.entries.delete(key)) return;
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    if (old.error !== undefined) this.errors--;
+    this.entries.delete(key);
     const i = this.lowerBound(key);
     if (this.keys[i] === key) this.keys.splice(i, 1);
   }
@@ -77,7 +90,13 @@ export class CacheState {
   /** Replaces the whole state (after a list); `list` is usually already in key order. */
   replace(list: ReadonlyArray<readonly [string, CacheEntry]>): void {
     this.entries.clear();
-    for (const [key, entry] of list) this.entries.set(key, entry);
+    this.errors = 0;
+    for (const [key, entry] of list) {
+      const old = this.entries.get(key);
+      if (old?.error !== undefined) this.errors--;
+      if (entry.error !== undefined) this.errors++;
+      this.entries.set(key, entry);
+    }
     const keys = [...this.entries.keys()];
     let sorted = true;
     for (let i = 1; i < keys.length && sorted; i++) sorted = compareKeysFast(keys[i - 1] ?? '', keys[i] ?? '') < 0;

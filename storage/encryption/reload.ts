@@ -128,6 +128,7 @@ export function watchEncryptionConfigFile(
 export class DynamicEncryptionConfig implements EncryptionConfig {
   #current: EncryptionConfig;
   #generation = 0;
+  readonly #listeners: (() => void)[] = [];
 
   constructor(initial: EncryptionConfig) {
     this.#current = initial;
@@ -147,10 +148,16 @@ export class DynamicEncryptionConfig implements EncryptionConfig {
     return this.#current.contentHash;
   }
 
-  /** Replaces the configuration; subsequent reads and writes use it. */
+  /** Replaces the configuration; subsequent reads and writes use it. Then calls the `onChange` listeners. */
   set(next: EncryptionConfig): void {
     this.#current = next;
     this.#generation++;
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Calls `listener` after every later {@link set}. */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
   }
 
   transformerFor(groupResource: string): ValueTransformer {

@@ -19,10 +19,20 @@ export interface ProgressRecord {
   unreadable: number;
   /** Objects under the prefix when the walk started. */
   total?: number;
+  /** The keys that read the resource when the walk started (`readersOf` of stale.ts). */
+  readers?: string;
   /** Content hash of the configuration the walk started with (information only). */
   configHash?: string;
   /** ISO time of the last write. */
   updatedAt: string;
+}
+
+/**
+ * Whether `record` finished the work toward `target` for good: complete, and either nothing was left
+ * unreadable or the keys that read the resource (`readers`) are still those it was walked with.
+ */
+export function settledFor(record: ProgressRecord | undefined, target: string, readers: string): boolean {
+  return record !== undefined && record.target === target && record.complete && (record.unreadable === 0 || record.readers === readers);
 }
 
 /** A record as read, with the modRevision the next write compares against (0 = absent). */

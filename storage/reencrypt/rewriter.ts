@@ -10,8 +10,8 @@
  */
 import type { KVBackend } from '../interface.js';
 import { LocalLock } from './local-lock.js';
-import { ProgressConflictError, ProgressStore, type ProgressRecord } from './progress-store.js';
-import { stalenessCheck, writeTarget } from './stale.js';
+import { ProgressConflictError, ProgressStore, settledFor, type ProgressRecord } from './progress-store.js';
+import { readersOf, stalenessCheck, writeTarget } from './stale.js';
 import { RateLimiter, sleep } from './throttle.js';
 import type {
   EncryptionSource,
@@ -93,6 +93,8 @@ class Reencryptor implements Reencryption {
   readonly #emitted = new Map<string, Emitted>();
   readonly #stop = new AbortController();
   #targets = new Map<string, string>();
+  /** The keys that read each resource when the cycle started (a change restarts it, like a new target). */
+  #readers = new Map<string, string>();
   #cycle = new AbortController();
   /** What the current cycle is doing (the poller looks at it). */
   #phase: { kind: 'idle' } | { kind: 'waiting' | 'running'; pending: ReencryptionResource[] } = { kind: 'idle' };
@@ -176,6 +178,7 @@ class Reencryptor implements Reencryption {
   async #runCycle(signal: AbortSignal): Promise<void> {
     const targets = this.#computeTargets();
     this.#targets = targets;
+    this.#readers = this.#computeReaders();
     await this.#opts.replicas?.publish(Object.fromEntries(targets));
     const pending = await this.#pendingResources(targets);
     if (pending.length === 0) {
@@ -209,6 +212,7 @@ class Reencryptor implements Reencryption {
       backend: o.backend,
       resource,
       target,
+      readers: readersOf(o.encryption.providersFor(name)),
       check: stalenessCheck(o.encryption.providersFor(name)),
       progress: this.#store,
       limiter: this.#limiter,
@@ -232,7 +236,7 @@ class Reencryptor implements Reencryption {
       const { record } = await this.#store.read(r.groupResource);
       const same = record !== undefined && record.target === target;
       const counters = same ? fromRecord(record) : { done: 0, rewritten: 0, unreadable: 0 };
-      if (same && record.complete) {
+      if (settledFor(record, target, readersOf(this.#opts.encryption.providersFor(r.groupResource)))) {
         this.#set(r.groupResource, { ...counters, target, state: 'complete' });
       } else {
         pending.push(r);
@@ -273,7 +277,7 @@ class Reencryptor implements Reencryption {
     this.#polling = true;
     try {
       const targets = this.#computeTargets();
-      if (!sameTargets(targets, this.#targets)) {
+      if (!sameTargets(targets, this.#targets) || !sameTargets(this.#computeReaders(), this.#readers)) {
         this.#cycle.abort(new ConfigChanged());
         return;
       }
@@ -300,7 +304,7 @@ class Reencryptor implements Reencryption {
         continue;
       }
       this.#set(r.groupResource, fromRecord(record));
-      if (!record.complete) all = false;
+      if (!settledFor(record, record.target, this.#readers.get(r.groupResource) ?? '')) all = false;
     }
     return all;
   }
@@ -311,6 +315,12 @@ class Reencryptor implements Reencryption {
     const targets = new Map<string, string>();
     for (const r of this.#opts.resources) targets.set(r.groupResource, writeTarget(this.#opts.encryption.providersFor(r.groupResource)));
     return targets;
+  }
+
+  #computeReaders(): Map<string, string> {
+    const readers = new Map<string, string>();
+    for (const r of this.#opts.resources) readers.set(r.groupResource, readersOf(this.#opts.encryption.providersFor(r.groupResource)));
+    return readers;
   }
 
   #isComplete(): boolean {

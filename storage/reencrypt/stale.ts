@@ -4,8 +4,8 @@
  * of the first provider but its first key. Reading with the first provider and first key requires the
  * value to start with that provider's and key's prefix, so a value without it is stale, and one with it
  * is current unless another key of that kind has a name that also matches the prefix (a key named
- * `a:b` next to a first key `a`, or a later provider's key named `a` too); such values are reported as
- * `maybe` and left to the transformer.
+ * `a:b` next to a first key `a` or the other way round, or a later provider's key named `a` too); such
+ * values are reported as `maybe` and left to the transformer.
  */
 import type { ProviderInfo } from '../encryption/config.js';
 import { ENCRYPTED_PREFIX } from '../encryption/providers.js';
@@ -34,6 +34,15 @@ export function writeTarget(providers: readonly ProviderInfo[] | undefined): str
   return `${first.kind}:${first.keyNames[0] ?? ''}${fingerprint === undefined ? '' : `#${fingerprint}`}`;
 }
 
+/**
+ * Every key that reads the resource's values, in order, with the fingerprints of their secrets: a walk
+ * that left values unreadable is done again when this changes (a key restored), not only when the
+ * write target does.
+ */
+export function readersOf(providers: readonly ProviderInfo[] | undefined): string {
+  return (providers ?? []).map((p) => [p.kind, ...p.keyNames.map((name, i) => `${name}#${p.keyFingerprints?.[i] ?? ''}`)].join(':')).join(',');
+}
+
 function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
   if (data.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) {
@@ -52,9 +61,12 @@ export function stalenessCheck(providers: readonly ProviderInfo[] | undefined): 
   }
   const key = first.keyNames[0] ?? '';
   const prefix = utf8.encode(`${ENCRYPTED_PREFIX}${first.kind}:v1:${key}:`);
-  // Another key whose values carry the same prefix: one of the same kind named like the first key (a
-  // later provider may repeat the name with another secret) or named `<key>:...`.
-  const ambiguous = (providers ?? []).some((p, i) => p.kind === first.kind && p.keyNames.some((other, j) => (i !== 0 || j !== 0) && (other === key || other.startsWith(`${key}:`))));
+  // Another key whose values may carry the same prefix: one of the same kind named like the first key
+  // (a later provider may repeat the name with another secret), named `<key>:...`, or one whose name
+  // and separator begin the first key's name (`a` next to a first key `a:b`: its value's IV may begin
+  // with `b:`).
+  const overlaps = (other: string) => other === key || other.startsWith(`${key}:`) || key.startsWith(`${other}:`);
+  const ambiguous = (providers ?? []).some((p, i) => p.kind === first.kind && p.keyNames.some((other, j) => (i !== 0 || j !== 0) && overlaps(other)));
   const match: Staleness = ambiguous ? 'maybe' : 'current';
   return (value) => (startsWith(value, prefix) ? match : 'stale');
 }

@@ -75,6 +75,9 @@ describe('re-encryption: staleness on raw values', () => {
     const check = stalenessCheck(config([['aescbc', ['a', 'a:b']]]).providersFor('secrets'));
     assert.equal(check(new TextEncoder().encode('k8s:enc:aescbc:v1:a:b:xxxx')), 'maybe');
     assert.equal(check(new TextEncoder().encode('k8s:enc:aescbc:v1:c:xxxx')), 'stale');
+    // The other way round: a value of key `a` whose IV begins with `b:` carries the first key's prefix.
+    const reversed = stalenessCheck(config([['aescbc', ['a:b', 'a']]]).providersFor('secrets'));
+    assert.equal(reversed(new TextEncoder().encode('k8s:enc:aescbc:v1:a:b:xxxx')), 'maybe');
   });
 
   it("leaves values to the transformer where a later provider repeats the first key's name", async () => {

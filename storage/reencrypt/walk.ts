@@ -9,7 +9,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { CorruptValueError, KeyNotFoundError } from '../errors.js';
 import type { KVBackend, KeyValue, RangeResult, Storage } from '../interface.js';
 import { prefixEnd, singleKeyEnd } from '../keys.js';
-import type { ProgressRecord, ProgressStore } from './progress-store.js';
+import { settledFor, type ProgressRecord, type ProgressStore } from './progress-store.js';
 import type { StalenessCheck } from './stale.js';
 import type { RateLimiter } from './throttle.js';
 import type { ReencryptionResource } from './types.js';
@@ -20,6 +20,8 @@ export interface WalkOptions {
   resource: ReencryptionResource;
   /** The write target rewritten toward (recorded with the progress). */
   target: string;
+  /** The keys that read the resource now (recorded with the progress; see {@link settledFor}). */
+  readers: string;
   check: StalenessCheck;
   progress: ProgressStore;
   limiter: RateLimiter;
@@ -72,7 +74,7 @@ interface PageOutcome {
 export async function walkResource(o: WalkOptions): Promise<ProgressRecord> {
   const name = o.resource.groupResource;
   const stored = await o.progress.read(name);
-  if (stored.record?.complete === true && stored.record.target === o.target) {
+  if (stored.record !== undefined && settledFor(stored.record, o.target, o.readers)) {
     o.report(stored.record, 0); // another replica finished it since this one looked
     return stored.record;
   }
@@ -128,6 +130,7 @@ function freshRecord(o: WalkOptions): ProgressRecord {
     done: 0,
     rewritten: 0,
     unreadable: 0,
+    readers: o.readers,
     updatedAt: '',
   };
   if (o.configHash !== undefined) record.configHash = o.configHash;

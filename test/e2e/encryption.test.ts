@@ -29,6 +29,16 @@ function storedValues(dataDir: string): Buffer[] {
   }
 }
 
+/** The stored InternalSecret values now (no history). */
+function storedCurrent(dataDir: string): Buffer[] {
+  const db = new Database(join(dataDir, 'garden-apiserver.db'), { readonly: true });
+  try {
+    return (db.prepare(`SELECT value FROM current WHERE key LIKE '${PREFIX}%'`).all() as { value: Buffer }[]).map((r) => r.value);
+  } finally {
+    db.close();
+  }
+}
+
 function assertEncrypted(values: Buffer[], prefix: string): void {
   assert.ok(values.length > 0);
   for (const v of values) {
@@ -85,6 +95,45 @@ resources:
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('stays ready with values no key reads, and reads and rewrites them once the key is back', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'enc.yaml');
+    const key = (name: string, fill: number) => `      - name: ${name}\n        secret: ${Buffer.alloc(32, fill).toString('base64')}`;
+    const write = (keys: string[]) =>
+      writeFileSync(file, `apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- resources: ["internalsecrets.core.gardener.cloud"]\n  providers:\n  - aescbc:\n      keys:\n${keys.join('\n')}\n`);
+    const args = [`--encryption-provider-config=${file}`, '--encryption-provider-config-automatic-reload', '--encryption-provider-config-reload-interval=1'];
+    write([key('a', 1)]);
+    const first = await startInProcess(args);
+    for (const name of ['x', 'shoot.ca-client']) await first.request('post', COLL).send({ metadata: { name }, stringData: { v: MARKER } }).expect(201);
+    await first.running.close();
+    // Restarted with key a dropped by mistake: nothing reads the objects, but the server stays ready.
+    write([key('b', 2)]);
+    const s = await startInProcess(args, first.dataDir);
+    try {
+      const until = async (what: string, done: () => Promise<boolean>) => {
+        const deadline = Date.now() + 60_000;
+        while (!(await done())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      await until('readiness', async () => (await s.request('get', '/readyz')).status === 200);
+      const broken = await s.request('get', COLL).expect(500);
+      assert.match(broken.body.message, /no matching key was found for the provided AES transformer/);
+      await until('the rewrite to give up on the unreadable values', async () => /internalsecrets[^;]*complete toward aescbc:b#/.test((await s.request('get', '/readyz?verbose')).text));
+      // The old configuration back: nothing needs a rewrite, the watch cache reads the values again.
+      write([key('a', 1)]);
+      await until('the list to work again', async () => (await s.request('get', COLL)).status === 200);
+      assert.deepEqual((await s.request('get', COLL).expect(200)).body.items.map((o: { metadata: { name: string } }) => o.metadata.name).sort(), ['shoot.ca-client', 'x']);
+      // Key b first and key a behind it: the values left unreadable by the walk toward b are walked again.
+      write([key('b', 2), key('a', 1)]);
+      await until('the values to be rewritten with key b', async () => storedCurrent(s.dataDir).every((v) => v.subarray(0, 20).toString() === 'k8s:enc:aescbc:v1:b:'));
+    } finally {
+      await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rotates keys without manual steps: reload, background rewrite, old key removed', async () => {
     const dir = tempDir();
     const file = join(dir, 'enc.yaml');
@@ -114,14 +163,7 @@ resources:
       await s.running.close();
     }
     const values = storedValues(s.dataDir);
-    const current = (() => {
-      const db = new Database(join(s.dataDir, 'garden-apiserver.db'), { readonly: true });
-      try {
-        return (db.prepare(`SELECT value FROM current WHERE key LIKE '${PREFIX}%'`).all() as { value: Buffer }[]).map((r) => r.value);
-      } finally {
-        db.close();
-      }
-    })();
+    const current = storedCurrent(s.dataDir);
     assert.equal(current.length, 150);
     assertEncrypted(current, 'k8s:enc:aescbc:v1:b:');
     assert.ok(values.length >= 300);

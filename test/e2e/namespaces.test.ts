@@ -11,6 +11,15 @@ import { startInProcess, tempDir, type InProcessServer } from '../support/server
 
 const path = (ns: string) => `/apis/core.gardener.cloud/v1beta1/namespaces/${ns}/internalsecrets`;
 
+/** Waits until `/readyz` passes (the informers list right after start-up). */
+async function untilReady(server: InProcessServer): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await server.request('get', '/readyz')).status !== 200) {
+    if (Date.now() > deadline) throw new Error('/readyz never passed');
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
 describe('NamespaceLifecycle with the garden cluster', function () {
   this.timeout(60_000);
   let garden: GardenStandIn;
@@ -28,6 +37,25 @@ describe('NamespaceLifecycle with the garden cluster', function () {
     await s?.stop();
     await garden?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is not ready until the garden cluster informers have listed (informer-sync)', async () => {
+    await untilReady(s);
+    const ready = await s.request('get', '/readyz?verbose').expect(200);
+    assert.match(ready.text, /^\[\+\]informer-sync ok$/m);
+    assert.doesNotMatch(ready.text, /client-ca-cache-sync/, 'InternalSecrets that cannot be read must not make replicas unready');
+    // A garden cluster that refuses to list Namespaces: the server listens but is not ready.
+    garden.fault = (req) => (req.path.startsWith('/api/v1/namespaces') && req.method === 'GET' ? { status: 500, message: 'down' } : undefined);
+    const other = await startInProcess([`--kubeconfig=${garden.writeKubeconfig(join(dir, 'garden2.kubeconfig'))}`]);
+    try {
+      const verbose = await other.request('get', '/readyz?verbose').expect(500);
+      assert.match(verbose.text, /^\[-\]informer-sync failed: reason withheld$/m);
+      garden.fault = undefined;
+      await untilReady(other);
+    } finally {
+      garden.fault = undefined;
+      await other.stop();
+    }
   });
 
   it('creates in existing namespaces only, and never in terminating ones', async () => {

@@ -66,7 +66,7 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
   return {
     kind: input.kind,
     check(body: unknown, rawJson?: string): CheckResult {
-      const typeErrors = validate(body) ? [] : unique((validate.errors ?? []).filter((e) => e.keyword === 'type').map((e) => typeErrorText(e, root, names)));
+      const typeErrors = validate(body) ? [] : unique((validate.errors ?? []).filter((e) => DECODE_KEYWORDS.has(e.keyword)).map((e) => typeErrorText(e, root, names)));
       const unknownFields: string[] = [];
       findUnknownFields(body, root, '', unknownFields);
       const duplicateFields: string[] = [];
@@ -108,6 +108,15 @@ function unique(list: string[]): string[] {
   return [...new Set(list)].slice(0, MAX_STRICT_ERRORS);
 }
 
+/** The ajv keywords whose failures are decode errors: a type, or an integer beyond its Go type. */
+const DECODE_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'exclusiveMaximum']);
+
+/** The range of Go's integer types, by OpenAPI format (int64 as near as a JavaScript number gets). */
+const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  int64: [-(2 ** 63), 2 ** 63],
+};
+
 /** The ajv check: only the type-related keywords of the schema, null allowed everywhere. */
 function compileTypeCheck(schema: Schema, definitions: Definitions): ValidateFunction {
   const defs: Record<string, object> = {};
@@ -122,6 +131,13 @@ function typeOnly(s: Schema): Record<string, unknown> {
   if (s.allOf !== undefined) out.allOf = s.allOf.map(typeOnly);
   if (s['x-kubernetes-int-or-string'] === true) out.type = ['integer', 'string', 'null'];
   else if (s.type !== undefined) out.type = [s.type, 'null'];
+  const range = s.type === 'integer' ? INTEGER_RANGES[s.format ?? 'int64'] : undefined;
+  if (range !== undefined) {
+    out.minimum = range[0];
+    // 2^63 is the first double past int64's maximum.
+    if (range[1] === 2 ** 63) out.exclusiveMaximum = range[1];
+    else out.maximum = range[1];
+  }
   const properties: Record<string, unknown> = {};
   for (const [k, p] of Object.entries(s.properties ?? {})) properties[k] = typeOnly(p);
   if (s['x-kubernetes-embedded-resource'] === true) {
@@ -167,7 +183,8 @@ function typeErrorText(e: ErrorObject, root: FieldNode, names: Names): string {
     if (node.shape === 'object' && node.definition !== undefined) current = node.definition.split('.').pop() ?? current;
   }
   const target = node === root ? names.rootType : goTypeName(node, 0);
-  const value = jsonValueText(e.data, node);
+  // Go names the number it could not fit: `number 99999999999`.
+  const value = e.keyword === 'type' ? jsonValueText(e.data, node) : `number ${String(e.data)}`;
   if (fieldStack.length === 0) return `json: cannot unmarshal ${value} into Go value of type ${target}`;
   return `json: cannot unmarshal ${value} into Go struct field ${struct}.${fieldStack.join('.')} of type ${target}`;
 }

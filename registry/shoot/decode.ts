@@ -3,11 +3,9 @@
  * parsed as a Go duration and written back in Go's canonical form ("5m" → "5m0s", "168h" → "168h0m0s");
  * a resource.Quantity given as a JSON number is written as its text (8 → "8"), which is also how the
  * protobuf form carries it. The fields are found by walking the object along the schema.
- *
- * Deviation: gardener-apiserver rejects a value Go cannot parse (400 `Shoot in version "v1beta1" cannot
- * be handled as a Shoot: time: unknown unit "d" in duration "45d"`). The upstream Shoot example, which
- * must apply with its commented fields enabled, has `maxTokenExpiration: 45d`, so by default such values
- * are kept as given; {@link normalizeDurations} rejects them only when asked to be strict.
+ * A duration Go cannot parse is refused as gardener-apiserver refuses it (400 `Shoot in version
+ * "v1beta1" cannot be handled as a Shoot: time: unknown unit "d" in duration "45d"`): kept as given it
+ * could not be written in protobuf, and every protobuf read of a list holding it would fail.
  */
 import { badRequest } from '../../apimachinery/errors.js';
 import { isPlainObject } from '../../apimachinery/types.js';
@@ -21,14 +19,13 @@ function resolve(schema: Schema, definitions: Definitions): Schema {
   return name === undefined ? schema : (definitions[name] ?? schema);
 }
 
-/** How the walk treats durations. */
+/** What the walk needs. */
 interface Walk {
   definitions: Definitions;
   kind: string;
-  strict: boolean;
 }
 
-/** Normalizes the duration at `holder[key]`; an unparsable one is kept, or rejected when strict. */
+/** Normalizes the duration at `holder[key]`; an unparsable one is refused. */
 function normalizeAt(holder: Record<string, unknown> | unknown[], key: string | number, w: Walk): void {
   const h = holder as Record<string | number, unknown>;
   const value = h[key];
@@ -37,7 +34,7 @@ function normalizeAt(holder: Record<string, unknown> | unknown[], key: string | 
     h[key] = normalizeDuration(value);
   } catch (e: unknown) {
     if (!(e instanceof DurationError)) throw e;
-    if (w.strict) throw badRequest(decodeErrorMessage(w.kind, 'v1beta1', [e.message]));
+    throw badRequest(decodeErrorMessage(w.kind, 'v1beta1', [e.message]));
   }
 }
 
@@ -65,8 +62,8 @@ function walk(value: unknown, schema: Schema, w: Walk): void {
 
 /**
  * Normalizes every duration and quantity field of `obj` in place.
- * @throws StatusError 400 BadRequest, when `strict`, for a value Go's time.ParseDuration rejects.
+ * @throws StatusError 400 BadRequest for a value Go's time.ParseDuration rejects.
  */
-export function normalizeDurations(obj: unknown, schema: Schema, definitions: Definitions, kind: string, strict = false): void {
-  walk(obj, schema, { definitions, kind, strict });
+export function normalizeDurations(obj: unknown, schema: Schema, definitions: Definitions, kind: string): void {
+  walk(obj, schema, { definitions, kind });
 }

@@ -120,6 +120,18 @@ describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', functio
     assert.equal(after.metadata.resourceVersion, stored.metadata.resourceVersion);
   });
 
+  it('refuses values Go cannot decode (durations, int32 beyond range) with 400, so protobuf readers keep working', async () => {
+    const stored = (await s.request('get', `${SHOOTS}/base`).expect(200)).body as KubeObject;
+    const merge = (body: object) => s.request('patch', `${SHOOTS}/base`).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify(body));
+    const ttl = await merge({ spec: { kubernetes: { kubeAPIServer: { eventTTL: '45d' } } } }).expect(400);
+    assert.equal(ttl.body.message, 'Shoot in version "v1beta1" cannot be handled as a Shoot: time: unknown unit "d" in duration "45d"');
+    const workers = (stored.spec as { provider: { workers: Record<string, unknown>[] } }).provider.workers.map((w) => ({ ...w, maximum: 99999999999 }));
+    const max = await merge({ spec: { provider: { workers } } }).expect(400);
+    assert.equal(max.body.message, 'Shoot in version "v1beta1" cannot be handled as a Shoot: json: cannot unmarshal number 99999999999 into Go struct field Worker.spec.provider.workers.maximum of type int32');
+    assert.equal((await s.request('get', `${SHOOTS}/base`).expect(200)).body.metadata.resourceVersion, stored.metadata.resourceVersion);
+    await s.request('get', SHOOTS).set('Accept', 'application/vnd.kubernetes.protobuf').expect(200);
+  });
+
   it('defaults on every write: a merge patch that drops a default gets it back', async () => {
     const res = await s.request('patch', `${SHOOTS}/base`).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify({ spec: { kubernetes: { kubeProxy: null } } })).expect(200);
     assert.deepEqual(res.body.spec.kubernetes.kubeProxy, { mode: 'IPTables', enabled: true });

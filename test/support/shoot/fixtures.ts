@@ -84,6 +84,8 @@ const COMMENTED_FIELD_FIXES: ReadonlyArray<[string, unknown]> = [
   ['spec.kubernetes.kubeAPIServer.serviceAccountConfig.issuer', 'https://issuer.example.com'],
   ['spec.kubernetes.kubeAPIServer.serviceAccountConfig.acceptedIssuers', ['https://issuer1.example.com', 'https://issuer2.example.com']],
   ['spec.kubernetes.kubeAPIServer.featureGates', undefined],
+  // `45d` is no Go duration: gardener-apiserver refuses it.
+  ['spec.kubernetes.kubeAPIServer.serviceAccountConfig.maxTokenExpiration', '1080h'],
   ['spec.kubernetes.kubeControllerManager.nodeCIDRMaskSizeIPv6', undefined],
   ['spec.kubernetes.kubeControllerManager.podEvictionTimeout', undefined],
   ['spec.kubernetes.kubeControllerManager.featureGates', undefined],

@@ -102,6 +102,12 @@ export function originForm(target: string): string | undefined {
   return tail.startsWith('/') ? tail : `/${tail}`;
 }
 
+/**
+ * Request headers may take 1 MiB, as in kube-apiserver: the aggregator sends one `X-Remote-Group`
+ * header per group, and users of large directories belong to hundreds (Node's default is 16 KiB).
+ */
+const MAX_HEADER_BYTES = 1 << 20;
+
 function writeStatus(res: ServerResponse, status: Status, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(status);
   res.writeHead(status.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
@@ -131,7 +137,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
   let tlsInUse = tls;
   const requests = pacedRequests();
   const backlog = listenBacklog();
-  const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true }, (req, res) => {
+  const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true, maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     const target = originForm(req.url ?? '');
     if (target === undefined) {
       writeStatus(res, badRequest('the request target is not a valid path or absolute URL').status);
@@ -145,7 +151,9 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     else if (HEALTH_PATHS.test(target)) serve(req, res);
     else requests.start(() => serve(req, res));
   });
-  server.keepAliveTimeout = 65_000;
+  // Go's servers keep idle connections 90 s, as long as Go's clients do (shorter, a client may send on a
+  // connection the server is closing; non-idempotent requests then fail).
+  server.keepAliveTimeout = 90_000;
   answerBeforeClientErrors(server);
   const pacer = paceHandshakes(server);
   await new Promise<void>((resolve, reject) => {

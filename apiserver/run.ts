@@ -2,6 +2,7 @@
  * Starts a complete server from options: PKI bootstrap, storage, resources, authentication,
  * authorization, admission, HTTPS. Returns a handle to stop it. `main.ts` and the tests both use this.
  */
+import { listenHost } from './bind.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { join } from 'node:path';
@@ -264,7 +265,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   });
   metrics.storedObjects(() => countObjects(index));
   const clientCAs = [pki.ca.cert, ...security.authn.clientCABundles(), security.authn.requestHeaderCA() ?? ''].join('\n');
-  const healthServer = options.healthPort > 0 ? await listenHealth(options.bindAddress, options.healthPort, health) : undefined;
+  const healthServer = options.healthPort > 0 ? await listenHealth(await listenHost(options.bindAddress), options.healthPort, health) : undefined;
   listener.serve(app, { ...serving, clientCA: clientCAs });
   const servingReload =
     options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined

@@ -3,7 +3,7 @@
  * HTTPS with client-certificate support. Nothing outside this folder knows about express.
  */
 import type { Server } from 'node:https';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pathNotFound } from '../apimachinery/errors.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import { withAudit, withAuditInit, withAuditPanic, type Auditor } from './audit/index.js';
@@ -70,12 +70,23 @@ function staticGroups(config: AppConfig): StaticGroup[] {
   return [{ group: '', version: 'v1', resources: [...config.standalone.coreV1] }, AUTHORIZATION_GROUP];
 }
 
+/**
+ * `Cache-Control: no-cache, private` on every answer unless its handler sets another (discovery,
+ * OpenAPI), as kube-apiserver's WithCacheControl filter does: no cache between client and server keeps
+ * one user's objects or errors for another.
+ */
+function withCacheControl(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-cache, private');
+  next();
+}
+
 /** The express application with every route and filter. */
 export function createApp(config: AppConfig): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', parseQuery);
+  app.use(withCacheControl);
   app.use(withRequestInfo());
   app.use(withRequestLog(config.log, 2));
   for (const d of config.index.descriptors()) {

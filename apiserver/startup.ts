@@ -3,6 +3,7 @@
  * any data is read, so that the port is open (answering "starting") within a moment of the process
  * start whatever the size of the store. Only light modules are imported here.
  */
+import { listenHost } from './bind.js';
 import { readFileSync } from 'node:fs';
 import { openListener, type Listener } from './listener.js';
 import type { ServerOptions } from './options.js';
@@ -26,6 +27,6 @@ export async function listenEarly(options: ServerOptions): Promise<EarlyListener
       : pki.serving;
   // The complete client CA list (with --client-ca-file and the front proxy's CA) is installed when the
   // server takes over; client certificates are verified by the authenticators, not by this list.
-  const listener = await openListener({ ...serving, clientCA: pki.ca.cert }, options.bindAddress, options.securePort);
+  const listener = await openListener({ ...serving, clientCA: pki.ca.cert }, await listenHost(options.bindAddress), options.securePort);
   return { listener, pki, serving };
 }

@@ -87,6 +87,13 @@ describe('error responses', function () {
     });
   }
 
+  it('marks answers private and not to be cached, as kube-apiserver does, unless a handler says otherwise', async () => {
+    for (const [path, code] of [[COLL, 200], [`${COLL}/missing`, 404], ['/version', 200], ['/readyz', 200]] as const) {
+      const r = await s.request('get', path).expect(code);
+      assert.equal(r.headers['cache-control'], 'no-cache, private', path);
+    }
+  });
+
   it('warns about unknown fields whose names are not Latin-1', async () => {
     const r = await s.request('post', `${COLL}?dryRun=All`).send({ metadata: { name: 'w' }, '日本': 1 }).expect(201);
     assert.match(String(r.headers.warning), /unknown field \\"\\u65e5\\u672c\\"/);
@@ -97,6 +104,7 @@ describe('error responses', function () {
     try {
       const r = await strict.request('get', COLL, true).expect(401);
       assert.deepEqual(r.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      assert.equal(r.headers['cache-control'], 'no-cache, private');
     } finally {
       await strict.stop();
     }

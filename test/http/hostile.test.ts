@@ -124,6 +124,15 @@ describe('hostile input', function () {
       });
     }
 
+    it('takes request headers up to 1 MiB, as kube-apiserver does, and answers 431 beyond', async () => {
+      // The aggregator sends one X-Remote-Group header per group: 300 groups of 60 characters are 20 KB.
+      const groups = Array.from({ length: 300 }, (_, i) => `oidc:team-${String(i).padStart(4, '0')}-a-long-group-name-from-the-directory`);
+      const many = await s.request('get', OBJ).set('X-Groups-Like', groups.join(',')).expect(200);
+      assert.equal(many.body.metadata.name, 'target');
+      const huge = await s.request('get', OBJ).set('X-Too-Big', 'a'.repeat(1_100_000)).ok(() => true);
+      assert.equal(huge.status, 431);
+    });
+
     it('answers an absolute-form target by its path, and a bad one with a 400 Status', async () => {
       const ok = await rawGet(`https://example.com${OBJ}`);
       assert.equal(ok.status, 200);

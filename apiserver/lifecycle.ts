@@ -5,13 +5,15 @@
  */
 import type { Server } from 'node:https';
 import type { Request, RequestHandler, Response } from 'express';
-import { timeout, tooManyRequests } from '../apimachinery/errors.js';
+import { DurationError, parseDuration } from '../apimachinery/duration.js';
+import { badRequest, timeout, tooManyRequests } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
 import { deepFreeze } from '../storage/cacher/state.js';
 import type { UserInfo } from '../registry/types.js';
 import { isProbe, type HealthCheck } from './health.js';
 import type { ServerMetrics } from './metrics.js';
 import { requestLabels } from './metrics.js';
+import { str } from './query.js';
 import type { RequestInfo } from './requestinfo.js';
 import { sendStatus } from './respond.js';
 import { RetryAfter } from './retry-after.js';
@@ -115,13 +117,20 @@ export function withInflightLimit(maxReadOnly: number, maxMutating: number, metr
   };
 }
 
+/**
+ * The `timeout` parameter in milliseconds, read as a Go duration as kube-apiserver reads it (client-go
+ * sends `32s`, `1m0s`); undefined when absent.
+ * @throws StatusError 400 with Go's parse error for a value that is no duration.
+ */
 function timeoutParam(req: Request): number | undefined {
-  const v = req.query.timeout;
-  if (typeof v !== 'string' || v === '') return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v);
-  if (!m) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
-  return Number(m[1]) * unit;
+  const v = str(req.query, 'timeout');
+  if (v === undefined || v === '') return undefined;
+  try {
+    return Number(parseDuration(v) / 1_000_000n);
+  } catch (e: unknown) {
+    if (e instanceof DurationError) throw badRequest(`invalid timeout specified in the request URL - ${e.message}`);
+    throw e;
+  }
 }
 
 /**
@@ -138,7 +147,13 @@ export function withTimeout(defaultMs: number, metrics: ServerMetrics): RequestH
       next();
       return;
     }
-    const requested = timeoutParam(req);
+    let requested: number | undefined;
+    try {
+      requested = timeoutParam(req);
+    } catch (e: unknown) {
+      next(e);
+      return;
+    }
     const ms = requested !== undefined && requested > 0 && requested < defaultMs ? requested : defaultMs;
     const timer = setTimeout(() => {
       if (res.headersSent) return;

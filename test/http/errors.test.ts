@@ -94,6 +94,14 @@ describe('error responses', function () {
     }
   });
 
+  it('reads ?timeout= as a Go duration, and answers 400 for one that is not', async () => {
+    for (const t of ['1m0s', '32s', '500ms', '-1s', '0']) await s.request('get', `${COLL}?timeout=${t}`).expect(200);
+    const bad = await s.request('get', `${COLL}?timeout=abc`).expect(400);
+    assert.equal(bad.body.message, 'invalid timeout specified in the request URL - time: invalid duration "abc"');
+    const unit = await s.request('get', `${COLL}?timeout=5`).expect(400);
+    assert.equal(unit.body.message, 'invalid timeout specified in the request URL - time: missing unit in duration "5"');
+  });
+
   it('warns about unknown fields whose names are not Latin-1', async () => {
     const r = await s.request('post', `${COLL}?dryRun=All`).send({ metadata: { name: 'w' }, '日本': 1 }).expect(201);
     assert.match(String(r.headers.warning), /unknown field \\"\\u65e5\\u672c\\"/);

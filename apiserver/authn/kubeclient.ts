@@ -74,3 +74,41 @@ export function apiErrorCode(e: unknown): number | undefined {
   }
   return undefined;
 }
+
+/** How a webhook call is retried: attempts in all, the first delay, its growth and random spread. */
+export interface RetryBackoff {
+  steps: number;
+  initialMs: number;
+  factor: number;
+  jitter: number;
+}
+
+/** kube-apiserver's retries of TokenReview and SubjectAccessReview calls (DefaultAuthWebhookRetryBackoff). */
+export const WEBHOOK_RETRY_BACKOFF: RetryBackoff = { steps: 5, initialMs: 500, factor: 1.5, jitter: 0.2 };
+
+/**
+ * Whether a failed garden cluster call is worth another attempt, as kube's webhook client decides:
+ * throttled (429), an internal error (500), unavailable (503) or timed out (504) on the server, or a
+ * connection reset on the way. A call that ran out of its own time is not tried again.
+ */
+export function isTransientApiError(e: unknown): boolean {
+  const code = apiErrorCode(e);
+  if (code !== undefined) return code === 429 || code === 500 || code === 503 || code === 504;
+  const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
+  const errno = (x: unknown) => (typeof x === 'object' && x !== null && 'code' in x ? (x as { code: unknown }).code : undefined);
+  return errno(e) === 'ECONNRESET' || errno(cause) === 'ECONNRESET';
+}
+
+/** Runs `call`, again after growing delays while it fails with {@link isTransientApiError}, up to `backoff.steps` times. */
+export async function withRetries<T>(call: () => Promise<T>, backoff: RetryBackoff = WEBHOOK_RETRY_BACKOFF): Promise<T> {
+  let delay = backoff.initialMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e: unknown) {
+      if (attempt >= backoff.steps || !isTransientApiError(e)) throw e;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay * (1 + Math.random() * backoff.jitter)));
+    delay *= backoff.factor;
+  }
+}

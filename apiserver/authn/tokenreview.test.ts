@@ -32,7 +32,7 @@ describe('TokenReview authentication against the garden cluster', () => {
   const newAuth = (cacheTTLms = 10_000, timeoutMs = 10_000) => {
     const kc = loadGardenKubeConfig(kubeconfig);
     assert.ok(kc);
-    return tokenReviewAuthenticator({ kubeConfig: kc, cacheTTLms, timeoutMs });
+    return tokenReviewAuthenticator({ kubeConfig: kc, cacheTTLms, timeoutMs, retry: { steps: 5, initialMs: 5, factor: 1.5, jitter: 0.2 } });
   };
 
   it('sends the TokenReview wire format and maps status.user', async () => {
@@ -75,6 +75,14 @@ describe('TokenReview authentication against the garden cluster', () => {
     await assert.rejects(auth.authenticateToken('alice-token'), /TokenReview failed/);
     garden.fault = undefined;
     assert.equal((await auth.authenticateToken('alice-token'))?.name, 'alice');
+  });
+
+  it('tries a throttled garden cluster again, as kube-apiserver does', async () => {
+    const auth = newAuth(0);
+    let calls = 0;
+    garden.fault = (req) => (req.path.endsWith('/tokenreviews') && ++calls <= 3 ? { status: 429 } : undefined);
+    assert.equal((await auth.authenticateToken('alice-token'))?.name, 'alice');
+    assert.equal(calls, 4);
   });
 
   it('authenticates an HTTPS request end to end (Authorization header, system:authenticated added)', async () => {

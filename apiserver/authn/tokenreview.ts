@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { AuthenticationV1Api, type KubeConfig, type V1TokenReview } from '@kubernetes/client-node';
 import type { UserInfo } from '../../registry/types.js';
 import type { TokenAuthenticator } from './bearer.js';
-import { describeApiError, makeGardenApi } from './kubeclient.js';
+import { describeApiError, makeGardenApi, withRetries, type RetryBackoff } from './kubeclient.js';
 import { TTLCache } from './ttlcache.js';
 import { AuthenticationError } from './types.js';
 
@@ -19,6 +19,8 @@ export interface TokenReviewOptions {
   cacheTTLms?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /** Retries of a failed call (default kube-apiserver's: 5 attempts from 500 ms, ×1.5). */
+  retry?: RetryBackoff;
   /** Audiences to request; when set, the review must report at least one of them. */
   audiences?: readonly string[];
   /** Called with a log-friendly message when the TokenReview call itself fails. */
@@ -63,7 +65,7 @@ export function tokenReviewAuthenticator(options: TokenReviewOptions): TokenAuth
     const body: V1TokenReview = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } };
     if (audiences.length > 0 && body.spec !== undefined) body.spec.audiences = [...audiences];
     try {
-      return verdictOf(await api.createTokenReview({ body }), audiences);
+      return verdictOf(await withRetries(() => api.createTokenReview({ body }), options.retry), audiences);
     } catch (e: unknown) {
       const message = `TokenReview failed: ${describeApiError(e)}`;
       options.onError?.(message);

@@ -10,6 +10,9 @@ import { AccessCheckError, checkAccess, type AccessQuestion } from './access.js'
 import { decisionOf, subjectAccessReviewAuthorizer } from './sar.js';
 import type { Authorizer } from './types.js';
 
+/** kube-apiserver's retry counts with short delays. */
+const FAST_RETRY = { steps: 5, initialMs: 5, factor: 1.5, jitter: 0.2 };
+
 const alice: UserInfo = { name: 'alice', uid: 'u-1', groups: ['devs', 'system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=ab'] } };
 const ADMIN_QUESTION: AccessQuestion = { verb: 'list', group: 'v1', resource: 'Secret' };
 const VIEWER_QUESTION: AccessQuestion = { verb: 'list', group: 'core.gardener.cloud/v1beta1', resource: 'Project' };
@@ -43,7 +46,7 @@ describe('delegated SubjectAccessReview', () => {
   const newAuthz = (allowTTLms = 10_000, denyTTLms = 10_000, timeoutMs = 10_000): Authorizer => {
     const kc = loadGardenKubeConfig(kubeconfig);
     assert.ok(kc);
-    return subjectAccessReviewAuthorizer({ kubeConfig: kc, allowTTLms, denyTTLms, timeoutMs });
+    return subjectAccessReviewAuthorizer({ kubeConfig: kc, allowTTLms, denyTTLms, timeoutMs, retry: FAST_RETRY });
   };
   const sarBodies = () => garden.requests.filter((r) => r.path === '/apis/authorization.k8s.io/v1/subjectaccessreviews').map((r) => r.body);
 
@@ -124,6 +127,26 @@ describe('delegated SubjectAccessReview', () => {
     assert.match((await authz.authorize({ user: alice, info: shoot })).error ?? '', /SubjectAccessReview failed/);
     garden.fault = undefined;
     assert.equal((await authz.authorize({ user: alice, info: shoot })).decision, 'allow');
+  });
+
+  it('tries a throttled, failing or unavailable garden cluster again, up to five times, as kube-apiserver does', async () => {
+    const authz = newAuthz(0, 0);
+    const shoot = resolveRequestInfo('GET', '/apis/core.gardener.cloud/v1beta1/namespaces/garden-dev/shoots/s1');
+    for (const status of [429, 500, 503, 504]) {
+      let calls = 0;
+      garden.fault = (req) => (req.path.endsWith('/subjectaccessreviews') && ++calls <= 2 ? { status } : undefined);
+      assert.equal((await authz.authorize({ user: alice, info: shoot })).decision, 'allow', String(status));
+      assert.equal(calls, 3, `${status}: two failures, then the answer`);
+    }
+    let calls = 0;
+    garden.fault = (req) => (req.path.endsWith('/subjectaccessreviews') && ++calls > 0 ? { status: 429 } : undefined);
+    assert.equal((await authz.authorize({ user: alice, info: shoot })).decision, 'noOpinion');
+    assert.equal(calls, 5, 'five attempts in all');
+    // A refusal that another attempt cannot change is not repeated.
+    calls = 0;
+    garden.fault = (req) => (req.path.endsWith('/subjectaccessreviews') && ++calls > 0 ? { status: 403 } : undefined);
+    assert.equal((await authz.authorize({ user: alice, info: shoot })).decision, 'noOpinion');
+    assert.equal(calls, 1);
   });
 
   it('answers the kubeconfig group questions with the literal attribute strings', async () => {

@@ -9,7 +9,7 @@
  */
 import { AuthorizationV1Api, type KubeConfig, type V1SubjectAccessReview, type V1SubjectAccessReviewSpec, type V1SubjectAccessReviewStatus } from '@kubernetes/client-node';
 import type { UserInfo } from '../../registry/types.js';
-import { describeApiError, makeGardenApi } from '../authn/kubeclient.js';
+import { describeApiError, makeGardenApi, withRetries, type RetryBackoff } from '../authn/kubeclient.js';
 import { TTLCache } from '../authn/ttlcache.js';
 import type { RequestInfo } from '../requestinfo.js';
 import type { AuthorizationResult, Authorizer } from './types.js';
@@ -24,6 +24,8 @@ export interface SubjectAccessReviewOptions {
   denyTTLms?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /** Retries of a failed call (default kube-apiserver's: 5 attempts from 500 ms, ×1.5). */
+  retry?: RetryBackoff;
   /** Called with a log-friendly message when a review call fails. */
   onError?(message: string): void;
 }
@@ -77,7 +79,7 @@ export function subjectAccessReviewAuthorizer(options: SubjectAccessReviewOption
   const cache = new TTLCache<AuthorizationResult>();
   const review = async (spec: V1SubjectAccessReviewSpec): Promise<AuthorizationResult> => {
     const body: V1SubjectAccessReview = { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec };
-    return decisionOf((await api.createSubjectAccessReview({ body })).status);
+    return decisionOf((await withRetries(() => api.createSubjectAccessReview({ body }), options.retry)).status);
   };
   return {
     async authorize({ user, info }) {

@@ -169,17 +169,51 @@ export function findUnknownFields(value: unknown, node: FieldNode, path: string,
   }
 }
 
-/** Deletes, in place, every field {@link findUnknownFields} would report. */
+/**
+ * The value Go decodes a JSON null into where it cannot leave the place empty (a list element or a
+ * map value): the zero value of the node's type. Undefined where Go keeps a nil that encodes as null
+ * again (lists, maps, byte strings, anything).
+ */
+function goZero(node: FieldNode): unknown {
+  if (node.shape === 'object') return node.values === undefined && !node.open ? {} : undefined;
+  if (node.shape !== 'scalar') return undefined;
+  switch (node.type) {
+    case 'string':
+      return node.format === 'byte' ? undefined : '';
+    case 'integer':
+    case 'number':
+    case 'int-or-string':
+      return 0;
+    case 'boolean':
+      return false;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Deletes, in place, every field {@link findUnknownFields} would report, and replaces nulls in lists
+ * and as map values with what Go decodes them into (`labels: {a: null}` is the label `a: ""`,
+ * `finalizers: [null]` the finalizer `""`), so the object is what a Go server would store.
+ */
 export function pruneUnknownFields(value: unknown, node: FieldNode): void {
   if (node.shape === 'object' && isPlainObject(value)) {
     for (const key of Object.keys(value)) {
       const child = node.fields.get(key) ?? node.values;
-      if (child !== undefined) pruneUnknownFields(value[key], child);
-      else if (!node.open) delete value[key];
+      if (child === undefined) {
+        if (!node.open) delete value[key];
+        continue;
+      }
+      if (value[key] === null && child === node.values && !node.fields.has(key)) value[key] = goZero(child) ?? null;
+      pruneUnknownFields(value[key], child);
     }
   } else if (node.shape === 'array' && Array.isArray(value) && node.items !== undefined) {
     const items = node.items;
-    for (const v of value as unknown[]) pruneUnknownFields(v, items);
+    const list = value as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      if (list[i] === null) list[i] = goZero(items) ?? null;
+      pruneUnknownFields(list[i], items);
+    }
   }
 }
 

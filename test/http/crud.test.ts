@@ -60,6 +60,18 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(neg.body.details.causes[0].field, 'metadata.generation');
   });
 
+  it('decodes nulls in lists and maps as Go does: zero values, validated like any other', async () => {
+    const r = await create('nulls', { metadata: { name: 'n', labels: { a: null }, annotations: { b: null } } }).expect(201);
+    assert.deepEqual(r.body.metadata.labels, { a: '' });
+    assert.deepEqual(r.body.metadata.annotations, { b: '' });
+    const selected = await s.request('get', `${ns('nulls')}?labelSelector=a%3D`).expect(200);
+    assert.deepEqual(selected.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['n']);
+    const fin = await create('nulls', { metadata: { name: 'f', finalizers: [null] } }).expect(422);
+    assert.match(fin.body.message, /metadata.finalizers: Invalid value: "": name part must be non-empty/);
+    const owners = await s.request('patch', `${ns('nulls')}/n`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"ownerReferences":[null]}}').expect(422);
+    assert.match(owners.body.message, /metadata.ownerReferences.apiVersion: Invalid value: "": version must not be empty/);
+  });
+
   it('drops repeated owner references with kube-apiserver\'s warning', async () => {
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u1' };
     const r = await create('own', { metadata: { name: 'o', ownerReferences: [ref, { ...ref }, { ...ref, name: 'other' }] } }).expect(201);

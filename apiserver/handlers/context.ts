@@ -63,6 +63,8 @@ export function resolveResource(deps: HandlerDeps, info: RequestInfo): { served:
   // POST (only subresources that create, such as shoots/adminkubeconfig, do).
   if (d.namespaced && info.namespace === '' && info.name === '' && !readsCollection) throw methodNotRouted();
   if (info.verb === 'create' && info.name !== '' && info.subresource === '') throw methodNotRouted();
+  // A collection takes no PUT or PATCH (kube-apiserver has no such route).
+  if ((info.verb === 'update' || info.verb === 'patch') && info.name === '') throw methodNotRouted();
   if (info.subresource === '') return { served, sub: undefined };
   const sub = d.subresources.find((s) => s.name === info.subresource);
   if (sub === undefined) throw pathNotFound();

@@ -37,6 +37,8 @@ describe('error responses', function () {
     { name: 'unknown resource', send: () => s.request('get', '/apis/core.gardener.cloud/v1beta1/namespaces/e/nothings'), code: 404, reason: 'NotFound' },
     { name: 'unknown path', send: () => s.request('get', '/nowhere'), code: 404, reason: 'NotFound' },
     { name: 'PUT on a collection', send: () => s.request('put', COLL).send({}), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    { name: 'PATCH on a collection', send: () => s.request('patch', COLL).set('Content-Type', 'application/merge-patch+json').send('{}'), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    { name: 'PATCH on a cluster-scoped collection', send: () => s.request('patch', '/apis/core.gardener.cloud/v1beta1/projects').set('Content-Type', 'application/merge-patch+json').send('{}'), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
     // Across namespaces a namespaced resource is only listed and watched.
     { name: 'DELETE across namespaces', send: () => s.request('delete', ALL_NAMESPACES), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
     { name: 'POST across namespaces', send: () => s.request('post', ALL_NAMESPACES).send({ metadata: { name: 'x', namespace: 'e' } }), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },

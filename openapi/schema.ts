@@ -45,3 +45,9 @@ export function ref(name: string): Schema {
 export function refName(s: Schema): string | undefined {
   return s.$ref?.replace(/^#\/definitions\//, '');
 }
+
+/**
+ * Schemas of resource.Quantity values. Published as int-or-string, but Go decodes any JSON number into
+ * a Quantity (`cpu: 0.5`), so the type check lets numbers through for these.
+ */
+export const QUANTITY_SCHEMAS: WeakSet<Schema> = new WeakSet();

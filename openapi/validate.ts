@@ -14,7 +14,7 @@ import { parse as parseJsonAst } from '@humanwhocodes/momoa';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ANY_NODE, FieldTreeBuilder, findDuplicateFields, findUnknownFields, pruneUnknownFields, type FieldNode } from './fieldtree.js';
 import { metaDefinitions, OBJECT_META } from './meta.js';
-import { ref, type Definitions, type Schema } from './schema.js';
+import { QUANTITY_SCHEMAS, ref, type Definitions, type Schema } from './schema.js';
 
 /** What a validator is compiled from; an {@link OpenAPIResource} fits. */
 export interface ValidatorInput {
@@ -129,7 +129,8 @@ function typeOnly(s: Schema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (s.$ref !== undefined) out.$ref = s.$ref;
   if (s.allOf !== undefined) out.allOf = s.allOf.map(typeOnly);
-  if (s['x-kubernetes-int-or-string'] === true) out.type = ['integer', 'string', 'null'];
+  if (QUANTITY_SCHEMAS.has(s)) out.type = ['number', 'string', 'null'];
+  else if (s['x-kubernetes-int-or-string'] === true) out.type = ['integer', 'string', 'null'];
   else if (s.type !== undefined) out.type = [s.type, 'null'];
   const range = s.type === 'integer' ? INTEGER_RANGES[s.format ?? 'int64'] : undefined;
   if (range !== undefined) {

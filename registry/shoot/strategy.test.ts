@@ -59,6 +59,22 @@ describe('registry/shoot strategy', () => {
       assert.equal(at(shoot, 'spec.provider.workers.0.machineControllerManager.machineDrainTimeout'), '2h0m0s');
     });
 
+    it('decodes quantities as Go does: any JSON number as its text, strings trimmed, others refused with 400', () => {
+      const reserved = (cpu: unknown) => makeShoot({ kubernetes: { version: '1.33.0', kubelet: { kubeReserved: { cpu } } } });
+      for (const [given, stored] of [[0.5, '0.5'], [2, '2'], [' 100m ', '100m'], ['1Gi', '1Gi']]) {
+        const shoot = reserved(given);
+        shootStrategy.decode?.(shoot);
+        assert.equal(at(shoot, 'spec.kubernetes.kubelet.kubeReserved.cpu'), stored, String(given));
+      }
+      assert.throws(
+        () => shootStrategy.decode?.(reserved('abc')),
+        (e: unknown) =>
+          isStatusError(e) &&
+          e.code === 400 &&
+          e.status.message === `Shoot in version "v1beta1" cannot be handled as a Shoot: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+      );
+    });
+
     it('refuses a duration Go cannot parse with 400, as gardener-apiserver does', () => {
       for (const [value, error] of [
         ['28d', 'time: unknown unit "d" in duration "28d"'],

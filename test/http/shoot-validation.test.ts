@@ -130,6 +130,9 @@ describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', functio
     assert.equal(max.body.message, 'Shoot in version "v1beta1" cannot be handled as a Shoot: json: cannot unmarshal number 99999999999 into Go struct field Worker.spec.provider.workers.maximum of type int32');
     assert.equal((await s.request('get', `${SHOOTS}/base`).expect(200)).body.metadata.resourceVersion, stored.metadata.resourceVersion);
     await s.request('get', SHOOTS).set('Accept', 'application/vnd.kubernetes.protobuf').expect(200);
+    // Any JSON number is a quantity (kubectl apply sends `cpu: 0.5` from YAML as a number).
+    const cpu = await merge({ spec: { kubernetes: { kubelet: { kubeReserved: { cpu: 0.5 } } } } }).expect(200);
+    assert.equal(cpu.body.spec.kubernetes.kubelet.kubeReserved.cpu, '0.5');
   });
 
   it('defaults on every write: a merge patch that drops a default gets it back', async () => {

@@ -9,7 +9,7 @@
  *   fields kept, exactly as Go's RawExtension decoding accepts it.
  */
 import { TIME } from '../../../openapi/meta.js';
-import { ref, type Schema } from '../../../openapi/schema.js';
+import { QUANTITY_SCHEMAS, ref, type Schema } from '../../../openapi/schema.js';
 
 /** Package prefix of the core.gardener.cloud/v1beta1 definition names. */
 export const CORE_PACKAGE = 'com.github.gardener.gardener.pkg.apis.core.v1beta1';
@@ -35,7 +35,7 @@ export function duration(description: string): Schema {
   return s;
 }
 /** Every quantity schema, so decoding can find the quantity fields. */
-export const QUANTITY_SCHEMAS: WeakSet<Schema> = new WeakSet();
+export { QUANTITY_SCHEMAS };
 
 function quantitySchema(description?: string): Schema {
   const s: Schema = { type: 'string', 'x-kubernetes-int-or-string': true, ...(description !== undefined && { description }) };

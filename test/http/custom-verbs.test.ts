@@ -86,7 +86,8 @@ describe('custom verbs and project namespaces over HTTPS', function () {
       'projects.core.gardener.cloud "evil" is forbidden: namespace "garden-dev" is already used by another project',
     );
     await s.request('get', `${BASE}/projects/evil`).expect(404);
-    await mallory('get', `${BASE}/namespaces/garden-dev/shoots`).expect(403);
+    const denied = await mallory('get', `${BASE}/namespaces/garden-dev/shoots`).expect(403);
+    assert.equal(denied.headers['x-content-type-options'], 'nosniff', "as kube-apiserver's Forbidden writer sets it");
     await mallory('post', `${BASE}/projects`).send({ metadata: { name: 'own' }, spec: { namespace: 'garden-own' } }).expect(201);
   });
 

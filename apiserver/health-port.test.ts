@@ -67,6 +67,10 @@ describe('health port (worker thread)', function () {
     assert.deepEqual(await get(port, '/livez'), { status: 500, text: '[+]ping ok\n[-]etcd failed: reason withheld\nlivez check failed\n' });
     assert.deepEqual(await get(port, '/livez?exclude=etcd'), { status: 200, text: 'ok' });
     assert.deepEqual(await get(port, '/livez?exclude=etcd&verbose'), { status: 200, text: '[+]ping ok\n[+]etcd excluded: ok\nlivez check passed\n' });
+    assert.deepEqual(await get(port, '/livez?exclude=ping&exclude=etcd&exclude=nope&verbose'), {
+      status: 200,
+      text: '[+]ping excluded: ok\n[+]etcd excluded: ok\nwarn: some health checks cannot be excluded: no matches for "nope"\nlivez check passed\n',
+    });
     assert.equal((await get(port, '/readyz/etcd')).status, 500);
     assert.equal((await get(port, '/readyz/watch-cache-sync')).status, 200);
   });

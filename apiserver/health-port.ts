@@ -74,7 +74,8 @@ function answer(req, res) {
   if (m === null || (req.method !== 'GET' && req.method !== 'HEAD')) return send(res, 404, 'application/json', notFound);
   const endpoint = m[1];
   const excluded = new Set(url.searchParams.getAll('exclude'));
-  let selected = endpoints[endpoint].filter((n) => !excluded.has(n));
+  const all = endpoints[endpoint];
+  let selected = all.filter((n) => !excluded.has(n));
   if (m[2] !== undefined && m[2] !== '') {
     let only;
     try {
@@ -86,17 +87,25 @@ function answer(req, res) {
     if (selected.length === 0) return send(res, 404, 'application/json', notFound);
   }
   const now = Date.now();
-  const lines = [];
+  const lineOf = new Map();
   let failed = false;
   for (const name of selected) {
     const r = results.get(name);
     const ok = r !== undefined && r.ok && now - r.at < staleMs;
     if (!ok) failed = true;
-    lines.push(ok ? '[+]' + name + ' ok' + (r.detail ? ' (' + r.detail + ')' : '') : '[-]' + name + ' failed: reason withheld');
+    lineOf.set(name, ok ? '[+]' + name + ' ok' + (r.detail ? ' (' + r.detail + ')' : '') : '[-]' + name + ' failed: reason withheld');
   }
   const type = 'text/plain; charset=utf-8';
   if (!failed && !url.searchParams.has('verbose')) return send(res, 200, type, 'ok');
-  for (const x of excluded) lines.push('[+]' + x + ' excluded: ok');
+  // In the checks' order, exclusions in place, then those that match nothing (as apiserver/health.ts).
+  const names = selected.length === 1 && m[2] ? selected : all;
+  const lines = [];
+  for (const n of names) {
+    if (excluded.has(n)) lines.push('[+]' + n + ' excluded: ok');
+    else if (lineOf.has(n)) lines.push(lineOf.get(n));
+  }
+  const unmatched = [...excluded].filter((x) => !names.includes(x)).sort();
+  if (unmatched.length > 0) lines.push('warn: some health checks cannot be excluded: no matches for ' + unmatched.map((x) => JSON.stringify(x)).join(','));
   lines.push(endpoint + (failed ? ' check failed' : ' check passed'));
   send(res, failed ? 500 : 200, type, lines.join('\\n') + '\\n');
 }

@@ -50,11 +50,31 @@ export function evaluate(check: HealthCheck): Promise<boolean> {
   return result;
 }
 
+/**
+ * The verbose report's check lines in the checks' order, as kube-apiserver writes them: each check's
+ * line, `[+]<name> excluded: ok` in place of an excluded one, and a warning naming exclusions that match
+ * no check.
+ */
+export function verboseLines(names: readonly string[], excluded: ReadonlySet<string>, lineOf: ReadonlyMap<string, string>): string[] {
+  const lines: string[] = [];
+  for (const n of names) {
+    if (excluded.has(n)) lines.push(`[+]${n} excluded: ok`);
+    else {
+      const line = lineOf.get(n);
+      if (line !== undefined) lines.push(line);
+    }
+  }
+  const unmatched = [...excluded].filter((x) => !names.includes(x)).sort();
+  if (unmatched.length > 0) lines.push(`warn: some health checks cannot be excluded: no matches for ${unmatched.map((x) => JSON.stringify(x)).join(',')}`);
+  return lines;
+}
+
 function endpoint(name: string, checks: () => HealthCheck[]) {
   return async (req: Request, res: Response): Promise<void> => {
     const only = typeof req.params.check === 'string' ? req.params.check : undefined;
     const excluded = new Set(strs(req.query as Record<string, unknown>, 'exclude'));
-    let selected = checks().filter((c) => !excluded.has(c.name));
+    const all = checks();
+    let selected = all.filter((c) => !excluded.has(c.name));
     if (only !== undefined) {
       selected = selected.filter((c) => c.name === only);
       if (selected.length === 0) throw pathNotFound();
@@ -67,8 +87,8 @@ function endpoint(name: string, checks: () => HealthCheck[]) {
       res.status(200).end('ok');
       return;
     }
-    const lines = results.map((r) => (r.ok ? `[+]${r.name} ok${r.detail ? ` (${r.detail})` : ''}` : `[-]${r.name} failed: reason withheld`));
-    for (const x of excluded) lines.push(`[+]${x} excluded: ok`);
+    const byName = new Map(results.map((r) => [r.name, r.ok ? `[+]${r.name} ok${r.detail ? ` (${r.detail})` : ''}` : `[-]${r.name} failed: reason withheld`]));
+    const lines = verboseLines(only === undefined ? all.map((c) => c.name) : [only], excluded, byName);
     lines.push(failed ? `${name} check failed` : `${name} check passed`);
     res.status(failed ? 500 : 200).end(`${lines.join('\n')}\n`);
   };

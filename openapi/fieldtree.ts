@@ -10,6 +10,7 @@
  *   `RawExtension`/`interface{}` field) and accepts any key, as does a schema without a type;
  * - `x-kubernetes-embedded-resource` objects also know `apiVersion`, `kind` and `metadata`.
  */
+import { normalizeTime } from '../apimachinery/gotime.js';
 import type { ArrayNode, ObjectNode, ValueNode } from '@humanwhocodes/momoa';
 import { OBJECT_META } from './meta.js';
 import { ref, refName, type Definitions, type Schema } from './schema.js';
@@ -191,10 +192,16 @@ function goZero(node: FieldNode): unknown {
   }
 }
 
+/** Whether the node is a metav1.Time. */
+function isTime(node: FieldNode): boolean {
+  return node.shape === 'scalar' && node.type === 'string' && node.format === 'date-time';
+}
+
 /**
- * Deletes, in place, every field {@link findUnknownFields} would report, and replaces nulls in lists
- * and as map values with what Go decodes them into (`labels: {a: null}` is the label `a: ""`,
- * `finalizers: [null]` the finalizer `""`), so the object is what a Go server would store.
+ * Deletes, in place, every field {@link findUnknownFields} would report, replaces nulls in lists and as
+ * map values with what Go decodes them into (`labels: {a: null}` is the label `a: ""`, `finalizers:
+ * [null]` the finalizer `""`), and writes times as Go writes them back (UTC, whole seconds), so the
+ * object is what a Go server would store. Times must have passed the check first.
  */
 export function pruneUnknownFields(value: unknown, node: FieldNode): void {
   if (node.shape === 'object' && isPlainObject(value)) {
@@ -205,6 +212,7 @@ export function pruneUnknownFields(value: unknown, node: FieldNode): void {
         continue;
       }
       if (value[key] === null && child === node.values && !node.fields.has(key)) value[key] = goZero(child) ?? null;
+      if (isTime(child) && typeof value[key] === 'string') value[key] = normalizeTime(value[key]);
       pruneUnknownFields(value[key], child);
     }
   } else if (node.shape === 'array' && Array.isArray(value) && node.items !== undefined) {
@@ -212,6 +220,8 @@ export function pruneUnknownFields(value: unknown, node: FieldNode): void {
     const list = value as unknown[];
     for (let i = 0; i < list.length; i++) {
       if (list[i] === null) list[i] = goZero(items) ?? null;
+      const item = list[i];
+      if (isTime(items) && typeof item === 'string') list[i] = normalizeTime(item);
       pruneUnknownFields(list[i], items);
     }
   }

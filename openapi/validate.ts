@@ -15,6 +15,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ANY_NODE, FieldTreeBuilder, findDuplicateFields, findUnknownFields, pruneUnknownFields, type FieldNode } from './fieldtree.js';
 import { metaDefinitions, OBJECT_META } from './meta.js';
 import { QUANTITY_SCHEMAS, ref, type Definitions, type Schema } from './schema.js';
+import { normalizeTime, TimeParseError } from '../apimachinery/gotime.js';
 
 /** What a validator is compiled from; an {@link OpenAPIResource} fits. */
 export interface ValidatorInput {
@@ -52,6 +53,23 @@ export interface KindValidator {
 const MAX_STRICT_ERRORS = 100;
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false, allowUnionTypes: true });
+
+/** metav1.Time values must parse as Go parses them; the error is Go's text. */
+ajv.addKeyword({
+  keyword: 'goTime',
+  type: 'string',
+  errors: true,
+  validate: function goTime(this: unknown, _schema: unknown, data: string): boolean {
+    try {
+      normalizeTime(data);
+      return true;
+    } catch (e: unknown) {
+      if (!(e instanceof TimeParseError)) throw e;
+      (goTime as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'goTime', message: e.message, params: {} }];
+      return false;
+    }
+  },
+});
 
 /** Compiles the checks for one kind. Throws if the schema references a missing definition. */
 export function compileKindValidator(input: ValidatorInput): KindValidator {
@@ -109,7 +127,7 @@ function unique(list: string[]): string[] {
 }
 
 /** The ajv keywords whose failures are decode errors: a type, or an integer beyond its Go type. */
-const DECODE_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'exclusiveMaximum']);
+const DECODE_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'exclusiveMaximum', 'goTime']);
 
 /** The range of Go's integer types, by OpenAPI format (int64 as near as a JavaScript number gets). */
 const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
@@ -132,6 +150,7 @@ function typeOnly(s: Schema): Record<string, unknown> {
   if (QUANTITY_SCHEMAS.has(s)) out.type = ['number', 'string', 'null'];
   else if (s['x-kubernetes-int-or-string'] === true) out.type = ['integer', 'string', 'null'];
   else if (s.type !== undefined) out.type = [s.type, 'null'];
+  if (s.type === 'string' && s.format === 'date-time') out.goTime = true;
   const range = s.type === 'integer' ? INTEGER_RANGES[s.format ?? 'int64'] : undefined;
   if (range !== undefined) {
     out.minimum = range[0];
@@ -164,6 +183,7 @@ interface Names {
 }
 
 function typeErrorText(e: ErrorObject, root: FieldNode, names: Names): string {
+  if (e.keyword === 'goTime') return e.message ?? 'invalid time';
   const segments = e.instancePath === '' ? [] : e.instancePath.split('/').slice(1).map(unescapePointer);
   let node = root;
   // Go names the struct type holding the innermost struct field; inline objects keep their parent's name.

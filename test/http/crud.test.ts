@@ -68,6 +68,9 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.deepEqual(selected.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['n']);
     const fin = await create('nulls', { metadata: { name: 'f', finalizers: [null] } }).expect(422);
     assert.match(fin.body.message, /metadata.finalizers: Invalid value: "": name part must be non-empty/);
+    // Times decode as metav1.Time does: Go's parse errors are 400s.
+    const time = await create('nulls', { metadata: { name: 't', creationTimestamp: 'junk' } }).expect(400);
+    assert.equal(time.body.message, 'InternalSecret in version "v1beta1" cannot be handled as a InternalSecret: parsing time "junk" as "2006-01-02T15:04:05Z07:00": cannot parse "junk" as "2006"');
     const owners = await s.request('patch', `${ns('nulls')}/n`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"ownerReferences":[null]}}').expect(422);
     assert.match(owners.body.message, /metadata.ownerReferences.apiVersion: Invalid value: "": version must not be empty/);
   });

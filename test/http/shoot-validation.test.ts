@@ -130,6 +130,13 @@ describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', functio
     assert.equal(max.body.message, 'Shoot in version "v1beta1" cannot be handled as a Shoot: json: cannot unmarshal number 99999999999 into Go struct field Worker.spec.provider.workers.maximum of type int32');
     assert.equal((await s.request('get', `${SHOOTS}/base`).expect(200)).body.metadata.resourceVersion, stored.metadata.resourceVersion);
     await s.request('get', SHOOTS).set('Accept', 'application/vnd.kubernetes.protobuf').expect(200);
+    // Times are read as Go reads them and written back in UTC with whole seconds.
+    const status = (body: object) => s.request('patch', `${SHOOTS}/base/status`).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify(body));
+    const late = await status({ status: { lastOperation: { type: 'Reconcile', state: 'Succeeded', progress: 100, description: 'ok', lastUpdateTime: '2025-01-01T01:00:00.5+01:00' } } }).expect(200);
+    assert.equal(late.body.status.lastOperation.lastUpdateTime, '2025-01-01T00:00:00Z');
+    const badTime = await status({ status: { lastOperation: { lastUpdateTime: 'not-a-time' } } }).expect(400);
+    assert.match(badTime.body.message, /cannot be handled as a Shoot: parsing time "not-a-time" as "2006-01-02T15:04:05Z07:00"/);
+    await s.request('get', SHOOTS).set('Accept', 'application/vnd.kubernetes.protobuf').expect(200);
     // Any JSON number is a quantity (kubectl apply sends `cpu: 0.5` from YAML as a number).
     const cpu = await merge({ spec: { kubernetes: { kubelet: { kubeReserved: { cpu: 0.5 } } } } }).expect(200);
     assert.equal(cpu.body.spec.kubernetes.kubelet.kubeReserved.cpu, '0.5');

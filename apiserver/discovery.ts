@@ -116,7 +116,7 @@ function allGroups(index: ResourceIndex, extra: readonly StaticGroup[], legacy: 
 
 function aggregated(index: ResourceIndex, extra: readonly StaticGroup[], apiVersion: string, legacy: boolean) {
   const items = [...allGroups(index, extra, legacy)].map(([group, versions]) => ({
-    metadata: { name: group, creationTimestamp: null },
+    metadata: { name: group },
     versions: versions.map((version) => ({
       version,
       resources: [

@@ -96,7 +96,7 @@ export function selfSubjectAccessReviewHandler(authorizer: Authorizer) {
     if (result.decision === 'deny') status.denied = true;
     if (result.reason !== undefined && result.reason !== '') status.reason = result.reason;
     if (result.error !== undefined) status.evaluationError = result.error;
-    const review = { kind: KIND, apiVersion: `${GROUP}/v1`, metadata: { creationTimestamp: null }, spec, status };
+    const review = { kind: KIND, apiVersion: `${GROUP}/v1`, metadata: {}, spec, status };
     if (format !== 'protobuf') {
       sendBody(res, 201, review, format);
       return;

@@ -97,7 +97,7 @@ describe('registry/kubeconfig issue', () => {
       const kindName = kind === 'admin' ? 'AdminKubeconfigRequest' : 'ViewerKubeconfigRequest';
       assert.equal(res.kind, kindName);
       assert.equal(res.apiVersion, 'authentication.gardener.cloud/v1alpha1');
-      assert.deepEqual(res.metadata, { namespace: NS, creationTimestamp: null });
+      assert.deepEqual(res.metadata, { namespace: NS });
       assert.deepEqual(res.spec, { expirationSeconds: 600 });
       assert.equal(res.status.expirationTimestamp, '2030-05-01T10:10:00Z');
 

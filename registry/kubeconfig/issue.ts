@@ -12,7 +12,7 @@ import type { ClientCertificateIssuer, IssuedCertificate } from './certificate.j
 import type { ClusterCASource } from './cluster-ca.js';
 import { CA_CLIENT_SUFFIX } from './ca-cache.js';
 import { AddressParseError, advertisedAddresses, kubeAPIServerAddresses, renderKubeconfig, type AdvertisedAddress } from './kubeconfig.js';
-import { decodeKubeconfigRequest, effectiveExpirationSeconds, validateKubeconfigRequest, type DecodeOptions } from './request.js';
+import { decodeKubeconfigRequest, effectiveExpirationSeconds, validateKubeconfigRequest, withoutCreationTimestamp, type DecodeOptions } from './request.js';
 import {
   AUTH_API_VERSION,
   AUTH_GROUP,
@@ -156,7 +156,7 @@ export class KubeconfigIssuer {
     return {
       kind: REQUEST_KINDS[kind],
       apiVersion: AUTH_API_VERSION,
-      metadata: { ...request.metadata, creationTimestamp: null },
+      metadata: withoutCreationTimestamp(request.metadata),
       spec: { ...request.spec, expirationSeconds: seconds },
       status: { kubeconfig: Buffer.from(kubeconfig, 'utf8').toString('base64'), expirationTimestamp: rfc3339(cert.notAfter) },
     };

@@ -67,16 +67,22 @@ const META_ORDER: readonly (keyof ObjectMeta)[] = [
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
 ];
 
+/** `meta` without a creationTimestamp (a request object's is Go's zero time, which Go leaves out). */
+export function withoutCreationTimestamp(meta: ObjectMeta): ObjectMeta {
+  const { creationTimestamp: _zero, ...rest } = meta;
+  return rest;
+}
+
 /**
- * The generic create handler: system fields wiped (creationTimestamp becomes null, as Go prints a zero
- * time), namespace from the URL (a different one is a 400). Returns the fields in Go's order.
+ * The generic create handler: system fields wiped (a zero creationTimestamp is left out, as Go's
+ * omitzero does), namespace from the URL (a different one is a 400). Returns the fields in Go's order.
  */
 function prepareMetadata(meta: ObjectMeta, namespace: string): ObjectMeta {
   if ((meta.namespace ?? '') === '') meta.namespace = namespace;
   if (meta.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  const wiped: ObjectMeta = { ...meta, creationTimestamp: null };
+  const wiped: ObjectMeta = withoutCreationTimestamp(meta);
   delete wiped.uid;
   delete wiped.selfLink;
   delete wiped.deletionTimestamp;

@@ -2,6 +2,7 @@
  * The request filters in front of every handler: request info, authentication, authorization, and the
  * error writer that turns anything thrown into a Kubernetes Status.
  */
+import { unmetered } from './metrics.js';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { badRequest, internalError, isStatusError, requestEntityTooLarge, unauthorized, type StatusError } from '../apimachinery/errors.js';
 import type { UserInfo } from '../registry/types.js';
@@ -33,6 +34,7 @@ export function withAuthentication(authn: Authenticator, anonymous: boolean): Re
       res.locals.user = user ?? anonymousUser();
       next();
     } catch (e: unknown) {
+      unmetered(res);
       next(isStatusError(e) ? e : unauthorized());
     }
   };
@@ -55,6 +57,7 @@ export function withAuthorization(authz: Authorizer): RequestHandler {
       res.setHeader('X-Content-Type-Options', 'nosniff');
       throw forbiddenError(user, info, result.reason);
     } catch (e: unknown) {
+      unmetered(res);
       next(e);
     }
   };

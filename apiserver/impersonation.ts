@@ -6,6 +6,7 @@
  * `authentication.k8s.io` `uids` and `userextras/<key>`. The requester stays on record for the audit
  * log (`user`, with the impersonated one as `impersonatedUser`); the headers are removed.
  */
+import { unmetered } from './metrics.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { badRequest } from '../apimachinery/errors.js';
 import { serviceAccountGroups, splitServiceAccountUsername } from '../registry/serviceaccount.js';
@@ -116,6 +117,7 @@ export function withImpersonation(authz: Authorizer): RequestHandler {
       res.locals.user = user;
       next();
     } catch (e: unknown) {
+      unmetered(res);
       next(e);
     }
   };

@@ -149,6 +149,14 @@ export function requestLabels(req: Request, info: RequestInfo, known?: ReadonlyS
 }
 
 /** Records count and latency of every request once it finishes (or its connection closes). */
+/**
+ * Leaves the request out of `apiserver_request_total` and its duration: kube-apiserver counts there
+ * only what reaches its API handlers, not what authentication, impersonation or authorization refuse.
+ */
+export function unmetered(res: Response): void {
+  res.locals.unmetered = true;
+}
+
 export function withMetrics(metrics: ServerMetrics): RequestHandler {
   return (req: Request, res: Response, next) => {
     const start = readTime(req);
@@ -157,7 +165,7 @@ export function withMetrics(metrics: ServerMetrics): RequestHandler {
       if (done) return;
       done = true;
       const info = res.locals.info as RequestInfo | undefined;
-      if (info === undefined) return;
+      if (info === undefined || res.locals.unmetered === true) return;
       const labels = requestLabels(req, info, metrics.knownResources);
       metrics.requests.inc({ ...labels, code: String(res.statusCode) });
       metrics.duration.observe(labels, (performance.now() - start) / 1000);

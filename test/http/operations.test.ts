@@ -31,6 +31,9 @@ describe('operations', function () {
     await s.request('get', COLL).expect(200);
     await s.request('patch', `${COLL}/m1`).set('Content-Type', 'application/merge-patch+json').send('{"data":{"a":"YQ=="}}').expect(200);
     await s.request('delete', `${COLL}/m3`).expect(200);
+    // Refused by authorization before any handler: not counted, as kube-apiserver counts only handled requests.
+    await s.request('get', COLL, true).expect(403);
+    await s.request('get', `${COLL}/m1`, true).expect(403);
     const text = (await s.request('get', '/metrics').expect(200)).text;
     const base = { group: 'core.gardener.cloud', version: 'v1beta1', resource: 'internalsecrets', component: 'apiserver' };
     assert.equal(sample(text, 'apiserver_request_total', { ...base, verb: 'POST', scope: 'namespace', code: '201' }), 3);
@@ -41,6 +44,9 @@ describe('operations', function () {
     assert.equal(sample(text, 'apiserver_request_total', { ...base, verb: 'PATCH', scope: 'resource', code: '200' }), 1);
     assert.equal(sample(text, 'apiserver_request_total', { ...base, verb: 'DELETE', scope: 'resource', code: '200' }), 1);
     assert.equal(sample(text, 'apiserver_request_duration_seconds_count', { ...base, verb: 'POST', scope: 'namespace' }), 4);
+    assert.equal(sample(text, 'apiserver_request_total', { ...base, verb: 'LIST', scope: 'namespace', code: '403' }), 0);
+    assert.equal(sample(text, 'apiserver_request_total', { ...base, verb: 'GET', scope: 'resource', code: '403' }), 0);
+    assert.equal(sample(text, 'apiserver_request_duration_seconds_count', { ...base, verb: 'LIST', scope: 'namespace' }), 1);
     assert.equal(sample(text, 'apiserver_storage_objects', { resource: 'internalsecrets.core.gardener.cloud' }), 2);
     assert.ok(sample(text, 'garden_apiserver_storage_request_duration_seconds_count', { backend: 'sqlite', operation: 'create' }) >= 4);
   });

@@ -19,7 +19,8 @@ import type { ResourceDescriptor } from '../registry/types.js';
 import { toYaml, toYamlSequenceItem } from '../apimachinery/yaml.js';
 import { isKindOf, objectJson, objectMessage, objectYamlItem } from './encode.js';
 import { mediaTypeOf, type Format } from './negotiation.js';
-import { drained, warningHeader } from './respond.js';
+import { StreamedBody } from './compress.js';
+import { warningHeader } from './respond.js';
 
 /** A list response: a `<Kind>List` of the resource or a PartialObjectMetadataList. */
 export interface ListBody {
@@ -51,7 +52,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * Calls `each(i)` for every index (it returns the bytes it encoded) until the client is gone; `flush`
  * after every {@link SLICE_BYTES} and at the end, and a turn of the event loop after every {@link SLICE_MS}.
  */
-async function sliced(res: Response, count: number, each: (i: number) => number, flush: () => Promise<void>): Promise<void> {
+async function sliced(res: StreamedBody, count: number, each: (i: number) => number, flush: () => Promise<void>): Promise<void> {
   let started = performance.now();
   let bytes = 0;
   for (let i = 0; i < count && !res.destroyed; i++) {
@@ -71,15 +72,15 @@ async function sliced(res: Response, count: number, each: (i: number) => number,
 }
 
 /** Writes `parts` (and empties it), then waits for back-pressure to clear. */
-function flusher(res: Response, parts: Buffer[]): () => Promise<void> {
+function flusher(res: StreamedBody, parts: Buffer[]): () => Promise<void> {
   return async () => {
-    if (parts.length > 0 && !res.destroyed) res.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    if (parts.length > 0 && !res.destroyed) res.write(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts));
     parts.length = 0;
-    await drained(res);
+    await res.drained();
   };
 }
 
-async function writeJsonList(res: Response, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
+async function writeJsonList(res: StreamedBody, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
   const parts: Buffer[] = [Buffer.from(`{"apiVersion":${JSON.stringify(list.apiVersion)},"kind":${JSON.stringify(list.kind)},"metadata":${JSON.stringify(list.metadata)},"items":[`)];
   const comma = Buffer.from(',');
   await sliced(
@@ -97,7 +98,7 @@ async function writeJsonList(res: Response, d: ResourceDescriptor, list: ListBod
   if (!res.destroyed) res.end(']}');
 }
 
-async function writeYamlList(res: Response, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
+async function writeYamlList(res: StreamedBody, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
   const parts: Buffer[] = [];
   if (list.items.length === 0) parts.push(Buffer.from(toYaml({ apiVersion: list.apiVersion, items: [] })));
   else parts.push(Buffer.from(`${toYaml({ apiVersion: list.apiVersion })}items:\n`));
@@ -125,7 +126,7 @@ function itemMessage(d: ResourceDescriptor, list: ListBody, stored: boolean): (i
   };
 }
 
-async function writeProtobufList(res: Response, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
+async function writeProtobufList(res: StreamedBody, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
   const encodeItem = itemMessage(d, list, stored);
   const sizes: number[] = [];
   const kept: (Buffer | undefined)[] = [];
@@ -192,7 +193,8 @@ export async function sendList(res: Response, d: ResourceDescriptor, list: ListB
   res.locals.responseBody = list;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   res.status(200).setHeader('Content-Type', mediaTypeOf(format));
-  if (format === 'protobuf') await writeProtobufList(res, d, list, stored);
-  else if (format === 'yaml') await writeYamlList(res, d, list, stored);
-  else await writeJsonList(res, d, list, stored);
+  const body = new StreamedBody(res);
+  if (format === 'protobuf') await writeProtobufList(body, d, list, stored);
+  else if (format === 'yaml') await writeYamlList(body, d, list, stored);
+  else await writeJsonList(body, d, list, stored);
 }

@@ -3,6 +3,7 @@
  * `/openapi/v3/apis/<g>/<v>` (JSON; 406 for protobuf-only requests), ETag with 304, `Vary: Accept`, and
  * hashed immutable v3 URLs (a stale hash is redirected).
  */
+import { endMaybeCompressed } from './compress.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { notAcceptable, pathNotFound } from '../apimachinery/errors.js';
 import { OpenAPIDocuments, type SerializedDocument } from '../openapi/documents.js';
@@ -34,8 +35,9 @@ function prefersV2Protobuf(accept: string | undefined): boolean {
   return first !== undefined && protobufTypes.includes(first.type);
 }
 
+/** OpenAPI v2 is served gzip-encoded to clients that accept it, as kube-openapi's v2 handler does. */
 function serveV2(req: Request, res: Response, docs: OpenAPIDocuments): void {
-  if (!prefersV2Protobuf(req.headers.accept)) return serve(req, res, docs.v2());
+  if (!prefersV2Protobuf(req.headers.accept)) return serve(req, res, docs.v2(), {}, true);
   const doc = docs.v2Protobuf();
   res.setHeader('Vary', 'Accept');
   res.setHeader('ETag', doc.etag);
@@ -44,10 +46,10 @@ function serveV2(req: Request, res: Response, docs: OpenAPIDocuments): void {
     return;
   }
   res.status(200).setHeader('Content-Type', OPENAPI_V2_PROTOBUF);
-  res.end(doc.bytes);
+  endMaybeCompressed(res, Buffer.from(doc.bytes));
 }
 
-function serve(req: Request, res: Response, doc: SerializedDocument, extraHeaders: Record<string, string> = {}): void {
+function serve(req: Request, res: Response, doc: SerializedDocument, extraHeaders: Record<string, string> = {}, compress = false): void {
   res.setHeader('Vary', 'Accept');
   if (!acceptsJson(req.headers.accept)) throw notAcceptable(['application/json']);
   res.setHeader('ETag', doc.etag);
@@ -57,7 +59,8 @@ function serve(req: Request, res: Response, doc: SerializedDocument, extraHeader
     return;
   }
   res.status(200).setHeader('Content-Type', 'application/json');
-  res.end(doc.json);
+  if (compress) endMaybeCompressed(res, Buffer.from(doc.json));
+  else res.end(doc.json);
 }
 
 /** Router for the OpenAPI endpoints of the served resources. */

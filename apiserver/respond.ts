@@ -4,6 +4,7 @@ import type { Status } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { encodeBody } from './encode.js';
 import { mediaTypeOf, type Format } from './negotiation.js';
+import { endMaybeCompressed } from './compress.js';
 
 /** Formats a warning the way Kubernetes does: `299 - "<text>"` with quotes and backslashes escaped. */
 export function warningHeader(text: string): string {
@@ -30,8 +31,7 @@ export function sendBody(res: Response, code: number, body: unknown, format: For
   res.locals.responseBody = body;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   res.status(code).setHeader('Content-Type', mediaTypeOf(format));
-  res.setHeader('Content-Length', Buffer.byteLength(data));
-  res.end(data);
+  endMaybeCompressed(res, typeof data === 'string' ? Buffer.from(data) : data);
 }
 
 /** Sends `body` as JSON with `code`, plus any warnings. */

@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { constants, createGzip, gzip, type Gzip } from 'node:zlib';
 import type { Response } from 'express';
-import { drained } from './respond.js';
+import { drained } from './backpressure.js';
 
 /** Bodies longer than this are compressed. */
 export const GZIP_THRESHOLD_BYTES = 128 * 1024;
@@ -32,16 +32,17 @@ function markCompressed(res: Response): void {
  * Ends `res` with `data`, compressed when it is long enough and the client accepts gzip. Headers other
  * than the encoding's must be set already.
  */
-export function endMaybeCompressed(res: Response, data: Buffer): void {
-  if (data.length <= GZIP_THRESHOLD_BYTES || !acceptsGzip(res.req)) {
-    res.setHeader('Content-Length', data.length);
+export function endMaybeCompressed(res: Response, data: Buffer | string): void {
+  const length = Buffer.byteLength(data);
+  if (length <= GZIP_THRESHOLD_BYTES || !acceptsGzip(res.req)) {
+    res.setHeader('Content-Length', length);
     res.end(data);
     return;
   }
   gzip(data, { level: LEVEL }, (err, zipped) => {
     if (res.destroyed) return;
     if (err !== null) {
-      res.setHeader('Content-Length', data.length);
+      res.setHeader('Content-Length', length);
       res.end(data);
       return;
     }
@@ -81,37 +82,18 @@ export class StreamedBody {
     if (this.heldBytes > GZIP_THRESHOLD_BYTES) this.decide(true);
   }
 
-  /** Resolves when the body can take more (the gzip stream and the connection drained), or the client is gone. */
-  async drained(): Promise<void> {
-    const zip = this.zip;
-    if (zip !== undefined && zip.writableNeedDrain && !this.res.destroyed) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          zip.off('drain', done);
-          this.res.off('close', done);
-          resolve();
-        };
-        zip.once('drain', done);
-        this.res.once('close', done);
-      });
-    }
-    await drained(this.res);
+  /**
+   * Resolves when the body can take more, or the client is gone. The gzip stream is piped into the
+   * response, so it stops draining while the connection is backed up (and is destroyed with it).
+   */
+  drained(): Promise<void> {
+    return drained(this.zip ?? this.res);
   }
 
   end(data: Buffer | string): void {
-    const last = typeof data === 'string' ? Buffer.from(data) : data;
-    if (!this.decided) {
-      this.write(last);
-      if (!this.decided) this.decide(false);
-      else this.finish();
-      return;
-    }
-    this.zip === undefined ? this.res.end(last) : this.zip.end(last);
-  }
-
-  private finish(): void {
-    if (this.zip === undefined) this.res.end();
-    else this.zip.end();
+    this.write(typeof data === 'string' ? Buffer.from(data) : data);
+    if (!this.decided) this.decide(false);
+    (this.zip ?? this.res).end();
   }
 
   /** Sends what is held, compressed or not; from now on writes go straight through. */
@@ -120,7 +102,7 @@ export class StreamedBody {
     const data = Buffer.concat(this.held);
     this.held = [];
     if (!compress) {
-      this.res.end(data);
+      this.res.write(data);
       return;
     }
     markCompressed(this.res);

@@ -148,7 +148,6 @@ export function requestLabels(req: Request, info: RequestInfo, known?: ReadonlyS
   };
 }
 
-/** Records count and latency of every request once it finishes (or its connection closes). */
 /**
  * Leaves the request out of `apiserver_request_total` and its duration: kube-apiserver counts there
  * only what reaches its API handlers, not what authentication, impersonation or authorization refuse.
@@ -157,6 +156,7 @@ export function unmetered(res: Response): void {
   res.locals.unmetered = true;
 }
 
+/** Records count and latency of every request once it finishes (or its connection closes), unless {@link unmetered}. */
 export function withMetrics(metrics: ServerMetrics): RequestHandler {
   return (req: Request, res: Response, next) => {
     const start = readTime(req);

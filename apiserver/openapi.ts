@@ -46,7 +46,7 @@ function serveV2(req: Request, res: Response, docs: OpenAPIDocuments): void {
     return;
   }
   res.status(200).setHeader('Content-Type', OPENAPI_V2_PROTOBUF);
-  endMaybeCompressed(res, Buffer.from(doc.bytes));
+  endMaybeCompressed(res, Buffer.from(doc.bytes.buffer, doc.bytes.byteOffset, doc.bytes.byteLength));
 }
 
 function serve(req: Request, res: Response, doc: SerializedDocument, extraHeaders: Record<string, string> = {}, compress = false): void {
@@ -59,7 +59,7 @@ function serve(req: Request, res: Response, doc: SerializedDocument, extraHeader
     return;
   }
   res.status(200).setHeader('Content-Type', 'application/json');
-  if (compress) endMaybeCompressed(res, Buffer.from(doc.json));
+  if (compress) endMaybeCompressed(res, doc.json);
   else res.end(doc.json);
 }
 

@@ -31,7 +31,7 @@ export function sendBody(res: Response, code: number, body: unknown, format: For
   res.locals.responseBody = body;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   res.status(code).setHeader('Content-Type', mediaTypeOf(format));
-  endMaybeCompressed(res, typeof data === 'string' ? Buffer.from(data) : data);
+  endMaybeCompressed(res, data);
 }
 
 /** Sends `body` as JSON with `code`, plus any warnings. */
@@ -45,22 +45,4 @@ export function sendStatus(res: Response, status: Status, format: Format = 'json
     res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
   }
   sendBody(res, status.code, status, format);
-}
-
-/**
- * Resolves when `res` can take more data (its buffer drained), is gone, or `stopped` resolves: how
- * streaming responses (lists, watches) wait for a slow reader instead of buffering without bound.
- */
-export function drained(res: Response, stopped?: Promise<void>): Promise<void> {
-  if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-    void stopped?.then(done);
-  });
 }

@@ -129,10 +129,13 @@ function unique(list: string[]): string[] {
 /** The ajv keywords whose failures are decode errors: a type, or an integer beyond its Go type. */
 const DECODE_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'exclusiveMaximum', 'goTime']);
 
-/** The range of Go's integer types, by OpenAPI format (int64 as near as a JavaScript number gets). */
-const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
-  int32: [-(2 ** 31), 2 ** 31 - 1],
-  int64: [-(2 ** 63), 2 ** 63],
+/**
+ * The range of Go's integer types as ajv keywords, by OpenAPI format (int64's maximum as near as a
+ * JavaScript number gets: 2^63 is the first double past it).
+ */
+const INTEGER_BOUNDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  int32: { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 },
+  int64: { minimum: -(2 ** 63), exclusiveMaximum: 2 ** 63 },
 };
 
 /** The ajv check: only the type-related keywords of the schema, null allowed everywhere. */
@@ -151,13 +154,7 @@ function typeOnly(s: Schema): Record<string, unknown> {
   else if (s['x-kubernetes-int-or-string'] === true) out.type = ['integer', 'string', 'null'];
   else if (s.type !== undefined) out.type = [s.type, 'null'];
   if (s.type === 'string' && s.format === 'date-time') out.goTime = true;
-  const range = s.type === 'integer' ? INTEGER_RANGES[s.format ?? 'int64'] : undefined;
-  if (range !== undefined) {
-    out.minimum = range[0];
-    // 2^63 is the first double past int64's maximum.
-    if (range[1] === 2 ** 63) out.exclusiveMaximum = range[1];
-    else out.maximum = range[1];
-  }
+  if (s.type === 'integer') Object.assign(out, INTEGER_BOUNDS[s.format ?? 'int64']);
   const properties: Record<string, unknown> = {};
   for (const [k, p] of Object.entries(s.properties ?? {})) properties[k] = typeOnly(p);
   if (s['x-kubernetes-embedded-resource'] === true) {

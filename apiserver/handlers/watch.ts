@@ -16,7 +16,7 @@ import { encodeProtobufBody, isKindOf, objectJson } from '../encode.js';
 import { includeObjectPolicy, type Format, type Rendering } from '../negotiation.js';
 import { namedListParams, str } from '../query.js';
 import { toTable, type IncludeObject } from '../render.js';
-import { drained } from '../respond.js';
+import { drained } from '../backpressure.js';
 import { outputOf, type ResourceRequest } from './context.js';
 
 const MIN_TIMEOUT_S = 1800;

@@ -14,11 +14,11 @@
  */
 import { badRequest } from '../../apimachinery/errors.js';
 import { isPlainObject } from '../../apimachinery/types.js';
-import { refName, type Definitions, type Schema } from '../../openapi/schema.js';
+import { QUANTITY_SCHEMAS, refName, type Definitions, type Schema } from '../../openapi/schema.js';
 import { decodeErrorMessage } from '../../openapi/validate.js';
 import { DurationError, normalizeDuration } from '../../apimachinery/duration.js';
 import { quantityOrError } from '../../apimachinery/quantity.js';
-import { DURATION_SCHEMAS, QUANTITY_SCHEMAS } from './schema/helpers.js';
+import { DURATION_SCHEMAS } from './schema/helpers.js';
 
 function resolve(schema: Schema, definitions: Definitions): Schema {
   const name = refName(schema);

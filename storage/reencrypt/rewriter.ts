@@ -212,7 +212,7 @@ class Reencryptor implements Reencryption {
       backend: o.backend,
       resource,
       target,
-      readers: readersOf(o.encryption.providersFor(name)),
+      readers: this.#readers.get(name) ?? '',
       check: stalenessCheck(o.encryption.providersFor(name)),
       progress: this.#store,
       limiter: this.#limiter,
@@ -236,7 +236,7 @@ class Reencryptor implements Reencryption {
       const { record } = await this.#store.read(r.groupResource);
       const same = record !== undefined && record.target === target;
       const counters = same ? fromRecord(record) : { done: 0, rewritten: 0, unreadable: 0 };
-      if (settledFor(record, target, readersOf(this.#opts.encryption.providersFor(r.groupResource)))) {
+      if (settledFor(record, target, this.#readers.get(r.groupResource) ?? '')) {
         this.#set(r.groupResource, { ...counters, target, state: 'complete' });
       } else {
         pending.push(r);
@@ -311,16 +311,17 @@ class Reencryptor implements Reencryption {
 
   // --- state and events ---------------------------------------------------------------------------
 
+  /** `describe` of each resource's provider chain in force, by group-resource. */
+  #perResource(describe: (providers: ReturnType<EncryptionSource['providersFor']>) => string): Map<string, string> {
+    return new Map(this.#opts.resources.map((r) => [r.groupResource, describe(this.#opts.encryption.providersFor(r.groupResource))]));
+  }
+
   #computeTargets(): Map<string, string> {
-    const targets = new Map<string, string>();
-    for (const r of this.#opts.resources) targets.set(r.groupResource, writeTarget(this.#opts.encryption.providersFor(r.groupResource)));
-    return targets;
+    return this.#perResource(writeTarget);
   }
 
   #computeReaders(): Map<string, string> {
-    const readers = new Map<string, string>();
-    for (const r of this.#opts.resources) readers.set(r.groupResource, readersOf(this.#opts.encryption.providersFor(r.groupResource)));
-    return readers;
+    return this.#perResource(readersOf);
   }
 
   #isComplete(): boolean {

@@ -34,9 +34,6 @@ export function duration(description: string): Schema {
   DURATION_SCHEMAS.add(s);
   return s;
 }
-/** Every quantity schema, so decoding can find the quantity fields. */
-export { QUANTITY_SCHEMAS };
-
 function quantitySchema(description?: string): Schema {
   const s: Schema = { type: 'string', 'x-kubernetes-int-or-string': true, ...(description !== undefined && { description }) };
   QUANTITY_SCHEMAS.add(s);

@@ -19,11 +19,17 @@ function fixup(unit: number): number {
   return unit;
 }
 
+/** A code unit from which UTF-16 order and UTF-8 byte order may disagree (surrogates and above). */
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
 /**
  * Compares two keys in UTF-8 byte order without encoding them (same result as `compareKeys` in
- * `keys.ts`, which allocates buffers).
+ * `keys.ts`, which allocates buffers). When either key has no {@link HIGH_UNIT} code unit (object
+ * names are ASCII), native string order is that order: at the first difference the unit below U+D800
+ * orders the same in both, so one native compare answers.
  */
 export function compareKeysFast(a: string, b: string): number {
+  if (!HIGH_UNIT.test(a) || !HIGH_UNIT.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
@@ -47,11 +53,19 @@ export function withRevision(obj: KubeObject, revision: number): KubeObject {
   return Object.freeze({ ...obj, metadata });
 }
 
-/** Key-ordered map of the cached objects. */
+/**
+ * Key-ordered map of the cached objects: a Map for lookups by key, and the keys with their entries in
+ * two aligned sorted arrays, so that a range of keys (a namespace, the whole resource) is found by two
+ * binary searches and copied in one slice. Watchers that start with the current state (watch-list
+ * informers, watches without a resourceVersion) take that copy; with 100,000 objects it is a fraction
+ * of a millisecond, where visiting every key one by one held the event loop for tens.
+ */
 export class CacheState {
   private readonly entries = new Map<string, CacheEntry>();
   /** The keys of `entries`, sorted with {@link compareKeysFast}. */
   private keys: string[] = [];
+  /** `values[i]` is the entry of `keys[i]`. */
+  private values: CacheEntry[] = [];
   /** Entries whose value could not be decoded. */
   private errors = 0;
 
@@ -72,8 +86,14 @@ export class CacheState {
   /** Stores `entry` under `key` (insertion keeps the key order). */
   set(key: string, entry: CacheEntry): void {
     const old = this.entries.get(key);
-    if (old === undefined) this.keys.splice(this.lowerBound(key), 0, key);
-    else if (old.error !== undefined) this.errors--;
+    const i = this.lowerBound(key);
+    if (old === undefined) {
+      this.keys.splice(i, 0, key);
+      this.values.splice(i, 0, entry);
+    } else {
+      if (old.error !== undefined) this.errors--;
+      this.values[i] = entry;
+    }
     if (entry.error !== undefined) this.errors++;
     this.entries.set(key, entry);
   }
@@ -84,7 +104,10 @@ export class CacheState {
     if (old.error !== undefined) this.errors--;
     this.entries.delete(key);
     const i = this.lowerBound(key);
-    if (this.keys[i] === key) this.keys.splice(i, 1);
+    if (this.keys[i] === key) {
+      this.keys.splice(i, 1);
+      this.values.splice(i, 1);
+    }
   }
 
   /** Replaces the whole state (after a list); `list` is usually already in key order. */
@@ -102,6 +125,7 @@ export class CacheState {
     for (let i = 1; i < keys.length && sorted; i++) sorted = compareKeysFast(keys[i - 1] ?? '', keys[i] ?? '') < 0;
     if (!sorted) keys.sort(compareKeysFast);
     this.keys = keys;
+    this.values = keys.map((k) => this.entries.get(k) as CacheEntry);
   }
 
   /** The entries of `singleKey` (when given) or of every key starting with `prefix`, in key order. */
@@ -116,23 +140,30 @@ export class CacheState {
 
   /** The entries `scan` yields, collected now: later changes to the state do not reach the array. */
   snapshot(prefix: string, singleKey?: string): CacheEntry[] {
-    return Array.from(this.scan(prefix, singleKey), ([, entry]) => entry);
+    if (singleKey !== undefined) {
+      const entry = this.entries.get(singleKey);
+      return entry === undefined ? [] : [entry];
+    }
+    return this.values.slice(this.lowerBound(prefix), this.endOf(prefix));
   }
 
   /** The entries of the keys starting with `prefix` that are not less than `start`, in key order. */
   *scanFrom(start: string, prefix: string): Generator<readonly [string, CacheEntry]> {
-    for (let i = this.lowerBound(start); i < this.keys.length; i++) {
-      const key = this.keys[i] ?? '';
-      if (!key.startsWith(prefix)) return;
-      const entry = this.entries.get(key);
-      if (entry !== undefined) yield [key, entry];
+    const end = this.endOf(prefix);
+    for (let i = Math.max(this.lowerBound(start), this.lowerBound(prefix)); i < end; i++) {
+      yield [this.keys[i] as string, this.values[i] as CacheEntry];
     }
   }
 
   /** Number of keys starting with `prefix` that are greater than `after`. */
   countAfter(after: string, prefix: string): number {
     const from = this.lowerBound(singleKeyEnd(after));
-    return Math.max(0, this.lowerBound(prefixEnd(prefix)) - from);
+    return Math.max(0, this.endOf(prefix) - from);
+  }
+
+  /** Index just past the last key starting with `prefix`. */
+  private endOf(prefix: string): number {
+    return prefix === '' ? this.keys.length : this.lowerBound(prefixEnd(prefix));
   }
 
   /** Index of the first key not less than `key`. */

@@ -22,8 +22,11 @@ export interface ReflectorSource {
 
 /** What the cache does with what the reflector reads. */
 export interface ReflectorHandler {
-  /** The complete current state (after each list) and the list's resourceVersion. */
-  replace(items: readonly KubeObject[], resourceVersion: string): void;
+  /**
+   * The complete current state (after each list) and the list's resourceVersion. A cache that takes
+   * long over a large list may do it in slices and return a promise; the watch starts after it.
+   */
+  replace(items: readonly KubeObject[], resourceVersion: string): void | Promise<void>;
   /** One ADDED, MODIFIED or DELETED event. */
   apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): void;
 }
@@ -140,7 +143,8 @@ export class Reflector {
     let rv = Array.isArray(result) ? '' : (result.metadata?.resourceVersion ?? '');
     if (Array.isArray(result)) for (const obj of items) rv = newerVersion(rv, obj.metadata.resourceVersion ?? '');
     if (this.stopped) return;
-    this.handler.replace(items, rv);
+    await this.handler.replace(items, rv);
+    if (this.stopped) return;
     this.resourceVersion = rv;
     if (!this.synced) {
       this.synced = true;

@@ -99,6 +99,20 @@ describe('registry/kubeconfig ClientCACache', () => {
     assert.equal(watches[0]?.resourceVersion, '9');
   });
 
+  it('takes a large list in slices, letting the event loop turn in between', async () => {
+    const items = Array.from({ length: 12_000 }, (_, i) => secret(`ns${i % 7}`, `s${i}.ca-client`, String(i + 1), caSecretData(ca1)));
+    let syncedAtTurn: boolean | undefined;
+    lists.push(async () => {
+      // Runs in the first turn after the list resolves: only a sliced replace leaves one before it ends.
+      setImmediate(() => (syncedAtTurn = cache.hasSynced));
+      return { items, metadata: { resourceVersion: '12000' } };
+    });
+    await cache.start();
+    assert.equal(syncedAtTurn, false);
+    assert.equal(cache.size, 12_000);
+    assert.equal((await cache.get('ns1', 's11999.ca-client')).certificatePem, ca1.certPem);
+  });
+
   it('applies added, modified and deleted events', async () => {
     lists.push(async () => [secret('ns', 'a.ca-client', '5', caSecretData(ca1))]);
     await cache.start();

@@ -4,6 +4,7 @@
  * request never reads storage. Only `ca.crt` and `ca.key` are kept; each object is parsed into a
  * signing key at most once per resourceVersion, on first use.
  */
+import { setImmediate } from 'node:timers/promises';
 import { internalError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { Reflector, type CacheListResult, type CacheWatch, type ReflectorSource } from '../generic/reflector.js';
@@ -26,6 +27,9 @@ export interface ClientCACacheOptions {
   /** Told about list/watch failures (the cache retries on its own). */
   onError?: (err: Error) => void;
 }
+
+/** Objects of a list taken into the cache per event-loop turn. */
+const REPLACE_SLICE = 5000;
 
 interface Entry {
   resourceVersion: string;
@@ -60,9 +64,12 @@ export class ClientCACache {
     this.reflector = new Reflector(
       source,
       {
-        replace: (items) => {
+        replace: async (items) => {
           const next = new Map<string, Entry>();
-          for (const obj of items) {
+          for (let i = 0; i < items.length; i++) {
+            // Slices, so that a list of 100,000 InternalSecrets never holds the event loop for long.
+            if (i > 0 && i % REPLACE_SLICE === 0) await setImmediate();
+            const obj = items[i] as KubeObject;
             const e = this.entryFor(obj);
             if (e !== undefined) next.set(keyOf(obj.metadata.namespace ?? '', obj.metadata.name ?? ''), e);
           }

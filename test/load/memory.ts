@@ -87,6 +87,8 @@ export async function watcherChurn(s: LoadServer, watchers: number, objects: num
   const seconds = (performance.now() - t0) / 1000;
   const events = results.reduce((n, r) => n + r.lines, 0);
   const during = rss(s.pid);
+  // The scrape before the watchers reset the server's delay histogram: this one covers their stay.
+  const lag = await scrape(s, ['nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds']);
   // No forced collection here: production has none. V8 collects the watchers' garbage and gives the
   // pages back on its own once the server is idle (its memory reducer), which can take a minute or two.
   const left = performance.now();
@@ -102,6 +104,11 @@ export async function watcherChurn(s: LoadServer, watchers: number, objects: num
   const growth = (after - baseline) / baseline;
   return [
     figure(`${watchers} watchers reading ${objects} objects each`, `${events} events in ${seconds.toFixed(1)} s; RSS ${mib(during)} right after`),
+    figure(
+      `${watchers} watchers reading ${objects} objects each: server event-loop delay`,
+      `p99 ${((lag.nodejs_eventloop_lag_p99_seconds ?? 0) * 1000).toFixed(0)} ms, max ${((lag.nodejs_eventloop_lag_max_seconds ?? 0) * 1000).toFixed(0)} ms`,
+      'no request holds it > ~50 ms',
+    ),
     figure('memory of the server before / after the watchers', `${split(before)} / ${split(afterMemory)}`),
     figure(
       'RSS after the watchers left vs before',

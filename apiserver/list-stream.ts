@@ -21,6 +21,7 @@ import { isKindOf, objectJson, objectMessage, objectYamlItem } from './encode.js
 import { mediaTypeOf, type Format } from './negotiation.js';
 import { StreamedBody } from './compress.js';
 import { warningHeader } from './respond.js';
+import { nextTurn } from '../storage/pacer.js';
 
 /** A list response: a `<Kind>List` of the resource or a PartialObjectMetadataList. */
 export interface ListBody {
@@ -45,8 +46,6 @@ const LIST_META = 'k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta';
 function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Calls `each(i)` for every index (it returns the bytes it encoded) until the client is gone; `flush`

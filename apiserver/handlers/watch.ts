@@ -17,6 +17,7 @@ import { includeObjectPolicy, type Format, type Rendering } from '../negotiation
 import { namedListParams, str } from '../query.js';
 import { toTable, type IncludeObject } from '../render.js';
 import { drained } from '../backpressure.js';
+import { nextTurn } from '../../storage/pacer.js';
 import { outputOf, type ResourceRequest } from './context.js';
 
 const MIN_TIMEOUT_S = 1800;
@@ -124,7 +125,7 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
       if (r.res.writableLength >= WATCH_BUFFER_BYTES) await drained(r.res, stopped);
       // A long backlog (initial events) is written in slices, letting other requests in between.
       if (performance.now() - sliceStart >= SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         sliceStart = performance.now();
       }
     }

@@ -128,3 +128,114 @@ export function isValidPercent(value: string): string[] {
   if (/^[0-9]+%$/.test(value)) return [];
   return ["a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"];
 }
+
+/** How a quantity is written back: Go's resource.Format. */
+type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
+
+const DECIMAL_SUFFIX_OF = new Map(Object.entries(DECIMAL).map(([s, e]) => [e, s]));
+const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+const MAX_INT64 = (1n << 63n) - 1n;
+
+/** The parts of a quantity as Go's parseQuantityString splits it (leading zeros of the number dropped). */
+function goParts(text: string): { negative: boolean; num: string; denom: string; suffix: string } | undefined {
+  const m = /^([+-]?)0*([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);
+  if (m === null) return undefined;
+  return { negative: m[1] === '-', num: m[2] === '' ? '0' : (m[2] ?? '0'), denom: m[3] ?? '', suffix: m[4] ?? '' };
+}
+
+/** Base, exponent and format of a suffix (Go's suffixHandler.interpret). */
+function interpretSuffix(suffix: string): { base: 2 | 10; exponent: number; format: QuantityFormat } | undefined {
+  const dec = DECIMAL[suffix];
+  if (dec !== undefined) return { base: 10, exponent: dec, format: 'DecimalSI' };
+  const bin = BINARY[suffix];
+  if (bin !== undefined) return { base: 2, exponent: bin, format: 'BinarySI' };
+  const m = /^[eE]([-+]?[0-9]+)$/.exec(suffix);
+  return m === null ? undefined : { base: 10, exponent: Number(m[1]), format: 'DecimalExponent' };
+}
+
+/** `value` stripped of every factor `base` it has; returns the rest and how many were removed. */
+function removeFactors(value: bigint, base: bigint): [bigint, number] {
+  let times = 0;
+  while (value !== 0n && value % base === 0n) {
+    value /= base;
+    times++;
+  }
+  return [value, times];
+}
+
+/**
+ * Go's canonical text of `unscaled × 10^-scale` in `format` (Quantity.CanonicalizeBytes): binary
+ * suffixes for whole multiples of 1024 written in a binary format, else a decimal suffix (or `e<n>`)
+ * whose exponent is a multiple of 3, with the fewest digits.
+ */
+function canonicalText(unscaled: bigint, scale: number, format: QuantityFormat): string {
+  if (unscaled === 0n) return '0';
+  if (format === 'BinarySI') {
+    const magnitude = unscaled < 0n ? -unscaled : unscaled;
+    const whole = scale <= 0 ? magnitude * 10n ** BigInt(-scale) : magnitude % 10n ** BigInt(scale) === 0n ? magnitude / 10n ** BigInt(scale) : undefined;
+    if (whole !== undefined && whole >= 1024n) {
+      const [amount, times] = removeFactors(unscaled < 0n ? -whole : whole, 1024n);
+      return `${amount}${BINARY_SUFFIXES[times] ?? ''}`;
+    }
+    format = 'DecimalSI';
+  }
+  let [amount, exponent] = removeFactors(unscaled, 10n);
+  exponent -= scale;
+  while (exponent % 3 !== 0) {
+    amount *= 10n;
+    exponent--;
+  }
+  const suffix = format === 'DecimalSI' ? (DECIMAL_SUFFIX_OF.get(exponent) ?? '') : exponent === 0 ? '' : `e${exponent}`;
+  return `${amount}${suffix}`;
+}
+
+/**
+ * A quantity as Go writes it back after decoding (resource.ParseQuantity, then MarshalJSON): `1024Mi`
+ * → `1Gi`, `0.5` → `500m`, `1000` → `1k`, `1.5Ki` → `1536`; a value below a nano-unit rounds up to
+ * `1n`. Go keeps the text as written when its parse finds it canonical already (`100Mi`, `250m`,
+ * `+5`). Undefined when the text does not parse.
+ */
+export function canonicalQuantity(text: string): string | undefined {
+  if (typeof quantityOrError(text) === 'string') return undefined;
+  if (text === '0') return text;
+  const parts = goParts(text);
+  const suffix = parts === undefined ? undefined : interpretSuffix(parts.suffix);
+  if (parts === undefined || suffix === undefined) return undefined;
+  const { negative, num, denom } = parts;
+  const { base, exponent, format } = suffix;
+  // Go's fast path (int64 arithmetic), the only one that can keep the text as written.
+  let precision: number;
+  if (format !== 'BinarySI') precision = 18 - (num.length + denom.length);
+  else precision = exponent >= 0 && denom === '' ? 14 - num.length - Math.trunc((exponent * 3) / 10) : -1;
+  const scale = (format === 'BinarySI' ? 0 : exponent) - denom.length;
+  if (precision >= 0 && scale >= -9) {
+    const shifted = `${num}${denom}`;
+    const value = BigInt(shifted);
+    const result = value * (format === 'BinarySI' ? 1n << BigInt(exponent) : 1n);
+    if (result <= MAX_INT64) {
+      const kept = format === 'BinarySI' ? exponent % 10 === 0 && (value & 7n) !== 0n : scale % 3 === 0 && !shifted.endsWith('000') && !shifted.startsWith('0');
+      if (kept) return text;
+      return canonicalText(negative ? -result : result, -scale, format);
+    }
+  }
+  // Go's exact path: suffix folded into the number, rounded up to a whole nano-unit, capped for binary.
+  let unscaled = BigInt(`${num}${denom}`);
+  let decimals = denom.length;
+  if (base === 10) decimals -= exponent;
+  else unscaled <<= BigInt(exponent);
+  if (unscaled !== 0n && decimals > 9) {
+    const divisor = 10n ** BigInt(decimals - 9);
+    unscaled = unscaled / divisor + (unscaled % divisor === 0n ? 0n : 1n);
+    decimals = 9;
+  }
+  let written = format;
+  if (format === 'BinarySI') {
+    const pow = 10n ** BigInt(Math.max(decimals, 0));
+    const asScaled = decimals >= 0 ? unscaled : unscaled * 10n ** BigInt(-decimals);
+    if (asScaled > MAX_INT64 * pow) {
+      unscaled = MAX_INT64;
+      decimals = 0;
+    } else if (asScaled > 0n && asScaled < pow) written = 'DecimalSI';
+  }
+  return canonicalText(negative ? -unscaled : unscaled, decimals, written);
+}

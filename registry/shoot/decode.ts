@@ -1,23 +1,20 @@
 /**
  * What decoding a Shoot into Gardener's Go types does to durations and quantities: a metav1.Duration is
  * parsed as a Go duration and written back in Go's canonical form ("5m" → "5m0s", "168h" → "168h0m0s");
- * a resource.Quantity given as a JSON number (any, `0.5` too) is written as its text (8 → "8"), which
- * is also how the protobuf form carries it, and a string one without surrounding spaces. The fields are
- * found by walking the object along the schema.
+ * a resource.Quantity (a string, or a JSON number such as `0.5`) is written back as Go writes it after
+ * decoding: text in its canonical form (`1024Mi` → "1Gi", `0.5` → "500m", 8 → "8"), which is also how
+ * the protobuf form carries it. The fields are found by walking the object along the schema.
  * A duration or quantity Go cannot parse is refused as gardener-apiserver refuses it (400 `Shoot in
  * version "v1beta1" cannot be handled as a Shoot: time: unknown unit "d" in duration "45d"`): kept as
  * given a duration could not be written in protobuf, and every protobuf read of a list holding it
  * would fail.
- *
- * Deviation: Go also writes quantities back in their canonical form (`1024Mi` → `1Gi`, `0.5` → `500m`);
- * this server keeps the text as sent.
  */
 import { badRequest } from '../../apimachinery/errors.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import { QUANTITY_SCHEMAS, refName, type Definitions, type Schema } from '../../openapi/schema.js';
 import { decodeErrorMessage } from '../../openapi/validate.js';
 import { DurationError, normalizeDuration } from '../../apimachinery/duration.js';
-import { quantityOrError } from '../../apimachinery/quantity.js';
+import { canonicalQuantity, quantityOrError } from '../../apimachinery/quantity.js';
 import { DURATION_SCHEMAS } from './schema/helpers.js';
 
 function resolve(schema: Schema, definitions: Definitions): Schema {
@@ -45,8 +42,9 @@ function normalizeAt(holder: Record<string, unknown> | unknown[], key: string | 
 }
 
 /**
- * The quantity at `holder[key]` as Go decodes one: a JSON number taken as its text, a string without
- * surrounding spaces; one that does not parse is refused (400 with Go's error).
+ * The quantity at `holder[key]` as Go decodes and writes one: a JSON number taken as its text, a string
+ * without surrounding spaces, written back canonical; one that does not parse is refused (400 with
+ * Go's error).
  */
 function quantityAt(holder: Record<string, unknown> | unknown[], key: string | number, w: Walk): void {
   const h = holder as Record<string | number, unknown>;
@@ -55,7 +53,7 @@ function quantityAt(holder: Record<string, unknown> | unknown[], key: string | n
   const text = typeof value === 'number' ? String(value) : value.trim();
   const parsed = quantityOrError(text);
   if (typeof parsed === 'string') throw badRequest(decodeErrorMessage(w.kind, 'v1beta1', [parsed]));
-  h[key] = text;
+  h[key] = canonicalQuantity(text) ?? text;
 }
 
 /** Normalizes the value at `holder[key]` when `schema` is a duration or a quantity; else walks into it. */

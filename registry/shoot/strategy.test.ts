@@ -59,9 +59,25 @@ describe('registry/shoot strategy', () => {
       assert.equal(at(shoot, 'spec.provider.workers.0.machineControllerManager.machineDrainTimeout'), '2h0m0s');
     });
 
-    it('decodes quantities as Go does: any JSON number as its text, strings trimmed, others refused with 400', () => {
+    it('decodes quantities as Go does: any JSON number as its text, strings trimmed, written back canonical, others refused with 400', () => {
       const reserved = (cpu: unknown) => makeShoot({ kubernetes: { version: '1.33.0', kubelet: { kubeReserved: { cpu } } } });
-      for (const [given, stored] of [[0.5, '0.5'], [2, '2'], [' 100m ', '100m'], ['1Gi', '1Gi']]) {
+      const cases: Array<[unknown, string]> = [
+        [0.5, '500m'],
+        [2, '2'],
+        [1000, '1k'],
+        [' 100m ', '100m'],
+        ['1Gi', '1Gi'],
+        ['1024Mi', '1Gi'],
+        ['1.5Gi', '1536Mi'],
+        ['0.5Ki', '512'],
+        ['1000m', '1'],
+        ['1.08', '1080m'],
+        ['0.1n', '1n'],
+        ['1E3', '1E3'],
+        ['1.5e3', '1500'],
+        ['+5', '+5'],
+      ];
+      for (const [given, stored] of cases) {
         const shoot = reserved(given);
         shootStrategy.decode?.(shoot);
         assert.equal(at(shoot, 'spec.kubernetes.kubelet.kubeReserved.cpu'), stored, String(given));

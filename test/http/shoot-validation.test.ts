@@ -137,9 +137,10 @@ describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', functio
     const badTime = await status({ status: { lastOperation: { lastUpdateTime: 'not-a-time' } } }).expect(400);
     assert.match(badTime.body.message, /cannot be handled as a Shoot: parsing time "not-a-time" as "2006-01-02T15:04:05Z07:00"/);
     await s.request('get', SHOOTS).set('Accept', 'application/vnd.kubernetes.protobuf').expect(200);
-    // Any JSON number is a quantity (kubectl apply sends `cpu: 0.5` from YAML as a number).
+    // Any JSON number is a quantity (kubectl apply sends `cpu: 0.5` from YAML as a number), written
+    // back in Go's canonical form.
     const cpu = await merge({ spec: { kubernetes: { kubelet: { kubeReserved: { cpu: 0.5 } } } } }).expect(200);
-    assert.equal(cpu.body.spec.kubernetes.kubelet.kubeReserved.cpu, '0.5');
+    assert.equal(cpu.body.spec.kubernetes.kubelet.kubeReserved.cpu, '500m');
   });
 
   it('defaults on every write: a merge patch that drops a default gets it back', async () => {

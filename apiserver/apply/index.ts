@@ -5,7 +5,6 @@
  * - {@link applyPatch} inside the update loop of an apply (creates the object when missing);
  * - {@link trackUpdate} on every other create, update and patch;
  * - {@link defaultManager} for writes without `fieldManager`;
- * - {@link ignoreManagedFieldsTimestamps} on the final object of an update, so time-only changes are no write.
  *
  * The lower layers (field sets, FieldsV1, typed merge and compare) are exported for tests and tools.
  */
@@ -25,4 +24,3 @@ export { FieldSet, FieldsV1Error, type FieldsV1 } from './fieldset.js';
 export { LAST_APPLIED_ANNOTATION } from './lastapplied.js';
 export { decodeManagedFields, encodeManagedFields, ManagedFieldsError, MAX_UPDATE_MANAGERS } from './managed.js';
 export { kindType, TypeResolver, type KindSchema, type TypeNode } from './schema.js';
-export { ignoreManagedFieldsTimestamps } from './timestamps.js';

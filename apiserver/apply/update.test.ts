@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject, ManagedFieldsEntry } from '../../apimachinery/types.js';
 import { applyPatch, defaultManager, trackUpdate, type TrackUpdateInput } from './fieldmanager.js';
 import { capUpdateManagers, decodeManagedFields, encodeManagedFields, MAX_UPDATE_MANAGERS } from './managed.js';
-import { ignoreManagedFieldsTimestamps } from './timestamps.js';
+import { ignoreManagedFieldsTimestamps } from '../../registry/generic/timestamps.js';
 import { stored, T1, T2, T3, widget, WIDGET_API_VERSION, widgetKind } from './testdata.js';
 
 function write(old: KubeObject | undefined, updated: KubeObject, manager: string, opts: Partial<TrackUpdateInput> = {}): KubeObject {

@@ -9,6 +9,7 @@ import { KeyExistsError, KeyNotFoundError, PreconditionError } from '../../stora
 import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
 import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strategy } from '../types.js';
 import { toStatusError } from './errors.js';
+import { ignoreManagedFieldsTimestamps } from './timestamps.js';
 import { beforeCreate, beforeUpdate, createdResourceVersionError, now, updatedResourceVersionError } from './lifecycle.js';
 import { buildSelection, supportedFields, validateListParams, type ListParams } from './selection.js';
 
@@ -262,6 +263,7 @@ export class ResourceStore {
       }
       await hooks.validate?.(obj, current);
       if (current !== undefined && releasesDeletion(obj, current)) throw new Released(obj, current);
+      if (current !== undefined) ignoreManagedFieldsTimestamps(this.typed(current), obj);
       return obj;
     };
   }

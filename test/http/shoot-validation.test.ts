@@ -143,6 +143,26 @@ describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', functio
     assert.equal(cpu.body.spec.kubernetes.kubelet.kubeReserved.cpu, '500m');
   });
 
+  it('re-applies quantities and durations that decoding rewrites without a write (only managedFields times would change)', async () => {
+    const applied = {
+      apiVersion: 'core.gardener.cloud/v1beta1',
+      kind: 'Shoot',
+      metadata: { name: 'base', namespace: NS },
+      spec: { kubernetes: { kubeAPIServer: { eventTTL: '1h' }, kubelet: { kubeReserved: { cpu: '1000m', memory: '1024Mi' } } } },
+    };
+    const apply = () =>
+      s.request('patch', `${SHOOTS}/base?fieldManager=tuner&force=true`).set('Content-Type', 'application/apply-patch+yaml').send(JSON.stringify(applied)).expect(200);
+    const first = (await apply()).body as KubeObject;
+    const spec = first.spec as { kubernetes: { kubeAPIServer: { eventTTL: string }; kubelet: { kubeReserved: Record<string, string> } } };
+    assert.equal(spec.kubernetes.kubeAPIServer.eventTTL, '1h0m0s');
+    assert.deepEqual(spec.kubernetes.kubelet.kubeReserved, { cpu: '1', memory: '1Gi' });
+    // managedFields times have whole seconds: the second apply comes in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = (await apply()).body as KubeObject;
+    assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion);
+    assert.deepEqual(second.metadata.managedFields, first.metadata.managedFields);
+  });
+
   it('defaults on every write: a merge patch that drops a default gets it back', async () => {
     const res = await s.request('patch', `${SHOOTS}/base`).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify({ spec: { kubernetes: { kubeProxy: null } } })).expect(200);
     assert.deepEqual(res.body.spec.kubernetes.kubeProxy, { mode: 'IPTables', enabled: true });

@@ -1,7 +1,8 @@
 /**
  * Upstream's `IgnoreManagedFieldsTimestampsTransformer`: a write whose only effect is newer times in
- * `metadata.managedFields` (say, an apply of "1h" over a stored "1h0m0s" that the strategy normalizes
- * back) keeps the stored times, so the storage sees an unchanged object and does not write it.
+ * `metadata.managedFields` (say, an apply of "1h" over a stored "1h0m0s", or of "1000m" over a stored
+ * "1", that decoding normalizes back) keeps the stored times, so the storage sees an unchanged object
+ * and does not write it: no new resourceVersion, no watch event.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, ManagedFieldsEntry } from '../../apimachinery/types.js';

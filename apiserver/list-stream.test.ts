@@ -16,6 +16,7 @@ class SlowClient extends Writable {
   readonly chunks: Buffer[] = [];
   headersSent = false;
   locals: Record<string, unknown> = {};
+  readonly req = { url: '/apis/example.gardener.cloud/v1/things', headers: {} };
   private held: Array<() => void> = [];
 
   constructor() {

@@ -18,8 +18,8 @@ import type { ListMeta } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { toYaml, toYamlSequenceItem } from '../apimachinery/yaml.js';
 import { isKindOf, objectJson, objectMessage, objectYamlItem } from './encode.js';
-import { mediaTypeOf, type Format } from './negotiation.js';
-import { StreamedBody } from './compress.js';
+import { mediaTypeOf, prettyRequested, type Format } from './negotiation.js';
+import { endMaybeCompressed, StreamedBody } from './compress.js';
 import { warningHeader } from './respond.js';
 import { nextTurn } from '../storage/pacer.js';
 
@@ -192,6 +192,8 @@ export async function sendList(res: Response, d: ResourceDescriptor, list: ListB
   res.locals.responseBody = list;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   res.status(200).setHeader('Content-Type', mediaTypeOf(format));
+  // Indented JSON is for people reading a terminal; it is written whole, as kube-apiserver does.
+  if (format === 'json' && prettyRequested(res.req)) return endMaybeCompressed(res, JSON.stringify({ apiVersion: list.apiVersion, kind: list.kind, metadata: list.metadata, items: list.items }, null, 2));
   const body = new StreamedBody(res);
   if (format === 'protobuf') await writeProtobufList(body, d, list, stored);
   else if (format === 'yaml') await writeYamlList(body, d, list, stored);

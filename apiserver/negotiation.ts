@@ -151,3 +151,22 @@ export function includeObjectPolicy(rendering: Rendering, value: string | undefi
   if (value === 'None' || value === 'Object') return value;
   throw badRequest(`Unable to convert to Table as requested: includeObject: Invalid value: ${goQuote(value)}: must be 'Metadata', 'Object', 'None', or empty`);
 }
+
+/** What Go's strconv.ParseBool reads as true (anything else is false or an error, both "not pretty"). */
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+/** User agents that get indented JSON unless they ask otherwise: curl, Wget and browsers. */
+const PRETTY_AGENTS = /^(?:curl|Wget|Mozilla\/5\.0)/;
+
+/**
+ * Whether a JSON answer is indented with two spaces (Go's json.MarshalIndent), as kube-apiserver
+ * decides: the Accept clause answered in JSON says `pretty=1`; or `?pretty=` is given (read as Go's
+ * strconv.ParseBool); or, without it, the User-Agent is curl, Wget or a browser. Watches never are.
+ */
+export function prettyRequested(req: { url?: string | undefined; headers: { accept?: string | undefined; 'user-agent'?: string | undefined } }): boolean {
+  const accept = req.headers.accept;
+  if (accept?.includes('pretty') === true && parseAccept(accept).find((c) => formatsOf(c).includes('json'))?.params.pretty === '1') return true;
+  const query = req.url?.split('?')[1];
+  const pretty = query?.includes('pretty') === true ? new URLSearchParams(query).get('pretty') : null;
+  if (pretty !== null && pretty !== '') return GO_TRUE.has(pretty);
+  return PRETTY_AGENTS.test(req.headers['user-agent'] ?? '');
+}

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { Status } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { encodeBody } from './encode.js';
-import { mediaTypeOf, type Format } from './negotiation.js';
+import { mediaTypeOf, prettyRequested, type Format } from './negotiation.js';
 import { endMaybeCompressed } from './compress.js';
 
 /** Formats a warning the way Kubernetes does: `299 - "<text>"` with quotes and backslashes escaped. */
@@ -26,7 +26,7 @@ export function warningHeader(text: string): string {
 export function sendBody(res: Response, code: number, body: unknown, format: Format, d?: ResourceDescriptor, warnings: readonly string[] = [], stored = false): void {
   // A request that timed out was already answered with 504; its late result is dropped.
   if (res.headersSent) return;
-  const data = encodeBody(d, body, format, stored);
+  const data = format === 'json' && prettyRequested(res.req) ? JSON.stringify(body, null, 2) : encodeBody(d, body, format, stored);
   // Kept for the audit filter (RequestResponse level); it decides what may be recorded.
   res.locals.responseBody = body;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));

@@ -118,6 +118,10 @@ export function healthRouter(checks: HealthChecks, version: string): Router {
     router.get(`/${name}`, handler);
     router.get(`/${name}/:check`, handler);
   }
-  router.get('/version', (_req, res) => sendJson(res, 200, versionInfo(version)));
+  // Always indented, as kube-apiserver writes /version (json.MarshalIndent).
+  router.get('/version', (_req, res) => {
+    res.status(200).setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(versionInfo(version), null, 2));
+  });
   return router;
 }

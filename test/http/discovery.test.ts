@@ -117,9 +117,10 @@ describe('discovery, OpenAPI, health', function () {
     await s.request('get', '/readyz/nope').expect(404);
   });
 
-  it('serves /version', async () => {
+  it('serves /version, indented as kube-apiserver writes it', async () => {
     const r = await s.request('get', '/version').expect(200);
     assert.match(r.body.gitVersion, /^v\d+\.\d+\.\d+/);
+    assert.equal(r.text, JSON.stringify(r.body, null, 2));
   });
 
   it('lets anonymous callers reach only the always-allowed paths and version (system:public-info-viewer)', async () => {

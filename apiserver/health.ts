@@ -5,7 +5,6 @@
 import type { Request, Response, Router } from 'express';
 import express from 'express';
 import { pathNotFound } from '../apimachinery/errors.js';
-import { sendJson } from './respond.js';
 import { strs } from './query.js';
 
 /** `/livez`, `/readyz`, `/healthz` and their per-check paths. */

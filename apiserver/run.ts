@@ -3,7 +3,7 @@
  * authorization, admission, HTTPS. Returns a handle to stop it. `main.ts` and the tests both use this.
  */
 import { listenHost } from './bind.js';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { join } from 'node:path';
 import { buildAdmissionChain } from '../admission/chain.js';

@@ -5,7 +5,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { badRequest, invalid, untypedError, type StatusError } from '../../apimachinery/errors.js';
+import { invalid, untypedError, type StatusError } from '../../apimachinery/errors.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { parseUint64 } from '../../apimachinery/strconv.js';
 import type { KubeObject } from '../../apimachinery/types.js';

@@ -7,7 +7,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { internalError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { Reflector, type CacheListResult, type CacheWatch, type ReflectorSource } from '../generic/reflector.js';
+import { Reflector, type ReflectorSource } from '../generic/reflector.js';
 import { CA_CERT_KEY, CA_KEY_KEY, loadClientCA, type SigningCA } from './ca.js';
 
 export type { CacheListResult, CacheWatch } from '../generic/reflector.js';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { errorString } from '../../apimachinery/field.js';
 import { isStatusError } from '../../apimachinery/errors.js';
-import type { KubeObject } from '../../apimachinery/types.js';
 import { DEFAULT_ETCD_ENCRYPTION_KEY_ROTATION_PERIOD, applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
 import { shootBindingStrategy, shootStatusStrategy, shootStrategy } from './strategy.js';
 import { at, encryptionSpec, makeShoot, testContext as ctx } from '../../test/support/shoot/fixtures.js';

@@ -11,7 +11,6 @@
  * that is too old (compacted) re-lists, and then every client watcher behind the new state gets a
  * 410 ERROR event and re-lists itself.
  */
-import type { KubeObject } from '../../apimachinery/types.js';
 import { EventBuffer } from './buffer.js';
 import { ChangeDecoder, readEntries, type Decoded } from './decode.js';
 import { statusFor, tooOldStatus } from './event.js';

@@ -615,7 +615,6 @@ export function generateRequest(seed: number, index: number, ctx: FuzzContext, c
   let pairs: QueryPair[] = [];
   let body: Buffer | undefined;
   let isolate = false;
-  const big = category === 'bomb';
   const r = rng.pick(RESOURCES);
   const nsFor = (res: FuzzResource) => (res.namespaced ? namespaceSegment(rng, ctx) : undefined);
 

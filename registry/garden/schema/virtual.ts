@@ -4,7 +4,7 @@
  * our own.
  */
 import type { Schema } from '../../../openapi/schema.js';
-import { core, int32, list, quantity, refTo, str, strList } from '../../shoot/schema/helpers.js';
+import { core, list, quantity, refTo, str, strList } from '../../shoot/schema/helpers.js';
 import { auditWebhookSchema, gardenerSchema } from './gardener.js';
 import { coreProperties, obj, objWith, rawObject } from './helpers.js';
 

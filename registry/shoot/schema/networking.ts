@@ -3,7 +3,7 @@
  * node-local DNS). Field names and types follow the upstream API; the descriptions are our own.
  */
 import { ref, type Definitions } from '../../../openapi/schema.js';
-import { bool, core, list, mergeKey, obj, raw, refTo, str, strList } from './helpers.js';
+import { bool, core, list, obj, raw, refTo, str, strList } from './helpers.js';
 import { CROSS_VERSION_OBJECT_REFERENCE } from './k8s.js';
 
 /** Definitions of this area, keyed by upstream definition name. */

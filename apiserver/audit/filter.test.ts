@@ -185,16 +185,19 @@ describe('audit filter', () => {
     });
   }
 
-  it('audits a failed authentication with one ResponseComplete event and code 401', async () => {
+  it('audits a failed authentication as upstream: one ResponseStarted event with 401 and the credentials tried', async () => {
     const { sink, request } = setup(policy('Metadata'));
     const res = await request.get(`${G}/shoots/s`).set('X-Test-User', 'bad').expect(401);
     const events = await settle(sink, 1);
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(sink.events.length, 1);
-    assert.equal(events[0]?.stage, 'ResponseComplete');
+    assert.equal(events[0]?.stage, 'ResponseStarted');
     assert.equal(events[0]?.auditID, res.headers['audit-id']);
     assert.deepEqual(events[0]?.user, {});
-    assert.deepEqual(events[0]?.responseStatus, { metadata: {}, code: 401, status: 'Failure', reason: 'Unauthorized', message: 'Unauthorized' });
+    assert.deepEqual(events[0]?.responseStatus, { metadata: {}, code: 401, message: 'Authentication failed, no credentials provided' });
+    await request.get(`${G}/shoots/s`).set('X-Test-User', 'bad').set('Authorization', 'Bearer not-a-token').expect(401);
+    const [, bearer] = await settle(sink, 2);
+    assert.deepEqual(bearer?.responseStatus, { metadata: {}, code: 401, message: 'Authentication failed, attempted: bearer' });
   });
 
   it('annotates the authorization decision and reason of a denied request', async () => {

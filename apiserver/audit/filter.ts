@@ -4,7 +4,9 @@
  *
  * - {@link withAuditInit} goes right BEFORE withAuthentication: it picks the audit ID (the incoming
  *   `Audit-ID` header or a new UUID), echoes it as `Audit-Id`, records the receive time and hooks the
- *   response so that every request, including a 401, gets its ResponseComplete (or Panic) event.
+ *   response so that every request gets its final event: ResponseComplete (or Panic), or for a request
+ *   that failed authentication the one event upstream's WithFailedAuthenticationAudit writes, stage
+ *   ResponseStarted with the 401 and the credentials tried (`Authentication failed, attempted: x509`).
  * - {@link withAudit} goes right AFTER withAuthentication: the user is known, the policy is evaluated
  *   and the RequestReceived event is written.
  * - {@link withAuditPanic} is an error handler that goes right BEFORE errorWriter: an error that is not
@@ -160,11 +162,33 @@ function hookResponseStarted(auditor: Auditor, req: Request, res: Response, a: R
   res.writeHead = wrapped as unknown as Response['writeHead'];
 }
 
-/** Emits the final event (ResponseComplete or Panic) once, when the response finishes or the connection closes. */
+/** Upstream's message for a failed authentication: the kinds of credentials the request carried. */
+export function failedAuthenticationMessage(req: IncomingMessage): string {
+  const methods: string[] = [];
+  const auth = (req.headers.authorization ?? '').trim();
+  if (/^basic /i.test(auth) && Buffer.from(auth.slice(6), 'base64').toString('latin1').includes(':')) methods.push('basic');
+  const parts = auth.split(' ');
+  if (parts.length > 1 && parts[0]?.toLowerCase() === 'bearer') methods.push('bearer');
+  const query = req.url?.split('?')[1];
+  if (query !== undefined && (new URLSearchParams(query).get('access_token') ?? '').trim() !== '') methods.push('access_token');
+  const socket = req.socket as { getPeerCertificate?: () => object | null };
+  if (Object.keys(socket.getPeerCertificate?.() ?? {}).length > 0) methods.push('x509');
+  return methods.length > 0 ? `Authentication failed, attempted: ${methods.join(', ')}` : 'Authentication failed, no credentials provided';
+}
+
+/**
+ * Emits the final event once, when the response finishes or the connection closes: ResponseComplete
+ * or Panic; for a request that got no authenticated user, ResponseStarted with the refusal (nothing
+ * when it never got an answer).
+ */
 function hookResponseComplete(auditor: Auditor, req: Request, res: Response, a: RequestAudit): void {
   const complete = () => {
     if (a.done) return;
     a.done = true;
+    if (userOf(res) === undefined) {
+      if (res.headersSent) emit(auditor, req, res, a, 'ResponseStarted', { responseStatus: { metadata: {}, code: res.statusCode, message: failedAuthenticationMessage(req) } });
+      return;
+    }
     const sensitive = configOf(auditor, req, res, a).sensitive;
     const requestObject = requestObjectOf(auditor, req, res, a);
     if (a.panic !== undefined) {

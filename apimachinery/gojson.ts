@@ -267,3 +267,11 @@ export function typeMetaUnmarshalError(body: Record<string, unknown>): string | 
   }
   return undefined;
 }
+
+/**
+ * `json.Marshal` of a value that JSON.stringify writes the same way apart from escaping: Go also
+ * escapes `<`, `>` and `&` (as \u003c, \u003e, \u0026) and U+2028/U+2029, which only occur inside strings.
+ */
+export function goJsonMarshal(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { goJsonMarshal } from './gojson.js';
 import { jsonTooDeep, MAX_NESTING_DEPTH, memberCount, scanJson } from './json.js';
 
 describe('JSON text scan', () => {
@@ -29,5 +30,12 @@ describe('JSON text scan', () => {
     const deep = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
     assert.equal(memberCount(JSON.parse(deep)), 200_000);
     assert.equal(scanJson(deep).members, 200_000);
+  });
+});
+
+describe('goJsonMarshal', () => {
+  it('escapes what Go escapes and nothing else', () => {
+    assert.equal(goJsonMarshal([{ Name: 'a<b>&c', URL: 'x\u2028y', Application: null }]), '[{"Name":"a\\u003cb\\u003e\\u0026c","URL":"x\\u2028y","Application":null}]');
+    assert.equal(goJsonMarshal({ s: 'plain "quoted" \\ é' }), JSON.stringify({ s: 'plain "quoted" \\ é' }));
   });
 });

@@ -5,6 +5,7 @@
  */
 import { badRequest, internalError, invalid, isStatusError, notFound, StatusError } from '../../apimachinery/errors.js';
 import { OMIT_VALUE, type FieldError } from '../../apimachinery/field.js';
+import { goJsonMarshal } from '../../apimachinery/gojson.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { UserInfo } from '../types.js';
 import type { SigningCA } from './ca.js';
@@ -105,11 +106,13 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Go's `%#v` of `[]core.ShootAdvertisedAddress`, the bad value Gardener reports. */
+/**
+ * The bad value Gardener reports, `[]core.ShootAdvertisedAddress` as field errors render a complex
+ * value (json.Marshal of the internal type: Go field names, `null` for no addresses).
+ */
 function goAddresses(addresses: readonly AdvertisedAddress[]): string {
-  if (addresses.length === 0) return '[]core.ShootAdvertisedAddress(nil)';
-  const items = addresses.map((a) => `core.ShootAdvertisedAddress{Name:${JSON.stringify(a.name)}, URL:${JSON.stringify(a.url)}}`);
-  return `[]core.ShootAdvertisedAddress{${items.join(', ')}}`;
+  if (addresses.length === 0) return 'null';
+  return goJsonMarshal(addresses.map((a) => ({ Name: a.name, URL: a.url, Application: a.application ?? null })));
 }
 
 function noAddressError(kind: KubeconfigKind, shootName: string, all: readonly AdvertisedAddress[]): StatusError {

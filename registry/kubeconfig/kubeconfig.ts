@@ -16,6 +16,8 @@ export const WILDCARD_ADDRESS_NAME = 'wildcard-tls-seed-bound';
 export interface AdvertisedAddress {
   name: string;
   url: string;
+  /** The application the address belongs to (for UI clients), when set. */
+  application?: string;
 }
 
 /** A URL that cannot be turned into a server address (gardener-apiserver answers 500 with this text). */
@@ -27,7 +29,11 @@ export class AddressParseError extends Error {
 export function advertisedAddresses(shoot: Record<string, unknown>): AdvertisedAddress[] {
   const status = shoot.status;
   const list = isPlainObject(status) && Array.isArray(status.advertisedAddresses) ? (status.advertisedAddresses as unknown[]) : [];
-  return list.filter(isPlainObject).map((a) => ({ name: typeof a.name === 'string' ? a.name : '', url: typeof a.url === 'string' ? a.url : '' }));
+  return list.filter(isPlainObject).map((a) => ({
+    name: typeof a.name === 'string' ? a.name : '',
+    url: typeof a.url === 'string' ? a.url : '',
+    ...(typeof a.application === 'string' && { application: a.application }),
+  }));
 }
 
 /** The addresses that reach the kube-apiserver, in their original order. */

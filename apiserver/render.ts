@@ -12,11 +12,11 @@ function partial(obj: KubeObject, version: string): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
 }
 
-function listMeta(meta: ListMeta): ListMeta {
+function listMeta(meta: ListMeta, remainingItemCount: boolean): ListMeta {
   const out: ListMeta = {};
   if (meta.resourceVersion !== undefined) out.resourceVersion = meta.resourceVersion;
   if (meta.continue) out.continue = meta.continue;
-  if (meta.remainingItemCount !== undefined) out.remainingItemCount = meta.remainingItemCount;
+  if (remainingItemCount && meta.remainingItemCount !== undefined) out.remainingItemCount = meta.remainingItemCount;
   return out;
 }
 
@@ -36,7 +36,7 @@ export function toTable(
   return {
     kind: 'Table',
     apiVersion: `meta.k8s.io/${opts.version}`,
-    metadata: listMeta(meta),
+    metadata: listMeta(meta, d.table.remainingItemCount === true),
     columnDefinitions: opts.withColumns ? d.table.columns : [],
     rows,
   };
@@ -58,7 +58,7 @@ export function renderList(d: ResourceDescriptor, list: KubeList, r: Rendering, 
     return {
       kind: 'PartialObjectMetadataList',
       apiVersion: `meta.k8s.io/${r.version}`,
-      metadata: listMeta(list.metadata),
+      metadata: listMeta(list.metadata, true),
       items: list.items.map((o) => partial(o, r.version)),
     };
   }

@@ -23,6 +23,11 @@ export interface TableColumn {
 export interface TableConvertor {
   columns: TableColumn[];
   cells(obj: KubeObject): unknown[];
+  /**
+   * Whether a list's Table carries the list's `remainingItemCount`, as the convertors of custom
+   * resources and built-in kinds do; Gardener's own convertors copy only resourceVersion and continue.
+   */
+  remainingItemCount?: boolean;
 }
 
 /** Who is asking, as established by authentication. */

@@ -51,6 +51,8 @@ export function gardenTableConvertor(now: () => number = Date.now): TableConvert
         translateTimestampSince(garden.metadata.creationTimestamp, now()),
       ];
     },
+    // A custom resource's Table (apiextensions' convertor) carries the list's remainingItemCount.
+    remainingItemCount: true,
   };
 }
 

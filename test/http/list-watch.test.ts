@@ -26,6 +26,11 @@ describe('list and watch over HTTPS', function () {
     assert.deepEqual(names(first.items), ['p0', 'p1', 'p2']);
     assert.equal(first.metadata.remainingItemCount, 4);
     assert.ok(first.metadata.continue);
+    // Gardener's Table convertors copy resourceVersion and continue only; metadata-only lists keep the count.
+    const table = (await s.request('get', `${ns('pages')}?limit=3`).set('Accept', TABLE).expect(200)).body;
+    assert.deepEqual(Object.keys(table.metadata).sort(), ['continue', 'resourceVersion']);
+    const partial = (await s.request('get', `${ns('pages')}?limit=3`).set('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1').expect(200)).body;
+    assert.equal(partial.metadata.remainingItemCount, 4);
     await s.request('post', ns('pages')).send({ metadata: { name: 'p10' } }).expect(201);
     const second = (await s.request('get', `${ns('pages')}?limit=3&continue=${encodeURIComponent(first.metadata.continue)}`).expect(200)).body;
     assert.deepEqual(names(second.items), ['p3', 'p4', 'p5']);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { errorString, type FieldError } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { shootStrategy } from './strategy.js';
-import { encryptionSpec, exampleShoot, makeShoot, testContext, workerSpec } from '../../test/support/shoot/fixtures.js';
+import { encryptionSpec, exampleShoot, makeShoot, testContext, WORKER, workerSpec } from '../../test/support/shoot/fixtures.js';
 import { projectNameForNamespace } from './validation/metadata.js';
 
 const P = 'spec.kubernetes.kubeAPIServer.encryptionConfig';
@@ -108,5 +108,21 @@ describe('registry/shoot create validation', () => {
   it('rejects an empty seedName', () => {
     assert.deepEqual(created(makeShoot({ seedName: '' })), ['spec.seedName: Invalid value: "": seed name must not be empty when providing the key']);
     assert.deepEqual(created(makeShoot({ seedName: 'seed-1' })), []);
+  });
+});
+
+describe('registry/shoot durations as bad values', () => {
+  it('renders a metav1.Duration quoted and a time.Duration as nanoseconds, as apimachinery json-renders them', () => {
+    const ttl = created(makeShoot({ kubernetes: { version: '1.33.0', kubeAPIServer: { eventTTL: '25h' } } }));
+    assert.ok(ttl.includes('spec.kubernetes.kubeAPIServer.eventTTL: Invalid value: "25h0m0s": can not be longer than 24h'), ttl.join('\n'));
+    const window = created(makeShoot({ maintenance: { timeWindow: { begin: '010000+0000', end: '080000+0000' } } }));
+    assert.ok(window.includes('spec.maintenance.timeWindow: Invalid value: 25200000000000: time window must not be greater than 6h0m0s'), window.join('\n'));
+  });
+
+  it('renders an IntOrString as a number or a quoted string', () => {
+    const pool = (maxUnavailable: unknown) => created(makeShoot(workerSpec([{ ...WORKER, maxSurge: 0, maxUnavailable }])));
+    const P0 = 'spec.provider.workers[0].maxUnavailable: Invalid value:';
+    assert.ok(pool('0%').includes(`${P0} "0%": may not be 0 when \`maxSurge\` is 0`), pool('0%').join('\n'));
+    assert.ok(pool(0).includes(`${P0} 0: may not be 0 when \`maxSurge\` is 0`), pool(0).join('\n'));
   });
 });

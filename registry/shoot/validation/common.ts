@@ -4,6 +4,7 @@
  * components. Texts are Gardener's and Kubernetes'.
  */
 import { formatDuration } from '../../../apimachinery/duration.js';
+import { goJsonMarshal } from '../../../apimachinery/gojson.js';
 import { FieldPath, fieldErr, Printed, type FieldError } from '../../../apimachinery/field.js';
 import {
   compareQuantity,
@@ -43,14 +44,19 @@ export function positiveDuration(o: Obj | undefined, k: string, path: FieldPath)
   return ns !== undefined && ns < 0n ? [fieldErr.invalid(path, formatDuration(ns), 'must be non-negative')] : [];
 }
 
-/** A Go metav1.Duration as a bad value: its String form, unquoted. */
-export function printedDuration(ns: bigint): Printed {
-  return new Printed(formatDuration(ns));
+/**
+ * A Go time.Duration as a field error's bad value: apimachinery renders it with json.Marshal, as its
+ * nanoseconds (`Invalid value: 25200000000000`). A metav1.Duration renders as its quoted String form,
+ * which passing `formatDuration(ns)` gives.
+ */
+export function nanosValue(ns: bigint): Printed {
+  return new Printed(ns.toString());
 }
 
-/** An IntOrString as a bad value: its text, unquoted. */
+/** An IntOrString as a bad value, json-rendered as apimachinery renders it: a number, or a quoted string. */
 export function printedIntOrString(v: unknown): Printed | null {
-  return typeof v === 'number' || typeof v === 'string' ? new Printed(String(v)) : null;
+  if (typeof v === 'number') return new Printed(String(v));
+  return typeof v === 'string' ? new Printed(goJsonMarshal(v)) : null;
 }
 
 /** `[value, isPercent]` of an int-or-percent value (a string that is not `<n>%` counts as 0). */
@@ -78,7 +84,7 @@ export function notMoreThan100Percent(v: unknown, path: FieldPath): FieldError[]
 export function resourceQuantityValue(resource: string, q: Quantity, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   if (q.num < 0n) errs.push(fieldErr.invalid(path, q.text, IS_NEGATIVE));
-  if (isIntegerResourceName(resource, isQualifiedName) && !isWholeMilli(q)) errs.push(fieldErr.invalid(path, new Printed(q.text), IS_NOT_INTEGER));
+  if (isIntegerResourceName(resource, isQualifiedName) && !isWholeMilli(q)) errs.push(fieldErr.invalid(path, q.text, IS_NOT_INTEGER));
   return errs;
 }
 
@@ -139,7 +145,7 @@ export function controlPlaneAutoscaling(autoscaling: Obj | undefined, minimums: 
     if (!AUTOSCALED_RESOURCES.includes(name)) errs.push(fieldErr.notSupported(at, name, AUTOSCALED_RESOURCES));
     const min = minimums[name];
     if (min !== undefined && compareQuantity(q, parseQuantity(min)) < 0) {
-      errs.push(fieldErr.invalid(at, new Printed(q.text), `value must be bigger than >= ${min}`));
+      errs.push(fieldErr.invalid(at, q.text, `value must be bigger than >= ${min}`));
     }
     errs.push(...resourceQuantityValue(name, q, at));
     return errs;

@@ -4,7 +4,7 @@
  * toleration seconds, encryption at rest, request limits, service account issuers and token expiration,
  * event TTL, TLS version, autoscaling, feature gates and API audiences.
  */
-import { DURATION } from '../../../apimachinery/duration.js';
+import { DURATION, formatDuration } from '../../../apimachinery/duration.js';
 import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/field.js';
 import { k8sAtLeastMinor } from '../../../apimachinery/semver.js';
 import { KUBE_APISERVER_ALWAYS_ENCRYPTED } from '../../encryptionconfig/types.js';
@@ -13,7 +13,7 @@ import { validateAdmissionPlugins } from '../../kubernetes/admissionplugins.js';
 import { validateAPIGroupVersions } from '../../kubernetes/apigroups.js';
 import { validateFeatureGates } from '../../kubernetes/featuregates.js';
 import { parseURL } from './status.js';
-import { controlPlaneAutoscaling, nonNegative, printedDuration } from './common.js';
+import { controlPlaneAutoscaling, nonNegative } from './common.js';
 import { child, duration, isSet, list, map, num, objs, path as at, str, strOr, strs, type Obj } from './read.js';
 import { validateObjectReferenceNameAndNamespace } from './references.js';
 
@@ -116,7 +116,7 @@ function serviceAccountConfig(sa: Obj, allowInvalidAcceptedIssuers: boolean, pat
   const max = duration(sa, 'maxTokenExpiration');
   const maxPath = path.child('maxTokenExpiration');
   if (max !== undefined) {
-    if (max < 0n) errs.push(fieldErr.invalid(maxPath, printedDuration(max), 'can not be negative'));
+    if (max < 0n) errs.push(fieldErr.invalid(maxPath, formatDuration(max), 'can not be negative'));
     if (max > 0n && max < 720n * DURATION.HOUR) errs.push(fieldErr.forbidden(maxPath, 'must be at least 720h (30d)'));
     if (max > 2160n * DURATION.HOUR) errs.push(fieldErr.forbidden(maxPath, 'must be at most 2160h (90d)'));
   }
@@ -150,8 +150,8 @@ function eventTTLAndTLS(kas: Obj, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const ttl = duration(kas, 'eventTTL');
   if (ttl !== undefined) {
-    if (ttl < 0n) errs.push(fieldErr.invalid(path.child('eventTTL'), printedDuration(ttl), 'can not be negative'));
-    if (ttl > 24n * DURATION.HOUR) errs.push(fieldErr.invalid(path.child('eventTTL'), printedDuration(ttl), 'can not be longer than 24h'));
+    if (ttl < 0n) errs.push(fieldErr.invalid(path.child('eventTTL'), formatDuration(ttl), 'can not be negative'));
+    if (ttl > 24n * DURATION.HOUR) errs.push(fieldErr.invalid(path.child('eventTTL'), formatDuration(ttl), 'can not be longer than 24h'));
   }
   const tls = str(kas, 'tlsMinVersion');
   if (tls !== undefined && !TLS_VERSIONS.includes(tls)) errs.push(fieldErr.notSupported(path.child('tlsMinVersion'), tls, TLS_VERSIONS));

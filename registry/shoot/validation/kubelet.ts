@@ -8,9 +8,9 @@ import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/fiel
 import { ImageReferenceError, parseImageReference } from '../../../apimachinery/imageref.js';
 import { k8sBelowMinor } from '../../../apimachinery/semver.js';
 import { validateFeatureGates } from '../../kubernetes/featuregates.js';
-import { eachQuantity, nonNegative, positiveDuration, printedDuration, quantityAt, quantityOrPercent, resourceQuantityValue } from './common.js';
+import { eachQuantity, nonNegative, positiveDuration, quantityAt, quantityOrPercent, resourceQuantityValue } from './common.js';
 import { bool, child, duration, isSet, list, map, num, str, type Obj } from './read.js';
-import { DURATION } from '../../../apimachinery/duration.js';
+import { DURATION, formatDuration } from '../../../apimachinery/duration.js';
 
 /** Kubelets refuse fewer PIDs per pod than this. */
 export const POD_PIDS_LIMIT_MINIMUM = 100;
@@ -105,7 +105,7 @@ function pullsAndLogs(k: Obj, path: FieldPath): FieldError[] {
   else if (size !== undefined) errs.push(...resourceQuantityValue('containerLogMaxSize', size, path.child('containerLogMaxSize')));
   const idle = duration(k, 'streamingConnectionIdleTimeout');
   if (idle !== undefined && (idle < 30n * DURATION.SECOND || idle > 4n * DURATION.HOUR)) {
-    errs.push(fieldErr.invalid(path.child('streamingConnectionIdleTimeout'), printedDuration(idle), 'value must be between 30s and 4h'));
+    errs.push(fieldErr.invalid(path.child('streamingConnectionIdleTimeout'), formatDuration(idle), 'value must be between 30s and 4h'));
   }
   return errs;
 }

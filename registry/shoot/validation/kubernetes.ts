@@ -3,12 +3,12 @@
  * kube-controller-manager and, for Shoots with workers, kube-scheduler, kube-proxy, kubelet and the
  * autoscalers; a workerless Shoot may configure none of the node components.
  */
-import { DURATION } from '../../../apimachinery/duration.js';
+import { DURATION, formatDuration } from '../../../apimachinery/duration.js';
 import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/field.js';
 import { k8sAtLeastMinor } from '../../../apimachinery/semver.js';
 import { validateFeatureGates } from '../../kubernetes/featuregates.js';
 import { validateClusterAutoscaler, validateVerticalPodAutoscaler } from './autoscalers.js';
-import { controlPlaneAutoscaling, printedDuration, WORKERLESS } from './common.js';
+import { controlPlaneAutoscaling, nanosValue, WORKERLESS } from './common.js';
 import { validateKubeAPIServer, type KubeAPIServerOptions } from './kubeapiserver.js';
 import { validateKubeletConfig } from './kubelet.js';
 import { isIPv4SingleStack, isIPv6SingleStack } from './networking.js';
@@ -57,13 +57,13 @@ function horizontalPodAutoscaler(hpa: Obj, path: FieldPath): FieldError[] {
   ];
   for (const [key, bad, detail] of checks.slice(0, 1)) {
     const ns = duration(hpa, key);
-    if (ns !== undefined && bad(ns)) errs.push(fieldErr.invalid(path.child(key), printedDuration(ns), detail));
+    if (ns !== undefined && bad(ns)) errs.push(fieldErr.invalid(path.child(key), formatDuration(ns), detail));
   }
   const tolerance = num(hpa, 'tolerance');
   if (tolerance !== undefined && tolerance <= 0) errs.push(fieldErr.invalid(path.child('tolerance'), tolerance, 'tolerance of must be greater than 0'));
   for (const [key, bad, detail] of checks.slice(1)) {
     const ns = duration(hpa, key);
-    if (ns !== undefined && bad(ns)) errs.push(fieldErr.invalid(path.child(key), printedDuration(ns), detail));
+    if (ns !== undefined && bad(ns)) errs.push(fieldErr.invalid(path.child(key), formatDuration(ns), detail));
   }
   return errs;
 }
@@ -74,10 +74,10 @@ function kcmWithWorkers(kcm: Obj, families: string[] | undefined, version: strin
   if (isSet(kcm, 'podEvictionTimeout') && k8sAtLeastMinor(version, 33)) {
     errs.push(fieldErr.forbidden(path.child('podEvictionTimeout'), 'for Kubernetes versions >= 1.33, podEvictionTimeout field is no longer supported'));
   } else if (eviction !== undefined && eviction <= 0n) {
-    errs.push(fieldErr.invalid(path.child('podEvictionTimeout'), printedDuration(eviction), 'podEvictionTimeout must be larger than 0'));
+    errs.push(fieldErr.invalid(path.child('podEvictionTimeout'), nanosValue(eviction), 'podEvictionTimeout must be larger than 0'));
   }
   const grace = duration(kcm, 'nodeMonitorGracePeriod');
-  if (grace !== undefined && grace <= 0n) errs.push(fieldErr.invalid(path.child('nodeMonitorGracePeriod'), printedDuration(grace), 'nodeMonitorGracePeriod must be larger than 0'));
+  if (grace !== undefined && grace <= 0n) errs.push(fieldErr.invalid(path.child('nodeMonitorGracePeriod'), nanosValue(grace), 'nodeMonitorGracePeriod must be larger than 0'));
   const hpa = child(kcm, 'horizontalPodAutoscaler');
   if (hpa !== undefined) errs.push(...horizontalPodAutoscaler(hpa, path.child('horizontalPodAutoscaler')));
   return errs;

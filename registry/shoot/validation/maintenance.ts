@@ -7,7 +7,7 @@ import { DURATION, formatDuration } from '../../../apimachinery/duration.js';
 import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/field.js';
 import type { KubeObject } from '../../../apimachinery/types.js';
 import { validateHibernationWithMaintenanceOperations } from './operations.js';
-import { printedDuration, WORKERLESS } from './common.js';
+import { nanosValue, WORKERLESS } from './common.js';
 import { child, duration, isSet, objs, str, strOr, type Obj } from './read.js';
 import { parseMaintenanceWindow, windowDuration } from './timewindow.js';
 
@@ -32,8 +32,8 @@ function timeWindow(window: Obj, path: FieldPath): FieldError[] {
     if (!(e instanceof Error)) throw e;
     return [fieldErr.invalid(path.child('begin/end'), window, e.message)];
   }
-  if (d > MAX_WINDOW) return [fieldErr.invalid(path, printedDuration(d), `time window must not be greater than ${formatDuration(MAX_WINDOW)}`)];
-  if (d < MIN_WINDOW) return [fieldErr.invalid(path, printedDuration(d), `time window must not be smaller than ${formatDuration(MIN_WINDOW)}`)];
+  if (d > MAX_WINDOW) return [fieldErr.invalid(path, nanosValue(d), `time window must not be greater than ${formatDuration(MAX_WINDOW)}`)];
+  if (d < MIN_WINDOW) return [fieldErr.invalid(path, nanosValue(d), `time window must not be smaller than ${formatDuration(MIN_WINDOW)}`)];
   return [];
 }
 

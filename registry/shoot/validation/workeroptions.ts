@@ -4,9 +4,10 @@
  * self-hosted Shoot, and sysctls. Paths use Gardener's internal names (`autoscaler`,
  * `machineControllerManagerSettings`, `containerruntimes`).
  */
+import { formatDuration } from '../../../apimachinery/duration.js';
 import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/field.js';
 import { byteLength } from '../../../apimachinery/validation.js';
-import { dns1123Label, nonNegative, positiveDuration, printedDuration } from './common.js';
+import { dns1123Label, nonNegative, positiveDuration } from './common.js';
 import { bool, child, duration, map, num, objs, str, strOr, type Obj } from './read.js';
 import { validateCredentialsRef } from './references.js';
 
@@ -57,7 +58,7 @@ function threshold(o: Obj, key: string, path: FieldPath): FieldError[] {
 
 function notNegativeDuration(o: Obj, key: string, path: FieldPath): FieldError[] {
   const ns = duration(o, key);
-  return ns !== undefined && ns < 0n ? [fieldErr.invalid(path.child(key), printedDuration(ns), 'can not be negative')] : [];
+  return ns !== undefined && ns < 0n ? [fieldErr.invalid(path.child(key), formatDuration(ns), 'can not be negative')] : [];
 }
 
 /** A pool's cluster-autoscaler options (ValidateClusterAutoscalerOptions). */

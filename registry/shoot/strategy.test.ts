@@ -264,5 +264,22 @@ describe('registry/shoot strategy', () => {
         'status.advertisedAddresses[3].name: Required value: field must not be empty',
       ]);
     });
+
+    it("refuses advertised URLs Go's url.Parse cannot parse, with its error", () => {
+      const old = makeShoot({}, { uid: 'u-1' });
+      const url = (u: string) => makeShoot({}, { uid: 'u-1', advertisedAddresses: [{ name: 'external', url: u }] });
+      const cases: Array<[string, string]> = [
+        ['https://[::1', `parse "https://[::1": missing ']' in host`],
+        ['https://api:abc', `parse "https://api:abc": invalid port ":abc" after host`],
+        ['https://a b', `parse "https://a b": invalid character " " in host name`],
+        ['https://a%41', `parse "https://a%41": invalid URL escape "%41"`],
+      ];
+      for (const [u, error] of cases) {
+        assert.deepEqual(shootStatusStrategy.validateUpdate(url(u), old, ctx).map(errorString), [
+          `status.advertisedAddresses[0].url: Required value: url must be a valid URL: ${error}; desired format: https://host[:port]`,
+        ]);
+      }
+      assert.deepEqual(shootStatusStrategy.validateUpdate(url('https://[::1]:443'), old, ctx), []);
+    });
   });
 });

@@ -22,7 +22,45 @@ interface ParsedURL {
   fragment: string;
 }
 
-/** A small url.Parse: scheme, authority (user@host), query and fragment. */
+/** Characters Go's url.Parse accepts in a host name as they are (besides letters and digits). */
+const HOST_CHARS = new Set("-_.~!$&'()*+,;=:[]<>\"");
+/** Characters Go accepts in userinfo as they are (besides letters and digits). */
+const USERINFO_CHARS = new Set("-._:~!$&'()*+,;=%@");
+const isAlnum = (c: string): boolean => /^[A-Za-z0-9]$/.test(c);
+
+/** Go's validOptionalPort: empty, or a colon and digits. */
+function validOptionalPort(port: string): boolean {
+  return port === '' || /^:[0-9]*$/.test(port);
+}
+
+/** The error url.Parse reports for a host (parseHost: brackets, port, escapes, characters), if any. */
+function hostError(host: string): string | undefined {
+  let name = host;
+  if (host.startsWith('[')) {
+    const i = host.lastIndexOf(']');
+    if (i < 0) return "missing ']' in host";
+    const port = host.slice(i + 1);
+    if (!validOptionalPort(port)) return `invalid port ${JSON.stringify(port)} after host`;
+    name = host.slice(0, i + 1);
+  } else {
+    const i = host.lastIndexOf(':');
+    if (i >= 0 && !validOptionalPort(host.slice(i))) return `invalid port ${JSON.stringify(host.slice(i))} after host`;
+  }
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i] ?? '';
+    if (c === '%') {
+      const escape = name.slice(i, i + 3);
+      // In a host only bytes beyond ASCII may be escaped (and %25, the IPv6 zone's percent sign).
+      if (!/^%[0-9A-Fa-f]{2}$/.test(escape) || (parseInt(escape.slice(1, 2), 16) < 8 && escape !== '%25')) return `invalid URL escape ${JSON.stringify(escape)}`;
+      i += 2;
+    } else if (c.charCodeAt(0) < 0x80 && !isAlnum(c) && !HOST_CHARS.has(c)) {
+      return `invalid character ${JSON.stringify(c)} in host name`;
+    }
+  }
+  return undefined;
+}
+
+/** A small url.Parse: scheme, authority (user@host), query and fragment; Go's error text otherwise. */
 export function parseURL(raw: string): ParsedURL | string {
   if (/[\x00-\x1f\x7f]/.test(raw)) return `parse ${JSON.stringify(raw)}: net/url: invalid control character in URL`;
   if (raw.startsWith(':')) return `parse ${JSON.stringify(raw)}: missing protocol scheme`;
@@ -43,6 +81,9 @@ export function parseURL(raw: string): ParsedURL | string {
     const at = authority.lastIndexOf('@');
     user = at >= 0 ? authority.slice(0, at) : undefined;
     host = at >= 0 ? authority.slice(at + 1) : authority;
+    if (user !== undefined && [...user].some((c) => c.charCodeAt(0) < 0x80 && !isAlnum(c) && !USERINFO_CHARS.has(c))) return `parse ${JSON.stringify(raw)}: net/url: invalid userinfo`;
+    const bad = hostError(host);
+    if (bad !== undefined) return `parse ${JSON.stringify(raw)}: ${bad}`;
   }
   return { scheme, host, user, query, fragment };
 }

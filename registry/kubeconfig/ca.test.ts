@@ -44,10 +44,10 @@ describe('registry/kubeconfig client CA', () => {
 
   const ed = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const cases: [string, () => Record<string, string> | undefined, string][] = [
-    ['no data', () => undefined, 'could not decode the PEM-encoded private key'],
-    ['no key', () => ({ 'ca.crt': caSecretData(rsa)['ca.crt'] ?? '' }), 'could not decode the PEM-encoded private key'],
-    ['no certificate', () => ({ 'ca.key': caSecretData(rsa)['ca.key'] ?? '' }), 'could not decode the PEM-encoded x509 certificate'],
-    ['a key where the certificate belongs', () => caSecretData({ certPem: rsa.keyPem, keyPem: rsa.keyPem }), 'could not decode the PEM-encoded x509 certificate'],
+    ['no data', () => undefined, 'could not decode the PEM-encoded RSA private key'],
+    ['no key', () => ({ 'ca.crt': caSecretData(rsa)['ca.crt'] ?? '' }), 'could not decode the PEM-encoded RSA private key'],
+    ['no certificate', () => ({ 'ca.key': caSecretData(rsa)['ca.key'] ?? '' }), 'PEM block type must be CERTIFICATE'],
+    ['a key where the certificate belongs', () => caSecretData({ certPem: rsa.keyPem, keyPem: rsa.keyPem }), 'PEM block type must be CERTIFICATE'],
     ['a mismatching key', () => caSecretData({ certPem: rsa.certPem, keyPem: ec.keyPem }), 'the private key does not match the certificate'],
     ['an unsupported key type', () => caSecretData({ certPem: rsa.certPem, keyPem: ed }), 'the private key does not match the certificate'],
     ['a garbled key', () => caSecretData({ certPem: rsa.certPem, keyPem: '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n' }), 'could not parse the RSA PRIVATE KEY: '],

@@ -1,7 +1,10 @@
 /**
  * The shoot's client CA, as gardenlet stores it in the `<shoot>.ca-client` InternalSecret: `ca.crt`
  * (PEM CERTIFICATE) and `ca.key` (PEM `RSA PRIVATE KEY`, PKCS#1). PKCS#8 (`PRIVATE KEY`) and EC keys
- * (`EC PRIVATE KEY`, SEC1, or PKCS#8) are accepted too. Loaded once into a WebCrypto signing key.
+ * (`EC PRIVATE KEY`, SEC1, or PKCS#8) are accepted too, where gardener-apiserver answers 500 (it reads
+ * PKCS#1 RSA keys only); a key that does not belong to the certificate is refused, where it would issue
+ * certificates no client could use. Error texts of a missing key or certificate are Gardener's. Loaded
+ * once into a WebCrypto signing key.
  */
 import { createPrivateKey, webcrypto, X509Certificate as NodeX509Certificate, type KeyObject } from 'node:crypto';
 import { internalError } from '../../apimachinery/errors.js';
@@ -46,7 +49,7 @@ const EC_CURVES: Record<string, { namedCurve: string; hash: string }> = {
 
 function parsePrivateKey(text: string): KeyObject {
   const block = pemBlocks(text).find((b) => KEY_TYPES.has(b.type));
-  if (block === undefined) throw new Error('could not decode the PEM-encoded private key');
+  if (block === undefined) throw new Error('could not decode the PEM-encoded RSA private key');
   try {
     return createPrivateKey(block.pem);
   } catch (e: unknown) {
@@ -56,7 +59,7 @@ function parsePrivateKey(text: string): KeyObject {
 
 function firstCertificate(text: string): string {
   const first = pemBlocks(text)[0];
-  if (first === undefined || first.type !== 'CERTIFICATE') throw new Error('could not decode the PEM-encoded x509 certificate');
+  if (first === undefined || first.type !== 'CERTIFICATE') throw new Error('PEM block type must be CERTIFICATE');
   return first.pem;
 }
 

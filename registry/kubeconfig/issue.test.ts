@@ -223,7 +223,7 @@ describe('registry/kubeconfig issue', () => {
       assert.equal(err.status.message, 'Internal error occurred: could not get client CA secret: boom');
       const bad = await rejection(new KubeconfigIssuer(deps({ clientCAs: { get: () => loadClientCA({ 'ca.crt': '', 'ca.key': '' }) } }))
         .issue('admin', { namespace: NS, shootName: 'my-shoot', user: USER, request: request('admin') }));
-      assert.equal(bad.status.message, 'Internal error occurred: could not load client CA certificate from secret: could not decode the PEM-encoded private key');
+      assert.equal(bad.status.message, 'Internal error occurred: could not load client CA certificate from secret: could not decode the PEM-encoded RSA private key');
     });
 
     it('wraps a failing ConfigMap lookup', async () => {

@@ -49,3 +49,19 @@ describe('storage/pacer nextTurn', () => {
     assert.deepEqual(jobsPerTurn(ticks), [20]);
   });
 });
+
+describe('storage/pacer nextTurn fairness', () => {
+  it('alternates long jobs with short ones instead of running one to its end', async () => {
+    const order: string[] = [];
+    const job = async (name: string, slices: number) => {
+      for (let i = 0; i < slices; i++) {
+        await nextTurn();
+        busy(TURN_BUDGET_MS + 1);
+        order.push(name);
+      }
+    };
+    await Promise.all([job('A', 12), job('B', 3)]);
+    // B's three slices come among A's first slices, one per turn, not after all of A's.
+    assert.deepEqual(order.slice(0, 6), ['A', 'B', 'A', 'B', 'A', 'B'], order.join(''));
+  });
+});

@@ -17,6 +17,12 @@ let turnStart = 0;
 let markerQueued = false;
 /** Whether a job resumed in this turn yet (the first always does, so every turn makes progress). */
 let resumedThisTurn = false;
+/**
+ * Jobs waiting to resume, longest waiting first. Each has one resumption immediate queued; a
+ * resumption takes whichever job is at the head, so a job that yields again goes behind those that
+ * were already waiting, and jobs past the budget keep their place for the next turn.
+ */
+const waiting: Array<() => void> = [];
 
 function startTurn(): void {
   markerQueued = false;
@@ -24,28 +30,33 @@ function startTurn(): void {
   turnStart = performance.now();
 }
 
-/** Queues `resolve` for the next turn, behind that turn's marker. */
-function queue(resolve: () => void): void {
+/** Queues one resumption for the next turn, behind that turn's marker. */
+function queueResumption(): void {
   if (!markerQueued) {
     markerQueued = true;
     setImmediate(startTurn);
   }
-  setImmediate(resume, resolve);
+  setImmediate(resume);
 }
 
-function resume(resolve: () => void): void {
-  if (resumedThisTurn && performance.now() - turnStart >= TURN_BUDGET_MS) return queue(resolve);
+function resume(): void {
+  if (resumedThisTurn && performance.now() - turnStart >= TURN_BUDGET_MS) return queueResumption();
+  const next = waiting.shift();
+  if (next === undefined) return;
   resumedThisTurn = true;
-  resolve();
+  next();
 }
 
 /**
- * Resolves in a later turn of the event loop, once that turn's shared budget allows: the way a job
- * yields between slices. Immediates run their microtasks one by one, so the job's next slice runs
- * before the next resumption checks the budget.
+ * Resolves in a later turn of the event loop, once that turn's shared budget allows and the jobs that
+ * were waiting before have resumed: the way a job yields between slices. Immediates run their
+ * microtasks one by one, so the job's next slice runs before the next resumption checks the budget.
  */
 export function nextTurn(): Promise<void> {
-  return new Promise<void>(queue);
+  return new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    queueResumption();
+  });
 }
 
 /** Slices work into about `sliceMs` of CPU each, yielding to the event loop between slices. */

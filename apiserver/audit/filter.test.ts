@@ -198,6 +198,12 @@ describe('audit filter', () => {
     await request.get(`${G}/shoots/s`).set('X-Test-User', 'bad').set('Authorization', 'Bearer not-a-token').expect(401);
     const [, bearer] = await settle(sink, 2);
     assert.deepEqual(bearer?.responseStatus, { metadata: {}, code: 401, message: 'Authentication failed, attempted: bearer' });
+    // A watch is long-running, and still gets the one event.
+    const watch = await request.get(`${G}/shoots?watch=true`).set('X-Test-User', 'bad').expect(401);
+    await settle(sink, 3);
+    await new Promise((r) => setTimeout(r, 20));
+    const mine = sink.events.filter((e) => e.auditID === watch.headers['audit-id']);
+    assert.deepEqual(mine.map((e) => [e.stage, e.responseStatus?.message]), [['ResponseStarted', 'Authentication failed, no credentials provided']]);
   });
 
   it('annotates the authorization decision and reason of a denied request', async () => {

@@ -152,7 +152,8 @@ function hookResponseStarted(auditor: Auditor, req: Request, res: Response, a: R
   const original = res.writeHead;
   let started = false;
   const wrapped = function (this: Response, ...args: unknown[]): Response {
-    if (!started) {
+    // A watch refused by authentication gets its one event when it ends (see hookResponseComplete).
+    if (!started && userOf(res) !== undefined) {
       started = true;
       const code = typeof args[0] === 'number' ? args[0] : res.statusCode;
       emit(auditor, req, res, a, 'ResponseStarted', { responseStatus: { metadata: {}, code }, requestObject: requestObjectOf(auditor, req, res, a) });

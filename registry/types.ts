@@ -96,6 +96,12 @@ export interface Strategy {
   warningsOnUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): string[];
   /** Brings a valid object into its stored form (runs after validation, like Kubernetes' Canonicalize). */
   canonicalize?(obj: KubeObject): void;
+  /**
+   * The stored object as the upstream server reads it back (a copy, never throwing): what an update is
+   * compared with for its generation and validation, so that a value stored in an older form (a
+   * quantity written before it was canonical, a default added since) does not count as a change.
+   */
+  decodeStored?(stored: KubeObject): KubeObject;
   /** Spec changes bump `metadata.generation` (false for kinds without spec/status). */
   tracksGeneration: boolean;
 }

@@ -121,8 +121,8 @@ function carryOverMetadata(obj: KubeObject, old: KubeObject, d: ResourceDescript
 
 /**
  * Prepares an updated object: carries over server-owned metadata, runs the strategy, bumps the
- * generation on spec changes, validates against the old object, then collects the strategy's
- * warnings. Throws 422 StatusErrors.
+ * generation on spec changes (against the stored object as the strategy decodes it), validates
+ * against that object, then collects the strategy's warnings. Throws 422 StatusErrors.
  */
 export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, old: KubeObject, ctx: RequestContext): void {
   carryOverMetadata(obj, old, d);
@@ -130,13 +130,14 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.prepareForUpdate(obj, old, ctx);
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
-  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(obj), specOf(old))) {
+  const stored = strategy.decodeStored?.(old) ?? old;
+  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(obj), specOf(stored))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   if ((obj.metadata.resourceVersion ?? '') === '' && !strategy.allowUnconditionalUpdate) {
     errs.push(fieldErr.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update'));
   }
-  errs.push(...strategy.validateUpdate(obj, old, ctx));
+  errs.push(...strategy.validateUpdate(obj, stored, ctx));
   throwIfInvalid(d, obj, errs);
   ctx.warnings.push(...(strategy.warningsOnUpdate?.(obj, old, ctx) ?? []));
   strategy.canonicalize?.(obj);

@@ -3,7 +3,9 @@ import { errorString } from '../../apimachinery/field.js';
 import { isStatusError } from '../../apimachinery/errors.js';
 import { DEFAULT_ETCD_ENCRYPTION_KEY_ROTATION_PERIOD, applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
 import { shootBindingStrategy, shootStatusStrategy, shootStrategy } from './strategy.js';
-import { at, encryptionSpec, makeShoot, testContext as ctx } from '../../test/support/shoot/fixtures.js';
+import { shootResource } from './descriptor.js';
+import { beforeUpdate } from '../generic/lifecycle.js';
+import { at, encryptionSpec, makeShoot, testContext as ctx, workerSpec } from '../../test/support/shoot/fixtures.js';
 
 
 describe('registry/shoot strategy', () => {
@@ -281,5 +283,24 @@ describe('registry/shoot strategy', () => {
       }
       assert.deepEqual(shootStatusStrategy.validateUpdate(url('https://[::1]:443'), old, ctx), []);
     });
+  });
+});
+
+describe('registry/shoot updates of Shoots stored in an older form', () => {
+  it('does not count a quantity stored before it was canonical as a spec change (no generation bump)', () => {
+    const stored = makeShoot({ ...workerSpec(), kubernetes: { version: '1.33.0', kubelet: { kubeReserved: { memory: '1024Mi', cpu: '1000m' } } } }, undefined, { generation: 3, resourceVersion: '7', uid: 'u' });
+    applyShootDefaults(stored);
+    const next = structuredClone(stored);
+    next.metadata.annotations = { note: 'metadata only' };
+    shootStrategy.decode?.(next);
+    beforeUpdate(shootResource, shootStrategy, next, stored, ctx);
+    assert.equal(next.metadata.generation, 3);
+    type Reserved = { kubernetes: { kubelet: { kubeReserved: Record<string, string> } } };
+    assert.deepEqual((next.spec as Reserved).kubernetes.kubelet.kubeReserved, { memory: '1Gi', cpu: '1' });
+    const changed = structuredClone(stored);
+    (changed.spec as Reserved).kubernetes.kubelet.kubeReserved.cpu = '2';
+    shootStrategy.decode?.(changed);
+    beforeUpdate(shootResource, shootStrategy, changed, stored, ctx);
+    assert.equal(changed.metadata.generation, 4);
   });
 });

@@ -40,11 +40,18 @@ export function decodeShoot(obj: KubeObject): void {
 }
 
 /**
- * The stored object as gardener-apiserver would read it from etcd, i.e. with the decoding defaults: a
- * Shoot stored before a default existed is compared to its update as if it had it.
+ * The stored object as gardener-apiserver would read it from etcd: decoded (durations and quantities
+ * in Go's canonical form) and defaulted. A Shoot stored before a default existed, or with a quantity
+ * written before quantities were made canonical (`1024Mi`), is compared to its update as if it had
+ * the default and the canonical form (`1Gi`). A value that no longer decodes stays as stored.
  */
 function asDecoded(old: KubeObject): KubeObject {
   const copy = structuredClone(old);
+  try {
+    normalizeDurations(copy, shootSchema, coreDefinitions, KIND);
+  } catch {
+    // Stored before decoding refused it: compared as it is.
+  }
   applyShootDefaults(copy);
   return copy;
 }
@@ -74,7 +81,8 @@ export const shootStrategy: Strategy = {
     maintainSeedNameLabels(obj);
   },
   validate: (obj) => validateShoot(obj),
-  validateUpdate: (obj, old) => validateShootUpdate(obj, asDecoded(old)),
+  validateUpdate: (obj, old) => validateShootUpdate(obj, old),
+  decodeStored: asDecoded,
   warningsOnCreate: (obj, ctx) => shootWarnings(obj, undefined, rotationInterval(ctx)),
   warningsOnUpdate: (obj, old, ctx) => shootWarnings(obj, old, rotationInterval(ctx)),
   canonicalize: canonicalizeShoot,

@@ -16,12 +16,14 @@ class SlowClient extends Writable {
   readonly chunks: Buffer[] = [];
   headersSent = false;
   locals: Record<string, unknown> = {};
-  readonly req = { url: '/apis/example.gardener.cloud/v1/things', headers: {} };
-  private held: Array<() => void> = [];
+  readonly req: { url: string; headers: Record<string, string> };
 
-  constructor() {
+  constructor(url = '/apis/example.gardener.cloud/v1/things') {
     super({ highWaterMark: 16 * 1024 });
+    this.req = { url, headers: {} };
   }
+
+  private held: Array<() => void> = [];
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
     this.chunks.push(chunk);
@@ -96,6 +98,18 @@ describe('streamed list responses', () => {
       body.items.map((x) => x.metadata.name),
       Array.from({ length: count }, (_, i) => `item-${i}`),
     );
+  });
+
+  it('encode indented JSON (?pretty) in slices too, the same document as JSON.stringify indents', async () => {
+    const count = 2000;
+    const { items, encoded } = countedItems(Array.from({ length: count }, (_, i) => item(i)));
+    const res = new SlowClient('/apis/example.gardener.cloud/v1/things?pretty=true');
+    const list = { apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '7' }, items };
+    const sent = sendList(res as unknown as Response, descriptor, list, 'json', false, []);
+    await settle();
+    assert.ok(encoded() > 0 && encoded() <= 64, `${encoded()} items encoded while the client read nothing`);
+    const text = (await readAll(res, sent)).toString('utf8');
+    assert.equal(text, JSON.stringify({ ...list, items: Array.from({ length: count }, (_, i) => item(i)) }, null, 2));
   });
 
   it('stop encoding when the client goes away', async () => {

@@ -19,7 +19,7 @@ import type { ResourceDescriptor } from '../registry/types.js';
 import { toYaml, toYamlSequenceItem } from '../apimachinery/yaml.js';
 import { isKindOf, objectJson, objectMessage, objectYamlItem } from './encode.js';
 import { mediaTypeOf, prettyRequested, type Format } from './negotiation.js';
-import { endMaybeCompressed, StreamedBody } from './compress.js';
+import { StreamedBody } from './compress.js';
 import { warningHeader } from './respond.js';
 import { nextTurn } from '../storage/pacer.js';
 
@@ -95,6 +95,35 @@ async function writeJsonList(res: StreamedBody, d: ResourceDescriptor, list: Lis
     flusher(res, parts),
   );
   if (!res.destroyed) res.end(']}');
+}
+
+/** `text` (two-space indented JSON) with every line after the first moved right by `indent`. */
+function nested(text: string, indent: string): string {
+  return text.replaceAll('\n', `\n${indent}`);
+}
+
+/**
+ * The list as two-space indented JSON, byte for byte what `JSON.stringify(list, null, 2)` gives, in
+ * slices like the compact form.
+ */
+async function writePrettyJsonList(res: StreamedBody, list: ListBody): Promise<void> {
+  const head = [`{\n  "apiVersion": ${JSON.stringify(list.apiVersion)},`, `  "kind": ${JSON.stringify(list.kind)},`, `  "metadata": ${nested(JSON.stringify(list.metadata, null, 2), '  ')},`];
+  if (list.items.length === 0) {
+    if (!res.destroyed) res.end(`${head.join('\n')}\n  "items": []\n}`);
+    return;
+  }
+  const parts: Buffer[] = [Buffer.from(`${head.join('\n')}\n  "items": [\n`)];
+  await sliced(
+    res,
+    list.items.length,
+    (i) => {
+      const item = Buffer.from(`${i > 0 ? ',\n' : ''}    ${nested(JSON.stringify(list.items[i], null, 2), '    ')}`);
+      parts.push(item);
+      return item.length;
+    },
+    flusher(res, parts),
+  );
+  if (!res.destroyed) res.end('\n  ]\n}');
 }
 
 async function writeYamlList(res: StreamedBody, d: ResourceDescriptor, list: ListBody, stored: boolean): Promise<void> {
@@ -192,10 +221,9 @@ export async function sendList(res: Response, d: ResourceDescriptor, list: ListB
   res.locals.responseBody = list;
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   res.status(200).setHeader('Content-Type', mediaTypeOf(format));
-  // Indented JSON is for people reading a terminal; it is written whole, as kube-apiserver does.
-  if (format === 'json' && prettyRequested(res.req)) return endMaybeCompressed(res, JSON.stringify({ apiVersion: list.apiVersion, kind: list.kind, metadata: list.metadata, items: list.items }, null, 2));
   const body = new StreamedBody(res);
-  if (format === 'protobuf') await writeProtobufList(body, d, list, stored);
+  if (format === 'json' && prettyRequested(res.req)) await writePrettyJsonList(body, list);
+  else if (format === 'protobuf') await writeProtobufList(body, d, list, stored);
   else if (format === 'yaml') await writeYamlList(body, d, list, stored);
   else await writeJsonList(body, d, list, stored);
 }

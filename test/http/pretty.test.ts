@@ -52,6 +52,17 @@ describe('pretty JSON', () => {
     assert.ok(indented(pretty.text));
     assert.deepEqual({ ...pretty.body, metadata: { ...pretty.body.metadata, continue: 'x' } }, { ...plain, metadata: { ...plain.metadata, continue: 'x' } });
     assert.equal(pretty.body.items.length, 1);
+    // Lists are written in slices (64 KiB each) and still come out as one indented document; so do
+    // empty ones.
+    const big = '/apis/core.gardener.cloud/v1beta1/namespaces/pretty-big/internalsecrets';
+    for (let i = 0; i < 40; i++) await s.request('post', big).send({ metadata: { name: `s${i}` }, data: { blob: Buffer.alloc(2000, i).toString('base64') } }).expect(201);
+    const all = await get(`${big}?pretty=1`).expect(200);
+    assert.ok(all.text.length > 128 * 1024, String(all.text.length));
+    assert.ok(indented(all.text));
+    assert.equal(all.body.items.length, 40);
+    const empty = await get('/apis/core.gardener.cloud/v1beta1/namespaces/nothing/internalsecrets?pretty=1').expect(200);
+    assert.ok(indented(empty.text), empty.text);
+    assert.deepEqual(empty.body.items, []);
     const missing = await get(`${ITEMS}/none`, 'curl/8.5.0').expect(404);
     assert.ok(indented(missing.text));
     assert.equal(missing.body.reason, 'NotFound');

@@ -275,6 +275,10 @@ describe('registry/shoot strategy', () => {
         ['https://api:abc', `parse "https://api:abc": invalid port ":abc" after host`],
         ['https://a b', `parse "https://a b": invalid character " " in host name`],
         ['https://a%41', `parse "https://a%41": invalid URL escape "%41"`],
+        // Quoted without the fragment; the host is checked before the userinfo.
+        ['https://api:abc#f', `parse "https://api:abc": invalid port ":abc" after host`],
+        ['https://u p@api:x', `parse "https://u p@api:x": invalid port ":x" after host`],
+        ['https://ü@api', `parse "https://ü@api": net/url: invalid userinfo`],
       ];
       for (const [u, error] of cases) {
         assert.deepEqual(shootStatusStrategy.validateUpdate(url(u), old, ctx).map(errorString), [
@@ -282,6 +286,7 @@ describe('registry/shoot strategy', () => {
         ]);
       }
       assert.deepEqual(shootStatusStrategy.validateUpdate(url('https://[::1]:443'), old, ctx), []);
+      assert.deepEqual(shootStatusStrategy.validateUpdate(url('https://[fe80::1%25en%41]:443'), old, ctx), []);
     });
   });
 });

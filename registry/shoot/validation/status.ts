@@ -41,7 +41,11 @@ function hostError(host: string): string | undefined {
     if (i < 0) return "missing ']' in host";
     const port = host.slice(i + 1);
     if (!validOptionalPort(port)) return `invalid port ${JSON.stringify(port)} after host`;
-    name = host.slice(0, i + 1);
+    // An IPv6 zone (after %25) may escape anything; its escapes need only be well formed.
+    const zone = host.indexOf('%25');
+    name = zone >= 0 && zone < i ? host.slice(0, zone) : host.slice(0, i + 1);
+    const zoneEscape = zone >= 0 && zone < i ? /%(?![0-9A-Fa-f]{2})/.exec(host.slice(zone + 3, i)) : null;
+    if (zoneEscape !== null) return `invalid URL escape ${JSON.stringify(host.slice(zone + 3 + zoneEscape.index, zone + 6 + zoneEscape.index))}`;
   } else {
     const i = host.lastIndexOf(':');
     if (i >= 0 && !validOptionalPort(host.slice(i))) return `invalid port ${JSON.stringify(host.slice(i))} after host`;
@@ -81,9 +85,11 @@ export function parseURL(raw: string): ParsedURL | string {
     const at = authority.lastIndexOf('@');
     user = at >= 0 ? authority.slice(0, at) : undefined;
     host = at >= 0 ? authority.slice(at + 1) : authority;
-    if (user !== undefined && [...user].some((c) => c.charCodeAt(0) < 0x80 && !isAlnum(c) && !USERINFO_CHARS.has(c))) return `parse ${JSON.stringify(raw)}: net/url: invalid userinfo`;
+    // Go quotes the URL without its fragment, and checks the host before the userinfo.
+    const parsed = hash >= 0 ? raw.slice(0, hash) : raw;
     const bad = hostError(host);
-    if (bad !== undefined) return `parse ${JSON.stringify(raw)}: ${bad}`;
+    if (bad !== undefined) return `parse ${JSON.stringify(parsed)}: ${bad}`;
+    if (user !== undefined && [...user].some((c) => !isAlnum(c) && !USERINFO_CHARS.has(c))) return `parse ${JSON.stringify(parsed)}: net/url: invalid userinfo`;
   }
   return { scheme, host, user, query, fragment };
 }

@@ -42,9 +42,12 @@ function normalizeAt(holder: Record<string, unknown> | unknown[], key: string | 
 }
 
 /**
- * The quantity at `holder[key]` as Go decodes and writes one: a JSON number taken as its text, a string
- * without surrounding spaces, written back canonical; one that does not parse is refused (400 with
- * Go's error).
+ * The quantity at `holder[key]` as Go decodes and writes one: a string without surrounding spaces, a
+ * JSON number as its text, written back canonical; one that does not parse is refused (400 with Go's
+ * error). A number's text here is its shortest form (`1e-7`, `1000`), which is how Go clients write
+ * one (kubectl turns YAML's `0.0000001` into `1e-7`); a hand-written `0.0000001` or `1e3` reaches Go
+ * as written and may come back in another canonical form (`100n`, `1e3`), and integers beyond 2^53
+ * lose digits.
  */
 function quantityAt(holder: Record<string, unknown> | unknown[], key: string | number, w: Walk): void {
   const h = holder as Record<string | number, unknown>;

@@ -4,7 +4,7 @@
  * request never reads storage. Only `ca.crt` and `ca.key` are kept; each object is parsed into a
  * signing key at most once per resourceVersion, on first use.
  */
-import { setImmediate } from 'node:timers/promises';
+import { nextTurn } from '../../storage/pacer.js';
 import { internalError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { Reflector, type ReflectorSource } from '../generic/reflector.js';
@@ -68,7 +68,7 @@ export class ClientCACache {
           const next = new Map<string, Entry>();
           for (let i = 0; i < items.length; i++) {
             // Slices, so that a list of 100,000 InternalSecrets never holds the event loop for long.
-            if (i > 0 && i % REPLACE_SLICE === 0) await setImmediate();
+            if (i > 0 && i % REPLACE_SLICE === 0) await nextTurn();
             const obj = items[i] as KubeObject;
             const e = this.entryFor(obj);
             if (e !== undefined) next.set(keyOf(obj.metadata.namespace ?? '', obj.metadata.name ?? ''), e);

@@ -41,6 +41,25 @@ describe('watch cache state', () => {
     assert.deepEqual(names(state.snapshot('')), ['a2', 'a3', 'b1']);
   });
 
+  it('shares a range snapshot between callers until the state changes', () => {
+    const state = new CacheState();
+    state.replace([
+      ['/r/a/1', entry('a1')],
+      ['/r/b/1', entry('b1')],
+    ]);
+    const first = state.snapshot('/r/');
+    assert.equal(state.snapshot('/r/'), first, 'the same copy');
+    assert.notEqual(state.snapshot('/r/a/'), first, 'another range');
+    const again = state.snapshot('/r/');
+    state.set('/r/a/2', entry('a2'));
+    assert.deepEqual(names(again), ['a1', 'b1']);
+    assert.deepEqual(names(state.snapshot('/r/')), ['a1', 'a2', 'b1']);
+    const beforeDelete = state.snapshot('/r/');
+    state.delete('/r/b/1');
+    assert.deepEqual(names(beforeDelete), ['a1', 'a2', 'b1']);
+    assert.deepEqual(names(state.snapshot('/r/')), ['a1', 'a2']);
+  });
+
   it('sorts an unsorted list on replace, counts unreadable entries, and pages from a start key', () => {
     const state = new CacheState();
     state.replace([

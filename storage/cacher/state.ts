@@ -70,6 +70,8 @@ export class CacheState {
   private slots: Slot[] = [];
   /** Entries whose value could not be decoded. */
   private errors = 0;
+  /** The last range snapshot, until the state changes: watchers that start together share it. */
+  private lastSnapshot: { prefix: string; entries: readonly CacheEntry[] } | undefined;
 
   /** Number of cached keys. */
   get size(): number {
@@ -87,6 +89,7 @@ export class CacheState {
 
   /** Stores `entry` under `key` (insertion keeps the key order). */
   set(key: string, entry: CacheEntry): void {
+    this.lastSnapshot = undefined;
     const old = this.entries.get(key);
     const i = this.lowerBound(key);
     if (old === undefined) {
@@ -102,6 +105,7 @@ export class CacheState {
   delete(key: string): void {
     const old = this.entries.get(key);
     if (old === undefined) return;
+    this.lastSnapshot = undefined;
     if (old.error !== undefined) this.errors--;
     this.entries.delete(key);
     const i = this.lowerBound(key);
@@ -110,6 +114,7 @@ export class CacheState {
 
   /** Replaces the whole state (after a list); `list` is usually already in key order. */
   replace(list: ReadonlyArray<readonly [string, CacheEntry]>): void {
+    this.lastSnapshot = undefined;
     this.entries.clear();
     this.errors = 0;
     for (const [key, entry] of list) {
@@ -136,15 +141,21 @@ export class CacheState {
     yield* this.scanFrom(prefix, prefix);
   }
 
-  /** The entries `scan` yields, collected now: later changes to the state do not reach the array. */
-  snapshot(prefix: string, singleKey?: string): CacheEntry[] {
+  /**
+   * The entries `scan` yields, collected now: later changes to the state do not reach the array. A
+   * range snapshot is shared with the next callers until the state changes (a burst of watchers
+   * starting at one revision copies 100,000 entries once, not once each).
+   */
+  snapshot(prefix: string, singleKey?: string): readonly CacheEntry[] {
     if (singleKey !== undefined) {
       const entry = this.entries.get(singleKey);
       return entry === undefined ? [] : [entry];
     }
-    const end = this.endOf(prefix);
-    const out: CacheEntry[] = [];
-    for (let i = this.lowerBound(prefix); i < end; i++) out.push((this.slots[i] as Slot)[1]);
+    if (this.lastSnapshot?.prefix === prefix) return this.lastSnapshot.entries;
+    const start = this.lowerBound(prefix);
+    const out = new Array<CacheEntry>(Math.max(0, this.endOf(prefix) - start));
+    for (let i = 0; i < out.length; i++) out[i] = (this.slots[start + i] as Slot)[1];
+    this.lastSnapshot = { prefix, entries: out };
     return out;
   }
 

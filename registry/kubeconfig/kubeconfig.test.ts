@@ -44,6 +44,10 @@ describe('registry/kubeconfig kubeconfig', () => {
     it(`server of ${url} is ${want}`, () => assert.equal(serverURL(url), want));
   }
   it('rejects URLs with control characters', () => assert.throws(() => serverURL('https://a\nb'), /invalid control character/));
+  it("rejects URLs Go's url.Parse refuses, with its text", () => {
+    assert.throws(() => serverURL('https://[::1'), { message: `parse "https://[::1": missing ']' in host` });
+    assert.throws(() => serverURL('https://a b'), { message: 'parse "https://a b": invalid character " " in host name' });
+  });
 
   it('renders clusters, contexts, one user and the current context', () => {
     const yaml = renderKubeconfig({

@@ -5,6 +5,7 @@
  * context; `current-context` = the first cluster.
  */
 import { stringify } from 'yaml';
+import { parseGoURL } from '../../apimachinery/gourl.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 
 /** The advertised addresses that reach the kube-apiserver; all others are dropped. */
@@ -41,21 +42,16 @@ export function kubeAPIServerAddresses(addresses: readonly AdvertisedAddress[]):
   return addresses.filter((a) => KUBE_APISERVER_ADDRESS_NAMES.includes(a.name));
 }
 
-const SCHEME_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
-
 /**
  * `https://` + the host[:port] of an address URL, as Go's `url.Parse(u).Host`: the scheme is forced to
  * https, userinfo, path, query and fragment are dropped, an explicit port is kept as written. A URL
  * without `scheme://` has no host (the result is `https://`, as in Gardener). Throws
- * {@link AddressParseError} for characters Go's parser rejects.
+ * {@link AddressParseError} with Go's text for a URL its parser refuses.
  */
 export function serverURL(url: string): string {
-  if (/[\x00-\x1f\x7f]/.test(url)) throw new AddressParseError(`parse ${JSON.stringify(url)}: net/url: invalid control character in URL`);
-  const m = SCHEME_AUTHORITY.exec(url);
-  const authority = m?.[1] ?? '';
-  const host = authority.slice(authority.lastIndexOf('@') + 1);
-  if (/\s/.test(host)) throw new AddressParseError(`parse ${JSON.stringify(url)}: invalid character " " in host name`);
-  return `https://${host}`;
+  const parsed = parseGoURL(url);
+  if (typeof parsed === 'string') throw new AddressParseError(parsed);
+  return `https://${parsed.host}`;
 }
 
 /** Everything a kubeconfig is rendered from. */

@@ -12,7 +12,7 @@ import { validateEncryptionConfig } from '../../encryptionconfig/validation.js';
 import { validateAdmissionPlugins } from '../../kubernetes/admissionplugins.js';
 import { validateAPIGroupVersions } from '../../kubernetes/apigroups.js';
 import { validateFeatureGates } from '../../kubernetes/featuregates.js';
-import { parseURL } from './status.js';
+import { parseGoURL } from '../../../apimachinery/gourl.js';
 import { controlPlaneAutoscaling, nonNegative } from './common.js';
 import { child, duration, isSet, list, map, num, objs, path as at, str, strOr, strs, type Obj } from './read.js';
 import { validateObjectReferenceNameAndNamespace } from './references.js';
@@ -33,7 +33,7 @@ const MAX_MUTATING_INFLIGHT = 2500;
 
 /** An OIDC issuer URL: https, with a host, no fragment, credentials or query (ValidateOIDCIssuerURL). */
 export function validateOIDCIssuerURL(issuer: string, path: FieldPath): FieldError[] {
-  const u = parseURL(issuer);
+  const u = parseGoURL(issuer);
   if (typeof u === 'string') return [fieldErr.invalid(path, issuer, 'must be a valid URL and have https scheme')];
   const errs: FieldError[] = [];
   if (u.host === '') errs.push(fieldErr.invalid(path, issuer, 'must be a valid URL and have https scheme'));

@@ -54,9 +54,9 @@ function quantityAt(holder: Record<string, unknown> | unknown[], key: string | n
   const value = h[key];
   if (typeof value !== 'string' && typeof value !== 'number') return;
   const text = typeof value === 'number' ? String(value) : value.trim();
-  const parsed = quantityOrError(text);
-  if (typeof parsed === 'string') throw badRequest(decodeErrorMessage(w.kind, 'v1beta1', [parsed]));
-  h[key] = canonicalQuantity(text) ?? text;
+  const canonical = canonicalQuantity(text);
+  if (canonical === undefined) throw badRequest(decodeErrorMessage(w.kind, 'v1beta1', [String(quantityOrError(text))]));
+  h[key] = canonical;
 }
 
 /** Normalizes the value at `holder[key]` when `schema` is a duration or a quantity; else walks into it. */

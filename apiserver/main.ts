@@ -12,7 +12,13 @@ async function main(): Promise<void> {
   const early = await listenEarly(options);
   const { runServer } = await import('./run.js');
   const running = await runServer(options, log, early);
+  let stopping = false;
   const stop = (signal: string) => {
+    // Ctrl-C on `npm start` signals the process group and npm forwards the signal again: a repeat
+    // changes nothing. The handlers stay installed, so a repeat never meets the default action (which
+    // would end the process before the shutdown).
+    if (stopping) return;
+    stopping = true;
     log.info('shutting down', { signal });
     running.close(options.shutdownDelayDuration).then(
       () => process.exit(0),
@@ -23,8 +29,8 @@ async function main(): Promise<void> {
     );
   };
   // Before saying it serves: whoever reads that may signal at once.
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   log.info('serving', { url: running.url, kubeconfig: running.kubeconfigPath });
   process.stdout.write(`garden-apiserver serving on ${running.url}\nadmin kubeconfig: ${running.kubeconfigPath}\n`);
   process.stdout.write(`try: kubectl --kubeconfig ${running.kubeconfigPath} api-resources\n`);

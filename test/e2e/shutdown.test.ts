@@ -73,6 +73,22 @@ describe('SIGTERM under load', function () {
     }
   };
 
+  it('shuts down once when the signal comes again while it stops (npm forwards Ctrl-C to the group it is in)', async () => {
+    const dataDir = tempDir();
+    const server = await startChild(dataDir, ['--shutdown-delay-duration=1s']);
+    try {
+      const exited = new Promise<[number | null, string | null]>((resolve) => server.proc.once('exit', (code, signal) => resolve([code, signal])));
+      for (let i = 0; i < 3; i++) server.proc.kill('SIGINT');
+      await until(() => server.output().includes('"msg":"shutting down"'), 'the shutdown to begin', 30_000);
+      server.proc.kill('SIGTERM');
+      assert.deepEqual(await exited, [0, null], 'a graceful exit, not the default action of a repeated signal');
+      assert.equal(server.output().match(/"msg":"shutting down"/g)?.length, 1);
+    } finally {
+      await server.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   for (const [how, signal, target] of [
     ['SIGTERM to npm', 'SIGTERM', 'npm'],
     ['Ctrl-C (SIGINT to the process group)', 'SIGINT', 'group'],

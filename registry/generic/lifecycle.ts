@@ -131,7 +131,8 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
   const stored = strategy.decodeStored?.(old) ?? old;
-  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(obj), specOf(stored))) {
+  // Both sides as the strategy reads a stored object, so that what storing adds (zero values) is no change.
+  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(strategy.decodeStored?.(obj) ?? obj), specOf(stored))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   if ((obj.metadata.resourceVersion ?? '') === '' && !strategy.allowUnconditionalUpdate) {

@@ -6,7 +6,9 @@
  * strategy changes only the status, with its own rule.
  */
 import type { KubeObject } from '../../apimachinery/types.js';
+import { fillGoZeroValues } from '../generic/go-zero.js';
 import type { Strategy } from '../types.js';
+import { projectSchema, projectSchemaDefinitions } from './schema.js';
 import { defaultMember, defaultProject } from './defaults.js';
 import { memberRoles, projectMembers, Role, setMemberRoles, specSubject, subjectOf } from './types.js';
 import { validateProject, validateProjectStatusUpdate, validateProjectUpdate } from './validation/index.js';
@@ -25,6 +27,19 @@ export function canonicalizeProject(project: KubeObject): void {
   }
 }
 
+/** The canonical stored form: the owner's roles, then what Go's encoding writes for unset fields. */
+function canonicalize(project: KubeObject): void {
+  canonicalizeProject(project);
+  fillGoZeroValues(project, projectSchema, projectSchemaDefinitions);
+}
+
+/** The stored Project as gardener-apiserver reads it (Go's zero values in place). */
+function asDecoded(old: KubeObject): KubeObject {
+  const copy = structuredClone(old);
+  fillGoZeroValues(copy, projectSchema, projectSchemaDefinitions);
+  return copy;
+}
+
 /** The Project strategy. */
 export const projectStrategy: Strategy = {
   allowCreateOnUpdate: false,
@@ -40,7 +55,8 @@ export const projectStrategy: Strategy = {
   },
   validate: (obj) => validateProject(obj),
   validateUpdate: (obj, old) => validateProjectUpdate(obj, old),
-  canonicalize: canonicalizeProject,
+  decodeStored: asDecoded,
+  canonicalize,
 };
 
 /** The strategy of `projects/status`: only the status changes; a set phase cannot be emptied. */

@@ -12,6 +12,9 @@ import { at, exampleShoot, setAt, testContext as ctx } from '../../test/support/
 
 const ROOT = '/registry-gardener';
 
+/** The status of a Shoot nobody has reported on: gardener-apiserver writes ShootStatus{} with Go's JSON. */
+const FRESH_STATUS = { gardener: { id: '', name: '', version: '' }, hibernated: false, technicalID: '', uid: '' };
+
 /** The status a controller writes once the encryption configuration is rolled out. */
 function rolledOut(shoot: KubeObject): KubeObject {
   const next = structuredClone(shoot);
@@ -52,7 +55,7 @@ describe('registry/shoot through the generic store', () => {
   it('runs the controller round trip: spec change, status catches up, next change allowed', async () => {
     const created = await store.create(ctx, exampleShoot(true));
     assert.equal(created.metadata.generation, 1);
-    assert.equal(created.status, undefined);
+    assert.deepEqual(created.status, FRESH_STATUS, "a fresh status as Go's JSON writes it");
     assert.deepEqual(at(created, 'spec.kubernetes.kubeAPIServer.encryptionConfig'), { resources: ['configmaps', 'customresource.fancyoperator.io'], provider: { type: 'aescbc' } });
     assert.equal(at(created, 'spec.maintenance.autoRotation.credentials.etcdEncryptionKey.rotationPeriod'), '168h0m0s', 'durations come back as Go prints them');
     assert.deepEqual(created.metadata.labels, { 'name.seed.gardener.cloud/my-seed': 'true' });
@@ -93,7 +96,21 @@ describe('registry/shoot through the generic store', () => {
     const next = structuredClone(created);
     next.status = { hibernated: true };
     const updated = (await put(next)).object;
-    assert.equal(updated.status, undefined);
+    assert.deepEqual(updated.status, FRESH_STATUS);
+    assert.equal(updated.metadata.generation, 1);
+  });
+
+  it("stores Go's zero values of unset fields, and an update that leaves them out changes nothing", async () => {
+    const shoot = exampleShoot();
+    setAt(shoot, 'spec.kubernetes.verticalPodAutoscaler', {});
+    const created = await store.create(ctx, shoot);
+    assert.equal(at(created, 'spec.kubernetes.verticalPodAutoscaler.enabled'), false, 'VerticalPodAutoscaler.Enabled has no omitempty');
+    // A client that does not know the field sends the object without it: no spec change, no new generation.
+    const next = structuredClone(created);
+    setAt(next, 'spec.kubernetes.verticalPodAutoscaler', {});
+    next.metadata.labels = { ...next.metadata.labels, team: 'a' };
+    const updated = (await put(next)).object;
+    assert.equal(at(updated, 'spec.kubernetes.verticalPodAutoscaler.enabled'), false);
     assert.equal(updated.metadata.generation, 1);
   });
 

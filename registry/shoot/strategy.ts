@@ -9,6 +9,7 @@
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { RequestContext, Strategy } from '../types.js';
 import { field, nested, text } from '../encryptionconfig/types.js';
+import { fillGoZeroValues } from '../generic/go-zero.js';
 import { normalizeDurations } from './decode.js';
 import { applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
 import { coreDefinitions, shootSchema } from './schema/index.js';
@@ -53,7 +54,14 @@ function asDecoded(old: KubeObject): KubeObject {
     // Stored before decoding refused it: compared as it is.
   }
   applyShootDefaults(copy);
+  fillGoZeroValues(copy, shootSchema, coreDefinitions);
   return copy;
+}
+
+/** The canonical stored form: Gardener's rules, then what Go's encoding writes for unset fields. */
+function canonicalize(shoot: KubeObject): void {
+  canonicalizeShoot(shoot);
+  fillGoZeroValues(shoot, shootSchema, coreDefinitions);
 }
 
 /** The Shoot strategy. */
@@ -85,7 +93,7 @@ export const shootStrategy: Strategy = {
   decodeStored: asDecoded,
   warningsOnCreate: (obj, ctx) => shootWarnings(obj, undefined, rotationInterval(ctx)),
   warningsOnUpdate: (obj, old, ctx) => shootWarnings(obj, old, rotationInterval(ctx)),
-  canonicalize: canonicalizeShoot,
+  canonicalize,
 };
 
 function rotationInterval(ctx: RequestContext): number {

@@ -52,6 +52,13 @@ describe('protobuf codec', () => {
     assert.deepEqual(again, shoot);
   });
 
+  it("writes a Time's seconds and nanos 0 whatever its fraction, as Go's ProtoTime does", () => {
+    const meta = protocDecode(`${META}.ObjectMeta`, encode(`${META}.ObjectMeta`, { creationTimestamp: '2024-05-06T07:08:09.75Z' }));
+    assert.match(meta, /creationTimestamp \{\n\s+seconds: 1714979289\n\s+nanos: 0\n/);
+    const entry = protocDecode(`${META}.ManagedFieldsEntry`, encode(`${META}.ManagedFieldsEntry`, { manager: 'm', time: '2024-05-06T07:08:09.123456Z' }));
+    assert.match(entry, /time \{\n\s+seconds: 1714979289\n\s+nanos: 0\n/);
+  });
+
   it('converts the types whose JSON is not an object of their fields', () => {
     const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
       // metav1.Time: UTC, whole seconds

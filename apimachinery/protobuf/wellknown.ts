@@ -93,11 +93,18 @@ function isoDate(seconds: number): string {
   return iso.slice(0, 19);
 }
 
-/** meta/v1 Time: RFC 3339 in seconds, UTC ("2006-01-02T15:04:05Z"); nanoseconds are dropped as Go drops them. */
+/** Writes a Timestamp message's fields. */
+function writeTimestamp(w: protobuf.Writer, seconds: number, nanos: number): void {
+  w.uint32(0x08).int64(seconds).uint32(0x10).int32(nanos);
+}
+
+/**
+ * meta/v1 Time: RFC 3339 in seconds, UTC ("2006-01-02T15:04:05Z"). Go's ProtoTime writes nanos 0
+ * whatever the time's fraction (its JSON has none either), and so does this.
+ */
 const time: ValueCodec = {
   write(value, w, path) {
-    const { seconds, nanos } = parseRfc3339(expectString(value, path, 'a time'));
-    w.uint32(0x08).int64(seconds).uint32(0x10).int32(nanos);
+    writeTimestamp(w, parseRfc3339(expectString(value, path, 'a time')).seconds, 0);
   },
   read(r, end) {
     if (r.pos === end) return undefined;
@@ -108,7 +115,10 @@ const time: ValueCodec = {
 
 /** meta/v1 MicroTime: RFC 3339 with six fraction digits ("2006-01-02T15:04:05.000000Z"). */
 const microTime: ValueCodec = {
-  write: time.write,
+  write(value, w, path) {
+    const { seconds, nanos } = parseRfc3339(expectString(value, path, 'a time'));
+    writeTimestamp(w, seconds, nanos);
+  },
   read(r, end) {
     if (r.pos === end) return undefined;
     const f = readFields(r, end);

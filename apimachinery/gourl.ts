@@ -83,3 +83,32 @@ export function parseGoURL(raw: string): ParsedURL | string {
   }
   return { scheme, host, user, query, fragment };
 }
+
+/** Bytes a request path may carry percent-encoded that this server decodes (see {@link unescapeRequestPath}). */
+const DECODED_IN_PATHS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/;
+
+/**
+ * A request path as Go's server reads it (`url.URL.Path`, which Kubernetes' request info splits):
+ * percent-escapes decoded, so `/apis/…/internalsecrets/ex%61mple` names `example` and `a%2Fb` is two
+ * segments. Escapes of characters that would change the request target if written as they are (`%`,
+ * `?`, `#`, spaces, control characters, bytes beyond ASCII) stay escaped: no valid name or path holds
+ * them, so such a request finds nothing either way. Returns undefined for a malformed escape (`%zz`),
+ * which Go's server refuses with 400.
+ */
+export function unescapeRequestPath(path: string): string | undefined {
+  if (!path.includes('%')) return path;
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i] as string;
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    const hex = path.slice(i + 1, i + 3);
+    if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return undefined;
+    const decoded = String.fromCharCode(parseInt(hex, 16));
+    out += DECODED_IN_PATHS.test(decoded) ? decoded : `%${hex.toUpperCase()}`;
+    i += 2;
+  }
+  return out;
+}

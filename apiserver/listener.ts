@@ -25,6 +25,7 @@ import { paceHandshakes } from './handshake-pacer.js';
 import { markRead } from './received.js';
 import { pacedRequests } from './request-pacer.js';
 import { badRequest, serviceUnavailable } from '../apimachinery/errors.js';
+import { unescapeRequestPath } from '../apimachinery/gourl.js';
 import type { Status } from '../apimachinery/types.js';
 
 /** TLS material for the listener. */
@@ -82,11 +83,20 @@ export function listenBacklog(): number {
 }
 
 /**
- * The origin form (`/path?query`) of a request target. Absolute-form targets (`https://host/path`,
- * which HTTP/1.1 servers must accept) are reduced to their path and query, unchanged; undefined for a
- * target that is neither, or whose authority is not a valid URL.
+ * The origin form (`/path?query`) of a request target, its path unescaped as Go's server reads it
+ * ({@link unescapeRequestPath}). Absolute-form targets (`https://host/path`, which HTTP/1.1 servers
+ * must accept) are reduced to their path and query; undefined for a target that is neither, whose
+ * authority is not a valid URL, or whose path has a malformed escape.
  */
 export function originForm(target: string): string | undefined {
+  const form = originTarget(target);
+  if (form === undefined || !form.includes('%')) return form;
+  const q = form.indexOf('?');
+  const path = unescapeRequestPath(q < 0 ? form : form.slice(0, q));
+  return path === undefined ? undefined : q < 0 ? path : path + form.slice(q);
+}
+
+function originTarget(target: string): string | undefined {
   if (target.startsWith('/')) return target;
   const scheme = /^https?:\/\//i.exec(target);
   if (scheme === null) return undefined;

@@ -147,6 +147,21 @@ describe('hostile input', function () {
       }
     });
 
+    it("reads percent-escapes in the path as Go's server does: decoded before routing, a malformed one 400", async () => {
+      const escaped = await rawGet(OBJ.replace('/target', '/t%61rget').replace('/apis/', '/ap%69s/'));
+      assert.equal(escaped.status, 200, escaped.body);
+      assert.equal(JSON.parse(escaped.body).metadata.name, 'target');
+      // An escaped slash separates segments: `target%2Fstatus` is the subresource path, not a name.
+      assert.equal((await rawGet(`${OBJ}%2Fnope`)).status, 404);
+      const bad = await rawGet(`${COLL}/t%zzrget`);
+      assert.equal(bad.status, 400);
+      assert.equal(JSON.parse(bad.body).reason, 'BadRequest');
+      // Escapes of characters no name holds stay escaped, so they cannot turn into a query.
+      const query = await rawGet(`${COLL}/target%3Fwatch=1`);
+      assert.equal(query.status, 404, query.body);
+      assert.match(JSON.parse(query.body).message, /"target%3Fwatch=1" not found/);
+    });
+
     it('authorizes the path it routes: dot segments do not make an API path a health path', async () => {
       // Anonymous, with a gzip body that would inflate to 3 MiB: refused before the body is read.
       const url = new URL(s.running.url);

@@ -160,9 +160,47 @@ export function objectYaml(d: ResourceDescriptor, obj: unknown, stored: boolean)
   return encoded.get(stored ? versionKey(d, obj, 'yaml') : undefined, () => Buffer.from(toYaml(obj)));
 }
 
-/** YAML of a stored object as an item of a list's block sequence, from the version cache when `stored`. */
+/** YAML of a stored object as an item of a list's block sequence ({@link listItemOf}), from the version cache when `stored`. */
 export function objectYamlItem(d: ResourceDescriptor, obj: unknown, stored: boolean): Buffer {
-  return encoded.get(stored ? versionKey(d, obj, 'yaml-item') : undefined, () => Buffer.from(toYamlSequenceItem(obj)));
+  return encoded.get(stored ? versionKey(d, obj, 'yaml-item') : undefined, () => Buffer.from(toYamlSequenceItem(listItemOf(d, obj))));
+}
+
+/**
+ * An object of `d`'s kind as an item of its list: without `apiVersion` and `kind` unless the kind keeps
+ * them there (`listItemsTyped`, custom resources); anything else as it is.
+ */
+export function listItemOf(d: ResourceDescriptor, item: unknown): unknown {
+  if (d.listItemsTyped === true || !isKindOf(d, item)) return item;
+  const { apiVersion: _apiVersion, kind: _kind, ...rest } = item;
+  return rest;
+}
+
+/** `{"apiVersion":…,"kind":…,` as the JSON of stored objects begins, by apiVersion and kind. */
+const typeMetaPrefixes = new Map<string, Buffer>();
+
+function typeMetaPrefix(obj: KubeObject): Buffer {
+  const key = `${obj.apiVersion}\n${obj.kind}`;
+  let prefix = typeMetaPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = Buffer.from(`{"apiVersion":${JSON.stringify(obj.apiVersion)},"kind":${JSON.stringify(obj.kind)},`);
+    if (typeMetaPrefixes.size < 64) typeMetaPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+const OPEN_BRACE = Buffer.from('{');
+
+/**
+ * The compact JSON of a list item ({@link listItemOf}), as one or two pieces: a stored object's cached
+ * JSON with its leading type meta cut off (no copy), or the item encoded.
+ */
+export function listItemJson(d: ResourceDescriptor, item: unknown, stored: boolean): Buffer[] {
+  if (!isKindOf(d, item)) return [Buffer.from(JSON.stringify(item))];
+  const json = objectJson(d, item, stored);
+  if (d.listItemsTyped === true) return [json];
+  const prefix = typeMetaPrefix(item);
+  if (json.length > prefix.length && json.compare(prefix, 0, prefix.length, 0, prefix.length) === 0) return [OPEN_BRACE, json.subarray(prefix.length)];
+  return [Buffer.from(JSON.stringify(listItemOf(d, item)))];
 }
 
 /** The protobuf message body (no envelope) of a stored object of `d`'s kind. */

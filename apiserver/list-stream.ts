@@ -17,7 +17,7 @@ import { MAGIC, META_MESSAGES, protobufCodecs } from '../apimachinery/protobuf/i
 import type { ListMeta } from '../apimachinery/types.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { toYaml, toYamlSequenceItem } from '../apimachinery/yaml.js';
-import { isKindOf, objectJson, objectMessage, objectYamlItem } from './encode.js';
+import { isKindOf, listItemJson, listItemOf, objectMessage, objectYamlItem } from './encode.js';
 import { mediaTypeOf, prettyRequested, type Format } from './negotiation.js';
 import { StreamedBody } from './compress.js';
 import { warningHeader } from './respond.js';
@@ -86,11 +86,13 @@ async function writeJsonList(res: StreamedBody, d: ResourceDescriptor, list: Lis
     res,
     list.items.length,
     (i) => {
-      const item = list.items[i];
       if (i > 0) parts.push(comma);
-      const json = isKindOf(d, item) ? objectJson(d, item, stored) : Buffer.from(JSON.stringify(item));
-      parts.push(json);
-      return json.length + 1;
+      let bytes = 1;
+      for (const piece of listItemJson(d, list.items[i], stored)) {
+        parts.push(piece);
+        bytes += piece.length;
+      }
+      return bytes;
     },
     flusher(res, parts),
   );
@@ -103,10 +105,10 @@ function nested(text: string, indent: string): string {
 }
 
 /**
- * The list as two-space indented JSON, byte for byte what `JSON.stringify(list, null, 2)` gives, in
- * slices like the compact form.
+ * The list as two-space indented JSON, byte for byte what `JSON.stringify(list, null, 2)` gives for its
+ * items as lists hold them ({@link listItemOf}), in slices like the compact form.
  */
-async function writePrettyJsonList(res: StreamedBody, list: ListBody): Promise<void> {
+async function writePrettyJsonList(res: StreamedBody, d: ResourceDescriptor, list: ListBody): Promise<void> {
   const head = [`{\n  "apiVersion": ${JSON.stringify(list.apiVersion)},`, `  "kind": ${JSON.stringify(list.kind)},`, `  "metadata": ${nested(JSON.stringify(list.metadata, null, 2), '  ')},`];
   if (list.items.length === 0) {
     if (!res.destroyed) res.end(`${head.join('\n')}\n  "items": []\n}`);
@@ -117,7 +119,7 @@ async function writePrettyJsonList(res: StreamedBody, list: ListBody): Promise<v
     res,
     list.items.length,
     (i) => {
-      const item = Buffer.from(`${i > 0 ? ',\n' : ''}    ${nested(JSON.stringify(list.items[i], null, 2), '    ')}`);
+      const item = Buffer.from(`${i > 0 ? ',\n' : ''}    ${nested(JSON.stringify(listItemOf(d, list.items[i]), null, 2), '    ')}`);
       parts.push(item);
       return item.length;
     },
@@ -222,7 +224,7 @@ export async function sendList(res: Response, d: ResourceDescriptor, list: ListB
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   res.status(200).setHeader('Content-Type', mediaTypeOf(format));
   const body = new StreamedBody(res);
-  if (format === 'json' && prettyRequested(res.req)) await writePrettyJsonList(body, list);
+  if (format === 'json' && prettyRequested(res.req)) await writePrettyJsonList(body, d, list);
   else if (format === 'protobuf') await writeProtobufList(body, d, list, stored);
   else if (format === 'yaml') await writeYamlList(body, d, list, stored);
   else await writeJsonList(body, d, list, stored);

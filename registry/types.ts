@@ -154,6 +154,12 @@ export interface ResourceDescriptor {
    * `x-kubernetes-patch-strategy`/`-merge-key`, as for built-in kinds (false: 415, as for a custom resource).
    */
   strategicMergePatch: boolean;
+  /**
+   * List items keep `apiVersion` and `kind`, as a custom resource's do (unstructured objects). Items
+   * of a Go-typed kind's lists have neither: the list conversion leaves their type meta empty, and only
+   * the list itself names its kind.
+   */
+  listItemsTyped?: boolean;
 }
 
 /** `apiVersion` string of a descriptor. */

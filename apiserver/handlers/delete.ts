@@ -10,6 +10,7 @@ import type { DeleteParams } from '../../registry/generic/store.js';
 import { mediaType, parseJson, parseProtobufBody, type ProtobufTarget } from '../decode.js';
 import { META_MESSAGES, PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
 import { bool, int, listParams, str, strs } from '../query.js';
+import { listItemOf } from '../encode.js';
 import { admissionHooks, outputOf, send, type ResourceRequest } from './context.js';
 
 /** The propagation policies, in the order kube-apiserver lists them (with "nil") when refusing another. */
@@ -125,5 +126,5 @@ export async function handleDeleteCollection(r: ResourceRequest): Promise<void> 
     if (total >= 500 && (done % 500 === 0 || done === total)) r.deps.log?.info('deletecollection progress', { resource, namespace: r.info.namespace, done, total });
   };
   const list = await r.served.store.deleteCollection(r.ctx, listParams(r.query), params, admissionHooks(r, 'DELETE', ''), progress);
-  send(r, 200, list, format);
+  send(r, 200, { ...list, items: list.items.map((item) => listItemOf(d, item)) }, format);
 }

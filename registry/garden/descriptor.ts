@@ -34,4 +34,5 @@ export const gardenResource: ResourceDescriptor = {
   strategy: gardenStrategy,
   garbageCollection: true,
   strategicMergePatch: false,
+  listItemsTyped: true,
 };

@@ -72,6 +72,32 @@ describe('list and watch over HTTPS', function () {
     assert.equal(none.rows[0].object, undefined);
   });
 
+  it("lists items without apiVersion and kind, as Go's list conversion leaves them; the list, single objects and watch events name them", async () => {
+    const bare = (item: Record<string, unknown>) => [item.apiVersion, item.kind];
+    const list = await s.request('get', ns('pages')).set('User-Agent', 'client').expect(200);
+    assert.equal(list.body.kind, 'InternalSecretList');
+    assert.equal(list.body.apiVersion, 'core.gardener.cloud/v1beta1');
+    assert.deepEqual(list.body.items.map(bare), Array(7).fill([undefined, undefined]));
+    assert.match(list.text, /"items":\[\{"metadata":\{"name":"p0"/);
+    const pretty = (await s.request('get', `${ns('pages')}?pretty=true`).expect(200)).body;
+    assert.deepEqual(pretty.items.map(bare), Array(7).fill([undefined, undefined]));
+    const yaml = await s.request('get', ns('pages')).set('Accept', 'application/yaml').buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => done(null, text));
+    });
+    assert.match(String(yaml.body), /^items:\n- metadata:\n/m);
+    assert.doesNotMatch(String(yaml.body), /^ {2}kind: InternalSecret$/m);
+    const one = (await s.request('get', `${ns('pages')}/p0`).expect(200)).body;
+    assert.deepEqual(bare(one), ['core.gardener.cloud/v1beta1', 'InternalSecret']);
+    const w = await openWatch(s.running.url, `${ns('pages')}?watch=1&fieldSelector=metadata.name%3Dp0`, s.creds);
+    try {
+      assert.deepEqual(bare((await w.next(30_000)).object), ['core.gardener.cloud/v1beta1', 'InternalSecret']);
+    } finally {
+      w.close();
+    }
+  });
+
   it('serves metadata-only lists', async () => {
     const m = (await s.request('get', ns('pages')).set('Accept', METADATA).expect(200)).body;
     assert.equal(m.kind, 'PartialObjectMetadataList');

@@ -87,5 +87,8 @@ describe('strategic merge patch over HTTPS', function () {
     await s.request('post', '/apis/operator.gardener.cloud/v1alpha1/gardens').send(garden).expect(201);
     const r = await smp(`/apis/operator.gardener.cloud/v1alpha1/gardens/${garden.metadata.name}`, {}).expect(415);
     assert.equal(r.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    // A custom resource's list items keep apiVersion and kind (Go-typed kinds' items have neither).
+    const list = (await s.request('get', '/apis/operator.gardener.cloud/v1alpha1/gardens').expect(200)).body;
+    assert.deepEqual([list.items[0].apiVersion, list.items[0].kind], ['operator.gardener.cloud/v1alpha1', 'Garden']);
   });
 });

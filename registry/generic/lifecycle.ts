@@ -121,8 +121,8 @@ function carryOverMetadata(obj: KubeObject, old: KubeObject, d: ResourceDescript
 
 /**
  * Prepares an updated object: carries over server-owned metadata, runs the strategy, bumps the
- * generation on spec changes (against the stored object as the strategy decodes it), validates
- * against that object, then collects the strategy's warnings. Throws 422 StatusErrors.
+ * generation on spec changes and validates, both with the new and the stored object as the strategy
+ * decodes them, then collects the strategy's warnings. Throws 422 StatusErrors.
  */
 export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, old: KubeObject, ctx: RequestContext): void {
   carryOverMetadata(obj, old, d);
@@ -130,15 +130,18 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.prepareForUpdate(obj, old, ctx);
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
+  // Both sides as the strategy reads a stored object (upstream compares and validates decoded Go
+  // structs), so that what storing adds (zero values, canonical forms) is no change.
   const stored = strategy.decodeStored?.(old) ?? old;
-  // Both sides as the strategy reads a stored object, so that what storing adds (zero values) is no change.
-  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(strategy.decodeStored?.(obj) ?? obj), specOf(stored))) {
+  const next = strategy.decodeStored?.(obj) ?? obj;
+  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(next), specOf(stored))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    next.metadata.generation = obj.metadata.generation;
   }
   if ((obj.metadata.resourceVersion ?? '') === '' && !strategy.allowUnconditionalUpdate) {
     errs.push(fieldErr.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update'));
   }
-  errs.push(...strategy.validateUpdate(obj, stored, ctx));
+  errs.push(...strategy.validateUpdate(next, stored, ctx));
   throwIfInvalid(d, obj, errs);
   ctx.warnings.push(...(strategy.warningsOnUpdate?.(obj, old, ctx) ?? []));
   strategy.canonicalize?.(obj);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { connect } from 'node:net';
+import { until } from '../test/support/wait.js';
 import { createCA, createLeaf } from './standalone/pki.js';
 import { listenBacklog, openListener, type Listener } from './listener.js';
 import { readTime } from './received.js';
@@ -43,6 +45,22 @@ describe('listener', () => {
     // For a listening socket, ss reports the backlog in the Send-Q column.
     const line = execFileSync('ss', ['-ltnH', `sport = :${listener.port}`], { encoding: 'utf8' }).trim();
     assert.equal(Number(line.split(/\s+/)[2]), listenBacklog(), line);
+  });
+
+  it('closes connections that never sent a TLS hello when all connections are closed, so that close ends', async () => {
+    // Accepted (not just queued in the kernel): the server has seen the connection.
+    const accepted = new Promise<void>((resolve) => listener.server.once('connection', () => resolve()));
+    const idle = connect({ host: '127.0.0.1', port: listener.port });
+    const gone = new Promise<void>((resolve) => idle.once('close', () => resolve()));
+    await accepted;
+    let closed = false;
+    listener.server.close(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(closed, false, 'close waits for the open connection');
+    listener.server.closeAllConnections();
+    await gone;
+    await until(() => closed, 'the server to close', 30_000);
+    listener = await openListener({ ...serving, clientCA: ca.cert }, '127.0.0.1', 0);
   });
 
   it('answers at once while the server is starting: probes fail the startup check, requests get 503 with Retry-After', async () => {

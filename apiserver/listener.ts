@@ -17,8 +17,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { Server, type ServerOptions } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { addAcceptCopies, type AcceptCopies } from './accept-copies.js';
 import { answerBeforeClientErrors } from './client-errors.js';
 import { paceHandshakes } from './handshake-pacer.js';
@@ -62,6 +62,26 @@ export const ACCEPT_COPIES = 63;
 /** An HTTPS server whose `close` also closes the extra accept handles and waits for their connections. */
 class ListeningServer extends Server {
   copies: AcceptCopies | undefined;
+  /** Every open connection, also those still before or in their TLS handshake. */
+  private readonly sockets = new Set<Socket>();
+
+  constructor(options: ServerOptions, listener: RequestListener) {
+    super(options, listener);
+    this.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /**
+   * Closes every connection: HTTP's own (as Node's does) and those that never got as far as a request
+   * (waiting for or in their TLS handshake, which Node's does not count), so that a close waiting
+   * for connections ends.
+   */
+  override closeAllConnections(): void {
+    super.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
+  }
 
   override close(callback?: (err?: Error) => void): this {
     const copiesClosed = this.copies?.close() ?? Promise.resolve();
@@ -90,10 +110,26 @@ export function listenBacklog(): number {
  */
 export function originForm(target: string): string | undefined {
   const form = originTarget(target);
-  if (form === undefined || !form.includes('%')) return form;
+  return form === undefined ? undefined : unescapedTarget(form);
+}
+
+/** `form` (an origin form) with its path unescaped; undefined for a malformed escape. */
+function unescapedTarget(form: string): string | undefined {
+  if (!form.includes('%')) return form;
   const q = form.indexOf('?');
   const path = unescapeRequestPath(q < 0 ? form : form.slice(0, q));
   return path === undefined ? undefined : q < 0 ? path : path + form.slice(q);
+}
+
+/** Request targets as they came, where the path was unescaped (Go's `URL.RequestURI()`, for audit). */
+const escapedTargets = new WeakMap<IncomingMessage, string>();
+
+/**
+ * The request's target in origin form as the client wrote it, when its path had escapes (undefined
+ * otherwise): what kube-apiserver's audit records as `requestURI`. Routing uses the unescaped `req.url`.
+ */
+export function escapedRequestTarget(req: IncomingMessage): string | undefined {
+  return escapedTargets.get(req);
 }
 
 function originTarget(target: string): string | undefined {
@@ -148,11 +184,13 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
   const requests = pacedRequests();
   const backlog = listenBacklog();
   const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true, maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
-    const target = originForm(req.url ?? '');
-    if (target === undefined) {
+    const form = originTarget(req.url ?? '');
+    const target = form === undefined ? undefined : unescapedTarget(form);
+    if (form === undefined || target === undefined) {
       writeStatus(res, badRequest('the request target is not a valid path or absolute URL').status);
       return;
     }
+    if (target !== form) escapedTargets.set(req, form);
     req.url = target;
     markRead(req);
     const serve = handler;

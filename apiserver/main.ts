@@ -6,19 +6,26 @@ import { createLogger } from './log.js';
 import { parseOptions } from './options.js';
 import { listenEarly } from './startup.js';
 
+/** Signals this soon after the first are the same one again (npm forwarding it), not a second. */
+const REPEAT_WINDOW_MS = 1000;
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const log = createLogger(options.verbosity);
   const early = await listenEarly(options);
   const { runServer } = await import('./run.js');
   const running = await runServer(options, log, early);
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = (signal: string) => {
-    // Ctrl-C on `npm start` signals the process group and npm forwards the signal again: a repeat
-    // changes nothing. The handlers stay installed, so a repeat never meets the default action (which
-    // would end the process before the shutdown).
-    if (stopping) return;
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      // Ctrl-C on `npm start` signals the process group and npm forwards the signal again at once:
+      // that repeat changes nothing. A later one ends the process now, as kube-apiserver's second
+      // signal does.
+      if (performance.now() - stoppingSince < REPEAT_WINDOW_MS) return;
+      log.info('second signal, exiting now', { signal });
+      process.exit(1);
+    }
+    stoppingSince = performance.now();
     log.info('shutting down', { signal });
     running.close(options.shutdownDelayDuration).then(
       () => process.exit(0),

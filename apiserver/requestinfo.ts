@@ -85,11 +85,12 @@ function collectionVerb(method: string, watch: boolean): string {
  * legacy core group `/api/<version>/...` (group "").
  */
 export function resolveRequestInfo(method: string, url: string): RequestInfo {
-  const parsed = new URL(url, 'https://placeholder');
-  // The path as the router sees it: a URL parser resolves dot segments (also `%2e%2e`) and turns `\`
-  // into `/`, so `/apis/x/%2e%2e/%2e%2e/healthz` would be authorized as `/healthz` and routed elsewhere.
+  // The path as the router sees it, never through a URL parser: that resolves dot segments (also
+  // `%2e%2e`) and turns `\` into `/`, so `/apis/x/%2e%2e/%2e%2e/healthz` would be authorized as
+  // `/healthz` and routed elsewhere, and it reads a path starting with `//` as an authority.
   const end = url.search(/[?#]/);
   const path = end < 0 ? url : url.slice(0, end);
+  const query = new URLSearchParams(end < 0 || url[end] === '#' ? '' : url.slice(end + 1).replace(/#.*$/s, ''));
   const segments = path.split('/').filter((s) => s !== '');
   const legacy = segments[0] === 'api';
   const first = legacy ? 2 : 3;
@@ -98,7 +99,7 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   info.apiGroup = legacy ? '' : (segments[1] ?? '');
   info.apiVersion = segments[first - 1] ?? '';
   let rest = segments.slice(first);
-  let watch = isWatchParam(parsed.searchParams.get('watch'));
+  let watch = isWatchParam(query.get('watch'));
   if (rest[0] === 'watch') {
     watch = true;
     rest = rest.slice(1);
@@ -120,11 +121,11 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   info.name = rest[1] ?? '';
   info.subresource = rest[2] ?? '';
   info.verb = info.name === '' ? collectionVerb(method, watch) : watch && segments[first] === 'watch' ? 'watch' : itemVerb(method);
-  const nameFromSelector = fieldSelectorName(parsed.searchParams.get('fieldSelector'));
+  const nameFromSelector = fieldSelectorName(query.get('fieldSelector'));
   if (info.verb === 'list' || info.verb === 'watch') {
     if (info.name === '' && nameFromSelector !== undefined) info.name = nameFromSelector;
-    info.labelSelector = parsed.searchParams.get('labelSelector') ?? '';
-    info.fieldSelector = parsed.searchParams.get('fieldSelector') ?? '';
+    info.labelSelector = query.get('labelSelector') ?? '';
+    info.fieldSelector = query.get('fieldSelector') ?? '';
   }
   return info;
 }

@@ -25,6 +25,7 @@ import { isStatusError } from '../../apimachinery/errors.js';
 import type { UserInfo } from '../../registry/types.js';
 import { frontProxyOf } from '../authn/requestheader.js';
 import { requestInfoOf, type RequestInfo } from '../requestinfo.js';
+import { escapedRequestTarget } from '../listener.js';
 import { readTime } from '../received.js';
 import type { Auditor } from './auditor.js';
 import { buildEvent, decodeRequestBody, incomingAuditID, panicStatus, responseStatusOf, sourceIPs, userAgentOf } from './event.js';
@@ -212,7 +213,7 @@ function startAudit(auditor: Auditor, req: Request, res: Response, auditID: stri
     auditID,
     // Wall time of the moment the request was read (monotonic difference, wall-clock anchor).
     receivedAt: nowMs() - (performance.now() - readTime(req)),
-    requestURI: req.originalUrl,
+    requestURI: escapedRequestTarget(req) ?? req.originalUrl,
     sourceIPs: sourceIPs(req),
     userAgent: userAgentOf(req),
     annotations: {},

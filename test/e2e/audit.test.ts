@@ -65,6 +65,8 @@ describe('audit log end to end', function () {
   const expected: Expected[] = [];
   const secrets: string[] = [];
   let seq = 0;
+  /** The request sent with an escaped path, and its target as sent. */
+  let escaped = { id: '', uri: '' };
 
   /** Sends a request with a fresh Audit-ID and records what the log must show for it. */
   async function call(who: Who, method: 'get' | 'post' | 'put' | 'patch', path: string, want: Omit<Expected, 'id' | 'user' | 'stages'> & { stages?: string[] }, body?: unknown, contentType = 'application/json'): Promise<supertest.Response> {
@@ -144,6 +146,9 @@ describe('audit log end to end', function () {
     const watch = await call('admin', 'get', `${BASE}/internalsecrets?watch=1&resourceVersion=0&timeoutSeconds=1`, { verb: 'watch', code: 200, ref: secret, level: 'Metadata', stages });
     assert.ok(String(watch.body).includes(b64(marker)), 'the watch streamed the secret');
     await call('proxy', 'get', `${BASE}/internalsecrets/marked`, { verb: 'get', code: 200, ref: marked, level: 'Metadata' });
+    // A path with escapes is served as Go decodes it and audited as it was written (URL.RequestURI()).
+    await call('admin', 'get', `${BASE}/internalsecrets/m%61rked?pretty=0`, { verb: 'get', code: 200, ref: marked, level: 'Metadata' });
+    escaped = { id: `e2e-${seq}`, uri: `${BASE}/internalsecrets/m%61rked?pretty=0` };
     // A failed authentication is one ResponseStarted event, as upstream's WithFailedAuthenticationAudit writes it.
     await call('badToken', 'get', `${BASE}/internalsecrets`, { verb: 'list', code: 401, ref: secret, level: 'Metadata', stages: ['ResponseStarted'] });
   }
@@ -184,6 +189,7 @@ describe('audit log end to end', function () {
     const proxied = events.find((e) => e.user.username === 'alice' && e.stage === 'ResponseComplete');
     assert.equal(proxied?.annotations?.['authentication.gardener.cloud/front-proxy'], 'front-proxy-client');
     assert.deepEqual(proxied?.user.groups, ['system:masters', 'system:authenticated']);
+    assert.deepEqual(new Set(events.filter((e) => e.auditID === escaped.id).map((e) => e.requestURI)), new Set([escaped.uri]));
     const shootCreate = events.find((e) => e.auditID === 'e2e-1' && e.stage === 'ResponseComplete');
     assert.ok(shootCreate?.requestObject !== undefined && shootCreate.responseObject !== undefined, 'the policy really is RequestResponse');
   }

@@ -156,6 +156,8 @@ describe('hostile input', function () {
       const bad = await rawGet(`${COLL}/t%zzrget`);
       assert.equal(bad.status, 400);
       assert.equal(JSON.parse(bad.body).reason, 'BadRequest');
+      // A path that starts with `//` (also through an escaped slash) is a path, not an authority.
+      for (const target of ['//:99999/apis', '/%2F:99999/apis', '/%2F@/x']) assert.equal((await rawGet(target)).status, 404, target);
       // Escapes of characters no name holds stay escaped, so they cannot turn into a query.
       const query = await rawGet(`${COLL}/target%3Fwatch=1`);
       assert.equal(query.status, 404, query.body);

@@ -170,8 +170,12 @@ export function objectYamlItem(d: ResourceDescriptor, obj: unknown, stored: bool
  * them there (`listItemsTyped`, custom resources); anything else as it is.
  */
 export function listItemOf(d: ResourceDescriptor, item: unknown): unknown {
-  if (d.listItemsTyped === true || !isKindOf(d, item)) return item;
-  const { apiVersion: _apiVersion, kind: _kind, ...rest } = item;
+  return d.listItemsTyped === true || !isKindOf(d, item) ? item : withoutTypeMeta(item);
+}
+
+/** `obj` without `apiVersion` and `kind` (a copy), as a Go-typed list holds its items. */
+export function withoutTypeMeta(obj: Record<string, unknown>): Record<string, unknown> {
+  const { apiVersion: _apiVersion, kind: _kind, ...rest } = obj;
   return rest;
 }
 

@@ -221,6 +221,9 @@ function listHead(list: ListBody, itemsSize: number): Buffer[] {
 export async function sendList(res: Response, d: ResourceDescriptor, list: ListBody, format: Format, stored: boolean, warnings: string[]): Promise<void> {
   if (res.headersSent) return;
   res.locals.responseBody = list;
+  // What a RequestResponse audit event records: the list as sent, its items as lists hold them (made
+  // only for such an event).
+  res.locals.auditResponseObject = () => ({ ...list, items: list.items.map((item) => listItemOf(d, item)) });
   if (warnings.length > 0) res.setHeader('Warning', [...new Set(warnings)].map(warningHeader));
   res.status(200).setHeader('Content-Type', mediaTypeOf(format));
   const body = new StreamedBody(res);

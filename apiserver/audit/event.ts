@@ -163,7 +163,7 @@ export interface EventInputs {
   responseStatus?: ResponseStatus | undefined;
   /** Decoded request body; recorded at Request and above unless the request is sensitive. */
   requestObject?: unknown;
-  /** Response body; recorded at RequestResponse unless the request is sensitive. */
+  /** Response body, or a function that makes it; recorded at RequestResponse unless the request is sensitive. */
   responseObject?: unknown;
   annotations: Record<string, string>;
 }
@@ -190,7 +190,7 @@ export function buildEvent(x: EventInputs): AuditEvent {
     ...(ref !== undefined && { objectRef: ref }),
     ...(x.responseStatus !== undefined && { responseStatus: x.responseStatus }),
     ...(withRequest && { requestObject: strip(x.requestObject) }),
-    ...(withResponse && { responseObject: strip(x.responseObject) }),
+    ...(withResponse && { responseObject: strip(typeof x.responseObject === 'function' ? (x.responseObject as () => unknown)() : x.responseObject) }),
     requestReceivedTimestamp: microTime(x.receivedAt),
     stageTimestamp: microTime(x.stageAt),
     ...(Object.keys(x.annotations).length > 0 && { annotations: { ...x.annotations } }),

@@ -201,7 +201,9 @@ function hookResponseComplete(auditor: Auditor, req: Request, res: Response, a: 
     const responseStatus: ResponseStatus = res.headersSent
       ? responseStatusOf(res.statusCode, body, sensitive)
       : { metadata: {}, code: 200, status: 'Success', message: 'Connection closed early' };
-    const responseObject = isLongRunning(req, res) ? undefined : body;
+    // A response that differs from the body kept (a list's items) gives its own form, made on demand.
+    const own: unknown = res.locals.auditResponseObject;
+    const responseObject = isLongRunning(req, res) ? undefined : typeof own === 'function' ? (own as () => unknown) : body;
     emit(auditor, req, res, a, 'ResponseComplete', { responseStatus, requestObject, responseObject });
   };
   res.once('finish', complete);

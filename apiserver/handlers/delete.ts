@@ -11,6 +11,8 @@ import { mediaType, parseJson, parseProtobufBody, type ProtobufTarget } from '..
 import { META_MESSAGES, PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
 import { bool, int, listParams, str, strs } from '../query.js';
 import { listItemOf } from '../encode.js';
+import { includeObjectPolicy } from '../negotiation.js';
+import { renderList } from '../render.js';
 import { admissionHooks, outputOf, send, type ResourceRequest } from './context.js';
 
 /** The propagation policies, in the order kube-apiserver lists them (with "nil") when refusing another. */
@@ -116,7 +118,7 @@ export async function handleDelete(r: ResourceRequest): Promise<void> {
 }
 
 export async function handleDeleteCollection(r: ResourceRequest): Promise<void> {
-  const { format } = outputOf(r, 'list');
+  const rendering = outputOf(r, 'list');
   const { orphanDependents: _orphan, ...params } = deleteParams(r);
   const d = r.served.descriptor;
   const resource = `${d.resource}.${d.group}`;
@@ -126,5 +128,7 @@ export async function handleDeleteCollection(r: ResourceRequest): Promise<void> 
     if (total >= 500 && (done % 500 === 0 || done === total)) r.deps.log?.info('deletecollection progress', { resource, namespace: r.info.namespace, done, total });
   };
   const list = await r.served.store.deleteCollection(r.ctx, listParams(r.query), params, admissionHooks(r, 'DELETE', ''), progress);
-  send(r, 200, { ...list, items: list.items.map((item) => listItemOf(d, item)) }, format);
+  // Answered as a list read is: a Table or metadata-only list when asked for, else the deleted objects.
+  const body = rendering.kind === 'object' ? { ...list, items: list.items.map((item) => listItemOf(d, item)) } : renderList(d, list, rendering, includeObjectPolicy(rendering, str(r.query, 'includeObject')));
+  send(r, 200, body, rendering.format);
 }

@@ -12,6 +12,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { translateTimestampSince } from '../../registry/internalsecret/table.js';
 import type { TableColumn } from '../../registry/types.js';
 import type { StaticResource } from '../discovery.js';
+import { withoutTypeMeta } from '../encode.js';
 import { includeObjectPolicy, negotiate, type Rendering } from '../negotiation.js';
 import { bool, str, type Query } from '../query.js';
 import { sendBody } from '../respond.js';
@@ -93,7 +94,8 @@ function render(r: ReadOnlyResource, req: Request, rendering: Rendering, items: 
   }
   if (single) return rendering.kind === 'metadata' ? partial(items[0] as KubeObject, rendering.version) : items[0];
   if (rendering.kind === 'metadata') return { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: { resourceVersion: rv }, items: items.map((o) => partial(o, rendering.version)) };
-  return { kind: r.listKind, apiVersion: 'v1', metadata: { resourceVersion: rv }, items };
+  // Built-in kinds: the list names the kind, its items do not (single objects and tables keep it).
+  return { kind: r.listKind, apiVersion: 'v1', metadata: { resourceVersion: rv }, items: items.map(withoutTypeMeta) };
 }
 
 async function getOne(r: ReadOnlyResource, req: Request, res: Response, namespace: string, name: string): Promise<void> {

@@ -67,6 +67,8 @@ describe('audit log end to end', function () {
   let seq = 0;
   /** The request sent with an escaped path, and its target as sent. */
   let escaped = { id: '', uri: '' };
+  /** A list of Shoots (audited with its response) and the items it answered. */
+  let listed: { id: string; items: unknown[] } = { id: '', items: [] };
 
   /** Sends a request with a fresh Audit-ID and records what the log must show for it. */
   async function call(who: Who, method: 'get' | 'post' | 'put' | 'patch', path: string, want: Omit<Expected, 'id' | 'user' | 'stages'> & { stages?: string[] }, body?: unknown, contentType = 'application/json'): Promise<supertest.Response> {
@@ -123,6 +125,8 @@ describe('audit log end to end', function () {
   async function secretsScenario(): Promise<void> {
     const shoot = { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot', metadata: { name: SHOOT, namespace: NS }, spec: { cloudProfileName: 'aws', region: 'eu-west-1', provider: { type: 'aws' }, kubernetes: { version: '1.32.0' }, seedName: 'seed-a' } };
     await call('admin', 'post', `${BASE}/shoots`, { verb: 'create', code: 201, ref: { resource: 'shoots' }, level: 'RequestResponse' }, shoot);
+    const shoots = await call('admin', 'get', `${BASE}/shoots`, { verb: 'list', code: 200, ref: { resource: 'shoots' }, level: 'RequestResponse' });
+    listed = { id: `e2e-${seq}`, items: shoots.body.items };
     const addresses = { status: { advertisedAddresses: [{ name: 'external', url: 'https://api.my-shoot.example.com' }] } };
     await call('admin', 'patch', `${BASE}/shoots/${SHOOT}/status`, { verb: 'patch', code: 200, ref: { resource: 'shoots', name: SHOOT, subresource: 'status' }, level: 'RequestResponse' }, addresses, 'application/merge-patch+json');
     const secret = { resource: 'internalsecrets' };
@@ -190,6 +194,10 @@ describe('audit log end to end', function () {
     assert.equal(proxied?.annotations?.['authentication.gardener.cloud/front-proxy'], 'front-proxy-client');
     assert.deepEqual(proxied?.user.groups, ['system:masters', 'system:authenticated']);
     assert.deepEqual(new Set(events.filter((e) => e.auditID === escaped.id).map((e) => e.requestURI)), new Set([escaped.uri]));
+    // The list as sent: its items name no apiVersion or kind.
+    const listedEvent = events.find((e) => e.auditID === listed.id && e.stage === 'ResponseComplete');
+    assert.deepEqual((listedEvent?.responseObject as { items?: unknown[] } | undefined)?.items, listed.items);
+    assert.equal((listed.items[0] as { kind?: string }).kind, undefined);
     const shootCreate = events.find((e) => e.auditID === 'e2e-1' && e.stage === 'ResponseComplete');
     assert.ok(shootCreate?.requestObject !== undefined && shootCreate.responseObject !== undefined, 'the policy really is RequestResponse');
   }

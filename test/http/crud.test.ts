@@ -344,6 +344,10 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.deepEqual(r.body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort(), ['c1', 'c2']);
     const rest = await s.request('get', ns('coll')).expect(200);
     assert.deepEqual(rest.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['c3']);
+    // Answered in the form asked for, as a list read is.
+    const metadata = await s.request('delete', `${ns('coll')}?labelSelector=tier%3Dy`).set('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1').expect(200);
+    assert.equal(metadata.body.kind, 'PartialObjectMetadataList');
+    assert.deepEqual(metadata.body.items.map((i: { kind: string; metadata: { name: string } }) => [i.kind, i.metadata.name]), [['PartialObjectMetadata', 'c3']]);
   });
 
   it('deletes a page of a collection with limit, answering the items as listed and the continue token', async () => {

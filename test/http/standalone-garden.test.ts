@@ -81,6 +81,8 @@ describe('standalone mode as a garden for gardenctl and kubectl', function () {
     assert.equal(ns.body.status.phase, 'Active');
     const list = await s.request('get', '/api/v1/namespaces?labelSelector=project.gardener.cloud/name=ops').expect(200);
     assert.deepEqual(list.body.items.map((n: { metadata: { name: string } }) => n.metadata.name), ['garden-ops']);
+    assert.deepEqual([list.body.kind, list.body.items[0].kind, list.body.items[0].apiVersion], ['NamespaceList', undefined, undefined], 'items of a built-in kind name no kind');
+    assert.deepEqual([ns.body.kind, ns.body.apiVersion], ['Namespace', 'v1']);
     const missing = await s.request('get', '/api/v1/namespaces/garden-none').expect(404);
     assert.equal(missing.body.message, 'namespaces "garden-none" not found');
     const bad = await s.request('get', '/api/v1/namespaces?fieldSelector=spec.x=1').expect(400);

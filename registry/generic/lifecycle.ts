@@ -77,8 +77,8 @@ export function updatedResourceVersionError(resourceVersion: string | undefined)
 }
 
 /**
- * Prepares a new object for storage: system fields, strategy hooks, validation (the strategy validates
- * metadata too, as Kubernetes' per-kind validators do).
+ * Prepares a new object for storage: system fields, strategy hooks, validation of the object as the
+ * strategy reads a stored one (the strategy validates metadata too, as Kubernetes' per-kind validators do).
  * Throws 400/422 StatusErrors.
  */
 export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, ctx: RequestContext): void {
@@ -92,7 +92,8 @@ export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.prepareForCreate(obj, ctx);
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
-  throwIfInvalid(d, obj, strategy.validate(obj, ctx));
+  // Validated as the strategy reads a stored object, as an update is (upstream validates the decoded struct).
+  throwIfInvalid(d, obj, strategy.validate(strategy.decodeStored?.(obj) ?? obj, ctx));
   ctx.warnings.push(...(strategy.warningsOnCreate?.(obj, ctx) ?? []));
   strategy.canonicalize?.(obj);
 }

@@ -114,6 +114,13 @@ describe('registry/shoot through the generic store', () => {
     assert.equal(updated.metadata.generation, 1);
   });
 
+  it("validates a create as Go's decoded struct: the bad value of an empty time window shows its zero fields", async () => {
+    const shoot = exampleShoot();
+    setAt(shoot, 'spec.maintenance.timeWindow', {});
+    const [cause] = await rejection(store.create(ctx, shoot));
+    assert.match(cause ?? '', /^spec\.maintenance\.timeWindow\.begin\/end: Invalid value: \{"begin":"","end":""\}: could not parse begin time/);
+  });
+
   it('lets a client that leaves zero values out release the finalizers of a Shoot being deleted', async () => {
     const shoot = exampleShoot();
     setAt(shoot, 'spec.kubernetes.verticalPodAutoscaler', {});

@@ -77,8 +77,8 @@ export function updatedResourceVersionError(resourceVersion: string | undefined)
 }
 
 /**
- * Prepares a new object for storage: system fields, strategy hooks, validation of the object as the
- * strategy reads a stored one (the strategy validates metadata too, as Kubernetes' per-kind validators do).
+ * Prepares a new object for storage: system fields, strategy hooks, validation (the strategy validates
+ * metadata too, as Kubernetes' per-kind validators do).
  * Throws 400/422 StatusErrors.
  */
 export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, ctx: RequestContext): void {
@@ -92,8 +92,7 @@ export function beforeCreate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.prepareForCreate(obj, ctx);
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
-  // Validated as the strategy reads a stored object, as an update is (upstream validates the decoded struct).
-  throwIfInvalid(d, obj, strategy.validate(strategy.decodeStored?.(obj) ?? obj, ctx));
+  throwIfInvalid(d, obj, strategy.validate(obj, ctx));
   ctx.warnings.push(...(strategy.warningsOnCreate?.(obj, ctx) ?? []));
   strategy.canonicalize?.(obj);
 }
@@ -122,8 +121,8 @@ function carryOverMetadata(obj: KubeObject, old: KubeObject, d: ResourceDescript
 
 /**
  * Prepares an updated object: carries over server-owned metadata, runs the strategy, bumps the
- * generation on spec changes and validates, both with the new and the stored object as the strategy
- * decodes them, then collects the strategy's warnings. Throws 422 StatusErrors.
+ * generation on spec changes and validates against the stored object as the strategy decodes it,
+ * then collects the strategy's warnings. Throws 422 StatusErrors.
  */
 export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, old: KubeObject, ctx: RequestContext): void {
   carryOverMetadata(obj, old, d);
@@ -131,18 +130,16 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.prepareForUpdate(obj, old, ctx);
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
-  // Both sides as the strategy reads a stored object (upstream compares and validates decoded Go
-  // structs), so that what storing adds (zero values, canonical forms) is no change.
+  // The new object is decoded and defaulted by now; the stored one is read the same way (upstream
+  // compares and validates decoded Go structs), so that what decoding adds is no change.
   const stored = strategy.decodeStored?.(old) ?? old;
-  const next = strategy.decodeStored?.(obj) ?? obj;
-  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(next), specOf(stored))) {
+  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(obj), specOf(stored))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
-    next.metadata.generation = obj.metadata.generation;
   }
   if ((obj.metadata.resourceVersion ?? '') === '' && !strategy.allowUnconditionalUpdate) {
     errs.push(fieldErr.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update'));
   }
-  errs.push(...strategy.validateUpdate(next, stored, ctx));
+  errs.push(...strategy.validateUpdate(obj, stored, ctx));
   throwIfInvalid(d, obj, errs);
   ctx.warnings.push(...(strategy.warningsOnUpdate?.(obj, old, ctx) ?? []));
   strategy.canonicalize?.(obj);

@@ -27,9 +27,8 @@ export function canonicalizeProject(project: KubeObject): void {
   }
 }
 
-/** The canonical stored form: the owner's roles, then what Go's encoding writes for unset fields. */
-function canonicalize(project: KubeObject): void {
-  canonicalizeProject(project);
+/** What Go's encoding writes for unset fields (after prepare, so also a fresh status; before validation). */
+function fillZeroValues(project: KubeObject): void {
   fillGoZeroValues(project, projectSchema, projectSchemaDefinitions);
 }
 
@@ -55,8 +54,9 @@ export const projectStrategy: Strategy = {
   },
   validate: (obj) => validateProject(obj),
   validateUpdate: (obj, old) => validateProjectUpdate(obj, old),
+  applyDefaults: fillZeroValues,
   decodeStored: asDecoded,
-  canonicalize,
+  canonicalize: canonicalizeProject,
 };
 
 /** The strategy of `projects/status`: only the status changes; a set phase cannot be emptied. */

@@ -58,9 +58,8 @@ function asDecoded(old: KubeObject): KubeObject {
   return copy;
 }
 
-/** The canonical stored form: Gardener's rules, then what Go's encoding writes for unset fields. */
-function canonicalize(shoot: KubeObject): void {
-  canonicalizeShoot(shoot);
+/** What Go's encoding writes for unset fields (after prepare, so also a fresh status; before validation). */
+function fillZeroValues(shoot: KubeObject): void {
   fillGoZeroValues(shoot, shootSchema, coreDefinitions);
 }
 
@@ -93,7 +92,8 @@ export const shootStrategy: Strategy = {
   decodeStored: asDecoded,
   warningsOnCreate: (obj, ctx) => shootWarnings(obj, undefined, rotationInterval(ctx)),
   warningsOnUpdate: (obj, old, ctx) => shootWarnings(obj, old, rotationInterval(ctx)),
-  canonicalize,
+  applyDefaults: fillZeroValues,
+  canonicalize: canonicalizeShoot,
 };
 
 function rotationInterval(ctx: RequestContext): number {

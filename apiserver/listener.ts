@@ -103,17 +103,9 @@ export function listenBacklog(): number {
 }
 
 /**
- * The origin form (`/path?query`) of a request target, its path unescaped as Go's server reads it
- * ({@link unescapeRequestPath}). Absolute-form targets (`https://host/path`, which HTTP/1.1 servers
- * must accept) are reduced to their path and query; undefined for a target that is neither, whose
- * authority is not a valid URL, or whose path has a malformed escape.
+ * `form` (an origin form) with its path unescaped as Go's server reads it ({@link unescapeRequestPath});
+ * undefined for a malformed escape.
  */
-export function originForm(target: string): string | undefined {
-  const form = originTarget(target);
-  return form === undefined ? undefined : unescapedTarget(form);
-}
-
-/** `form` (an origin form) with its path unescaped; undefined for a malformed escape. */
 function unescapedTarget(form: string): string | undefined {
   if (!form.includes('%')) return form;
   const q = form.indexOf('?');
@@ -132,6 +124,11 @@ export function escapedRequestTarget(req: IncomingMessage): string | undefined {
   return escapedTargets.get(req);
 }
 
+/**
+ * The origin form (`/path?query`) of a request target as written. Absolute-form targets
+ * (`https://host/path`, which HTTP/1.1 servers must accept) are reduced to their path and query;
+ * undefined for a target that is neither, or whose authority is not a valid URL.
+ */
 function originTarget(target: string): string | undefined {
   if (target.startsWith('/')) return target;
   const scheme = /^https?:\/\//i.exec(target);

@@ -32,6 +32,12 @@ function fillZeroValues(project: KubeObject): void {
   fillGoZeroValues(project, projectSchema, projectSchemaDefinitions);
 }
 
+/** A request body as gardener-apiserver decodes it: defaults, then Go's zero values (owned by the writer). */
+function decodeProject(project: KubeObject): void {
+  defaultProject(project);
+  fillZeroValues(project);
+}
+
 /** The stored Project as gardener-apiserver reads it (Go's zero values in place). */
 function asDecoded(old: KubeObject): KubeObject {
   const copy = structuredClone(old);
@@ -44,7 +50,7 @@ export const projectStrategy: Strategy = {
   allowCreateOnUpdate: false,
   allowUnconditionalUpdate: true,
   tracksGeneration: true,
-  decode: defaultProject,
+  decode: decodeProject,
   prepareForCreate(obj) {
     delete obj.status;
   },

@@ -34,10 +34,15 @@ export function maintainSeedNameLabels(shoot: KubeObject): void {
   else delete shoot.metadata.labels;
 }
 
-/** Decodes a request body as gardener-apiserver does: durations in Go's form, then the defaults. */
+/**
+ * Decodes a request body as gardener-apiserver does: durations in Go's form, the defaults, and Go's
+ * zero values. Decoding comes before the field manager, so the zero values a write brings belong to
+ * its manager, as upstream's field manager finds them in the decoded struct.
+ */
 export function decodeShoot(obj: KubeObject): void {
   normalizeDurations(obj, shootSchema, coreDefinitions, KIND);
   applyShootDefaults(obj);
+  fillZeroValues(obj);
 }
 
 /**

@@ -168,3 +168,32 @@ describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', functio
     assert.deepEqual(res.body.spec.kubernetes.kubeProxy, { mode: 'IPTables', enabled: true });
   });
 });
+
+describe('Shoot managedFields with Go zero values', () => {
+  let s: InProcessServer;
+  before(async () => {
+    s = await startInProcess();
+    await s.request('post', PROJECTS_PATH).send(projectFor(NS)).expect(201);
+  });
+  after(async () => s?.stop());
+
+  /** The fieldsV1 entries of one manager under a path of `f:` keys. */
+  function owned(obj: KubeObject, manager: string, path: string[]): string[] {
+    const entry = (obj.metadata.managedFields ?? []).find((m) => m.manager === manager);
+    let node = entry?.fieldsV1 as Record<string, unknown> | undefined;
+    for (const p of path) node = node?.[`f:${p}`] as Record<string, unknown> | undefined;
+    return Object.keys(node ?? {}).filter((k) => k.startsWith('f:')).sort();
+  }
+
+  it('gives the zero values a write brings to its manager, as the decoded struct does upstream', async () => {
+    // The upstream example names its CloudProfile without a kind.
+    const shoot = inNamespace(exampleShoot(), 'zeros');
+    const created = (await s.request('post', `${SHOOTS}?fieldManager=creator`).send(shoot).expect(201)).body as KubeObject;
+    assert.deepEqual((created.spec as { cloudProfile: unknown }).cloudProfile, { kind: 'CloudProfile', name: 'cloudprofile1' });
+    assert.deepEqual(owned(created, 'creator', ['spec', 'cloudProfile']), ['f:kind', 'f:name'], 'decoded with kind "", then set by the strategy');
+    const patch = { status: { lastOperation: { type: 'Reconcile', state: 'Processing' } } };
+    const res = await s.request('patch', `${SHOOTS}/zeros/status?fieldManager=reporter`).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify(patch)).expect(200);
+    assert.deepEqual(res.body.status.lastOperation, { type: 'Reconcile', state: 'Processing', description: '', progress: 0, lastUpdateTime: null });
+    assert.deepEqual(owned(res.body, 'reporter', ['status', 'lastOperation']), ['f:description', 'f:lastUpdateTime', 'f:progress', 'f:state', 'f:type']);
+  });
+});

@@ -20,6 +20,7 @@ export interface Schema {
   minLength?: number;
   maxLength?: number;
   pattern?: string;
+  minItems?: number;
   nullable?: boolean;
   allOf?: Schema[];
   'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[];
@@ -31,6 +32,8 @@ export interface Schema {
   'x-kubernetes-map-type'?: 'atomic' | 'granular';
   'x-kubernetes-patch-strategy'?: string;
   'x-kubernetes-patch-merge-key'?: string;
+  /** CEL rules of a CRD's schema (only `self == oldSelf` is evaluated here). */
+  'x-kubernetes-validations'?: { rule: string; message?: string }[];
 }
 
 /** Named schemas, keyed by their OpenAPI definition name. */

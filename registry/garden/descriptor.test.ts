@@ -78,7 +78,7 @@ describe('registry/garden through the generic store', () => {
 
     // The operator reports what is encrypted; spec changes in that request are ignored.
     const report = structuredClone(created);
-    report.status = { credentials: { encryptionAtRest: { provider: { type: 'aescbc' } } }, lastOperation: { type: 'Reconcile', state: 'Succeeded', progress: 100 } };
+    report.status = { credentials: { encryptionAtRest: { provider: { type: 'aescbc' } } }, lastOperation: { type: 'Reconcile', state: 'Succeeded', progress: 100, description: 'Garden reconciled.', lastUpdateTime: '2025-06-01T12:00:00Z' } };
     setAt(report, 'spec.virtualCluster.kubernetes.version', '1.99.0');
     const reported = (await put(report, true)).object;
     assert.equal(at(reported, 'spec.virtualCluster.kubernetes.version'), '1.33.0');

@@ -5,6 +5,8 @@ import { compileKindValidator } from '../../openapi/validate.js';
 import { refName, type Schema } from '../../openapi/schema.js';
 import { exampleGarden, EXAMPLES, setAt } from '../../test/support/shoot/fixtures.js';
 import { GARDEN_DEFINITION, gardenDefinitions, gardenSchema } from './schema/index.js';
+import { GARDEN_RULES } from './defaults.js';
+import type { CrdRule, CrdRuleTree } from '../generic/crd-rules.js';
 
 const validator = compileKindValidator({ kind: 'Garden', definitionName: GARDEN_DEFINITION, schema: gardenSchema, definitions: gardenDefinitions });
 
@@ -73,5 +75,36 @@ describe('registry/garden schema', () => {
     const result = validator.check(garden);
     assert.deepEqual(result.unknownFields, ['spec.virtualCluster.gardener.gardenerAPIServer.encryptionConfig.provider.typ']);
     assert.equal(result.typeErrors.length, 1);
+  });
+
+  it('has exactly the constraints of the CRD: required fields, enums, patterns, bounds, defaults, immutability', () => {
+    const fromTree = new Map<string, CrdRule>();
+    const collect = (t: CrdRuleTree, path: string): void => {
+      if (t.rule !== undefined) fromTree.set(path, t.rule);
+      for (const [k, c] of t.props) collect(c, path === '' ? k : `${path}.${k}`);
+      if (t.items !== undefined) collect(t.items, `${path}[]`);
+      if (t.values !== undefined) collect(t.values, `${path}{}`);
+    };
+    collect(GARDEN_RULES, '');
+    const fromCrd = new Map<string, CrdRule>();
+    const walk = (n: Schema, path: string): void => {
+      const r: Record<string, unknown> = {};
+      for (const k of ['required', 'enum', 'pattern', 'minLength', 'minItems', 'minimum', 'maximum', 'default'] as const) if (n[k] !== undefined) r[k] = n[k];
+      for (const v of n['x-kubernetes-validations'] ?? []) r.immutable = `${v.rule} ${v.message ?? ''}`;
+      if (Object.keys(r).length > 0 && path !== '') fromCrd.set(path, r);
+      for (const [k, p] of Object.entries(n.properties ?? {})) if (path !== '' || k === 'spec' || k === 'status') walk(p, path === '' ? k : `${path}.${k}`);
+      if (n.items !== undefined) walk(n.items, `${path}[]`);
+      if (typeof n.additionalProperties === 'object') walk(n.additionalProperties, `${path}{}`);
+    };
+    walk(crd, '');
+    const norm = (r: CrdRule | undefined): string => {
+      const out: Record<string, unknown> = { ...r };
+      if (Array.isArray(out.required)) out.required = [...(out.required as string[])].sort();
+      if (typeof out.immutable === 'string' && !out.immutable.startsWith('self == oldSelf ')) out.immutable = `self == oldSelf ${out.immutable}`;
+      return JSON.stringify(Object.fromEntries(Object.entries(out).sort()));
+    };
+    const differences = [...new Set([...fromTree.keys(), ...fromCrd.keys()])].filter((p) => p !== '' && norm(fromTree.get(p)) !== norm(fromCrd.get(p)));
+    assert.deepEqual(differences.map((p) => `${p}: ${norm(fromTree.get(p))} vs ${norm(fromCrd.get(p))}`), []);
+    assert.ok(fromCrd.size > 100, `the CRD has ${fromCrd.size} constrained paths`);
   });
 });

@@ -179,4 +179,45 @@ describe('Shoots and Gardens with kubectl', function () {
     await run(['annotate', 'garden', garden.metadata.name, 'confirmation.gardener.cloud/deletion=true']);
     await run(['delete', 'garden', garden.metadata.name]);
   });
+
+  it('treats the Garden as kube-apiserver treats the custom resource: CRD and webhook defaults, schema constraints', async () => {
+    await run(['create', '-f', '-'], stringify(exampleGarden()));
+    const garden = JSON.parse(await run(['get', 'garden', 'local', '-o', 'json']));
+    const vc = garden.spec.virtualCluster;
+    // The CRD's defaults, and the example's `gardenerDiscoveryServer: null` dropped (not nullable).
+    assert.deepEqual(vc.gardener.gardenerDashboard, { enableTokenLogin: true, logLevel: 'info' });
+    assert.equal('gardenerDiscoveryServer' in vc.gardener, false);
+    // gardener-operator's defaulting webhook.
+    assert.deepEqual(garden.spec.runtimeCluster.networking.ipFamilies, ['IPv4']);
+    const { encryptionConfig: _e, ...kubeAPIServer } = vc.kubernetes.kubeAPIServer;
+    assert.deepEqual(kubeAPIServer, { eventTTL: '1h0m0s', logging: { verbosity: 2 }, requests: { maxMutatingInflight: 200, maxNonMutatingInflight: 400 } });
+    assert.deepEqual(vc.kubernetes.kubeControllerManager, { certificateSigningDuration: '48h' });
+
+    const patch = {
+      spec: {
+        runtimeCluster: { ingress: { controller: { kind: 'traefik' } }, networking: { pods: [] } },
+        virtualCluster: { maintenance: { timeWindow: { begin: '25' } }, gardener: { clusterIdentity: 'other', gardenerAPIServer: { goAwayChance: 0.5 } } },
+      },
+    };
+    const bad = await kubectl(server.kubeconfig, ['patch', 'garden', 'local', '--type', 'merge', '-p', JSON.stringify(patch)]);
+    assert.equal(
+      bad.stderr.trim(),
+      [
+        'The Garden "local" is invalid: ',
+        '* spec.runtimeCluster.ingress.controller.kind: Unsupported value: "traefik": supported values: "nginx"',
+        '* spec.runtimeCluster.networking.pods: Invalid value: 0: spec.runtimeCluster.networking.pods in body should have at least 1 items',
+        '* spec.virtualCluster.gardener.clusterIdentity: Invalid value: "other": Value is immutable',
+        '* spec.virtualCluster.gardener.gardenerAPIServer.goAwayChance: Invalid value: 0.5: spec.virtualCluster.gardener.gardenerAPIServer.goAwayChance in body should be less than or equal to 0.02',
+        "* spec.virtualCluster.maintenance.timeWindow.begin: Invalid value: \"25\": spec.virtualCluster.maintenance.timeWindow.begin in body should match '([0-1][0-9]|2[0-3])[0-5][0-9][0-5][0-9]([+](0[0-9]|1[0-4])|[-](0[0-9]|1[0-2]))00'",
+      ].join('\n'),
+    );
+    const noDNS = await kubectl(server.kubeconfig, ['patch', 'garden', 'local', '--type', 'merge', '-p', '{"spec":{"virtualCluster":{"dns":null}}}']);
+    assert.equal(noDNS.stderr.trim(), 'The Garden "local" is invalid: spec.virtualCluster.dns: Required value');
+    const status = await kubectl(server.kubeconfig, ['patch', 'garden', 'local', '--subresource=status', '--type', 'merge', '-p', '{"status":{"credentials":{"encryptionAtRest":{"provider":{}}}}}']);
+    assert.equal(status.stderr.trim(), 'The Garden "local" is invalid: status.credentials.encryptionAtRest.provider.type: Required value');
+    const after = JSON.parse(await run(['get', 'garden', 'local', '-o', 'json']));
+    assert.equal(after.metadata.resourceVersion, garden.metadata.resourceVersion, 'nothing was written');
+    await run(['annotate', 'garden', 'local', 'confirmation.gardener.cloud/deletion=true']);
+    await run(['delete', 'garden', 'local']);
+  });
 });

@@ -20,7 +20,7 @@ import {
   strMap,
 } from '../../shoot/schema/helpers.js';
 import { gardenerDashboardSchema } from './dashboard.js';
-import { obj, objWith } from './helpers.js';
+import { immutable, obj, objWith } from './helpers.js';
 
 /** `auditWebhook` of gardener-apiserver and of the virtual kube-apiserver. */
 export const auditWebhookSchema: Schema = obj(
@@ -262,7 +262,7 @@ const gardenerSchedulerSchema: Schema = obj(
 export const gardenerSchema: Schema = obj(
   'Settings of the Gardener control plane components.',
   {
-    clusterIdentity: { ...str('Identity of the garden. Cannot be changed.'), minLength: 1 },
+    clusterIdentity: immutable({ ...str('Identity of the garden. Cannot be changed.'), minLength: 1 }, 'Value is immutable'),
     gardenerAPIServer: gardenerAPIServerSchema,
     gardenerAdmissionController: gardenerAdmissionControllerSchema,
     gardenerControllerManager: gardenerControllerManagerSchema,

@@ -11,6 +11,11 @@ export { obj };
 /** An object kept as given (CRD `type: object` + `x-kubernetes-preserve-unknown-fields`). */
 export const rawObject = (description: string): Schema => ({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, description });
 
+/** `schema` with a CEL rule that refuses changes once set (`self == oldSelf`), failing with `message`. */
+export function immutable(schema: Schema, message: string): Schema {
+  return { ...schema, 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message }] };
+}
+
 /** {@link obj} plus extensions such as `x-kubernetes-map-type`. */
 export function objWith(description: string, properties: Record<string, Schema>, required: string[], extra: Partial<Schema>): Schema {
   return { ...obj(description, properties, required), ...extra };

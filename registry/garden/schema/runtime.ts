@@ -32,7 +32,7 @@ const providersItemSchema: Schema = obj(
 export const dnsSchema: Schema = obj(
   "DNS providers used for the garden's domains.",
   {
-    providers: list(providersItemSchema, 'The DNS providers; at least one.'),
+    providers: list(providersItemSchema, 'The DNS providers; at least one.', { minItems: 1 }),
   },
   ['providers'],
 );
@@ -75,6 +75,7 @@ const ingressSchema: Schema = obj(
     domains: list(
       domainsItemSchema,
       'Domains pointing to the ingress controller, used for the URLs of system components; the first one cannot be changed.',
+      { minItems: 1 },
     ),
   },
   ['controller'],
@@ -87,8 +88,8 @@ const networkingSchema: Schema = obj(
     blockCIDRs: strList('IP ranges that traffic must not reach.'),
     ipFamilies: strList('IP families of the runtime cluster: IPv4 (default), IPv6 or both. Cannot be changed.'),
     nodes: strList('IP ranges of the nodes; entries may be added but not removed.'),
-    pods: strList('IP ranges of pods; entries may be added but not removed.'),
-    services: strList('IP ranges of services; entries may be added but not removed.'),
+    pods: { ...strList('IP ranges of pods; entries may be added but not removed.'), minItems: 1 },
+    services: { ...strList('IP ranges of services; entries may be added but not removed.'), minItems: 1 },
   },
   ['pods', 'services'],
 );

@@ -6,7 +6,7 @@
 import type { Schema } from '../../../openapi/schema.js';
 import { core, list, quantity, refTo, str, strList } from '../../shoot/schema/helpers.js';
 import { auditWebhookSchema, gardenerSchema } from './gardener.js';
-import { coreProperties, obj, objWith, rawObject } from './helpers.js';
+import { coreProperties, immutable, obj, objWith, rawObject } from './helpers.js';
 
 /** `spec.virtualCluster.controlPlane` */
 const controlPlaneSchema: Schema = obj(
@@ -30,7 +30,7 @@ const dnsDomainsItemSchema: Schema = obj(
 const virtualClusterDnsSchema: Schema = obj(
   'DNS settings of the virtual cluster.',
   {
-    domains: list(dnsDomainsItemSchema, 'External domains of the virtual cluster; the first one cannot be changed.'),
+    domains: list(dnsDomainsItemSchema, 'External domains of the virtual cluster; the first one cannot be changed.', { minItems: 1 }),
   },
 );
 
@@ -70,10 +70,10 @@ const backupSecretRefSchema: Schema = objWith(
 const backupSchema: Schema = obj(
   'Object store for backups of this etcd.',
   {
-    bucketName: str('Name of an existing bucket; gardener-operator manages a bucket when unset. Cannot be changed.'),
-    provider: str('Provider of the object store. Cannot be changed.'),
+    bucketName: immutable(str('Name of an existing bucket; gardener-operator manages a bucket when unset. Cannot be changed.'), 'BucketName is immutable'),
+    provider: immutable(str('Provider of the object store. Cannot be changed.'), 'Provider is immutable'),
     providerConfig: rawObject('Provider-specific configuration handed to the BackupBucket.'),
-    region: str("Region of the object store; the runtime cluster's region when unset. Cannot be changed."),
+    region: immutable(str("Region of the object store; the runtime cluster's region when unset. Cannot be changed."), 'Region is immutable'),
     secretRef: backupSecretRefSchema,
   },
   ['provider', 'secretRef'],
@@ -182,11 +182,24 @@ const kubernetesSchema: Schema = obj(
   ['version'],
 );
 
+/** A bound of the maintenance window, `HHMMSS+ZZZZ` (unanchored, as the CRD's pattern). */
+const TIME_WINDOW_BOUND = '([0-1][0-9]|2[0-3])[0-5][0-9][0-5][0-9]([+](0[0-9]|1[0-4])|[-](0[0-9]|1[0-2]))00';
+
+/** `spec.virtualCluster.maintenance.timeWindow`: the core type with the CRD's patterns. */
+const timeWindowSchema: Schema = obj(
+  'Daily time window for maintenance.',
+  {
+    begin: { ...str('Start of the window, e.g. 220000+0100.'), pattern: TIME_WINDOW_BOUND },
+    end: { ...str('End of the window, e.g. 230000+0100.'), pattern: TIME_WINDOW_BOUND },
+  },
+  ['begin', 'end'],
+);
+
 /** `spec.virtualCluster.maintenance` */
 const maintenanceSchema: Schema = obj(
   'Maintenance settings of the virtual cluster.',
   {
-    timeWindow: refTo(core('MaintenanceTimeWindow'), 'Daily time window for maintenance.'),
+    timeWindow: timeWindowSchema,
   },
   ['timeWindow'],
 );
@@ -195,7 +208,7 @@ const maintenanceSchema: Schema = obj(
 const virtualClusterNetworkingSchema: Schema = obj(
   'Network settings of the virtual cluster.',
   {
-    services: strList('IP ranges of services; entries may be added but not removed.'),
+    services: { ...strList('IP ranges of services; entries may be added but not removed.'), minItems: 1 },
   },
   ['services'],
 );

@@ -64,6 +64,15 @@ describe('registry/generic/go-zero: what Go encodes for unset fields', () => {
     });
   });
 
+  it('leaves out empty or null lists and maps with omitempty, keeps those without', () => {
+    const obj: Record<string, unknown> = { spec: { name: 'a', pools: [], byName: {} }, status: { ready: true } };
+    fillGoZeroValues(obj, kind, definitions);
+    assert.deepEqual(obj.spec, { name: 'a' });
+    const pool: Record<string, unknown> = { spec: { name: 'a', pools: [{ name: 'p', zones: [], limits: {} }], byName: null } };
+    fillGoZeroValues(pool, kind, definitions);
+    assert.deepEqual(pool.spec, { name: 'a', pools: [{ ...ZERO_POOL, name: 'p', zones: [], limits: {} }] });
+  });
+
   it('is idempotent', () => {
     const obj: Record<string, unknown> = { spec: { pools: [{}] } };
     fillGoZeroValues(obj, kind, definitions);

@@ -9,7 +9,8 @@
  *
  * Zero values by type: `""`, `false`, `0`; a struct `{}` with its own such fields; a quantity `"0"`;
  * times, lists, maps and raw extensions `null` (Go's nil). A field present as JSON `null` is what Go
- * decodes to the zero value, so it gets the zero value too.
+ * decodes to the zero value, so it gets the zero value too. The other way round, a list or map field
+ * with `omitempty` that is empty or null is left out, as Go leaves it out (`resources: []` is not kept).
  */
 import { isPlainObject } from '../../apimachinery/types.js';
 import { TIME } from '../../openapi/meta.js';
@@ -61,10 +62,28 @@ function fill(value: unknown, schema: Schema, definitions: Definitions): void {
     }
   }
   const additional = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+  const required = s.required ?? [];
   for (const key of Object.keys(value)) {
-    const child = props?.[key] ?? additional;
+    const prop = props?.[key];
+    if (prop !== undefined && !required.includes(key) && isOmittedCollection(value[key], prop, definitions)) {
+      delete value[key];
+      continue;
+    }
+    const child = prop ?? additional;
     if (child !== undefined) fill(value[key], child, definitions);
   }
+}
+
+/**
+ * Whether Go's encoding leaves this `omitempty` field out: a list or map (never a pointer in these
+ * types) that is empty or null.
+ */
+function isOmittedCollection(value: unknown, schema: Schema, definitions: Definitions): boolean {
+  if (QUANTITY_SCHEMAS.has(schema) || schema['x-kubernetes-preserve-unknown-fields'] === true) return false;
+  const s = resolve(schema, definitions);
+  if (s.type === 'array') return value === null || (Array.isArray(value) && value.length === 0);
+  const isMap = s.type === 'object' && s.properties === undefined && typeof s.additionalProperties === 'object';
+  return isMap && (value === null || (isPlainObject(value) && Object.keys(value).length === 0));
 }
 
 /**

@@ -196,4 +196,14 @@ describe('Shoot managedFields with Go zero values', () => {
     assert.deepEqual(res.body.status.lastOperation, { type: 'Reconcile', state: 'Processing', description: '', progress: 0, lastUpdateTime: null });
     assert.deepEqual(owned(res.body, 'reporter', ['status', 'lastOperation']), ['f:description', 'f:lastUpdateTime', 'f:progress', 'f:state', 'f:type']);
   });
+
+  it('leaves out empty lists and maps of omitempty fields, as Go writes them', async () => {
+    const shoot = inNamespace(exampleShoot(), 'empties');
+    const spec = shoot.spec as Record<string, any>;
+    spec.tolerations = [];
+    spec.kubernetes.kubeAPIServer = { ...spec.kubernetes.kubeAPIServer, encryptionConfig: { resources: [] } };
+    const created = (await s.request('post', `${SHOOTS}?dryRun=All`).send(shoot).expect(201)).body;
+    assert.equal('tolerations' in created.spec, false);
+    assert.deepEqual(created.spec.kubernetes.kubeAPIServer.encryptionConfig, { provider: { type: 'aescbc' } });
+  });
 });

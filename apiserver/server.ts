@@ -117,6 +117,7 @@ export function createApp(config: AppConfig): Express {
   app.use('/apis', express.raw({ type: () => true, limit: MAX_BODY_BYTES }), resourceHandler({
       index: config.index,
       admission: config.admission,
+      authorizer: config.authorizer,
       lifecycle: config.lifecycle,
       metrics: config.metrics,
       log: config.log,

@@ -5,6 +5,7 @@ import type { AdmissionChain } from '../../admission/chain.js';
 import type { Operation } from '../../admission/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
 import { protobufMessage, type RegistrySettings, type RequestContext, type SubresourceDescriptor, type UserInfo } from '../../registry/types.js';
+import type { Authorizer } from '../authz/types.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { negotiate, type Format, type Rendering, type Shape } from '../negotiation.js';
 import { sendBody } from '../respond.js';
@@ -23,6 +24,8 @@ export type SubresourceCreator = (r: ResourceRequest, body: Record<string, unkno
 export interface HandlerDeps {
   index: ResourceIndex;
   admission: AdmissionChain;
+  /** Asked again for `create` when an apply patch would create its object. */
+  authorizer: Authorizer;
   /** Create-only subresources, keyed `<group>/<resource>/<subresource>`. */
   subresourceCreators?: ReadonlyMap<string, SubresourceCreator>;
   /** Running watches are registered here so shutdown can end them. */

@@ -1,5 +1,5 @@
 /** POST (create), PUT (update) and PATCH. */
-import { badRequest, conflict, notFound } from '../../apimachinery/errors.js';
+import { badRequest, conflict, forbidden, internalError, notFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { checkObject, fieldValidationOf, parseBody, type ProtobufTarget } from '../decode.js';
 import { includeObjectPolicy } from '../negotiation.js';
@@ -111,13 +111,28 @@ export async function handleUpdate(r: ResourceRequest): Promise<void> {
   respond(r, created ? 201 : 200, object);
 }
 
+/**
+ * The permission to create, which kube-apiserver asks for when a patch creates its object: `patch`
+ * alone creates nothing. Checked where upstream checks it, after the strategy's validation and before
+ * validating admission; the refusal names the object and the authorizer's reason.
+ */
+async function authorizeCreate(r: ResourceRequest): Promise<void> {
+  const result = await r.deps.authorizer.authorize({ user: r.user, info: { ...r.info, verb: 'create' } });
+  if (result.decision === 'allow') return;
+  if (result.error !== undefined) throw internalError(result.error);
+  throw forbidden({ group: r.info.apiGroup, resource: r.info.resource }, r.info.name, result.reason ?? '');
+}
+
 /** An apply creates or updates: admission sees CREATE when nothing exists yet, UPDATE otherwise. */
 function createOrUpdateHooks(r: ResourceRequest): AdmissionHooks {
   const create = admissionHooks(r, 'CREATE', r.info.name);
   const update = admissionHooks(r, 'UPDATE', r.info.name);
   return {
     mutate: async (obj, old) => (old === undefined ? create : update).mutate?.(obj, old),
-    validate: async (obj, old) => (old === undefined ? create : update).validate?.(obj, old),
+    validate: async (obj, old) => {
+      if (old === undefined) await authorizeCreate(r);
+      return (old === undefined ? create : update).validate?.(obj, old);
+    },
   };
 }
 

@@ -31,6 +31,19 @@ metadata: {name: mallory-creates-projects}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: project-creator}
 subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: User, name: mallory}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: internalsecret-patcher}
+rules:
+- {apiGroups: [core.gardener.cloud], resources: [internalsecrets], verbs: [get, patch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: patcher-patches}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: internalsecret-patcher}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: patcher}
 `;
 
 describe('custom verbs and project namespaces over HTTPS', function () {
@@ -48,7 +61,7 @@ describe('custom verbs and project namespaces over HTTPS', function () {
 
   before(async () => {
     dir = tempDir();
-    writeFileSync(join(dir, 'tokens.csv'), ['olga', 'alice', 'ulla', 'mallory'].map((n, i) => `token-${n},${n},u${i}`).join('\n'));
+    writeFileSync(join(dir, 'tokens.csv'), ['olga', 'alice', 'ulla', 'mallory', 'patcher'].map((n, i) => `token-${n},${n},u${i}`).join('\n'));
     writeFileSync(join(dir, 'policy.yaml'), POLICY);
     s = await startInProcess([`--token-auth-file=${join(dir, 'tokens.csv')}`, `--authorization-policy-file=${join(dir, 'policy.yaml')}`]);
     const spec = { namespace: 'garden-dev', owner: { apiGroup: RBAC, kind: 'User', name: 'olga' }, members: [member('alice', 'admin'), member('ulla', 'uam')] };
@@ -104,5 +117,17 @@ describe('custom verbs and project namespaces over HTTPS', function () {
     );
     await s.request('post', gardenShoots).send(selfHosted).expect(201);
     await as('alice')('patch', `${gardenShoots}/sh`).set('Content-Type', MERGE).send({ metadata: { labels: { team: 'a' } } }).expect(200);
+  });
+
+  it('creates nothing through a server-side apply without the permission to create', async () => {
+    const path = `${BASE}/namespaces/garden-dev/internalsecrets/planted?fieldManager=patcher`;
+    const body = JSON.stringify({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'InternalSecret', metadata: { name: 'planted' }, data: { x: 'eA==' } });
+    const apply = () => as('patcher')('patch', path).set('Content-Type', 'application/apply-patch+yaml').send(body);
+    await refused(apply(), 'internalsecrets.core.gardener.cloud "planted" is forbidden: ');
+    await s.request('get', `${BASE}/namespaces/garden-dev/internalsecrets/planted`).expect(404);
+    // Once it exists, the same apply is a patch, which the user may do.
+    await s.request('post', `${BASE}/namespaces/garden-dev/internalsecrets`).send({ metadata: { name: 'planted' }, data: { y: 'eQ==' } }).expect(201);
+    const applied = await apply().expect(200);
+    assert.deepEqual(applied.body.data, { x: 'eA==', y: 'eQ==' });
   });
 });

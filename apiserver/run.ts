@@ -29,6 +29,7 @@ import { GardenNamespaces } from './garden/namespaces.js';
 import { startKubeconfigService } from './kubeconfig.js';
 import { startReencryptionService } from './reencryption.js';
 import { buildSecurity, isAggregated } from './security.js';
+import { ProjectRelease } from './standalone/project-release.js';
 import { configMapsResource, namespacesResource, type ReadOnlyResource } from './standalone/corev1.js';
 import { ClusterCADirectorySource } from './standalone/cluster-ca-dir.js';
 import { namespaceOfProject } from '../registry/project/namespace.js';
@@ -177,6 +178,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   const watchCaches = new Map<string, CachedStorage>();
   const system = { user: { name: 'system:garden-apiserver', groups: ['system:masters'] }, dryRun: false, warnings: [] };
   const all = { ...system, namespace: '' };
+  let projectRelease: ProjectRelease | undefined;
   const projects = new ProjectCache(
     {
       list: () => coreStore(index, 'projects').list(all, {}),
@@ -200,6 +202,9 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
         onError: (err) => log.info('watch cache: upstream watch failed, recovering', { resource: groupResource, err: err.message }),
       });
       watchCaches.set(groupResource, cached);
+      if (d.group === 'core.gardener.cloud' && d.resource === 'shoots') {
+        return observeWrites(cached, { written: () => undefined, deleted: (o) => projectRelease?.shootDeleted(o.metadata.namespace ?? '') });
+      }
       if (d.group !== 'core.gardener.cloud' || d.resource !== 'projects') return cached;
       return observeWrites(cached, { written: (o) => projects.observe(o), deleted: (o) => projects.observeDeleted(o) });
     },
@@ -213,6 +218,11 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   const gardens = index.get('operator.gardener.cloud', 'v1alpha1', 'gardens');
   const secrets = index.get('core.gardener.cloud', 'v1beta1', 'internalsecrets');
+  // Standalone, nothing else keeps a Project (and its namespace) while Shoots remain in it.
+  const projectStore = index.get('core.gardener.cloud', 'v1beta1', 'projects')?.store;
+  if (!isAggregated(options) && projectStore !== undefined && shoots !== undefined) {
+    projectRelease = new ProjectRelease(projectStore, shoots.store, all, (err) => log.error('project release', { err: err.message }));
+  }
   const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), projects, log);
   // The garden cluster (ConfigMaps, Namespaces): --kubeconfig, or in-cluster config when running in a pod.
   const garden = loadGardenKubeConfig(options.kubeconfig);
@@ -274,6 +284,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   // Loaded after the server is in place: until then lists are read from storage and /readyz fails.
   for (const cache of watchCaches.values()) cache.start();
   void projects.start();
+  void projectRelease?.releaseAll().catch((err: unknown) => log.error('project release', { err: err instanceof Error ? err.message : String(err) }));
   const { server, port } = listener;
   const url = `https://${urlHost(options.bindAddress)}:${port}`;
   return {

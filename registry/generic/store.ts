@@ -305,19 +305,25 @@ export class ResourceStore {
   }
 
   /**
+   * A finalizer a deletion adds to an object that must not go yet (what a controller's finalizer
+   * does where no controller runs), or undefined. Set by the server for the kinds that need it.
+   */
+  deletionHold?: (obj: KubeObject) => Promise<string | undefined>;
+
+  /**
    * Deletes `name`. With finalizers present (or added by the propagation policy on kinds with garbage
-   * collection) the object is only marked with a deletionTimestamp.
+   * collection, or by {@link deletionHold}) the object is only marked with a deletionTimestamp.
    */
   async delete(ctx: RequestContext, name: string, params: DeleteParams, hooks: AdmissionHooks = {}): Promise<DeleteResult> {
     const key = this.key(ctx.namespace, name);
-    const gcFinalizer = this.gcFinalizer(params);
     const current = this.typed(await this.guard(name, () => this.storage.get(key)));
     this.checkDeletePreconditions(current, params.preconditions);
     await hooks.validate?.(current, current);
+    const added = [this.gcFinalizer(params), await this.deletionHold?.(current)].filter((f): f is string => f !== undefined);
     // The object just read (or just marked) is the delete's guess of the stored one: no second read.
     let latest = current;
-    if ((current.metadata.finalizers ?? []).length > 0 || gcFinalizer !== undefined) {
-      const { object } = await this.markDeleted(ctx, name, params, gcFinalizer);
+    if ((current.metadata.finalizers ?? []).length > 0 || added.length > 0) {
+      const { object } = await this.markDeleted(ctx, name, params, added);
       if (object.metadata.deletionTimestamp !== undefined && (object.metadata.finalizers ?? []).length > 0) {
         return { object, deleted: false };
       }
@@ -354,7 +360,7 @@ export class ResourceStore {
     return undefined;
   }
 
-  private async markDeleted(ctx: RequestContext, name: string, params: DeleteParams, gcFinalizer: string | undefined) {
+  private async markDeleted(ctx: RequestContext, name: string, params: DeleteParams, added: readonly string[]) {
     return this.guard(name, async () => {
       const key = this.key(ctx.namespace, name);
       const object = await this.storage.guaranteedUpdate(
@@ -363,7 +369,7 @@ export class ResourceStore {
           if (current === undefined) throw notFound(this.gr, name);
           const obj = structuredClone(current);
           const m = obj.metadata;
-          if (gcFinalizer !== undefined && !(m.finalizers ?? []).includes(gcFinalizer)) m.finalizers = [...(m.finalizers ?? []), gcFinalizer];
+          for (const f of added) if (!(m.finalizers ?? []).includes(f)) m.finalizers = [...(m.finalizers ?? []), f];
           if (m.deletionTimestamp === undefined) {
             m.deletionTimestamp = now();
             m.deletionGracePeriodSeconds = 0;

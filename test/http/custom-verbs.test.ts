@@ -130,4 +130,30 @@ describe('custom verbs and project namespaces over HTTPS', function () {
     const applied = await apply().expect(200);
     assert.deepEqual(applied.body.data, { x: 'eA==', y: 'eQ==' });
   });
+
+  it('keeps a deleted Project, and its namespace claimed, while Shoots remain there', async () => {
+    const tmp = `${BASE}/projects/tmp`;
+    const shoots = `${BASE}/namespaces/garden-tmp/shoots`;
+    const confirm = { metadata: { annotations: { 'confirmation.gardener.cloud/deletion': 'true' } } };
+    await s.request('post', `${BASE}/projects`).send({ metadata: { name: 'tmp' }, spec: { namespace: 'garden-tmp' } }).expect(201);
+    const created = await s.request('post', shoots).send(makeShoot({}, undefined, { name: 't1', namespace: 'garden-tmp' }));
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await s.request('patch', tmp).set('Content-Type', MERGE).send(confirm).expect(200);
+    const deleting = await s.request('delete', tmp).expect(200);
+    assert.deepEqual(deleting.body.metadata.finalizers, ['gardener'], "the project controller's finalizer holds it");
+    assert.ok(deleting.body.metadata.deletionTimestamp);
+    await s.request('get', tmp).expect(200);
+    await refused(
+      as('mallory')('post', `${BASE}/projects`).send({ metadata: { name: 'squat' }, spec: { namespace: 'garden-tmp' } }),
+      'projects.core.gardener.cloud "squat" is forbidden: namespace "garden-tmp" is already used by another project',
+    );
+    await s.request('patch', `${shoots}/t1`).set('Content-Type', MERGE).send(confirm).expect(200);
+    await s.request('delete', `${shoots}/t1`).expect(200);
+    // The last Shoot's deletion releases the Project (in the background, as the controller does).
+    for (let i = 0; (await s.request('get', tmp)).status !== 404; i++) {
+      assert.ok(i < 300, 'the Project is still there 30 s after its last Shoot was deleted');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await as('mallory')('post', `${BASE}/projects`).send({ metadata: { name: 'squat' }, spec: { namespace: 'garden-tmp' } }).expect(201);
+  });
 });

@@ -104,6 +104,11 @@ export interface Strategy {
   decodeStored?(stored: KubeObject): KubeObject;
   /** Spec changes bump `metadata.generation` (false for kinds without spec/status). */
   tracksGeneration: boolean;
+  /**
+   * Whether a change of the spec from `stored` to `obj` bumps the generation (by default every change
+   * does; a Shoot confining its updates to the maintenance window bumps only for hibernation).
+   */
+  specChangeBumpsGeneration?(obj: KubeObject, stored: KubeObject): boolean;
 }
 
 /** A subresource such as `status` or `adminkubeconfig`. */

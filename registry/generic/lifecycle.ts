@@ -133,7 +133,8 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   // The new object is decoded and defaulted by now; the stored one is read the same way (upstream
   // compares and validates decoded Go structs), so that what decoding adds is no change.
   const stored = strategy.decodeStored?.(old) ?? old;
-  if (strategy.tracksGeneration && !isDeepStrictEqual(specOf(obj), specOf(stored))) {
+  const bumps = strategy.specChangeBumpsGeneration?.(obj, stored) ?? true;
+  if (strategy.tracksGeneration && bumps && !isDeepStrictEqual(specOf(obj), specOf(stored))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   if ((obj.metadata.resourceVersion ?? '') === '' && !strategy.allowUnconditionalUpdate) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { KubeObject } from '../../apimachinery/types.js';
 import { errorString } from '../../apimachinery/field.js';
 import { isStatusError } from '../../apimachinery/errors.js';
 import { DEFAULT_ETCD_ENCRYPTION_KEY_ROTATION_PERIOD, applyShootCreateDefaults, applyShootDefaults } from './defaults.js';
@@ -122,6 +123,8 @@ describe('registry/shoot strategy', () => {
       old.metadata.generation = 3;
       const next = makeShoot({ seedName: 'seed-a' }, { hibernated: true });
       next.metadata.generation = 3;
+      shootStrategy.decode?.(old); // stored decoded, its maintenance window chosen; the client sends the spec back
+      next.spec = structuredClone(old.spec);
       shootStrategy.prepareForUpdate(next, old, ctx);
       assert.deepEqual(next.status, old.status);
       assert.equal(next.metadata.generation, 3);
@@ -185,6 +188,8 @@ describe('registry/shoot strategy', () => {
         old.metadata.generation = 5;
         const next = makeShoot(spec, undefined, { annotations: { 'gardener.cloud/operation': op } });
         next.metadata.generation = 5;
+        shootStrategy.decode?.(old); // stored decoded, its maintenance window chosen; the client sends the spec back
+        next.spec = structuredClone(old.spec);
         shootStrategy.prepareForUpdate(next, old, ctx);
         assert.equal(next.metadata.generation, bumped ? 6 : 5);
         assert.deepEqual(next.metadata.annotations?.['gardener.cloud/operation']?.split(';'), left);
@@ -197,6 +202,8 @@ describe('registry/shoot strategy', () => {
         old.metadata.generation = 5;
         const next = makeShoot({}, undefined, { annotations: { 'gardener.cloud/operation': op } });
         next.metadata.generation = 5;
+        shootStrategy.decode?.(old); // stored decoded, its maintenance window chosen; the client sends the spec back
+        next.spec = structuredClone(old.spec);
         shootStrategy.prepareForUpdate(next, old, ctx);
         assert.equal(next.metadata.generation, bumped ? 6 : 5);
         assert.equal(next.metadata.annotations?.['gardener.cloud/operation'], kept ? op : undefined);
@@ -307,5 +314,54 @@ describe('registry/shoot updates of Shoots stored in an older form', () => {
     shootStrategy.decode?.(changed);
     beforeUpdate(shootResource, shootStrategy, changed, stored, ctx);
     assert.equal(changed.metadata.generation, 4);
+  });
+});
+
+describe('registry/shoot generation on updates (upstream mustIncreaseGeneration)', () => {
+  /** A stored Shoot with workers, decoded as the store keeps it. */
+  function stored(spec: Record<string, unknown> = {}, status?: Record<string, unknown>): KubeObject {
+    const shoot = makeShoot({ ...workerSpec(), ...spec }, status, { generation: 3, resourceVersion: '7', uid: 'u' });
+    shootStrategy.decode?.(shoot);
+    return shoot;
+  }
+  /** `old` updated by `change`, through the store's steps; the resulting generation. */
+  function update(old: KubeObject, change: (next: KubeObject) => void): KubeObject {
+    const next = structuredClone(old);
+    change(next);
+    shootStrategy.decode?.(next);
+    beforeUpdate(shootResource, shootStrategy, next, old, ctx);
+    return next;
+  }
+  const setMaximum = (next: KubeObject) => {
+    (next.spec as { provider: { workers: { maximum: number }[] } }).provider.workers[0]!.maximum += 1;
+  };
+
+  it('waits for the maintenance window with confineSpecUpdateRollout, except for hibernation', () => {
+    const confined = stored({ maintenance: { confineSpecUpdateRollout: true } });
+    assert.equal(update(confined, setMaximum).metadata.generation, 3);
+    const hibernate = update(confined, (next) => ((next.spec as Record<string, unknown>).hibernation = { enabled: true }));
+    assert.equal(hibernate.metadata.generation, 4);
+    assert.equal(update(stored(), setMaximum).metadata.generation, 4);
+  });
+
+  it('bumps when the force-deletion annotation is set', () => {
+    const failed = { lastOperation: { type: 'Delete', state: 'Failed', progress: 10 }, lastErrors: [{ description: 'stuck', codes: ['ERR_INFRA_DEPENDENCIES'] }] };
+    const old = stored({}, failed);
+    old.metadata.deletionTimestamp = '2025-01-01T00:00:00Z';
+    const forced = update(old, (next) => (next.metadata.annotations = { 'confirmation.gardener.cloud/force-deletion': 'true' }));
+    assert.equal(forced.metadata.generation, 4);
+  });
+
+  it('leaves the operation annotation alone when the spec change bumps the generation', () => {
+    const old = stored({}, { lastOperation: { type: 'Reconcile', state: 'Succeeded', progress: 100 } });
+    const next = update(old, (n) => {
+      n.metadata.annotations = { 'gardener.cloud/operation': 'reconcile' };
+      (n.spec as Record<string, unknown>).purpose = 'development';
+    });
+    assert.equal(next.metadata.generation, 4);
+    assert.equal(next.metadata.annotations?.['gardener.cloud/operation'], 'reconcile');
+    const annotationOnly = update(old, (n) => (n.metadata.annotations = { 'gardener.cloud/operation': 'reconcile' }));
+    assert.equal(annotationOnly.metadata.generation, 4);
+    assert.equal(annotationOnly.metadata.annotations?.['gardener.cloud/operation'], undefined, 'consumed');
   });
 });

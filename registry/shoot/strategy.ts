@@ -1,11 +1,13 @@
 /**
  * How the generic store treats Shoots (gardener-apiserver's shootStrategy): PUT never creates and needs a
  * resourceVersion; the main resource cannot change status (spec.seedName changes are refused by the
- * ShootValidator admission plugin: that is the binding subresource's job); operation annotations that
- * trigger work bump the generation (reconcile and retry are consumed); the seed name labels follow
- * spec/status.seedName. The status strategy is the same with
+ * ShootValidator admission plugin: that is the binding subresource's job); the generation follows
+ * upstream's mustIncreaseGeneration (spec changes, unless confined to the maintenance window; a new
+ * deletion or force-deletion; operation annotations that trigger work, reconcile and retry consumed);
+ * the seed name labels follow spec/status.seedName. The status strategy is the same with
  * the roles swapped: only status changes, with its own validation.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { RequestContext, Strategy } from '../types.js';
 import { field, nested, text } from '../encryptionconfig/types.js';
@@ -17,6 +19,7 @@ import { applyOperations, cleanUpOperations } from './operation-annotation.js';
 import { canonicalizeShoot, syncCloudProfileFields, syncDNSProviderCredentials } from './sync.js';
 import { KIND, lastOperationOf, rotationPhase } from './types.js';
 import { validateShoot, validateShootStatus, validateShootUpdate } from './validation/index.js';
+import { needsForceDeletion } from './validation/changes.js';
 import { DEFAULT_CREDENTIALS_ROTATION_INTERVAL_SECONDS } from './rotation-interval.js';
 import { shootWarnings } from './warnings.js';
 
@@ -68,6 +71,32 @@ function fillZeroValues(shoot: KubeObject): void {
   fillGoZeroValues(shoot, shootSchema, coreDefinitions);
 }
 
+function hibernationEnabled(shoot: KubeObject): boolean {
+  return nested(shoot, 'spec', 'hibernation')?.enabled === true;
+}
+
+/**
+ * Whether the spec change from `stored` to `obj` counts for the generation: any change, except that a
+ * Shoot with `spec.maintenance.confineSpecUpdateRollout` counts only switching hibernation (the rest
+ * waits for the maintenance window).
+ */
+function specChangeBumps(obj: KubeObject, stored: KubeObject): boolean {
+  if (nested(obj, 'spec', 'maintenance')?.confineSpecUpdateRollout === true) return hibernationEnabled(stored) !== hibernationEnabled(obj);
+  return !isDeepStrictEqual(obj.spec, stored.spec);
+}
+
+/**
+ * Upstream's mustIncreaseGeneration, in its order: a counted spec change decides alone (the operation
+ * annotations then stay as they are); else a new deletion or force-deletion; else the operations, which
+ * are consumed as they are planned.
+ */
+function mustIncreaseGeneration(obj: KubeObject, old: KubeObject): boolean {
+  if (specChangeBumps(obj, asDecoded(old))) return true;
+  if (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined) return true;
+  if (!needsForceDeletion(old) && needsForceDeletion(obj)) return true;
+  return applyOperations(obj);
+}
+
 /** The Shoot strategy. */
 export const shootStrategy: Strategy = {
   allowCreateOnUpdate: false,
@@ -86,12 +115,11 @@ export const shootStrategy: Strategy = {
     else obj.status = structuredClone(old.status);
     cleanUpOperations(obj);
     syncDNSProviderCredentials(obj);
+    if (mustIncreaseGeneration(obj, old)) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     syncCloudProfileFields(old, obj);
-    if (applyOperations(obj) || (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined)) {
-      obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
-    }
     maintainSeedNameLabels(obj);
   },
+  specChangeBumpsGeneration: specChangeBumps,
   validate: (obj) => validateShoot(obj),
   validateUpdate: (obj, old) => validateShootUpdate(obj, old),
   decodeStored: asDecoded,
@@ -137,6 +165,9 @@ export const shootStatusStrategy: Strategy = {
   warningsOnUpdate: () => [],
 };
 
+/** The binding counts every spec change for the generation, confined or not. */
+const { specChangeBumpsGeneration: _confined, ...withoutConfinement } = shootStrategy;
+
 /**
  * The strategy of `shoots/binding` (gardener-scheduler's call to place a Shoot on a seed): the spec
  * may change, spec.seedName included (the ShootValidator admission plugin decides what is allowed);
@@ -144,7 +175,7 @@ export const shootStatusStrategy: Strategy = {
  * scheduled. The Shoot's update rules apply; it sends no warnings.
  */
 export const shootBindingStrategy: Strategy = {
-  ...shootStrategy,
+  ...withoutConfinement,
   prepareForUpdate(obj, old) {
     if (old.status === undefined) delete obj.status;
     else obj.status = structuredClone(old.status);

@@ -250,3 +250,44 @@ describe('registry/shoot operation annotations (spec §1.5)', () => {
     });
   }
 });
+
+// shoot_test.go "trigger workers rollout" and the rollout-workers tables (b312835d17).
+describe('registry/shoot worker rollout operations (upstream)', () => {
+  const A = 'metadata.annotations[gardener.cloud/operation]';
+  /** A Shoot with pools worker-1 and worker-2 (their update strategies given) and the operation. */
+  function withPools(op: string, phases: Record<string, string> = {}, strategies: (string | undefined)[] = []): KubeObject {
+    const s = shoot({ op, phases });
+    const spec = s.spec as { provider: Record<string, unknown> };
+    spec.provider.workers = ['worker-1', 'worker-2'].map((name, i) => ({ name, machine: { type: 'xlarge' }, minimum: 0, maximum: 1, ...(strategies[i] !== undefined && { updateStrategy: strategies[i] }) }));
+    return s;
+  }
+  const waiting = { certificateAuthorities: 'WaitingForWorkersRollout' };
+
+  it('accepts rollouts of existing pools, or all of them', () => {
+    for (const op of ['rollout-workers=worker-1', 'rollout-workers=worker-2,worker-1', 'rollout-workers=*']) assert.deepEqual(check(withPools(op)), [], op);
+    assert.deepEqual(check(withPools('rotate-rollout-workers=worker-1', waiting)), []);
+  });
+
+  it('refuses unknown, repeated, empty and starred pool lists, and pools updated in place', () => {
+    assert.deepEqual(check(withPools('rollout-workers=unknown-worker')), [`${A}: Invalid value: "unknown-worker": worker pool name unknown-worker does not exist in .spec.provider.workers[]`]);
+    assert.deepEqual(check(withPools('rollout-workers=worker-1,*')), [
+      `${A}: Forbidden: if '*' is provided, no other pool names are allowed`,
+      `${A}: Invalid value: "*": worker pool name * does not exist in .spec.provider.workers[]`,
+    ]);
+    assert.deepEqual(check(withPools('rollout-workers=')), [
+      `${A}: Required value: must provide either '*' or at least one pool name via rollout-workers=<poolName1>[,<poolName2>,...]`,
+      `${A}: Invalid value: "": worker pool name  does not exist in .spec.provider.workers[]`,
+    ]);
+    const inPlace = check(withPools('rollout-workers=*', {}, ['AutoInPlaceUpdate', 'ManualInPlaceUpdate']));
+    assert.deepEqual(inPlace, ['worker-1', 'worker-2'].map((w) => `${A}: Invalid value: "${w}": worker pool ${w} is using in-place update strategy; manual worker pool rollout is not supported for such pools`));
+  });
+
+  it('needs a rotation waiting for the workers to roll them for it', () => {
+    assert.deepEqual(check(withPools('rotate-rollout-workers=worker-1')), [
+      `${A}: Forbidden: either .status.credentials.rotation.certificateAuthorities.phase or .status.credentials.rotation.serviceAccountKey.phase must be in 'WaitingForWorkersRollout' in order to trigger workers rollout`,
+    ]);
+    assert.deepEqual(check(withPools('rotate-rollout-workers=foo', waiting)), [`${A}: Invalid value: "foo": worker pool name foo does not exist in .spec.provider.workers[]`]);
+    assert.deepEqual(check(withPools('rotate-rollout-workers=worker-1,worker-1', waiting)), [`${A}: Duplicate value: "pool name worker-1 was specified multiple times"`]);
+    assert.ok(check(withPools('rotate-rollout-workers=', waiting)).includes(`${A}: Required value: must provide at least one pool name via rotate-rollout-workers=<poolName1>[,<poolName2>,...]`));
+  });
+});

@@ -2,7 +2,9 @@
  * The state each credentials operation requires (Gardener's validateShootOperationContext): starts need
  * a ready cluster and a completed (or never run) rotation, completions need the Prepared phase. The
  * etcd key phase only matters for rotate-credentials-complete below Kubernetes 1.34. Rotations that
- * touch the workers' credentials do not start while worker pools wait for an in-place update.
+ * touch the workers' credentials do not start while worker pools wait for an in-place update. Worker
+ * rollouts (`rotate-rollout-workers=<pools>`, `rollout-workers=<pools>|*`) name existing pools, each
+ * once; the rotation's needs a rotation waiting for it, the plain one pools that are not updated in place.
  */
 import { fieldErr, type FieldError, type FieldPath } from '../../../apimachinery/field.js';
 import { isPlainObject, type KubeObject } from '../../../apimachinery/types.js';
@@ -10,6 +12,7 @@ import { isReadyForRotationStart, rotationInProgress } from '../../encryptioncon
 import { RotationPhase } from '../../encryptionconfig/types.js';
 import { kubernetesVersionOf, lastOperationOf, rotationPhase } from '../types.js';
 import { versionLessThan } from './version.js';
+import { isInPlace } from './workeroptions.js';
 
 type Rotation = 'certificateAuthorities' | 'serviceAccountKey' | 'etcdEncryptionKey';
 
@@ -69,8 +72,76 @@ function completeAll(shoot: KubeObject, path: FieldPath): FieldError[] {
   return errs;
 }
 
+const ROTATE_ROLLOUT_WORKERS = 'rotate-rollout-workers';
+const ROLLOUT_WORKERS = 'rollout-workers';
+
+/** The Shoot's worker pools by name, with their update strategy. */
+function pools(shoot: KubeObject): Map<string, string | undefined> {
+  const provider = isPlainObject(shoot.spec) && isPlainObject(shoot.spec.provider) ? shoot.spec.provider : undefined;
+  const workers = Array.isArray(provider?.workers) ? provider.workers : [];
+  const out = new Map<string, string | undefined>();
+  for (const w of workers) {
+    if (isPlainObject(w) && typeof w.name === 'string') out.set(w.name, typeof w.updateStrategy === 'string' ? w.updateStrategy : undefined);
+  }
+  return out;
+}
+
+/** The pool names after `<prefix>=` (without `=`, the whole operation, as upstream trims), split on commas. */
+const poolNamesOf = (op: string, prefix: string): string[] => (op.startsWith(`${prefix}=`) ? op.slice(prefix.length + 1) : op).split(',');
+
+/** Each named pool once, and existing (also what the rotation's rollout checks). */
+function namedPools(names: readonly string[], shoot: KubeObject, path: FieldPath, inPlaceRefused: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  const known = pools(shoot);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) errs.push(fieldErr.duplicate(path, `pool name ${name} was specified multiple times`));
+    seen.add(name);
+    if (!known.has(name)) errs.push(fieldErr.invalid(path, name, `worker pool name ${name} does not exist in .spec.provider.workers[]`));
+    else if (inPlaceRefused && isInPlace(known.get(name))) {
+      errs.push(fieldErr.invalid(path, name, `worker pool ${name} is using in-place update strategy; manual worker pool rollout is not supported for such pools`));
+    }
+  }
+  return errs;
+}
+
+function rotateRolloutWorkers(op: string, shoot: KubeObject, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const waiting = RotationPhase.WaitingForWorkersRollout;
+  if (rotationPhase(shoot, 'certificateAuthorities') !== waiting && rotationPhase(shoot, 'serviceAccountKey') !== waiting) {
+    errs.push(
+      fieldErr.forbidden(
+        path,
+        "either .status.credentials.rotation.certificateAuthorities.phase or .status.credentials.rotation.serviceAccountKey.phase must be in 'WaitingForWorkersRollout' in order to trigger workers rollout",
+      ),
+    );
+  }
+  const names = poolNamesOf(op, ROTATE_ROLLOUT_WORKERS);
+  if (names.includes('')) errs.push(fieldErr.required(path, `must provide at least one pool name via ${ROTATE_ROLLOUT_WORKERS}=<poolName1>[,<poolName2>,...]`));
+  return [...errs, ...namedPools(names, shoot, path, false)];
+}
+
+function rolloutWorkers(op: string, shoot: KubeObject, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  let names = poolNamesOf(op, ROLLOUT_WORKERS);
+  if (names.includes('')) errs.push(fieldErr.required(path, `must provide either '*' or at least one pool name via ${ROLLOUT_WORKERS}=<poolName1>[,<poolName2>,...]`));
+  if (names.length === 1 && names[0] === '*') names = [...pools(shoot).keys()];
+  if (names.includes('*')) errs.push(fieldErr.forbidden(path, "if '*' is provided, no other pool names are allowed"));
+  return [...errs, ...namedPools(names, shoot, path, true)];
+}
+
 /** The context rules of one operation, reported at `path`. */
 export function validateOperationContext(op: string, shoot: KubeObject, path: FieldPath): FieldError[] {
+  return [...credentialsContext(op, shoot, path), ...rolloutContext(op, shoot, path)];
+}
+
+function rolloutContext(op: string, shoot: KubeObject, path: FieldPath): FieldError[] {
+  if (op.startsWith(ROTATE_ROLLOUT_WORKERS)) return rotateRolloutWorkers(op, shoot, path);
+  if (op.startsWith(ROLLOUT_WORKERS)) return rolloutWorkers(op, shoot, path);
+  return [];
+}
+
+function credentialsContext(op: string, shoot: KubeObject, path: FieldPath): FieldError[] {
   switch (op) {
     case 'rotate-credentials-start':
     case 'rotate-credentials-start-without-workers-rollout':

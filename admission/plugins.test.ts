@@ -40,6 +40,7 @@ describe('admission plugins', () => {
     assert.deepEqual(ADMISSION_PLUGINS.map((p) => [p.name, p.enabledByDefault]), [
       ['NamespaceLifecycle', true],
       ['ResourceReferenceManager', true],
+      ['ShootMutator', true],
       ['ShootValidator', true],
       ['ProjectMutator', true],
       ['DeletionConfirmation', true],
@@ -50,14 +51,14 @@ describe('admission plugins', () => {
     ]);
     assert.deepEqual(
       buildAdmissionChain({}, deps).plugins.map((p) => p.name),
-      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'CustomVerbAuthorizer', 'SeedRestriction', 'ShootRestriction', 'GardenValidator'],
+      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ShootMutator', 'ShootValidator', 'ProjectMutator', 'DeletionConfirmation', 'CustomVerbAuthorizer', 'SeedRestriction', 'ShootRestriction', 'GardenValidator'],
     );
   });
 
   it('disables plugins by name and refuses unknown names', () => {
     assert.deepEqual(
       buildAdmissionChain({ disable: ['DeletionConfirmation', 'ShootValidator'] }, deps).plugins.map((p) => p.name),
-      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ProjectMutator', 'CustomVerbAuthorizer', 'SeedRestriction', 'ShootRestriction', 'GardenValidator'],
+      ['NamespaceLifecycle', 'ResourceReferenceManager', 'ShootMutator', 'ProjectMutator', 'CustomVerbAuthorizer', 'SeedRestriction', 'ShootRestriction', 'GardenValidator'],
     );
     assert.throws(() => buildAdmissionChain({ enable: ['Nope'] }, deps), /unknown admission plugin: Nope/);
   });
@@ -170,6 +171,45 @@ describe('admission plugins', () => {
       const a = attrs({ operation: 'UPDATE', resource: shootResource, namespace: 'garden-dev', name: 'bad', object: obj, oldObject: obj, user: { name: 'alice', groups: [] } });
       assert.match(await outcome(chain.hooks('UPDATE', a).validate?.(obj, obj)), /^422 .*Not found: "nope"$/);
       assert.deepEqual(seen, ['good create', 'bad create', 'bad update']);
+    });
+  });
+
+  describe('ShootMutator (metadata, b312835d17)', () => {
+    const TASKS = 'shoot.gardener.cloud/tasks';
+    const DNS = 'deployDNSRecordInternal,deployDNSRecordExternal,deployDNSRecordIngress';
+    const mutate = async (operation: 'CREATE' | 'UPDATE', obj: KubeObject, old?: KubeObject, subresource = '') => {
+      const chain = buildAdmissionChain({}, deps);
+      const a = attrs({ operation, resource: shootResource, subresource, namespace: 'garden-dev', name: 's', object: obj, oldObject: old, user: { name: 'alice', groups: [] } });
+      await chain.hooks(operation, a).mutate?.(obj, old);
+      return obj.metadata.annotations ?? {};
+    };
+    const shoot = (spec: Record<string, unknown> = {}, annotations?: Record<string, string>, status?: Record<string, unknown>): KubeObject => ({
+      metadata: { name: 's', namespace: 'garden-dev', ...(annotations !== undefined && { annotations }) },
+      spec: { region: 'r', ...spec },
+      ...(status !== undefined && { status }),
+    });
+
+    it('names the creator and asks for the infrastructure and DNS records on create', async () => {
+      assert.deepEqual(await mutate('CREATE', shoot()), { 'gardener.cloud/created-by': 'alice', [TASKS]: `deployInfrastructure,${DNS}` });
+    });
+
+    it('adds the tasks an update needs, each once', async () => {
+      const old = shoot({ hibernation: { enabled: true }, dns: { domain: 'a.example.com' } });
+      const woken = await mutate('UPDATE', shoot({ hibernation: { enabled: false }, dns: { domain: 'b.example.com' } }, { [TASKS]: 'deployInfrastructure' }), old);
+      assert.equal(woken[TASKS], `deployInfrastructure,${DNS}`);
+      const infra = await mutate('UPDATE', shoot({ provider: { infrastructureConfig: { a: 2 } } }), shoot({ provider: { infrastructureConfig: { a: 1 } } }));
+      assert.equal(infra[TASKS], 'deployInfrastructure');
+      const rotate = await mutate('UPDATE', shoot({}, { 'gardener.cloud/operation': 'rotate-ssh-keypair' }), shoot());
+      assert.equal(rotate[TASKS], 'deployInfrastructure');
+      assert.deepEqual(await mutate('UPDATE', shoot({ purpose: 'testing' }), shoot()), {});
+      assert.deepEqual(await mutate('UPDATE', shoot({ dns: { domain: 'x' } }), shoot(), 'status'), {}, 'not for the status subresource');
+    });
+
+    it('marks a confined spec change of a failed Shoot for a retry', async () => {
+      const failed = { lastOperation: { type: 'Reconcile', state: 'Failed' } };
+      const confined = { maintenance: { confineSpecUpdateRollout: true } };
+      const marked = await mutate('UPDATE', shoot({ ...confined, purpose: 'testing' }, undefined, failed), shoot(confined));
+      assert.equal(marked['maintenance.shoot.gardener.cloud/needs-retry-operation'], 'true');
     });
   });
 

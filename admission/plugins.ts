@@ -11,12 +11,14 @@ import { PROJECT_MUTATOR, projectMutator } from './plugins/projectmutator.js';
 import { RESOURCE_REFERENCE_MANAGER, resourceReferenceManager } from './plugins/resourcereferencemanager.js';
 import { SEED_RESTRICTION, seedRestriction } from './plugins/seedrestriction.js';
 import { SHOOT_RESTRICTION, shootRestriction } from './plugins/shootrestriction.js';
+import { SHOOT_MUTATOR, shootMutator } from './plugins/shootmutator.js';
 import { SHOOT_VALIDATOR, shootValidator } from './plugins/shootvalidator.js';
 import type { PluginRegistration } from './types.js';
 
 export const ADMISSION_PLUGINS: readonly PluginRegistration[] = [
   { name: NAMESPACE_LIFECYCLE, enabledByDefault: true, factory: namespaceLifecycle },
   { name: RESOURCE_REFERENCE_MANAGER, enabledByDefault: true, factory: resourceReferenceManager },
+  { name: SHOOT_MUTATOR, enabledByDefault: true, factory: shootMutator },
   { name: SHOOT_VALIDATOR, enabledByDefault: true, factory: shootValidator },
   { name: PROJECT_MUTATOR, enabledByDefault: true, factory: projectMutator },
   { name: DELETION_CONFIRMATION, enabledByDefault: true, factory: deletionConfirmation },

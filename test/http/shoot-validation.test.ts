@@ -191,6 +191,9 @@ describe('Shoot managedFields with Go zero values', () => {
     const created = (await s.request('post', `${SHOOTS}?fieldManager=creator`).send(shoot).expect(201)).body as KubeObject;
     assert.deepEqual((created.spec as { cloudProfile: unknown }).cloudProfile, { kind: 'CloudProfile', name: 'cloudprofile1' });
     assert.deepEqual(owned(created, 'creator', ['spec', 'cloudProfile']), ['f:kind', 'f:name'], 'decoded with kind "", then set by the strategy');
+    // ShootMutator: who created it, and what gardenlet's first reconciliation deploys.
+    assert.equal(created.metadata.annotations?.['gardener.cloud/created-by'], 'garden-admin', "the admin client certificate's user");
+    assert.equal(created.metadata.annotations?.['shoot.gardener.cloud/tasks'], 'deployInfrastructure,deployDNSRecordInternal,deployDNSRecordExternal,deployDNSRecordIngress');
     const patch = { status: { lastOperation: { type: 'Reconcile', state: 'Processing' } } };
     const res = await s.request('patch', `${SHOOTS}/zeros/status?fieldManager=reporter`).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify(patch)).expect(200);
     assert.deepEqual(res.body.status.lastOperation, { type: 'Reconcile', state: 'Processing', description: '', progress: 0, lastUpdateTime: null });

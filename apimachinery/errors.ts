@@ -163,8 +163,9 @@ export function gone(message: string): StatusError {
   return failure('Gone', 410, message);
 }
 
+/** 413 as Kubernetes' NewRequestEntityTooLargeError words it: `Request entity too large: <message>`, no details. */
 export function requestEntityTooLarge(message: string): StatusError {
-  return failure('RequestEntityTooLarge', 413, message);
+  return failure('RequestEntityTooLarge', 413, `Request entity too large: ${message}`);
 }
 
 export function unsupportedMediaType(accepted: readonly string[]): StatusError {

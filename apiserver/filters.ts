@@ -5,6 +5,7 @@
 import { unmetered } from './metrics.js';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { badRequest, internalError, isStatusError, requestEntityTooLarge, unauthorized, type StatusError } from '../apimachinery/errors.js';
+import { MAX_BODY_BYTES } from './decode.js';
 import type { UserInfo } from '../registry/types.js';
 import type { Authenticator } from './authn/types.js';
 import { anonymousUser } from './authn/types.js';
@@ -68,7 +69,7 @@ function asStatusError(err: unknown, log: (msg: string, e: unknown) => void): St
   if (isStatusError(err)) return err;
   if (typeof err === 'object' && err !== null && 'type' in err) {
     const type = (err as { type: unknown }).type;
-    if (type === 'entity.too.large') return requestEntityTooLarge('the request body is too large: limit is 3145728 bytes');
+    if (type === 'entity.too.large') return requestEntityTooLarge(`limit is ${MAX_BODY_BYTES}`);
     if (type === 'request.aborted' || type === 'entity.verify.failed' || type === 'encoding.unsupported') {
       return badRequest(err instanceof Error ? err.message : 'bad request body');
     }

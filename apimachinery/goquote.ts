@@ -31,3 +31,8 @@ export function goQuote(s: string): string {
 export function goQuoteRune(c: string): string {
   return `'${escape(c, "'")}'`;
 }
+
+/** A string slice as Go's `%#v` prints it: `[]string{"a", "b"}` (how field errors show a bad []string). */
+export function goStringSliceSyntax(values: readonly string[]): string {
+  return `[]string{${values.map(goQuote).join(', ')}}`;
+}

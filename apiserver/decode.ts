@@ -19,13 +19,14 @@ export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
+/** The fieldValidation values ValidateFieldValidation accepts, sorted as its message lists them ("" is Warn). */
+const FIELD_VALIDATION_VALUES = ['', 'Ignore', 'Strict', 'Warn'];
+
 /** Reads the fieldValidation query parameter (Warn when absent). */
 export function fieldValidationOf(value: string | undefined, optionsKind: string): FieldValidation {
   if (value === undefined || value === '') return 'Warn';
   if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
-  throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [
-    fieldErr.notSupported('fieldValidation', value, ['Ignore', 'Strict', 'Warn']),
-  ]);
+  throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [fieldErr.notSupported('fieldValidation', value, FIELD_VALIDATION_VALUES)]);
 }
 
 /** Media type without parameters, lower case. */

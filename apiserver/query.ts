@@ -1,6 +1,7 @@
 /** Typed reads of Kubernetes query parameters (ListOptions, CreateOptions, DeleteOptions, ...). */
 import { badRequest, invalid } from '../apimachinery/errors.js';
-import { fieldErr } from '../apimachinery/field.js';
+import { fieldErr, Printed } from '../apimachinery/field.js';
+import { goStringSliceSyntax } from '../apimachinery/goquote.js';
 import { parseInt64 } from '../apimachinery/strconv.js';
 import { validateFieldManager } from '../apimachinery/validation.js';
 import { escapeFieldValue, parseFieldSelector } from '../apimachinery/fields.js';
@@ -96,7 +97,7 @@ export function listParams(q: Query): ListParams {
 export function dryRun(q: Query, optionsKind: string): boolean {
   const values = strs(q, 'dryRun');
   if (values.some((v) => v !== 'All')) {
-    throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [fieldErr.notSupported('dryRun', values, ['All'])]);
+    throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [fieldErr.notSupported('dryRun', new Printed(goStringSliceSyntax(values)), ['All'])]);
   }
   return values.length > 0;
 }

@@ -4,7 +4,8 @@ import { goValueKind, typeMetaUnmarshalError } from '../../apimachinery/gojson.j
 import { DELETE_OPTIONS as DELETE_OPTIONS_DEFINITION } from '../../openapi/meta.js';
 import { ref } from '../../openapi/schema.js';
 import { compileKindValidator, type KindValidator } from '../../openapi/validate.js';
-import { fieldErr, type FieldError } from '../../apimachinery/field.js';
+import { fieldErr, Printed, type FieldError } from '../../apimachinery/field.js';
+import { goStringSliceSyntax } from '../../apimachinery/goquote.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { DeleteParams } from '../../registry/generic/store.js';
 import { mediaType, parseJson, parseProtobufBody, type ProtobufTarget } from '../decode.js';
@@ -96,7 +97,7 @@ export function deleteParams(r: ResourceRequest): DeleteParams & { orphanDepende
     errs.push(fieldErr.notSupported('propagationPolicy', opts.propagationPolicy, [...POLICIES, 'nil']));
   }
   const dry = opts.dryRun ?? [];
-  if (dry.some((v) => v !== 'All')) errs.push(fieldErr.notSupported('dryRun', dry, ['All']));
+  if (dry.some((v) => v !== 'All')) errs.push(fieldErr.notSupported('dryRun', new Printed(goStringSliceSyntax(dry)), ['All']));
   if (errs.length > 0) throw invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', errs);
   r.ctx.dryRun = dry.length > 0;
   const out: DeleteParams & { orphanDependents?: boolean } = {};

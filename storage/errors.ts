@@ -46,6 +46,13 @@ export class ExpiredError extends StorageError {
 /** The request is malformed for storage (bad resourceVersion, bad continue token): 400. */
 export class InvalidRequestError extends StorageError {}
 
+/**
+ * A resourceVersion that is not an unsigned 64-bit integer, in the versioner's words
+ * (`resourceVersion: Invalid value: "abc": strconv.ParseUint: ...`), where kube-apiserver passes that
+ * error on untranslated (the watch cache, the store's watch): a 500 without reason.
+ */
+export class InvalidResourceVersionError extends StorageError {}
+
 /** A resourceVersion newer than anything stored was requested and did not appear in time: 504. */
 export class TooLargeResourceVersionError extends StorageError {
   constructor(

@@ -1,16 +1,46 @@
 /** Parsing and waiting for resourceVersions (revisions rendered as decimal strings). */
-import { InvalidRequestError, TooLargeResourceVersionError } from './errors.js';
+import { goQuote } from '../apimachinery/goquote.js';
+import { parseUint64 } from '../apimachinery/strconv.js';
+import { InvalidRequestError, InvalidResourceVersionError, TooLargeResourceVersionError } from './errors.js';
 import type { KVBackend } from './interface.js';
 
 /**
- * Parses a resourceVersion: `""`, `"0"` and absent are 0; otherwise a decimal unsigned integer.
- * @throws InvalidRequestError `invalid resource version: "x"` for anything else.
+ * Why `rv` is not a resourceVersion, as Kubernetes' APIObjectVersioner reports it (a field error on
+ * `resourceVersion` carrying strconv's text); undefined when `rv` is one (`""` and `"0"` included).
  */
-export function parseResourceVersion(rv: string | undefined, key: string): number {
-  if (rv === undefined || rv === '') return 0;
-  const n = /^[0-9]+$/.test(rv) ? Number(rv) : NaN;
+export function resourceVersionError(rv: string): string | undefined {
+  if (rv === '' || rv === '0') return undefined;
+  const parsed = parseUint64(rv);
+  return parsed.error === undefined ? undefined : `resourceVersion: Invalid value: ${goQuote(rv)}: ${parsed.error}`;
+}
+
+/**
+ * Parses a resourceVersion as the versioner does: `""`, `"0"` and absent are 0, otherwise an
+ * unsigned decimal integer.
+ * @throws InvalidResourceVersionError with the versioner's text for anything else.
+ * @throws InvalidRequestError `invalid resource version: "N"` for a uint64 beyond the exactly
+ *   representable revisions (2^53), which no store reaches.
+ */
+export function parseVersion(rv: string | undefined, key: string): number {
+  if (rv === undefined) return 0;
+  const error = resourceVersionError(rv);
+  if (error !== undefined) throw new InvalidResourceVersionError(error, key);
+  const n = rv === '' ? 0 : Number(rv);
   if (!Number.isSafeInteger(n)) throw new InvalidRequestError(`invalid resource version: ${JSON.stringify(rv)}`, key);
   return n;
+}
+
+/**
+ * Parses a resourceVersion as the store's reads (get, list) do: {@link parseVersion}, its error a 400.
+ * @throws InvalidRequestError `invalid resource version: <the versioner's text>`.
+ */
+export function parseResourceVersion(rv: string | undefined, key: string): number {
+  try {
+    return parseVersion(rv, key);
+  } catch (e: unknown) {
+    if (e instanceof InvalidResourceVersionError) throw new InvalidRequestError(`invalid resource version: ${e.message}`, key);
+    throw e;
+  }
 }
 
 /** The revision of a stored object's `metadata.resourceVersion`, or 0 when unset or unparsable. */

@@ -11,6 +11,7 @@ import {
   serviceUnavailable,
   timeout,
   tooLargeResourceVersion,
+  untypedError,
   type StatusError,
 } from '../../apimachinery/errors.js';
 import type { GroupResource } from '../../apimachinery/types.js';
@@ -19,6 +20,7 @@ import {
   CorruptValueError,
   ExpiredError,
   InvalidRequestError,
+  InvalidResourceVersionError,
   KeyExistsError,
   KeyNotFoundError,
   PreconditionError,
@@ -46,6 +48,7 @@ export function toStatusError(e: unknown, gr: GroupResource, name: string): Stat
     return err;
   }
   if (e instanceof InvalidRequestError) return badRequest(e.message);
+  if (e instanceof InvalidResourceVersionError) return untypedError(e.message);
   if (e instanceof TooLargeResourceVersionError) return tooLargeResourceVersion(e.message, e.retryAfterSeconds);
   if (e instanceof UnreachableError) return serviceUnavailable(`storage is unavailable: ${e.message}`, STORAGE_RETRY_AFTER_SECONDS);
   if (e instanceof TimeoutError) return timeout(e.message, STORAGE_RETRY_AFTER_SECONDS);

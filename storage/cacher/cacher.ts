@@ -39,7 +39,7 @@ import type {
 import type { KubeObject } from '../../apimachinery/types.js';
 import { decodeContinue } from '../continue.js';
 import { compareKeys } from '../keys.js';
-import { parseResourceVersion, waitForRevision } from '../resource-version.js';
+import { parseResourceVersion, parseVersion, waitForRevision } from '../resource-version.js';
 
 /**
  * How stale the cacher's view of another replica's etcd compaction may be when it answers a continue
@@ -121,6 +121,21 @@ const DELEGATE = Symbol('delegate');
  */
 export const GUESS_WHILE_UPDATING = 4;
 
+/**
+ * Whether kube-apiserver's cacher hands a list to the store without looking at it (shouldDelegateList):
+ * continue tokens, legacy exact pages (`limit` with a resourceVersion other than "0" and no match) and
+ * matches other than NotOlderThan. It decides that before parsing the resourceVersion, so these lists
+ * get the store's errors and all others the cacher's.
+ */
+function storeAnswersList(opts: ListOptions): boolean {
+  const rv = opts.resourceVersion ?? '';
+  const match = opts.resourceVersionMatch ?? '';
+  const limit = opts.limit ?? 0;
+  if ((opts.continue ?? '') !== '') return true;
+  if (limit > 0 && match === '' && rv !== '' && rv !== '0') return true;
+  return match !== '' && match !== 'NotOlderThan';
+}
+
 /** Where a list is read from the cache: the first key, the page size and, for pinned pages, the revision. */
 interface ListPlan {
   start: string;
@@ -182,7 +197,7 @@ class CachedStore implements CachedStorage {
       return this.inner.get(key, opts);
     }
     this.core.checkKey(key);
-    const rv = parseResourceVersion(rvText, key);
+    const rv = parseVersion(rvText, key);
     if (rv > 0 && !(await this.reached(rv))) return this.inner.get(key, opts);
     const page = this.keyPage(key);
     if (page === undefined) return this.inner.get(key, opts);
@@ -279,6 +294,9 @@ class CachedStore implements CachedStorage {
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     if (this.cache.stopped) return this.inner.list(prefix, opts);
     this.checkScope(prefix, opts.singleKey);
+    // A list kube-apiserver's cacher keeps (see storeAnswersList) reads the resourceVersion first:
+    // a bad one fails with the versioner's untranslated error, the cache loaded or not.
+    if (!storeAnswersList(opts)) parseVersion(opts.resourceVersion, prefix);
     if (!this.cache.ready) {
       this.start();
       return this.inner.list(prefix, opts);
@@ -291,7 +309,7 @@ class CachedStore implements CachedStorage {
   watch(prefix: string, opts: WatchOptions = {}): Watch {
     if (this.cache.stopped) return this.inner.watch(prefix, opts);
     this.checkScope(prefix, opts.singleKey);
-    const rv = parseResourceVersion(opts.resourceVersion, prefix);
+    const rv = parseVersion(opts.resourceVersion, prefix);
     const scope: WatchScope = opts.singleKey === undefined ? { prefix } : { prefix, singleKey: opts.singleKey };
     const w = new CacheWatcher(scope, opts, this.core.objectTemplate, this.maxWatchBacklog, (x) => this.cache.detach(x), (x) => this.cache.bookmarkNow(x));
     void this.serve(w, rv);

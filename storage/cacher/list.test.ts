@@ -9,7 +9,7 @@ import { InstrumentedBackend, type InstrumentedOptions } from '../../test/suppor
 import { Rng } from '../../test/fuzz/prng.js';
 import { until } from '../../test/support/wait.js';
 import { labelIs, TEMPLATE, thing, utf8 } from '../../test/support/conformance/util.js';
-import { CorruptValueError, ExpiredError } from '../errors.js';
+import { CorruptValueError, ExpiredError, InvalidRequestError, InvalidResourceVersionError } from '../errors.js';
 import type { ListOptions, ListResult, Storage } from '../interface.js';
 import { openSqliteBackend } from '../sqlite/backend.js';
 import { createStore } from '../store/store.js';
@@ -140,6 +140,27 @@ describe('watch cache: lists', () => {
       assert.ok(e instanceof ExpiredError && e.continueToken !== undefined, String(e));
       return true;
     });
+  });
+
+  it("refuses a resourceVersion that is no uint64 as kube-apiserver's cacher does: the store's 400 for what it delegates, the versioner's error otherwise", async () => {
+    r = await loadedRig();
+    await seed(r, 2);
+    const versioner = (rv: string) => `resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": invalid syntax`;
+    const fromStore = (rv: string) => (e: unknown) => e instanceof InvalidRequestError && e.message === `invalid resource version: ${versioner(rv)}`;
+    const fromCache = (rv: string) => (e: unknown) => e instanceof InvalidResourceVersionError && e.message === versioner(rv);
+    for (const rv of ['abc', '-1']) {
+      await assert.rejects(r.cache.list(ROOT, { resourceVersion: rv, limit: 1 }), fromStore(rv), 'a legacy exact page');
+      await assert.rejects(r.cache.list(ROOT, { resourceVersion: rv, resourceVersionMatch: 'Exact' }), fromStore(rv), 'Exact');
+      await assert.rejects(r.cache.list(ROOT, { resourceVersion: rv }), fromCache(rv), 'without a limit');
+      await assert.rejects(r.cache.list(ROOT, { resourceVersion: rv, limit: 1, resourceVersionMatch: 'NotOlderThan' }), fromCache(rv), 'NotOlderThan');
+    }
+    // Before the cache is loaded too: the cacher reads the resourceVersion before it looks at its state.
+    const cold = createCachedStorage(r.store, r.backend, { prefix: ROOT, transformer: identityTransformer, objectTemplate: TEMPLATE });
+    try {
+      await assert.rejects(cold.list(ROOT, { resourceVersion: 'abc' }), fromCache('abc'));
+    } finally {
+      cold.stop();
+    }
   });
 
   it('delegates consistent lists when the upstream cannot confirm freshness', async () => {

@@ -61,13 +61,14 @@ async function planList(core: StoreCore, prefix: string, opts: ListOptions): Pro
   const single = opts.singleKey;
   const range = { keyPrefix: prefix, start: single ?? prefix, end: single === undefined ? prefixEnd(prefix) : singleKeyEnd(single), limit };
   if (opts.continue !== undefined && opts.continue !== '') {
+    // As kube-apiserver's store: the token is read first, so a bad one is reported whatever else is wrong.
+    const position = decodeContinue(opts.continue, prefix);
     if (opts.resourceVersion !== undefined && opts.resourceVersion !== '' && opts.resourceVersion !== '0') {
       throw new InvalidRequestError('specifying resource version is not allowed when using continue', prefix);
     }
     if (opts.resourceVersionMatch !== undefined && opts.resourceVersionMatch !== '') {
       throw new InvalidRequestError('resourceVersionMatch is forbidden when continue is provided', prefix);
     }
-    const position = decodeContinue(opts.continue, prefix);
     const start = compareKeys(position.startKey, range.start) > 0 ? position.startKey : range.start;
     return { ...range, start, revision: position.revision > 0 ? position.revision : 0, continuing: true };
   }

@@ -7,7 +7,7 @@ import { expired, internalError, tooLargeResourceVersion } from '../../apimachin
 import type { KubeObject, Status } from '../../apimachinery/types.js';
 import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError } from '../errors.js';
 import type { KVEvent, KVWatch, Watch, WatchEvent, WatchOptions } from '../interface.js';
-import { parseResourceVersion } from '../resource-version.js';
+import { parseVersion } from '../resource-version.js';
 import { errorMessage, type StoreCore } from './core.js';
 import { listObjects } from './list.js';
 import { EventQueue } from '../watch-queue.js';
@@ -24,7 +24,8 @@ export function startWatch(core: StoreCore, prefix: string, opts: WatchOptions):
   if (opts.singleKey !== undefined && !opts.singleKey.startsWith(prefix)) {
     throw new InvalidRequestError(`key ${JSON.stringify(opts.singleKey)} is not under ${JSON.stringify(prefix)}`, prefix);
   }
-  const rv = parseResourceVersion(opts.resourceVersion, prefix);
+  // As kube-apiserver's store, the versioner's error for a bad resourceVersion goes out untranslated.
+  const rv = parseVersion(opts.resourceVersion, prefix);
   const watch = new StoreWatch(core, prefix, opts, rv);
   void watch.run();
   return watch;

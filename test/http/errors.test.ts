@@ -61,7 +61,7 @@ describe('error responses', function () {
     { name: 'unsupported field label', send: () => s.request('get', `${COLL}?fieldSelector=spec.x%3Dy`), code: 400, reason: 'BadRequest', message: /^field label not supported: spec.x$/ },
     { name: 'bad label selector', send: () => s.request('get', `${COLL}?labelSelector=a%20in%20(`), code: 400, reason: 'BadRequest' },
     { name: 'bad continue token', send: () => s.request('get', `${COLL}?limit=1&continue=garbage`), code: 400, reason: 'BadRequest', message: /^invalid continue token/ },
-    { name: 'bad resourceVersion', send: () => s.request('get', `${COLL}?resourceVersion=abc`), code: 400, reason: 'BadRequest' },
+    { name: 'bad resourceVersion on a page', send: () => s.request('get', `${COLL}?limit=1&resourceVersion=abc`), code: 400, reason: 'BadRequest', message: /^invalid resource version: resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax$/ },
     { name: 'resourceVersionMatch without resourceVersion', send: () => s.request('get', `${COLL}?resourceVersionMatch=Exact`), code: 422, reason: 'Invalid' },
     { name: 'malformed percent-encoding', send: () => s.request('get', '/apis/%ZZ'), code: 400, reason: 'BadRequest' },
     { name: 'bad gzip body', send: () => s.request('post', COLL).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{"metadata":{"name":"z"}}'), code: 400, reason: 'BadRequest' },

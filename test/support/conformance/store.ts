@@ -4,13 +4,12 @@ import type { KubeObject } from '../../../apimachinery/types.js';
 import {
   ConflictError,
   CorruptValueError,
-  InvalidRequestError,
   KeyExistsError,
   KeyNotFoundError,
   PreconditionError,
   TooLargeResourceVersionError,
 } from '../../../storage/errors.js';
-import { reversingTransformer, rvOf, text, thing, utf8, type Harness } from './util.js';
+import { isBadResourceVersion, reversingTransformer, rvOf, text, thing, utf8, type Harness } from './util.js';
 
 /** Stored plaintext of `key` through the identity transformer. */
 async function rawJSON(h: Harness, key: string): Promise<string> {
@@ -80,7 +79,7 @@ export function storeSuite(h: Harness): void {
         assert.equal(e.retryAfterSeconds, 1);
         return true;
       });
-      await assert.rejects(s.get(key, { resourceVersion: 'abc' }), (e: unknown) => e instanceof InvalidRequestError && /invalid resource version/.test(e.message));
+      await assert.rejects(s.get(key, { resourceVersion: 'abc' }), (e: unknown) => isBadResourceVersion(e, 'abc'));
     });
 
     it('waits briefly for a resourceVersion that is about to exist', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../../apimachinery/types.js';
 import type { KVBackend, KVEvent, KVWatch, SelectionPredicate, Storage, Watch, WatchEvent } from '../../../storage/interface.js';
+import { InvalidRequestError, InvalidResourceVersionError } from '../../../storage/errors.js';
 import { createStore, type StoreOptions } from '../../../storage/store/store.js';
 import { identityTransformer, type ValueTransformer } from '../../../storage/transformer.js';
 
@@ -199,4 +200,15 @@ export function rvOf(obj: KubeObject | undefined): number {
   const rv = obj?.metadata.resourceVersion;
   assert.ok(rv !== undefined && /^[0-9]+$/.test(rv), `bad resourceVersion ${String(rv)}`);
   return Number(rv);
+}
+
+/**
+ * Whether `e` reports the bad resourceVersion `rv` as kube-apiserver's storage does: the store's reads
+ * as a 400 `invalid resource version: <versioner error>`, the watch cache with the versioner's error
+ * itself (which a wrapped store may answer with).
+ */
+export function isBadResourceVersion(e: unknown, rv: string): boolean {
+  const versioner = `resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": invalid syntax`;
+  if (e instanceof InvalidResourceVersionError) return e.message === versioner;
+  return e instanceof InvalidRequestError && e.message === `invalid resource version: ${versioner}`;
 }

@@ -1,7 +1,7 @@
 /** Conformance of object store watches: start revisions, selector transitions, bookmarks, errors. */
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../apimachinery/types.js';
-import { InvalidRequestError } from '../../../storage/errors.js';
+import { InvalidResourceVersionError } from '../../../storage/errors.js';
 import type { WatchEvent } from '../../../storage/interface.js';
 import { labelIs, reversingTransformer, rvOf, TEMPLATE, thing, utf8, type Harness } from './util.js';
 
@@ -171,8 +171,11 @@ export function watchSuite(h: Harness): void {
       assert.deepEqual(rest, []);
     });
 
-    it('rejects an invalid resourceVersion synchronously', () => {
-      assert.throws(() => h.store().watch(`${h.root}ns/`, { resourceVersion: 'x' }), InvalidRequestError);
+    it("rejects an invalid resourceVersion synchronously, with the versioner's untranslated error", () => {
+      assert.throws(
+        () => h.store().watch(`${h.root}ns/`, { resourceVersion: 'x' }),
+        (e: unknown) => e instanceof InvalidResourceVersionError && e.message === 'resourceVersion: Invalid value: "x": strconv.ParseUint: parsing "x": invalid syntax',
+      );
     });
   });
 }

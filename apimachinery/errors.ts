@@ -184,7 +184,10 @@ export function invalid(gk: GroupKind, name: string, errs: readonly FieldError[]
     field: e.field,
   }));
   const details: StatusDetails = { name, group: gk.group, kind: gk.kind, causes };
+  // As Go's omitempty: an empty name, group or kind is left out (a patch's Invalid has none of them).
+  if (name === '') delete details.name;
   if (gk.group === '') delete details.group;
+  if (gk.kind === '') delete details.kind;
   const base = `${groupKindString(gk)} ${JSON.stringify(name)} is invalid`;
   const message = errs.length === 0 ? base : `${base}: ${aggregateMessage(errs)}`;
   return failure('Invalid', 422, message, details);

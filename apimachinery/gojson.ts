@@ -256,6 +256,14 @@ export function goValueKind(v: unknown): string {
 }
 
 /**
+ * The error kube-apiserver's decoder gives a body that is not a JSON object (nor null): it reads the
+ * type meta into a struct first.
+ */
+export function typeMetaTargetError(value: unknown): string {
+  return `couldn't get version/kind; json parse error: json: cannot unmarshal ${goValueKind(value)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`;
+}
+
+/**
  * The error kube-apiserver's decoder gives a body whose `apiVersion` or `kind` is neither a string nor
  * null (it reads both into strings to find the kind before anything else), for the first such field in
  * the body's order; undefined when there is none.

@@ -3,15 +3,17 @@
  * fieldValidation directive (Strict fails on unknown or duplicate fields, Warn reports them as
  * warnings, Ignore drops them silently). Unknown fields are always pruned before storage.
  */
-import { goJsonSyntaxError, typeMetaUnmarshalError } from '../apimachinery/gojson.js';
-import { badRequest, invalid, unsupportedMediaType } from '../apimachinery/errors.js';
+import { bodyKind, parseGroupVersion, undecodableBody, unrecognizedBody, type GroupVersionKind } from '../apimachinery/decoding.js';
+import { goJsonSyntaxError, typeMetaTargetError, typeMetaUnmarshalError } from '../apimachinery/gojson.js';
+import { badRequest, invalid, isStatusError, unsupportedMediaType, type StatusError } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
 import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import { parseUntrustedYaml } from '../apimachinery/yaml.js';
 import { decodeMessage, openEnvelope, PROTOBUF_MEDIA_TYPE, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
-import type { KindValidator } from '../openapi/validate.js';
+import type { CheckResult, KindValidator } from '../openapi/validate.js';
 import { decodeErrorMessage, formatStrictError, warningTexts } from '../openapi/validate.js';
+import { isGoTyped, kindMismatch } from '../registry/scheme.js';
 import { apiVersionOf, type ResourceDescriptor } from '../registry/types.js';
 
 /** Largest accepted request body (Kubernetes' limit). */
@@ -68,14 +70,6 @@ export interface ProtobufTarget {
   message: string;
 }
 
-/** Go's summary of an unreadable body in decode errors: JSON text or hex, cut at `max` bytes. */
-function summarize(data: Buffer, max: number): string {
-  if (data.length === 0) return '<empty>';
-  const cut = data.subarray(0, max);
-  const text = data[0] === 0x7b ? cut.toString('utf8') : cut.toString('hex');
-  return data.length > max ? `${text} ...` : text;
-}
-
 /**
  * Decodes an enveloped protobuf body into the JSON form of `target`'s kind, with apiVersion and kind
  * from the envelope (checked later, like those of a JSON body).
@@ -87,7 +81,7 @@ export function parseProtobufBody(raw: Buffer, target: ProtobufTarget): Record<s
     opened = openEnvelope(raw);
   } catch (e: unknown) {
     if (!(e instanceof ProtobufError)) throw e;
-    throw badRequest(`the object provided is unrecognized (must be of type ${target.kind}): ${e.message} (${summarize(raw, 30)})`);
+    throw unrecognizedBody(target.kind, e.message, raw);
   }
   try {
     const value = decodeMessage(protobufCodecs().message(target.message), opened.raw) as Record<string, unknown>;
@@ -98,36 +92,132 @@ export function parseProtobufBody(raw: Buffer, target: ProtobufTarget): Record<s
     if (!(e instanceof ProtobufError)) throw e;
     const kind = opened.kind === '' ? target.kind : opened.kind;
     const version = opened.apiVersion === '' ? target.version : (opened.apiVersion.split('/').pop() ?? '');
-    throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${target.kind}: ${e.message}`);
+    throw undecodableBody({ kind, version }, target.kind, e.message);
   }
 }
 
-/**
- * Parses a create/update body by its Content-Type (JSON, YAML, or protobuf when `protobuf` names the
- * target message). `rawJson` is the text of a JSON body that repeats a key, for reporting the
- * duplicates; undefined otherwise.
- */
-export function parseBody(raw: Buffer, contentTypeHeader: string | undefined, protobuf?: ProtobufTarget): { value: unknown; rawJson: string | undefined } {
-  const type = mediaType(contentTypeHeader);
-  if (type === PROTOBUF_MEDIA_TYPE && protobuf !== undefined) return { value: parseProtobufBody(raw, protobuf), rawJson: undefined };
+/** What a create/update body is decoded as: the expected kind, and its protobuf message when it has one. */
+export interface BodyTarget {
+  kind: string;
+  protobuf?: ProtobufTarget | undefined;
+}
+
+/** A create/update body as the decoder reads it before anything checks it against a kind. */
+export interface ParsedBody {
+  /** The body's object (a `null` body is an empty one, as Go reads it). */
+  value: Record<string, unknown>;
+  /** The text of a JSON body that repeats a key, for reporting the duplicates; undefined otherwise. */
+  rawJson: string | undefined;
+  /** The body as sent. */
+  raw: Buffer;
+}
+
+/** The JSON a body holds: parsed JSON, or YAML converted. @throws the reason, as Go's decoder words it. */
+function bodyValue(raw: Buffer, type: string): { value: unknown; rawJson: string | undefined } {
   const text = raw.toString('utf8');
   if (type === 'application/json' || type === '') {
     const { value, members } = parseJsonText(text);
     return { value, rawJson: members > memberCount(value) ? text : undefined };
   }
-  if (type === 'application/yaml') {
-    try {
-      return { value: parseUntrustedYaml(text), rawJson: undefined };
-    } catch (e: unknown) {
-      throw badRequest(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
-    }
+  try {
+    return { value: parseUntrustedYaml(text), rawJson: undefined };
+  } catch (e: unknown) {
+    throw badRequest(`error converting YAML to JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  throw unsupportedMediaType(['application/json', 'application/yaml', ...(protobuf === undefined ? [] : [PROTOBUF_MEDIA_TYPE])]);
 }
 
 /**
- * Checks a decoded body against the kind (apiVersion/kind, schema types, unknown and duplicate fields),
- * prunes unknown fields, and returns it as an object. Warnings go into `warnings`.
+ * Parses a create/update body by its Content-Type (JSON, YAML, or protobuf when `target` names its
+ * message) and reads its type meta, as kube-apiserver's decoder does before it knows the body's kind.
+ * @throws StatusError 400 `the object provided is unrecognized (must be of type <kind>): <why> (<body>)`
+ *   for a body it cannot read that far; 415 for another Content-Type.
+ */
+export function parseBody(raw: Buffer, contentTypeHeader: string | undefined, target: BodyTarget): ParsedBody {
+  const type = mediaType(contentTypeHeader);
+  if (type === PROTOBUF_MEDIA_TYPE && target.protobuf !== undefined) return { value: parseProtobufBody(raw, target.protobuf), rawJson: undefined, raw };
+  if (type !== 'application/json' && type !== '' && type !== 'application/yaml') {
+    throw unsupportedMediaType(['application/json', 'application/yaml', ...(target.protobuf === undefined ? [] : [PROTOBUF_MEDIA_TYPE])]);
+  }
+  let parsed;
+  try {
+    parsed = bodyValue(raw, type);
+  } catch (e: unknown) {
+    if (isStatusError(e)) throw unrecognizedBody(target.kind, e.status.message ?? '', raw);
+    throw e;
+  }
+  const why = typeMetaError(parsed.value);
+  if (why !== undefined) throw unrecognizedBody(target.kind, why, raw);
+  return { value: isPlainObject(parsed.value) ? parsed.value : {}, rawJson: parsed.rawJson, raw };
+}
+
+/** Why the decoder cannot read `value`'s apiVersion and kind (Go's SimpleMetaFactory); undefined when it can (`null` too). */
+function typeMetaError(value: unknown): string | undefined {
+  if (value === null) return undefined;
+  if (!isPlainObject(value)) return typeMetaTargetError(value);
+  const typeError = typeMetaUnmarshalError(value);
+  if (typeError !== undefined) return typeError;
+  const gv = parseGroupVersion(typeof value.apiVersion === 'string' ? value.apiVersion : '');
+  return typeof gv === 'string' ? gv : undefined;
+}
+
+/** Unknown and duplicate fields of a checked body, as the fieldValidation directive treats them. */
+function applyFieldValidation(result: CheckResult, mode: FieldValidation, warnings: string[], fail: (message: string) => StatusError): void {
+  if (mode === 'Strict' && (result.unknownFields.length > 0 || result.duplicateFields.length > 0)) {
+    throw fail(formatStrictError(result.unknownFields, result.duplicateFields));
+  }
+  if (mode === 'Warn') warnings.push(...warningTexts(result.unknownFields, result.duplicateFields));
+}
+
+/**
+ * The kind of a Go-typed kind's create/update body, as the decoder takes it; 400 in the decoder's
+ * words when the body names a kind that does not decode into `d`'s type.
+ */
+function checkGoKind(d: ResourceDescriptor, body: ParsedBody): GroupVersionKind {
+  const target = { group: d.group, version: d.version, kind: d.kind };
+  const gvk = bodyKind(body.value, target);
+  if (typeof gvk === 'string') throw unrecognizedBody(d.kind, gvk, body.raw);
+  const why = kindMismatch(gvk, target, body.raw.toString('utf8'));
+  if (why !== undefined) throw undecodableBody(gvk, d.kind, why);
+  return gvk;
+}
+
+/** A custom resource's create/update body names its own kind and version (kube-apiserver checks them after decoding). */
+function checkCustomResourceKind(d: ResourceDescriptor, value: Record<string, unknown>): void {
+  const expected = apiVersionOf(d);
+  if (value.apiVersion !== undefined && value.apiVersion !== '' && value.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${JSON.stringify(value.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (value.kind !== undefined && value.kind !== '' && value.kind !== d.kind) {
+    throw badRequest(`Object kind in the data (${JSON.stringify(value.kind)}) does not match the expected kind (${d.kind})`);
+  }
+}
+
+/**
+ * Checks a create/update body against `d` as kube-apiserver's decoder does (its kind, schema types,
+ * unknown and duplicate fields), prunes unknown fields and returns it as an object of `d`'s kind.
+ * Warnings go into `warnings`.
+ * @throws StatusError 400 `<Kind> in version "<v>" cannot be handled as a <d.kind>: <why>` for a body
+ *   of another kind, a field of the wrong type and, under Strict, unknown or duplicate fields.
+ */
+export function checkBody(d: ResourceDescriptor, validator: KindValidator, body: ParsedBody, mode: FieldValidation, warnings: string[]): KubeObject {
+  const { value } = body;
+  let gvk: GroupVersionKind = { group: d.group, version: d.version, kind: d.kind };
+  if (isGoTyped(gvk)) gvk = checkGoKind(d, body);
+  else checkCustomResourceKind(d, value);
+  if (value.metadata === undefined || value.metadata === null) value.metadata = {};
+  const result = validator.check(value, body.rawJson);
+  const typeError = result.typeErrors[0];
+  if (typeError !== undefined) throw undecodableBody(gvk, d.kind, typeError);
+  applyFieldValidation(result, mode, warnings, (message) => undecodableBody(gvk, d.kind, message));
+  validator.prune(value);
+  value.apiVersion = apiVersionOf(d);
+  value.kind = d.kind;
+  return value as KubeObject;
+}
+
+/**
+ * Checks an object a patch or an apply produced against the kind (apiVersion/kind, schema types,
+ * unknown fields), prunes unknown fields, and returns it as an object. Warnings go into `warnings`.
  */
 export function checkObject(
   d: ResourceDescriptor,
@@ -140,22 +230,13 @@ export function checkObject(
   if (!isPlainObject(value)) throw badRequest(`the body of the request must be a ${d.kind} object`);
   const typeError = typeMetaUnmarshalError(value);
   if (typeError !== undefined) throw badRequest(typeError);
-  const expected = apiVersionOf(d);
-  if (value.apiVersion !== undefined && value.apiVersion !== '' && value.apiVersion !== expected) {
-    throw badRequest(`the API version in the data (${JSON.stringify(value.apiVersion)}) does not match the expected API version (${expected})`);
-  }
-  if (value.kind !== undefined && value.kind !== '' && value.kind !== d.kind) {
-    throw badRequest(`Object kind in the data (${JSON.stringify(value.kind)}) does not match the expected kind (${d.kind})`);
-  }
+  checkCustomResourceKind(d, value);
   if (value.metadata === undefined || value.metadata === null) value.metadata = {};
   const result = validator.check(value, rawJson);
   if (result.typeErrors.length > 0) throw badRequest(decodeErrorMessage(d.kind, d.version, result.typeErrors));
-  if (mode === 'Strict' && (result.unknownFields.length > 0 || result.duplicateFields.length > 0)) {
-    throw badRequest(formatStrictError(result.unknownFields, result.duplicateFields));
-  }
-  if (mode === 'Warn') warnings.push(...warningTexts(result.unknownFields, result.duplicateFields));
+  applyFieldValidation(result, mode, warnings, (message) => badRequest(message));
   validator.prune(value);
-  value.apiVersion = expected;
+  value.apiVersion = apiVersionOf(d);
   value.kind = d.kind;
   return value as KubeObject;
 }

@@ -108,9 +108,14 @@ export function startKubeconfigService(
       namespace: r.info.namespace,
       shootName: r.info.name,
       user: r.user,
-      body,
+      body: body.value,
       admit: async (req) => hooks.validate?.(req as unknown as KubeObject, undefined),
-      decode: { fieldValidation: fieldValidationOf(str(r.query, 'fieldValidation'), 'CreateOptions'), warnings: r.ctx.warnings },
+      decode: {
+        fieldValidation: fieldValidationOf(str(r.query, 'fieldValidation'), 'CreateOptions'),
+        warnings: r.ctx.warnings,
+        text: body.raw.toString('utf8'),
+        ...(body.rawJson !== undefined && { rawJson: body.rawJson }),
+      },
     });
     return response as unknown as Record<string, unknown>;
   };

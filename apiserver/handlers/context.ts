@@ -13,12 +13,14 @@ import type { Logger } from '../log.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { RequestInfo } from '../requestinfo.js';
 import type { ResourceIndex, ServedResource } from '../resources.js';
+import type { ParsedBody } from '../decode.js';
 
 /**
  * Serves POST on a create-only subresource (such as `shoots/adminkubeconfig`): gets the parsed body
- * (any object; apiVersion and kind may be missing) and answers with the object to return as 201.
+ * (an object whose type meta reads; apiVersion and kind may be missing) and answers with the object
+ * to return as 201.
  */
-export type SubresourceCreator = (r: ResourceRequest, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
+export type SubresourceCreator = (r: ResourceRequest, body: ParsedBody) => Promise<Record<string, unknown>>;
 
 /** What the handlers are built from. */
 export interface HandlerDeps {

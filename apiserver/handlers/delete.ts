@@ -1,6 +1,8 @@
 /** DELETE of one object and of collections, with meta/v1 DeleteOptions from the body or the query. */
 import { badRequest, invalid } from '../../apimachinery/errors.js';
-import { goValueKind, typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
+import { bodyKind, groupVersionString, notRegisteredMessage, unknownConversionMessage, type GroupVersionKind } from '../../apimachinery/decoding.js';
+import { typeMetaTargetError, typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
+import { SCHEME_NAME } from '../../registry/scheme.js';
 import { DELETE_OPTIONS as DELETE_OPTIONS_DEFINITION } from '../../openapi/meta.js';
 import { ref } from '../../openapi/schema.js';
 import { compileKindValidator, type KindValidator } from '../../openapi/validate.js';
@@ -37,15 +39,44 @@ function deleteOptionsTypeError(body: Record<string, unknown>): string | undefin
   return deleteOptionsValidator.check(body).typeErrors[0];
 }
 
-/** The options of a body, decoded as kube-apiserver decodes DeleteOptions (400 for what Go cannot read). */
+/** What DeleteOptions are decoded as: the meta group version the handlers default a body's kind to. */
+const DELETE_OPTIONS_KIND: GroupVersionKind = { group: 'meta.k8s.io', version: 'v1', kind: 'DeleteOptions' };
+
+/** Kinds the meta scheme creates for any group version (its unversioned kinds); DeleteOptions among them. */
+const META_UNVERSIONED = new Set(['DeleteOptions', 'CreateOptions', 'UpdateOptions', 'Status', 'APIVersions', 'APIGroupList', 'APIGroup', 'APIResourceList']);
+/** Kinds the meta scheme registers by group version. */
+const META_VERSIONED: Readonly<Record<string, readonly string[]>> = {
+  'meta.k8s.io/v1': ['ListOptions', 'GetOptions', 'PatchOptions', 'WatchEvent', 'Table', 'TableOptions', 'PartialObjectMetadata', 'PartialObjectMetadataList'],
+  'meta.k8s.io/v1beta1': ['Table', 'TableOptions', 'PartialObjectMetadata', 'PartialObjectMetadataList'],
+};
+
+/**
+ * Why a DeleteOptions body naming kind `gvk` does not decode, in the words of kube-apiserver's meta
+ * scheme: a kind it knows is created and fails to convert, any other is not registered. Undefined
+ * for DeleteOptions, in any version.
+ */
+function deleteOptionsKindError(gvk: GroupVersionKind, text: string): string | undefined {
+  if (gvk.version === '') return `Object 'apiVersion' is missing in '${text}'`;
+  if (gvk.kind === 'DeleteOptions') return undefined;
+  const known = META_UNVERSIONED.has(gvk.kind) || (META_VERSIONED[groupVersionString(gvk)] ?? []).includes(gvk.kind);
+  return known ? unknownConversionMessage(`v1.${gvk.kind}`, 'v1.DeleteOptions') : notRegisteredMessage(gvk, SCHEME_NAME);
+}
+
+/**
+ * The options of a body, decoded as kube-apiserver decodes DeleteOptions. What Go cannot read is a
+ * 400 with the decoder's text (kube-apiserver 1.32 passes these errors on as 500s; later releases
+ * answer 400, the client's mistake).
+ */
 function bodyOptions(r: ResourceRequest, body: Buffer): DeleteOptionsValue {
   if (mediaType(r.req.headers['content-type']) === PROTOBUF_MEDIA_TYPE) return fromRecord(parseProtobufBody(body, DELETE_OPTIONS));
-  const parsed = parseJson(body.toString('utf8'));
+  const text = body.toString('utf8');
+  const parsed = parseJson(text);
   if (parsed === null) return {}; // Go decodes `null` into empty options
-  if (!isPlainObject(parsed)) {
-    throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${goValueKind(parsed)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
-  }
-  const error = typeMetaUnmarshalError(parsed) ?? deleteOptionsTypeError(parsed);
+  if (!isPlainObject(parsed)) throw badRequest(typeMetaTargetError(parsed));
+  const typeMetaError = typeMetaUnmarshalError(parsed);
+  if (typeMetaError !== undefined) throw badRequest(typeMetaError);
+  const gvk = bodyKind(parsed, DELETE_OPTIONS_KIND);
+  const error = typeof gvk === 'string' ? gvk : (deleteOptionsKindError(gvk, text) ?? deleteOptionsTypeError(parsed));
   if (error !== undefined) throw badRequest(error);
   return fromRecord(parsed);
 }

@@ -1,14 +1,13 @@
 /** POST (create), PUT (update) and PATCH. */
 import { badRequest, conflict, forbidden, internalError, notFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { checkObject, fieldValidationOf, parseBody, type ProtobufTarget } from '../decode.js';
+import { checkBody, checkObject, fieldValidationOf, parseBody, type BodyTarget } from '../decode.js';
 import { includeObjectPolicy } from '../negotiation.js';
 import { parsePatch, patchTypeOf } from '../patch.js';
 import { fieldManager, str } from '../query.js';
 import { renderObject } from '../render.js';
 import { admissionHooks, outputOf, send, type ResourceRequest, type SubresourceCreator } from './context.js';
 import { dedupOwnerReferences } from './owner-references.js';
-import { isPlainObject } from '../../apimachinery/types.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
 import { protobufMessage } from '../../registry/types.js';
 import { APPLY_PATCH, applyPatch, decodeApplyBody, defaultManager, trackUpdate, validatePatchOptions } from '../apply/index.js';
@@ -41,24 +40,24 @@ function track(r: ResourceRequest, manager: string, old: KubeObject | undefined,
   });
 }
 
+/** The request body as sent (empty when there is none). */
 function rawBody(r: ResourceRequest): Buffer {
   const body: unknown = r.req.body;
-  if (Buffer.isBuffer(body) && body.length > 0) return body;
-  throw badRequest('the body of the request was empty');
+  return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
 }
 
-/** The protobuf message a body of this request holds (the resource's kind, or the subresource's own). */
-function protobufTarget(r: ResourceRequest): ProtobufTarget | undefined {
+/** What a body of this request is decoded as: the resource's kind, or the subresource's own, and its protobuf message. */
+function bodyTarget(r: ResourceRequest): BodyTarget {
   const message = protobufMessage(r.served.descriptor, r.subresource);
   const { kind, version } = r.subresource?.kind ?? r.served.descriptor;
-  return message === undefined ? undefined : { kind, version, message };
+  return { kind, protobuf: message === undefined ? undefined : { kind, version, message } };
 }
 
 /** Decodes and checks the request body as an object of the resource's kind. */
 function decodeObject(r: ResourceRequest, optionsKind: string): KubeObject {
   const mode = fieldValidationOf(str(r.query, 'fieldValidation'), optionsKind);
-  const { value, rawJson } = parseBody(rawBody(r), r.req.headers['content-type'], protobufTarget(r));
-  return checkObject(r.served.descriptor, r.served.validator, value, rawJson, mode, r.ctx.warnings);
+  const body = parseBody(rawBody(r), r.req.headers['content-type'], bodyTarget(r));
+  return checkBody(r.served.descriptor, r.served.validator, body, mode, r.ctx.warnings);
 }
 
 function respond(r: ResourceRequest, code: number, obj: KubeObject): void {
@@ -210,13 +209,8 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
 
 /** POST on a create-only subresource: the body is parsed here and handed to the subresource's creator. */
 export async function handleSubresourceCreate(r: ResourceRequest, creator: SubresourceCreator): Promise<void> {
-  const { value } = parseBody(rawBody(r), r.req.headers['content-type'], protobufTarget(r));
-  if (!isPlainObject(value)) throw badRequest('the body of the request must be a JSON object');
-  const expected = r.subresource?.kind;
-  if (expected !== undefined && value.kind !== undefined && value.kind !== '' && value.kind !== expected.kind) {
-    throw badRequest(`Object kind in the data (${JSON.stringify(value.kind)}) does not match the expected kind (${expected.kind})`);
-  }
+  const body = parseBody(rawBody(r), r.req.headers['content-type'], bodyTarget(r));
   const rendering = outputOf(r, 'object');
-  const result = await creator(r, value);
+  const result = await creator(r, body);
   send(r, 201, result, rendering.format);
 }

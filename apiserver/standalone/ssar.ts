@@ -6,7 +6,6 @@
 import type { Request, Response } from 'express';
 import { badRequest, invalid } from '../../apimachinery/errors.js';
 import { fieldErr } from '../../apimachinery/field.js';
-import { typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { UserInfo } from '../../registry/types.js';
 import { questionInfo } from '../authz/access.js';
@@ -81,10 +80,7 @@ function infoOf(spec: Record<string, unknown>): RequestInfo {
 export function selfSubjectAccessReviewHandler(authorizer: Authorizer) {
   return async (req: Request, res: Response): Promise<void> => {
     const { format } = negotiate(req.headers.accept, { protobuf: true, shape: 'object' });
-    const body = parseBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers['content-type'], PROTOBUF).value;
-    if (!isPlainObject(body)) throw badRequest(`the body of the request must be a ${KIND} object`);
-    const typeError = typeMetaUnmarshalError(body);
-    if (typeError !== undefined) throw badRequest(typeError);
+    const body = parseBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers['content-type'], { kind: KIND, protobuf: PROTOBUF }).value;
     if (body.apiVersion !== undefined && body.apiVersion !== `${GROUP}/v1`) {
       throw badRequest(`the API version in the data (${JSON.stringify(body.apiVersion)}) does not match the expected API version (${GROUP}/v1)`);
     }

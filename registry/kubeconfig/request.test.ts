@@ -49,18 +49,20 @@ describe('registry/kubeconfig request', () => {
       assert.equal(req.kind, 'ViewerKubeconfigRequest');
     });
 
+    const UNRECOGNIZED = 'the object provided is unrecognized (must be of type AdminKubeconfigRequest): ';
     const rejects: [string, unknown, string][] = [
       ['a different namespace', { metadata: { namespace: 'other' } }, 'the namespace of the provided object does not match the namespace sent on the request'],
       ['a string lifetime', { spec: { expirationSeconds: '600' } }, 'AdminKubeconfigRequest in version "v1alpha1" cannot be handled as a AdminKubeconfigRequest: json: cannot unmarshal string into Go struct field AdminKubeconfigRequestSpec.spec.expirationSeconds of type int64'],
       ['a fractional lifetime', { spec: { expirationSeconds: 600.5 } }, 'AdminKubeconfigRequest in version "v1alpha1" cannot be handled as a AdminKubeconfigRequest: json: cannot unmarshal number 600.5 into Go struct field AdminKubeconfigRequestSpec.spec.expirationSeconds of type int64'],
       ['a lifetime beyond int64', { spec: { expirationSeconds: 1e20 } }, 'AdminKubeconfigRequest in version "v1alpha1" cannot be handled as a AdminKubeconfigRequest: json: cannot unmarshal number 100000000000000000000 into Go struct field AdminKubeconfigRequestSpec.spec.expirationSeconds of type int64'],
-      ['a wrong kind', { kind: 'ViewerKubeconfigRequest' }, 'Object kind in the data (ViewerKubeconfigRequest) does not match the expected kind (AdminKubeconfigRequest)'],
-      ['a wrong apiVersion', { apiVersion: 'v1' }, 'the API version in the data (v1) does not match the expected API version (authentication.gardener.cloud/v1alpha1)'],
-      ['an array', [], 'the body of the request must be a AdminKubeconfigRequest object'],
+      // The scheme knows the other request kind and has no conversion to this one; it knows no AdminKubeconfigRequest in v1.
+      ['a wrong kind', { kind: 'ViewerKubeconfigRequest' }, 'ViewerKubeconfigRequest in version "v1alpha1" cannot be handled as a AdminKubeconfigRequest: converting (v1alpha1.ViewerKubeconfigRequest) to (authentication.AdminKubeconfigRequest): unknown conversion'],
+      ['a wrong apiVersion', { apiVersion: 'v1' }, 'AdminKubeconfigRequest in version "v1" cannot be handled as a AdminKubeconfigRequest: no kind "AdminKubeconfigRequest" is registered for version "v1" in scheme "pkg/runtime/scheme.go:100"'],
+      ['an array', [], `the object provided is unrecognized (must be of type AdminKubeconfigRequest): couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (5b5d)`],
       // The Go decoder reads apiVersion and kind into strings first; String() of such a value could throw.
-      ['an array apiVersion with a non-callable toString', { apiVersion: [2147483648, { toString: 'x', valueOf: 1 }] }, "couldn't get version/kind; json parse error: json: cannot unmarshal array into Go struct field .apiVersion of type string"],
-      ['a numeric kind', { kind: 7 }, "couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .kind of type string"],
-      ['an object kind before a bool apiVersion', { kind: {}, apiVersion: true }, "couldn't get version/kind; json parse error: json: cannot unmarshal object into Go struct field .kind of type string"],
+      ['an array apiVersion with a non-callable toString', { apiVersion: [2147483648, { toString: 'x', valueOf: 1 }] }, `${UNRECOGNIZED}couldn't get version/kind; json parse error: json: cannot unmarshal array into Go struct field .apiVersion of type string ({"apiVersion":[2147483648,{"to ...)`],
+      ['a numeric kind', { kind: 7 }, `${UNRECOGNIZED}couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .kind of type string ({"kind":7})`],
+      ['an object kind before a bool apiVersion', { kind: {}, apiVersion: true }, `${UNRECOGNIZED}couldn't get version/kind; json parse error: json: cannot unmarshal object into Go struct field .kind of type string ({"kind":{},"apiVersion":true})`],
     ];
     for (const [name, body, message] of rejects) {
       it(`rejects ${name} with 400`, () => {
@@ -77,7 +79,7 @@ describe('registry/kubeconfig request', () => {
       assert.deepEqual(warnings, ['unknown field "spec.foo"']);
       assert.deepEqual(req.spec, { expirationSeconds: 3600 });
       const err = statusOf(() => decodeKubeconfigRequest('admin', { spec: { foo: 1 } }, 'ns', { fieldValidation: 'Strict' }));
-      assert.equal(err.status.message, 'strict decoding error: unknown field "spec.foo"');
+      assert.equal(err.status.message, 'AdminKubeconfigRequest in version "v1alpha1" cannot be handled as a AdminKubeconfigRequest: strict decoding error: unknown field "spec.foo"');
     });
   });
 
@@ -99,8 +101,8 @@ describe('registry/kubeconfig request', () => {
         assert.equal(err.code, 422);
         assert.equal(err.reason, 'Invalid');
         assert.equal(err.status.message, `${kindName}.authentication.gardener.cloud "" is invalid: ${detail}`);
+        // An empty name is left out, as Go's omitempty does.
         assert.deepEqual(err.status.details, {
-          name: '',
           group: 'authentication.gardener.cloud',
           kind: kindName,
           causes: [{ reason, message: detail.replace('spec.expirationSeconds: ', ''), field: 'spec.expirationSeconds' }],

@@ -4,11 +4,13 @@
  * the server's cap on the lifetime, plus the startup check of the max-expiration flags.
  */
 import { badRequest, invalid } from '../../apimachinery/errors.js';
-import { typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
+import { bodyKind, undecodableBody, unrecognizedBody, type GroupVersionKind } from '../../apimachinery/decoding.js';
+import { typeMetaTargetError, typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject, type ObjectMeta } from '../../apimachinery/types.js';
 import { compileKindValidator, decodeErrorMessage, formatStrictError, warningTexts, type KindValidator } from '../../openapi/validate.js';
 import { kubeconfigRequestDefinitionName, kubeconfigRequestDefinitions } from './schema.js';
+import { kindMismatch } from '../scheme.js';
 import { AUTH_API_VERSION, AUTH_GROUP, AUTH_VERSION, REQUEST_KINDS, type KubeconfigKind, type KubeconfigRequest } from './types.js';
 
 /** `spec.expirationSeconds` when the request leaves it unset. */
@@ -26,6 +28,8 @@ export interface DecodeOptions {
   warnings?: string[];
   /** The raw JSON text of the body, to detect duplicate keys. */
   rawJson?: string;
+  /** The body as sent (quoted in the error for a body without a version); its JSON form when absent. */
+  text?: string;
 }
 
 const validators = new Map<KubeconfigKind, KindValidator>();
@@ -41,15 +45,19 @@ function validatorOf(kind: KubeconfigKind): KindValidator {
   return v;
 }
 
-function checkTypeMeta(kindName: string, body: Record<string, unknown>): void {
+/**
+ * The kind the decoder takes a body for; 400 in its words for type meta it cannot read or a kind that
+ * does not decode into `kindName`'s type.
+ */
+function checkTypeMeta(kindName: string, body: Record<string, unknown>, text: string): GroupVersionKind {
   const typeError = typeMetaUnmarshalError(body);
-  if (typeError !== undefined) throw badRequest(typeError);
-  if (body.apiVersion !== undefined && body.apiVersion !== null && body.apiVersion !== '' && body.apiVersion !== AUTH_API_VERSION) {
-    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${AUTH_API_VERSION})`);
-  }
-  if (body.kind !== undefined && body.kind !== null && body.kind !== '' && body.kind !== kindName) {
-    throw badRequest(`Object kind in the data (${String(body.kind)}) does not match the expected kind (${kindName})`);
-  }
+  if (typeError !== undefined) throw unrecognizedBody(kindName, typeError, Buffer.from(text));
+  const target = { group: AUTH_GROUP, version: AUTH_VERSION, kind: kindName };
+  const gvk = bodyKind(body, target);
+  if (typeof gvk === 'string') throw unrecognizedBody(kindName, gvk, Buffer.from(text));
+  const why = kindMismatch(gvk, target, text);
+  if (why !== undefined) throw undecodableBody(gvk, kindName, why);
+  return gvk;
 }
 
 function checkInt64(kindName: string, spec: unknown): void {
@@ -102,16 +110,19 @@ function prepareMetadata(meta: ObjectMeta, namespace: string): ObjectMeta {
  */
 export function decodeKubeconfigRequest(kind: KubeconfigKind, body: unknown, namespace: string, opts: DecodeOptions = {}): KubeconfigRequest {
   const kindName = REQUEST_KINDS[kind];
-  if (!isPlainObject(body)) throw badRequest(`the body of the request must be a ${kindName} object`);
-  checkTypeMeta(kindName, body);
+  const text = opts.text ?? JSON.stringify(body) ?? '';
+  if (body === null) body = {};
+  if (!isPlainObject(body)) throw unrecognizedBody(kindName, typeMetaTargetError(body), Buffer.from(text));
+  const gvk = checkTypeMeta(kindName, body, text);
   if (body.metadata === undefined || body.metadata === null) body.metadata = {};
   const validator = validatorOf(kind);
   const result = validator.check(body, opts.rawJson);
-  if (result.typeErrors.length > 0) throw badRequest(decodeErrorMessage(kindName, AUTH_VERSION, result.typeErrors));
+  const typeError = result.typeErrors[0];
+  if (typeError !== undefined) throw undecodableBody(gvk, kindName, typeError);
   checkInt64(kindName, body.spec);
   const mode = opts.fieldValidation ?? 'Warn';
   if (mode === 'Strict' && (result.unknownFields.length > 0 || result.duplicateFields.length > 0)) {
-    throw badRequest(formatStrictError(result.unknownFields, result.duplicateFields));
+    throw undecodableBody(gvk, kindName, formatStrictError(result.unknownFields, result.duplicateFields));
   }
   if (mode === 'Warn') opts.warnings?.push(...warningTexts(result.unknownFields, result.duplicateFields));
   validator.prune(body);

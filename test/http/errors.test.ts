@@ -5,6 +5,9 @@ import { startInProcess, type InProcessServer } from '../support/server.js';
 const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/e/internalsecrets';
 const ALL_NAMESPACES = '/apis/core.gardener.cloud/v1beta1/internalsecrets';
 const NOT_ROUTED = /^the server does not allow this method on the requested resource$/;
+const UNRECOGNIZED = 'the object provided is unrecognized (must be of type InternalSecret): ';
+/** A pattern that matches `text` and nothing else. */
+const exact = (text: string): RegExp => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 describe('error responses', function () {
   let s: InProcessServer;
@@ -22,12 +25,58 @@ describe('error responses', function () {
   });
 
   const cases: { name: string; send: () => Promise<{ status: number; body: { kind: string; reason: string; message: string } }>; code: number; reason: string; message?: RegExp }[] = [
-    // kube-apiserver's texts, from Go's JSON scanner.
-    { name: 'truncated JSON', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"metadata":'), code: 400, reason: 'BadRequest', message: /^couldn't get version\/kind; json parse error: unexpected end of JSON input$/ },
-    { name: 'not JSON', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('abc'), code: 400, reason: 'BadRequest', message: /^couldn't get version\/kind; json parse error: invalid character 'a' looking for beginning of value$/ },
-    { name: 'trailing comma', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"a":1,}'), code: 400, reason: 'BadRequest', message: /^couldn't get version\/kind; json parse error: invalid character '}' looking for beginning of object key string$/ },
-    { name: 'wrong kind', send: () => s.request('post', COLL).send({ kind: 'Secret', metadata: { name: 'x' } }), code: 400, reason: 'BadRequest' },
-    { name: 'wrong apiVersion', send: () => s.request('post', COLL).send({ apiVersion: 'v1', metadata: { name: 'x' } }), code: 400, reason: 'BadRequest' },
+    // kube-apiserver's texts (transformDecodeError): Go's JSON scanner, and the body summarized (30 bytes, hex unless it starts with `{`).
+    { name: 'truncated JSON', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"metadata":'), code: 400, reason: 'BadRequest', message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: unexpected end of JSON input ({"metadata":)`) },
+    { name: 'empty body', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send(''), code: 400, reason: 'BadRequest', message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: unexpected end of JSON input (<empty>)`) },
+    { name: 'not JSON', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('abc'), code: 400, reason: 'BadRequest', message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: invalid character 'a' looking for beginning of value (616263)`) },
+    { name: 'trailing comma', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"a":1,}'), code: 400, reason: 'BadRequest', message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: invalid character '}' looking for beginning of object key string ({"a":1,})`) },
+    {
+      name: 'a long malformed body, summarized',
+      send: () => s.request('put', `${COLL}/kept`).set('Content-Type', 'application/json').send('{"metadata":{"name":"kept","labels":{"a":'),
+      code: 400,
+      reason: 'BadRequest',
+      message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: unexpected end of JSON input ({"metadata":{"name":"kept","la ...)`),
+    },
+    {
+      name: 'an array',
+      send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('[1]'),
+      code: 400,
+      reason: 'BadRequest',
+      message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (5b315d)`),
+    },
+    { name: 'a null body (an empty object to Go)', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('null'), code: 422, reason: 'Invalid', message: /name or generateName is required/ },
+    { name: 'bad YAML', send: () => s.request('post', COLL).set('Content-Type', 'application/yaml').send('a: [1'), code: 400, reason: 'BadRequest', message: /^the object provided is unrecognized \(must be of type InternalSecret\): error converting YAML to JSON: .* \(613a205b31\)$/ },
+    { name: 'an apiVersion with two slashes', send: () => s.request('post', COLL).send({ apiVersion: 'a/b/c' }), code: 400, reason: 'BadRequest', message: exact(`${UNRECOGNIZED}unexpected GroupVersion string: a/b/c ({"apiVersion":"a/b/c"})`) },
+    // The kind the body names: one gardener-apiserver's scheme does not register, or one it cannot convert.
+    {
+      name: 'wrong kind',
+      send: () => s.request('post', COLL).send({ kind: 'Secret', metadata: { name: 'x' } }),
+      code: 400,
+      reason: 'BadRequest',
+      message: exact('Secret in version "v1beta1" cannot be handled as a InternalSecret: no kind "Secret" is registered for version "core.gardener.cloud/v1beta1" in scheme "pkg/runtime/scheme.go:100"'),
+    },
+    {
+      name: 'wrong apiVersion',
+      send: () => s.request('post', COLL).send({ apiVersion: 'v1', metadata: { name: 'x' } }),
+      code: 400,
+      reason: 'BadRequest',
+      message: exact('InternalSecret in version "v1" cannot be handled as a InternalSecret: no kind "InternalSecret" is registered for version "v1" in scheme "pkg/runtime/scheme.go:100"'),
+    },
+    {
+      name: 'another kind of the group',
+      send: () => s.request('put', `${COLL}/kept`).send({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot', metadata: { name: 'kept' } }),
+      code: 400,
+      reason: 'BadRequest',
+      message: exact('Shoot in version "v1beta1" cannot be handled as a InternalSecret: converting (v1beta1.Shoot) to (core.InternalSecret): unknown conversion'),
+    },
+    {
+      name: 'DeleteOptions of another kind',
+      send: () => s.request('delete', `${COLL}/kept`).send({ kind: 'Pod', apiVersion: 'v1' }),
+      code: 400,
+      reason: 'BadRequest',
+      message: exact('no kind "Pod" is registered for version "v1" in scheme "pkg/runtime/scheme.go:100"'),
+    },
+    { name: 'DeleteOptions as ListOptions', send: () => s.request('delete', `${COLL}/kept`).send({ kind: 'ListOptions', apiVersion: 'meta.k8s.io/v1' }), code: 400, reason: 'BadRequest', message: exact('converting (v1.ListOptions) to (v1.DeleteOptions): unknown conversion') },
     { name: 'wrong field type', send: () => s.request('post', COLL).send({ metadata: { name: 'x' }, data: { a: 1 } }), code: 400, reason: 'BadRequest', message: /cannot be handled as a InternalSecret/ },
     { name: 'invalid base64', send: () => s.request('post', COLL).send({ metadata: { name: 'x' }, data: { a: '!!!' } }), code: 400, reason: 'BadRequest', message: /illegal base64 data/ },
     { name: 'bad name', send: () => s.request('post', COLL).send({ metadata: { name: 'Not_Valid' } }), code: 422, reason: 'Invalid', message: /metadata.name: Invalid value: "Not_Valid"/ },
@@ -72,14 +121,14 @@ describe('error responses', function () {
       send: () => s.request('post', COLL).send({ apiVersion: { toString: 1 }, metadata: { name: 'y' } }),
       code: 400,
       reason: 'BadRequest',
-      message: /^couldn't get version\/kind; json parse error: json: cannot unmarshal object into Go struct field \.apiVersion of type string$/,
+      message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: json: cannot unmarshal object into Go struct field .apiVersion of type string ({"apiVersion":{"toString":1}," ...)`),
     },
     {
       name: 'a repeated apiVersion, the last an array',
       send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"apiVersion":"core.gardener.cloud/v1beta1","apiVersion":[1,{"toString":"x"}],"metadata":{"name":"y"}}'),
       code: 400,
       reason: 'BadRequest',
-      message: /cannot unmarshal array into Go struct field \.apiVersion of type string$/,
+      message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: json: cannot unmarshal array into Go struct field .apiVersion of type string ({"apiVersion":"core.gardener.c ...)`),
     },
     { name: 'bad propagationPolicy', send: () => s.request('delete', `${COLL}/x`).send({ propagationPolicy: 'Sometimes' }), code: 422, reason: 'Invalid' },
   ];

@@ -5,7 +5,8 @@
  * cannot be handled as a K: <why>`. Also the decoder's view of a body's kind: `apiVersion` and `kind`
  * read as strings and filled in from the expected kind where absent.
  */
-import { badRequest, type StatusError } from './errors.js';
+import { badRequest, StatusError } from './errors.js';
+import type { Status } from './types.js';
 
 /** A group, version and kind, as the decoder reads them from a body. */
 export interface GroupVersionKind {
@@ -35,9 +36,23 @@ export function unrecognizedBody(targetKind: string, why: string, body: Uint8Arr
   return badRequest(`the object provided is unrecognized (must be of type ${targetKind}): ${why} (${summarizeBody(body)})`);
 }
 
+/**
+ * A 400 for a body that does not decode, keeping the decoder's reason: where kube-apiserver decodes
+ * a patched object, it reports the reason alone (a 422 on the field `patch`).
+ */
+export class UndecodableBodyError extends StatusError {
+  constructor(
+    status: Status,
+    readonly why: string,
+  ) {
+    super(status);
+  }
+}
+
 /** 400 for a body of kind `gvk` that does not decode into `targetKind`. */
-export function undecodableBody(gvk: Pick<GroupVersionKind, 'version' | 'kind'>, targetKind: string, why: string): StatusError {
-  return badRequest(`${gvk.kind} in version ${JSON.stringify(gvk.version)} cannot be handled as a ${targetKind}: ${why}`);
+export function undecodableBody(gvk: Pick<GroupVersionKind, 'version' | 'kind'>, targetKind: string, why: string): UndecodableBodyError {
+  const err = badRequest(`${gvk.kind} in version ${JSON.stringify(gvk.version)} cannot be handled as a ${targetKind}: ${why}`);
+  return new UndecodableBodyError(err.status, why);
 }
 
 /**

@@ -4,7 +4,7 @@
  * warnings, Ignore drops them silently). Unknown fields are always pruned before storage.
  */
 import { bodyKind, parseGroupVersion, undecodableBody, unrecognizedBody, type GroupVersionKind } from '../apimachinery/decoding.js';
-import { goJsonSyntaxError, typeMetaTargetError, typeMetaUnmarshalError } from '../apimachinery/gojson.js';
+import { goJsonMarshal, goJsonSyntaxError, typeMetaTargetError, typeMetaUnmarshalError } from '../apimachinery/gojson.js';
 import { badRequest, invalid, isStatusError, unsupportedMediaType, type StatusError } from '../apimachinery/errors.js';
 import { fieldErr } from '../apimachinery/field.js';
 import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
@@ -215,6 +215,57 @@ export function checkBody(d: ResourceDescriptor, validator: KindValidator, body:
   return value as KubeObject;
 }
 
+/** How an object a patch produced is checked: the patch's own strict errors, and how a failure is worded. */
+export interface PatchedCheck {
+  /** Strict-decoding errors of the patch body, reported before the object's. */
+  strictErrors: readonly string[];
+  /** Report unknown fields sorted (a strategic merge patch's result is decoded by a converter that sorts them). */
+  sortUnknownFields: boolean;
+  /** The error for a patched object that does not decode, `why` in the decoder's words. */
+  fail(why: string): StatusError;
+}
+
+/** Why a Go-typed kind's decoder refuses `value`, a patched object; undefined when it decodes. */
+function patchedDecodeError(d: ResourceDescriptor, value: unknown): string | undefined {
+  const typeMeta = typeMetaError(value);
+  if (typeMeta !== undefined || !isPlainObject(value)) return typeMeta;
+  const target = { group: d.group, version: d.version, kind: d.kind };
+  const gvk = bodyKind(value, target);
+  return typeof gvk === 'string' ? gvk : kindMismatch(gvk, target, goJsonMarshal(value));
+}
+
+/**
+ * Checks an object a patch produced, as kube-apiserver decodes it: a Go-typed kind's decode errors
+ * (another kind, type errors) fail through `check.fail`, as do, under Strict, the patch's strict errors
+ * and the object's unknown fields; under Warn they become warnings. Prunes unknown fields and returns
+ * the object. A custom resource's kind and type errors are 400s, as for other bodies.
+ */
+export function checkPatched(d: ResourceDescriptor, validator: KindValidator, value: unknown, check: PatchedCheck, mode: FieldValidation, warnings: string[]): KubeObject {
+  const goTyped = isGoTyped({ group: d.group, version: d.version, kind: d.kind });
+  if (!goTyped) return checkObject(d, validator, value, undefined, mode, warnings, check);
+  const why = patchedDecodeError(d, value);
+  if (why !== undefined) throw check.fail(why);
+  const obj = value as Record<string, unknown>;
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  const result = validator.check(obj);
+  const typeError = result.typeErrors[0];
+  if (typeError !== undefined) throw check.fail(typeError);
+  applyPatchFieldValidation(result, check, mode, warnings);
+  validator.prune(obj);
+  obj.apiVersion = apiVersionOf(d);
+  obj.kind = d.kind;
+  return obj as KubeObject;
+}
+
+/** The patch's strict errors and the patched object's unknown fields, as the directive treats them. */
+function applyPatchFieldValidation(result: CheckResult, check: PatchedCheck, mode: FieldValidation, warnings: string[]): void {
+  const unknown = warningTexts(result.unknownFields, []);
+  const errors = [...check.strictErrors, ...(check.sortUnknownFields ? unknown.sort() : unknown)];
+  if (errors.length === 0 || mode === 'Ignore') return;
+  if (mode === 'Strict') throw check.fail(`strict decoding error: ${errors.join(', ')}`);
+  warnings.push(...errors);
+}
+
 /**
  * Checks an object a patch or an apply produced against the kind (apiVersion/kind, schema types,
  * unknown fields), prunes unknown fields, and returns it as an object. Warnings go into `warnings`.
@@ -226,6 +277,7 @@ export function checkObject(
   rawJson: string | undefined,
   mode: FieldValidation,
   warnings: string[],
+  patch?: PatchedCheck,
 ): KubeObject {
   if (!isPlainObject(value)) throw badRequest(`the body of the request must be a ${d.kind} object`);
   const typeError = typeMetaUnmarshalError(value);
@@ -234,7 +286,8 @@ export function checkObject(
   if (value.metadata === undefined || value.metadata === null) value.metadata = {};
   const result = validator.check(value, rawJson);
   if (result.typeErrors.length > 0) throw badRequest(decodeErrorMessage(d.kind, d.version, result.typeErrors));
-  applyFieldValidation(result, mode, warnings, (message) => badRequest(message));
+  if (patch !== undefined) applyPatchFieldValidation(result, patch, mode, warnings);
+  else applyFieldValidation(result, mode, warnings, (message) => badRequest(message));
   validator.prune(value);
   value.apiVersion = apiVersionOf(d);
   value.kind = d.kind;

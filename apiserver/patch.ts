@@ -13,8 +13,11 @@ import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import { metaDefinitions } from '../openapi/meta.js';
 import type { Definitions } from '../openapi/schema.js';
 import type { ResourceDescriptor } from '../registry/types.js';
-import { MAX_BODY_BYTES, mediaType, parseJson } from './decode.js';
+import { goJsonMarshal } from '../apimachinery/gojson.js';
+import { MAX_BODY_BYTES, mediaType, type FieldValidation } from './decode.js';
 import { goJsonPatchError, goJsonPatchOperation } from './jsonpatch-go.js';
+import { readJsonPatch, readMergePatch, readStrategicPatch, type PatchBody } from './patchbody.js';
+import { goValue } from './strategicpatch/errors.js';
 import { isPatchError, strategicMergePatch, type PatchError } from './strategicpatch/index.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
@@ -43,7 +46,15 @@ export function patchTypeOf(header: string | undefined, d: Pick<ResourceDescript
 /** A parsed patch, ready to apply to any current object. */
 export interface Patch {
   type: PatchType;
+  /** Strict-decoding errors of the patch body itself (repeated keys, unknown operation fields), in Go's words. */
+  strictErrors: string[];
   apply(current: KubeObject): unknown;
+  /**
+   * The patch as kube-apiserver shows it in a `patch` field error about `patched`, the object it
+   * produced: that object's JSON for JSON and merge patches, the patch map as Go's `%+v` prints it
+   * for a strategic merge patch.
+   */
+  shown(patched: unknown): string;
 }
 
 /** Sets `key` as an own data property, also for names such as `__proto__`. */
@@ -124,43 +135,55 @@ function definitionsOf(d: Pick<ResourceDescriptor, 'definitions'>): Definitions 
   return defs;
 }
 
-/** Parses a patch body of `type` for resource `d`; 400 when it is not a patch of that type. */
-export function parsePatch(type: PatchType, raw: Buffer, d: Pick<ResourceDescriptor, 'schema' | 'definitions'>): Patch {
-  const body = parseJson(raw.toString('utf8'));
-  if (type === STRATEGIC_MERGE_PATCH) {
-    if (!isPlainObject(body)) throw badRequest(`json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body === 'string' ? 'string' : body === null ? 'null' : typeof body} into Go value of type map[string]interface {}`);
-    return {
-      type,
-      apply(current) {
-        try {
-          return strategicMergePatch(structuredClone(current) as Record<string, unknown>, structuredClone(body), d.schema, definitionsOf(d));
-        } catch (e: unknown) {
-          if (isPatchError(e)) throw strategicError(e);
-          throw e;
-        }
-      },
-    };
+/** A JSON patch of `ops`. */
+function jsonPatchOf(body: PatchBody): Patch {
+  const ops = body.value as jsonpatch.Operation[];
+  if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
+    throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   }
-  if (type === JSON_PATCH) {
-    if (!Array.isArray(body)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-    if (body.length > MAX_JSON_PATCH_OPERATIONS) {
-      throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${body.length}`);
-    }
-    const ops = body as jsonpatch.Operation[];
-    const err = jsonpatch.validate(ops);
-    if (err) throw badRequest(err.message.split('\n')[0] ?? err.name);
-    return {
-      type,
-      apply(current) {
-        try {
-          return applyJsonPatch(current, ops);
-        } catch (e: unknown) {
-          if (e instanceof StatusError) throw e;
-          throw unprocessable(e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e));
-        }
-      },
-    };
-  }
-  if (!isPlainObject(body)) throw badRequest('merge patch must be a JSON object');
-  return { type, apply: (current) => mergePatch(structuredClone(current), structuredClone(body)) };
+  const err = jsonpatch.validate(ops);
+  if (err) throw badRequest(err.message.split('\n')[0] ?? err.name);
+  return {
+    type: JSON_PATCH,
+    strictErrors: body.strictErrors,
+    apply(current) {
+      try {
+        return applyJsonPatch(current, ops);
+      } catch (e: unknown) {
+        if (e instanceof StatusError) throw e;
+        throw unprocessable(e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e));
+      }
+    },
+    shown: goJsonMarshal,
+  };
+}
+
+/** A strategic merge patch of `body` along `d`'s schema. */
+function strategicPatchOf(body: PatchBody, d: Pick<ResourceDescriptor, 'schema' | 'definitions'>): Patch {
+  const map = body.value as Record<string, unknown>;
+  return {
+    type: STRATEGIC_MERGE_PATCH,
+    strictErrors: body.strictErrors,
+    apply(current) {
+      try {
+        return strategicMergePatch(structuredClone(current) as Record<string, unknown>, structuredClone(map), d.schema, definitionsOf(d));
+      } catch (e: unknown) {
+        if (isPatchError(e)) throw strategicError(e);
+        throw e;
+      }
+    },
+    shown: () => goValue(map),
+  };
+}
+
+/**
+ * Parses a patch body of `type` for resource `d` as kube-apiserver reads it under the fieldValidation
+ * directive `mode`; 400 when it is not a patch of that type.
+ */
+export function parsePatch(type: PatchType, raw: Buffer, d: Pick<ResourceDescriptor, 'schema' | 'definitions'>, mode: FieldValidation = 'Warn'): Patch {
+  if (type === STRATEGIC_MERGE_PATCH) return strategicPatchOf(readStrategicPatch(raw, mode), d);
+  if (type === JSON_PATCH) return jsonPatchOf(readJsonPatch(raw, mode));
+  const body = readMergePatch(raw, mode);
+  const apply = (current: KubeObject) => (Array.isArray(body.value) ? structuredClone(body.value) : mergePatch(structuredClone(current), structuredClone(body.value)));
+  return { type, strictErrors: body.strictErrors, apply, shown: goJsonMarshal };
 }

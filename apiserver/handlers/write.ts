@@ -1,9 +1,12 @@
 /** POST (create), PUT (update) and PATCH. */
-import { badRequest, conflict, forbidden, internalError, notFound } from '../../apimachinery/errors.js';
+import { badRequest, conflict, forbidden, internalError, invalid, notFound } from '../../apimachinery/errors.js';
+import { fieldErr, Printed } from '../../apimachinery/field.js';
+import { goQuote } from '../../apimachinery/goquote.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { checkBody, checkObject, fieldValidationOf, parseBody, type BodyTarget } from '../decode.js';
+import { checkBody, checkObject, checkPatched, fieldValidationOf, parseBody, type BodyTarget, type FieldValidation, type PatchedCheck } from '../decode.js';
+import { UndecodableBodyError } from '../../apimachinery/decoding.js';
 import { includeObjectPolicy } from '../negotiation.js';
-import { parsePatch, patchTypeOf } from '../patch.js';
+import { parsePatch, patchTypeOf, STRATEGIC_MERGE_PATCH, type Patch } from '../patch.js';
 import { fieldManager, str } from '../query.js';
 import { renderObject } from '../render.js';
 import { admissionHooks, outputOf, send, type ResourceRequest, type SubresourceCreator } from './context.js';
@@ -172,6 +175,31 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
   respond(r, created ? 201 : 200, object);
 }
 
+/**
+ * How the object `patch` produced is checked: a failure is kube-apiserver's 422 on the field `patch`,
+ * showing the patch as it was before anything was pruned or normalized.
+ */
+function patchedCheck(patch: Patch, patched: unknown): PatchedCheck {
+  const shown = new Printed(goQuote(patch.shown(patched)));
+  return {
+    strictErrors: patch.strictErrors,
+    sortUnknownFields: patch.type === STRATEGIC_MERGE_PATCH,
+    fail: (why) => invalid({ group: '', kind: '' }, '', [fieldErr.invalid('patch', shown, why)]),
+  };
+}
+
+/** Checks and tracks a patched object; the kind's own decoding (durations, quantities, base64) fails as a patch does. */
+function decodePatched(r: ResourceRequest, patched: unknown, check: PatchedCheck, mode: FieldValidation, warnings: string[], track: (obj: KubeObject) => void): KubeObject {
+  const checked = checkPatched(r.served.descriptor, r.served.validator, patched, check, mode, warnings);
+  try {
+    track(checked);
+  } catch (e: unknown) {
+    if (e instanceof UndecodableBodyError) throw check.fail(e.why);
+    throw e;
+  }
+  return checked;
+}
+
 export async function handlePatch(r: ResourceRequest): Promise<void> {
   const fm = fieldManager(r.query, 'PatchOptions');
   const isApply = mediaType(r.req.headers['content-type']) === APPLY_PATCH;
@@ -183,22 +211,25 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
   }
   const manager = fm ?? defaultManager(r.req.headers['user-agent']);
   const mode = fieldValidationOf(str(r.query, 'fieldValidation'), 'PatchOptions');
-  const patch = parsePatch(type, rawBody(r), r.served.descriptor);
   const d = r.served.descriptor;
   const strategy = r.subresource?.strategy;
+  let patch: Patch | undefined;
   let warned = false;
   const { object } = await r.served.store.update(
     r.ctx,
     r.info.name,
     async (current) => {
       if (current === undefined) throw notFound({ group: d.group, resource: d.resource }, r.info.name);
+      // As kube-apiserver: the body is read once the object is found (a missing one is a 404 whatever it holds).
+      patch ??= parsePatch(type, rawBody(r), d, mode);
       const patched = patch.apply(current);
       // Warnings are collected once, not on every retry of the update loop.
       const sink = warned ? [] : r.ctx.warnings;
       warned = true;
-      const checked = checkObject(d, r.served.validator, patched, undefined, mode, sink);
-      dedupOwnerReferences(checked, r.ctx.warnings, true);
-      track(r, manager, current, checked);
+      const checked = decodePatched(r, patched, patchedCheck(patch, patched), mode, sink, (obj) => {
+        dedupOwnerReferences(obj, r.ctx.warnings, true);
+        track(r, manager, current, obj);
+      });
       return checked;
     },
     admissionHooks(r, 'UPDATE', r.info.name),

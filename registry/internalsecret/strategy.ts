@@ -3,7 +3,7 @@
  * generation neither set nor bumped (a client's value kept on create, as for core/v1 Secrets), PUT never
  * creates, PUT without resourceVersion allowed, an empty `type` on update kept from the stored object. Request bodies are normalized first: `stringData` folded into `data`.
  */
-import { badRequest } from '../../apimachinery/errors.js';
+import { undecodableBody } from '../../apimachinery/decoding.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { Strategy } from '../types.js';
 import { Base64Error, canonicalBase64 as canonicalBase64Of, encodeString } from './data.js';
@@ -19,7 +19,7 @@ function jsonKind(v: unknown): string {
 
 /** A body the Go decoder would reject: 400 `InternalSecret in version "v1beta1" cannot be handled as a InternalSecret: <why>`. */
 function decodeError(why: string): Error {
-  return badRequest(`${KIND} in version ${JSON.stringify(VERSION)} cannot be handled as a ${KIND}: ${why}`);
+  return undecodableBody({ kind: KIND, version: VERSION }, KIND, why);
 }
 
 function typeError(v: unknown, field: string, goType: string): Error {

@@ -9,10 +9,9 @@
  * given a duration could not be written in protobuf, and every protobuf read of a list holding it
  * would fail.
  */
-import { badRequest } from '../../apimachinery/errors.js';
+import { undecodableBody } from '../../apimachinery/decoding.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import { QUANTITY_SCHEMAS, refName, type Definitions, type Schema } from '../../openapi/schema.js';
-import { decodeErrorMessage } from '../../openapi/validate.js';
 import { DurationError, normalizeDuration } from '../../apimachinery/duration.js';
 import { canonicalQuantity, quantityOrError } from '../../apimachinery/quantity.js';
 import { DURATION_SCHEMAS } from './schema/helpers.js';
@@ -37,7 +36,7 @@ function normalizeAt(holder: Record<string, unknown> | unknown[], key: string | 
     h[key] = normalizeDuration(value);
   } catch (e: unknown) {
     if (!(e instanceof DurationError)) throw e;
-    throw badRequest(decodeErrorMessage(w.kind, 'v1beta1', [e.message]));
+    throw undecodableBody({ kind: w.kind, version: 'v1beta1' }, w.kind, e.message);
   }
 }
 
@@ -55,7 +54,7 @@ function quantityAt(holder: Record<string, unknown> | unknown[], key: string | n
   if (typeof value !== 'string' && typeof value !== 'number') return;
   const text = typeof value === 'number' ? String(value) : value.trim();
   const canonical = canonicalQuantity(text);
-  if (canonical === undefined) throw badRequest(decodeErrorMessage(w.kind, 'v1beta1', [String(quantityOrError(text))]));
+  if (canonical === undefined) throw undecodableBody({ kind: w.kind, version: 'v1beta1' }, w.kind, String(quantityOrError(text)));
   h[key] = canonical;
 }
 

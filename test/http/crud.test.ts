@@ -6,6 +6,12 @@ import { openWatch } from '../support/watch.js';
 const BASE = '/apis/core.gardener.cloud/v1beta1';
 const ns = (n: string) => `${BASE}/namespaces/${n}/internalsecrets`;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+/** The texts of a response's `Warning: 299` headers. */
+const warnings = (r: { headers: Record<string, unknown> }): string[] =>
+  String(r.headers.warning ?? '')
+    .split(/, (?=299 )/)
+    .filter((w) => w !== '')
+    .map((w) => JSON.parse(w.replace(/^299 - /, '')) as string);
 
 describe('InternalSecret CRUD over HTTPS', function () {
   let s: InProcessServer;
@@ -224,6 +230,64 @@ describe('InternalSecret CRUD over HTTPS', function () {
     const replaced = await jsonPatch([{ op: 'replace', path: '/metadata/labels/new', value: 'v' }]).expect(200);
     assert.equal(replaced.body.metadata.labels.new, 'v');
     await s.request('patch', `${ns('a')}/nope`).set('Content-Type', 'application/merge-patch+json').send('{}').expect(404);
+  });
+
+  it("reads patch bodies as kube-apiserver does: its decode errors, and unknown or repeated fields per fieldValidation as 422s on the field patch or warnings", async () => {
+    const obj = `${ns('pb')}/p`;
+    await create('pb', { metadata: { name: 'p', labels: { keep: 'me' } } }).expect(201);
+    const before = (await s.request('get', obj).expect(200)).body;
+    const send = (type: string, body: string, query = '') => s.request('patch', `${obj}${query}`).set('Content-Type', `application/${type}+json`).send(body);
+    const bad: [string, string, string, string][] = [
+      ['merge-patch', '{"metadata":', '', 'error decoding patch: unexpected end of JSON input'],
+      ['merge-patch', '', '', 'error decoding patch: unexpected end of JSON input'],
+      ['merge-patch', '[]', '', 'error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}'],
+      ['merge-patch', 'null', '', 'Invalid JSON Patch'],
+      ['merge-patch', '{"metadata":', '?fieldValidation=Ignore', 'Invalid JSON Patch'],
+      ['json-patch', '[{"op":', '', 'error decoding patch: unexpected end of JSON input'],
+      ['json-patch', '{}', '', 'error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp'],
+      ['json-patch', '[{"op":1}]', '', 'error decoding patch: json: cannot unmarshal number into Go struct field jsonPatchOp.op of type string'],
+      ['json-patch', '{}', '?fieldValidation=Ignore', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch'],
+      ['strategic-merge-patch', '{"metadata":', '', 'unexpected end of JSON input'],
+      ['strategic-merge-patch', '[]', '?fieldValidation=Strict', 'json: cannot unmarshal array into Go value of type map[string]interface {}'],
+    ];
+    for (const [type, body, query, message] of bad) {
+      const r = await send(type, body, query).expect(400);
+      assert.equal(r.body.message, message, `${type} ${body} ${query}`);
+    }
+    // The body is read once the object is found.
+    await s.request('patch', `${ns('pb')}/missing`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":').expect(404);
+
+    /** A 422 on the field patch showing `shown` (a pattern for the patched object's JSON, or the text of a strategic patch's map). */
+    const invalidPatch = (r: { body: { message: string; details: unknown } }, shown: RegExp | string, why: string) => {
+      const prefix = ' "" is invalid: patch: Invalid value: ';
+      assert.ok(r.body.message.startsWith(prefix) && r.body.message.endsWith(`: ${why}`), r.body.message);
+      const value = r.body.message.slice(prefix.length, r.body.message.length - why.length - 2);
+      if (typeof shown === 'string') assert.equal(value, JSON.stringify(shown));
+      else assert.match(JSON.parse(value) as string, shown);
+      assert.deepEqual(r.body.details, { causes: [{ reason: 'FieldValueInvalid', message: r.body.message.slice(' "" is invalid: patch: '.length), field: 'patch' }] });
+    };
+    const unknown = await send('merge-patch', '{"bar":1}', '?fieldValidation=Strict').expect(422);
+    invalidPatch(unknown, /^\{"apiVersion":"core.gardener.cloud\/v1beta1","kind":"InternalSecret","metadata":\{.*"bar":1\}$/, 'strict decoding error: unknown field "bar"');
+    const smpUnknown = await send('strategic-merge-patch', '{"metadata":{"labels":{"a":"1","a":"2"}},"zed":1,"bar":[true]}', '?fieldValidation=Strict').expect(422);
+    invalidPatch(smpUnknown, 'map[bar:[true] metadata:map[labels:map[a:2]] zed:1]', 'strict decoding error: duplicate field "metadata.labels.a", unknown field "bar", unknown field "zed"');
+    const opUnknown = await send('json-patch', '[{"op":"add","path":"/bar","value":{"x":1,"x":2},"foo":1}]', '?fieldValidation=Strict').expect(422);
+    invalidPatch(opUnknown, /"bar":\{"x":2\}/, 'strict decoding error: json patch duplicate field "[0].value.x", json patch unknown field "[0].foo", unknown field "bar"');
+    const typed = await send('merge-patch', '{"data":{"a":1}}').expect(422);
+    invalidPatch(typed, /"data":\{"a":1\}/, 'json: cannot unmarshal number into Go struct field InternalSecret.data of type []uint8');
+    const kind = await send('json-patch', '[{"op":"replace","path":"/kind","value":"Secret"}]').expect(422);
+    invalidPatch(kind, /"kind":"Secret"/, 'no kind "Secret" is registered for version "core.gardener.cloud/v1beta1" in scheme "pkg/runtime/scheme.go:100"');
+    const base64 = await send('merge-patch', '{"data":{"a":"!!!"}}').expect(422);
+    invalidPatch(base64, /"data":\{"a":"!!!"\}/, 'illegal base64 data at input byte 0');
+    assert.deepEqual((await s.request('get', obj).expect(200)).body, before, 'nothing changed');
+
+    // Warn (the default) reports the same problems as warnings and patches; Ignore says nothing.
+    const warned = await send('merge-patch', '{"bar":1,"metadata":{"labels":{"w":"1","w":"2"}}}').expect(200);
+    assert.deepEqual(warnings(warned), ['duplicate field "metadata.labels.w"', 'unknown field "bar"']);
+    assert.equal(warned.body.metadata.labels.w, '2');
+    const opWarned = await send('json-patch', '[{"op":"add","path":"/metadata/labels/j","value":"1","foo":1}]').expect(200);
+    assert.deepEqual(warnings(opWarned), ['json patch unknown field "[0].foo"']);
+    const ignored = await send('merge-patch', '{"bar":1,"metadata":{"labels":{"i":"1","i":"2"}}}', '?fieldValidation=Ignore').expect(200);
+    assert.equal(ignored.headers.warning, undefined);
   });
 
   it('drops labels, annotations and finalizers once they are empty, as kube stores them', async () => {

@@ -1,0 +1,119 @@
+/**
+ * PATCH bodies read as kube-apiserver's patch handler reads them, with its errors (400) and the
+ * strict-decoding problems it collects under fieldValidation Warn and Strict:
+ *
+ * - JSON patch: decoded into its operation struct (`error decoding patch: ...`; unknown or repeated
+ *   operation fields as `json patch unknown field "[0].x"`); with Ignore, only as evanphx/json-patch
+ *   reads it.
+ * - merge patch: decoded into a map (`error decoding patch: ...`, repeated keys); `null` and, with
+ *   Ignore, anything that is no object or list is `Invalid JSON Patch`.
+ * - strategic merge patch: decoded into a map, errors without a prefix.
+ *
+ * Every body nests no deeper than {@link MAX_NESTING_DEPTH}.
+ */
+import { badRequest, type StatusError } from '../apimachinery/errors.js';
+import { goJsonSyntaxError, goUnmarshalMapError, goValueKind } from '../apimachinery/gojson.js';
+import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
+import { isPlainObject } from '../apimachinery/types.js';
+import { strictFieldErrors, type StrictTarget } from '../apimachinery/strictjson.js';
+import type { FieldValidation } from './decode.js';
+
+/** A patch body: its value and, under Warn and Strict, the strict-decoding errors of reading it. */
+export interface PatchBody {
+  value: unknown;
+  strictErrors: string[];
+}
+
+/** evanphx/json-patch's answer to a merge patch that is no document. */
+const BAD_JSON_PATCH = 'Invalid JSON Patch';
+
+/** The fields of an operation as kube-apiserver decodes them strictly (`value` is free). */
+const JSON_PATCH_OP: NonNullable<StrictTarget['listOfStructs']> = { fields: new Set(['op', 'path', 'from', 'value']), freeField: 'value' };
+const OP_STRING_FIELDS = ['op', 'path', 'from'] as const;
+
+/** Parses well-formed JSON `text`; `fail` words a text nested beyond the limit. */
+function parseChecked(text: string, fail: (why: string) => StatusError): { value: unknown; repeats: boolean } {
+  const shape = scanJson(text);
+  if (shape.depth > MAX_NESTING_DEPTH) throw fail(exceededDepthMessage);
+  const value: unknown = JSON.parse(text);
+  return { value, repeats: shape.members > memberCount(value) };
+}
+
+/** Strict errors of `text` when the directive asks for them and the text may have some. */
+function strictErrorsOf(text: string, mode: FieldValidation, suspect: boolean, target?: StrictTarget): string[] {
+  if (mode === 'Ignore' || !suspect) return [];
+  return strictFieldErrors(text, target);
+}
+
+/** The first error of decoding a parsed list into kube-apiserver's `[]handlers.jsonPatchOp`. */
+function jsonPatchOpsTypeError(value: unknown): string | undefined {
+  if (value === null) return undefined;
+  if (!Array.isArray(value)) return `json: cannot unmarshal ${goValueKind(value)} into Go value of type []handlers.jsonPatchOp`;
+  for (const op of value as unknown[]) {
+    if (op === null) continue;
+    if (!isPlainObject(op)) return `json: cannot unmarshal ${goValueKind(op)} into Go value of type handlers.jsonPatchOp`;
+    for (const field of OP_STRING_FIELDS) {
+      const v = op[field];
+      if (v !== undefined && v !== null && typeof v !== 'string') return `json: cannot unmarshal ${goValueKind(v)} into Go struct field jsonPatchOp.${field} of type string`;
+    }
+  }
+  return undefined;
+}
+
+/** The first error of evanphx/json-patch's DecodePatch for a parsed value. */
+function decodePatchError(value: unknown): string | undefined {
+  if (value === null) return undefined;
+  if (!Array.isArray(value)) return `json: cannot unmarshal ${goValueKind(value)} into Go value of type jsonpatch.Patch`;
+  const bad = (value as unknown[]).find((op) => op !== null && !isPlainObject(op));
+  return bad === undefined ? undefined : `json: cannot unmarshal ${goValueKind(bad)} into Go value of type jsonpatch.Operation`;
+}
+
+/** Whether some operation has a field the operation struct lacks. */
+function hasUnknownOpField(ops: unknown): boolean {
+  return Array.isArray(ops) && ops.some((op) => isPlainObject(op) && Object.keys(op).some((k) => !JSON_PATCH_OP.fields.has(k)));
+}
+
+/** A JSON patch body: a list of operations (`null` is none). */
+export function readJsonPatch(raw: Buffer, mode: FieldValidation): PatchBody {
+  const text = raw.toString('utf8');
+  const prefix = mode === 'Ignore' ? '' : 'error decoding patch: ';
+  const fail = (why: string) => badRequest(`${prefix}${why}`);
+  const syntax = goJsonSyntaxError(raw);
+  if (syntax !== undefined) throw fail(syntax);
+  const { value, repeats } = parseChecked(text, fail);
+  const typeError = mode === 'Ignore' ? decodePatchError(value) : jsonPatchOpsTypeError(value);
+  if (typeError !== undefined) throw fail(typeError);
+  const strict = strictErrorsOf(text, mode, repeats || hasUnknownOpField(value), { listOfStructs: JSON_PATCH_OP });
+  return { value: value ?? [], strictErrors: strict.map((e) => `json patch ${e}`) };
+}
+
+/** Ignore mode: what evanphx's MergePatch makes of a body that is no object (a list is the result). */
+function mergePatchWithoutDecoding(value: unknown): unknown {
+  if (Array.isArray(value)) return value;
+  throw badRequest(BAD_JSON_PATCH);
+}
+
+/** A merge patch body: an object (with Ignore, a list is passed on as the patched document). */
+export function readMergePatch(raw: Buffer, mode: FieldValidation): PatchBody {
+  const text = raw.toString('utf8');
+  const fail = (why: string) => badRequest(`error decoding patch: ${why}`);
+  if (mode === 'Ignore') {
+    if (goJsonSyntaxError(raw) !== undefined) throw badRequest(BAD_JSON_PATCH);
+  } else {
+    const error = goUnmarshalMapError(raw);
+    if (error !== undefined) throw fail(error);
+  }
+  const { value, repeats } = parseChecked(text, fail);
+  if (value === null) throw badRequest(BAD_JSON_PATCH);
+  if (!isPlainObject(value)) return { value: mergePatchWithoutDecoding(value), strictErrors: [] };
+  return { value, strictErrors: strictErrorsOf(text, mode, repeats) };
+}
+
+/** A strategic merge patch body: an object (`null` is an empty one). */
+export function readStrategicPatch(raw: Buffer, mode: FieldValidation): PatchBody {
+  const text = raw.toString('utf8');
+  const error = goUnmarshalMapError(raw);
+  if (error !== undefined) throw badRequest(error);
+  const { value, repeats } = parseChecked(text, badRequest);
+  return { value: value ?? {}, strictErrors: strictErrorsOf(text, mode, repeats) };
+}

@@ -19,7 +19,7 @@ describe('apply: decodeApplyBody', () => {
     const body = 'apiVersion: core.gardener.cloud/v1beta1\nkind: InternalSecret\nmetadata:\n  name: x\ndata:\n  k: dg==\n';
     assert.deepEqual(decodeApplyBody(Buffer.from(body), IS), {
       value: { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'InternalSecret', metadata: { name: 'x' }, data: { k: 'dg==' } },
-      duplicateFields: [],
+      duplicateKeys: [],
     });
   });
 
@@ -28,10 +28,15 @@ describe('apply: decodeApplyBody', () => {
     assert.equal(decodeApplyBody(body, IS).value.kind, 'InternalSecret');
   });
 
-  it('reports repeated keys and keeps the last value', () => {
+  it("reports repeated keys as go-yaml's strict decoder does and keeps the last value", () => {
     const r = decodeApplyBody('apiVersion: core.gardener.cloud/v1beta1\nkind: InternalSecret\ndata:\n  a: x\n  a: y\n', IS);
-    assert.deepEqual(r.duplicateFields, ['data.a']);
+    assert.deepEqual(r.duplicateKeys, ['line 5: key "a" already set in map']);
     assert.deepEqual(r.value.data, { a: 'y' });
+    // A value's own repeats come before its key's; the line is where the repeated key's value starts.
+    const nested = decodeApplyBody('apiVersion: core.gardener.cloud/v1beta1\nkind: InternalSecret\ndata:\n  a: x\ndata:\n  b: y\n  b: z\n9: 1\n9: 2\n', IS);
+    assert.deepEqual(nested.duplicateKeys, ['line 7: key "b" already set in map', 'line 6: key "data" already set in map', 'line 9: key 9 already set in map']);
+    const json = decodeApplyBody('{"apiVersion":"core.gardener.cloud/v1beta1","kind":"InternalSecret","data":{},"data":{}}', IS);
+    assert.deepEqual(json.duplicateKeys, ['line 1: key "data" already set in map']);
   });
 
   it('takes the first of several documents', () => {

@@ -5,6 +5,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { invalid } from '../../apimachinery/errors.js';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
+import { goQuote } from '../../apimachinery/goquote.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import { MAX_YAML_ALIASES, parseUntrustedYamlDocuments } from '../../apimachinery/yaml.js';
 import { applyPatchError, gvkString } from './errors.js';
@@ -23,8 +24,11 @@ export interface ExpectedKind {
 export interface DecodedApplyBody {
   /** The configuration as JSON (first YAML document). */
   value: Record<string, unknown>;
-  /** Dotted paths of keys repeated in one mapping (the last occurrence wins in `value`). */
-  duplicateFields: string[];
+  /**
+   * Keys repeated in one mapping (the last occurrence wins in `value`), as the strict YAML decoder
+   * reports them: `line 3: key "a" already set in map`, with the line of the repeated key's value.
+   */
+  duplicateKeys: string[];
 }
 
 function badRequest(message: string) {
@@ -72,26 +76,74 @@ export function decodeApplyBody(raw: Buffer | string, expected: ExpectedKind): D
   if (isPlainObject(meta) && meta.managedFields !== undefined && meta.managedFields !== null) {
     throw badRequest('metadata.managedFields must be nil');
   }
-  const duplicateFields: string[] = [];
-  if (doc?.contents) findDuplicates(doc.contents, '', duplicateFields);
-  return { value, duplicateFields };
+  const duplicateKeys: string[] = [];
+  if (doc?.contents) findDuplicateKeys(doc.contents, lineStarts(text), duplicateKeys);
+  return { value, duplicateKeys };
 }
 
-function findDuplicates(node: Node | null, path: string, out: string[]): void {
+/** Offsets at which the lines of `text` start. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The line (from 1) of `offset`. */
+function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** A mapping key as Go's `%#v` prints a decoded YAML key: strings quoted, numbers and booleans bare. */
+function goKey(key: unknown): string {
+  if (typeof key === 'string') return goQuote(key);
+  if (key === null || key === undefined) return '<nil>';
+  return String(key);
+}
+
+/**
+ * Repeated keys in the order go-yaml's strict decoder finds them: a value's own repeats before its
+ * key's (it decodes the value first), each with the line where the repeated key's value starts.
+ */
+function findDuplicateKeys(node: Node | null, starts: readonly number[], out: string[]): void {
   if (node === null || isAlias(node)) return;
   if (isSeq(node)) {
-    node.items.forEach((item, i) => findDuplicates(item as Node | null, `${path}[${i}]`, out));
+    for (const item of node.items) findDuplicateKeys(item as Node | null, starts, out);
     return;
   }
   if (!isMap(node)) return;
   const seen = new Set<string>();
   for (const pair of node.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    const childPath = path === '' ? key : `${path}.${key}`;
-    if (seen.has(key)) out.push(childPath);
-    seen.add(key);
-    findDuplicates(pair.value as Node | null, childPath, out);
+    const key: unknown = isScalar(pair.key) ? pair.key.value : pair.key;
+    const value = pair.value as Node | null;
+    findDuplicateKeys(value, starts, out);
+    const id = `${typeof key}:${String(key)}`;
+    if (seen.has(id)) {
+      const at = value?.range?.[0] ?? (isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0);
+      out.push(`line ${lineOf(starts, at)}: key ${goKey(key)} already set in map`);
+    }
+    seen.add(id);
   }
+}
+
+/**
+ * Repeated keys of an apply body under the fieldValidation directive, as upstream's strict YAML
+ * decoding of the body words them: Strict 400 `error strict decoding YAML: error converting YAML to
+ * JSON: yaml: unmarshal errors:` with one indented line per key; Warn one warning per key.
+ */
+export function checkDuplicateKeys(duplicateKeys: readonly string[], mode: 'Strict' | 'Warn' | 'Ignore', warnings: string[]): void {
+  if (duplicateKeys.length === 0 || mode === 'Ignore') return;
+  if (mode === 'Warn') {
+    warnings.push(...duplicateKeys);
+    return;
+  }
+  throw badRequest(`error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  ${duplicateKeys.join('\n  ')}`);
 }
 
 /** The PatchOptions of a PATCH request, as far as apply is concerned. */

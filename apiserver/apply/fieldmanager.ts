@@ -17,6 +17,7 @@ import { applyConflictError } from './conflict.js';
 import { dropNulls } from './merge.js';
 import { fieldElement } from './pathelement.js';
 import { kindType, type KindSchema } from './schema.js';
+import { undeclaredFields } from './typed.js';
 import { ConflictsError, TypedValueError, Updater } from './updater.js';
 
 /** The kind being written; a `ResourceDescriptor` fits. */
@@ -231,6 +232,16 @@ function applyWithLastApplied(updater: Updater, live: KubeObject, input: ApplyPa
     if (remaining.length > 0) throw new ConflictsError(remaining);
     return runApply(updater, live, input.applied, managed, info, true, now);
   }
+}
+
+/**
+ * Refuses an applied configuration that sets fields `kind` does not declare, as upstream's typed
+ * conversion does for a Go type's schema: 500 `failed to create typed patch object (<ns>/<name>;
+ * <gvk>): .bar: field not declared in schema` (several as `errors:` lines), whatever fieldValidation says.
+ */
+export function checkDeclaredFields(kind: KindSchema, applied: Record<string, unknown>): void {
+  const errors = undeclaredFields(applied, kindType(kind));
+  if (errors.length > 0) throw typedPatchError(applied, new TypedValueError(errors));
 }
 
 /**

@@ -8,10 +8,11 @@
  *
  * The lower layers (field sets, FieldsV1, typed merge and compare) are exported for tests and tools.
  */
-export { APPLY_PATCH, decodeApplyBody, validatePatchOptions, type DecodedApplyBody, type ExpectedKind, type PatchOptionsInput } from './body.js';
+export { APPLY_PATCH, checkDuplicateKeys, decodeApplyBody, validatePatchOptions, type DecodedApplyBody, type ExpectedKind, type PatchOptionsInput } from './body.js';
 export { applyConflictError, conflictMessage } from './conflict.js';
 export {
   applyPatch,
+  checkDeclaredFields,
   defaultManager,
   nowRfc3339,
   trackUpdate,

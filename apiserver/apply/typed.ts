@@ -115,6 +115,36 @@ function walkListSet(list: unknown[], t: ListType, path: Path, out: FieldSet, er
   }
 }
 
+/**
+ * Fields `value` sets that its type does not declare, as upstream's typed conversion of an applied
+ * configuration reports them: `.spec.bar: field not declared in schema`. Upstream stops reading a
+ * struct at the first such key it meets in Go's (random) map order; here that is the value's order.
+ */
+export function undeclaredFields(value: unknown, t: TypeNode): string[] {
+  const out: string[] = [];
+  walkDeclared(value, t, [], out);
+  return out;
+}
+
+function walkDeclared(v: unknown, t: TypeNode, path: Path, out: string[]): void {
+  const r = resolveType(t, v);
+  if (r.kind === 'list' && Array.isArray(v)) {
+    v.forEach((item, i) => {
+      const pe = listItemElement(r, item, i);
+      if (typeof pe !== 'string') walkDeclared(item, r.element, [...path, pe], out);
+    });
+  } else if (r.kind === 'map' && isPlainObject(v)) {
+    for (const [k, child] of Object.entries(v)) {
+      const childPath = [...path, fieldElement(k)];
+      if (!r.fields.has(k) && r.element === undefined) {
+        out.push(`${pathString(childPath)}: field not declared in schema`);
+        return;
+      }
+      walkDeclared(child, fieldType(r, k), childPath, out);
+    }
+  }
+}
+
 /** What changed between two values (upstream's `Comparison`). */
 export interface Comparison {
   added: FieldSet;

@@ -13,10 +13,10 @@ import { admissionHooks, outputOf, send, type ResourceRequest, type SubresourceC
 import { dedupOwnerReferences } from './owner-references.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
 import { protobufMessage } from '../../registry/types.js';
-import { APPLY_PATCH, applyPatch, decodeApplyBody, defaultManager, trackUpdate, validatePatchOptions } from '../apply/index.js';
+import { APPLY_PATCH, applyPatch, checkDeclaredFields, checkDuplicateKeys, decodeApplyBody, defaultManager, trackUpdate, validatePatchOptions } from '../apply/index.js';
+import { isGoTyped } from '../../registry/scheme.js';
 import { mediaType } from '../decode.js';
 import { bool } from '../query.js';
-import { formatStrictError } from '../../openapi/validate.js';
 
 /** The manager of a write: the fieldManager parameter, or the User-Agent's product. */
 function managerOf(r: ResourceRequest, optionsKind: string): string {
@@ -142,9 +142,11 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
   const d = r.served.descriptor;
   const force = bool(r.query, 'force') ?? false;
   const mode = fieldValidationOf(str(r.query, 'fieldValidation'), 'PatchOptions');
-  const { value, duplicateFields } = decodeApplyBody(rawBody(r), d);
-  if (mode === 'Strict' && duplicateFields.length > 0) throw badRequest(formatStrictError([], duplicateFields));
+  const { value, duplicateKeys } = decodeApplyBody(rawBody(r), d);
+  // A Go type's schema declares every field: upstream's typed conversion refuses others (a 500).
+  if (isGoTyped(d)) checkDeclaredFields(d, value);
   const applied = checkObject(d, r.served.validator, value, undefined, mode, r.ctx.warnings);
+  let checkedKeys = false;
   checkBodyNamespace(r, applied);
   const strategy = r.subresource?.strategy;
   const resetFields = resetFieldsOf(r);
@@ -166,6 +168,9 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
         ...(r.info.subresource !== '' && { subresource: r.info.subresource }),
         ...(resetFields !== undefined && { resetFields }),
       }).object;
+      // As upstream, repeated keys are looked for once the configuration applied.
+      if (!checkedKeys) checkDuplicateKeys(duplicateKeys, mode, r.ctx.warnings);
+      checkedKeys = true;
       dedupOwnerReferences(result, r.ctx.warnings, true);
       return result;
     },

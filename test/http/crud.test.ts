@@ -290,6 +290,30 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(ignored.headers.warning, undefined);
   });
 
+  it("refuses applied fields the kind's Go type does not declare with the typed conversion's 500, and repeated keys per fieldValidation", async () => {
+    const apply = (body: string, query = '') =>
+      s.request('patch', `${ns('ssa')}/a1?fieldManager=m${query}`).set('Content-Type', 'application/apply-patch+yaml').send(body);
+    const config = (rest: string) => `{"apiVersion":"core.gardener.cloud/v1beta1","kind":"InternalSecret","metadata":{"name":"a1","namespace":"ssa"${rest}`;
+    const failed = (message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
+    const prefix = 'failed to create typed patch object (ssa/a1; core.gardener.cloud/v1beta1, Kind=InternalSecret): ';
+    for (const query of ['', '&fieldValidation=Ignore', '&fieldValidation=Strict']) {
+      const r = await apply(config('},"bar":1}'), query).expect(500);
+      assert.deepEqual(r.body, failed(`${prefix}.bar: field not declared in schema`), query);
+    }
+    const several = await apply(config(',"foo":1},"data":{},"bar":1,"baz":2}')).expect(500);
+    assert.equal(several.body.message, `${prefix}errors:\n  .metadata.foo: field not declared in schema\n  .bar: field not declared in schema`);
+    await s.request('get', `${ns('ssa')}/a1`).expect(404);
+
+    const repeated = config('},"data":{},"data":{}}');
+    const strict = await apply(repeated, '&fieldValidation=Strict').expect(400);
+    assert.equal(strict.body.message, 'error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  line 1: key "data" already set in map');
+    await s.request('get', `${ns('ssa')}/a1`).expect(404);
+    const warned = await apply(repeated).expect(201);
+    assert.deepEqual(warnings(warned), ['line 1: key "data" already set in map']);
+    const ignored = await apply(repeated, '&fieldValidation=Ignore').expect(200);
+    assert.equal(ignored.headers.warning, undefined);
+  });
+
   it('drops labels, annotations and finalizers once they are empty, as kube stores them', async () => {
     await create('empty', { metadata: { name: 'e', labels: { a: 'b' }, annotations: { c: 'd' }, finalizers: ['x'] } }).expect(201);
     const r = await s.request('patch', `${ns('empty')}/e`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { labels: { a: null }, annotations: { c: null }, finalizers: [] } }).expect(200);

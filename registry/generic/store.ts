@@ -185,7 +185,11 @@ export class ResourceStore {
       const name = candidate.metadata.name ?? '';
       try {
         const key = this.key(ctx.namespace, name);
-        return this.typed(await this.storage.create(key, candidate, { dryRun: ctx.dryRun }));
+        const created = this.typed(await this.storage.create(key, candidate, { dryRun: ctx.dryRun }));
+        // A dry run answers the object as sent through the storage codec (kube-apiserver's
+        // DryRunnableStorage): a resourceVersion the client set is kept, as nothing stored it.
+        if (ctx.dryRun && sentVersion !== undefined && sentVersion !== '') created.metadata.resourceVersion = sentVersion;
+        return created;
       } catch (e: unknown) {
         if (generated && e instanceof KeyExistsError) {
           if (attempt < MAX_GENERATE_NAME_ATTEMPTS) continue;

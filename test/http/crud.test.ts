@@ -50,7 +50,14 @@ describe('InternalSecret CRUD over HTTPS', function () {
       const ignored = await create('a', { metadata: { name, resourceVersion: version } }).expect(201);
       assert.notEqual(ignored.body.metadata.resourceVersion, version);
     }
-    await s.request('post', `${ns('a')}?dryRun=All`).send({ metadata: { name: 'rv', resourceVersion: '5' } }).expect(201);
+    // A dry run answers the object as storage's codec copies it: the resourceVersion sent comes back.
+    for (const version of ['5', 'abc']) {
+      const dry = await s.request('post', `${ns('a')}?dryRun=All`).send({ metadata: { name: 'rv', resourceVersion: version } }).expect(201);
+      assert.equal(dry.body.metadata.resourceVersion, version);
+    }
+    const dryNone = await s.request('post', `${ns('a')}?dryRun=All`).send({ metadata: { name: 'rv' } }).expect(201);
+    assert.equal(dryNone.body.metadata.resourceVersion, undefined);
+    await s.request('get', `${ns('a')}/rv`).expect(404);
     const mismatch = await create('a', { metadata: { name: 'x', namespace: 'b' } }).expect(400);
     assert.equal(mismatch.body.message, 'the namespace of the provided object does not match the namespace sent on the request');
   });

@@ -78,10 +78,14 @@ describe('registry/kubeconfig kubeconfig', () => {
     });
     // Kubernetes' encoder order, no folded lines.
     assert.deepEqual(
-      yaml.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(':')[0]),
+      yaml.split('\n').filter((l) => /^[^\s-]/.test(l)).map((l) => l.split(':')[0]),
       ['apiVersion', 'clusters', 'contexts', 'current-context', 'kind', 'preferences', 'users'],
     );
     assert.ok(yaml.split('\n').some((l) => l.includes(`certificate-authority-data: ${b64(CA)}`)));
+    // go-yaml's layout: a sequence's items at its key's indentation.
+    assert.ok(yaml.startsWith(`apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: ${b64(CA)}\n    server: https://api.my-shoot.dev.example.com\n  name: ${first}\n- cluster:`), yaml);
+    assert.ok(yaml.includes(`\ncontexts:\n- context:\n    cluster: ${first}\n    user: ${first}\n  name: ${first}\n`), yaml);
+    assert.ok(yaml.endsWith(`\nkind: Config\npreferences: {}\nusers:\n- name: ${first}\n  user:\n    client-certificate-data: ${b64(CERT)}\n    client-key-data: ${b64(KEY)}\n`), yaml);
 
     const kc = new KubeConfig();
     kc.loadFromString(yaml);

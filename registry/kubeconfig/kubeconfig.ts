@@ -4,7 +4,7 @@
  * `<ns>--<shoot>-<address>`, in the shoot's order; one user named after the first cluster, used by every
  * context; `current-context` = the first cluster.
  */
-import { stringify } from 'yaml';
+import { toYaml } from '../../apimachinery/yaml.js';
 import { parseGoURL } from '../../apimachinery/gourl.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 
@@ -94,5 +94,6 @@ export function renderKubeconfig(input: KubeconfigInput): string {
       },
     ],
   };
-  return stringify(config, { lineWidth: 0 });
+  // As clientcmd's codec writes it (JSON converted by go-yaml): sorted keys, a sequence's items at its key's indentation.
+  return toYaml(config);
 }

@@ -26,6 +26,17 @@ describe('JSON text scan', () => {
     }
   });
 
+  it('tells whether a number is written with a fraction or an exponent, outside strings and literals', () => {
+    const cases: [string, boolean][] = [
+      ['{"a":600,"b":-1,"c":true,"d":false,"e":null}', false],
+      ['{"a":"1.5","b":"1e3","c.d":1}', false],
+      ['{"a":600.0}', true],
+      ['[1e3]', true],
+      ['{"a":-2E-1}', true],
+    ];
+    for (const [text, decimals] of cases) assert.equal(scanJson(text).decimals, decimals, text);
+  });
+
   it('counts members of deep values without recursion', () => {
     const deep = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
     assert.equal(memberCount(JSON.parse(deep)), 200_000);

@@ -18,6 +18,11 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
+const DOT = 0x2e;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 /** What {@link scanJson} reads from well-formed JSON text. */
 export interface JsonShape {
@@ -25,13 +30,16 @@ export interface JsonShape {
   depth: number;
   /** Object members written in the text, repeated keys included (one `:` each). */
   members: number;
+  /** Whether some number is written with a fraction or an exponent (`600.0`, `1e3`). */
+  decimals: boolean;
 }
 
-/** Depth and member count of well-formed JSON `text` (the figures mean nothing for malformed text). */
+/** Depth, member count and decimals of well-formed JSON `text` (the figures mean nothing for malformed text). */
 export function scanJson(text: string): JsonShape {
   let depth = 0;
   let max = 0;
   let members = 0;
+  let decimals = false;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -46,9 +54,16 @@ export function scanJson(text: string): JsonShape {
       if (++depth > max) max = depth;
     } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       depth--;
+    } else if (c === DOT || ((c === LOWER_E || c === UPPER_E) && isDigit(text.charCodeAt(i - 1)))) {
+      // Outside strings a dot, or an e after a digit, is part of a number (true and false have no digit before their e).
+      decimals = true;
     }
   }
-  return { depth: max, members };
+  return { depth: max, members, decimals };
+}
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
 }
 
 /** Whether well-formed JSON `text` nests objects and arrays deeper than {@link MAX_NESTING_DEPTH}. */

@@ -40,10 +40,14 @@ function jsonParseError(message: string) {
   return badRequest(`couldn't get version/kind; json parse error: ${message}`);
 }
 
-/** A parsed JSON body and the object members its text writes (more than the value holds: a repeated key). */
+/**
+ * A parsed JSON body, the object members its text writes (more than the value holds: a repeated
+ * key), and whether it writes numbers with a fraction or an exponent.
+ */
 interface ParsedJson {
   value: unknown;
   members: number;
+  decimals: boolean;
 }
 
 function parseJsonText(text: string): ParsedJson {
@@ -55,7 +59,7 @@ function parseJsonText(text: string): ParsedJson {
   }
   const shape = scanJson(text);
   if (shape.depth > MAX_NESTING_DEPTH) throw jsonParseError(exceededDepthMessage);
-  return { value, members: shape.members };
+  return { value, members: shape.members, decimals: shape.decimals };
 }
 
 /** Parses JSON text; 400 with the parser's complaint, or when it nests deeper than the limit. */
@@ -106,7 +110,10 @@ export interface BodyTarget {
 export interface ParsedBody {
   /** The body's object (a `null` body is an empty one, as Go reads it). */
   value: Record<string, unknown>;
-  /** The text of a JSON body that repeats a key, for reporting the duplicates; undefined otherwise. */
+  /**
+   * The text of a JSON body that repeats a key or writes a number with a fraction or an exponent,
+   * for the checks that read the text (duplicates, such numbers in integer fields); undefined otherwise.
+   */
   rawJson: string | undefined;
   /** The body as sent. */
   raw: Buffer;
@@ -116,8 +123,8 @@ export interface ParsedBody {
 function bodyValue(raw: Buffer, type: string): { value: unknown; rawJson: string | undefined } {
   const text = raw.toString('utf8');
   if (type === 'application/json' || type === '') {
-    const { value, members } = parseJsonText(text);
-    return { value, rawJson: members > memberCount(value) ? text : undefined };
+    const { value, members, decimals } = parseJsonText(text);
+    return { value, rawJson: decimals || members > memberCount(value) ? text : undefined };
   }
   try {
     return { value: parseUntrustedYaml(text), rawJson: undefined };

@@ -254,3 +254,32 @@ function duplicatesInArray(ast: ArrayNode, node: FieldNode, path: string, out: s
   const items = node.shape === 'any' ? ANY_NODE : (node.items ?? ANY_NODE);
   ast.elements.forEach((el, i) => findDuplicateFields(el.value, items, `${path}[${i}]`, out));
 }
+
+/** A number written with a fraction or an exponent where an integer field is: its path segments and its text. */
+export interface IntegerLiteral {
+  /** Keys and indices (as strings) from the root to the number. */
+  segments: string[];
+  /** The number as written (`600.0`, `1e3`). */
+  text: string;
+}
+
+/**
+ * Numbers in a parsed JSON document (`text` is its source) that integer fields hold but that are not
+ * written as integers, which Go's decoder refuses even when their value is whole (`600.0`, `1e3`);
+ * in document order. Subtrees of unknown fields are not looked into.
+ */
+export function findIntegerLiterals(ast: ValueNode, node: FieldNode, text: string, segments: string[], out: IntegerLiteral[]): void {
+  if (ast.type === 'Number') {
+    const literal = text.slice(ast.loc.start.offset, ast.loc.end.offset);
+    if (node.shape === 'scalar' && node.type === 'integer' && /[.eE]/.test(literal)) out.push({ segments, text: literal });
+  } else if (ast.type === 'Object' && (node.shape === 'object' || node.shape === 'any')) {
+    for (const member of ast.members) {
+      const key = member.name.type === 'String' ? member.name.value : member.name.name;
+      const child = node.shape === 'any' ? ANY_NODE : (node.fields.get(key) ?? node.values ?? (node.open ? ANY_NODE : undefined));
+      if (child !== undefined) findIntegerLiterals(member.value, child, text, [...segments, key], out);
+    }
+  } else if (ast.type === 'Array' && (node.shape === 'array' || node.shape === 'any')) {
+    const items = node.shape === 'any' ? ANY_NODE : (node.items ?? ANY_NODE);
+    ast.elements.forEach((el, i) => findIntegerLiterals(el.value, items, text, [...segments, String(i)], out));
+  }
+}

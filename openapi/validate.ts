@@ -10,9 +10,9 @@
  * Only types are checked here (null is accepted anywhere, as in Go); required fields, enums, patterns
  * and formats are the strategy's validation (422), not decoding (400).
  */
-import { parse as parseJsonAst } from '@humanwhocodes/momoa';
+import { parse as parseJsonAst, type ValueNode } from '@humanwhocodes/momoa';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ANY_NODE, FieldTreeBuilder, findDuplicateFields, findUnknownFields, pruneUnknownFields, type FieldNode } from './fieldtree.js';
+import { ANY_NODE, FieldTreeBuilder, findDuplicateFields, findIntegerLiterals, findUnknownFields, pruneUnknownFields, type FieldNode, type IntegerLiteral } from './fieldtree.js';
 import { metaDefinitions, OBJECT_META } from './meta.js';
 import { QUANTITY_SCHEMAS, ref, type Definitions, type Schema } from './schema.js';
 import { normalizeTime, TimeParseError } from '../apimachinery/gotime.js';
@@ -89,11 +89,16 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
       findUnknownFields(body, root, '', unknownFields);
       const duplicateFields: string[] = [];
       if (rawJson !== undefined) {
+        let ast;
         try {
-          findDuplicateFields(parseJsonAst(rawJson, { mode: 'json' }).body, root, '', duplicateFields);
+          ast = parseJsonAst(rawJson, { mode: 'json' }).body;
         } catch (e: unknown) {
-          // The caller parsed the same text successfully; a parser disagreement only loses duplicate reports.
+          // The caller parsed the same text successfully; a parser disagreement only loses these reports.
           void e;
+        }
+        if (ast !== undefined) {
+          findDuplicateFields(ast, root, '', duplicateFields);
+          if (typeErrors.length === 0) typeErrors.push(...integerLiteralErrors(ast, rawJson, root, names));
         }
       }
       return { typeErrors, unknownFields: unique(unknownFields), duplicateFields: unique(duplicateFields) };
@@ -182,6 +187,22 @@ interface Names {
 function typeErrorText(e: ErrorObject, root: FieldNode, names: Names): string {
   if (e.keyword === 'goTime') return e.message ?? 'invalid time';
   const segments = e.instancePath === '' ? [] : e.instancePath.split('/').slice(1).map(unescapePointer);
+  // Go names the number it could not fit: `number 99999999999`.
+  return goFieldError(segments, root, names, (node) => (e.keyword === 'type' ? jsonValueText(e.data, node) : `number ${String(e.data)}`));
+}
+
+/** Go's errors for integer fields holding numbers not written as integers (`number 600.0`). */
+function integerLiteralErrors(ast: ValueNode, text: string, root: FieldNode, names: Names): string[] {
+  const found: IntegerLiteral[] = [];
+  findIntegerLiterals(ast, root, text, [], found);
+  return found.map((l) => goFieldError(l.segments, root, names, () => `number ${l.text}`));
+}
+
+/**
+ * `json: cannot unmarshal <value> into Go struct field <Struct>.<path> of type <type>` for the value at
+ * `segments` (keys and indices), `value` describing it given its node.
+ */
+function goFieldError(segments: readonly string[], root: FieldNode, names: Names, value: (node: FieldNode) => string): string {
   let node = root;
   // Go names the struct type holding the innermost struct field; inline objects keep their parent's name.
   let current = names.kind;
@@ -201,10 +222,9 @@ function typeErrorText(e: ErrorObject, root: FieldNode, names: Names): string {
     if (node.shape === 'object' && node.definition !== undefined) current = node.definition.split('.').pop() ?? current;
   }
   const target = node === root ? names.rootType : goTypeName(node, 0);
-  // Go names the number it could not fit: `number 99999999999`.
-  const value = e.keyword === 'type' ? jsonValueText(e.data, node) : `number ${String(e.data)}`;
-  if (fieldStack.length === 0) return `json: cannot unmarshal ${value} into Go value of type ${target}`;
-  return `json: cannot unmarshal ${value} into Go struct field ${struct}.${fieldStack.join('.')} of type ${target}`;
+  const text = value(node);
+  if (fieldStack.length === 0) return `json: cannot unmarshal ${text} into Go value of type ${target}`;
+  return `json: cannot unmarshal ${text} into Go struct field ${struct}.${fieldStack.join('.')} of type ${target}`;
 }
 
 function unescapePointer(seg: string): string {

@@ -44,6 +44,13 @@ describe('error responses', function () {
       reason: 'BadRequest',
       message: exact(`${UNRECOGNIZED}couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (5b315d)`),
     },
+    {
+      name: 'an integer field written with a fraction',
+      send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('{"metadata":{"name":"x","generation":1.0}}'),
+      code: 400,
+      reason: 'BadRequest',
+      message: exact('InternalSecret in version "v1beta1" cannot be handled as a InternalSecret: json: cannot unmarshal number 1.0 into Go struct field ObjectMeta.metadata.generation of type int64'),
+    },
     { name: 'a null body (an empty object to Go)', send: () => s.request('post', COLL).set('Content-Type', 'application/json').send('null'), code: 422, reason: 'Invalid', message: /name or generateName is required/ },
     { name: 'bad YAML', send: () => s.request('post', COLL).set('Content-Type', 'application/yaml').send('a: [1'), code: 400, reason: 'BadRequest', message: /^the object provided is unrecognized \(must be of type InternalSecret\): error converting YAML to JSON: .* \(613a205b31\)$/ },
     { name: 'an apiVersion with two slashes', send: () => s.request('post', COLL).send({ apiVersion: 'a/b/c' }), code: 400, reason: 'BadRequest', message: exact(`${UNRECOGNIZED}unexpected GroupVersion string: a/b/c ({"apiVersion":"a/b/c"})`) },

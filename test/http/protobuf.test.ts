@@ -181,6 +181,18 @@ describe('protobuf over HTTPS', function () {
     assert.match(issued.value.status.expirationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
+  it('reads JSON kubeconfig requests as Go does: a lifetime written as 600.0 or 1e3 is no int64; the kubeconfig laid out as go-yaml writes it', async () => {
+    for (const literal of ['600.0', '1e3']) {
+      const r = await s.request('post', `${SHOOTS}/kc/adminkubeconfig`).set('Content-Type', 'application/json').send(`{"spec":{"expirationSeconds":${literal}}}`).expect(400);
+      assert.equal(
+        r.body.message,
+        `AdminKubeconfigRequest in version "v1alpha1" cannot be handled as a AdminKubeconfigRequest: json: cannot unmarshal number ${literal} into Go struct field AdminKubeconfigRequestSpec.spec.expirationSeconds of type int64`,
+      );
+    }
+    const issued = await s.request('post', `${SHOOTS}/kc/adminkubeconfig`).set('Content-Type', 'application/json').send('{"spec":{"expirationSeconds":600}}').expect(201);
+    assert.match(Buffer.from(issued.body.status.kubeconfig, 'base64').toString(), /^apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: /);
+  });
+
   it('streams watches as protobuf frames, with the watch-list bookmark', async () => {
     const creds = s.creds;
     const w = await openPbWatch(s.running.url, `${SECRETS}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`, creds);

@@ -64,8 +64,8 @@ function deleteOptionsKindError(gvk: GroupVersionKind, text: string): string | u
 
 /**
  * The options of a body, decoded as kube-apiserver decodes DeleteOptions. What Go cannot read is a
- * 400 with the decoder's text (kube-apiserver 1.32 passes these errors on as 500s; later releases
- * answer 400, the client's mistake).
+ * 400 with the decoder's text (kube-apiserver 1.32 passes these errors on as 500s; from 1.35 on it
+ * answers 400, the client's mistake).
  */
 function bodyOptions(r: ResourceRequest, body: Buffer): DeleteOptionsValue {
   if (mediaType(r.req.headers['content-type']) === PROTOBUF_MEDIA_TYPE) return fromRecord(parseProtobufBody(body, DELETE_OPTIONS));

@@ -148,13 +148,26 @@ function refusedUpload(r: Record_): boolean {
   return r.out.kind === 'dropped' && r.req.bodyBytes > 256 * 1024 && /EPIPE|ECONNRESET/.test(r.out.error ?? '');
 }
 
+/** Whether a request path names a resourceVersion Go cannot read as a uint64. */
+function badResourceVersion(path: string): boolean {
+  const query = path.includes('?') ? path.slice(path.indexOf('?') + 1) : '';
+  const rv = new URLSearchParams(query).get('resourceVersion');
+  return rv !== null && rv !== '' && !/^[0-9]+$/.test(rv);
+}
+
 /**
- * A create naming a resourceVersion, or a write naming one Go cannot parse: kube-apiserver refuses
- * them with these 500s (no reason), and so does the server, on purpose.
+ * Requests kube-apiserver refuses with a 500 without reason, and so does the server, on purpose: a
+ * create naming a resourceVersion, a write naming one Go cannot parse, a read or watch from the watch
+ * cache at such a resourceVersion (the versioner's error), an apply setting fields the kind's Go type
+ * does not declare or list items it cannot key (the typed conversion's error).
  */
 function refusedVersion(r: Record_): boolean {
   if (r.out.status !== 500) return false;
   if (r.req.method === 'POST' && r.out.bodyHead.includes('"message":"resourceVersion should not be set on objects to be created"')) return true;
+  if (r.req.method === 'GET' && r.out.bodyHead.includes('"message":"resourceVersion: Invalid value: ')) return true;
+  // A HEAD is a GET without the body: its resourceVersion tells.
+  if (r.req.method === 'HEAD' && badResourceVersion(r.req.path)) return true;
+  if (r.req.method === 'PATCH' && r.out.bodyHead.includes('"message":"failed to create typed patch object (')) return true;
   return ['PUT', 'PATCH'].includes(r.req.method) && r.out.bodyHead.includes('"message":"strconv.ParseUint: parsing ');
 }
 

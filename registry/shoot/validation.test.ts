@@ -3,7 +3,6 @@ import { errorString, type FieldError } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { shootStrategy } from './strategy.js';
 import { encryptionSpec, exampleShoot, makeShoot, testContext, WORKER, workerSpec } from '../../test/support/shoot/fixtures.js';
-import { projectNameForNamespace } from './validation/metadata.js';
 
 const P = 'spec.kubernetes.kubeAPIServer.encryptionConfig';
 const texts = (errs: FieldError[]): string[] => errs.map(errorString);
@@ -39,19 +38,8 @@ describe('registry/shoot create validation', () => {
       ['consecutive hyphens', { name: 'my--shoot' }, ['metadata.name: Invalid value: "my--shoot": name may not contain two consecutive hyphens']],
       ['no name', { name: '' }, ['metadata.name: Required value: name or generateName is required']],
       ['no namespace', { namespace: '' }, ['metadata.namespace: Required value']],
-      [
-        'project and shoot name longer than 21',
-        { name: 'a-very-long-name-xy' },
-        ['metadata.name: Invalid value: "a-very-long-name-xy": the length of the shoot name and the project name must not exceed 21 characters (project: dev; shoot: a-very-long-name-xy)'],
-      ],
-      ['exactly 21 with the project', { name: 'a-very-long-name-x' }, []],
-      [
-        'generateName too long with the project',
-        { name: 'my-generated-nabcde', generateName: 'my-generated-n' },
-        [
-          'metadata.name: Invalid value: "my-generated-nabcde": the length of the shoot generateName and the project name must not exceed 16 characters (project: dev; shoot with generateName: my-generated-n)',
-        ],
-      ],
+      // The length together with the project's name is ShootValidator's (admission), not the strategy's.
+      ['project and shoot name longer than 21', { name: 'a-very-long-name-xy' }, []],
       [
         'a Gardener finalizer on creation',
         { finalizers: ['foregroundDeletion', 'gardener'] },
@@ -59,12 +47,6 @@ describe('registry/shoot create validation', () => {
       ],
     ];
     for (const [name, meta, want] of cases) it(name, () => assert.deepEqual(created(makeShoot({}, undefined, meta)), want));
-
-    it('derives the project from the namespace', () => {
-      assert.equal(projectNameForNamespace('garden-dev'), 'dev');
-      assert.equal(projectNameForNamespace('garden'), 'garden');
-      assert.equal(projectNameForNamespace('default'), 'default');
-    });
   });
 
   describe('encryption configuration (spec §1.3)', () => {

@@ -182,6 +182,12 @@ describe('Projects over HTTPS', function () {
     assert.equal(none.body.message, 'namespaces "garden-none" not found');
     const long = await s.request('post', `${BASE}/namespaces/garden-dev/shoots`).send(shoot('abcdefghijklmnopqrs', 'garden-dev')).expect(422);
     assert.match(long.body.message, /the length of the shoot name and the project name must not exceed 21 characters \(project: dev; shoot: abcdefghijklmnopqrs\)$/);
+    assert.deepEqual(long.body.details.causes.map((c: { field: string }) => c.field), ['name'], "ShootValidator's check, on its own");
+    // The strategy's validation comes first: an invalid Shoot with a long name is told about the Shoot.
+    const bad = shoot('abcdefghijklmnopqrs', 'garden-dev');
+    (bad.spec as Record<string, unknown>).region = '';
+    const first = await s.request('post', `${BASE}/namespaces/garden-dev/shoots`).send(bad).expect(422);
+    assert.deepEqual(first.body.details.causes.map((c: { field: string }) => c.field), ['spec.region']);
     await create({ metadata: { name: 'old', finalizers: ['gardener'], annotations: CONFIRM }, spec: { namespace: 'garden-old' } }).expect(201);
     await s.request('delete', `${PROJECTS}/old`).expect(200);
     const gone = await s.request('post', `${BASE}/namespaces/garden-old/shoots`).send(shoot('late', 'garden-old')).expect(403);

@@ -30,8 +30,9 @@ function defaultSubject(s: Record<string, unknown>): void {
 
 /** Defaults and converts one member in place. */
 export function defaultMember(member: MemberJSON): void {
-  const roles = memberRoles(member);
-  setMemberRoles(member, roles.length === 0 ? [Role.Viewer] : roles);
+  // Only a member without any role gets one; `roles` as sent stays for validation to see (duplicates
+  // included), and is written back as `role` + `roles` after it (canonicalizeProject).
+  if (memberRoles(member).length === 0) setMemberRoles(member, [Role.Viewer]);
   defaultSubject(member);
 }
 

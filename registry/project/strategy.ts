@@ -13,16 +13,19 @@ import { defaultMember, defaultProject } from './defaults.js';
 import { memberRoles, projectMembers, Role, setMemberRoles, specSubject, subjectOf } from './types.js';
 import { validateProject, validateProjectStatusUpdate, validateProjectUpdate } from './validation/index.js';
 
-/** Gives the owner member the `owner` role and takes it from everyone else. */
+/**
+ * Gives the owner member the `owner` role and takes it from everyone else, and writes each member's
+ * roles as the v1beta1 encoding has them: the first in `role`, the rest in `roles`.
+ */
 export function canonicalizeProject(project: KubeObject): void {
   const owner = specSubject(project, 'owner');
-  if (owner === undefined) return;
   for (const member of projectMembers(project)) {
     const s = subjectOf(member);
-    const roles = memberRoles(member);
-    const isOwner = s.name === owner.name && s.apiGroup === owner.apiGroup && s.kind === owner.kind;
-    if (isOwner && !roles.includes(Role.Owner)) setMemberRoles(member, [...roles, Role.Owner]);
-    if (!isOwner) setMemberRoles(member, roles.filter((r) => r !== Role.Owner));
+    let roles = memberRoles(member);
+    const isOwner = owner !== undefined && s.name === owner.name && s.apiGroup === owner.apiGroup && s.kind === owner.kind;
+    if (isOwner && !roles.includes(Role.Owner)) roles = [...roles, Role.Owner];
+    if (owner !== undefined && !isOwner) roles = roles.filter((r) => r !== Role.Owner);
+    setMemberRoles(member, roles);
     defaultMember(member);
   }
 }

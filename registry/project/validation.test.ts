@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { errorString, type FieldError } from '../../apimachinery/field.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { validateProject, validateProjectStatusUpdate, validateProjectUpdate } from './validation/index.js';
+import { defaultProject } from './defaults.js';
 
 type Json = Record<string, unknown>;
 const user = (name: string): Json => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
@@ -158,6 +159,7 @@ describe('registry/project validation (gardener pkg/api/core/validation/project.
       ['unknown role without extension prefix', ['unknown-role'], ['NotSupported spec.members[0].roles[0]']],
       ['too long extension role', ['extension:astringthatislongerthan15chars'], ['TooLong spec.members[0].roles[0]']],
       ['extension role with invalid characters', ['extension:/?as'], ['Invalid spec.members[0].roles[0]']],
+      ['extension role of 11 characters in 22 bytes', ['extension:üüüüüüüüüüü'], ['TooLong spec.members[0].roles[0]']],
       ['unknown role with extension prefix', ['extension:unknown-role'], []],
       ['every built-in role', ['owner', 'admin', 'viewer', 'uam', 'serviceaccountmanager'], []],
     ];
@@ -169,6 +171,13 @@ describe('registry/project validation (gardener pkg/api/core/validation/project.
         expectShape(validateProject(p), want);
       });
     }
+
+    it('sees repeated roles when no `role` is set (no conversion moves them)', () => {
+      const p = project();
+      members(p)[0] = { ...user('alice.doe@example.com'), roles: ['admin', 'admin'] };
+      defaultProject(p);
+      expectShape(validateProject(p), ['Duplicate spec.members[0].roles[1]']);
+    });
 
     it('lists the supported roles in the NotSupported message', () => {
       const p = project();

@@ -53,6 +53,11 @@ describe('Projects over HTTPS', function () {
       { ...user('a'), role: 'admin', roles: ['uam', 'owner'] },
       { ...user('b'), role: 'viewer', roles: ['serviceaccountmanager'] },
     ]);
+    // Without an owner too; and without `role`, repeated roles are seen (and refused).
+    const ownerless = await create({ metadata: { name: 'roles2' }, spec: { members: [{ ...user('c'), roles: ['admin', 'uam'] }] } }).expect(201);
+    assert.deepEqual(ownerless.body.spec.members.find((m: { name: string }) => m.name === 'c'), { ...user('c'), role: 'admin', roles: ['uam'] });
+    const twice = await create({ metadata: { name: 'roles3' }, spec: { members: [{ ...user('c'), roles: ['admin', 'admin'] }] } }).expect(422);
+    assert.match(twice.body.message, /spec\.members\[0\]\.roles\[1\]: Duplicate value: "admin"/);
   });
 
   it('gives the owner role to the owner only, when the owner changes', async () => {

@@ -62,7 +62,7 @@ export function validateMember(s: Subject, roles: readonly string[], path: Field
     if (!known && !role.startsWith(EXTENSION_ROLE_PREFIX)) errs.push(fieldErr.notSupported(at, role, [...SUPPORTED_ROLES, `${EXTENSION_ROLE_PREFIX}*`]));
     if (role.startsWith(EXTENSION_ROLE_PREFIX)) {
       const name = role.slice(EXTENSION_ROLE_PREFIX.length);
-      if (name.length > EXTENSION_ROLE_MAX_LENGTH) errs.push(fieldErr.tooLong(at, role, EXTENSION_ROLE_MAX_LENGTH));
+      if (Buffer.byteLength(name) > EXTENSION_ROLE_MAX_LENGTH) errs.push(fieldErr.tooLong(at, role, EXTENSION_ROLE_MAX_LENGTH));
       const msgs = validatePathSegmentName(name, false);
       if (msgs.length > 0) errs.push(fieldErr.invalid(at, role, msgs.join(', ')));
     }

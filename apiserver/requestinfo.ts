@@ -100,7 +100,10 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   info.apiVersion = segments[first - 1] ?? '';
   let rest = segments.slice(first);
   let watch = isWatchParam(query.get('watch'));
-  if (rest[0] === 'watch') {
+  // `/watch/...` makes the verb watch whatever the method, as kube-apiserver's request info reads it
+  // (only GET is routed there).
+  const watchPrefix = rest[0] === 'watch';
+  if (watchPrefix) {
     watch = true;
     rest = rest.slice(1);
   }
@@ -120,7 +123,7 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   info.parts = rest.slice(1);
   info.name = rest[1] ?? '';
   info.subresource = rest[2] ?? '';
-  info.verb = info.name === '' ? collectionVerb(method, watch) : watch && segments[first] === 'watch' ? 'watch' : itemVerb(method);
+  info.verb = watchPrefix ? 'watch' : info.name === '' ? collectionVerb(method, watch) : itemVerb(method);
   const nameFromSelector = fieldSelectorName(query.get('fieldSelector'));
   if (info.verb === 'list' || info.verb === 'watch') {
     if (info.name === '' && nameFromSelector !== undefined) info.name = nameFromSelector;

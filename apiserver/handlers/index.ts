@@ -36,6 +36,8 @@ export function resourceHandler(deps: HandlerDeps) {
       const { served, sub } = resolveResource(deps, info);
       const verbs = sub?.verbs ?? served.descriptor.verbs;
       if (!isVerb(info.verb) || !verbs.includes(info.verb)) throw methodNotRouted();
+      // Watches are served to GET only (a PATCH or POST under `/watch/` is no watch and no write).
+      if (info.verb === 'watch' && req.method !== 'GET' && req.method !== 'HEAD') throw methodNotRouted();
       const query = req.query as Record<string, unknown>;
       const optionsKind = OPTIONS_KIND[info.verb];
       const r: ResourceRequest = {

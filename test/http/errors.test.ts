@@ -4,6 +4,7 @@ import { startInProcess, type InProcessServer } from '../support/server.js';
 
 const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/e/internalsecrets';
 const ALL_NAMESPACES = '/apis/core.gardener.cloud/v1beta1/internalsecrets';
+const WATCH_COLL = '/apis/core.gardener.cloud/v1beta1/watch/namespaces/e/internalsecrets';
 const NOT_ROUTED = /^the server does not allow this method on the requested resource$/;
 const UNRECOGNIZED = 'the object provided is unrecognized (must be of type InternalSecret): ';
 /** A pattern that matches `text` and nothing else. */
@@ -106,6 +107,10 @@ describe('error responses', function () {
     { name: 'DELETE across namespaces', send: () => s.request('delete', ALL_NAMESPACES), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
     { name: 'POST across namespaces', send: () => s.request('post', ALL_NAMESPACES).send({ metadata: { name: 'x', namespace: 'e' } }), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
     { name: "POST on an object's path", send: () => s.request('post', `${COLL}/other`).send({ metadata: { name: 'y' } }), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    // Under `/watch/` only GET is routed: a POST there creates nothing, a DELETE deletes nothing.
+    { name: 'POST under /watch/', send: () => s.request('post', WATCH_COLL).send({ metadata: { name: 'w' } }), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    { name: 'DELETE under /watch/', send: () => s.request('delete', WATCH_COLL), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    { name: 'PATCH under /watch/', send: () => s.request('patch', `${WATCH_COLL}/kept`).set('Content-Type', 'application/merge-patch+json').send('{}'), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
     {
       name: 'nothing acceptable (tables are JSON or YAML)',
       send: () => s.request('get', COLL).set('Accept', 'application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io, text/html'),

@@ -2,6 +2,7 @@
 import { compileKindValidator, type KindValidator } from '../openapi/validate.js';
 import { ResourceStore } from '../registry/generic/store.js';
 import type { ResourceDescriptor } from '../registry/types.js';
+import { isGoTyped } from '../registry/scheme.js';
 import type { Storage } from '../storage/interface.js';
 
 /** Everything the HTTP layer needs for one resource. */
@@ -53,7 +54,7 @@ export function buildResourceIndex(
     descriptors.map((descriptor) => ({
       descriptor,
       store: new ResourceStore(descriptor, storageFor(descriptor), keyRoot),
-      validator: compileKindValidator(descriptor),
+      validator: compileKindValidator({ ...descriptor, goTyped: isGoTyped(descriptor) }),
     })),
   );
 }

@@ -25,6 +25,11 @@ export interface ValidatorInput {
   schema: Schema;
   /** Definitions the schema references; the meta definitions are always available. */
   definitions: Definitions;
+  /**
+   * Whether bodies are decoded into Go types, whose integer fields refuse `600.0` and `1e3` (default);
+   * false for a custom resource, whose schema takes any JSON number with an integral value.
+   */
+  goTyped?: boolean;
 }
 
 /** Problems found in one body. Paths are dotted with indices: `spec.items[0].foo`. */
@@ -98,7 +103,7 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
         }
         if (ast !== undefined) {
           findDuplicateFields(ast, root, '', duplicateFields);
-          if (typeErrors.length === 0) typeErrors.push(...integerLiteralErrors(ast, rawJson, root, names));
+          if (typeErrors.length === 0 && input.goTyped !== false) typeErrors.push(...integerLiteralErrors(ast, rawJson, root, names));
         }
       }
       return { typeErrors, unknownFields: unique(unknownFields), duplicateFields: unique(duplicateFields) };

@@ -206,7 +206,7 @@ describe('Shoots and Gardens with kubectl', function () {
         'The Garden "local" is invalid: ',
         '* spec.runtimeCluster.ingress.controller.kind: Unsupported value: "traefik": supported values: "nginx"',
         '* spec.runtimeCluster.networking.pods: Invalid value: 0: spec.runtimeCluster.networking.pods in body should have at least 1 items',
-        '* spec.virtualCluster.gardener.clusterIdentity: Invalid value: "other": Value is immutable',
+        '* spec.virtualCluster.gardener.clusterIdentity: Invalid value: "string": Value is immutable',
         '* spec.virtualCluster.gardener.gardenerAPIServer.goAwayChance: Invalid value: 0.5: spec.virtualCluster.gardener.gardenerAPIServer.goAwayChance in body should be less than or equal to 0.02',
         "* spec.virtualCluster.maintenance.timeWindow.begin: Invalid value: \"25\": spec.virtualCluster.maintenance.timeWindow.begin in body should match '([0-1][0-9]|2[0-3])[0-5][0-9][0-5][0-9]([+](0[0-9]|1[0-4])|[-](0[0-9]|1[0-2]))00'",
       ].join('\n'),
@@ -217,6 +217,12 @@ describe('Shoots and Gardens with kubectl', function () {
     assert.equal(status.stderr.trim(), 'The Garden "local" is invalid: status.credentials.encryptionAtRest.provider.type: Required value');
     const after = JSON.parse(await run(['get', 'garden', 'local', '-o', 'json']));
     assert.equal(after.metadata.resourceVersion, garden.metadata.resourceVersion, 'nothing was written');
+    // A custom resource's integer field takes any integral JSON number (Python's json writes 200.0).
+    const body = JSON.stringify(after).replace('"maxMutatingInflight":200', '"maxMutatingInflight":150.0');
+    assert.ok(body.includes('150.0'));
+    await run(['replace', '--raw', '/apis/operator.gardener.cloud/v1alpha1/gardens/local', '-f', '-'], body);
+    const replaced = JSON.parse(await run(['get', 'garden', 'local', '-o', 'json']));
+    assert.equal(replaced.spec.virtualCluster.kubernetes.kubeAPIServer.requests.maxMutatingInflight, 150);
     await run(['annotate', 'garden', 'local', 'confirmation.gardener.cloud/deletion=true']);
     await run(['delete', 'garden', 'local']);
   });

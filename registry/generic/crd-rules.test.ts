@@ -46,7 +46,7 @@ describe('registry/generic/crd-rules', () => {
 
   it('refuses changes of an immutable field on update, and ratchets unchanged values', () => {
     const old = { spec: { name: 'a', window: '12' } };
-    assert.deepEqual(messages({ spec: { name: 'b', window: '12' } }, old), ['spec.name: Invalid value: "b": Name is immutable']);
+    assert.deepEqual(messages({ spec: { name: 'b', window: '12' } }, old), ['spec.name: Invalid value: "string": Name is immutable']);
     assert.deepEqual(messages({ spec: { name: 'a', window: '12', level: 'info' } }, old), [], 'the invalid window was stored before and is unchanged');
     assert.deepEqual(messages({ spec: { name: 'a', window: '13' } }, old).length, 1, 'a changed value is validated');
     assert.deepEqual(messages({ spec: { window: '12' } }, old), ['spec.name: Required value'], 'removing the field is no change of it, but required');

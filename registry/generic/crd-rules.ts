@@ -9,15 +9,15 @@
  * - `enum`: `<path>: Unsupported value: "x": supported values: "a", "b"`
  * - `pattern`, `minLength`, `minItems`, `minimum`, `maximum`:
  *   `<path>: Invalid value: <v>: <path> in body should match '<re>'` (and the like)
- * - `immutable` (a CEL transition rule `self == oldSelf`): `<path>: Invalid value: <v>: <message>`,
- *   on updates where the old object has the field.
+ * - `immutable` (a CEL transition rule `self == oldSelf`): `<path>: Invalid value: "string": <message>`
+ *   (1.32 shows the schema type, not the value), on updates where the old object has the field.
  *
  * Updates ratchet as kube-apiserver 1.30+ does: a value equal to the old object's value at the same
  * path (object fields and map entries correlate, list items do not) is not validated again, so an
  * object stored before a constraint existed can still be updated elsewhere.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { fieldErr, OMIT_VALUE, type FieldError } from '../../apimachinery/field.js';
+import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import { QUANTITY_SCHEMAS, refName, type Definitions, type Schema } from '../../openapi/schema.js';
 
@@ -33,6 +33,8 @@ export interface CrdRule {
   default?: unknown;
   /** The message of a `self == oldSelf` rule. */
   immutable?: string;
+  /** The schema type the refusal of a CEL rule shows as its value (kube-apiserver 1.32 prints the type). */
+  type?: string;
 }
 
 /** The constraints of a kind's schema as a tree that follows an object. */
@@ -70,6 +72,8 @@ function ruleOf(schema: Schema, resolved: Schema): CrdRule | undefined {
       // Only immutability is written as a rule in the schemas served here; anything else is a bug.
       if (v.rule !== IMMUTABLE_RULE) throw new Error(`unsupported validation rule ${JSON.stringify(v.rule)}`);
       r.immutable = v.message ?? `failed rule: ${v.rule}`;
+      const type = s.type ?? resolved.type;
+      if (type !== undefined) r.type = type;
     }
   }
   if (r.pattern === undefined && QUANTITY_SCHEMAS.has(schema)) r.pattern = QUANTITY_PATTERN;
@@ -134,9 +138,7 @@ function scalarErrors(value: unknown, t: CrdRuleTree, path: string, old: Old): F
   if (r.enum !== undefined && !r.enum.some((e) => isDeepStrictEqual(e, value))) {
     errs.push(fieldErr.notSupported(path, value, r.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
   }
-  if (r.immutable !== undefined && old !== NONE && !isDeepStrictEqual(value, old)) {
-    errs.push(fieldErr.invalid(path, isPlainObject(value) || Array.isArray(value) ? OMIT_VALUE : value, r.immutable));
-  }
+  if (r.immutable !== undefined && old !== NONE && !isDeepStrictEqual(value, old)) errs.push(fieldErr.invalid(path, r.type ?? '', r.immutable));
   return errs;
 }
 

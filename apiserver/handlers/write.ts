@@ -1,5 +1,6 @@
 /** POST (create), PUT (update) and PATCH. */
-import { badRequest, conflict, forbidden, internalError, invalid, notFound } from '../../apimachinery/errors.js';
+import { badRequest, conflict, internalError, invalid, notFound } from '../../apimachinery/errors.js';
+import { forbiddenError } from '../authz/message.js';
 import { fieldErr, Printed } from '../../apimachinery/field.js';
 import { goQuote } from '../../apimachinery/goquote.js';
 import type { KubeObject } from '../../apimachinery/types.js';
@@ -116,13 +117,14 @@ export async function handleUpdate(r: ResourceRequest): Promise<void> {
 /**
  * The permission to create, which kube-apiserver asks for when a patch creates its object: `patch`
  * alone creates nothing. Checked where upstream checks it, after the strategy's validation and before
- * validating admission; the refusal names the object and the authorizer's reason.
+ * validating admission; refused in the words of any 403 for `create` (ForbiddenStatusError).
  */
 async function authorizeCreate(r: ResourceRequest): Promise<void> {
-  const result = await r.deps.authorizer.authorize({ user: r.user, info: { ...r.info, verb: 'create' } });
+  const info = { ...r.info, verb: 'create' };
+  const result = await r.deps.authorizer.authorize({ user: r.user, info });
   if (result.decision === 'allow') return;
   if (result.error !== undefined) throw internalError(result.error);
-  throw forbidden({ group: r.info.apiGroup, resource: r.info.resource }, r.info.name, result.reason ?? '');
+  throw forbiddenError(r.user, info, result.reason);
 }
 
 /** An apply creates or updates: admission sees CREATE when nothing exists yet, UPDATE otherwise. */

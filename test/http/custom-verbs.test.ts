@@ -123,7 +123,7 @@ describe('custom verbs and project namespaces over HTTPS', function () {
     const path = `${BASE}/namespaces/garden-dev/internalsecrets/planted?fieldManager=patcher`;
     const body = JSON.stringify({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'InternalSecret', metadata: { name: 'planted' }, data: { x: 'eA==' } });
     const apply = () => as('patcher')('patch', path).set('Content-Type', 'application/apply-patch+yaml').send(body);
-    await refused(apply(), 'internalsecrets.core.gardener.cloud "planted" is forbidden: ');
+    await refused(apply(), 'internalsecrets.core.gardener.cloud "planted" is forbidden: User "patcher" cannot create resource "internalsecrets" in API group "core.gardener.cloud" in the namespace "garden-dev"');
     await s.request('get', `${BASE}/namespaces/garden-dev/internalsecrets/planted`).expect(404);
     // Once it exists, the same apply is a patch, which the user may do.
     await s.request('post', `${BASE}/namespaces/garden-dev/internalsecrets`).send({ metadata: { name: 'planted' }, data: { y: 'eQ==' } }).expect(201);

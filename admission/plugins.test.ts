@@ -202,7 +202,8 @@ describe('admission plugins', () => {
       const rotate = await mutate('UPDATE', shoot({}, { 'gardener.cloud/operation': 'rotate-ssh-keypair' }), shoot());
       assert.equal(rotate[TASKS], 'deployInfrastructure');
       assert.deepEqual(await mutate('UPDATE', shoot({ purpose: 'testing' }), shoot()), {});
-      assert.deepEqual(await mutate('UPDATE', shoot({ dns: { domain: 'x' } }), shoot(), 'status'), {}, 'not for the status subresource');
+      assert.equal((await mutate('UPDATE', shoot({ dns: { domain: 'x' } }), shoot(), 'status'))[TASKS], DNS, 'the status subresource too');
+      assert.deepEqual(await mutate('CREATE', shoot(), undefined, 'adminkubeconfig'), {}, 'not the kubeconfig requests');
     });
 
     it('marks a confined spec change of a failed Shoot for a retry', async () => {

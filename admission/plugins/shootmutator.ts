@@ -7,7 +7,7 @@
  * configuration changes, IP families are added, SSH access is switched, or an SSH key or credentials
  * rotation starts; the DNS records when `spec.dns` changes. A spec change of a failed Shoot that confines
  * its updates to the maintenance window is marked `maintenance.shoot.gardener.cloud/needs-retry-operation`.
- * The main resource and the binding only.
+ * Every write of a Shoot (main resource, binding, status), as upstream's plugin acts on the kind.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../apimachinery/types.js';
@@ -70,7 +70,8 @@ function updateTasks(shoot: KubeObject, old: KubeObject): void {
 }
 
 function isShootWrite(attrs: AdmissionAttributes): boolean {
-  return attrs.resource.group === 'core.gardener.cloud' && attrs.resource.resource === 'shoots' && (attrs.subresource === '' || attrs.subresource === 'binding');
+  // Writes of the Shoot kind: not the kubeconfig requests, which are other kinds.
+  return attrs.resource.group === 'core.gardener.cloud' && attrs.resource.resource === 'shoots' && ['', 'binding', 'status'].includes(attrs.subresource);
 }
 
 /** The plugin. */

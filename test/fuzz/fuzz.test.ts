@@ -95,7 +95,8 @@ const KNOWN_VERBS = new Set(['LIST', 'WATCH', 'APPLY', 'DELETECOLLECTION', 'othe
 
 /** A request as remembered for the report (bodies are not kept). */
 interface Record_ {
-  req: Omit<FuzzRequest, 'body'> & { bodyBytes: number; bodyHead: string };
+  /** `badResourceVersion`: read from the whole path, which is kept cut at 2,000 characters. */
+  req: Omit<FuzzRequest, 'body'> & { bodyBytes: number; bodyHead: string; badResourceVersion: boolean };
   out: Outcome;
   warmup: boolean;
 }
@@ -111,7 +112,14 @@ function lite(req: FuzzRequest): Record_['req'] {
   const { body, ...rest } = req;
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(rest.headers)) headers[k] = Array.isArray(v) ? v.map((x) => printable(x, 120)) : printable(v, 120);
-  return { ...rest, path: rest.path.length > 2000 ? `${rest.path.slice(0, 2000)}…(${rest.path.length} chars)` : rest.path, headers, bodyBytes: body?.length ?? 0, bodyHead: body === undefined ? '' : body.subarray(0, 300).toString('utf8') };
+  return {
+    ...rest,
+    path: rest.path.length > 2000 ? `${rest.path.slice(0, 2000)}…(${rest.path.length} chars)` : rest.path,
+    headers,
+    bodyBytes: body?.length ?? 0,
+    bodyHead: body === undefined ? '' : body.subarray(0, 300).toString('utf8'),
+    badResourceVersion: badResourceVersion(rest.path),
+  };
 }
 
 /** One line describing a request and its outcome, enough to reproduce it. */
@@ -152,7 +160,7 @@ function refusedUpload(r: Record_): boolean {
 function badResourceVersion(path: string): boolean {
   const query = path.includes('?') ? path.slice(path.indexOf('?') + 1) : '';
   const rv = new URLSearchParams(query).get('resourceVersion');
-  return rv !== null && rv !== '' && !/^[0-9]+$/.test(rv);
+  return rv !== null && rv !== '' && (!/^[0-9]+$/.test(rv) || BigInt(rv) > 2n ** 64n - 1n);
 }
 
 /**
@@ -164,9 +172,10 @@ function badResourceVersion(path: string): boolean {
 function refusedVersion(r: Record_): boolean {
   if (r.out.status !== 500) return false;
   if (r.req.method === 'POST' && r.out.bodyHead.includes('"message":"resourceVersion should not be set on objects to be created"')) return true;
-  if (r.req.method === 'GET' && r.out.bodyHead.includes('"message":"resourceVersion: Invalid value: ')) return true;
+  // In every format (JSON, YAML, protobuf) and on whatever method reached a read or watch.
+  if (r.out.bodyHead.includes('resourceVersion: Invalid value: ') && r.req.badResourceVersion) return true;
   // A HEAD is a GET without the body: its resourceVersion tells.
-  if (r.req.method === 'HEAD' && badResourceVersion(r.req.path)) return true;
+  if (r.req.method === 'HEAD' && r.req.badResourceVersion) return true;
   if (r.req.method === 'PATCH' && r.out.bodyHead.includes('"message":"failed to create typed patch object (')) return true;
   return ['PUT', 'PATCH'].includes(r.req.method) && r.out.bodyHead.includes('"message":"strconv.ParseUint: parsing ');
 }

@@ -149,6 +149,24 @@ describe('extension-apiserver-authentication ConfigMap', () => {
         assert.equal((await harness.send({ cert: oldProxy.chain, key: oldProxy.key, headers })).status, 401);
       });
 
+      it('reads the ConfigMap again when a front-proxy certificate does not chain, not waiting for the next read', async () => {
+        const rotated = testCA('front-proxy-ca-on-demand');
+        garden.setAuthenticationConfigMap(cmData(rhCA, clientCA));
+        // No periodic read during the test: only the on-demand one can see the rotation.
+        const lazy = await buildAuthentication({ authenticationKubeconfig: kubeconfig, configMapRefreshMs: 3_600_000 });
+        const h = await startAuthHarness(lazy.authenticator);
+        try {
+          garden.setAuthenticationConfigMap(cmData(rotated, clientCA));
+          const proxy = testClientCert(rotated, { commonName: 'front-proxy-client' });
+          assert.equal(userOf(await h.send({ cert: proxy.chain, key: proxy.key, headers }))?.name, 'alice');
+          const stranger = testClientCert(testCA('nobody'), { commonName: 'front-proxy-client' });
+          assert.equal((await h.send({ cert: stranger.chain, key: stranger.key, headers })).status, 401);
+        } finally {
+          lazy.stop();
+          await h.close();
+        }
+      });
+
       it('lets --requestheader-client-ca-file win over the ConfigMap', async () => {
         const fileCA = testCA('flag-ca');
         const path = join(dir, 'rh-ca.crt');

@@ -110,6 +110,30 @@ async function configMapSource(o: AuthenticationOptions, log?: Logger): Promise<
   });
 }
 
+/** Unknown front-proxy certificates read the ConfigMap again at most this often. */
+const ON_DEMAND_REFRESH_MS = 5_000;
+
+/**
+ * `refresh` run at most once per `ms`: callers meanwhile share the running read, or get nothing to
+ * wait for when one ran lately (a client presenting unknown certificates cannot make the server read
+ * the ConfigMap more often). Failures are logged, not thrown.
+ */
+function atMostEvery(refresh: () => Promise<void>, ms: number, log?: Logger): () => Promise<void> {
+  let last = Number.NEGATIVE_INFINITY;
+  let running: Promise<void> | undefined;
+  return () => {
+    if (running !== undefined) return running;
+    if (performance.now() - last < ms) return Promise.resolve();
+    last = performance.now();
+    running = refresh()
+      .catch((e: unknown) => log?.error('authentication configmap', { err: e instanceof Error ? e.message : String(e) }))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+}
+
 function tokenAuthenticators(o: AuthenticationOptions, log?: Logger): TokenAuthenticator[] {
   const tokens: TokenAuthenticator[] = [];
   if (o.tokenAuthFile !== undefined && o.tokenAuthFile !== '') tokens.push(tokenFileAuthenticator(o.tokenAuthFile));
@@ -146,7 +170,9 @@ export async function buildAuthentication(o: AuthenticationOptions, log?: Logger
     const fromFlagOrCM = clientCAFile !== undefined ? clientCAFile.current() : cm?.current().clientCA;
     return [o.standaloneClientCA, fromFlagOrCM].filter((b): b is string => b !== undefined && b.trim() !== '');
   };
-  const chain: Authenticator[] = [requestHeaderAuthenticator(requestHeader), x509Authenticator({ bundles: clientCABundles })];
+  // Front-proxy settings from the ConfigMap are read again when a certificate does not chain to them.
+  const refresh = flagsRH === undefined && cm !== undefined ? { refresh: atMostEvery(cm.refresh, ON_DEMAND_REFRESH_MS, log) } : {};
+  const chain: Authenticator[] = [requestHeaderAuthenticator(requestHeader, refresh), x509Authenticator({ bundles: clientCABundles })];
   const tokens = tokenAuthenticators(o, log);
   if (tokens.length > 0) chain.push(bearerTokenAuthenticator(tokenUnion(tokens)));
   return {

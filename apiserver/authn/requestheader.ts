@@ -114,6 +114,19 @@ function userFromHeaders(req: IncomingMessage, config: RequestHeaderConfig): Use
   return user;
 }
 
+/** A client certificate that does not chain to the request-header CA bundle. */
+class UnverifiedCertificate extends AuthenticationError {}
+
+/** Options of the front-proxy authenticator. */
+export interface RequestHeaderOptions {
+  /**
+   * Reads the settings anew (rate-limited by the caller) when a client certificate does not chain to
+   * the bundle: a rotated front-proxy CA published in the garden's ConfigMap then applies at the first
+   * request that needs it, as kube-apiserver's informer applies it at once, not at the next periodic read.
+   */
+  refresh?(): Promise<void>;
+}
+
 /**
  * Verifies the front-proxy certificate: undefined when the client sent none; throws
  * {@link AuthenticationError} when it does not chain to the bundle or its CN is not allowed.
@@ -123,7 +136,7 @@ function verifyFrontProxy(req: IncomingMessage, config: RequestHeaderConfig): X5
   try {
     chain = verifySocketCertificate(req.socket as TLSSocket, [config.caBundle]);
   } catch (e: unknown) {
-    throw new AuthenticationError(e instanceof Error ? e.message : String(e));
+    throw new UnverifiedCertificate(e instanceof Error ? e.message : String(e));
   }
   const leaf = chain?.[0];
   if (leaf === undefined) return undefined;
@@ -140,18 +153,28 @@ function verifyFrontProxy(req: IncomingMessage, config: RequestHeaderConfig): X5
  * {@link AuthenticationError} (401 unless a later authenticator, e.g. x509 with the client CA,
  * establishes a user); no username header -> null. The `X-Remote-*` headers are removed in every case.
  */
-export function requestHeaderAuthenticator(source: RequestHeaderSource): Authenticator {
+export function requestHeaderAuthenticator(source: RequestHeaderSource, opts: RequestHeaderOptions = {}): Authenticator {
   const current = typeof source === 'function' ? source : () => source;
   return {
     async authenticate(req) {
-      const config = current();
+      let config = current();
       if (config === undefined || config.caBundle.trim() === '') return null;
       if (typeof (req.socket as TLSSocket).getPeerCertificate !== 'function') {
         clearRequestHeaders(req, config);
         return null;
       }
       try {
-        const leaf = verifyFrontProxy(req, config)?.[0];
+        let leaf: X509Certificate | undefined;
+        try {
+          leaf = verifyFrontProxy(req, config)?.[0];
+        } catch (e: unknown) {
+          if (!(e instanceof UnverifiedCertificate) || opts.refresh === undefined) throw e;
+          await opts.refresh();
+          const fresh = current();
+          if (fresh === undefined || fresh.caBundle.trim() === '' || fresh.caBundle === config.caBundle) throw e;
+          config = fresh;
+          leaf = verifyFrontProxy(req, config)?.[0];
+        }
         const user = leaf === undefined ? null : userFromHeaders(req, config);
         if (user !== null && leaf !== undefined) frontProxies.set(req, commonName(leaf));
         return user;

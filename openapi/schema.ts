@@ -49,6 +49,12 @@ export function refName(s: Schema): string | undefined {
   return s.$ref?.replace(/^#\/definitions\//, '');
 }
 
+/** The schema a `$ref` names in `definitions` (the schema itself when it is no reference or names nothing known). */
+export function resolveRef(schema: Schema, definitions: Definitions): Schema {
+  const name = refName(schema);
+  return name === undefined ? schema : (definitions[name] ?? schema);
+}
+
 /**
  * Schemas of resource.Quantity values. Published as int-or-string, but Go decodes any JSON number into
  * a Quantity (`cpu: 0.5`), so the type check lets numbers through for these.

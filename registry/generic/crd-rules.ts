@@ -19,7 +19,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { isPlainObject } from '../../apimachinery/types.js';
-import { QUANTITY_SCHEMAS, refName, type Definitions, type Schema } from '../../openapi/schema.js';
+import { QUANTITY_SCHEMAS, resolveRef, type Definitions, type Schema } from '../../openapi/schema.js';
 
 /** The constraints at one field path, as the schema states them. */
 export interface CrdRule {
@@ -51,10 +51,6 @@ export const QUANTITY_PATTERN = '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([K
 
 const IMMUTABLE_RULE = 'self == oldSelf';
 
-function resolve(schema: Schema, definitions: Definitions): Schema {
-  const name = refName(schema);
-  return name === undefined ? schema : (definitions[name] ?? schema);
-}
 
 /** The constraints stated at one schema node (the reference and what it names). */
 function ruleOf(schema: Schema, resolved: Schema): CrdRule | undefined {
@@ -83,12 +79,13 @@ function ruleOf(schema: Schema, resolved: Schema): CrdRule | undefined {
 /** The tree below one schema node, or undefined when nothing below it is constrained. */
 function treeOf(schema: Schema, definitions: Definitions, depth: number): CrdRuleTree | undefined {
   if (depth > 64) throw new Error('schema nested too deeply for its rules');
-  const s = resolve(schema, definitions);
+  const s = resolveRef(schema, definitions);
   const t: CrdRuleTree = { props: new Map() };
   const rule = ruleOf(schema, s);
   if (rule !== undefined) t.rule = rule;
   if (rule?.pattern !== undefined) t.pattern = new RegExp(rule.pattern, 'u');
-  for (const [k, p] of Object.entries(s.properties ?? {})) {
+  // Sorted once here: errors come in field order, as the checks walk `props`.
+  for (const [k, p] of Object.entries(s.properties ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const child = treeOf(p, definitions, depth + 1);
     if (child !== undefined) t.props.set(k, child);
   }
@@ -101,7 +98,7 @@ function treeOf(schema: Schema, definitions: Definitions, depth: number): CrdRul
 
 /** The constraints of a kind's `spec` and `status`, compiled once per kind. */
 export function compileCrdRules(kindSchema: Schema, definitions: Definitions): CrdRuleTree {
-  const s = resolve(kindSchema, definitions);
+  const s = resolveRef(kindSchema, definitions);
   const root: CrdRuleTree = { props: new Map() };
   for (const part of ['spec', 'status']) {
     const schema = s.properties?.[part];
@@ -114,11 +111,10 @@ export function compileCrdRules(kindSchema: Schema, definitions: Definitions): C
 
 /** Marks "no correlated old value" (a create, a list item, a field the old object lacks). */
 const NONE = Symbol('none');
-type Old = unknown;
 
 const join = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
 
-function scalarErrors(value: unknown, t: CrdRuleTree, path: string, old: Old): FieldError[] {
+function scalarErrors(value: unknown, t: CrdRuleTree, path: string, old: unknown): FieldError[] {
   const r = t.rule;
   if (r === undefined) return [];
   const errs: FieldError[] = [];
@@ -142,7 +138,7 @@ function scalarErrors(value: unknown, t: CrdRuleTree, path: string, old: Old): F
   return errs;
 }
 
-function check(value: unknown, t: CrdRuleTree, path: string, old: Old, errs: FieldError[]): void {
+function check(value: unknown, t: CrdRuleTree, path: string, old: unknown, errs: FieldError[]): void {
   if (old !== NONE && isDeepStrictEqual(value, old)) return;
   errs.push(...scalarErrors(value, t, path, old));
   if (Array.isArray(value)) {
@@ -151,11 +147,8 @@ function check(value: unknown, t: CrdRuleTree, path: string, old: Old, errs: Fie
   }
   if (!isPlainObject(value)) return;
   const oldObj = isPlainObject(old) ? old : undefined;
-  const oldOf = (k: string): Old => (oldObj !== undefined && Object.hasOwn(oldObj, k) ? oldObj[k] : NONE);
-  for (const k of [...t.props.keys()].sort()) {
-    const child = t.props.get(k);
-    if (child !== undefined && Object.hasOwn(value, k)) check(value[k], child, join(path, k), oldOf(k), errs);
-  }
+  const oldOf = (k: string): unknown => (oldObj !== undefined && Object.hasOwn(oldObj, k) ? oldObj[k] : NONE);
+  for (const [k, child] of t.props) if (Object.hasOwn(value, k)) check(value[k], child, join(path, k), oldOf(k), errs);
   if (t.values !== undefined) {
     for (const k of Object.keys(value).sort()) if (!t.props.has(k)) check(value[k], t.values, join(path, k), oldOf(k), errs);
   }
@@ -165,12 +158,7 @@ function check(value: unknown, t: CrdRuleTree, path: string, old: Old, errs: Fie
 /** The constraint violations of `obj` (a create, or an update against `old`). */
 export function validateCrdRules(obj: Record<string, unknown>, tree: CrdRuleTree, old?: Record<string, unknown>): FieldError[] {
   const errs: FieldError[] = [];
-  for (const k of [...tree.props.keys()].sort()) {
-    const child = tree.props.get(k);
-    const oldValue = old !== undefined && Object.hasOwn(old, k) ? old[k] : NONE;
-    if (child !== undefined && Object.hasOwn(obj, k)) check(obj[k], child, k, oldValue, errs);
-  }
-  for (const k of tree.rule?.required ?? []) if (!Object.hasOwn(obj, k)) errs.push(fieldErr.required(k));
+  check(obj, tree, '', old ?? NONE, errs);
   return errs;
 }
 
@@ -196,7 +184,7 @@ export function applyCrdDefaults(value: unknown, tree: CrdRuleTree): void {
  * fields the schema does not describe (inside preserved unknown fields) keep their nulls.
  */
 function pruneNulls(value: unknown, schema: Schema, definitions: Definitions, tree: CrdRuleTree | undefined): void {
-  const s = resolve(schema, definitions);
+  const s = resolveRef(schema, definitions);
   if (s['x-kubernetes-preserve-unknown-fields'] === true && s.properties === undefined) return;
   if (Array.isArray(value)) {
     if (s.items !== undefined) for (const item of value) pruneNulls(item, s.items, definitions, tree?.items);
@@ -210,7 +198,7 @@ function pruneNulls(value: unknown, schema: Schema, definitions: Definitions, tr
     if (child === undefined) continue;
     const childTree = known ? tree?.props.get(k) : tree?.values;
     if (value[k] === null) {
-      if (resolve(child, definitions).nullable !== true && childTree?.rule?.default === undefined) delete value[k];
+      if (resolveRef(child, definitions).nullable !== true && childTree?.rule?.default === undefined) delete value[k];
     } else pruneNulls(value[k], child, definitions, childTree);
   }
 }
@@ -220,7 +208,7 @@ function pruneNulls(value: unknown, schema: Schema, definitions: Definitions, tr
  * defaults filled. `spec` and `status` only; metadata is not the schema's.
  */
 export function decodeCustomResource(obj: Record<string, unknown>, kindSchema: Schema, definitions: Definitions, tree: CrdRuleTree): void {
-  const s = resolve(kindSchema, definitions);
+  const s = resolveRef(kindSchema, definitions);
   for (const part of ['spec', 'status']) {
     const schema = s.properties?.[part];
     if (schema === undefined) continue;

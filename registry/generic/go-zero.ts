@@ -14,12 +14,8 @@
  */
 import { isPlainObject } from '../../apimachinery/types.js';
 import { TIME } from '../../openapi/meta.js';
-import { QUANTITY_SCHEMAS, refName, type Definitions, type Schema } from '../../openapi/schema.js';
+import { QUANTITY_SCHEMAS, refName, resolveRef, type Definitions, type Schema } from '../../openapi/schema.js';
 
-function resolve(schema: Schema, definitions: Definitions): Schema {
-  const name = refName(schema);
-  return name === undefined ? schema : (definitions[name] ?? schema);
-}
 
 /** The JSON Go writes for an unset field of this schema's type; undefined when the type is unknown. */
 function zeroOf(schema: Schema, definitions: Definitions): unknown {
@@ -27,7 +23,7 @@ function zeroOf(schema: Schema, definitions: Definitions): unknown {
   if (QUANTITY_SCHEMAS.has(schema)) return '0';
   if (schema['x-kubernetes-int-or-string'] === true) return 0;
   if (schema['x-kubernetes-preserve-unknown-fields'] === true) return null;
-  const s = resolve(schema, definitions);
+  const s = resolveRef(schema, definitions);
   if (s.properties !== undefined) return {};
   switch (s.type) {
     case 'string':
@@ -46,7 +42,7 @@ function zeroOf(schema: Schema, definitions: Definitions): unknown {
 }
 
 function fill(value: unknown, schema: Schema, definitions: Definitions): void {
-  const s = resolve(schema, definitions);
+  const s = resolveRef(schema, definitions);
   if (Array.isArray(value)) {
     if (s.items !== undefined) for (const item of value) fill(item, s.items, definitions);
     return;
@@ -80,7 +76,7 @@ function fill(value: unknown, schema: Schema, definitions: Definitions): void {
  */
 function isOmittedCollection(value: unknown, schema: Schema, definitions: Definitions): boolean {
   if (QUANTITY_SCHEMAS.has(schema) || schema['x-kubernetes-preserve-unknown-fields'] === true) return false;
-  const s = resolve(schema, definitions);
+  const s = resolveRef(schema, definitions);
   if (s.type === 'array') return value === null || (Array.isArray(value) && value.length === 0);
   const isMap = s.type === 'object' && s.properties === undefined && typeof s.additionalProperties === 'object';
   return isMap && (value === null || (isPlainObject(value) && Object.keys(value).length === 0));
@@ -91,7 +87,7 @@ function isOmittedCollection(value: unknown, schema: Schema, definitions: Defini
  * objects, and every field without `omitempty` under them (see the module comment).
  */
 export function fillGoZeroValues(obj: Record<string, unknown>, kindSchema: Schema, definitions: Definitions): void {
-  const s = resolve(kindSchema, definitions);
+  const s = resolveRef(kindSchema, definitions);
   for (const part of ['spec', 'status'] as const) {
     const schema = s.properties?.[part];
     if (schema === undefined) continue;

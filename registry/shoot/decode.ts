@@ -11,15 +11,11 @@
  */
 import { undecodableBody } from '../../apimachinery/decoding.js';
 import { isPlainObject } from '../../apimachinery/types.js';
-import { QUANTITY_SCHEMAS, refName, type Definitions, type Schema } from '../../openapi/schema.js';
+import { QUANTITY_SCHEMAS, resolveRef, type Definitions, type Schema } from '../../openapi/schema.js';
 import { DurationError, normalizeDuration } from '../../apimachinery/duration.js';
 import { canonicalQuantity, quantityOrError } from '../../apimachinery/quantity.js';
 import { DURATION_SCHEMAS } from './schema/helpers.js';
 
-function resolve(schema: Schema, definitions: Definitions): Schema {
-  const name = refName(schema);
-  return name === undefined ? schema : (definitions[name] ?? schema);
-}
 
 /** What the walk needs. */
 interface Walk {
@@ -67,7 +63,7 @@ function visit(holder: Record<string, unknown> | unknown[], key: string | number
 }
 
 function walk(value: unknown, schema: Schema, w: Walk): void {
-  const s = resolve(schema, w.definitions);
+  const s = resolveRef(schema, w.definitions);
   if (Array.isArray(value) && s.items !== undefined) {
     for (let i = 0; i < value.length; i++) visit(value, i, s.items, w);
     return;

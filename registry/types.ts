@@ -98,17 +98,17 @@ export interface Strategy {
   canonicalize?(obj: KubeObject): void;
   /**
    * The stored object as the upstream server reads it back (a copy, never throwing): what an update is
-   * compared with for its generation and validation, so that a value stored in an older form (a
+   * prepared, admitted, compared and validated against, so that a value stored in an older form (a
    * quantity written before it was canonical, a default added since) does not count as a change.
    */
   decodeStored?(stored: KubeObject): KubeObject;
   /** Spec changes bump `metadata.generation` (false for kinds without spec/status). */
   tracksGeneration: boolean;
   /**
-   * Whether a change of the spec from `stored` to `obj` bumps the generation (by default every change
-   * does; a Shoot confining its updates to the maintenance window bumps only for hibernation).
+   * `prepareForUpdate` decides the generation of an update itself (a Shoot's spec changes wait for the
+   * maintenance window when it confines them); otherwise every spec change bumps it.
    */
-  specChangeBumpsGeneration?(obj: KubeObject, stored: KubeObject): boolean;
+  preparesGeneration?: boolean;
 }
 
 /** A subresource such as `status` or `adminkubeconfig`. */

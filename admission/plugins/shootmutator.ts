@@ -12,7 +12,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { isPlainObject } from '../../apimachinery/types.js';
-import { shootStrategy } from '../../registry/shoot/strategy.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 
 export const SHOOT_MUTATOR = 'ShootMutator';
@@ -87,7 +86,8 @@ export function shootMutator(): AdmissionPlugin {
         addTasks(shoot, DEPLOY_INFRASTRUCTURE, ...DNS_TASKS);
         return;
       }
-      if (attrs.oldObject !== undefined) updateTasks(shoot, shootStrategy.decodeStored?.(attrs.oldObject) ?? attrs.oldObject);
+      // The stored Shoot as the store decoded it, comparable with the decoded request.
+      if (attrs.oldObject !== undefined) updateTasks(shoot, attrs.oldObject);
     },
   };
 }

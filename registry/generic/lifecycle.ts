@@ -120,9 +120,11 @@ function carryOverMetadata(obj: KubeObject, old: KubeObject, d: ResourceDescript
 }
 
 /**
- * Prepares an updated object: carries over server-owned metadata, runs the strategy, bumps the
- * generation on spec changes and validates against the stored object as the strategy decodes it,
- * then collects the strategy's warnings. Throws 422 StatusErrors.
+ * Prepares an updated object against `old`, the stored object as the strategy decodes it
+ * ({@link Strategy.decodeStored}: upstream prepares and validates two decoded Go structs, so what
+ * decoding adds is no change): carries over server-owned metadata, runs the strategy, bumps the
+ * generation on spec changes (unless the strategy does), validates, then collects the strategy's
+ * warnings. Throws 422 StatusErrors.
  */
 export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, old: KubeObject, ctx: RequestContext): void {
   carryOverMetadata(obj, old, d);
@@ -130,17 +132,13 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   strategy.prepareForUpdate(obj, old, ctx);
   strategy.applyDefaults?.(obj);
   dropEmptyMetadata(obj);
-  // The new object is decoded and defaulted by now; the stored one is read the same way (upstream
-  // compares and validates decoded Go structs), so that what decoding adds is no change.
-  const stored = strategy.decodeStored?.(old) ?? old;
-  const bumps = strategy.specChangeBumpsGeneration?.(obj, stored) ?? true;
-  if (strategy.tracksGeneration && bumps && !isDeepStrictEqual(specOf(obj), specOf(stored))) {
+  if (strategy.tracksGeneration && strategy.preparesGeneration !== true && !isDeepStrictEqual(specOf(obj), specOf(old))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   if ((obj.metadata.resourceVersion ?? '') === '' && !strategy.allowUnconditionalUpdate) {
     errs.push(fieldErr.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update'));
   }
-  errs.push(...strategy.validateUpdate(obj, stored, ctx));
+  errs.push(...strategy.validateUpdate(obj, old, ctx));
   throwIfInvalid(d, obj, errs);
   ctx.warnings.push(...(strategy.warningsOnUpdate?.(obj, old, ctx) ?? []));
   strategy.canonicalize?.(obj);

@@ -258,14 +258,16 @@ export class ResourceStore {
       const versionError = updatedResourceVersionError(obj.metadata.resourceVersion);
       if (versionError !== undefined) throw versionError;
       strategy.decode?.(obj);
-      await hooks.mutate?.(obj, current);
-      write.created = current === undefined;
-      if (current === undefined) {
+      // Admission, preparation and validation see the stored object decoded, once, as upstream does.
+      const stored = current === undefined ? undefined : (strategy.decodeStored?.(current) ?? current);
+      await hooks.mutate?.(obj, stored);
+      write.created = stored === undefined;
+      if (stored === undefined) {
         beforeCreate(this.descriptor, strategy, obj, ctx);
       } else {
-        beforeUpdate(this.descriptor, strategy, obj, current, ctx);
+        beforeUpdate(this.descriptor, strategy, obj, stored, ctx);
       }
-      await hooks.validate?.(obj, current);
+      await hooks.validate?.(obj, stored);
       if (current !== undefined && releasesDeletion(obj, current)) throw new Released(obj, current);
       if (current !== undefined) ignoreManagedFieldsTimestamps(this.typed(current), obj);
       return obj;

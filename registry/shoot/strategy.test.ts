@@ -305,14 +305,16 @@ describe('registry/shoot updates of Shoots stored in an older form', () => {
     const next = structuredClone(stored);
     next.metadata.annotations = { note: 'metadata only' };
     shootStrategy.decode?.(next);
-    beforeUpdate(shootResource, shootStrategy, next, stored, ctx);
+    // As the store does: the stored object is prepared against as the strategy decodes it.
+    const decoded = shootStrategy.decodeStored?.(stored) ?? stored;
+    beforeUpdate(shootResource, shootStrategy, next, decoded, ctx);
     assert.equal(next.metadata.generation, 3);
     type Reserved = { kubernetes: { kubelet: { kubeReserved: Record<string, string> } } };
     assert.deepEqual((next.spec as Reserved).kubernetes.kubelet.kubeReserved, { memory: '1Gi', cpu: '1' });
     const changed = structuredClone(stored);
     (changed.spec as Reserved).kubernetes.kubelet.kubeReserved.cpu = '2';
     shootStrategy.decode?.(changed);
-    beforeUpdate(shootResource, shootStrategy, changed, stored, ctx);
+    beforeUpdate(shootResource, shootStrategy, changed, decoded, ctx);
     assert.equal(changed.metadata.generation, 4);
   });
 });

@@ -76,22 +76,22 @@ function hibernationEnabled(shoot: KubeObject): boolean {
 }
 
 /**
- * Whether the spec change from `stored` to `obj` counts for the generation: any change, except that a
+ * Whether the spec change from `old` to `obj` counts for the generation: any change, except that a
  * Shoot with `spec.maintenance.confineSpecUpdateRollout` counts only switching hibernation (the rest
  * waits for the maintenance window).
  */
-function specChangeBumps(obj: KubeObject, stored: KubeObject): boolean {
-  if (nested(obj, 'spec', 'maintenance')?.confineSpecUpdateRollout === true) return hibernationEnabled(stored) !== hibernationEnabled(obj);
-  return !isDeepStrictEqual(obj.spec, stored.spec);
+function specChangeBumps(obj: KubeObject, old: KubeObject): boolean {
+  if (nested(obj, 'spec', 'maintenance')?.confineSpecUpdateRollout === true) return hibernationEnabled(old) !== hibernationEnabled(obj);
+  return !isDeepStrictEqual(obj.spec, old.spec);
 }
 
 /**
- * Upstream's mustIncreaseGeneration, in its order: a counted spec change decides alone (the operation
- * annotations then stay as they are); else a new deletion or force-deletion; else the operations, which
- * are consumed as they are planned.
+ * Upstream's mustIncreaseGeneration, in its order, against the decoded stored Shoot: a counted spec
+ * change decides alone (the operation annotations then stay as they are); else a new deletion or
+ * force-deletion; else the operations, which are consumed as they are planned.
  */
 function mustIncreaseGeneration(obj: KubeObject, old: KubeObject): boolean {
-  if (specChangeBumps(obj, asDecoded(old))) return true;
+  if (specChangeBumps(obj, old)) return true;
   if (old.metadata.deletionTimestamp === undefined && obj.metadata.deletionTimestamp !== undefined) return true;
   if (!needsForceDeletion(old) && needsForceDeletion(obj)) return true;
   return applyOperations(obj);
@@ -119,7 +119,7 @@ export const shootStrategy: Strategy = {
     syncCloudProfileFields(old, obj);
     maintainSeedNameLabels(obj);
   },
-  specChangeBumpsGeneration: specChangeBumps,
+  preparesGeneration: true,
   validate: (obj) => validateShoot(obj),
   validateUpdate: (obj, old) => validateShootUpdate(obj, old),
   decodeStored: asDecoded,
@@ -166,7 +166,7 @@ export const shootStatusStrategy: Strategy = {
 };
 
 /** The binding counts every spec change for the generation, confined or not. */
-const { specChangeBumpsGeneration: _confined, ...withoutConfinement } = shootStrategy;
+const { preparesGeneration: _confined, ...withoutConfinement } = shootStrategy;
 
 /**
  * The strategy of `shoots/binding` (gardener-scheduler's call to place a Shoot on a seed): the spec

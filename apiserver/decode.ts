@@ -183,7 +183,7 @@ function checkGoKind(d: ResourceDescriptor, body: ParsedBody): GroupVersionKind 
   const target = { group: d.group, version: d.version, kind: d.kind };
   const gvk = bodyKind(body.value, target);
   if (typeof gvk === 'string') throw unrecognizedBody(d.kind, gvk, body.raw);
-  const why = kindMismatch(gvk, target, body.raw.toString('utf8'));
+  const why = kindMismatch(gvk, target, () => body.raw.toString('utf8'));
   if (why !== undefined) throw undecodableBody(gvk, d.kind, why);
   return gvk;
 }
@@ -238,7 +238,7 @@ function patchedDecodeError(d: ResourceDescriptor, value: unknown): string | und
   if (typeMeta !== undefined || !isPlainObject(value)) return typeMeta;
   const target = { group: d.group, version: d.version, kind: d.kind };
   const gvk = bodyKind(value, target);
-  return typeof gvk === 'string' ? gvk : kindMismatch(gvk, target, goJsonMarshal(value));
+  return typeof gvk === 'string' ? gvk : kindMismatch(gvk, target, () => goJsonMarshal(value));
 }
 
 /**

@@ -15,7 +15,7 @@ import { badRequest, type StatusError } from '../apimachinery/errors.js';
 import { goJsonSyntaxError, goUnmarshalMapError, goValueKind } from '../apimachinery/gojson.js';
 import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
 import { isPlainObject } from '../apimachinery/types.js';
-import { strictFieldErrors, type StrictTarget } from '../apimachinery/strictjson.js';
+import { strictFieldErrors, type StrictTarget } from '../openapi/strictjson.js';
 import type { FieldValidation } from './decode.js';
 
 /** A patch body: its value and, under Warn and Strict, the strict-decoding errors of reading it. */
@@ -31,12 +31,35 @@ const BAD_JSON_PATCH = 'Invalid JSON Patch';
 const JSON_PATCH_OP: NonNullable<StrictTarget['listOfStructs']> = { fields: new Set(['op', 'path', 'from', 'value']), freeField: 'value' };
 const OP_STRING_FIELDS = ['op', 'path', 'from'] as const;
 
-/** Parses well-formed JSON `text`; `fail` words a text nested beyond the limit. */
-function parseChecked(text: string, fail: (why: string) => StatusError): { value: unknown; repeats: boolean } {
+/** Whether every number in `v` is finite (JSON.parse reads a number beyond float64 as Infinity). */
+function allFinite(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(allFinite);
+  return isPlainObject(v) ? Object.values(v).every(allFinite) : true;
+}
+
+/**
+ * Parses a patch body. JSON.parse reads it first; Go's own reading (`goError`: its scanner, a quarter
+ * of the parse's cost again) runs only to word a refusal: when the text is no JSON, or, for a body
+ * decoded into a map (`intoMap`), when it is no object or holds a number beyond float64. `fail` words
+ * the refusals, also of a text nested beyond the limit.
+ */
+function parseChecked(raw: Buffer, fail: (why: string) => StatusError, goError: (data: Uint8Array) => string | undefined, intoMap: boolean): { value: unknown; repeats: boolean; text: string } {
+  const text = raw.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e: unknown) {
+    throw fail(goError(raw) ?? (e instanceof Error ? e.message : String(e)));
+  }
   const shape = scanJson(text);
-  if (shape.depth > MAX_NESTING_DEPTH) throw fail(exceededDepthMessage);
-  const value: unknown = JSON.parse(text);
-  return { value, repeats: shape.members > memberCount(value) };
+  // Go's scanner has a depth limit of its own (10,000), worded as a syntax error: past ours, ask it.
+  if (shape.depth > MAX_NESTING_DEPTH) throw fail(goError(raw) ?? exceededDepthMessage);
+  if (intoMap && !(value === null || (isPlainObject(value) && allFinite(value)))) {
+    const why = goError(raw);
+    if (why !== undefined) throw fail(why);
+  }
+  return { value, repeats: shape.members > memberCount(value), text };
 }
 
 /** Strict errors of `text` when the directive asks for them and the text may have some. */
@@ -75,12 +98,9 @@ function hasUnknownOpField(ops: unknown): boolean {
 
 /** A JSON patch body: a list of operations (`null` is none). */
 export function readJsonPatch(raw: Buffer, mode: FieldValidation): PatchBody {
-  const text = raw.toString('utf8');
   const prefix = mode === 'Ignore' ? '' : 'error decoding patch: ';
   const fail = (why: string) => badRequest(`${prefix}${why}`);
-  const syntax = goJsonSyntaxError(raw);
-  if (syntax !== undefined) throw fail(syntax);
-  const { value, repeats } = parseChecked(text, fail);
+  const { value, repeats, text } = parseChecked(raw, fail, goJsonSyntaxError, false);
   const typeError = mode === 'Ignore' ? decodePatchError(value) : jsonPatchOpsTypeError(value);
   if (typeError !== undefined) throw fail(typeError);
   const strict = strictErrorsOf(text, mode, repeats || hasUnknownOpField(value), { listOfStructs: JSON_PATCH_OP });
@@ -95,15 +115,10 @@ function mergePatchWithoutDecoding(value: unknown): unknown {
 
 /** A merge patch body: an object (with Ignore, a list is passed on as the patched document). */
 export function readMergePatch(raw: Buffer, mode: FieldValidation): PatchBody {
-  const text = raw.toString('utf8');
-  const fail = (why: string) => badRequest(`error decoding patch: ${why}`);
-  if (mode === 'Ignore') {
-    if (goJsonSyntaxError(raw) !== undefined) throw badRequest(BAD_JSON_PATCH);
-  } else {
-    const error = goUnmarshalMapError(raw);
-    if (error !== undefined) throw fail(error);
-  }
-  const { value, repeats } = parseChecked(text, fail);
+  // With Ignore, evanphx/json-patch reads the body without Go's decoding: any syntax error is the same.
+  const ignore = mode === 'Ignore';
+  const fail = (why: string) => badRequest(ignore ? BAD_JSON_PATCH : `error decoding patch: ${why}`);
+  const { value, repeats, text } = parseChecked(raw, fail, ignore ? goJsonSyntaxError : goUnmarshalMapError, !ignore);
   if (value === null) throw badRequest(BAD_JSON_PATCH);
   if (!isPlainObject(value)) return { value: mergePatchWithoutDecoding(value), strictErrors: [] };
   return { value, strictErrors: strictErrorsOf(text, mode, repeats) };
@@ -111,9 +126,6 @@ export function readMergePatch(raw: Buffer, mode: FieldValidation): PatchBody {
 
 /** A strategic merge patch body: an object (`null` is an empty one). */
 export function readStrategicPatch(raw: Buffer, mode: FieldValidation): PatchBody {
-  const text = raw.toString('utf8');
-  const error = goUnmarshalMapError(raw);
-  if (error !== undefined) throw badRequest(error);
-  const { value, repeats } = parseChecked(text, badRequest);
+  const { value, repeats, text } = parseChecked(raw, badRequest, goUnmarshalMapError, true);
   return { value: value ?? {}, strictErrors: strictErrorsOf(text, mode, repeats) };
 }

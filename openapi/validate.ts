@@ -16,6 +16,7 @@ import { ANY_NODE, FieldTreeBuilder, findDuplicateFields, findIntegerLiterals, f
 import { metaDefinitions, OBJECT_META } from './meta.js';
 import { QUANTITY_SCHEMAS, ref, type Definitions, type Schema } from './schema.js';
 import { normalizeTime, TimeParseError } from '../apimachinery/gotime.js';
+import { goQuote } from '../apimachinery/goquote.js';
 
 /** What a validator is compiled from; an {@link OpenAPIResource} fits. */
 export interface ValidatorInput {
@@ -89,7 +90,7 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
   return {
     kind: input.kind,
     check(body: unknown, rawJson?: string): CheckResult {
-      const typeErrors = validate(body) ? [] : unique((validate.errors ?? []).filter((e) => DECODE_KEYWORDS.has(e.keyword)).map((e) => typeErrorText(e, root, names)));
+      const typeErrors = validate(body) ? [] : uniqueStrictErrors((validate.errors ?? []).filter((e) => DECODE_KEYWORDS.has(e.keyword)).map((e) => typeErrorText(e, root, names)));
       const unknownFields: string[] = [];
       findUnknownFields(body, root, '', unknownFields);
       const duplicateFields: string[] = [];
@@ -106,7 +107,7 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
           if (typeErrors.length === 0 && input.goTyped !== false) typeErrors.push(...integerLiteralErrors(ast, rawJson, root, names));
         }
       }
-      return { typeErrors, unknownFields: unique(unknownFields), duplicateFields: unique(duplicateFields) };
+      return { typeErrors, unknownFields: uniqueStrictErrors(unknownFields), duplicateFields: uniqueStrictErrors(duplicateFields) };
     },
     prune(body: unknown): void {
       pruneUnknownFields(body, root);
@@ -119,9 +120,14 @@ export function formatStrictError(unknown: readonly string[], duplicate: readonl
   return `strict decoding error: ${warningTexts(unknown, duplicate).join(', ')}`;
 }
 
+/** One strict-decoding problem as the decoder words it, the path quoted as Go's %q quotes it. */
+export function strictErrorText(kind: 'unknown' | 'duplicate', path: string): string {
+  return `${kind} field ${goQuote(path)}`;
+}
+
 /** One text per problem (`unknown field "spec.foo"`, `duplicate field "x"`), for fieldValidation=Warn. */
 export function warningTexts(unknown: readonly string[], duplicate: readonly string[]): string[] {
-  return [...unknown.map((p) => `unknown field ${JSON.stringify(p)}`), ...duplicate.map((p) => `duplicate field ${JSON.stringify(p)}`)];
+  return [...unknown.map((p) => strictErrorText('unknown', p)), ...duplicate.map((p) => strictErrorText('duplicate', p))];
 }
 
 /**
@@ -132,7 +138,8 @@ export function decodeErrorMessage(kind: string, version: string, typeErrors: re
   return `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${typeErrors[0] ?? 'unknown error'}`;
 }
 
-function unique(list: string[]): string[] {
+/** Each problem once, at most as many as Kubernetes' decoder reports. */
+export function uniqueStrictErrors(list: string[]): string[] {
   return [...new Set(list)].slice(0, MAX_STRICT_ERRORS);
 }
 

@@ -59,8 +59,8 @@ function goTypeOf(gvk: GroupVersionKind): string | undefined {
  * Why a body of kind `gvk` does not decode into the Go type of `target` (itself Go-typed); undefined
  * when it is of the target's kind. `body` is the request text, which Go quotes when the version is missing.
  */
-export function kindMismatch(gvk: GroupVersionKind, target: GroupVersionKind, body: string): string | undefined {
-  if (gvk.version === '') return `Object 'apiVersion' is missing in '${body}'`;
+export function kindMismatch(gvk: GroupVersionKind, target: GroupVersionKind, body: () => string): string | undefined {
+  if (gvk.version === '') return `Object 'apiVersion' is missing in '${body()}'`;
   if (gvk.group === target.group && gvk.version === target.version && gvk.kind === target.kind) return undefined;
   const from = goTypeOf(gvk);
   if (from === undefined) return notRegisteredMessage(gvk, SCHEME_NAME);

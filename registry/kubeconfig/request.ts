@@ -49,12 +49,12 @@ function validatorOf(kind: KubeconfigKind): KindValidator {
  * The kind the decoder takes a body for; 400 in its words for type meta it cannot read or a kind that
  * does not decode into `kindName`'s type.
  */
-function checkTypeMeta(kindName: string, body: Record<string, unknown>, text: string): GroupVersionKind {
+function checkTypeMeta(kindName: string, body: Record<string, unknown>, text: () => string): GroupVersionKind {
   const typeError = typeMetaUnmarshalError(body);
-  if (typeError !== undefined) throw unrecognizedBody(kindName, typeError, Buffer.from(text));
+  if (typeError !== undefined) throw unrecognizedBody(kindName, typeError, Buffer.from(text()));
   const target = { group: AUTH_GROUP, version: AUTH_VERSION, kind: kindName };
   const gvk = bodyKind(body, target);
-  if (typeof gvk === 'string') throw unrecognizedBody(kindName, gvk, Buffer.from(text));
+  if (typeof gvk === 'string') throw unrecognizedBody(kindName, gvk, Buffer.from(text()));
   const why = kindMismatch(gvk, target, text);
   if (why !== undefined) throw undecodableBody(gvk, kindName, why);
   return gvk;
@@ -110,9 +110,11 @@ function prepareMetadata(meta: ObjectMeta, namespace: string): ObjectMeta {
  */
 export function decodeKubeconfigRequest(kind: KubeconfigKind, body: unknown, namespace: string, opts: DecodeOptions = {}): KubeconfigRequest {
   const kindName = REQUEST_KINDS[kind];
-  const text = opts.text ?? JSON.stringify(body) ?? '';
+  // The request text, only needed for refusals (built then, from the body as it came).
+  const sent = body;
+  const text = (): string => opts.text ?? JSON.stringify(sent) ?? '';
   if (body === null) body = {};
-  if (!isPlainObject(body)) throw unrecognizedBody(kindName, typeMetaTargetError(body), Buffer.from(text));
+  if (!isPlainObject(body)) throw unrecognizedBody(kindName, typeMetaTargetError(body), Buffer.from(text()));
   const gvk = checkTypeMeta(kindName, body, text);
   if (body.metadata === undefined || body.metadata === null) body.metadata = {};
   const validator = validatorOf(kind);

@@ -256,6 +256,9 @@ describe('InternalSecret CRUD over HTTPS', function () {
       ['json-patch', '{}', '?fieldValidation=Ignore', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch'],
       ['strategic-merge-patch', '{"metadata":', '', 'unexpected end of JSON input'],
       ['strategic-merge-patch', '[]', '?fieldValidation=Strict', 'json: cannot unmarshal array into Go value of type map[string]interface {}'],
+      // Numbers JSON.parse reads as Infinity: Go cannot hold them in a float64.
+      ['merge-patch', '{"x":[1e400]}', '', 'error decoding patch: json: cannot unmarshal number 1e400 into Go value of type float64'],
+      ['strategic-merge-patch', `{"x":${'9'.repeat(400)}}`, '', `json: cannot unmarshal number ${'9'.repeat(400)} into Go value of type float64`],
     ];
     for (const [type, body, query, message] of bad) {
       const r = await send(type, body, query).expect(400);

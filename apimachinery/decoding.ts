@@ -24,7 +24,7 @@ export function groupVersionString(gvk: Pick<GroupVersionKind, 'group' | 'versio
  * Go's summary of a body in decode errors: `<empty>`, the text when it starts with `{`, else hex;
  * cut at `max` bytes with ` ...` appended.
  */
-export function summarizeBody(data: Uint8Array, max = 30): string {
+function summarizeBody(data: Uint8Array, max = 30): string {
   if (data.length === 0) return '<empty>';
   const cut = Buffer.from(data.subarray(0, Math.min(max, data.length)));
   const text = data[0] === 0x7b ? cut.toString('utf8') : cut.toString('hex');

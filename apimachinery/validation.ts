@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { FieldPath, fieldErr, type FieldError } from './field.js';
 import { isGoPrintable } from './goquote.js';
+import { parseGroupVersion } from './decoding.js';
 import type { ManagedFieldsEntry, ObjectMeta, OwnerReference } from './types.js';
 
 type Path = FieldPath | string;
@@ -183,9 +184,8 @@ export function validateAnnotations(annotations: Readonly<Record<string, string>
 
 /** Group and version of an apiVersion, as schema.ParseGroupVersion (empty on a malformed one). */
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const parts = apiVersion.split('/');
-  if (apiVersion === '' || apiVersion === '/' || parts.length > 2) return { group: '', version: '' };
-  return parts.length === 1 ? { group: '', version: apiVersion } : { group: parts[0] ?? '', version: parts[1] ?? '' };
+  const gv = parseGroupVersion(apiVersion);
+  return typeof gv === 'string' ? { group: '', version: '' } : gv;
 }
 
 function validateOwnerReference(ref: OwnerReference, path: FieldPath): FieldError[] {

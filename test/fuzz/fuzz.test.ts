@@ -23,6 +23,7 @@ import { X509Certificate } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { METHODS } from 'node:http';
 import { createCA, createLeaf } from '../../apiserver/standalone/pki.js';
+import { resourceVersionError } from '../../storage/resource-version.js';
 import { adminClient } from '../support/client.js';
 import { writeAescbcConfig } from '../support/encryption.js';
 import { startEtcd, type EtcdCluster } from '../support/etcd.js';
@@ -160,7 +161,7 @@ function refusedUpload(r: Record_): boolean {
 function badResourceVersion(path: string): boolean {
   const query = path.includes('?') ? path.slice(path.indexOf('?') + 1) : '';
   const rv = new URLSearchParams(query).get('resourceVersion');
-  return rv !== null && rv !== '' && (!/^[0-9]+$/.test(rv) || BigInt(rv) > 2n ** 64n - 1n);
+  return rv !== null && resourceVersionError(rv) !== undefined;
 }
 
 /**

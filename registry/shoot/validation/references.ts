@@ -4,6 +4,7 @@
  * by name and namespace. Texts are Gardener's.
  */
 import { FieldPath, fieldErr, type FieldError } from '../../../apimachinery/field.js';
+import { parseGroupVersion } from '../../../apimachinery/decoding.js';
 import { validateNamespaceName } from '../../../apimachinery/validation.js';
 import { k8sAtLeastMinor } from '../../../apimachinery/semver.js';
 import { dns1123Label, dns1123Subdomain } from './common.js';
@@ -12,15 +13,6 @@ import { child, objs, str, strOr, type Obj } from './read.js';
 const SECRET_GVK = '/v1, Kind=Secret';
 const INTERNAL_SECRET_GVK = 'core.gardener.cloud/v1beta1, Kind=InternalSecret';
 const WORKLOAD_IDENTITY_GVK = 'security.gardener.cloud/v1alpha1, Kind=WorkloadIdentity';
-
-/** `[group, version]` of an apiVersion as schema.ParseGroupVersion reads it, or an error text. */
-export function parseGroupVersion(apiVersion: string): [string, string] | string {
-  if (apiVersion === '' || apiVersion === '/') return ['', ''];
-  const parts = apiVersion.split('/');
-  if (parts.length === 1) return ['', apiVersion];
-  if (parts.length === 2) return [parts[0] ?? '', parts[1] ?? ''];
-  return `unexpected GroupVersion string: ${apiVersion}`;
-}
 
 /** `group/version, Kind=kind` as schema.GroupVersionKind prints. */
 function gvkString(group: string, version: string, kind: string): string {
@@ -38,7 +30,7 @@ export function validateCrossVersionObjectReference(ref: Obj | undefined, path: 
   const gv = parseGroupVersion(apiVersion);
   if (typeof gv === 'string') errs.push(fieldErr.invalid(path, ref ?? null, `cannot determine GroupVersionKind for specified reference: ${gv}`));
   else {
-    const gvk = gvkString(gv[0], gv[1], kind);
+    const gvk = gvkString(gv.group, gv.version, kind);
     if (!allowed.includes(gvk)) errs.push(fieldErr.notSupported(path, gvk, allowed));
   }
   if (strOr(ref, 'name') === '') errs.push(fieldErr.required(path.child('name'), 'must provide a name'));
@@ -67,7 +59,7 @@ function validateCredentialsRefWith(ref: Obj | undefined, requireNamespace: bool
     errs.push(...dns1123Subdomain(namespace, path.child('namespace')));
   } else if (namespace !== '') errs.push(fieldErr.invalid(path.child('namespace'), namespace, 'namespace must not be set'));
   const gv = parseGroupVersion(apiVersion);
-  const gvk = typeof gv === 'string' ? gvkString('', '', kind) : gvkString(gv[0], gv[1], kind);
+  const gvk = typeof gv === 'string' ? gvkString('', '', kind) : gvkString(gv.group, gv.version, kind);
   const valid = [SECRET_GVK, INTERNAL_SECRET_GVK, WORKLOAD_IDENTITY_GVK];
   if (!valid.includes(gvk)) errs.push(fieldErr.notSupported(path, objectReferenceString(ref), valid));
   return errs;

@@ -13,10 +13,8 @@ import type { DeleteParams } from '../../registry/generic/store.js';
 import { mediaType, parseJson, parseProtobufBody, type ProtobufTarget } from '../decode.js';
 import { META_MESSAGES, PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
 import { bool, int, listParams, str, strs } from '../query.js';
-import { listItemOf } from '../encode.js';
-import { includeObjectPolicy } from '../negotiation.js';
-import { renderList } from '../render.js';
 import { admissionHooks, outputOf, send, type ResourceRequest } from './context.js';
+import { sendRenderedList } from './read.js';
 
 /** The propagation policies, in the order kube-apiserver lists them (with "nil") when refusing another. */
 const POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
@@ -161,6 +159,5 @@ export async function handleDeleteCollection(r: ResourceRequest): Promise<void> 
   };
   const list = await r.served.store.deleteCollection(r.ctx, listParams(r.query), params, admissionHooks(r, 'DELETE', ''), progress);
   // Answered as a list read is: a Table or metadata-only list when asked for, else the deleted objects.
-  const body = rendering.kind === 'object' ? { ...list, items: list.items.map((item) => listItemOf(d, item)) } : renderList(d, list, rendering, includeObjectPolicy(rendering, str(r.query, 'includeObject')));
-  send(r, 200, body, rendering.format);
+  await sendRenderedList(r, list, rendering, false);
 }

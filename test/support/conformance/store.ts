@@ -79,7 +79,7 @@ export function storeSuite(h: Harness): void {
         assert.equal(e.retryAfterSeconds, 1);
         return true;
       });
-      await assert.rejects(s.get(key, { resourceVersion: 'abc' }), (e: unknown) => isBadResourceVersion(e, 'abc'));
+      await assert.rejects(s.get(key, { resourceVersion: 'abc' }), (e: unknown) => isBadResourceVersion(e, 'abc', h.cached));
     });
 
     it('waits briefly for a resourceVersion that is about to exist', async () => {

@@ -65,5 +65,6 @@ function wrappedHarness(base: Harness, wrap: StoreWrapper): Harness {
     store: (options = {}) => wrap(base.store(options), { backend: base.backend, root: base.root, options }),
     track: (watch) => base.track(watch),
     trackKV: (watch) => base.trackKV(watch),
+    cached: true,
   };
 }

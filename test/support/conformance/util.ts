@@ -25,6 +25,8 @@ export interface Harness {
   track(watch: Watch): WatchReader;
   /** Registers a backend watch to be cancelled after the test. */
   trackKV(watch: KVWatch): KVWatch;
+  /** Whether `store()` hands out stores wrapped in a watch cache (whose answers may differ). */
+  readonly cached?: boolean;
 }
 
 /** Registers mocha hooks that give every test of the enclosing `describe` a fresh {@link Harness}. */
@@ -204,11 +206,11 @@ export function rvOf(obj: KubeObject | undefined): number {
 
 /**
  * Whether `e` reports the bad resourceVersion `rv` as kube-apiserver's storage does: the store's reads
- * as a 400 `invalid resource version: <versioner error>`, the watch cache with the versioner's error
- * itself (which a wrapped store may answer with).
+ * as a 400 `invalid resource version: <versioner error>`; a watch cache (`cached`) with the versioner's
+ * error itself once loaded, and the store's answer before.
  */
-export function isBadResourceVersion(e: unknown, rv: string): boolean {
+export function isBadResourceVersion(e: unknown, rv: string, cached: boolean | undefined): boolean {
   const versioner = `resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": invalid syntax`;
-  if (e instanceof InvalidResourceVersionError) return e.message === versioner;
+  if (e instanceof InvalidResourceVersionError) return cached === true && e.message === versioner;
   return e instanceof InvalidRequestError && e.message === `invalid resource version: ${versioner}`;
 }

@@ -11,7 +11,8 @@
  * `HANDSHAKES_PER_TURN` per turn (see `handshake-pacer.ts`), and the requests read start within a
  * time budget per turn (see `request-pacer.ts`; probes at once), so that a burst of new connections
  * or of requests does not hold the event loop for long. Requests read before malformed bytes on a
- * connection are answered before the error is (see `client-errors.ts`).
+ * connection are answered before the error is (see `client-errors.ts`). Requests asking to upgrade
+ * their connection are served as the others (see `upgrade.ts`).
  *
  * Kept free of heavy imports: `main.ts` loads it before the server's modules.
  */
@@ -24,6 +25,7 @@ import { answerBeforeClientErrors } from './client-errors.js';
 import { paceHandshakes } from './handshake-pacer.js';
 import { markRead } from './received.js';
 import { pacedRequests } from './request-pacer.js';
+import { serveUpgrades } from './upgrade.js';
 import { badRequest, serviceUnavailable } from '../apimachinery/errors.js';
 import { unescapeRequestPath } from '../apimachinery/gourl.js';
 import type { Status } from '../apimachinery/types.js';
@@ -180,7 +182,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
   let tlsInUse = tls;
   const requests = pacedRequests();
   const backlog = listenBacklog();
-  const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true, maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  const onRequest: RequestListener = (req, res) => {
     const form = originTarget(req.url ?? '');
     const target = form === undefined ? undefined : unescapedTarget(form);
     if (form === undefined || target === undefined) {
@@ -195,7 +197,9 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     // Probes are answered at once, whatever waits.
     else if (HEALTH_PATHS.test(target)) serve(req, res);
     else requests.start(() => serve(req, res));
-  });
+  };
+  const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true, maxHeaderSize: MAX_HEADER_BYTES }, onRequest);
+  serveUpgrades(server, onRequest, (res) => writeStatus(res, badRequest('a request asking to upgrade its connection cannot carry a body').status));
   // Go's servers keep idle connections 90 s, as long as Go's clients do (shorter, a client may send on a
   // connection the server is closing; non-idempotent requests then fail).
   server.keepAliveTimeout = 90_000;

@@ -7,6 +7,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { KeyPoolStats } from '../registry/kubeconfig/keys.js';
 import type { RequestInfo } from './requestinfo.js';
 import { readTime } from './received.js';
+import { switchedProtocols } from './upgrade.js';
 
 const REQUEST_LABELS = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
 
@@ -167,7 +168,8 @@ export function withMetrics(metrics: ServerMetrics): RequestHandler {
       const info = res.locals.info as RequestInfo | undefined;
       if (info === undefined || res.locals.unmetered === true) return;
       const labels = requestLabels(req, info, metrics.knownResources);
-      metrics.requests.inc({ ...labels, code: String(res.statusCode) });
+      // A connection switched over (a watch over WebSocket) never had a status written: kube counts code 0.
+      metrics.requests.inc({ ...labels, code: switchedProtocols(res) ? '0' : String(res.statusCode) });
       metrics.duration.observe(labels, (performance.now() - start) / 1000);
     };
     res.once('finish', record);

@@ -7,6 +7,7 @@ import { errorWriter, withRequestInfo } from '../filters.js';
 import { withImpersonation } from '../impersonation.js';
 import { markRead } from '../received.js';
 import { sendJson } from '../respond.js';
+import { switchProtocols } from '../upgrade.js';
 import { Auditor } from './auditor.js';
 import { setAuthorizationDecision, withAudit, withAuditInit, withAuditPanic } from './filter.js';
 import { parseAuditPolicy } from './policy.js';
@@ -63,6 +64,11 @@ function app(auditor: Auditor | undefined): Express {
     res.write('{"type":"ADDED"}\n');
     await new Promise((r) => setTimeout(r, 20));
     res.end();
+  });
+  // A watch over WebSocket: the connection switches protocols, then the client goes away.
+  a.get(`${G}/internalsecrets`, (req, res) => {
+    switchProtocols(res);
+    setTimeout(() => req.socket.destroy(), 20);
   });
   a.get(`${G}/shoots/circular`, (_req, res) => {
     const body: Record<string, unknown> = { kind: 'Shoot' };
@@ -225,6 +231,15 @@ describe('audit filter', () => {
     assert.deepEqual(events[1]?.responseStatus, { metadata: {}, code: 200 });
     assert.equal(events[2]?.responseObject, undefined);
     assert.ok((events[2]?.stageTimestamp ?? '') >= (events[1]?.stageTimestamp ?? ''));
+  });
+
+  it('records a watch whose connection switched protocols with status 101, as a hijacked connection', async () => {
+    const { sink, request } = setup(policy('RequestResponse'));
+    await assert.rejects(request.get(`${G}/internalsecrets?watch=1`));
+    const events = await settle(sink, 3);
+    assert.deepEqual(events.map((e) => e.stage), ['RequestReceived', 'ResponseStarted', 'ResponseComplete']);
+    assert.deepEqual(events[1]?.responseStatus, { metadata: {}, code: 101 });
+    assert.deepEqual(events[2]?.responseStatus, { metadata: {}, code: 101 });
   });
 
   it('turns an error that is not a Status into a Panic event', async () => {

@@ -27,6 +27,7 @@ import { frontProxyOf } from '../authn/requestheader.js';
 import { requestInfoOf, type RequestInfo } from '../requestinfo.js';
 import { escapedRequestTarget } from '../listener.js';
 import { readTime } from '../received.js';
+import { SWITCH_EVENT, switchedProtocols } from '../upgrade.js';
 import type { Auditor } from './auditor.js';
 import { buildEvent, decodeRequestBody, incomingAuditID, panicStatus, responseStatusOf, sourceIPs, userAgentOf } from './event.js';
 import type { RequestAuditConfig } from './policy.js';
@@ -152,16 +153,19 @@ function hookResponseStarted(auditor: Auditor, req: Request, res: Response, a: R
   if (!isLongRunning(req, res)) return;
   const original = res.writeHead;
   let started = false;
-  const wrapped = function (this: Response, ...args: unknown[]): Response {
+  const start = (code: number) => {
     // A watch refused by authentication gets its one event when it ends (see hookResponseComplete).
-    if (!started && userOf(res) !== undefined) {
-      started = true;
-      const code = typeof args[0] === 'number' ? args[0] : res.statusCode;
-      emit(auditor, req, res, a, 'ResponseStarted', { responseStatus: { metadata: {}, code }, requestObject: requestObjectOf(auditor, req, res, a) });
-    }
+    if (started || userOf(res) === undefined) return;
+    started = true;
+    emit(auditor, req, res, a, 'ResponseStarted', { responseStatus: { metadata: {}, code }, requestObject: requestObjectOf(auditor, req, res, a) });
+  };
+  const wrapped = function (this: Response, ...args: unknown[]): Response {
+    start(typeof args[0] === 'number' ? args[0] : res.statusCode);
     return Reflect.apply(original, this, args) as Response;
   };
   res.writeHead = wrapped as unknown as Response['writeHead'];
+  // A watch over WebSocket: its connection switched protocols (101) without a status line from here.
+  res.once(SWITCH_EVENT, () => start(101));
 }
 
 /** Upstream's message for a failed authentication: the kinds of credentials the request carried. */
@@ -198,7 +202,7 @@ function hookResponseComplete(auditor: Auditor, req: Request, res: Response, a: 
       return;
     }
     const body: unknown = res.locals.responseBody;
-    const responseStatus: ResponseStatus = res.headersSent
+    const responseStatus: ResponseStatus = res.headersSent || switchedProtocols(res)
       ? responseStatusOf(res.statusCode, body, sensitive)
       : { metadata: {}, code: 200, status: 'Success', message: 'Connection closed early' };
     // A response that differs from the body kept (a list's items) gives its own form, made on demand.

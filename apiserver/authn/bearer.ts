@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { UserInfo } from '../../registry/types.js';
 import { AuthenticationError, type Authenticator } from './types.js';
+import { isWebSocketRequest } from '../upgrade.js';
 
 /** Checks one token. */
 export interface TokenAuthenticator {
@@ -54,14 +55,9 @@ function decodeUtf8(bytes: Buffer): string {
   }
 }
 
-function isWebSocketUpgrade(req: IncomingMessage): boolean {
-  const connection = (req.headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim());
-  return connection.includes('upgrade') && (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
-}
-
 /** The token and the other subprotocols of a WebSocket upgrade; undefined when it carries no token. Throws on a malformed one. */
 export function bearerFromWebSocket(req: IncomingMessage): { token: string; otherProtocols: string[] } | undefined {
-  if (!isWebSocketUpgrade(req)) return undefined;
+  if (!isWebSocketRequest(req)) return undefined;
   let token: string | undefined;
   const others: string[] = [];
   for (const headerValue of req.headersDistinct['sec-websocket-protocol'] ?? []) {

@@ -1,5 +1,5 @@
 /**
- * Watch streaming over a chunked 200 response, flushed per event: JSON events one per line
+ * Watch streaming over a chunked 200 response (or a WebSocket, see `watch-sink.ts`), flushed per event: JSON events one per line
  * (`application/json`), or length-prefixed protobuf WatchEvents
  * (`application/vnd.kubernetes.protobuf;stream=watch`). Table watches (JSON only) send one-row Tables,
  * bookmarks included, with column definitions in the first event only; metadata-only watches send PartialObjectMetadata,
@@ -16,9 +16,9 @@ import { encodeProtobufBody, isKindOf, objectJson } from '../encode.js';
 import { includeObjectPolicy, type Format, type Rendering } from '../negotiation.js';
 import { namedListParams, str } from '../query.js';
 import { toTable, type IncludeObject } from '../render.js';
-import { drained } from '../backpressure.js';
 import { nextTurn } from '../../storage/pacer.js';
 import { outputOf, type ResourceRequest } from './context.js';
+import { openWatchSink } from './watch-sink.js';
 
 const MIN_TIMEOUT_S = 1800;
 /** The longest delay a Node.js timer takes (about 24.8 days); longer timeouts wait that long. */
@@ -106,23 +106,27 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
       ? setTimeout(() => watch.requestBookmark?.(), (seconds - PRE_TIMEOUT_BOOKMARK_S) * 1000)
       : undefined;
   const stop = () => watch.stop();
-  r.res.on('close', stop);
+  const sink = await openWatchSink(r, rendering.format === 'protobuf' ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json', rendering.format === 'protobuf');
+  if (sink === undefined) {
+    clearTimeout(timer);
+    clearTimeout(lastBookmark);
+    watch.stop();
+    return;
+  }
+  const offGone = sink.onGone(stop);
+  if (sink.gone) stop();
   const unregister = r.deps.lifecycle?.registerWatch(stop);
-  r.res.status(200);
-  r.res.setHeader('Content-Type', rendering.format === 'protobuf' ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json');
-  r.res.setHeader('Cache-Control', 'no-cache, private');
-  r.res.flushHeaders();
   let sliceStart = performance.now();
   try {
     for await (const ev of watch) {
-      if (r.res.destroyed || timedOut) break;
+      if (sink.gone || timedOut) break;
       // Back-pressure: a slow client makes this loop wait, so its backlog builds up in the watch
       // cache, which closes watchers that fall too far behind instead of buffering without bound.
       // It waits past a bound of its own, not at the first refused write: waiting for a drain costs
       // a turn of the event loop, and a server busy with writes would then send a few events per
       // turn, falling seconds behind its watchers.
-      r.res.write(encode(ev));
-      if (r.res.writableLength >= WATCH_BUFFER_BYTES) await drained(r.res, stopped);
+      sink.send(encode(ev));
+      if (sink.queued >= WATCH_BUFFER_BYTES) await sink.drained(stopped);
       // A long backlog (initial events) is written in slices, letting other requests in between.
       if (performance.now() - sliceStart >= SLICE_MS) {
         await nextTurn();
@@ -133,10 +137,9 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
     clearTimeout(timer);
     clearTimeout(lastBookmark);
     unregister?.();
-    r.res.off('close', stop);
+    offGone();
     watch.stop();
     // A client that stopped reading cannot take the end of the stream: drop the connection instead.
-    if (timedOut && r.res.writableNeedDrain) r.res.destroy();
-    else if (!r.res.destroyed) r.res.end();
+    sink.end(timedOut);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * SIGTERM under load: /readyz fails at once, requests keep being served during the shutdown delay,
- * watches end cleanly, the process exits 0, and no acknowledged write is lost. `npm start` passes
+ * watches (HTTP and WebSocket) end cleanly, the process exits 0, and no acknowledged write is lost. `npm start` passes
  * SIGTERM (npm forwards it) and Ctrl-C (SIGINT to the terminal's process group) on to the server.
  */
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { adminClient } from '../support/client.js';
 import { adminCredentials, REPO_ROOT, startChild, tempDir } from '../support/server.js';
 import { until } from '../support/wait.js';
 import { openWatch } from '../support/watch.js';
+import { openSocketWatch } from '../support/websocket.js';
 
 const COLL = '/apis/core.gardener.cloud/v1beta1/namespaces/term/internalsecrets';
 
@@ -23,6 +24,7 @@ describe('SIGTERM under load', function () {
     const creds = adminCredentials(dataDir);
     const client = adminClient(server.url, creds);
     const watch = await openWatch(server.url, `${COLL}?watch=1`, creds);
+    const socketWatch = await openSocketWatch(server.url, `${COLL}?watch=1`, creds);
     const acknowledged: string[] = [];
     let stop = false;
     let seq = 0;
@@ -48,6 +50,7 @@ describe('SIGTERM under load', function () {
     await new Promise((r) => setTimeout(r, 800));
     assert.ok(acknowledged.length > during, 'writes are still served during the shutdown delay');
     await watch.ended;
+    assert.equal(await socketWatch.closed, 1000, 'a watch over WebSocket ends with a normal close');
     stop = true;
     await Promise.all(writers);
     client.close();
@@ -62,6 +65,7 @@ describe('SIGTERM under load', function () {
     const stored = new Set((list.body as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name));
     assert.deepEqual(acknowledged.filter((n) => !stored.has(n)), []);
     assert.ok(watch.events.length > 0);
+    assert.ok(socketWatch.messages.length > 0);
   });
 
   /** Whether any process of the process group `pgid` is still running. */

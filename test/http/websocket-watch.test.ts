@@ -1,0 +1,166 @@
+/**
+ * Watches over WebSocket, as kube-apiserver serves them and browser-side clients (and the Gardener
+ * dashboard's earlier kube-client, `WatchBuilder.js`: `new WebSocket(url, { origin, key, cert, ca })`)
+ * open them: one message per event, the handshake checked as Go's x/net/websocket checks it, and other
+ * requests asking for an upgrade served as plain requests.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import type WebSocket from 'ws';
+import { readWatchFrames } from '../../apimachinery/protobuf/index.js';
+import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
+import { openSocketWatch, type RefusedUpgrade } from '../support/websocket.js';
+
+const BASE = '/apis/core.gardener.cloud/v1beta1';
+const ns = (n: string) => `${BASE}/namespaces/${n}/internalsecrets`;
+
+describe('watches over WebSocket', function () {
+  let s: InProcessServer;
+  let url: URL;
+  const admin = () => ({ ca: s.creds.ca, cert: s.creds.cert, key: s.creds.key });
+
+  /** Opens a watch as the dashboard's kube-client does; rejects with the status of a refused upgrade. */
+  const open = (path: string, options: WebSocket.ClientOptions = {}, protocols?: string[]) => openSocketWatch(s.running.url, path, s.creds, options, protocols);
+
+  /** Sends `request` on a raw TLS connection as the admin and reads everything until the server closes. */
+  function raw(request: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(url.port), ...admin(), servername: 'localhost' }, () => socket.write(request));
+      let got = '';
+      socket.on('data', (c: Buffer) => (got += c.toString('latin1')));
+      socket.on('close', () => resolve(got));
+      socket.on('error', reject);
+      socket.setTimeout(20_000, () => socket.destroy(new Error(`no close; got ${JSON.stringify(got)}`)));
+    });
+  }
+
+  const upgradeHeaders = (extra: string) =>
+    `Host: 127.0.0.1:${url.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
+
+  let dir: string;
+  before(async () => {
+    dir = tempDir();
+    writeFileSync(join(dir, 'tokens.csv'), 'token-alice,alice,u1,system:masters\n');
+    s = await startInProcess([`--token-auth-file=${join(dir, 'tokens.csv')}`]);
+    url = new URL(s.running.url);
+  });
+  after(async () => s.stop());
+
+  it('sends each event as one text message, the JSON line with its newline, and no subprotocol unless asked', async () => {
+    const w = await open(`${ns('ws')}?watch=true&fieldSelector=metadata.name%3Da`);
+    assert.equal(w.ws.protocol, '');
+    await s.request('post', ns('ws')).send({ metadata: { name: 'b' } }).expect(201);
+    await s.request('post', ns('ws')).send({ metadata: { name: 'a' }, data: { k: 'dg==' } }).expect(201);
+    await s.request('delete', `${ns('ws')}/a`).expect(200);
+    const added = await w.next();
+    const deleted = await w.next();
+    assert.equal(added.binary, false);
+    const text = added.data.toString();
+    assert.ok(text.endsWith('}\n'), text);
+    const ev = JSON.parse(text);
+    assert.equal(ev.type, 'ADDED');
+    assert.equal(ev.object.kind, 'InternalSecret');
+    assert.equal(ev.object.metadata.name, 'a');
+    assert.equal(JSON.parse(deleted.data.toString()).type, 'DELETED');
+    w.ws.close();
+    assert.equal(await w.closed, 1005);
+  });
+
+  it('sends protobuf events as binary messages without the length prefix of the HTTP stream', async () => {
+    const w = await open(`${ns('proto')}?watch=1`, { headers: { Accept: 'application/vnd.kubernetes.protobuf;stream=watch' } });
+    await s.request('post', ns('proto')).send({ metadata: { name: 'p' } }).expect(201);
+    const m = await w.next();
+    assert.equal(m.binary, true);
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(m.data.length);
+    const { events, rest } = readWatchFrames(Buffer.concat([prefix, m.data]));
+    assert.equal(rest.length, 0);
+    assert.equal(events[0]?.type, 'ADDED');
+    assert.equal(Buffer.from(events[0]!.object.subarray(0, 4)).toString('latin1'), 'k8s\0');
+    w.ws.terminate();
+  });
+
+  it('echoes the one subprotocol asked for, and takes a bearer token from its subprotocol', async () => {
+    const w = await open(`${ns('proto')}?watch=1&resourceVersion=0`, {}, ['base64.binary.k8s.io']);
+    assert.equal(w.ws.protocol, 'base64.binary.k8s.io');
+    assert.equal(JSON.parse((await w.next()).data.toString()).object.metadata.name, 'p');
+    w.ws.terminate();
+    const token = Buffer.from('token-alice').toString('base64url');
+    const t = await open(`${ns('proto')}?watch=1&resourceVersion=0`, { cert: undefined, key: undefined }, [`base64url.bearer.authorization.k8s.io.${token}`, 'base64.binary.k8s.io']);
+    assert.equal(t.ws.protocol, 'base64.binary.k8s.io', 'the token subprotocol is consumed by authentication');
+    assert.equal(JSON.parse((await t.next()).data.toString()).object.metadata.name, 'p');
+    t.ws.terminate();
+    const bad = Buffer.from('token-mallory').toString('base64url');
+    await assert.rejects(open(`${ns('proto')}?watch=1`, { cert: undefined, key: undefined }, [`base64url.bearer.authorization.k8s.io.${bad}`, 'x']), { status: 401 });
+  });
+
+  it('ends at timeoutSeconds with close code 1000', async () => {
+    const w = await open(`${ns('ws')}?watch=true&timeoutSeconds=1`);
+    assert.equal(await w.closed, 1000);
+  });
+
+  it('refuses handshakes as x/net/websocket does', async () => {
+    const path = `${ns('ws')}?watch=true`;
+    assert.equal(await raw(`GET ${path} HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Version: 13\r\n')}`), 'HTTP/1.1 403 Forbidden\r\n\r\n', 'no Origin');
+    assert.equal(await raw(`GET ${path} HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Version: 13\r\nOrigin: null\r\n')}`), 'HTTP/1.1 403 Forbidden\r\n\r\n', 'an Origin that is no URL');
+    assert.equal(
+      await raw(`GET ${path} HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Version: 13\r\nOrigin: https://a\r\nSec-WebSocket-Protocol: a, b\r\n')}`),
+      'HTTP/1.1 400 Bad Request\r\n\r\n',
+      'two subprotocols',
+    );
+    assert.equal(
+      await raw(`GET ${path} HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Version: 8\r\nOrigin: https://a\r\n')}`),
+      'HTTP/1.1 400 Bad Request\r\nSec-WebSocket-Version: 13\r\n\r\nmissing or bad WebSocket Version',
+    );
+    const noKey = `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nOrigin: https://a\r\n\r\n`;
+    assert.equal(await raw(noKey), 'HTTP/1.1 400 Bad Request\r\n\r\nmismatch challenge/response');
+    const accepted = await raw(`GET ${path}&timeoutSeconds=1 HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Version: 13\r\nOrigin: https://a\r\n')}`);
+    assert.match(accepted, /^HTTP\/1\.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n\r\n/);
+    assert.ok(accepted.endsWith('\x88\x02\x03\xe8'), 'a close frame with code 1000 ends it');
+  });
+
+  it('answers errors before the watch starts as HTTP, closing the connection', async () => {
+    for (const query of ['fieldSelector=spec.x%3Dy', 'resourceVersion=abc', 'sendInitialEvents=true']) {
+      const path = `${ns('ws')}?watch=true&${query}`;
+      const plain = await s.request('get', path).expect((res) => assert.ok(res.status >= 400, `${res.status}`));
+      await assert.rejects(open(path), (e: RefusedUpgrade) => {
+        assert.equal(e.status, plain.status, query);
+        assert.equal(e.headers.connection, 'close');
+        assert.deepEqual(JSON.parse(e.body), plain.body);
+        return true;
+      });
+    }
+  });
+
+  it('serves other requests asking for an upgrade as plain requests, and refuses those with a body', async () => {
+    const list = await raw(`GET ${ns('ws')} HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Version: 13\r\nOrigin: https://a\r\n')}`);
+    assert.match(list, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(list, /\r\nConnection: close\r\n/i);
+    assert.match(list, /"kind":"InternalSecretList"/);
+    const body = '{"metadata":{"name":"sneaky"}}';
+    const post = await raw(`POST ${ns('ws')} HTTP/1.1\r\n${upgradeHeaders(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`)}${body}`);
+    assert.match(post, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    await s.request('get', `${ns('ws')}/sneaky`).expect(404);
+  });
+
+  it('releases the watch when the client goes away', async () => {
+    const gauge = async () => {
+      const text = (await s.request('get', '/metrics').expect(200)).text;
+      return text.split('\n').filter((l) => l.startsWith('apiserver_longrunning_requests{') && l.includes('resource="internalsecrets"')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    };
+    const before = await gauge();
+    const w = await open(`${ns('ws')}?watch=true`);
+    assert.equal(await gauge(), before + 1);
+    w.ws.terminate();
+    for (let i = 0; (await gauge()) !== before; i++) {
+      assert.ok(i < 200, 'the watch is still counted');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // As kube-apiserver's metrics count a hijacked connection: no status was written.
+    const counted = (await s.request('get', '/metrics').expect(200)).text.split('\n');
+    assert.ok(counted.some((l) => l.startsWith('apiserver_request_total{') && l.includes('verb="WATCH"') && l.includes('resource="internalsecrets"') && l.includes('code="0"')));
+    assert.ok(!counted.some((l) => l.includes('code="101"')));
+  });
+});

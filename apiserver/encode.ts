@@ -142,7 +142,11 @@ export class EncodedObjects {
 /** Encoded objects of all resources: 16 MiB, about 4,000 Shoots in both formats. */
 const encoded = new EncodedObjects(16 * 1024 * 1024);
 
-/** The cache key of a stored object of `d` (undefined for anything else: no name, no version, another kind). */
+/**
+ * The cache key of a stored object of `d` (undefined for anything else: no name, no version, another
+ * kind). The key stands for the object's content: only objects exactly as stored at their
+ * resourceVersion may be encoded through it.
+ */
 function versionKey(d: ResourceDescriptor, obj: unknown, format: Format | 'yaml-item'): string | undefined {
   if (!isPlainObject(obj) || obj.kind !== d.kind || !isPlainObject(obj.metadata)) return undefined;
   const { name, namespace, resourceVersion } = obj.metadata;

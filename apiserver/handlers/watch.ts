@@ -39,11 +39,17 @@ const encodedEvents = new WeakMap<WatchEvent, Partial<Record<Format, Buffer>>>()
 
 const EVENT_END = Buffer.from('}\n');
 
-/** One event in `format`; objects of the resource's kind are stored versions, encoded through the version cache. */
+/**
+ * One event in `format`. Objects of the resource's kind are stored versions, encoded through the
+ * version cache, except in DELETED events: those carry the last state at the deletion's revision, or,
+ * for an object that left a watch's selection, its previous state at a revision where the object
+ * exists with other content, which must not be taken for that version.
+ */
 function encodeEvent(d: ResourceDescriptor, type: string, object: unknown, format: Format): Buffer {
-  if (format === 'protobuf') return watchFrame(type, encodeProtobufBody(d, object, true));
+  const stored = type !== 'DELETED';
+  if (format === 'protobuf') return watchFrame(type, encodeProtobufBody(d, object, stored));
   if (!isKindOf(d, object)) return Buffer.from(`${JSON.stringify({ type, object })}\n`);
-  return Buffer.concat([Buffer.from(`{"type":${JSON.stringify(type)},"object":`), objectJson(d, object, true), EVENT_END]);
+  return Buffer.concat([Buffer.from(`{"type":${JSON.stringify(type)},"object":`), objectJson(d, object, stored), EVENT_END]);
 }
 
 

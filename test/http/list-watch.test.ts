@@ -1,7 +1,7 @@
 /** Lists (paging, selectors, tables, metadata-only) and watches (streams, selectors, tables). */
 import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../support/server.js';
-import { binary } from '../support/protobuf.js';
+import { binary, decodePb, openPbWatch, PROTOBUF_ACCEPT } from '../support/protobuf.js';
 import { openWatch } from '../support/watch.js';
 
 const BASE = '/apis/core.gardener.cloud/v1beta1';
@@ -208,6 +208,33 @@ describe('list and watch over HTTPS', function () {
       assert.deepEqual(evs.map((e) => [e.type, e.object.metadata?.name]), [['ADDED', 'p1'], ['ADDED', 'p3'], ['ADDED', 'p5']]);
     } finally {
       replay.close();
+    }
+  });
+
+  it('keeps reads of an object current after a selector watch saw it leave (its DELETED carries the old content at the new resourceVersion)', async () => {
+    await s.request('post', ns('left')).send({ metadata: { name: 'l', labels: { app: 'x' } }, data: { k: 'b2xk' } }).expect(201);
+    const rv = (await s.request('get', ns('left')).expect(200)).body.metadata.resourceVersion;
+    const from = `watch=1&resourceVersion=${rv}`;
+    // Watchers of each kind, in both formats, so that each event is encoded more than once.
+    const plain = [await openWatch(s.running.url, `${ns('left')}?${from}`, s.creds), await openWatch(s.running.url, `${ns('left')}?${from}`, s.creds)];
+    const selected = [await openWatch(s.running.url, `${ns('left')}?${from}&labelSelector=app%3Dx`, s.creds), await openWatch(s.running.url, `${ns('left')}?${from}&labelSelector=app%3Dx`, s.creds)];
+    const pb = [await openPbWatch(s.running.url, `${ns('left')}?${from}`, s.creds), await openPbWatch(s.running.url, `${ns('left')}?${from}&labelSelector=app%3Dx`, s.creds)];
+    try {
+      await s.request('patch', `${ns('left')}/l`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"app":"y"}},"data":{"k":"bmV3"}}').expect(200);
+      for (const w of plain) assert.equal((await w.next()).type, 'MODIFIED');
+      for (const w of selected) assert.equal((await w.next()).type, 'DELETED');
+      for (const w of pb) assert.equal((await w.waitFor(1)).length, 1);
+      for (let i = 0; i < 2; i++) {
+        const got = (await s.request('get', `${ns('left')}/l`).set('User-Agent', 'kubectl/v1.32.0').expect(200)).body;
+        assert.deepEqual([got.metadata.labels, got.data], [{ app: 'y' }, { k: 'bmV3' }]);
+        const listed = (await s.request('get', ns('left')).set('User-Agent', 'kubectl/v1.32.0').expect(200)).body.items[0];
+        assert.deepEqual([listed.metadata.labels, listed.data], [{ app: 'y' }, { k: 'bmV3' }]);
+        const viaPb = decodePb((await binary(s.request('get', `${ns('left')}/l`).set('Accept', PROTOBUF_ACCEPT)).expect(200)).body as Buffer).value;
+        assert.deepEqual(viaPb.metadata.labels, { app: 'y' });
+      }
+    } finally {
+      for (const w of [...plain, ...selected]) w.close();
+      for (const w of pb) w.close();
     }
   });
 

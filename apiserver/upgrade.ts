@@ -74,8 +74,13 @@ export function serveUpgrades(server: Server, handle: RequestListener, refuse: (
     res.assignSocket(socket as never);
     // The connection is not parsed for further requests: it ends with this response.
     res.shouldKeepAlive = false;
-    res.once('finish', () => socket.end());
-    socket.once('error', () => socket.destroy());
+    // As Node's server ends a connection that is not kept alive: closed once the answer is sent.
+    res.once('finish', () => (socket as Duplex & { destroySoon(): void }).destroySoon());
+    // Node's HTTP server no longer listens for the connection's errors. Not every error ends it: TLS
+    // reports some (OpenSSL's, after a client certificate that failed verification) on a connection
+    // that still carries the answer, as Node's server answers them (see client-errors.ts); a broken
+    // connection closes by itself.
+    socket.on('error', () => {});
     if (carriesBody(req)) {
       refuse(res);
       return;

@@ -7,9 +7,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import type WebSocket from 'ws';
 import { readWatchFrames } from '../../apimachinery/protobuf/index.js';
+import { createCA, createLeaf } from '../../apiserver/standalone/pki.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 import { openSocketWatch, type RefusedUpgrade } from '../support/websocket.js';
 
@@ -143,6 +145,35 @@ describe('watches over WebSocket', function () {
     const post = await raw(`POST ${ns('ws')} HTTP/1.1\r\n${upgradeHeaders(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`)}${body}`);
     assert.match(post, /^HTTP\/1\.1 400 Bad Request\r\n/);
     await s.request('get', `${ns('ws')}/sneaky`).expect(404);
+  });
+
+  it('answers upgrade requests on connections where TLS reported an error (a client certificate that failed verification)', async () => {
+    const caName = /CN=([^\n,]+)/.exec(new X509Certificate(s.creds.ca).subject)?.[1] ?? '';
+    const ca = createCA(caName);
+    const lookAlike = createLeaf(ca, { commonName: 'system:admin', organizations: ['system:masters'], usage: 'client' });
+    // Resolves with the answer once complete (by its Content-Length), or with what came when the connection closed.
+    const ask = (creds: { cert: string; key: string }) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(url.port), ca: s.creds.ca, ...creds, servername: 'localhost' }, () =>
+          socket.write(`GET ${ns('ws')} HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Version: 13\r\nOrigin: https://a\r\n')}`),
+        );
+        let text = '';
+        socket.on('data', (c: Buffer) => {
+          text += c.toString('latin1');
+          const end = text.indexOf('\r\n\r\n');
+          const length = /\r\ncontent-length: (\d+)\r\n/i.exec(text)?.[1];
+          if (end >= 0 && length !== undefined && text.length >= end + 4 + Number(length)) {
+            socket.destroy();
+            resolve(text);
+          }
+        });
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+    for (let round = 0; round < 5; round++) {
+      const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => ask(i % 2 === 0 ? lookAlike : s.creds)));
+      answers.forEach((got, i) => assert.match(got, i % 2 === 0 ? /^HTTP\/1\.1 401 Unauthorized\r\n/ : /^HTTP\/1\.1 200 OK\r\n/, `round ${round}, request ${i}`));
+    }
   });
 
   it('releases the watch when the client goes away', async () => {

@@ -36,6 +36,8 @@ export interface Producible {
   /** The kind has a protobuf message (objects and lists in protobuf). */
   protobuf: boolean;
   shape: Shape;
+  /** Whether a Table may be asked for (default true; watch-list requests may not, as upstream). */
+  tables?: boolean;
 }
 
 /** The metadata-only kinds a response of `shape` can be converted to (a watch's events are single objects). */
@@ -102,7 +104,7 @@ function renderingOf(c: Clause, format: Format, p: Producible): Rendering | unde
   if (stream !== undefined && stream !== '' && stream !== 'watch') return undefined;
   if (as === undefined) return format !== 'protobuf' || p.protobuf ? { kind: 'object', format } : undefined;
   if (g !== 'meta.k8s.io' || (v !== 'v1' && v !== 'v1beta1')) return undefined;
-  if (as === 'Table') return format !== 'protobuf' ? { kind: 'table', version: v, format } : undefined;
+  if (as === 'Table') return format !== 'protobuf' && p.tables !== false ? { kind: 'table', version: v, format } : undefined;
   if (METADATA_KINDS[p.shape].includes(as)) return { kind: 'metadata', version: v, format };
   return undefined;
 }

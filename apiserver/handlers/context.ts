@@ -88,10 +88,10 @@ export function admissionHooks(r: ResourceRequest, operation: Operation, name: s
   });
 }
 
-/** Negotiates the response of this request. */
-export function outputOf(r: ResourceRequest, shape: Shape): Rendering {
+/** Negotiates the response of this request; `tables: false` where no Table may be asked for. */
+export function outputOf(r: ResourceRequest, shape: Shape, tables = true): Rendering {
   const protobuf = protobufMessage(r.served.descriptor, r.subresource) !== undefined;
-  return negotiate(r.req.headers.accept, { protobuf, shape });
+  return negotiate(r.req.headers.accept, { protobuf, shape, tables });
 }
 
 /**

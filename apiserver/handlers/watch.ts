@@ -1,9 +1,9 @@
 /**
- * Watch streaming over a chunked 200 response (or a WebSocket, see `watch-sink.ts`), flushed per event: JSON events one per line
- * (`application/json`), or length-prefixed protobuf WatchEvents
- * (`application/vnd.kubernetes.protobuf;stream=watch`). Table watches (JSON only) send one-row Tables,
- * bookmarks included, with column definitions in the first event only; metadata-only watches send PartialObjectMetadata,
- * bookmarks included. The stream ends after `timeoutSeconds` (random 1800-3600 s when absent), when the
+ * Watch streaming over a chunked 200 response (or a WebSocket, see `watch-sink.ts`), flushed per
+ * event: JSON events one per line (`application/json`), or length-prefixed protobuf WatchEvents
+ * (`application/vnd.kubernetes.protobuf;stream=watch`). Table watches (JSON only) send one-row
+ * Tables, bookmarks included, with column definitions in the first event only; metadata-only watches
+ * send PartialObjectMetadata, bookmarks included. Watch-list requests: see `watch-list.ts`. The stream ends after `timeoutSeconds` (random 1800-3600 s when absent), when the
  * client goes away, or when the source ends; a client that stopped reading is cut off at the timeout.
  */
 import { randomInt } from 'node:crypto';
@@ -11,7 +11,6 @@ import { PROTOBUF_WATCH_MEDIA_TYPE, watchFrame } from '../../apimachinery/protob
 import type { KubeObject } from '../../apimachinery/types.js';
 import { apiVersionOf, type ResourceDescriptor } from '../../registry/types.js';
 import type { WatchEvent } from '../../storage/interface.js';
-import { INITIAL_EVENTS_END_ANNOTATION } from '../../storage/store/watch.js';
 import { encodeProtobufBody, isKindOf, objectJson } from '../encode.js';
 import { includeObjectPolicy, type Format, type Rendering } from '../negotiation.js';
 import { namedListParams, str } from '../query.js';
@@ -19,6 +18,7 @@ import { toTable, type IncludeObject } from '../render.js';
 import { nextTurn } from '../../storage/pacer.js';
 import { outputOf, type ResourceRequest } from './context.js';
 import { openWatchSink } from './watch-sink.js';
+import { blueprintAnnotator, isWatchList, withWatchListDefaults } from './watch-list.js';
 
 const MIN_TIMEOUT_S = 1800;
 /** The longest delay a Node.js timer takes (about 24.8 days); longer timeouts wait that long. */
@@ -77,23 +77,23 @@ function eventEncoder(d: ResourceDescriptor, rendering: Rendering, include: Incl
       const partial = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: obj.metadata };
       return encodeEvent(d, ev.type, partial, rendering.format);
     }
-    // Bookmarks become one-row Tables too; the end of the initial events keeps its annotation in view
-    // even when objects are left out.
-    const end = ev.type === 'BOOKMARK' && obj.metadata.annotations?.[INITIAL_EVENTS_END_ANNOTATION] === 'true';
+    // Bookmarks become one-row Tables too (a watch-list, whose end bookmark matters, is never a Table).
     const rv = obj.metadata.resourceVersion ?? '';
     const row = ev.type === 'BOOKMARK' ? (typed(d, obj) as KubeObject) : obj;
-    const table = toTable(d, [row], { resourceVersion: rv }, { version: rendering.version, include: end && include === 'None' ? 'Metadata' : include, withColumns: !headerSent });
+    const table = toTable(d, [row], { resourceVersion: rv }, { version: rendering.version, include, withColumns: !headerSent });
     headerSent = true;
     return encodeEvent(d, ev.type, table, 'json');
   };
 }
 
 export async function handleWatch(r: ResourceRequest): Promise<void> {
-  const rendering = outputOf(r, 'watch');
+  const params = withWatchListDefaults(namedListParams(r.query, r.info.name));
+  const rendering = outputOf(r, 'watch', !isWatchList(params));
   const include = includeObjectPolicy(rendering, str(r.query, 'includeObject'));
-  const params = namedListParams(r.query, r.info.name);
   const watch = r.served.store.watch(r.ctx, params);
-  const encode = eventEncoder(r.served.descriptor, rendering, include);
+  const annotate = blueprintAnnotator(r.served.descriptor, rendering, params);
+  const toEvent = eventEncoder(r.served.descriptor, rendering, include);
+  const encode = (ev: WatchEvent) => toEvent(annotate(ev));
   // As kube-apiserver: zero (or none) is a random timeout, a negative one ends the watch at once.
   const requested = params.timeoutSeconds ?? 0;
   const seconds = requested === 0 ? randomInt(MIN_TIMEOUT_S, 2 * MIN_TIMEOUT_S + 1) : Math.max(requested, 0);

@@ -417,16 +417,17 @@ class CachedStore implements CachedStorage {
   }
 
   /**
-   * Changes only: "" / "0" start at the cached revision (fresh for ""), N after N. An N whose changes
-   * are part of the start-up history still being loaded waits for it when the upstream can confirm
-   * its end (progress requests); otherwise that (rare) watch is handed to the wrapped store.
+   * Changes only: "" / "0" start at the cached revision (fresh for ""), N after N. An N the cache has
+   * not reached is not waited for: the watch gets the changes after it as they come, as kube-apiserver's
+   * watch cache serves it. An N whose changes are part of the start-up history still being loaded
+   * waits for it when the upstream can confirm its end (progress requests); otherwise that (rare)
+   * watch is handed to the wrapped store.
    */
   private async changesStart(rv: number, consistent: boolean): Promise<number | typeof DELEGATE> {
     if (rv === 0) {
       if (consistent) await this.fresh();
       return this.cache.revision;
     }
-    await this.reach(rv);
     if (rv >= this.cache.oldestPossible && rv < this.cache.servableFrom) {
       if (!this.cache.confirmsProgress) return DELEGATE;
       await this.cache.waitForHistory(this.tooLargeWaitMs);

@@ -275,26 +275,67 @@ describe('list and watch over HTTPS', function () {
     }
   });
 
-  it('sends the initial-events-end bookmark only to watchers that allow bookmarks, as a Table in Table watches', async () => {
+  it('sends the initial-events-end bookmark only to watchers that allow bookmarks; a watch-list is never a Table, as upstream', async () => {
     const plain = await openWatch(s.running.url, `${ns('elsewhere')}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1`, s.creds);
     await plain.ended;
     assert.deepEqual(plain.events.map((e) => e.type), ['ADDED'], 'no bookmark without allowWatchBookmarks');
-    const q = 'watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&includeObject=None';
+    const q = 'watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true';
+    // kubectl's Accept ends with plain JSON: that is what a watch-list gets.
     const w = await openWatch(s.running.url, `${ns('elsewhere')}?${q}`, s.creds, TABLE);
     try {
-      const added = await w.next();
-      assert.deepEqual([added.type, added.object.kind], ['ADDED', 'Table']);
-      const mark = await w.next();
-      assert.deepEqual([mark.type, mark.object.kind, (mark.object.columnDefinitions as unknown[]).length], ['BOOKMARK', 'Table', 0]);
-      const rows = mark.object.rows as { object: { kind: string; metadata: { annotations: Record<string, string> } } }[];
-      assert.equal(rows.length, 1);
-      assert.equal(rows[0]?.object.kind, 'PartialObjectMetadata', 'the end bookmark keeps its metadata even with includeObject=None');
-      assert.equal(rows[0]?.object.metadata.annotations['k8s.io/initial-events-end'], 'true');
-      const rv = (t: Record<string, unknown>) => Number((t.metadata as { resourceVersion: string }).resourceVersion);
-      assert.ok(rv(mark.object) >= rv(added.object), 'the bookmark carries the revision the initial events were read at');
+      assert.deepEqual([(await w.next()).object.kind, (await w.next()).type], ['InternalSecret', 'BOOKMARK']);
     } finally {
       w.close();
     }
+    const onlyTable = await s.request('get', `${ns('elsewhere')}?${q}`).set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io').expect(406);
+    assert.equal(onlyTable.body.message, 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+    // Without bookmarks it is no watch-list: a Table watch of the initial events.
+    const table = await openWatch(s.running.url, `${ns('elsewhere')}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1`, s.creds, TABLE);
+    await table.ended;
+    assert.deepEqual(table.events.map((e) => [e.type, e.object.kind]), [['ADDED', 'Table']]);
+  });
+
+  it('ends the initial events of watch-lists with a bookmark carrying the empty list blueprint in the negotiated encoding', async () => {
+    const q = 'watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true';
+    const blueprintOf = (ev: { object: { metadata?: Record<string, unknown> } }) =>
+      Buffer.from((ev.object.metadata?.annotations as Record<string, string>)['kubernetes.io/initial-events-list-blueprint'] ?? '', 'base64');
+    const json = await openWatch(s.running.url, `${ns('elsewhere')}?${q}`, s.creds);
+    const meta = await openWatch(s.running.url, `${ns('elsewhere')}?${q}`, s.creds, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    const pb = await openPbWatch(s.running.url, `${ns('elsewhere')}?${q}`, s.creds);
+    try {
+      await json.next();
+      const mark = await json.next();
+      assert.equal(blueprintOf(mark).toString(), '{"kind":"InternalSecretList","apiVersion":"core.gardener.cloud/v1beta1","metadata":{},"items":null}\n');
+      assert.equal((mark.object.metadata?.annotations as Record<string, string>)['k8s.io/initial-events-end'], 'true');
+      await meta.next();
+      const metaMark = await meta.next();
+      assert.equal(metaMark.object.kind, 'PartialObjectMetadata');
+      assert.equal(blueprintOf(metaMark).toString(), '{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{},"items":null}\n');
+      const [, pbMark] = await pb.waitFor(2);
+      const annotations = pbMark?.object.value.metadata.annotations as Record<string, string>;
+      const list = decodePb(Buffer.from(annotations['kubernetes.io/initial-events-list-blueprint'] ?? '', 'base64'));
+      assert.deepEqual([list.apiVersion, list.kind, list.value.items ?? []], ['core.gardener.cloud/v1beta1', 'InternalSecretList', []]);
+    } finally {
+      json.close();
+      meta.close();
+      pb.close();
+    }
+  });
+
+  it('treats a watch=true from resourceVersion "" or "0" as a watch-list, as kube-apiserver 1.32 defaults it; not a /watch/ path', async () => {
+    const types = async (path: string) => {
+      const w = await openWatch(s.running.url, path, s.creds);
+      try {
+        return [(await w.next()).type, (await w.next()).type];
+      } finally {
+        w.close();
+      }
+    };
+    assert.deepEqual(await types(`${ns('elsewhere')}?watch=1&allowWatchBookmarks=true`), ['ADDED', 'BOOKMARK']);
+    assert.deepEqual(await types(`${ns('elsewhere')}?watch=1&allowWatchBookmarks=true&resourceVersion=0`), ['ADDED', 'BOOKMARK']);
+    const legacy = await openWatch(s.running.url, `${BASE}/watch/namespaces/elsewhere/internalsecrets?allowWatchBookmarks=true&timeoutSeconds=1`, s.creds);
+    await legacy.ended;
+    assert.deepEqual(legacy.events.map((e) => e.type), ['ADDED']);
   });
 
   it('reads integer parameters as Go\'s strconv.ParseInt: a negative timeout ends a watch, a negative limit is none', async () => {

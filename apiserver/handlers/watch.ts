@@ -32,10 +32,24 @@ const WATCH_BUFFER_BYTES = 256 * 1024;
 
 /**
  * Encoded events of the plain rendering, by event: the watch cache hands the same (frozen) event to
- * every watcher of a change, so it is serialized once, not once per watcher. The encoding lives as long
- * as the event (the cache's bounded event buffer), not as long as the object it carries.
+ * every watcher of a change, so it is serialized once, not once per watcher. Watchers take an event
+ * within moments of each other, so the most recent encodings are kept, up to a byte budget (the cache
+ * keeps up to 102,400 recent events; their encodings are made again for a watch that replays them).
  */
-const encodedEvents = new WeakMap<WatchEvent, Partial<Record<Format, Buffer>>>();
+const encodedEvents = new Map<WatchEvent, Partial<Record<Format, Buffer>>>();
+/** Bytes of encoded events kept at most. */
+const ENCODED_EVENTS_BUDGET = 32 * 1024 * 1024;
+let encodedBytes = 0;
+
+/** Keeps `bytes` more of encodings, dropping the oldest events' past the budget. */
+function account(bytes: number): void {
+  encodedBytes += bytes;
+  for (const [ev, byFormat] of encodedEvents) {
+    if (encodedBytes <= ENCODED_EVENTS_BUDGET) break;
+    encodedEvents.delete(ev);
+    for (const b of Object.values(byFormat)) encodedBytes -= b.length;
+  }
+}
 
 const EVENT_END = Buffer.from('}\n');
 
@@ -54,12 +68,14 @@ function encodeEvent(d: ResourceDescriptor, type: string, object: unknown, forma
 
 
 function plainEvent(d: ResourceDescriptor, ev: WatchEvent, format: Format): Buffer {
-  let byFormat = encodedEvents.get(ev);
-  if (byFormat === undefined) {
-    byFormat = {};
-    encodedEvents.set(ev, byFormat);
-  }
-  return (byFormat[format] ??= encodeEvent(d, ev.type, typed(d, ev.object), format));
+  const byFormat = encodedEvents.get(ev);
+  const kept = byFormat?.[format];
+  if (kept !== undefined) return kept;
+  const made = encodeEvent(d, ev.type, typed(d, ev.object), format);
+  if (byFormat !== undefined) byFormat[format] = made;
+  else encodedEvents.set(ev, { [format]: made });
+  account(made.length);
+  return made;
 }
 
 /** Bookmarks of an untyped source carry no apiVersion/kind; protobuf needs them. */

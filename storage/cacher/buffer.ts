@@ -1,20 +1,52 @@
 /**
  * The ring buffer of a watch cache: the most recent changes of the resource, oldest first, so that a
  * watch starting at a recent resourceVersion N can be served by replaying what happened after N.
+ *
+ * Its capacity adapts as kube-apiserver's watch cache does: when it is full and its oldest change is
+ * younger than {@link EVENT_FRESH_MS}, it doubles (up to its upper bound), so that a burst of writes
+ * does not push out the history a watcher that reconnects within that time resumes from; when it is
+ * full and even the oldest of its newest quarter is older than that, it halves (down to its lower
+ * bound).
  */
 import type { CacheEvent } from './event.js';
 
-/** Fixed-capacity FIFO of cache events in increasing revision order. */
+/** How long changes are kept when the capacity allows (kube-apiserver's eventFreshDuration). */
+export const EVENT_FRESH_MS = 75_000;
+/** The most changes kept (kube-apiserver's defaultUpperBoundCapacity). */
+export const MAX_CAPACITY = 100 * 1024;
+
+/** Bounds of an {@link EventBuffer}'s capacity and the clock its freshness is read with. */
+export interface EventBufferOptions {
+  /** Fewest changes kept once full (the starting capacity; at least 1). */
+  lowerBound: number;
+  /** Most changes kept (at least the lower bound). */
+  upperBound: number;
+  freshMs?: number;
+  /** Milliseconds, monotonic. */
+  clock?: () => number;
+}
+
+/** FIFO of cache events in increasing revision order, its capacity adapting to the rate of changes. */
 export class EventBuffer {
   private ring: Array<CacheEvent | undefined>;
+  /** When each slot's event was added. */
+  private times: Float64Array;
   /** Index of the oldest event. */
   private head = 0;
   private count = 0;
   private startRevision = 0;
+  private readonly lowerBound: number;
+  private readonly upperBound: number;
+  private readonly freshMs: number;
+  private readonly clock: () => number;
 
-  /** @param capacity number of events kept (at least 1). */
-  constructor(readonly capacity: number) {
-    this.ring = new Array<CacheEvent | undefined>(Math.max(1, capacity));
+  constructor(opts: EventBufferOptions) {
+    this.lowerBound = Math.max(1, opts.lowerBound);
+    this.upperBound = Math.max(this.lowerBound, opts.upperBound);
+    this.freshMs = opts.freshMs ?? EVENT_FRESH_MS;
+    this.clock = opts.clock ?? (() => performance.now());
+    this.ring = new Array<CacheEvent | undefined>(this.lowerBound);
+    this.times = new Float64Array(this.lowerBound);
   }
 
   /**
@@ -30,6 +62,11 @@ export class EventBuffer {
     return this.count;
   }
 
+  /** Changes the buffer holds before it evicts or grows. */
+  get capacity(): number {
+    return this.ring.length;
+  }
+
   /** Empties the buffer; it then holds every change after `start` (none so far). */
   reset(start: number): void {
     this.ring = new Array<CacheEvent | undefined>(this.ring.length);
@@ -40,6 +77,8 @@ export class EventBuffer {
 
   /** Appends `event` (its revision must exceed every buffered one), evicting the oldest when full. */
   push(event: CacheEvent): void {
+    const now = this.clock();
+    if (this.count === this.ring.length) this.resize(now);
     const size = this.ring.length;
     if (this.count === size) {
       const evicted = this.ring[this.head];
@@ -48,7 +87,9 @@ export class EventBuffer {
       this.head = (this.head + 1) % size;
       this.count--;
     }
-    this.ring[(this.head + this.count) % size] = event;
+    const slot = (this.head + this.count) % size;
+    this.ring[slot] = event;
+    this.times[slot] = now;
     this.count++;
   }
 
@@ -69,8 +110,39 @@ export class EventBuffer {
     return out;
   }
 
+  /** kube-apiserver's resizeCacheLocked, for a full buffer. */
+  private resize(now: number): void {
+    const size = this.ring.length;
+    if (now - this.timeAt(0) < this.freshMs) {
+      if (size < this.upperBound) this.moveTo(Math.min(size * 2, this.upperBound));
+    } else if (now - this.timeAt(size - Math.floor(size / 4)) > this.freshMs && size > this.lowerBound) {
+      this.moveTo(Math.max(Math.floor(size / 2), this.lowerBound));
+    }
+  }
+
+  /** Copies the newest events (as many as fit) into a ring of `capacity`. */
+  private moveTo(capacity: number): void {
+    const keep = Math.min(this.count, capacity);
+    const dropped = this.count - keep;
+    if (dropped > 0) this.startRevision = this.at(dropped - 1)?.revision ?? this.startRevision;
+    const ring = new Array<CacheEvent | undefined>(capacity);
+    const times = new Float64Array(capacity);
+    for (let i = 0; i < keep; i++) {
+      ring[i] = this.at(dropped + i);
+      times[i] = this.timeAt(dropped + i);
+    }
+    this.ring = ring;
+    this.times = times;
+    this.head = 0;
+    this.count = keep;
+  }
+
   /** The `i`-th oldest event. */
   private at(i: number): CacheEvent | undefined {
     return this.ring[(this.head + i) % this.ring.length];
+  }
+
+  private timeAt(i: number): number {
+    return this.times[(this.head + i) % this.times.length] ?? 0;
   }
 }

@@ -11,7 +11,7 @@
  * that is too old (compacted) re-lists, and then every client watcher behind the new state gets a
  * 410 ERROR event and re-lists itself.
  */
-import { EventBuffer } from './buffer.js';
+import { EventBuffer, MAX_CAPACITY } from './buffer.js';
 import { ChangeDecoder, readEntries, type Decoded } from './decode.js';
 import { statusFor, tooOldStatus } from './event.js';
 import { WatcherIndex } from './watcher-index.js';
@@ -31,7 +31,10 @@ export interface WatchCacheConfig {
   core: StoreCore;
   /** The resource's key prefix (ends with `/`). */
   prefix: string;
+  /** Changes kept at least (the buffer's starting capacity). */
   capacity: number;
+  /** Changes kept at most while they are recent (default {@link MAX_CAPACITY}). */
+  maxCapacity?: number;
   historyRevisions: number;
   bookmarkIntervalMs: number;
   retryMinMs: number;
@@ -93,7 +96,7 @@ export class WatchCache {
   private readonly decoder: ChangeDecoder;
 
   constructor(private readonly cfg: WatchCacheConfig) {
-    this.buffer = new EventBuffer(cfg.capacity);
+    this.buffer = new EventBuffer({ lowerBound: cfg.capacity, upperBound: cfg.maxCapacity ?? MAX_CAPACITY });
     this.retryDelay = cfg.retryMinMs;
     this.watchers = new WatcherIndex(cfg.prefix.length);
     this.decoder = new ChangeDecoder(cfg.core);

@@ -93,8 +93,22 @@ describe('watch cache', () => {
     assert.equal(r.cache.stats().watchers, 3);
   });
 
-  it('replays a watch from a revision within the buffer and answers an older one with 410', async () => {
+  it('keeps a burst of recent changes beyond its starting capacity, so that a watch from before the burst resumes', async () => {
     const r = rig({ capacity: 5 });
+    const key = r.key('ns', 'a');
+    const first = rvOf(await r.store.create(key, thing('a')));
+    const live = r.track(r.cache.watch(ROOT, { resourceVersion: '0' }));
+    await live.take(1);
+    const updates: KubeObject[] = [];
+    for (let n = 1; n <= 12; n++) updates.push(await r.store.guaranteedUpdate(key, async (cur) => bump(cur, n)));
+    await live.take(12);
+    assert.equal(r.cache.stats().buffered, 13, 'the buffer doubled twice instead of evicting changes seconds old');
+    const resumed = r.track(r.cache.watch(ROOT, { resourceVersion: String(first) }));
+    assert.deepEqual(await resumed.take(12), updates.map((object) => ({ type: 'MODIFIED', object })));
+  });
+
+  it('replays a watch from a revision within the buffer and answers an older one with 410', async () => {
+    const r = rig({ capacity: 5, maxCapacity: 5 });
     const key = r.key('ns', 'a');
     let obj = await r.store.create(key, thing('a'));
     const first = rvOf(obj);

@@ -61,8 +61,13 @@ export interface CachedStorageOptions {
   transformer: ValueTransformer;
   /** Type of the stored objects (BOOKMARK events, objects stored without a type). */
   objectTemplate?: ObjectTemplate;
-  /** Recent changes kept for watches from a resourceVersion (default 1000). */
+  /** Recent changes kept at least for watches from a resourceVersion (default 1000). */
   capacity?: number;
+  /**
+   * Recent changes kept at most: while the oldest kept is younger than 75 s, the buffer grows up to
+   * this (default 102,400, as kube-apiserver's watch cache).
+   */
+  maxCapacity?: number;
   /** How many revisions of history the cache loads at start-up (default: `capacity`). */
   historyRevisions?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 60000 ms). */
@@ -170,6 +175,7 @@ class CachedStore implements CachedStorage {
       core: this.core,
       prefix: opts.prefix,
       capacity,
+      ...(opts.maxCapacity !== undefined && { maxCapacity: opts.maxCapacity }),
       historyRevisions: Math.max(0, opts.historyRevisions ?? capacity),
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
       retryMinMs: opts.retryMinMs ?? 50,

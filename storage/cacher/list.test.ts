@@ -127,7 +127,7 @@ describe('watch cache: lists', () => {
   });
 
   it('hands pages older than its buffer, compacted revisions and latest-revision tokens to the store', async () => {
-    r = await loadedRig({ capacity: 3 });
+    r = await loadedRig({ capacity: 3, maxCapacity: 3 });
     await seed(r, 6);
     const first = await r.cache.list(ROOT, { limit: 2 });
     for (let i = 0; i < 5; i++) await r.store.create(r.key('ns5', `x${i}`), named('ns5', `x${i}`));

@@ -3,7 +3,7 @@
  * HTTPS with client-certificate support. Nothing outside this folder knows about express.
  */
 import type { Server } from 'node:https';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { pathNotFound } from '../apimachinery/errors.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import { withAudit, withAuditInit, withAuditPanic, type Auditor } from './audit/index.js';
@@ -80,6 +80,21 @@ function withCacheControl(_req: Request, res: Response, next: NextFunction): voi
   next();
 }
 
+/**
+ * `router` entered only for paths that start with one of `prefixes` (compared in lower case, as
+ * express matches routes case-insensitively); every other request goes straight on. The same answers
+ * as mounting `router` for every path when each of its routes starts with one of the prefixes: it
+ * spares the other requests (every resource request) a pass through the router, which costs a
+ * dispatch and an event-loop turn (`setImmediate`) on the way out.
+ */
+function onlyUnder(prefixes: readonly string[], router: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const path = req.path.toLowerCase();
+    if (prefixes.some((p) => path.startsWith(p))) return router(req, res, next);
+    next();
+  };
+}
+
 /** The express application with every route and filter. */
 export function createApp(config: AppConfig): Express {
   const app = express();
@@ -103,12 +118,12 @@ export function createApp(config: AppConfig): Express {
   app.use(withImpersonation(config.authorizer));
   app.use(withAuthorization(config.authorizer));
   app.use(withExecutionSeats());
-  app.use(healthRouter(config.health, config.version));
+  app.use(onlyUnder(['/healthz', '/livez', '/readyz', '/version'], healthRouter(config.health, config.version)));
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', config.metrics.registry.contentType);
     res.end(await config.metrics.exposition());
   });
-  app.use(openapiRouter(config.index));
+  app.use(onlyUnder(['/openapi/'], openapiRouter(config.index)));
   const discovery = discoveryHandlers(config.index, extra);
   standaloneRoutes(app, config, discovery);
   app.get('/apis', discovery.apis);

@@ -104,6 +104,8 @@ export function errorWriter(log: (msg: string, e: unknown) => void, speaksProtob
 
 /** One log line per request at verbosity `level` (method, path, user, code, latency; never bodies). */
 export function withRequestLog(log: Logger, level: number): RequestHandler {
+  // Below the logger's verbosity nothing is logged: no listener for every request.
+  if (log.enabled?.(level) === false) return (_req, _res, next) => next();
   return (req, res, next) => {
     const start = readTime(req);
     res.once('close', () => {

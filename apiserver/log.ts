@@ -9,6 +9,8 @@ export interface Logger {
   /** Logged at verbosity >= level (0 always). */
   info(msg: string, fields?: Fields, level?: number): void;
   error(msg: string, fields?: Fields): void;
+  /** Whether `info` at `level` writes anything (absent: it may). */
+  enabled?(level: number): boolean;
 }
 
 function describe(e: unknown): string {
@@ -27,6 +29,7 @@ export function createLogger(verbosity: number, sink: (line: string) => void = (
       if (level <= verbosity) write('info', msg, fields);
     },
     error: (msg, fields) => write('error', msg, fields),
+    enabled: (level) => level <= verbosity,
   };
 }
 

@@ -15,7 +15,7 @@ import type { Definitions } from '../openapi/schema.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { goJsonMarshal } from '../apimachinery/gojson.js';
 import { MAX_BODY_BYTES, mediaType, type FieldValidation } from './decode.js';
-import { goJsonPatchError, goJsonPatchOperation } from './jsonpatch-go.js';
+import { goJsonPatchError, goJsonPatchOperation, goOperationReadError } from './jsonpatch-go.js';
 import { readJsonPatch, readMergePatch, readStrategicPatch, type PatchBody } from './patchbody.js';
 import { goValue } from './strategicpatch/errors.js';
 import { isPatchError, strategicMergePatch, type PatchError } from './strategicpatch/index.js';
@@ -89,6 +89,8 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
   let doc: unknown = structuredClone(current);
   let copied = 0;
   for (const [index, op] of ops.entries()) {
+    const unread = goOperationReadError(doc, op);
+    if (unread !== undefined) throw unprocessable(unread);
     if (op.op === 'copy') {
       let value: unknown;
       try {
@@ -141,8 +143,6 @@ function jsonPatchOf(body: PatchBody): Patch {
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
     throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   }
-  const err = jsonpatch.validate(ops);
-  if (err) throw badRequest(err.message.split('\n')[0] ?? err.name);
   return {
     type: JSON_PATCH,
     strictErrors: body.strictErrors,

@@ -226,7 +226,16 @@ describe('InternalSecret CRUD over HTTPS', function () {
       [{ op: 'remove', path: '/metadata/annotations/c' }, 'remove operation does not apply: doc is missing path: "/metadata/annotations/c": missing value'],
       [{ op: 'remove', path: '/metadata/labels/nope' }, "error in remove for path: '/metadata/labels/nope': Unable to remove nonexistent key: nope: missing value"],
       [{ op: 'replace', path: '/spec/x', value: 1 }, 'replace operation does not apply: doc is missing path: /spec/x: missing value'],
-      [{ op: 'copy', from: '/nope', path: '/metadata/labels/y' }, 'copy operation does not apply: doc is missing from path: /nope: missing value'],
+      [{ op: 'copy', from: '/nope/x', path: '/metadata/labels/y' }, 'copy operation does not apply: doc is missing from path: /nope/x: missing value'],
+      // Operations are read as they are applied: a malformed one fails there, with 422.
+      [{ op: 'foo', path: '/a' }, 'Unexpected kind: foo'],
+      [{ path: '/a' }, 'Unexpected kind: unknown'],
+      [{ op: 'add', value: 1 }, 'add operation failed to decode path: missing value'],
+      [{ op: 'add', path: 'a', value: 1 }, 'add operation does not apply: doc is missing path: "a": missing value'],
+      [{ op: 'replace', value: 1 }, 'replace operation failed to decode path: operation missing path field: missing value'],
+      [{ op: 'move', path: '/metadata/labels/y' }, 'move operation failed to decode from: operation, missing from field: missing value'],
+      [{ op: 'move', from: '/metadata/labels/zz', path: '/metadata/labels/y' }, "error in move for path: 'zz': Unable to remove nonexistent key: zz: missing value"],
+      [{ op: 'copy', from: '/metadata/labels' }, 'copy operation failed to decode path: missing value'],
     ];
     await jsonPatch([{ op: 'add', path: '/metadata/labels', value: { keep: 'me' } }]).expect(200);
     for (const [op, message] of failures) {
@@ -234,8 +243,14 @@ describe('InternalSecret CRUD over HTTPS', function () {
       assert.deepEqual([r.body.reason, r.body.message], ['Invalid', 'the server rejected our request due to an error in our request'], JSON.stringify(op));
       assert.deepEqual(r.body.details, { causes: [{ reason: 'UnexpectedServerResponse', message }] }, JSON.stringify(op));
     }
+    const afterGood = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"add","path":"/metadata/labels/z","value":"z"},null]').expect(422);
+    assert.deepEqual(afterGood.body.details.causes, [{ reason: 'UnexpectedServerResponse', message: 'Unexpected kind: unknown' }]);
     const replaced = await jsonPatch([{ op: 'replace', path: '/metadata/labels/new', value: 'v' }]).expect(200);
     assert.equal(replaced.body.metadata.labels.new, 'v');
+    // evanphx's leniencies: a copy from a member an object lacks, and an add without a value, set null
+    // (a string field then decodes as "").
+    const copied = await jsonPatch([{ op: 'copy', from: '/nope', path: '/metadata/labels/copied' }, { op: 'add', path: '/metadata/labels/bare' }]).expect(200);
+    assert.deepEqual([copied.body.metadata.labels.copied, copied.body.metadata.labels.bare, copied.body.metadata.labels.z], ['', '', undefined]);
     await s.request('patch', `${ns('a')}/nope`).set('Content-Type', 'application/merge-patch+json').send('{}').expect(404);
   });
 

@@ -64,28 +64,62 @@ function carriesBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length.trim() !== '0');
 }
 
+/** The response Node's server is writing on `socket` for an earlier request on it, if any. */
+function answerInProgress(socket: Duplex): ServerResponse | undefined {
+  return (socket as { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
+/** Runs `then` once every response to earlier requests on `socket` (pipelined before it) is done. */
+function afterEarlierAnswers(socket: Duplex, then: () => void): void {
+  const earlier = answerInProgress(socket);
+  if (earlier === undefined || socket.destroyed) {
+    then();
+    return;
+  }
+  let done = false;
+  const next = () => {
+    if (done) return;
+    done = true;
+    afterEarlierAnswers(socket, then);
+  };
+  earlier.once('finish', next);
+  earlier.once('close', next);
+}
+
+function serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, handle: RequestListener, refuse: (res: ServerResponse) => void): void {
+  if (socket.destroyed || !socket.writable) return;
+  const res = new ServerResponse(req);
+  res.assignSocket(socket as never);
+  // The connection is not parsed for further requests: it ends with this response.
+  res.shouldKeepAlive = false;
+  // As Node's server ends a connection that is not kept alive: closed once the answer is sent.
+  res.once('finish', () => (socket as Duplex & { destroySoon(): void }).destroySoon());
+  if (carriesBody(req)) {
+    refuse(res);
+    return;
+  }
+  connections.set(req, { socket, head });
+  handle(req, res);
+}
+
 /**
- * Serves upgrade requests on `server` through `handle`, as other requests; `refuse` answers those
- * carrying a body (their body cannot be read).
+ * Serves upgrade requests on `server` through `handle`, as other requests, after the answers to
+ * requests sent before them on the same connection (as Go's server answers a connection's requests in
+ * order); `refuse` answers those carrying a body (their body cannot be read).
  */
 export function serveUpgrades(server: Server, handle: RequestListener, refuse: (res: ServerResponse) => void): void {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const res = new ServerResponse(req);
-    res.assignSocket(socket as never);
-    // The connection is not parsed for further requests: it ends with this response.
-    res.shouldKeepAlive = false;
-    // As Node's server ends a connection that is not kept alive: closed once the answer is sent.
-    res.once('finish', () => (socket as Duplex & { destroySoon(): void }).destroySoon());
     // Node's HTTP server no longer listens for the connection's errors. Not every error ends it: TLS
     // reports some (OpenSSL's, after a client certificate that failed verification) on a connection
     // that still carries the answer, as Node's server answers them (see client-errors.ts); a broken
     // connection closes by itself.
     socket.on('error', () => {});
-    if (carriesBody(req)) {
-      refuse(res);
-      return;
-    }
-    connections.set(req, { socket, head });
-    handle(req, res);
+    afterEarlierAnswers(socket, () => {
+      try {
+        serveUpgrade(req, socket, head, handle, refuse);
+      } catch {
+        socket.destroy();
+      }
+    });
   });
 }

@@ -105,6 +105,8 @@ function accept(conn: UpgradedConnection, req: IncomingMessage): Promise<WebSock
     conn.socket.end(refusal, () => conn.socket.destroy());
     return Promise.resolve(undefined);
   }
+  // A client that left while the request was authorized: there is nobody to switch protocols with.
+  if (conn.socket.destroyed || !conn.socket.readable || !conn.socket.writable) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const gone = () => resolve(undefined);
     conn.socket.once('close', gone);

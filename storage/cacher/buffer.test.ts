@@ -20,6 +20,19 @@ describe('watch cache event buffer', () => {
     assert.deepEqual(revisions(b), [2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('grows only while the changes it holds weigh less than its budget', () => {
+    now = 0;
+    const b = new EventBuffer({ lowerBound: 2, upperBound: 64, growthBudget: 1000, clock });
+    for (let rev = 1; rev <= 10; rev++) b.push(event(rev), 300);
+    assert.equal(b.capacity, 4, 'grew 2 -> 4 (600 bytes held), then stopped at 1,200 bytes');
+    assert.deepEqual(revisions(b), [7, 8, 9, 10]);
+    assert.equal(b.start, 6);
+    b.push(event(11), 1);
+    assert.deepEqual([b.capacity, b.start], [4, 7], 'full and over budget: evicts');
+    b.push(event(12), 1);
+    assert.deepEqual([b.capacity, b.start], [8, 7], 'a heavy change evicted, under budget again: grows');
+  });
+
   it('evicts once its oldest change is older than 75 s, and halves when even its newest quarter is', () => {
     now = 0;
     const b = new EventBuffer({ lowerBound: 2, upperBound: 8, clock });

@@ -6,7 +6,8 @@
  * younger than {@link EVENT_FRESH_MS}, it doubles (up to its upper bound), so that a burst of writes
  * does not push out the history a watcher that reconnects within that time resumes from; when it is
  * full and even the oldest of its newest quarter is older than that, it halves (down to its lower
- * bound).
+ * bound). Unlike kube-apiserver's, it grows only while the changes it holds weigh less than its byte
+ * budget (their stored sizes): each holds an object version, and this server's heap is bounded.
  */
 import type { CacheEvent } from './event.js';
 
@@ -14,6 +15,8 @@ import type { CacheEvent } from './event.js';
 export const EVENT_FRESH_MS = 75_000;
 /** The most changes kept (kube-apiserver's defaultUpperBoundCapacity). */
 export const MAX_CAPACITY = 100 * 1024;
+/** Stored bytes of the changes held past which the buffer no longer grows. */
+export const GROWTH_BUDGET_BYTES = 64 * 1024 * 1024;
 
 /** Bounds of an {@link EventBuffer}'s capacity and the clock its freshness is read with. */
 export interface EventBufferOptions {
@@ -21,6 +24,8 @@ export interface EventBufferOptions {
   lowerBound: number;
   /** Most changes kept (at least the lower bound). */
   upperBound: number;
+  /** Weight (stored bytes) of the held changes past which the buffer does not grow (default {@link GROWTH_BUDGET_BYTES}). */
+  growthBudget?: number;
   freshMs?: number;
   /** Milliseconds, monotonic. */
   clock?: () => number;
@@ -31,22 +36,29 @@ export class EventBuffer {
   private ring: Array<CacheEvent | undefined>;
   /** When each slot's event was added. */
   private times: Float64Array;
+  /** Each slot's weight. */
+  private weights: Float64Array;
+  /** Weight of the held events. */
+  private weight = 0;
   /** Index of the oldest event. */
   private head = 0;
   private count = 0;
   private startRevision = 0;
   private readonly lowerBound: number;
   private readonly upperBound: number;
+  private readonly growthBudget: number;
   private readonly freshMs: number;
   private readonly clock: () => number;
 
   constructor(opts: EventBufferOptions) {
     this.lowerBound = Math.max(1, opts.lowerBound);
     this.upperBound = Math.max(this.lowerBound, opts.upperBound);
+    this.growthBudget = opts.growthBudget ?? GROWTH_BUDGET_BYTES;
     this.freshMs = opts.freshMs ?? EVENT_FRESH_MS;
     this.clock = opts.clock ?? (() => performance.now());
     this.ring = new Array<CacheEvent | undefined>(this.lowerBound);
     this.times = new Float64Array(this.lowerBound);
+    this.weights = new Float64Array(this.lowerBound);
   }
 
   /**
@@ -72,17 +84,22 @@ export class EventBuffer {
     this.ring = new Array<CacheEvent | undefined>(this.ring.length);
     this.head = 0;
     this.count = 0;
+    this.weight = 0;
     this.startRevision = start;
   }
 
-  /** Appends `event` (its revision must exceed every buffered one), evicting the oldest when full. */
-  push(event: CacheEvent): void {
+  /**
+   * Appends `event` (its revision must exceed every buffered one), evicting the oldest when full.
+   * `weight` is what holding it costs (its stored size).
+   */
+  push(event: CacheEvent, weight = 0): void {
     const now = this.clock();
     if (this.count === this.ring.length) this.resize(now);
     const size = this.ring.length;
     if (this.count === size) {
       const evicted = this.ring[this.head];
       if (evicted !== undefined) this.startRevision = evicted.revision;
+      this.weight -= this.weights[this.head] ?? 0;
       this.ring[this.head] = undefined;
       this.head = (this.head + 1) % size;
       this.count--;
@@ -90,6 +107,8 @@ export class EventBuffer {
     const slot = (this.head + this.count) % size;
     this.ring[slot] = event;
     this.times[slot] = now;
+    this.weights[slot] = weight;
+    this.weight += weight;
     this.count++;
   }
 
@@ -114,7 +133,7 @@ export class EventBuffer {
   private resize(now: number): void {
     const size = this.ring.length;
     if (now - this.timeAt(0) < this.freshMs) {
-      if (size < this.upperBound) this.moveTo(Math.min(size * 2, this.upperBound));
+      if (size < this.upperBound && this.weight < this.growthBudget) this.moveTo(Math.min(size * 2, this.upperBound));
     } else if (now - this.timeAt(size - Math.floor(size / 4)) > this.freshMs && size > this.lowerBound) {
       this.moveTo(Math.max(Math.floor(size / 2), this.lowerBound));
     }
@@ -127,12 +146,19 @@ export class EventBuffer {
     if (dropped > 0) this.startRevision = this.at(dropped - 1)?.revision ?? this.startRevision;
     const ring = new Array<CacheEvent | undefined>(capacity);
     const times = new Float64Array(capacity);
+    const weights = new Float64Array(capacity);
+    let weight = 0;
     for (let i = 0; i < keep; i++) {
-      ring[i] = this.at(dropped + i);
-      times[i] = this.timeAt(dropped + i);
+      const from = (this.head + dropped + i) % this.ring.length;
+      ring[i] = this.ring[from];
+      times[i] = this.times[from] ?? 0;
+      weights[i] = this.weights[from] ?? 0;
+      weight += weights[i] ?? 0;
     }
     this.ring = ring;
     this.times = times;
+    this.weights = weights;
+    this.weight = weight;
     this.head = 0;
     this.count = keep;
   }

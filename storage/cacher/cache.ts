@@ -25,6 +25,11 @@ import type { StoreCore } from '../store/core.js';
 import { INITIAL_EVENTS_END_ANNOTATION } from '../store/watch.js';
 
 /** Resolved configuration of a {@link WatchCache}. */
+/** What holding a change costs, about: the stored size of the object version it keeps. */
+function storedSize(ev: KVEvent): number {
+  return ev.type === 'delete' ? (ev.prevKv?.value.length ?? 0) : ev.kv.value.length;
+}
+
 export interface WatchCacheConfig {
   backend: KVBackend;
   /** Decoding (transformer + codec) and typing of objects, shared with the object store. */
@@ -364,14 +369,14 @@ export class WatchCache {
     this.upstreamRevision = ev.revision;
     if (ev.revision <= this.revision) {
       const event = this.decoder.historyEvent(ev, d);
-      if (event !== undefined) this.buffer.push(event);
+      if (event !== undefined) this.buffer.push(event, storedSize(ev));
       else if (ev.type === 'delete') this.unbuffered = ev.revision;
       return;
     }
     const event = this.decoder.liveEvent(ev, d, this.state);
     this.revision = ev.revision;
     if (event === undefined) return;
-    this.buffer.push(event);
+    this.buffer.push(event, storedSize(ev));
     this.watchers.dispatch(event);
   }
 

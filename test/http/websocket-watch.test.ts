@@ -5,13 +5,15 @@
  * requests asking for an upgrade served as plain requests.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import type WebSocket from 'ws';
 import { readWatchFrames } from '../../apimachinery/protobuf/index.js';
 import { createCA, createLeaf } from '../../apiserver/standalone/pki.js';
+import { WatchCache } from '../../storage/cacher/cache.js';
+import { startGardenStandIn, type GardenStandIn } from '../support/garden-standin.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 import { openSocketWatch, type RefusedUpgrade } from '../support/websocket.js';
 
@@ -176,6 +178,13 @@ describe('watches over WebSocket', function () {
     }
   });
 
+  it('answers an upgrade request pipelined behind another request after that one', async () => {
+    const got = await raw(`GET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\n${upgradeHeaders('Sec-WebSocket-Version: 13\r\n')}`);
+    const statusLines = got.match(/HTTP\/1\.1 \d{3} [^\r]*/g) ?? [];
+    assert.deepEqual(statusLines, ['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK'], got);
+    await s.request('get', '/healthz').expect(200);
+  });
+
   it('releases the watch when the client goes away', async () => {
     const gauge = async () => {
       const text = (await s.request('get', '/metrics').expect(200)).text;
@@ -193,5 +202,69 @@ describe('watches over WebSocket', function () {
     const counted = (await s.request('get', '/metrics').expect(200)).text.split('\n');
     assert.ok(counted.some((l) => l.startsWith('apiserver_request_total{') && l.includes('verb="WATCH"') && l.includes('resource="internalsecrets"') && l.includes('code="0"')));
     assert.ok(!counted.some((l) => l.includes('code="101"')));
+  });
+});
+
+describe('watches over WebSocket behind a slow authorizer (the garden cluster, here a stand-in speaking its API)', function () {
+  let garden: GardenStandIn;
+  let s: InProcessServer;
+  let dir: string;
+  /** The InternalSecrets watch cache, once it registered a watcher (other resources' caches serve the server's own watches). */
+  const caches = new Set<WatchCache>();
+  const proto = WatchCache.prototype as unknown as { attach(w: unknown): void };
+  const { attach } = proto;
+  const watchers = () => [...caches].reduce((n, c) => n + c.stats().watchers, 0);
+  const prefixOf = (c: WatchCache) => (c as unknown as { cfg: { prefix: string } }).cfg.prefix;
+
+  before(async () => {
+    garden = await startGardenStandIn();
+    dir = tempDir();
+    writeFileSync(join(dir, 'tokens.csv'), 'token-bob,bob,u2\n');
+    // Every authorization takes half a second: the client goes away meanwhile.
+    garden.authorize = () => ({ allowed: true });
+    garden.fault = (req) => (req.path.endsWith('subjectaccessreviews') ? { delayMs: 500 } : undefined);
+    const kubeconfig = garden.writeKubeconfig(join(dir, 'garden.kubeconfig'));
+    proto.attach = function (this: WatchCache, w: unknown) {
+      if (prefixOf(this).includes('internalsecrets')) caches.add(this);
+      return attach.call(this, w);
+    };
+    s = await startInProcess([`--authorization-kubeconfig=${kubeconfig}`, '--authentication-skip-lookup', `--token-auth-file=${join(dir, 'tokens.csv')}`], join(dir, 'data'));
+  });
+  after(async () => {
+    proto.attach = attach;
+    await s?.stop();
+    await garden?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends a watch whose client left before it was authorized', async () => {
+    const url = new URL(s.running.url);
+    // The server's own watch of InternalSecrets (the client CA cache), once it is set up.
+    for (let i = 0; watchers() < 1; i++) {
+      assert.ok(i < 400, "the server's own watch of InternalSecrets did not start");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const own = watchers();
+    // One namespace each: the authorizer's answers are cached per request attributes.
+    const request = (i: number) =>
+      `GET /apis/core.gardener.cloud/v1beta1/namespaces/x${i}/internalsecrets?watch=true HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer token-bob\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: https://a\r\n\r\n`;
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        new Promise<void>((resolve) => {
+          const socket = connect({ host: '127.0.0.1', port: Number(url.port), ca: s.creds.ca, servername: 'localhost' }, () => socket.write(request(i), () => socket.destroy()));
+          socket.on('error', () => {});
+          socket.on('close', () => resolve());
+        }),
+      ),
+    );
+    // Each request is authorized after its client left; its watch is set up, then must end.
+    for (let i = 0; garden.count('subjectaccessreviews') < 5; i++) {
+      assert.ok(i < 400, 'the requests were not all authorized');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    for (let i = 0; caches.size === 0 || watchers() > own; i++) {
+      assert.ok(i < 200, `${watchers() - own} watchers of the requests are still registered`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
   });
 });

@@ -16,6 +16,7 @@ import { includeObjectPolicy, type Format, type Rendering } from '../negotiation
 import { namedListParams, str } from '../query.js';
 import { toTable, type IncludeObject } from '../render.js';
 import { nextTurn } from '../../storage/pacer.js';
+import { isSharedEvent } from '../../storage/cacher/event.js';
 import { outputOf, type ResourceRequest } from './context.js';
 import { openWatchSink } from './watch-sink.js';
 import { blueprintAnnotator, isWatchList, withWatchListDefaults } from './watch-list.js';
@@ -68,6 +69,8 @@ function encodeEvent(d: ResourceDescriptor, type: string, object: unknown, forma
 
 
 function plainEvent(d: ResourceDescriptor, ev: WatchEvent, format: Format): Buffer {
+  // A watcher's own events (its initial state, its bookmarks) are encoded for it alone.
+  if (!isSharedEvent(ev)) return encodeEvent(d, ev.type, typed(d, ev.object), format);
   const byFormat = encodedEvents.get(ev);
   const kept = byFormat?.[format];
   if (kept !== undefined) return kept;

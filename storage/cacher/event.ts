@@ -63,7 +63,7 @@ export class CacheEvent {
     const obj = this.object;
     if (obj === undefined) return undefined;
     const all = predicate === undefined || predicate.empty;
-    if (this.kind === 'delete') return all || predicate.matches(obj) ? (this.deleted ??= { type: 'DELETED', object: obj }) : undefined;
+    if (this.kind === 'delete') return all || predicate.matches(obj) ? (this.deleted ??= sharedEvent('DELETED', obj)) : undefined;
     const prev = this.prev;
     if (prev === undefined) return all || predicate.matches(obj) ? this.addedEvent(obj) : undefined;
     if (all) return this.modifiedEvent(obj);
@@ -71,16 +71,30 @@ export class CacheEvent {
     const oldPasses = predicate.matches(prev);
     if (curPasses) return oldPasses ? this.modifiedEvent(obj) : this.addedEvent(obj);
     // No longer selected: DELETED with the previous content at the event's revision, as the store does.
-    return oldPasses ? (this.left ??= { type: 'DELETED', object: withRevision(prev, this.revision) }) : undefined;
+    return oldPasses ? (this.left ??= sharedEvent('DELETED', withRevision(prev, this.revision))) : undefined;
   }
 
   private addedEvent(obj: KubeObject): WatchEvent {
-    return (this.added ??= { type: 'ADDED', object: obj });
+    return (this.added ??= sharedEvent('ADDED', obj));
   }
 
   private modifiedEvent(obj: KubeObject): WatchEvent {
-    return (this.modified ??= { type: 'MODIFIED', object: obj });
+    return (this.modified ??= sharedEvent('MODIFIED', obj));
   }
+}
+
+/** Events handed to every watcher a change concerns (not a watcher's own initial events or bookmarks). */
+const sharedEvents = new WeakSet<WatchEvent>();
+
+function sharedEvent(type: WatchEvent['type'], object: KubeObject): WatchEvent {
+  const ev: WatchEvent = { type, object };
+  sharedEvents.add(ev);
+  return ev;
+}
+
+/** Whether `ev` goes to every watcher of its change, so that work done for one (its encoding) serves the others. */
+export function isSharedEvent(ev: WatchEvent): boolean {
+  return sharedEvents.has(ev);
 }
 
 /** A BOOKMARK event at `revision` (typed from `template` when known), with optional annotations. */

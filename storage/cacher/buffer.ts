@@ -112,8 +112,24 @@ export class EventBuffer {
     this.count++;
   }
 
+  /** How many buffered events have a revision greater than `after`. */
+  countAfter(after: number): number {
+    return this.count - this.firstAfter(after);
+  }
+
   /** The buffered events with a revision greater than `after`, oldest first. */
   eventsAfter(after: number): CacheEvent[] {
+    const lo = this.firstAfter(after);
+    const out: CacheEvent[] = [];
+    for (let i = lo; i < this.count; i++) {
+      const event = this.at(i);
+      if (event !== undefined) out.push(event);
+    }
+    return out;
+  }
+
+  /** Index (from the oldest) of the first event with a revision greater than `after`. */
+  private firstAfter(after: number): number {
     let lo = 0;
     let hi = this.count;
     while (lo < hi) {
@@ -121,12 +137,7 @@ export class EventBuffer {
       if ((this.at(mid)?.revision ?? 0) <= after) lo = mid + 1;
       else hi = mid;
     }
-    const out: CacheEvent[] = [];
-    for (let i = lo; i < this.count; i++) {
-      const event = this.at(i);
-      if (event !== undefined) out.push(event);
-    }
-    return out;
+    return lo;
   }
 
   /** kube-apiserver's resizeCacheLocked, for a full buffer. */

@@ -200,12 +200,15 @@ export class WatchCache {
   /**
    * A page of the cached state (see {@link readPage}): at the cached revision when `at` is undefined,
    * otherwise at revision `at`, which must not be newer than the cached one and whose later changes
-   * must all be buffered. Undefined when the cache cannot answer (not ready, `at` out of reach).
+   * must all be buffered, and be no more than the buffer's lower bound (each page undoes them: a page
+   * pinned further back is cheaper to read from storage). Undefined when the cache cannot answer (not
+   * ready, `at` out of reach).
    */
   page(req: PageRequest, at?: number): ListResult | undefined {
     if (!this.ready) return undefined;
     if (at === undefined || at === this.revision) return readPage(this.state, NO_CHANGES, req, this.revision);
     if (at > this.revision || at < Math.max(this.servableFrom, this.unbuffered)) return undefined;
+    if (this.buffer.countAfter(at) > this.cfg.capacity) return undefined;
     return readPage(this.state, overlayOf(this.buffer.eventsAfter(at), req.prefix), req, at);
   }
 

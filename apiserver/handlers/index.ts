@@ -1,6 +1,6 @@
 /** Routes a resource request to the handler for its verb. */
 import type { NextFunction, Request, Response } from 'express';
-import { methodNotRouted } from '../../apimachinery/errors.js';
+import { methodNotRouted, pathNotFound } from '../../apimachinery/errors.js';
 import type { Verb } from '../../registry/types.js';
 import { dryRun } from '../query.js';
 import { requestState, resolveResource, type HandlerDeps, type ResourceRequest } from './context.js';
@@ -34,6 +34,8 @@ export function resourceHandler(deps: HandlerDeps) {
     try {
       const { info, user } = requestState(res);
       const { served, sub } = resolveResource(deps, info);
+      // kube-apiserver routes watches of resources only: under `/watch/` a subresource is no path.
+      if (info.verb === 'watch' && sub !== undefined) throw pathNotFound();
       const verbs = sub?.verbs ?? served.descriptor.verbs;
       if (!isVerb(info.verb) || !verbs.includes(info.verb)) throw methodNotRouted();
       // Watches are served to GET only (a PATCH or POST under `/watch/` is no watch and no write).

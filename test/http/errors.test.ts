@@ -111,6 +111,9 @@ describe('error responses', function () {
     { name: 'POST under /watch/', send: () => s.request('post', WATCH_COLL).send({ metadata: { name: 'w' } }), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
     { name: 'DELETE under /watch/', send: () => s.request('delete', WATCH_COLL), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
     { name: 'PATCH under /watch/', send: () => s.request('patch', `${WATCH_COLL}/kept`).set('Content-Type', 'application/merge-patch+json').send('{}'), code: 405, reason: 'MethodNotAllowed', message: NOT_ROUTED },
+    // Watches are routed for resources only: a subresource under `/watch/` is no path at all.
+    { name: 'a subresource under /watch/', send: () => s.request('get', '/apis/core.gardener.cloud/v1beta1/watch/namespaces/e/shoots/x/status'), code: 404, reason: 'NotFound' },
+    { name: 'PUT on a subresource under /watch/', send: () => s.request('put', '/apis/core.gardener.cloud/v1beta1/watch/namespaces/e/shoots/x/status').send({}), code: 404, reason: 'NotFound' },
     {
       name: 'nothing acceptable (tables are JSON or YAML)',
       send: () => s.request('get', COLL).set('Accept', 'application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io, text/html'),

@@ -18,12 +18,12 @@ function stringField(op: Record<string, unknown>, name: string, missing: string)
   return { value: v };
 }
 
-/** Whether `pointer` names a value in `doc`. */
-function resolves(doc: unknown, pointer: string): boolean {
+/** The value `pointer` names in `doc`, undefined when it names none (or is no pointer). */
+export function valueAt(doc: unknown, pointer: string): unknown {
   try {
-    return jsonpatch.getValueByPointer(doc, pointer) !== undefined;
+    return jsonpatch.getValueByPointer(doc, pointer);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -55,7 +55,7 @@ export function goOperationReadError(doc: unknown, op: unknown): string | undefi
       if (kind === 'move' && isPlainObject(source.container) && !Object.hasOwn(source.container, source.key)) {
         return `error in move for path: '${source.key}': Unable to remove nonexistent key: ${source.key}: missing value`;
       }
-      if (Array.isArray(source.container) && !resolves(doc, from.value)) return undefined;
+      if (Array.isArray(source.container) && valueAt(doc, from.value) === undefined) return undefined;
       if (path.error !== undefined) return kind === 'copy' ? 'copy operation failed to decode path: missing value' : `move operation failed to decode path: ${path.error}`;
       return path.value.startsWith('/') ? undefined : `${kind} operation does not apply: doc is missing destination path: ${path.value}: missing value`;
     }
@@ -66,12 +66,7 @@ export function goOperationReadError(doc: unknown, op: unknown): string | undefi
 function locate(doc: unknown, pointer: string): { container: unknown; key: string } {
   const cut = pointer.lastIndexOf('/');
   const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
-  let container: unknown;
-  try {
-    container = cut <= 0 ? doc : jsonpatch.getValueByPointer(doc, pointer.slice(0, cut));
-  } catch {
-    container = undefined;
-  }
+  const container = cut <= 0 ? doc : valueAt(doc, pointer.slice(0, cut));
   return { container: isPlainObject(container) || Array.isArray(container) ? container : undefined, key };
 }
 
@@ -108,13 +103,7 @@ export function goJsonPatchError(doc: unknown, op: jsonpatch.Operation): string 
       return missing ? `test operation does not apply: is missing path: ${path}: missing value` : `testing value ${path} failed: test failed`;
     case 'move':
     case 'copy': {
-      let from: unknown;
-      try {
-        from = jsonpatch.getValueByPointer(doc, op.from);
-      } catch {
-        from = undefined;
-      }
-      if (from === undefined) return `${op.op} operation does not apply: doc is missing from path: ${op.from}: missing value`;
+      if (valueAt(doc, op.from) === undefined) return `${op.op} operation does not apply: doc is missing from path: ${op.from}: missing value`;
       return locate(doc, path).container === undefined ? `${op.op} operation does not apply: doc is missing destination path: ${path}: missing value` : undefined;
     }
     default:

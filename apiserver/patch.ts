@@ -15,7 +15,7 @@ import type { Definitions } from '../openapi/schema.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { goJsonMarshal } from '../apimachinery/gojson.js';
 import { MAX_BODY_BYTES, mediaType, type FieldValidation } from './decode.js';
-import { goJsonPatchError, goJsonPatchOperation, goOperationReadError } from './jsonpatch-go.js';
+import { goJsonPatchError, goJsonPatchOperation, goOperationReadError, valueAt } from './jsonpatch-go.js';
 import { readJsonPatch, readMergePatch, readStrategicPatch, type PatchBody } from './patchbody.js';
 import { goValue } from './strategicpatch/errors.js';
 import { isPatchError, strategicMergePatch, type PatchError } from './strategicpatch/index.js';
@@ -92,13 +92,8 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
     const unread = goOperationReadError(doc, op);
     if (unread !== undefined) throw unprocessable(unread);
     if (op.op === 'copy') {
-      let value: unknown;
-      try {
-        value = jsonpatch.getValueByPointer(doc, op.from);
-      } catch {
-        value = undefined; // applyOperation reports the bad pointer
-      }
-      copied += jsonSize(value);
+      // A bad pointer adds nothing here; applying the operation reports it.
+      copied += jsonSize(valueAt(doc, op.from));
       if (copied > MAX_BODY_BYTES) {
         throw unprocessable(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_BODY_BYTES}`);
       }

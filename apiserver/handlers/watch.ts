@@ -3,8 +3,9 @@
  * event: JSON events one per line (`application/json`), or length-prefixed protobuf WatchEvents
  * (`application/vnd.kubernetes.protobuf;stream=watch`). Table watches (JSON only) send one-row
  * Tables, bookmarks included, with column definitions in the first event only; metadata-only watches
- * send PartialObjectMetadata, bookmarks included. Watch-list requests: see `watch-list.ts`. The stream ends after `timeoutSeconds` (random 1800-3600 s when absent), when the
- * client goes away, or when the source ends; a client that stopped reading is cut off at the timeout.
+ * send PartialObjectMetadata, bookmarks included (watch-list requests: see `watch-list.ts`). The
+ * stream ends after `timeoutSeconds` (random 1800-3600 s when absent), when the client goes away, or
+ * when the source ends; a client that stopped reading is cut off at the timeout.
  */
 import { randomInt } from 'node:crypto';
 import { PROTOBUF_WATCH_MEDIA_TYPE, watchFrame } from '../../apimachinery/protobuf/index.js';
@@ -113,6 +114,12 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
   const annotate = blueprintAnnotator(r.served.descriptor, rendering, params);
   const toEvent = eventEncoder(r.served.descriptor, rendering, include);
   const encode = (ev: WatchEvent) => toEvent(annotate(ev));
+  const protobuf = rendering.format === 'protobuf';
+  const sink = await openWatchSink(r, protobuf ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json', protobuf);
+  if (sink === undefined) {
+    watch.stop();
+    return;
+  }
   // As kube-apiserver: zero (or none) is a random timeout, a negative one ends the watch at once.
   const requested = params.timeoutSeconds ?? 0;
   const seconds = requested === 0 ? randomInt(MIN_TIMEOUT_S, 2 * MIN_TIMEOUT_S + 1) : Math.max(requested, 0);
@@ -131,13 +138,6 @@ export async function handleWatch(r: ResourceRequest): Promise<void> {
       ? setTimeout(() => watch.requestBookmark?.(), (seconds - PRE_TIMEOUT_BOOKMARK_S) * 1000)
       : undefined;
   const stop = () => watch.stop();
-  const sink = await openWatchSink(r, rendering.format === 'protobuf' ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json', rendering.format === 'protobuf');
-  if (sink === undefined) {
-    clearTimeout(timer);
-    clearTimeout(lastBookmark);
-    watch.stop();
-    return;
-  }
   const offGone = sink.onGone(stop);
   if (sink.gone) stop();
   const unregister = r.deps.lifecycle?.registerWatch(stop);

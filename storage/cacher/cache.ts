@@ -24,12 +24,12 @@ import type { KVBackend, KVEvent, KVWatch, ListResult } from '../interface.js';
 import type { StoreCore } from '../store/core.js';
 import { INITIAL_EVENTS_END_ANNOTATION } from '../store/watch.js';
 
-/** Resolved configuration of a {@link WatchCache}. */
 /** What holding a change costs, about: the stored size of the object version it keeps. */
 function storedSize(ev: KVEvent): number {
   return ev.type === 'delete' ? (ev.prevKv?.value.length ?? 0) : ev.kv.value.length;
 }
 
+/** Resolved configuration of a {@link WatchCache}. */
 export interface WatchCacheConfig {
   backend: KVBackend;
   /** Decoding (transformer + codec) and typing of objects, shared with the object store. */

@@ -15,10 +15,34 @@ import { createCA, createLeaf } from '../../apiserver/standalone/pki.js';
 import { WatchCache } from '../../storage/cacher/cache.js';
 import { startGardenStandIn, type GardenStandIn } from '../support/garden-standin.js';
 import { startInProcess, tempDir, type InProcessServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 import { openSocketWatch, type RefusedUpgrade } from '../support/websocket.js';
 
 const BASE = '/apis/core.gardener.cloud/v1beta1';
 const ns = (n: string) => `${BASE}/namespaces/${n}/internalsecrets`;
+
+/**
+ * Counts the watchers registered with the InternalSecrets watch cache, from when `install` is called
+ * (before the server starts) until `restore`: what a watch that was never ended leaves behind.
+ */
+function internalSecretWatchers() {
+  const caches = new Set<WatchCache>();
+  const proto = WatchCache.prototype as unknown as { attach(w: unknown): void };
+  const { attach } = proto;
+  const prefixOf = (c: WatchCache) => (c as unknown as { cfg: { prefix: string } }).cfg.prefix;
+  return {
+    install() {
+      proto.attach = function (this: WatchCache, w: unknown) {
+        if (prefixOf(this).includes('internalsecrets')) caches.add(this);
+        return attach.call(this, w);
+      };
+    },
+    restore() {
+      proto.attach = attach;
+    },
+    count: () => [...caches].reduce((n, c) => n + c.stats().watchers, 0),
+  };
+}
 
 describe('watches over WebSocket', function () {
   let s: InProcessServer;
@@ -44,13 +68,18 @@ describe('watches over WebSocket', function () {
     `Host: 127.0.0.1:${url.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
 
   let dir: string;
+  const watchers = internalSecretWatchers();
   before(async () => {
     dir = tempDir();
     writeFileSync(join(dir, 'tokens.csv'), 'token-alice,alice,u1,system:masters\n');
+    watchers.install();
     s = await startInProcess([`--token-auth-file=${join(dir, 'tokens.csv')}`]);
     url = new URL(s.running.url);
   });
-  after(async () => s.stop());
+  after(async () => {
+    watchers.restore();
+    await s.stop();
+  });
 
   it('sends each event as one text message, the JSON line with its newline, and no subprotocol unless asked', async () => {
     const w = await open(`${ns('ws')}?watch=true&fieldSelector=metadata.name%3Da`);
@@ -186,18 +215,13 @@ describe('watches over WebSocket', function () {
   });
 
   it('releases the watch when the client goes away', async () => {
-    const gauge = async () => {
-      const text = (await s.request('get', '/metrics').expect(200)).text;
-      return text.split('\n').filter((l) => l.startsWith('apiserver_longrunning_requests{') && l.includes('resource="internalsecrets"')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
-    };
-    const before = await gauge();
+    // The server's own watch of InternalSecrets (the client CA cache) is there once it is set up.
+    await until(() => watchers.count() >= 1, "the server's own watch of InternalSecrets", 10_000);
+    const own = watchers.count();
     const w = await open(`${ns('ws')}?watch=true`);
-    assert.equal(await gauge(), before + 1);
+    await until(() => watchers.count() === own + 1, 'the watch of the request', 10_000);
     w.ws.terminate();
-    for (let i = 0; (await gauge()) !== before; i++) {
-      assert.ok(i < 200, 'the watch is still counted');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(() => watchers.count() === own, 'the watch of the request to be released', 10_000);
     // As kube-apiserver's metrics count a hijacked connection: no status was written.
     const counted = (await s.request('get', '/metrics').expect(200)).text.split('\n');
     assert.ok(counted.some((l) => l.startsWith('apiserver_request_total{') && l.includes('verb="WATCH"') && l.includes('resource="internalsecrets"') && l.includes('code="0"')));
@@ -209,12 +233,7 @@ describe('watches over WebSocket behind a slow authorizer (the garden cluster, h
   let garden: GardenStandIn;
   let s: InProcessServer;
   let dir: string;
-  /** The InternalSecrets watch cache, once it registered a watcher (other resources' caches serve the server's own watches). */
-  const caches = new Set<WatchCache>();
-  const proto = WatchCache.prototype as unknown as { attach(w: unknown): void };
-  const { attach } = proto;
-  const watchers = () => [...caches].reduce((n, c) => n + c.stats().watchers, 0);
-  const prefixOf = (c: WatchCache) => (c as unknown as { cfg: { prefix: string } }).cfg.prefix;
+  const watchers = internalSecretWatchers();
 
   before(async () => {
     garden = await startGardenStandIn();
@@ -224,14 +243,11 @@ describe('watches over WebSocket behind a slow authorizer (the garden cluster, h
     garden.authorize = () => ({ allowed: true });
     garden.fault = (req) => (req.path.endsWith('subjectaccessreviews') ? { delayMs: 500 } : undefined);
     const kubeconfig = garden.writeKubeconfig(join(dir, 'garden.kubeconfig'));
-    proto.attach = function (this: WatchCache, w: unknown) {
-      if (prefixOf(this).includes('internalsecrets')) caches.add(this);
-      return attach.call(this, w);
-    };
+    watchers.install();
     s = await startInProcess([`--authorization-kubeconfig=${kubeconfig}`, '--authentication-skip-lookup', `--token-auth-file=${join(dir, 'tokens.csv')}`], join(dir, 'data'));
   });
   after(async () => {
-    proto.attach = attach;
+    watchers.restore();
     await s?.stop();
     await garden?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -240,11 +256,8 @@ describe('watches over WebSocket behind a slow authorizer (the garden cluster, h
   it('ends a watch whose client left before it was authorized', async () => {
     const url = new URL(s.running.url);
     // The server's own watch of InternalSecrets (the client CA cache), once it is set up.
-    for (let i = 0; watchers() < 1; i++) {
-      assert.ok(i < 400, "the server's own watch of InternalSecrets did not start");
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    const own = watchers();
+    await until(() => watchers.count() >= 1, "the server's own watch of InternalSecrets", 10_000);
+    const own = watchers.count();
     // One namespace each: the authorizer's answers are cached per request attributes.
     const request = (i: number) =>
       `GET /apis/core.gardener.cloud/v1beta1/namespaces/x${i}/internalsecrets?watch=true HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer token-bob\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: https://a\r\n\r\n`;
@@ -258,13 +271,7 @@ describe('watches over WebSocket behind a slow authorizer (the garden cluster, h
       ),
     );
     // Each request is authorized after its client left; its watch is set up, then must end.
-    for (let i = 0; garden.count('subjectaccessreviews') < 5; i++) {
-      assert.ok(i < 400, 'the requests were not all authorized');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    for (let i = 0; caches.size === 0 || watchers() > own; i++) {
-      assert.ok(i < 200, `${watchers() - own} watchers of the requests are still registered`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await until(() => garden.count('subjectaccessreviews') >= 5, 'the requests to be authorized', 10_000);
+    await until(() => watchers.count() === own, 'the watches of the requests to be released', 10_000);
   });
 });

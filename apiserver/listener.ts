@@ -50,8 +50,11 @@ export interface Listener {
   readonly requestsWaiting: number;
   /** Hands every request from now on to `handler`, with the listener's final TLS material. */
   serve(handler: RequestListener, tls: TLSConfig): void;
-  /** Installs another serving certificate and key for new connections (after {@link serve}). */
-  updateServing(pair: { cert: string; key: string }): void;
+  /**
+   * Installs another serving certificate and key, or client CA bundle, for new connections (after
+   * {@link serve}). Throws, keeping what is installed, when the material cannot be used.
+   */
+  updateTLS(change: Partial<TLSConfig>): void;
 }
 
 /** Backlog used where the kernel's `somaxconn` cannot be read (Node's own default). */
@@ -228,9 +231,10 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
       tlsInUse = final;
       handler = next;
     },
-    updateServing(pair) {
-      tlsInUse = { ...tlsInUse, ...pair };
-      server.setSecureContext({ cert: tlsInUse.cert, key: tlsInUse.key, ca: tlsInUse.clientCA });
+    updateTLS(change) {
+      const next = { ...tlsInUse, ...change };
+      server.setSecureContext({ cert: next.cert, key: next.key, ca: next.clientCA });
+      tlsInUse = next;
     },
   };
 }

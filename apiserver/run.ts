@@ -274,12 +274,21 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
     },
   });
   metrics.storedObjects(() => countObjects(index));
-  const clientCAs = [pki.ca.cert, ...security.authn.clientCABundles(), security.authn.requestHeaderCA() ?? ''].join('\n');
+  // The CAs named in the TLS certificate request follow the trusted bundles (Go clients that pick their
+  // certificate by them send none when it was issued by a CA not named).
+  const clientCAs = () => [pki.ca.cert, ...security.authn.clientCABundles(), security.authn.requestHeaderCA() ?? ''].join('\n');
   const healthServer = options.healthPort > 0 ? await listenHealth(await listenHost(options.bindAddress), options.healthPort, health) : undefined;
-  listener.serve(app, { ...serving, clientCA: clientCAs });
+  listener.serve(app, { ...serving, clientCA: clientCAs() });
+  security.authn.onTrustChange(() => {
+    try {
+      listener.updateTLS({ clientCA: clientCAs() });
+    } catch (e: unknown) {
+      log.error('client CA bundles: cannot install them in the listener, keeping the current ones', { err: e instanceof Error ? e.message : String(e) });
+    }
+  });
   const servingReload =
     options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
-      ? reloadServingCertificate({ certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile, current: serving, install: (pair) => listener.updateServing(pair), log })
+      ? reloadServingCertificate({ certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile, current: serving, install: (pair) => listener.updateTLS(pair), log })
       : undefined;
   // Loaded after the server is in place: until then lists are read from storage and /readyz fails.
   for (const cache of watchCaches.values()) cache.start();

@@ -44,7 +44,7 @@ describe('serving certificate reload', () => {
     const [certFile, keyFile] = [join(dir, 'tls.crt'), join(dir, 'tls.key')];
     writeFileSync(certFile, first.cert);
     writeFileSync(keyFile, first.key);
-    const reload = reloadServingCertificate({ certFile, keyFile, current: first, install: (pair) => listener.updateServing(pair), log, intervalMs: 3_600_000 });
+    const reload = reloadServingCertificate({ certFile, keyFile, current: first, install: (pair) => listener.updateTLS(pair), log, intervalMs: 3_600_000 });
     try {
       assert.equal(await presentedName(listener, ca.cert), 'first');
       writeFileSync(certFile, second.cert);

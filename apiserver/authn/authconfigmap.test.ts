@@ -142,9 +142,12 @@ describe('extension-apiserver-authentication ConfigMap', () => {
         const newCA = testCA('front-proxy-ca-rotated');
         const newProxy = testClientCert(newCA, { commonName: 'front-proxy-client' });
         assert.equal((await harness.send({ cert: newProxy.chain, key: newProxy.key, headers })).status, 401);
+        let changes = 0;
+        stack.onTrustChange(() => changes++);
         garden.setAuthenticationConfigMap(cmData(newCA, clientCA));
         await new Promise((r) => setTimeout(r, 250));
         assert.equal(stack.requestHeaderCA(), newCA.cert);
+        assert.equal(changes, 1, 'the listener hears of the new front-proxy CA once');
         assert.equal(userOf(await harness.send({ cert: newProxy.chain, key: newProxy.key, headers }))?.name, 'alice');
         assert.equal((await harness.send({ cert: oldProxy.chain, key: oldProxy.key, headers })).status, 401);
       });

@@ -59,12 +59,20 @@ export interface AuthenticationStack {
   clientCABundles(): string[];
   /** The front-proxy CA bundle in force, if any (also worth adding to the listener's `ca`). */
   requestHeaderCA(): string | undefined;
+  /**
+   * Calls `listener` after either bundle may have changed (a CA file or the ConfigMap was read with
+   * new content), so that the listener can advertise the CAs now trusted.
+   */
+  onTrustChange(listener: () => void): void;
   /** Stops the periodic re-reads. */
   stop(): void;
 }
 
-/** A file's content, re-read when its mtime or size changes (the last good content is kept on errors). */
-export function watchedFile(path: string, intervalMs: number, log?: Logger): { current(): string; stop(): void } {
+/**
+ * A file's content, re-read when its mtime or size changes (the last good content is kept on errors);
+ * `onChange` runs after each re-read.
+ */
+export function watchedFile(path: string, intervalMs: number, log?: Logger, onChange?: () => void): { current(): string; stop(): void } {
   const stamp = () => {
     const st = statSync(path);
     return `${st.mtimeMs}:${st.size}`;
@@ -78,6 +86,7 @@ export function watchedFile(path: string, intervalMs: number, log?: Logger): { c
       content = readFileSync(path, 'utf8');
       seen = now;
       log?.info('reloaded file', { path });
+      onChange?.();
     } catch (e: unknown) {
       log?.error('cannot re-read file; keeping the previous content', { path, err: e });
     }
@@ -97,7 +106,7 @@ function requestHeaderFromFlags(o: AuthenticationOptions, caBundle: () => string
   });
 }
 
-async function configMapSource(o: AuthenticationOptions, log?: Logger): Promise<AuthenticationConfigMapSource | undefined> {
+async function configMapSource(o: AuthenticationOptions, onChange: () => void, log?: Logger): Promise<AuthenticationConfigMapSource | undefined> {
   if (o.authenticationSkipLookup === true) return undefined;
   const kc = loadGardenKubeConfig(o.authenticationKubeconfig, o.env);
   if (kc === undefined) return undefined;
@@ -106,7 +115,10 @@ async function configMapSource(o: AuthenticationOptions, log?: Logger): Promise<
     ...(o.gardenTimeoutMs !== undefined && { timeoutMs: o.gardenTimeoutMs }),
     tolerateLookupFailure: o.authenticationTolerateLookupFailure === true,
     onError: (message) => log?.error('authentication configmap', { err: message }),
-    onChange: () => log?.info('authentication configmap loaded', {}),
+    onChange: () => {
+      log?.info('authentication configmap loaded', {});
+      onChange();
+    },
   });
 }
 
@@ -159,10 +171,12 @@ function tokenAuthenticators(o: AuthenticationOptions, log?: Logger): TokenAuthe
 export async function buildAuthentication(o: AuthenticationOptions, log?: Logger): Promise<AuthenticationStack> {
   const fileMs = o.fileRefreshMs ?? 10_000;
   const stops: Array<() => void> = [];
-  const clientCAFile = o.clientCAFile ? watchedFile(o.clientCAFile, fileMs, log) : undefined;
-  const rhCAFile = o.requestHeaderClientCAFile ? watchedFile(o.requestHeaderClientCAFile, fileMs, log) : undefined;
+  const trustListeners: Array<() => void> = [];
+  const trustChanged = () => trustListeners.forEach((l) => l());
+  const clientCAFile = o.clientCAFile ? watchedFile(o.clientCAFile, fileMs, log, trustChanged) : undefined;
+  const rhCAFile = o.requestHeaderClientCAFile ? watchedFile(o.requestHeaderClientCAFile, fileMs, log, trustChanged) : undefined;
   for (const f of [clientCAFile, rhCAFile]) if (f !== undefined) stops.push(f.stop);
-  const cm = await configMapSource(o, log);
+  const cm = await configMapSource(o, trustChanged, log);
   if (cm !== undefined) stops.push(cm.stop);
   const flagsRH = rhCAFile === undefined ? undefined : requestHeaderFromFlags(o, rhCAFile.current);
   const requestHeader = (): RequestHeaderConfig | undefined => (flagsRH !== undefined ? flagsRH() : cm?.current().requestHeader);
@@ -179,6 +193,7 @@ export async function buildAuthentication(o: AuthenticationOptions, log?: Logger
     authenticator: authenticatorChain(chain),
     clientCABundles,
     requestHeaderCA: () => requestHeader()?.caBundle,
+    onTrustChange: (listener) => trustListeners.push(listener),
     stop: () => stops.forEach((s) => s()),
   };
 }

@@ -61,3 +61,36 @@ describe('options: --shoot-credentials-rotation-interval', () => {
     });
   }
 });
+
+describe('options: --audit-webhook-*', () => {
+  it('reads them with kube-apiserver defaults, only with --audit-webhook-config-file', () => {
+    assert.equal(parse(['--audit-webhook-batch-max-size=0']).auditWebhook, undefined, 'not checked without a config file');
+    assert.deepEqual(parse(['--audit-webhook-config-file=/etc/audit/kubeconfig', '--audit-webhook-batch-max-size=30', '--audit-webhook-version=audit.k8s.io/v1']).auditWebhook, {
+      configFile: '/etc/audit/kubeconfig',
+      mode: 'batch',
+      initialBackoffMs: 10_000,
+      batch: { bufferSize: 10_000, maxBatchSize: 30, maxBatchWaitMs: 30_000, throttleEnable: true, throttleQPS: 10, throttleBurst: 15 },
+      truncate: { enabled: false, maxEventSize: 102_400, maxBatchSize: 10_485_760 },
+    });
+  });
+
+  for (const [args, message] of [
+    [['--audit-webhook-mode=async'], 'invalid audit webhook mode async, allowed modes are "batch,blocking,blocking-strict"'],
+    [['--audit-webhook-batch-buffer-size=0'], 'invalid audit batch webhook buffer size 0, must be a positive number'],
+    [['--audit-webhook-batch-max-size=-1'], 'invalid audit batch webhook max batch size -1, must be a positive number'],
+    [['--audit-webhook-batch-throttle-qps=0'], 'invalid audit batch webhook throttle QPS 0, must be a positive number'],
+    [['--audit-webhook-truncate-max-event-size=2000', '--audit-webhook-truncate-max-batch-size=1000'], 'invalid audit truncate webhook max batch size 1000, must be greater than max event size (2000)'],
+    [['--audit-webhook-version=audit.k8s.io/v1beta1'], 'invalid group version, allowed versions are ["audit.k8s.io/v1"]'],
+  ] as const) {
+    it(`refuses ${args.join(' ')}`, () => {
+      assert.throws(
+        () => parse(['--audit-webhook-config-file=/k', ...args]),
+        (e: unknown) => e instanceof CommanderError && e.message.includes(message),
+      );
+    });
+  }
+
+  it('does not check batch settings in blocking modes, as upstream', () => {
+    assert.equal(parse(['--audit-webhook-config-file=/k', '--audit-webhook-mode=blocking', '--audit-webhook-batch-buffer-size=0']).auditWebhook?.mode, 'blocking');
+  });
+});

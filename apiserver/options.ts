@@ -3,24 +3,13 @@
  * commander. `npm start -- --help` lists them.
  */
 import { posix } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { durationMs } from '../apimachinery/duration.js';
+import { Command, Option } from 'commander';
+import { addAuditWebhookFlags, auditWebhookOptions, type AuditWebhookFlags } from './flags/audit-webhook.js';
+import { boolFlag, duration, level, list, port, positive, verbosity } from './flags/values.js';
 // Only the light modules: flags are parsed before the rest of the server is loaded.
 import { maxExpirationFromFlag } from '../registry/kubeconfig/expiration.js';
 import { credentialsRotationIntervalFromFlag } from '../registry/shoot/rotation-interval.js';
 import { CLIENT_KEY_TYPES, DEFAULT_CLIENT_KEY_TYPE, DEFAULT_KEY_POOL_SIZE, defaultKeyPoolWorkers, type ClientKeyType } from '../registry/kubeconfig/keys.js';
-
-/** A Go duration (`5m`, `1h30m`, `672h0m0s`, `0`) in milliseconds; negative durations are refused. */
-export function duration(value: string): number {
-  let ms: number;
-  try {
-    ms = durationMs(value);
-  } catch (e: unknown) {
-    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
-  }
-  if (ms < 0) throw new InvalidArgumentError(`invalid duration ${JSON.stringify(value)}: must not be negative`);
-  return ms;
-}
 
 /** Parsed server options. */
 export interface ServerOptions {
@@ -98,25 +87,9 @@ export interface ServerOptions {
   auditLogMaxBackup: number;
   /** Days rotated audit log files are kept (0: no limit). */
   auditLogMaxAge: number;
+  /** `--audit-webhook-*`, when `--audit-webhook-config-file` is given. */
+  auditWebhook?: AuditWebhookFlags;
   verbosity: number;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number between 0 and 65535');
-  return n;
-}
-
-function boolFlag(value: string | undefined): boolean {
-  if (value === undefined || value === 'true') return true;
-  if (value === 'false') return false;
-  throw new InvalidArgumentError('must be true or false');
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
 }
 
 /**
@@ -129,27 +102,9 @@ export function etcdPrefix(value: string): string {
   return posix.join('/', value).replace(/\/+$/, '');
 }
 
-function list(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
-
-function level(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
-  return n;
-}
-
-/**
- * The log level of `-v`/`--v`. commander hands a short flag written `-v=2` (which Kubernetes' flag
- * library accepts, like `-v 2` and `-v2`) over as `=2`; the `=` is dropped here.
- */
-function verbosity(value: string): number {
-  return level(value.startsWith('=') ? value.slice(1) : value);
-}
-
 /** The flag definitions (also used to check deploy manifests against what the server accepts). */
 export function buildCommand(): Command {
-  return new Command('garden-apiserver')
+  const command = new Command('garden-apiserver')
     .description('Aggregated Kubernetes API server for the garden cluster: InternalSecrets, Shoots and Gardens.')
     .addOption(new Option('--secure-port <port>', 'HTTPS port to serve on (0 picks a free port)').default(8443).argParser(port))
     .addOption(new Option('--bind-address <ip>', 'IP address to listen on').default('127.0.0.1'))
@@ -238,6 +193,7 @@ export function buildCommand(): Command {
     .addOption(new Option('-v, --v <level>', 'log verbosity (0: errors and start-up, 2: one line per request)').default(0).argParser(verbosity))
     .allowExcessArguments(false)
     .showHelpAfterError();
+  return addAuditWebhookFlags(command);
 }
 
 /** A flag value `read` checks (bounds of durations); exits with its message when it throws. */
@@ -317,6 +273,12 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
   if (typeof o.encryptionProviderConfig === 'string') options.encryptionProviderConfig = o.encryptionProviderConfig;
   if (typeof o.auditLogPath === 'string') options.auditLogPath = o.auditLogPath;
   if (typeof o.auditPolicyFile === 'string') options.auditPolicyFile = o.auditPolicyFile;
+  try {
+    const webhook = auditWebhookOptions(o);
+    if (webhook !== undefined) options.auditWebhook = webhook;
+  } catch (e: unknown) {
+    command.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (typeof o.tlsCertFile === 'string') options.tlsCertFile = o.tlsCertFile;
   if (typeof o.tlsPrivateKeyFile === 'string') options.tlsPrivateKeyFile = o.tlsPrivateKeyFile;
   return options;

@@ -155,6 +155,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
       maxSizeMB: options.auditLogMaxSize,
       maxBackups: options.auditLogMaxBackup,
       maxAgeDays: options.auditLogMaxAge,
+      webhook: options.auditWebhook && { ...options.auditWebhook, userAgent: `garden-apiserver/${SERVER_VERSION}` },
     },
     log,
   );

@@ -23,7 +23,9 @@ import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { isStatusError } from '../../apimachinery/errors.js';
 import type { UserInfo } from '../../registry/types.js';
+import { goQuote } from '../../apimachinery/goquote.js';
 import { frontProxyOf } from '../authn/requestheader.js';
+import { sanitize } from '../authz/message.js';
 import { requestInfoOf, type RequestInfo } from '../requestinfo.js';
 import { escapedRequestTarget } from '../listener.js';
 import { readTime } from '../received.js';
@@ -31,7 +33,7 @@ import { SWITCH_EVENT, switchedProtocols } from '../upgrade.js';
 import type { Auditor } from './auditor.js';
 import { buildEvent, decodeRequestBody, incomingAuditID, panicStatus, responseStatusOf, sourceIPs, userAgentOf } from './event.js';
 import type { RequestAuditConfig } from './policy.js';
-import { nowMs, type ResponseStatus, type Stage } from './types.js';
+import { nowMs, type AuditEvent, type ResponseStatus, type Stage } from './types.js';
 
 /** Response header carrying the audit ID (Go's canonical spelling of `Audit-ID`). */
 export const AUDIT_ID_RESPONSE_HEADER = 'Audit-Id';
@@ -115,10 +117,11 @@ interface StageExtras {
   responseObject?: unknown;
 }
 
-function emit(auditor: Auditor, req: Request, res: Response, a: RequestAudit, stage: Stage, extras: StageExtras = {}): void {
+/** The builder of a stage's event, or undefined when the policy records nothing for the stage. */
+function stageEvent(auditor: Auditor, req: Request, res: Response, a: RequestAudit, stage: Stage, extras: StageExtras = {}): (() => AuditEvent) | undefined {
   const config = configOf(auditor, req, res, a);
-  if (config.level === 'None' || config.omitStages.has(stage)) return;
-  auditor.emit(() =>
+  if (config.level === 'None' || config.omitStages.has(stage)) return undefined;
+  return () =>
     buildEvent({
       auditID: a.auditID,
       stage,
@@ -133,8 +136,22 @@ function emit(auditor: Auditor, req: Request, res: Response, a: RequestAudit, st
       stageAt: nowMs(),
       annotations: annotationsOf(req, res, a),
       ...extras,
-    }),
-  );
+    });
+}
+
+function emit(auditor: Auditor, req: Request, res: Response, a: RequestAudit, stage: Stage, extras: StageExtras = {}): void {
+  const build = stageEvent(auditor, req, res, a, stage, extras);
+  if (build !== undefined) auditor.emit(build);
+}
+
+/**
+ * kube-apiserver's answer to a request whose RequestReceived event a blocking-strict backend could not
+ * store (responsewriters.InternalError: plain text, the request URI quoted).
+ */
+function failStoringEvent(req: Request, res: Response): void {
+  const body = `${sanitize(`Internal Server Error: ${goQuote(escapedRequestTarget(req) ?? req.originalUrl)}: failed to store audit event`)}\n`;
+  res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function isLongRunning(req: IncomingMessage, res: Response): boolean {
@@ -262,8 +279,18 @@ export function withAudit(auditor: Auditor | undefined): RequestHandler {
       a = startAudit(auditor, req, res, auditID);
     }
     a.config = auditor.evaluate({ user: userOf(res), info: infoOf(req, res) });
-    emit(auditor, req, res, a, 'RequestReceived');
-    next();
+    const build = stageEvent(auditor, req, res, a, 'RequestReceived');
+    if (build === undefined) {
+      next();
+      return;
+    }
+    if (!auditor.waits) {
+      auditor.emit(build);
+      next();
+      return;
+    }
+    // Blocking backends: the request goes on once its first event is stored.
+    void auditor.emitAndWait(build).then((stored) => (stored ? next() : failStoringEvent(req, res)));
   };
 }
 

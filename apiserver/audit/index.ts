@@ -1,9 +1,10 @@
 /**
- * Audit logging (`--audit-log-path`, `--audit-policy-file`, `--audit-log-max*`): `audit.k8s.io/v1`
- * Events as JSON lines, decided by an `audit.k8s.io/v1` Policy, with InternalSecrets and issued
- * kubeconfigs capped at Metadata. See filter.ts for where the middlewares go.
+ * Auditing (`--audit-policy-file` with `--audit-log-*` and/or `--audit-webhook-*`): `audit.k8s.io/v1`
+ * Events as JSON lines and as EventList POSTs to a webhook, decided by an `audit.k8s.io/v1` Policy,
+ * with InternalSecrets and issued kubeconfigs capped at Metadata. See filter.ts for where the
+ * middlewares go.
  */
-export { Auditor, createAuditor, type AuditOptions } from './auditor.js';
+export { Auditor, createAuditor, teeSinks, type AuditOptions } from './auditor.js';
 export {
   AUDIT_ID_RESPONSE_HEADER,
   DECISION_ANNOTATION,
@@ -28,3 +29,4 @@ export {
 } from './policy.js';
 export type { AuditEvent, AuditSink, Level, Stage } from './types.js';
 export { openAuditLog, type AuditLogOptions } from './writer.js';
+export { openAuditWebhook, type AuditWebhookOptions } from './webhook.js';

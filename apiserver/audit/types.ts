@@ -84,6 +84,13 @@ export interface AuditEvent {
 export interface AuditSink {
   /** Queues one event; never throws and never blocks on I/O. */
   write(event: AuditEvent): void;
+  /**
+   * Present on blocking backends: stores one event and resolves with whether it was stored (never
+   * rejects). A request waits for its RequestReceived event this way.
+   */
+  writeAndWait?: (event: AuditEvent) => Promise<boolean>;
+  /** With `writeAndWait`: a request whose RequestReceived event was not stored fails (blocking-strict). */
+  readonly strict?: boolean;
   /** Resolves once every event queued so far is written. */
   flush(): Promise<void>;
   /** Flushes and releases the file. Later writes are dropped. */

@@ -3,8 +3,11 @@ import { forbiddenMessage, type StatusError } from '../../apimachinery/errors.js
 import type { UserInfo } from '../../registry/types.js';
 import type { RequestInfo } from '../requestinfo.js';
 
-/** Kubernetes HTML-escapes `&`, `<` and `>` in the attribute part of the message (not in the reason). */
-function sanitize(text: string): string {
+/**
+ * Kubernetes HTML-escapes `&`, `<` and `>` in the attribute part of a 403's message (not in the
+ * reason) and in its plain-text internal errors (responsewriters' sanitizer).
+ */
+export function sanitize(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

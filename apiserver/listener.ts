@@ -20,8 +20,10 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Server, type ServerOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
 import { addAcceptCopies, type AcceptCopies } from './accept-copies.js';
 import { answerBeforeClientErrors } from './client-errors.js';
+import type { TLSPolicy } from './flags/tls.js';
 import { paceHandshakes } from './handshake-pacer.js';
 import { markRead } from './received.js';
 import { pacedRequests } from './request-pacer.js';
@@ -30,12 +32,17 @@ import { badRequest, serviceUnavailable } from '../apimachinery/errors.js';
 import { unescapeRequestPath } from '../apimachinery/gourl.js';
 import type { Status } from '../apimachinery/types.js';
 
-/** TLS material for the listener. */
-export interface TLSConfig {
+/** TLS material for the listener, and its cipher and version policy (kept for its lifetime). */
+export interface TLSConfig extends TLSPolicy {
   cert: string;
   key: string;
   /** CA bundle client certificates are verified against. */
   clientCA: string;
+}
+
+/** The secure context options of `t` (Node's defaults where the policy says nothing). */
+function contextOptions(t: TLSConfig): SecureContextOptions {
+  return { cert: t.cert, key: t.key, ca: t.clientCA, ...(t.ciphers !== undefined && { ciphers: t.ciphers }), ...(t.minVersion !== undefined && { minVersion: t.minVersion }) };
 }
 
 /** An open HTTPS listener. */
@@ -201,7 +208,7 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
     else if (HEALTH_PATHS.test(target)) serve(req, res);
     else requests.start(() => serve(req, res));
   };
-  const server = new ListeningServer({ cert: tls.cert, key: tls.key, ca: tls.clientCA, requestCert: true, rejectUnauthorized: false, pauseOnConnect: true, maxHeaderSize: MAX_HEADER_BYTES }, onRequest);
+  const server = new ListeningServer({ ...contextOptions(tls), requestCert: true, rejectUnauthorized: false, pauseOnConnect: true, maxHeaderSize: MAX_HEADER_BYTES }, onRequest);
   serveUpgrades(server, onRequest, (res) => writeStatus(res, badRequest('a request asking to upgrade its connection cannot carry a body').status));
   // Go's servers keep idle connections 90 s, as long as Go's clients do (shorter, a client may send on a
   // connection the server is closing; non-idempotent requests then fail).
@@ -227,13 +234,13 @@ export async function openListener(tls: TLSConfig, host: string, port: number, a
       return requests.waiting;
     },
     serve(next, final) {
-      server.setSecureContext({ cert: final.cert, key: final.key, ca: final.clientCA });
-      tlsInUse = final;
+      tlsInUse = { ...tlsInUse, ...final };
+      server.setSecureContext(contextOptions(tlsInUse));
       handler = next;
     },
     updateTLS(change) {
       const next = { ...tlsInUse, ...change };
-      server.setSecureContext({ cert: next.cert, key: next.key, ca: next.clientCA });
+      server.setSecureContext(contextOptions(next));
       tlsInUse = next;
     },
   };

@@ -94,3 +94,25 @@ describe('options: --audit-webhook-*', () => {
     assert.equal(parse(['--audit-webhook-config-file=/k', '--audit-webhook-mode=blocking', '--audit-webhook-batch-buffer-size=0']).auditWebhook?.mode, 'blocking');
   });
 });
+
+describe('options: --tls-cipher-suites, --tls-min-version', () => {
+  it("turns Gardener's list into OpenSSL's names, TLS 1.3 suites always first", () => {
+    const gardener = 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305';
+    assert.deepEqual(parse([`--tls-cipher-suites=${gardener}`, '--tls-min-version=VersionTLS12']).tls, {
+      ciphers:
+        'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305',
+      minVersion: 'TLSv1.2',
+    });
+    assert.deepEqual(parse([]).tls, {});
+  });
+
+  for (const [arg, message] of [
+    ['--tls-cipher-suites=TLS_FAKE_SUITE', 'Cipher suite TLS_FAKE_SUITE not supported or doesn\'t exist'],
+    ['--tls-min-version=TLS12', 'unknown tls version "TLS12"'],
+    ['--tls-cipher-suites=TLS_RSA_WITH_RC4_128_SHA', 'none of the TLS 1.2 suites named is available'],
+  ] as const) {
+    it(`refuses ${arg}`, () => {
+      assert.throws(() => parse([arg]), (e: unknown) => e instanceof CommanderError && e.message.includes(message));
+    });
+  }
+});

@@ -4,6 +4,8 @@
  */
 import { posix } from 'node:path';
 import { Command, Option } from 'commander';
+import { createSecureContext, type SecureVersion } from 'node:tls';
+import { cipherSuites, tlsPolicy, tlsVersion, type TLSPolicy } from './flags/tls.js';
 import { addAuditWebhookFlags, auditWebhookOptions, type AuditWebhookFlags } from './flags/audit-webhook.js';
 import { boolFlag, duration, level, list, port, positive, verbosity } from './flags/values.js';
 // Only the light modules: flags are parsed before the rest of the server is loaded.
@@ -87,6 +89,8 @@ export interface ServerOptions {
   auditLogMaxBackup: number;
   /** Days rotated audit log files are kept (0: no limit). */
   auditLogMaxAge: number;
+  /** `--tls-cipher-suites` and `--tls-min-version`. */
+  tls: TLSPolicy;
   /** `--audit-webhook-*`, when `--audit-webhook-config-file` is given. */
   auditWebhook?: AuditWebhookFlags;
   verbosity: number;
@@ -114,6 +118,8 @@ export function buildCommand(): Command {
     .addOption(new Option('--data-dir <dir>', 'directory for the SQLite database, the generated PKI and admin.kubeconfig').default('.garden-apiserver'))
     .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM); the generated one is used when absent'))
     .addOption(new Option('--tls-private-key-file <file>', 'private key of --tls-cert-file (PEM)'))
+    .addOption(new Option('--tls-cipher-suites <suites>', 'comma-separated IANA names of the TLS 1.0-1.2 cipher suites offered (TLS 1.3 suites are always on); Node\'s defaults when absent').argParser(cipherSuites))
+    .addOption(new Option('--tls-min-version <version>', 'oldest TLS version accepted: VersionTLS10, VersionTLS11, VersionTLS12 or VersionTLS13 (default: TLS 1.2)').argParser(tlsVersion))
     .addOption(new Option('--storage-backend <backend>', 'storage backend: embedded SQLite under --data-dir, or etcd').choices(['sqlite', 'etcd3']).default('sqlite'))
     .addOption(new Option('--etcd-servers <urls>', 'comma-separated etcd endpoints (with --storage-backend=etcd3)').default([]).argParser(list))
     .addOption(new Option('--etcd-cafile <file>', 'CA bundle that signs the etcd servers\' certificates'))
@@ -252,6 +258,7 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
     auditLogMaxBackup: o.auditLogMaxbackup as number,
     auditLogMaxAge: o.auditLogMaxage as number,
     verbosity: o.v as number,
+    tls: tlsPolicy(o.tlsCipherSuites as string[] | undefined, o.tlsMinVersion as SecureVersion | undefined),
   };
   for (const [flag, key] of [['etcdCafile', 'etcdCAFile'], ['etcdCertfile', 'etcdCertFile'], ['etcdKeyfile', 'etcdKeyFile']] as const) {
     if (typeof o[flag] === 'string') options[key] = o[flag];
@@ -281,5 +288,10 @@ export function parseOptions(argv: readonly string[], command = buildCommand()):
   }
   if (typeof o.tlsCertFile === 'string') options.tlsCertFile = o.tlsCertFile;
   if (typeof o.tlsPrivateKeyFile === 'string') options.tlsPrivateKeyFile = o.tlsPrivateKeyFile;
+  try {
+    createSecureContext(options.tls);
+  } catch (e: unknown) {
+    command.error(`error: --tls-cipher-suites: ${e instanceof Error ? e.message : String(e)} (none of the TLS 1.2 suites named is available)`);
+  }
   return options;
 }

@@ -27,6 +27,6 @@ export async function listenEarly(options: ServerOptions): Promise<EarlyListener
       : pki.serving;
   // The complete client CA list (with --client-ca-file and the front proxy's CA) is installed when the
   // server takes over; client certificates are verified by the authenticators, not by this list.
-  const listener = await openListener({ ...serving, clientCA: pki.ca.cert }, await listenHost(options.bindAddress), options.securePort);
+  const listener = await openListener({ ...serving, ...options.tls, clientCA: pki.ca.cert }, await listenHost(options.bindAddress), options.securePort);
   return { listener, pki, serving };
 }

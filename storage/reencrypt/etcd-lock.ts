@@ -179,13 +179,19 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
       if (Date.now() - lastKeepAlive > ttlMs * 0.8) end();
     }, Math.max(50, ttlMs / 8));
     watchdog.unref();
+    let granted = false;
+    /**
+     * Marks the session lost; a session that was granted asks for a new one (see {@link #renew}). One
+     * that never was is retried by whoever asked for it: renewing too (the lease reports a failed grant
+     * as lost as well) would double the attempts with each failure.
+     */
     const end = (): void => {
       if (lost) return;
       lost = true;
       clearInterval(watchdog);
       lease.release();
       markLost();
-      this.#renew();
+      if (granted) this.#renew();
     };
     lease.on('keepaliveSucceeded', () => {
       lastKeepAlive = Date.now();
@@ -193,6 +199,7 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
     lease.on('lost', () => end());
     try {
       const id = await lease.grant();
+      granted = true;
       lastKeepAlive = Date.now();
       return { lease, id, lost: lostPromise, isLost: () => lost, end };
     } catch (e: unknown) {

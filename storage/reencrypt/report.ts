@@ -1,6 +1,8 @@
 /**
- * Human-readable progress lines for the log and `/readyz?verbose` (key names only, never secrets).
+ * Human-readable progress lines for the log and `/readyz?verbose`: key names only, never secrets nor
+ * anything computed from them.
  */
+import { targetLabel } from './stale.js';
 import type { ReencryptionProgress, ReencryptionStatus } from './types.js';
 
 /**
@@ -9,7 +11,7 @@ import type { ReencryptionProgress, ReencryptionStatus } from './types.js';
  */
 export function describeProgress(p: ReencryptionProgress): string {
   const examined = p.total === undefined ? `${p.done} examined` : `${p.done}/${p.total} examined`;
-  let line = `${p.resource}: ${p.state} toward ${p.target}, ${examined}, ${p.rewritten} rewritten`;
+  let line = `${p.resource}: ${p.state} toward ${targetLabel(p.target)}, ${examined}, ${p.rewritten} rewritten`;
   if (p.unreadable > 0) line += `, ${p.unreadable} unreadable`;
   if (p.error !== undefined) line += ` (${p.error})`;
   return line;

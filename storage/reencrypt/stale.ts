@@ -35,6 +35,14 @@ export function writeTarget(providers: readonly ProviderInfo[] | undefined): str
 }
 
 /**
+ * A write target as people are shown it (logs, `/readyz?verbose`): without the fingerprint, which
+ * only replicas compare (`aescbc:key2#1a2b3c4d5e6f` reads `aescbc:key2`).
+ */
+export function targetLabel(target: string): string {
+  return target.replace(/#[0-9a-f]{12}$/, '');
+}
+
+/**
  * Every key that reads the resource's values, in order, with the fingerprints of their secrets: a walk
  * that left values unreadable is done again when this changes (a key restored), not only when the
  * write target does.

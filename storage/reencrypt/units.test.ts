@@ -134,8 +134,8 @@ describe('re-encryption: helpers', () => {
     assert.ok(performance.now() - t0 < 200);
   });
 
-  it('describes progress in one line', () => {
-    const line = describeProgress({ resource: 'internalsecrets.core.gardener.cloud', state: 'running', target: 'aescbc:k2', done: 500, total: 1000, rewritten: 480, rewrittenDelta: 0, unreadable: 2 });
+  it('describes progress in one line, naming the key but showing nothing computed from its secret', () => {
+    const line = describeProgress({ resource: 'internalsecrets.core.gardener.cloud', state: 'running', target: 'aescbc:k2#0123456789ab', done: 500, total: 1000, rewritten: 480, rewrittenDelta: 0, unreadable: 2 });
     assert.equal(line, 'internalsecrets.core.gardener.cloud: running toward aescbc:k2, 500/1000 examined, 480 rewritten, 2 unreadable');
   });
 });

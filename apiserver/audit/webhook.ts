@@ -20,7 +20,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfigFile } from '../authn/kubeclient.js';
 import type { AuditEvent, AuditSink } from './types.js';
 import { levelAtLeast } from './types.js';
 
@@ -74,8 +74,7 @@ export type WebhookPost = (body: string) => Promise<void>;
 
 /** The POST of the kubeconfig in `configFile` (TLS and credentials as the kubeconfig says). */
 export function webhookPost(configFile: string, userAgent: string): WebhookPost {
-  const kc = new KubeConfig();
-  kc.loadFromFile(configFile);
+  const kc = loadKubeConfigFile(configFile);
   const cluster = kc.getCurrentCluster();
   if (cluster === null) throw new Error(`audit webhook: ${configFile} has no current cluster`);
   const url = new URL(cluster.server);

@@ -13,16 +13,31 @@ export const DEFAULT_GARDEN_TIMEOUT_MS = 10_000;
  * account when running in a pod (`KUBERNETES_SERVICE_HOST` set), else undefined (standalone).
  */
 export function loadGardenKubeConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeConfig | undefined {
+  if (path !== undefined && path !== '') return loadKubeConfigFile(path);
   const kc = new KubeConfig();
-  if (path !== undefined && path !== '') {
-    kc.loadFromFile(path);
-    return kc;
-  }
   if (env.KUBERNETES_SERVICE_HOST !== undefined && env.KUBERNETES_SERVICE_HOST !== '') {
     kc.loadFromCluster();
     return kc;
   }
   return undefined;
+}
+
+/**
+ * Reads a kubeconfig file. A file that is no valid YAML fails with the line and the parser's reason
+ * only, as Go's sigs.k8s.io/yaml words it (`yaml: line 9: bad indentation of a mapping entry`): the
+ * parser's own message quotes the text around the error, which may be a token or a key.
+ */
+export function loadKubeConfigFile(path: string): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (e: unknown) {
+    const { reason, mark } = (e ?? {}) as { reason?: unknown; mark?: { line?: unknown } };
+    if (typeof reason !== 'string') throw e;
+    const line = typeof mark?.line === 'number' ? `line ${mark.line + 1}: ` : '';
+    throw new Error(`error loading kubeconfig ${path}: yaml: ${line}${reason}`);
+  }
+  return kc;
 }
 
 function timeoutMiddleware(timeoutMs: number): Middleware {

@@ -99,6 +99,12 @@ describe('apiserver/standalone cluster CA directory', () => {
     await until(async () => (await statusErrorOf(s.get('ns', 'n'))) === 'no error', 'the watched change');
   });
 
+  it('reports a file that is no YAML by line, without quoting it (a Secret may hold a key)', () => {
+    const errors: string[] = [];
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s.ca-cluster, namespace: ns}\nstringData: {ca.key: LEAKMARK-secret-key-text: bad}\n';
+    assert.throws(() => parseManifests(secret, (m) => errors.push(m)), (e: unknown) => e instanceof Error && /^line 4: /.test(e.message) && !e.message.includes('LEAKMARK'));
+  });
+
   it('reports objects without namespace and a missing directory', async () => {
     assert.deepEqual(parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x.ca-cluster\n', (m) => errors.push(m)), { configMaps: [], configMapMeta: [], secrets: [] });
     assert.deepEqual(errors, ['ConfigMap "x.ca-cluster" has no namespace; ignored']);

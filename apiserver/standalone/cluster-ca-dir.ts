@@ -99,9 +99,10 @@ function objectsOf(doc: unknown): Record<string, unknown>[] {
 /** The ConfigMaps and Secrets of one file's text. Throws on YAML/JSON errors. */
 export function parseManifests(text: string, report: (msg: string) => void = () => undefined): Omit<ParsedFile, 'fingerprint'> {
   const parsed: Omit<ParsedFile, 'fingerprint'> = { configMaps: [], configMapMeta: [], secrets: [] };
-  for (const doc of parseAllDocuments(text)) {
+  // Errors without the parser's excerpt of the text: a Secret's lines may be in it.
+  for (const doc of parseAllDocuments(text, { prettyErrors: false })) {
     const first = doc.errors[0];
-    if (first !== undefined) throw new Error(first.message);
+    if (first !== undefined) throw new Error(`line ${text.slice(0, first.pos[0]).split('\n').length}: ${first.message}`);
     for (const obj of objectsOf(doc.toJSON())) {
       if (obj.apiVersion !== 'v1' || (obj.kind !== 'ConfigMap' && obj.kind !== 'Secret')) continue;
       const meta = isPlainObject(obj.metadata) ? obj.metadata : {};

@@ -230,7 +230,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   const namespaces = garden === undefined ? undefined : new GardenNamespaces(garden, { onError: (err) => log.error('namespace informer', { err }) });
   void namespaces?.start();
   const secretsCache = watchCaches.get('internalsecrets.core.gardener.cloud');
-  const kubeconfigs = startKubeconfigService(options, index, security.authz.checkAccess, garden, metrics, log, async () => (await secretsCache?.whenReady()) ?? true);
+  const kubeconfigs = startKubeconfigService(options, index, security.authz.checkAccessNow, garden, metrics, log, async () => (await secretsCache?.whenReady()) ?? true);
   const health = healthChecks(backend, options.storageBackend === 'etcd3' ? 'etcd' : 'storage', [
     lifecycle.readyzCheck,
     reencryption.healthCheck,

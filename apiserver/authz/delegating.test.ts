@@ -121,6 +121,26 @@ describe('buildAuthorization', () => {
     it('answers the kubeconfig group questions with a SubjectAccessReview', async () => {
       assert.equal(await stack.checkAccess(u('root'), { verb: 'list', group: 'v1', resource: 'Secret' }), true);
       assert.equal(await stack.checkAccess(u('bob'), { verb: 'list', group: 'v1', resource: 'Secret' }), false);
+      assert.equal(await stack.checkAccessNow(u('root'), { verb: 'list', group: 'v1', resource: 'Secret' }), true);
+    });
+
+    it('sends a review for every kubeconfig group question, so a revoked right counts at once', async () => {
+      const question = { verb: 'list', group: 'v1', resource: 'Secret' };
+      let rootMaySee = true;
+      garden.authorize = (spec) => ({ allowed: spec.user === 'carol' && rootMaySee });
+      try {
+        const carol = u('carol');
+        assert.equal(await stack.checkAccess(carol, question), true, 'cached for admission');
+        assert.equal(await stack.checkAccessNow(carol, question), true);
+        garden.requests.length = 0;
+        rootMaySee = false;
+        assert.equal(await stack.checkAccessNow(carol, question), false, 'the revocation counts at once');
+        assert.equal(await stack.checkAccessNow(carol, question), false);
+        assert.equal(garden.count('subjectaccessreviews'), 2, 'one review per question');
+        assert.equal(await stack.checkAccess(carol, question), true, 'admission keeps the cached answer for its TTL, as kube-apiserver does');
+      } finally {
+        garden.authorize = (spec) => ({ allowed: spec.user === 'alice' || (spec.user === 'root' && spec.resourceAttributes?.resource === 'Secret') });
+      }
     });
   });
 });

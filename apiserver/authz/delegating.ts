@@ -50,23 +50,29 @@ export interface AuthorizationOptions {
 export interface AuthorizationStack {
   authorizer: Authorizer;
   /**
-   * Answers "may this user …" questions (kubeconfig subresources' group choice): the always-allowed
-   * groups, then the policy file, then the SubjectAccessReview.
+   * Answers "may this user …" questions of admission plugins: the always-allowed groups, then the
+   * policy file, then the SubjectAccessReview (cached like the request authorizer's).
    */
   checkAccess: AccessChecker;
+  /**
+   * The same questions with a SubjectAccessReview sent every time, never cached: the kubeconfig
+   * subresources' certificate group, which gardener-apiserver decides with a review of its own per
+   * request (a user whose rights were revoked gets no admin group from a cached answer, on no replica).
+   */
+  checkAccessNow: AccessChecker;
   /** Whether a SubjectAccessReview authorizer is part of the union. */
   delegated: boolean;
   stop(): void;
 }
 
-function sarAuthorizer(o: AuthorizationOptions, log?: Logger): Authorizer | undefined {
+function sarAuthorizer(o: AuthorizationOptions, cached: boolean, log?: Logger): Authorizer | undefined {
   if (o.skipDelegatedAuthorization === true) return undefined;
   const kc = loadGardenKubeConfig(o.authorizationKubeconfig, o.env);
   if (kc === undefined) return undefined;
   return subjectAccessReviewAuthorizer({
     kubeConfig: kc,
-    allowTTLms: o.webhookCacheAuthorizedTTLms ?? 10_000,
-    denyTTLms: o.webhookCacheUnauthorizedTTLms ?? 10_000,
+    allowTTLms: cached ? (o.webhookCacheAuthorizedTTLms ?? 10_000) : 0,
+    denyTTLms: cached ? (o.webhookCacheUnauthorizedTTLms ?? 10_000) : 0,
     ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }),
     onError: (message) => log?.error('subject access review', { err: message }),
   });
@@ -79,7 +85,8 @@ export function buildAuthorization(o: AuthorizationOptions, log?: Logger): Autho
     o.policyFile !== undefined && o.policyFile !== ''
       ? policyFileAuthorizer(o.policyFile, { ...(o.policyFileReloadMs !== undefined && { reloadIntervalMs: o.policyFileReloadMs }), ...(log !== undefined && { log }) })
       : undefined;
-  const sar = sarAuthorizer(o, log);
+  const sar = sarAuthorizer(o, true, log);
+  const sarNow = sarAuthorizer(o, false, log);
   const seed = o.getShoot !== undefined ? seedAuthorizer(o.getShoot) : undefined;
   const selfHostedShoot = o.getShoot !== undefined ? shootAuthorizer(o.getShoot) : undefined;
   const bootstrap = o.standaloneProjects !== undefined ? bootstrapAuthorizer() : undefined;
@@ -89,6 +96,7 @@ export function buildAuthorization(o: AuthorizationOptions, log?: Logger): Autho
   return {
     authorizer: union,
     checkAccess: accessChecker(authorizerUnion([groups, rbac, projects, sar].filter(present))),
+    checkAccessNow: accessChecker(authorizerUnion([groups, rbac, projects, sarNow].filter(present))),
     delegated: sar !== undefined,
     stop: () => rbac?.stop(),
   };

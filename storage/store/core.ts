@@ -27,7 +27,10 @@ export interface StoreOptions {
   bookmarkIntervalMs?: number;
   /** How long a read waits for a resourceVersion newer than the current one (default 3000 ms). */
   tooLargeWaitMs?: number;
-  /** Attempts of a `guaranteedUpdate`/`delete` losing compare-and-swap races (default 100). */
+  /**
+   * Attempts of a `guaranteedUpdate`/`delete` losing compare-and-swap races (default: no limit, as
+   * Kubernetes' GuaranteedUpdate: a write without a precondition never fails for losing races).
+   */
   maxUpdateAttempts?: number;
   /** Undelivered events after which a watch is closed as too slow (default 100000). */
   maxWatchBacklog?: number;
@@ -60,7 +63,7 @@ export class StoreCore {
     this.objectTemplate = opts.objectTemplate;
     this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
     this.tooLargeWaitMs = opts.tooLargeWaitMs ?? 3000;
-    this.maxUpdateAttempts = Math.max(1, opts.maxUpdateAttempts ?? 100);
+    this.maxUpdateAttempts = Math.max(1, opts.maxUpdateAttempts ?? Number.POSITIVE_INFINITY);
     this.maxWatchBacklog = opts.maxWatchBacklog ?? 100_000;
   }
 

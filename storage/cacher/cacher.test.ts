@@ -329,6 +329,26 @@ describe('watch cache', () => {
     await initial.expectEnd();
   });
 
+  it('fails a watch-list from "" with 504 when it cannot reach storage\'s revision in time, as kube\'s cacher does; a plain watch takes what it has', async () => {
+    const r = rig({ tooLargeWaitMs: 300 });
+    const a = await r.store.create(r.key('ns', 'a'), thing('a'));
+    r.cache.start();
+    await until(() => r.cache.stats().ready && r.cache.stats().revision >= rvOf(a), 'the cache to hold a');
+    r.backend.holdEvents();
+    const b = await r.store.create(r.key('ns', 'b'), thing('b'));
+    const list = r.track(r.cache.watch(ROOT, { sendInitialEvents: true, allowBookmarks: true }));
+    const error = await list.next();
+    assert.equal(error?.type, 'ERROR', 'no initial state without the committed change');
+    assert.equal(error?.object['code'], 504);
+    assert.equal(error?.object['message'], `Timeout: Too large resource version: ${rvOf(b)}, current: ${rvOf(a)}`);
+    await list.expectEnd();
+    const plain = r.track(r.cache.watch(ROOT, {}));
+    assert.equal((await plain.next())?.object.metadata.name, 'a', 'a plain watch from "" starts with what the cache has');
+    r.backend.releaseEvents();
+    const again = r.track(r.cache.watch(ROOT, { sendInitialEvents: true, allowBookmarks: true }));
+    assert.deepEqual((await again.take(2)).map((e) => e.object.metadata.name).sort(), ['a', 'b']);
+  });
+
   it('closes a watcher that falls too far behind without holding up the others', async () => {
     const r = rig({ maxWatchBacklog: 20 });
     const key = r.key('ns', 'a');

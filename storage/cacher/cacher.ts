@@ -401,7 +401,7 @@ class CachedStore implements CachedStorage {
       for (;;) {
         await this.cache.ensureReady();
         const gen = this.cache.generation;
-        const start = initial ? await this.initialStart(rv, consistent) : await this.changesStart(rv, consistent);
+        const start = initial ? await this.initialStart(rv, consistent, w.opts.sendInitialEvents === true) : await this.changesStart(rv, consistent);
         if (w.finished) return;
         if (gen !== this.cache.generation || !this.cache.ready) continue;
         if (initial) return this.cache.attachWithState(w, w.opts.sendInitialEvents === true && w.opts.allowBookmarks === true);
@@ -415,9 +415,15 @@ class CachedStore implements CachedStorage {
     }
   }
 
-  /** Initial events: "" waits until the cache is fresh, N until it reached N, "0" takes what it has. */
-  private async initialStart(rv: number, consistent: boolean): Promise<number> {
+  /**
+   * Initial events: "" waits until the cache is fresh, N until it reached N, "0" takes what it has. A
+   * watch-list from "" (`sendInitialEvents`) must see everything committed before it: when the cache
+   * can confirm revisions and does not reach storage's current one in time, the watch fails (504, Too
+   * large resource version) and the client lists instead, as kube-apiserver's cacher decides.
+   */
+  private async initialStart(rv: number, consistent: boolean, watchList: boolean): Promise<number> {
     if (rv > 0) await this.reach(rv);
+    else if (consistent && watchList && this.cache.confirmsProgress) await this.reach(await this.backend.currentRevision());
     else if (consistent) await this.fresh();
     return rv;
   }
@@ -462,7 +468,7 @@ class CachedStore implements CachedStorage {
       return;
     }
     if (await this.cache.waitForRevision(rv, this.tooLargeWaitMs)) return;
-    const current = await this.backend.currentRevision();
-    throw new TooLargeResourceVersionError(`Too large resource version: ${rv}, current: ${current}`, prefix, 1);
+    // As the watch cache words it: the revision it has reached is the current one.
+    throw new TooLargeResourceVersionError(`Too large resource version: ${rv}, current: ${this.cache.revision}`, prefix, 1);
   }
 }

@@ -73,7 +73,19 @@ export interface ShootReferenceChecks {
 
 /** Reads namespaces (phase, deletion) of the garden cluster. */
 export interface NamespaceSource {
-  get(name: string): Promise<{ phase?: string; deletionTimestamp?: string } | undefined>;
+  /** The namespace as cached (an informer), undefined when the cache does not have it. */
+  get(name: string): Promise<NamespaceState | undefined>;
+  /**
+   * The namespace read from its cluster now, undefined when it does not exist there.
+   * @throws a Status error (500) when it cannot be read.
+   */
+  getLive?(name: string): Promise<NamespaceState | undefined>;
+}
+
+/** What NamespaceLifecycle needs to know of a namespace. */
+export interface NamespaceState {
+  phase?: string;
+  deletionTimestamp?: string;
 }
 
 /** An entry of the plugin table: order is the table's order. */

@@ -1,12 +1,29 @@
 /**
  * NamespaceLifecycle: nothing is created in a namespace that does not exist or is being terminated in
  * the garden cluster, subresources included (no kubeconfig is issued for a Shoot of a namespace being
- * deleted). Without a namespace source (standalone mode) the plugin has nothing to check.
+ * deleted). A namespace the cache does not have is looked for again after 50 ms, then read from the
+ * garden cluster, as kube-apiserver's plugin does. Without a namespace source (standalone mode) the
+ * plugin has nothing to check.
  */
 import { forbidden, notFound } from '../../apimachinery/errors.js';
-import type { AdmissionDeps, AdmissionPlugin } from '../types.js';
+import type { AdmissionDeps, AdmissionPlugin, NamespaceSource, NamespaceState } from '../types.js';
 
 export const NAMESPACE_LIFECYCLE = 'NamespaceLifecycle';
+
+/** Time a namespace missing from the cache is given to arrive there before it is read live. */
+const MISSING_NAMESPACE_WAIT_MS = 50;
+
+/**
+ * The namespace as kube-apiserver's plugin finds it for a create: from the cache, from the cache again
+ * after a short wait (a namespace created just before is on its way to the informer), then from its
+ * cluster, so that a create right after its namespace's is not refused by a lagging replica.
+ */
+async function lookup(source: NamespaceSource, name: string): Promise<NamespaceState | undefined> {
+  const cached = await source.get(name);
+  if (cached !== undefined) return cached;
+  await new Promise((resolve) => setTimeout(resolve, MISSING_NAMESPACE_WAIT_MS));
+  return (await source.get(name)) ?? (await source.getLive?.(name));
+}
 
 /** The plugin; `deps.namespaces` reads the garden cluster's namespaces (from an informer). */
 export function namespaceLifecycle(deps: AdmissionDeps): AdmissionPlugin {
@@ -16,7 +33,7 @@ export function namespaceLifecycle(deps: AdmissionDeps): AdmissionPlugin {
     async validate(attrs) {
       const source = deps.namespaces;
       if (source === undefined || !attrs.resource.namespaced || attrs.namespace === '') return;
-      const ns = await source.get(attrs.namespace);
+      const ns = await lookup(source, attrs.namespace);
       if (ns === undefined) throw notFound({ group: '', resource: 'namespaces' }, attrs.namespace);
       if (ns.phase === 'Terminating' || ns.deletionTimestamp !== undefined) {
         const gr = { group: attrs.resource.group, resource: attrs.resource.resource };

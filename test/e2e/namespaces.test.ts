@@ -81,6 +81,22 @@ describe('NamespaceLifecycle with the garden cluster', function () {
     assert.deepEqual(r.body.details.causes, [{ reason: 'NamespaceTerminating', message: 'namespace garden-term is being terminated', field: 'metadata.namespace' }]);
   });
 
+  it('reads a namespace its informer has not seen yet from the garden cluster before refusing, as kube-apiserver does', async () => {
+    garden.setObject('namespaces', { metadata: { name: 'garden-lagging' }, status: { phase: 'Active' } }, { unwatched: true });
+    const before = garden.count('/api/v1/namespaces/garden-lagging', 'GET');
+    await s.request('post', path('garden-lagging')).send({ metadata: { name: 'c' } }).expect(201);
+    assert.equal(garden.count('/api/v1/namespaces/garden-lagging', 'GET'), before + 1, 'one live read');
+    const missing = await s.request('post', path('garden-nowhere')).send({ metadata: { name: 'c' } }).expect(404);
+    assert.equal(missing.body.message, 'namespaces "garden-nowhere" not found');
+    garden.fault = (req) => (req.path === '/api/v1/namespaces/garden-unreadable' ? { status: 503, message: 'overloaded' } : undefined);
+    try {
+      const failed = await s.request('post', path('garden-unreadable')).send({ metadata: { name: 'c' } }).expect(500);
+      assert.match(failed.body.message, /^Internal error occurred: .*503/);
+    } finally {
+      garden.fault = undefined;
+    }
+  });
+
   it('follows namespaces created later through the watch', async () => {
     garden.setObject('namespaces', { metadata: { name: 'garden-new' }, status: { phase: 'Active' } });
     const deadline = Date.now() + 10_000;

@@ -80,8 +80,11 @@ export interface GardenStandIn {
   requests: SeenRequest[];
   /** Requests whose path contains `fragment` (e.g. `tokenreviews`, `configmaps`). */
   count(fragment: string, method?: string): number;
-  /** Creates or replaces an object (bumping its resourceVersion; watchers see ADDED/MODIFIED). */
-  setObject(resource: Resource, obj: CoreObject): CoreObject;
+  /**
+   * Creates or replaces an object (bumping its resourceVersion; watchers see ADDED/MODIFIED, unless
+   * `unwatched`: then only reads find it, as with an informer that lags).
+   */
+  setObject(resource: Resource, obj: CoreObject, opts?: { unwatched?: boolean }): CoreObject;
   deleteObject(resource: Resource, namespace: string, name: string): void;
   getObject(resource: Resource, namespace: string, name: string): CoreObject | undefined;
   /** Sets the data of `kube-system/extension-apiserver-authentication`. */
@@ -168,14 +171,14 @@ class StandIn implements GardenStandIn {
     }
   }
 
-  setObject(resource: Resource, obj: CoreObject): CoreObject {
+  setObject(resource: Resource, obj: CoreObject, opts: { unwatched?: boolean } = {}): CoreObject {
     const k = keyOf(resource, obj.metadata.namespace ?? '', obj.metadata.name);
     const existed = this.#store.has(k);
     const metadata = { ...structuredClone(obj.metadata), resourceVersion: String(++this.#rv) };
     if (resource === 'namespaces') delete metadata.namespace;
     const stored: CoreObject = { apiVersion: 'v1', kind: KINDS[resource], ...structuredClone(obj), metadata };
     this.#store.set(k, stored);
-    this.#notify(resource, existed ? 'MODIFIED' : 'ADDED', stored);
+    if (opts.unwatched !== true) this.#notify(resource, existed ? 'MODIFIED' : 'ADDED', stored);
     return stored;
   }
 

@@ -294,7 +294,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   // Loaded after the server is in place: until then lists are read from storage and /readyz fails.
   for (const cache of watchCaches.values()) cache.start();
   void projects.start();
-  void projectRelease?.releaseAll().catch((err: unknown) => log.error('project release', { err: err instanceof Error ? err.message : String(err) }));
+  projectRelease?.start();
   const { server, port } = listener;
   const url = `https://${urlHost(options.bindAddress)}:${port}`;
   return {
@@ -307,6 +307,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
       await lifecycle.shutdown(server, delayMs);
       await kubeconfigs.stop();
       projects.stop();
+      projectRelease?.stop();
       await namespaces?.stop();
       security.stop();
       await reencryption.stop();

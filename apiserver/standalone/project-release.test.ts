@@ -8,6 +8,7 @@ import { projectResource } from '../../registry/project/descriptor.js';
 import { shootResource } from '../../registry/shoot/descriptor.js';
 import type { RequestContext, ResourceDescriptor } from '../../registry/types.js';
 import { makeShoot } from '../../test/support/shoot/fixtures.js';
+import { until } from '../../test/support/wait.js';
 import { PROJECT_FINALIZER, ProjectRelease } from './project-release.js';
 
 const ROOT = '/registry-gardener';
@@ -52,6 +53,19 @@ describe('apiserver/standalone/project-release', () => {
     assert.equal(await gone(), false);
     await release.releaseAll();
     assert.equal(await gone(), true);
+    assert.deepEqual(errors, []);
+  });
+
+  it('looks at held Projects again while running, for Shoots deleted through another replica', async () => {
+    await shoots.create(inNamespace, makeShoot({}, undefined, { name: 's1', namespace: 'garden-tmp' }));
+    await projects.delete(system, 'tmp', {});
+    release.start(20);
+    try {
+      await shoots.delete(inNamespace, 's1', {});
+      await until(gone, 'the held Project to be released');
+    } finally {
+      release.stop();
+    }
     assert.deepEqual(errors, []);
   });
 

@@ -4,8 +4,8 @@
  * (upstream keeps its `gardener` finalizer: "Cannot release namespace ... still contains Shoots"), so
  * the namespace stays claimed and its Shoots' kubeconfigs stay out of reach of a new Project that
  * would claim the same namespace. The deletion marks the Project with a deletionTimestamp and the
- * `gardener` finalizer; when its namespace's last Shoot is gone (or at the next start), the finalizer
- * is removed and the Project with it.
+ * `gardener` finalizer; when its namespace's last Shoot is gone (or at the next look, every 30 s), the
+ * finalizer is removed and the Project with it.
  */
 import { isStatusError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
@@ -16,8 +16,13 @@ import type { RequestContext } from '../../registry/types.js';
 /** The finalizer upstream's project controller keeps on a Project. */
 export const PROJECT_FINALIZER = 'gardener';
 
+/** How often held Projects are looked at again (see {@link ProjectRelease.start}). */
+const SWEEP_INTERVAL_MS = 30_000;
+
 /** Holds and releases Project deletions. */
 export class ProjectRelease {
+  private sweep: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly projects: ResourceStore,
     private readonly shoots: ResourceStore,
@@ -40,6 +45,22 @@ export class ProjectRelease {
       if (isStatusError(e) && e.code === 404) return;
       this.onError(e instanceof Error ? e : new Error(String(e)));
     });
+  }
+
+  /**
+   * Releases held Projects now and every `intervalMs` after: a Shoot deleted while the server was down,
+   * or through another replica while this one was placing the hold (each saw the other's change too
+   * late), leaves a Project held until the next look, as upstream's controller looks again.
+   */
+  start(intervalMs = SWEEP_INTERVAL_MS): void {
+    const run = () => void this.releaseAll().catch((e: unknown) => this.onError(e instanceof Error ? e : new Error(String(e))));
+    run();
+    this.sweep = setInterval(run, intervalMs);
+    this.sweep.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweep);
   }
 
   /** Releases every held Project whose namespace is empty (at start, for Shoots deleted meanwhile). */

@@ -112,9 +112,10 @@ export function createApp(config: AppConfig): Express {
   app.use(withMetrics(config.metrics));
   app.use(withAuditInit(config.auditor));
   app.use(withAuthentication(config.authenticator, config.anonymousAuth));
+  // Outside the audit filter, as kube-apiserver's: a blocking audit backend's wait counts too.
+  app.use(withTimeout(config.limits.requestTimeoutMs, config.metrics));
   app.use(withAudit(config.auditor));
   app.use(withInflightLimit(config.limits.maxRequestsInflight, config.limits.maxMutatingRequestsInflight, config.metrics));
-  app.use(withTimeout(config.limits.requestTimeoutMs, config.metrics));
   app.use(withImpersonation(config.authorizer));
   app.use(withAuthorization(config.authorizer));
   app.use(withExecutionSeats());

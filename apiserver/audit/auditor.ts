@@ -7,7 +7,7 @@
 import type { Logger } from '../log.js';
 import { loadAuditPolicy, type AuditAttributes, type AuditPolicy, type RequestAuditConfig } from './policy.js';
 import type { AuditEvent, AuditSink } from './types.js';
-import { openAuditWebhook, type AuditWebhookOptions } from './webhook.js';
+import { openAuditWebhook, type AuditWebhookOptions } from './webhook/sink.js';
 import { openAuditLog } from './writer.js';
 
 /** The `--audit-*` flag values. */
@@ -70,7 +70,14 @@ export class Auditor {
       this.onError(e);
       return true;
     }
-    const stored = await this.sink.writeAndWait(event);
+    let stored: boolean;
+    try {
+      stored = await this.sink.writeAndWait(event);
+    } catch (e: unknown) {
+      // Say, an event JSON cannot encode: not stored.
+      this.onError(e);
+      stored = false;
+    }
     return stored || this.sink.strict !== true;
   }
 

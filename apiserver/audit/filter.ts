@@ -289,8 +289,16 @@ export function withAudit(auditor: Auditor | undefined): RequestHandler {
       next();
       return;
     }
-    // Blocking backends: the request goes on once its first event is stored.
-    void auditor.emitAndWait(build).then((stored) => (stored ? next() : failStoringEvent(req, res)));
+    // Blocking backends: the request goes on once its first event is stored. A request refused for
+    // want of it gets no further event, as upstream returns before arming its final one.
+    void auditor.emitAndWait(build).then((stored) => {
+      if (stored) {
+        next();
+        return;
+      }
+      a.done = true;
+      if (!res.headersSent) failStoringEvent(req, res);
+    });
   };
 }
 

@@ -29,4 +29,4 @@ export {
 } from './policy.js';
 export type { AuditEvent, AuditSink, Level, Stage } from './types.js';
 export { openAuditLog, type AuditLogOptions } from './writer.js';
-export { openAuditWebhook, type AuditWebhookOptions } from './webhook.js';
+export { openAuditWebhook, type AuditWebhookOptions } from './webhook/sink.js';

@@ -101,13 +101,28 @@ describe('audit webhook end to end', function () {
       );
     });
 
-    it('fails requests whose RequestReceived event cannot be stored, as kube-apiserver does', async () => {
+    it('fails requests whose RequestReceived event cannot be stored, as kube-apiserver does, with no event after', async () => {
       receiver.failing = () => 503;
       const res = await s.request('get', `${SECRETS}?limit=1&x=<b>`).expect(500);
       receiver.failing = undefined;
       assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
       assert.equal(res.text, `Internal Server Error: "${SECRETS}?limit=1&amp;x=%3Cb%3E": failed to store audit event\n`);
-      await s.request('get', SECRETS).expect(200);
+      const next = await s.request('get', SECRETS).expect(200);
+      await until(() => receiver.events().some((e) => e.auditID === next.headers['audit-id'] && e.stage === 'ResponseComplete'), 'the next request\'s events', 30_000);
+      assert.deepEqual(receiver.events().filter((e) => e.auditID === res.headers['audit-id']), [], 'nothing of the refused request');
     });
+  });
+
+  it('answers 504 at the request timeout while a blocking backend still tries to store the first event', async () => {
+    const s = await start(receiver.writeKubeconfig(join(dir, 'blocking.kubeconfig')), '--audit-webhook-mode=blocking', '--audit-webhook-initial-backoff=2s', '--request-timeout=1s');
+    receiver.failing = () => 503;
+    try {
+      // Five attempts would take 2 + 3 + 4.5 + 6.75 s; the request is answered at its timeout.
+      const res = await s.request('get', SECRETS).expect(504);
+      assert.equal(res.body.message, 'Timeout: request did not complete within the allotted timeout');
+    } finally {
+      receiver.failing = undefined;
+      await s.stop();
+    }
   });
 });

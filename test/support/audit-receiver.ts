@@ -1,12 +1,13 @@
 /**
- * Test-only stand-in for an audit webhook receiver: an HTTPS server on loopback that requires a client
- * certificate from its own CA, records every request (path, headers, body) and answers 200, or an
- * error while `failing` says so. `writeKubeconfig` writes the kubeconfig the server is given with
+ * Test-only stand-in for an audit webhook receiver: an HTTPS server on loopback that asks for a client
+ * certificate from its own CA (or a plain HTTP one), records every request (path, headers, body, client
+ * port) and answers 200, an error while `failing` says so, or a never-ending trickle while `trickling`. `writeKubeconfig` writes the kubeconfig the server is given with
  * `--audit-webhook-config-file`. Not used by the server itself.
  */
 import { writeFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
 import { createCA, createLeaf } from '../../apiserver/standalone/pki.js';
@@ -30,6 +31,10 @@ export interface AuditReceiver {
   events(): AuditEvent[];
   /** While it returns a code, requests are answered with it (and not recorded as delivered). */
   failing: (() => number | undefined) | undefined;
+  /** While true, requests get their status line and then a byte every 100 ms, never an end. */
+  trickling: boolean;
+  /** The client ports of the connections requests came on, in order. */
+  ports: number[];
   /** Writes a kubeconfig for `path` on the receiver, with a client certificate (or `token`). */
   writeKubeconfig(file: string, path?: string, auth?: { token: string }): string;
   close(): Promise<void>;
@@ -39,13 +44,15 @@ const ca = createCA('audit-receiver-ca');
 const serving = createLeaf(ca, { commonName: 'audit-receiver', usage: 'server', ipAddresses: ['127.0.0.1'] });
 const client = createLeaf(ca, { commonName: 'garden-apiserver-audit', usage: 'client' });
 
-/** Starts the receiver on a free loopback port. */
-export async function startAuditReceiver(): Promise<AuditReceiver> {
+/** Starts the receiver on a free loopback port; `plain`: HTTP instead of HTTPS. */
+export async function startAuditReceiver(opts: { plain?: boolean } = {}): Promise<AuditReceiver> {
   const posts: ReceivedPost[] = [];
   const receiver: AuditReceiver = {
     url: '',
     posts,
     failing: undefined,
+    trickling: false,
+    ports: [],
     events: () => posts.flatMap((p) => (JSON.parse(p.body) as { items: AuditEvent[] }).items),
     writeKubeconfig(file, path = '/audit/events', auth) {
       const user = auth !== undefined ? { token: auth.token } : { 'client-certificate-data': b64(client.cert), 'client-key-data': b64(client.key) };
@@ -66,25 +73,33 @@ export async function startAuditReceiver(): Promise<AuditReceiver> {
         server.closeAllConnections();
       }),
   };
-  const server: Server = createServer({ cert: serving.cert, key: serving.key, ca: ca.cert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    receiver.ports.push(req.socket.remotePort ?? 0);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (receiver.trickling) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const timer = setInterval(() => res.write(' '), 100);
+        res.once('close', () => clearInterval(timer));
+        return;
+      }
       const code = receiver.failing?.();
       if (code !== undefined) {
         res.writeHead(code, { 'Content-Type': 'text/plain' });
         res.end('failing on purpose');
         return;
       }
-      const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
-      const authorized = (req.socket as import('node:tls').TLSSocket).authorized;
-      posts.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), clientCN: authorized ? [peer.subject?.CN].flat()[0] : undefined });
+      const tls = req.socket as Partial<TLSSocket>;
+      const cn = tls.authorized === true ? [tls.getPeerCertificate?.().subject?.CN].flat()[0] : undefined;
+      posts.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), clientCN: cn });
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{}');
     });
-  });
+  };
+  const server: HttpServer = opts.plain === true ? createHttpServer(handle) : createServer({ cert: serving.cert, key: serving.key, ca: ca.cert, requestCert: true, rejectUnauthorized: false }, handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver.url = `${opts.plain === true ? 'http' : 'https'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return receiver;
 }
 

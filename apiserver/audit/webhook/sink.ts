@@ -9,7 +9,7 @@
  * several batches may be under way at once. **Blocking modes** send each event on its own, and the
  * request that caused a RequestReceived event waits for it (see {@link AuditSink.writeAndWait}).
  *
- * **Delivery.** A failed POST (any error: no connection, timeout after 30 s, an answer other than 2xx) is
+ * **Delivery** (see post.ts). A failed POST (any error: no connection, no answer within 30 s, an answer other than 2xx) is
  * tried again up to five attempts in all, after `initialBackoffMs` growing 1.5x with up to 20% jitter;
  * events of a batch that still fails are dropped and reported. On close, queued events are sent at once
  * and retries wait no more.
@@ -18,11 +18,9 @@
  * bytes loses its request and response objects (annotated `audit.k8s.io/truncated: "true"`) when its
  * level recorded them; if it is still too large it is dropped and reported.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { loadKubeConfigFile } from '../authn/kubeclient.js';
-import type { AuditEvent, AuditSink } from './types.js';
-import { levelAtLeast } from './types.js';
+import type { AuditEvent, AuditSink } from '../types.js';
+import { levelAtLeast } from '../types.js';
+import { webhookPost, type WebhookPost } from './post.js';
 
 /** Batching settings (`--audit-webhook-batch-*`). */
 export interface AuditBatchConfig {
@@ -63,44 +61,10 @@ export interface AuditWebhookOptions {
 /** The EventList framing around serialized events, as Go encodes audit.k8s.io/v1 EventList. */
 const LIST_HEAD = '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[';
 const LIST_TAIL = ']}';
-const REQUEST_TIMEOUT_MS = 30_000;
 const ATTEMPTS = 5;
 const BACKOFF_FACTOR = 1.5;
 const BACKOFF_JITTER = 0.2;
 const TRUNCATED_ANNOTATION = 'audit.k8s.io/truncated';
-
-/** POSTs an EventList body to the kubeconfig's server; rejects unless the answer is 2xx. */
-export type WebhookPost = (body: string) => Promise<void>;
-
-/** The POST of the kubeconfig in `configFile` (TLS and credentials as the kubeconfig says). */
-export function webhookPost(configFile: string, userAgent: string): WebhookPost {
-  const kc = loadKubeConfigFile(configFile);
-  const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new Error(`audit webhook: ${configFile} has no current cluster`);
-  const url = new URL(cluster.server);
-  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-  return async (body) => {
-    const opts: RequestOptions = { method: 'POST', headers: {} };
-    await kc.applyToHTTPSOptions(opts);
-    opts.headers = { ...opts.headers, 'Content-Type': 'application/json', Accept: 'application/json, */*', 'User-Agent': userAgent, 'Content-Length': Buffer.byteLength(body) };
-    opts.timeout = REQUEST_TIMEOUT_MS;
-    await new Promise<void>((resolve, reject) => {
-      const req = send(url, opts, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) resolve();
-          else reject(new Error(`the server responded with HTTP ${code}: ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`));
-        });
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000}s`)));
-      req.on('error', reject);
-      req.end(body);
-    });
-  };
-}
 
 /** A token bucket: `burst` tokens at first, `qps` more per second. */
 class TokenBucket {
@@ -208,6 +172,7 @@ export class AuditWebhookSink implements AuditSink {
     return this.track(this.deliver([text]));
   }
 
+  /** Sends every queued event now and resolves once nothing is queued or under way (failures reported). */
   async flush(): Promise<void> {
     this.sendAll = true;
     this.pump();
@@ -221,6 +186,10 @@ export class AuditWebhookSink implements AuditSink {
     this.sendAll = this.closed;
   }
 
+  /**
+   * Refuses further events, sends the queued ones at once (retries no longer wait out their backoff)
+   * and lets go of the connections.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -228,6 +197,7 @@ export class AuditWebhookSink implements AuditSink {
     await this.flush();
     clearTimeout(this.waitTimer);
     clearTimeout(this.throttleTimer);
+    this.post.close?.();
   }
 
   private onBatchWait(): void {
@@ -255,6 +225,7 @@ export class AuditWebhookSink implements AuditSink {
     this.waitTimer = this.queue.length > 0 ? setTimeout(() => this.onBatchWait(), this.options.batch.maxBatchWaitMs).unref() : undefined;
   }
 
+  /** Keeps a delivery among those under way until it settles (what flush and close wait for). */
   private track(p: Promise<boolean>): Promise<boolean> {
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));

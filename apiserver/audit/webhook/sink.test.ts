@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAuditReceiver, type AuditReceiver } from '../../test/support/audit-receiver.js';
-import { until } from '../../test/support/wait.js';
-import { Auditor, teeSinks } from './auditor.js';
-import { parseAuditPolicy } from './policy.js';
-import type { AuditEvent, AuditSink, Level } from './types.js';
-import { AuditWebhookSink, webhookPost, type AuditWebhookOptions, type WebhookPost } from './webhook.js';
+import { startAuditReceiver, type AuditReceiver } from '../../../test/support/audit-receiver.js';
+import { until } from '../../../test/support/wait.js';
+import { Auditor, teeSinks } from '../auditor.js';
+import { parseAuditPolicy } from '../policy.js';
+import type { AuditEvent, AuditSink, Level } from '../types.js';
+import { webhookPost, type WebhookPost } from './post.js';
+import { AuditWebhookSink, type AuditWebhookOptions } from './sink.js';
 
 function event(id: string, level: Level = 'Metadata', extra: Partial<AuditEvent> = {}): AuditEvent {
   return {
@@ -197,6 +198,37 @@ describe('audit webhook backend', () => {
       assert.equal(got?.headers['user-agent'], 'garden-apiserver/test');
       assert.equal(got?.clientCN, 'garden-apiserver-audit');
       assert.equal(got?.body, body);
+    });
+
+    it('keeps its connection alive between POSTs', async () => {
+      const post = webhookPost(receiver.writeKubeconfig(join(dir, 'alive.kubeconfig')), 'ua');
+      const from = receiver.ports.length;
+      await post('{}');
+      await post('{}');
+      const [first, second] = receiver.ports.slice(from);
+      assert.equal(second, first, 'one connection for both');
+    });
+
+    it('gives an attempt a limit in all, also when the answer trickles in', async () => {
+      const post = webhookPost(receiver.writeKubeconfig(join(dir, 'slow.kubeconfig')), 'ua', 400);
+      receiver.trickling = true;
+      try {
+        await assert.rejects(post('{}'), /no complete answer within 0.4s/);
+      } finally {
+        receiver.trickling = false;
+      }
+    });
+
+    it('POSTs to a plain http:// server too, as Go\'s REST client does', async () => {
+      const plain = await startAuditReceiver({ plain: true });
+      try {
+        const post = webhookPost(plain.writeKubeconfig(join(dir, 'plain.kubeconfig'), '/events', { token: 't' }), 'ua');
+        await post('{"items":[]}');
+        assert.equal(plain.posts.at(-1)?.path, '/events');
+        assert.equal(plain.posts.at(-1)?.headers.authorization, 'Bearer t');
+      } finally {
+        await plain.close();
+      }
     });
 
     it('sends the bearer token of a token kubeconfig, and fails on answers other than 2xx', async () => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { Etcd3, Lease } from 'etcd3';
 import { startEtcd } from '../../test/support/etcd.js';
+import { until } from '../../test/support/wait.js';
 import { EtcdReencryptionLock, reencryptionLockKeys } from './etcd-lock.js';
 
 describe('re-encryption lock on etcd', function () {
@@ -18,6 +20,37 @@ describe('re-encryption lock on etcd', function () {
       assert.ok(errors.length <= 60, `at most one failed renewal per interval, got ${errors.length} in 4 s`);
     } finally {
       await lock.close();
+      await etcd.stop();
+    }
+  });
+
+  it('revokes a new lease whose announcement could not be written, and keeps one renewal chain', async () => {
+    const etcd = await startEtcd();
+    const admin = new Etcd3({ hosts: etcd.endpoints });
+    const put = Lease.prototype.put;
+    let failing = 0;
+    Lease.prototype.put = function (this: Lease, key: string | Buffer) {
+      const builder = put.call(this, key);
+      if (failing > 0) {
+        failing--;
+        builder.value = (() => Promise.reject(new Error('etcd went away right after the grant'))) as unknown as typeof builder.value;
+      }
+      return builder;
+    };
+    const lock = new EtcdReencryptionLock({ connection: { endpoints: etcd.endpoints, requestTimeoutMs: 500 }, ...reencryptionLockKeys('/lock-test'), ttlSeconds: 2, retryIntervalMs: 100 });
+    const leases = async () => (await admin.leaseClient.leaseLeases()).leases.length;
+    try {
+      await lock.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });
+      failing = 3;
+      for (const l of (await admin.leaseClient.leaseLeases()).leases) await admin.leaseClient.leaseRevoke({ ID: l.ID });
+      await until(async () => failing === 0 && (await admin.get('/lock-test/garden-apiserver/reencryption-replicas/' + lock.identity).string()) !== null, 'the announcement back', 20_000);
+      assert.equal(await leases(), 1, 'the leases of failed announcements are revoked');
+      await lock.close();
+      assert.equal(await leases(), 0);
+    } finally {
+      Lease.prototype.put = put;
+      await lock.close();
+      admin.close();
       await etcd.stop();
     }
   });

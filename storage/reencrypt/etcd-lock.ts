@@ -48,6 +48,8 @@ interface Session {
   isLost(): boolean;
   /** Marks the session lost and stops its watchdog. */
   end(): void;
+  /** Ends the session without asking for a new one and revokes its lease (best effort). */
+  discard(): void;
 }
 
 const DEFAULT_TTL_SECONDS = 15;
@@ -145,7 +147,15 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
       const current = await existing?.catch(() => undefined);
       if (current !== undefined && !current.isLost()) return current;
       const session = await this.#grant();
-      if (this.#announcement !== undefined) await session.lease.put(this.#replicaKey()).value(this.#announcement);
+      if (this.#announcement !== undefined) {
+        try {
+          await session.lease.put(this.#replicaKey()).value(this.#announcement);
+        } catch (e: unknown) {
+          // Whoever asked retries with a session of its own: this one must neither linger nor renew.
+          session.discard();
+          throw e;
+        }
+      }
       return session;
     };
     this.#session = fresh();
@@ -185,13 +195,13 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
      * that never was is retried by whoever asked for it: renewing too (the lease reports a failed grant
      * as lost as well) would double the attempts with each failure.
      */
-    const end = (): void => {
+    const end = (renew = granted): void => {
       if (lost) return;
       lost = true;
       clearInterval(watchdog);
       lease.release();
       markLost();
-      if (granted) this.#renew();
+      if (renew) this.#renew();
     };
     lease.on('keepaliveSucceeded', () => {
       lastKeepAlive = Date.now();
@@ -201,7 +211,11 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
       const id = await lease.grant();
       granted = true;
       lastKeepAlive = Date.now();
-      return { lease, id, lost: lostPromise, isLost: () => lost, end };
+      const discard = (): void => {
+        end(false);
+        lease.revoke().catch(() => undefined);
+      };
+      return { lease, id, lost: lostPromise, isLost: () => lost, end: () => end(), discard };
     } catch (e: unknown) {
       end();
       throw e;

@@ -3,29 +3,15 @@
  * (k8s.io/apiserver/pkg/server/options/audit.go). They are checked only when
  * `--audit-webhook-config-file` is given, as upstream checks them.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { AuditWebhookMode, AuditWebhookOptions } from '../audit/webhook.js';
-import { boolFlag, duration } from './values.js';
+import { Option, type Command } from 'commander';
+import type { AuditWebhookMode, AuditWebhookOptions } from '../audit/webhook/sink.js';
+import { boolFlag, duration, float, integer } from './values.js';
 
 /** The webhook settings the flags give (the server adds its User-Agent and error reporting). */
 export type AuditWebhookFlags = Omit<AuditWebhookOptions, 'onError' | 'userAgent'>;
 
 const MODES: readonly AuditWebhookMode[] = ['batch', 'blocking', 'blocking-strict'];
 const VERSION = 'audit.k8s.io/v1';
-
-/** A Go int flag: any integer, the sign included (validation decides what is allowed). */
-function integer(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`invalid syntax: ${JSON.stringify(value)}`);
-  return n;
-}
-
-/** A Go float32 flag. */
-function float(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`invalid syntax: ${JSON.stringify(value)}`);
-  return n;
-}
 
 /** Adds the webhook flags to `command`. */
 export function addAuditWebhookFlags(command: Command): Command {

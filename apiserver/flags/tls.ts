@@ -5,10 +5,14 @@
  * As in Go, the list governs TLS 1.0–1.2 only: TLS 1.3 suites are always on, and naming them is
  * allowed (Gardener's list does) but changes nothing.
  */
-import type { SecureVersion } from 'node:tls';
+import { DEFAULT_CIPHERS, type SecureVersion } from 'node:tls';
 import { InvalidArgumentError } from 'commander';
+import { list } from './values.js';
 
-/** IANA names of the TLS 1.0–1.2 suites Go implements, with OpenSSL's names for them. */
+/**
+ * IANA names of the TLS 1.0–1.2 suites Go implements, with OpenSSL's names for them. Suites this
+ * build's OpenSSL does not offer (RC4) are left out; start-up fails when none of those named remains.
+ */
 const TLS12_SUITES: Readonly<Record<string, string>> = {
   TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
   TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
@@ -48,7 +52,7 @@ const VERSIONS: Readonly<Record<string, SecureVersion>> = {
 
 /** `--tls-cipher-suites`: a comma-separated list of IANA suite names Go knows. */
 export function cipherSuites(value: string): string[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = list(value);
   for (const name of names) {
     if (TLS12_SUITES[name] === undefined && !TLS13_SUITES.includes(name)) throw new InvalidArgumentError(`Cipher suite ${name} not supported or doesn't exist`);
   }
@@ -69,7 +73,11 @@ export interface TLSPolicy {
   minVersion?: SecureVersion;
 }
 
-/** The policy of the flag values (suite names as {@link cipherSuites} returns them). */
+/**
+ * The policy of the flag values (suite names as {@link cipherSuites} returns them). TLS 1.0 and 1.1,
+ * which OpenSSL 3 refuses at its default security level, come with security level 0, as Go serves them
+ * when asked to.
+ */
 export function tlsPolicy(suites: readonly string[] | undefined, minVersion: SecureVersion | undefined): TLSPolicy {
   const policy: TLSPolicy = {};
   if (suites !== undefined && suites.length > 0) {
@@ -77,5 +85,6 @@ export function tlsPolicy(suites: readonly string[] | undefined, minVersion: Sec
     policy.ciphers = [...TLS13_SUITES, ...tls12].join(':');
   }
   if (minVersion !== undefined) policy.minVersion = minVersion;
+  if (minVersion === 'TLSv1' || minVersion === 'TLSv1.1') policy.ciphers = `${policy.ciphers ?? DEFAULT_CIPHERS}:@SECLEVEL=0`;
   return policy;
 }

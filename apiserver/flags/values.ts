@@ -58,3 +58,17 @@ export function level(value: string): number {
 export function verbosity(value: string): number {
   return level(value.startsWith('=') ? value.slice(1) : value);
 }
+
+/** A Go int flag: any integer, the sign included (validation decides what is allowed). */
+export function integer(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`invalid syntax: ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** A Go float32 flag. */
+export function float(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`invalid syntax: ${JSON.stringify(value)}`);
+  return n;
+}

@@ -54,6 +54,17 @@ describe('TLS cipher suites and minimum version', function () {
     });
     after(async () => s?.stop());
 
+    it('serves TLS 1.1 when asked to, as Go does (OpenSSL needs security level 0 for it)', async () => {
+      const old = await startInProcess(['--tls-min-version=VersionTLS11']);
+      try {
+        const r = await handshake(Number(new URL(old.running.url).port), { ...only('TLSv1.1'), ciphers: 'DEFAULT:@SECLEVEL=0' });
+        assert.equal((r as { protocol: string }).protocol, 'TLSv1.1');
+        assert.ok((await handshake(Number(new URL(old.running.url).port), { ...only('TLSv1'), ciphers: 'DEFAULT:@SECLEVEL=0' })) instanceof Error, 'nothing older');
+      } finally {
+        await old.stop();
+      }
+    });
+
     it('refuses older versions', async () => {
       assert.ok((await handshake(port, only('TLSv1.2'))) instanceof Error);
       assert.equal(((await handshake(port, only('TLSv1.3'))) as { protocol: string }).protocol, 'TLSv1.3');

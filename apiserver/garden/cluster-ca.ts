@@ -9,7 +9,8 @@
  * process. Pass `labelSelector: ''` to cache everything.
  */
 import { CoreV1Api, type KubeConfig, type V1ConfigMap, type V1Secret } from '@kubernetes/client-node';
-import { Informer } from './informer.js';
+import { makeGardenApi } from '../authn/kubeclient.js';
+import { Informer, LIST_TIMEOUT_MS } from './informer.js';
 import { clusterCASourceFrom, type ClusterCASource } from '../../registry/kubeconfig/cluster-ca.js';
 
 /** Label gardenlet puts on the `<shoot>.ca-cluster` ConfigMap and legacy Secret. */
@@ -43,7 +44,7 @@ export class GardenClusterCASource implements ClusterCASource {
 
   /** `kc`: the garden cluster (`--kubeconfig`, or `loadFromCluster()` in a pod). */
   constructor(kc: KubeConfig, opts: GardenClusterCAOptions = {}) {
-    const api = kc.makeApiClient(CoreV1Api);
+    const api = makeGardenApi(kc, CoreV1Api, LIST_TIMEOUT_MS);
     const selector = opts.labelSelector ?? CA_CLUSTER_LABEL_SELECTOR;
     const secretSelector = opts.secretLabelSelector ?? selector;
     this.configMaps = new Informer(kc, 'configmaps', (labelSelector) => api.listConfigMapForAllNamespaces(labelSelector === undefined ? {} : { labelSelector }), selector, opts);

@@ -4,7 +4,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import type { NamespaceSource, NamespaceState } from '../../admission/types.js';
 import { internalError } from '../../apimachinery/errors.js';
 import { apiErrorCode, describeApiError, makeGardenApi } from '../authn/kubeclient.js';
-import { Informer, type InformerOptions } from './informer.js';
+import { Informer, LIST_TIMEOUT_MS, type InformerOptions } from './informer.js';
 
 /** Namespaces cached from the garden cluster. */
 export class GardenNamespaces implements NamespaceSource {
@@ -12,7 +12,7 @@ export class GardenNamespaces implements NamespaceSource {
   private readonly api: CoreV1Api;
 
   constructor(kc: KubeConfig, opts: InformerOptions = {}) {
-    const api = kc.makeApiClient(CoreV1Api);
+    const api = makeGardenApi(kc, CoreV1Api, LIST_TIMEOUT_MS);
     this.api = makeGardenApi(kc, CoreV1Api);
     this.informer = new Informer<V1Namespace>(kc, 'namespaces', () => api.listNamespace(), '', opts);
   }

@@ -76,6 +76,11 @@ export interface GardenStandIn {
   authorize: (spec: SARSpec) => SARStatus | Promise<SARStatus>;
   /** Fault injection per request (checked before anything else). */
   fault: ((req: { method: string; path: string }) => Fault | undefined) | undefined;
+  /**
+   * While set, watches are answered 200 and then ended at once: `close` cleanly, `error` after an
+   * ERROR event with a 500 Status (as kube-apiserver reports an internal watch error).
+   */
+  endWatches: 'close' | 'error' | undefined;
   /** Every request, in order. */
   requests: SeenRequest[];
   /** Requests whose path contains `fragment` (e.g. `tokenreviews`, `configmaps`). */
@@ -145,6 +150,7 @@ class StandIn implements GardenStandIn {
   readonly tokens = new Map<string, StandInUser>();
   authorize: GardenStandIn['authorize'] = () => ({ allowed: false });
   fault: GardenStandIn['fault'] = undefined;
+  endWatches: GardenStandIn['endWatches'] = undefined;
   readonly requests: SeenRequest[] = [];
   readonly #store = new Map<string, CoreObject>();
   readonly #watchers = new Set<Watcher>();
@@ -252,6 +258,11 @@ class StandIn implements GardenStandIn {
   #watch(res: ServerResponse, items: CoreObject[], url: URL, w: Omit<Watcher, 'res'>): void {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.flushHeaders();
+    if (this.endWatches !== undefined) {
+      if (this.endWatches === 'error') res.write(`${JSON.stringify({ type: 'ERROR', object: status(500, 'InternalError', 'watch failed') })}\n`);
+      res.end();
+      return;
+    }
     const since = Number(url.searchParams.get('resourceVersion') ?? '0');
     for (const o of items) if (since === 0 || Number(o.metadata.resourceVersion) > since) res.write(`${JSON.stringify({ type: 'ADDED', object: o })}\n`);
     const watcher: Watcher = { ...w, res };

@@ -155,7 +155,7 @@ export class WatchCache {
    */
   rereadUnreadable(): void {
     if (this.phase !== 'ready' || this.state.unreadable === 0) return;
-    void this.startLoading().catch(() => undefined);
+    this.relist();
   }
 
   /**
@@ -260,6 +260,19 @@ export class WatchCache {
     }
   }
 
+  /**
+   * Lists again (a compaction, an undecodable change, a restored key); a failure is reported and the
+   * list tried again in the background until it succeeds, as kube-apiserver's cacher keeps restarting
+   * its reflector: a quiet resource would otherwise stay unloaded, and the replica unready.
+   */
+  private relist(): void {
+    this.startLoading().catch((e: unknown) => {
+      if (this.phase === 'stopped') return;
+      this.cfg.onError?.(e instanceof Error ? e : new Error(String(e)));
+      this.startInBackground();
+    });
+  }
+
   /** (Re)loads the state; afterwards, watchers behind the new state get 410, or all fail on error. */
   private startLoading(): Promise<void> {
     this.phase = 'starting';
@@ -336,7 +349,7 @@ export class WatchCache {
       .catch((e: unknown) => {
         if (gen !== this.generation) return;
         this.cfg.onError?.(e instanceof Error ? e : new Error(String(e)));
-        void this.startLoading().catch(() => undefined);
+        this.relist();
       });
   }
 
@@ -345,7 +358,7 @@ export class WatchCache {
     this.closeUpstream();
     this.cfg.onError?.(err);
     if (err instanceof ExpiredError) {
-      void this.startLoading().catch(() => undefined);
+      this.relist();
       return;
     }
     const gen = this.generation;

@@ -181,6 +181,21 @@ describe('watch cache', () => {
     assert.deepEqual(await again.next(), { type: 'ADDED', object: b });
   });
 
+  it('keeps trying a re-list that failed, without waiting for a client to ask', async () => {
+    const r = rig({ retryMinMs: 50 });
+    const key = r.key('ns', 'a');
+    await r.store.create(key, thing('a'));
+    r.cache.start();
+    await until(() => r.cache.stats().ready, 'the cache to load');
+    r.backend.breakWatches(new UnreachableError('connection lost', ROOT));
+    await sleep(10);
+    const latest = await r.store.guaranteedUpdate(key, async (cur) => bump(cur, 1));
+    await r.backend.compact(rvOf(latest));
+    r.backend.failRanges = 3;
+    await until(() => r.backend.failRanges === 0, 'the failed re-lists', 10_000);
+    await until(() => r.cache.stats().ready && r.cache.stats().revision >= rvOf(latest), 'the cache to serve again by itself', 10_000);
+  });
+
   it(`starts updates from the cached object while fewer than ${GUESS_WHILE_UPDATING} run, from storage beyond`, async () => {
     const r = rig();
     const keys = Array.from({ length: GUESS_WHILE_UPDATING + 2 }, (_, i) => r.key('ns', `o${i}`));

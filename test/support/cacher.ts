@@ -3,6 +3,7 @@
  * running watch (as a lost connection does), can hold back watch events (as a slow watch stream
  * does) and can hide progress requests (as a backend without them behaves).
  */
+import { UnreachableError } from '../../storage/errors.js';
 import { ForwardingBackend } from './storage/forwarding-backend.js';
 import { createCachedStorage } from '../../storage/cacher/cacher.js';
 import type { StoreWrapper } from './conformance/suite.js';
@@ -90,8 +91,15 @@ export class InstrumentedBackend extends ForwardingBackend {
     for (const deliver of held) deliver();
   }
 
+  /** Ranges to fail (storage unreachable) before the next one goes through. */
+  failRanges = 0;
+
   override range(start: string, end: string, opts?: RangeOptions): Promise<RangeResult> {
     this.rangeCalls++;
+    if (this.failRanges > 0) {
+      this.failRanges--;
+      return Promise.reject(new UnreachableError('storage is unreachable (injected)', start));
+    }
     return this.inner.range(start, end, opts);
   }
 

@@ -94,6 +94,44 @@ describe('extension-apiserver-authentication ConfigMap', () => {
       }
     });
 
+    it('keeps the last good content when the ConfigMap goes missing or holds a CA that does not parse', async () => {
+      garden.setAuthenticationConfigMap(cmData(rhCA, clientCA));
+      const kc = loadGardenKubeConfig(kubeconfig);
+      assert.ok(kc);
+      const source = await watchAuthenticationConfigMap(kc, { intervalMs: 3_600_000 });
+      try {
+        garden.deleteObject('configmaps', 'kube-system', 'extension-apiserver-authentication');
+        await assert.rejects(source.refresh(), /not found; keeping its previous content/);
+        assert.equal(source.current().clientCA, clientCA.cert);
+        garden.setAuthenticationConfigMap({ ...cmData(rhCA, clientCA), 'client-ca-file': '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n' });
+        await assert.rejects(source.refresh(), /client-ca-file: a certificate of the bundle cannot be parsed/);
+        garden.setAuthenticationConfigMap({ ...cmData(rhCA, clientCA), 'requestheader-client-ca-file': 'no certificate at all' });
+        await assert.rejects(source.refresh(), /missing content for CA bundle "requestheader-client-ca-file"/);
+        assert.equal(source.current().clientCA, clientCA.cert);
+        assert.equal(source.current().requestHeader?.caBundle, rhCA.cert);
+      } finally {
+        source.stop();
+      }
+    });
+
+    it('keeps the last good --client-ca-file when the file is changed into something that is no CA bundle', async () => {
+      const path = join(dir, 'client-ca.crt');
+      writeFileSync(path, clientCA.cert);
+      const stack = await buildAuthentication({ clientCAFile: path, fileRefreshMs: 20 });
+      try {
+        writeFileSync(path, 'garbage');
+        await new Promise((r) => setTimeout(r, 200));
+        assert.deepEqual(stack.clientCABundles(), [clientCA.cert]);
+        const next = testCA('client-ca-next');
+        writeFileSync(path, next.cert);
+        const deadline = Date.now() + 10_000;
+        while (stack.clientCABundles()[0] !== next.cert && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        assert.deepEqual(stack.clientCABundles(), [next.cert]);
+      } finally {
+        stack.stop();
+      }
+    });
+
     it('reads a missing ConfigMap as empty; fails start on other errors unless tolerated', async () => {
       garden.deleteObject('configmaps', 'kube-system', 'extension-apiserver-authentication');
       const kc = loadGardenKubeConfig(kubeconfig);

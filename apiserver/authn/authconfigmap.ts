@@ -4,6 +4,7 @@
  * re-read periodically so a rotated front-proxy or client CA applies without a restart.
  */
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { checkCABundle } from './certverify.js';
 import { apiErrorCode, describeApiError, makeGardenApi } from './kubeclient.js';
 import type { RequestHeaderConfig } from './requestheader.js';
 
@@ -38,9 +39,13 @@ export function parseAuthenticationConfigMap(data: Record<string, string> | unde
   const d = data ?? {};
   const result: AuthenticationConfigMapData = {};
   const clientCA = d['client-ca-file'];
-  if (clientCA !== undefined && clientCA.trim() !== '') result.clientCA = clientCA;
+  if (clientCA !== undefined && clientCA.trim() !== '') {
+    checkCABundle('client-ca-file', clientCA);
+    result.clientCA = clientCA;
+  }
   const rhCA = d['requestheader-client-ca-file'];
   if (rhCA !== undefined && rhCA.trim() !== '') {
+    checkCABundle('requestheader-client-ca-file', rhCA);
     result.requestHeader = {
       caBundle: rhCA,
       allowedNames: stringList(d, 'requestheader-allowed-names'),
@@ -77,12 +82,13 @@ export interface AuthenticationConfigMapOptions {
   onChange?(data: AuthenticationConfigMapData): void;
 }
 
-async function readOnce(api: CoreV1Api): Promise<AuthenticationConfigMapData> {
+/** The ConfigMap's settings; undefined when it does not exist. */
+async function readOnce(api: CoreV1Api): Promise<AuthenticationConfigMapData | undefined> {
   try {
     const cm = await api.readNamespacedConfigMap({ name: AUTHENTICATION_CONFIGMAP_NAME, namespace: AUTHENTICATION_CONFIGMAP_NAMESPACE });
     return parseAuthenticationConfigMap(cm.data);
   } catch (e: unknown) {
-    if (apiErrorCode(e) === 404) return {};
+    if (apiErrorCode(e) === 404) return undefined;
     if (e instanceof Error && !('code' in e)) throw e;
     throw new Error(`unable to read configmap ${AUTHENTICATION_CONFIGMAP_NAMESPACE}/${AUTHENTICATION_CONFIGMAP_NAME}: ${describeApiError(e)}`);
   }
@@ -91,14 +97,21 @@ async function readOnce(api: CoreV1Api): Promise<AuthenticationConfigMapData> {
 /**
  * Reads the authentication ConfigMap from the garden cluster now and every `intervalMs` after. Rejects
  * when the first read fails, unless `tolerateLookupFailure` (then it starts empty and keeps trying).
- * A 404 reads as an empty ConfigMap.
+ * A 404 reads as an empty ConfigMap at first; later, like content with a CA bundle that does not
+ * parse, it is reported and the previous content kept.
  */
 export async function watchAuthenticationConfigMap(kc: KubeConfig, options: AuthenticationConfigMapOptions = {}): Promise<AuthenticationConfigMapSource> {
   const api = makeGardenApi(kc, CoreV1Api, options.timeoutMs);
   let data: AuthenticationConfigMapData = {};
   let serialized = JSON.stringify(data);
+  let first = true;
   const refresh = async () => {
-    const next = await readOnce(api);
+    const found = await readOnce(api);
+    // Missing at start: nothing to trust from it. Missing later: the last good content stays, as
+    // kube-apiserver's CA controllers keep theirs.
+    if (found === undefined && !first) throw new Error(`configmap ${AUTHENTICATION_CONFIGMAP_NAMESPACE}/${AUTHENTICATION_CONFIGMAP_NAME} not found; keeping its previous content`);
+    first = false;
+    const next = found ?? {};
     const text = JSON.stringify(next);
     data = next;
     if (text !== serialized) {

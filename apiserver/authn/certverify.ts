@@ -41,6 +41,21 @@ export function parseBundle(pem: string): X509Certificate[] {
   return certs;
 }
 
+/**
+ * Checks a CA bundle as kube-apiserver's dynamic CA content checks it before using it: at least one
+ * certificate, each parsing. `name` names it in the error.
+ * @throws Error when the bundle is empty or a certificate does not parse.
+ */
+export function checkCABundle(name: string, pem: string): void {
+  let certs: X509Certificate[];
+  try {
+    certs = parseBundle(pem);
+  } catch (e: unknown) {
+    throw new Error(`${name}: a certificate of the bundle cannot be parsed (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (certs.length === 0) throw new Error(`missing content for CA bundle ${JSON.stringify(name)}`);
+}
+
 /** The client's certificate chain on a TLS socket, or undefined when it sent no certificate. */
 export function peerChain(socket: TLSSocket): PeerChain | undefined {
   if (typeof socket.getPeerCertificate !== 'function') return undefined;

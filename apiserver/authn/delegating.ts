@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Logger } from '../log.js';
 import { watchAuthenticationConfigMap, type AuthenticationConfigMapSource } from './authconfigmap.js';
 import { bearerTokenAuthenticator, tokenUnion, type TokenAuthenticator } from './bearer.js';
+import { checkCABundle } from './certverify.js';
 import { loadGardenKubeConfig } from './kubeclient.js';
 import { requestHeaderAuthenticator, type RequestHeaderConfig } from './requestheader.js';
 import { tokenFileAuthenticator } from './tokenfile.js';
@@ -69,10 +70,11 @@ export interface AuthenticationStack {
 }
 
 /**
- * A file's content, re-read when its mtime or size changes (the last good content is kept on errors);
- * `onChange` runs after each re-read.
+ * A file's content, re-read when its mtime or size changes; `onChange` runs after each re-read. Content
+ * `check` refuses (it throws), like a file that cannot be read, is logged and the last good content
+ * kept.
  */
-export function watchedFile(path: string, intervalMs: number, log?: Logger, onChange?: () => void): { current(): string; stop(): void } {
+export function watchedFile(path: string, intervalMs: number, log?: Logger, onChange?: () => void, check?: (content: string) => void): { current(): string; stop(): void } {
   const stamp = () => {
     const st = statSync(path);
     return `${st.mtimeMs}:${st.size}`;
@@ -83,12 +85,14 @@ export function watchedFile(path: string, intervalMs: number, log?: Logger, onCh
     try {
       const now = stamp();
       if (now === seen) return;
-      content = readFileSync(path, 'utf8');
       seen = now;
+      const next = readFileSync(path, 'utf8');
+      check?.(next);
+      content = next;
       log?.info('reloaded file', { path });
       onChange?.();
     } catch (e: unknown) {
-      log?.error('cannot re-read file; keeping the previous content', { path, err: e });
+      log?.error('cannot use the file as it is now; keeping the previous content', { path, err: e instanceof Error ? e.message : String(e) });
     }
   }, intervalMs);
   timer.unref();
@@ -173,8 +177,9 @@ export async function buildAuthentication(o: AuthenticationOptions, log?: Logger
   const stops: Array<() => void> = [];
   const trustListeners: Array<() => void> = [];
   const trustChanged = () => trustListeners.forEach((l) => l());
-  const clientCAFile = o.clientCAFile ? watchedFile(o.clientCAFile, fileMs, log, trustChanged) : undefined;
-  const rhCAFile = o.requestHeaderClientCAFile ? watchedFile(o.requestHeaderClientCAFile, fileMs, log, trustChanged) : undefined;
+  const caFile = (path: string) => watchedFile(path, fileMs, log, trustChanged, (pem) => checkCABundle(path, pem));
+  const clientCAFile = o.clientCAFile ? caFile(o.clientCAFile) : undefined;
+  const rhCAFile = o.requestHeaderClientCAFile ? caFile(o.requestHeaderClientCAFile) : undefined;
   for (const f of [clientCAFile, rhCAFile]) if (f !== undefined) stops.push(f.stop);
   const cm = await configMapSource(o, trustChanged, log);
   if (cm !== undefined) stops.push(cm.stop);

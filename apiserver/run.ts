@@ -103,9 +103,26 @@ function informerSync(sources: ReadonlyArray<{ readonly hasSynced?: boolean } | 
   };
 }
 
+/** How long the storage health check may take (kube-apiserver's --etcd-healthcheck-timeout default). */
+const STORAGE_CHECK_TIMEOUT_MS = 2_000;
+
+/** Rejects when `p` has not settled within `ms`. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000}s`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function healthChecks(backend: KVBackend, storageName: string, readyOnly: HealthCheck[]): HealthChecks {
   const ping = { name: 'ping', check: async () => {} };
-  const storage = { name: storageName, check: () => backend.checkHealth() };
+  // A storage that hangs fails the check after 2 s, as kube-apiserver's, not after the request timeout.
+  const storage = { name: storageName, check: () => within(backend.checkHealth(), STORAGE_CHECK_TIMEOUT_MS, storageName) };
   return { healthz: [ping, storage], livez: [ping, storage], readyz: [ping, storage, ...readyOnly] };
 }
 

@@ -174,6 +174,22 @@ describe('server on etcd', function () {
       await s.stop();
     }
   });
+
+  it('fails its etcd health check after 2 s when etcd hangs, not after the request timeout, as kube-apiserver does', async () => {
+    const s = await replica(etcd, config);
+    try {
+      await until(async () => (await s.request('get', '/readyz')).status === 200, 'the server to be ready');
+      await etcd.pauseMember(0);
+      const start = Date.now();
+      const ready = await s.request('get', '/readyz?verbose').expect(500);
+      assert.match(ready.text, /\[-\]etcd failed: reason withheld/);
+      // The etcd request timeout is 10 s; the check gives up after 2.
+      assert.ok(Date.now() - start < 8_000, `answered after ${Date.now() - start} ms`);
+    } finally {
+      await etcd.resumeMember(0);
+      await s.stop();
+    }
+  });
 });
 
 describe('server on a 3-member etcd losing its leader under write load', function () {

@@ -3,6 +3,7 @@
  * authentication ConfigMap), built with @kubernetes/client-node from a kubeconfig file or the
  * in-cluster service account, with a per-request timeout.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createConfiguration, KubeConfig, ServerConfiguration, type Configuration, type Middleware } from '@kubernetes/client-node';
 
 /** Default timeout of webhook-style calls to the garden cluster (Kubernetes uses 10 s). */
@@ -114,16 +115,28 @@ export function isTransientApiError(e: unknown): boolean {
   return errno(e) === 'ECONNRESET' || errno(cause) === 'ECONNRESET';
 }
 
-/** Runs `call`, again after growing delays while it fails with {@link isTransientApiError}, up to `backoff.steps` times. */
-export async function withRetries<T>(call: () => Promise<T>, backoff: RetryBackoff = WEBHOOK_RETRY_BACKOFF): Promise<T> {
+/** What else a retried call is run with. */
+export interface RetryOptions {
+  /** Which failures are tried again (default {@link isTransientApiError}). */
+  retryIf?: (e: unknown) => boolean;
+  /** Once aborted, the remaining attempts follow each other without waiting. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `call`, again after growing delays (with up to `backoff.jitter` more) while it fails with an
+ * error `retryIf` accepts, up to `backoff.steps` attempts; rejects with the last error.
+ */
+export async function withRetries<T>(call: () => Promise<T>, backoff: RetryBackoff = WEBHOOK_RETRY_BACKOFF, opts: RetryOptions = {}): Promise<T> {
+  const retryIf = opts.retryIf ?? isTransientApiError;
   let delay = backoff.initialMs;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (e: unknown) {
-      if (attempt >= backoff.steps || !isTransientApiError(e)) throw e;
+      if (attempt >= backoff.steps || !retryIf(e)) throw e;
     }
-    await new Promise((resolve) => setTimeout(resolve, delay * (1 + Math.random() * backoff.jitter)));
+    if (opts.signal?.aborted !== true) await sleep(delay * (1 + Math.random() * backoff.jitter), undefined, opts.signal === undefined ? {} : { signal: opts.signal }).catch(() => undefined);
     delay *= backoff.factor;
   }
 }

@@ -46,6 +46,12 @@ class Pacing {
   }
 }
 
+/** Whether a watch failed with 410 Gone (its resourceVersion was compacted). */
+function isGone(err: unknown): boolean {
+  const status = err as { statusCode?: unknown; code?: unknown };
+  return status.statusCode === 410 || status.code === 410;
+}
+
 /** client-node's Watch, paced and bounded as the module comment says. */
 class PacedWatch extends Watch {
   constructor(
@@ -62,19 +68,15 @@ class PacedWatch extends Watch {
     let events = 0;
     let failed = false;
     let finished = false;
-    let stall: NodeJS.Timeout | undefined;
     let controller: AbortController | undefined;
-    const armStall = () => {
-      clearTimeout(stall);
-      stall = setTimeout(() => {
-        finished = true;
-        controller?.abort();
-        done(new Error(`the ${path} watch stayed silent beyond its timeout`));
-      }, timeoutSeconds * 1000 + STALL_GRACE_MS);
-      stall.unref();
-    };
+    const stall = setTimeout(() => {
+      finished = true;
+      controller?.abort();
+      done(new Error(`the ${path} watch stayed silent beyond its timeout`));
+    }, timeoutSeconds * 1000 + STALL_GRACE_MS);
+    stall.unref();
     const onEvent: Handler = (phase, obj, watchObj) => {
-      armStall();
+      stall.refresh();
       if (phase === 'ERROR') failed = true;
       else events++;
       callback(phase, obj, watchObj);
@@ -84,26 +86,17 @@ class PacedWatch extends Watch {
       if (finished) return;
       finished = true;
       const lived = Date.now() - started;
-      const bad = err !== null && err !== undefined ? true : failed || (events === 0 && lived < SHORT_WATCH_MS);
-      if (!bad) {
-        if (events > 0 || lived >= HEALTHY_WATCH_MS) this.pacing.reset();
-        done(err);
+      const hasError = err !== null && err !== undefined;
+      // Errors but 410 make the ListWatch report them (the informer restarts it with the backoff).
+      if (hasError && !isGone(err)) return done(err);
+      // A 410 (listed again at once by the ListWatch), or a clean end that failed, waits here.
+      if (hasError || failed || (events === 0 && lived < SHORT_WATCH_MS)) {
+        setTimeout(() => this.alive() && done(err), this.pacing.next()).unref();
         return;
       }
-      // Other errors make the ListWatch report them (the informer restarts it with the backoff); a
-      // clean but failed end, and a 410 (listed again at once), wait here.
-      const status = (err as { statusCode?: unknown; code?: unknown } | null | undefined) ?? {};
-      const gone = status.statusCode === 410 || status.code === 410;
-      if (err !== null && err !== undefined && !gone) {
-        done(err);
-        return;
-      }
-      const timer = setTimeout(() => {
-        if (this.alive()) done(err);
-      }, this.pacing.next());
-      timer.unref();
+      if (events > 0 || lived >= HEALTHY_WATCH_MS) this.pacing.reset();
+      done(err);
     };
-    armStall();
     controller = await super.watch(path, { ...queryParams, timeoutSeconds }, onEvent, onDone);
     return controller;
   }

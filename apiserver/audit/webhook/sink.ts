@@ -9,10 +9,10 @@
  * several batches may be under way at once. **Blocking modes** send each event on its own, and the
  * request that caused a RequestReceived event waits for it (see {@link AuditSink.writeAndWait}).
  *
- * **Delivery** (see post.ts). A failed POST (any error: no connection, no answer within 30 s, an answer other than 2xx) is
- * tried again up to five attempts in all, after `initialBackoffMs` growing 1.5x with up to 20% jitter;
- * events of a batch that still fails are dropped and reported. On close, queued events are sent at once
- * and retries wait no more.
+ * **Delivery** (see post.ts). A failed POST (any error: no connection, no answer within 30 s, an
+ * answer other than 2xx) is tried again, five attempts in all, after `initialBackoffMs` growing 1.5x
+ * with up to 20% jitter (kubeclient's withRetries); events of a batch that still fails are dropped and
+ * reported. On close, queued events are sent at once and retries wait no more.
  *
  * **Truncation** (`--audit-webhook-truncate-enabled`): an event serialized larger than `maxEventSize`
  * bytes loses its request and response objects (annotated `audit.k8s.io/truncated: "true"`) when its
@@ -20,6 +20,7 @@
  */
 import type { AuditEvent, AuditSink } from '../types.js';
 import { levelAtLeast } from '../types.js';
+import { withRetries } from '../../authn/kubeclient.js';
 import { webhookPost, type WebhookPost } from './post.js';
 
 /** Batching settings (`--audit-webhook-batch-*`). */
@@ -62,8 +63,6 @@ export interface AuditWebhookOptions {
 const LIST_HEAD = '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[';
 const LIST_TAIL = ']}';
 const ATTEMPTS = 5;
-const BACKOFF_FACTOR = 1.5;
-const BACKOFF_JITTER = 0.2;
 const TRUNCATED_ANNOTATION = 'audit.k8s.io/truncated';
 
 /** A token bucket: `burst` tokens at first, `qps` more per second. */
@@ -89,20 +88,6 @@ class TokenBucket {
     }
     return Math.ceil(((1 - this.tokens) / this.qps) * 1000);
   }
-}
-
-/** Sleeps `ms`, or less when `signal` is aborted. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
 }
 
 /**
@@ -148,13 +133,13 @@ export class AuditWebhookSink implements AuditSink {
   }
 
   write(event: AuditEvent): void {
+    if (this.options.mode !== 'batch') {
+      void this.sendNow(event);
+      return;
+    }
     if (this.closed) return;
     const text = serialize(event, this.options.truncate, this.options.onError);
     if (text === undefined) return;
-    if (this.options.mode !== 'batch') {
-      this.track(this.deliver([text]));
-      return;
-    }
     if (this.queue.length >= this.options.batch.bufferSize) {
       this.reportDropped();
       return;
@@ -235,20 +220,15 @@ export class AuditWebhookSink implements AuditSink {
   /** POSTs `items`, retrying; resolves with whether they were delivered (failures are reported). */
   private async deliver(items: string[]): Promise<boolean> {
     const body = `${LIST_HEAD}${items.join(',')}${LIST_TAIL}`;
-    let delay = this.options.initialBackoffMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.post(body);
-        return true;
-      } catch (e: unknown) {
-        if (attempt >= ATTEMPTS) {
-          const why = e instanceof Error ? e.message : String(e);
-          this.options.onError(new Error(`audit webhook: dropped ${items.length} events after ${ATTEMPTS} attempts: ${why}`));
-          return false;
-        }
-      }
-      await pause(delay * (1 + Math.random() * BACKOFF_JITTER), this.closing.signal);
-      delay *= BACKOFF_FACTOR;
+    const backoff = { steps: ATTEMPTS, initialMs: this.options.initialBackoffMs, factor: 1.5, jitter: 0.2 };
+    try {
+      // Any failure is tried again, as upstream's audit webhook does (not only transient ones).
+      await withRetries(() => this.post(body), backoff, { retryIf: () => true, signal: this.closing.signal });
+      return true;
+    } catch (e: unknown) {
+      const why = e instanceof Error ? e.message : String(e);
+      this.options.onError(new Error(`audit webhook: dropped ${items.length} events after ${ATTEMPTS} attempts: ${why}`));
+      return false;
     }
   }
 

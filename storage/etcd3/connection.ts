@@ -3,7 +3,8 @@
  * our own fault handling. Every unary call carries a deadline, failures become typed storage errors
  * (`UnreachableError`, `TimeoutError`, `ExpiredError`, ...), and calls that could not reach a member
  * are retried on the others within the same deadline, so requests fail in bounded time while etcd is
- * down and work again as soon as it is back.
+ * down and work again as soon as it is back. Members that fail are avoided while others work
+ * ({@link MemberHealth}).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -15,12 +16,14 @@ import {
   KVClient,
   MaintenanceClient,
   type IDuplexStream,
+  type ICallable,
   type IOptions,
   type IWatchRequest,
   type IWatchResponse,
 } from 'etcd3';
-import { ConnectionPool } from 'etcd3/lib/connection-pool.js';
+import { ConnectionPool, Host } from 'etcd3/lib/connection-pool.js';
 import { ExpiredError, StorageError, TimeoutError, UnreachableError } from '../errors.js';
+import { MemberHealth } from './members.js';
 
 /** Options of an etcd connection. */
 export interface EtcdConnectionOptions {
@@ -37,6 +40,8 @@ export interface EtcdConnectionOptions {
   keyFile?: string;
   /** Deadline of every unary request, including retries (default 10 s, clamped to 100 ms .. 10 min). */
   requestTimeoutMs?: number;
+  /** Pause between probes of a member that failed (default 1 s; see {@link MemberHealth}). */
+  memberProbeIntervalMs?: number;
 }
 
 /** Message of the ExpiredError of a read at a compacted revision (Kubernetes' list message). */
@@ -94,26 +99,46 @@ interface WatchStub {
   watch(metadata: unknown, options: object): IDuplexStream<IWatchRequest, IWatchResponse>;
 }
 
+/** A watch stream and the member it was opened on (index in the endpoint list). */
+export interface MemberWatchStream {
+  stream: IDuplexStream<IWatchRequest, IWatchResponse>;
+  member: number;
+}
+
 /** Whether the failed request is a read (always safe to retry) or a write. */
 export type CallKind = 'read' | 'write';
 
+type ConnectionArgs = Parameters<Parameters<ICallable<Host>['withConnection']>[1]>[0];
+type CallOptions = Parameters<ICallable<Host>['exec']>[3];
+type ServiceName = Parameters<ICallable<Host>['exec']>[0];
+type UnaryMethod = (payload: unknown, metadata: unknown, options: object, done: (err: Error | null, res: unknown) => void) => void;
+
+/** The key a probe reads (count only): etcd's own health check reads it too. */
+const PROBE_KEY = Buffer.from('health');
+/** Deadline of a probe of a suspected member. */
+const PROBE_TIMEOUT_MS = 1000;
+
 /**
  * The connection to an etcd cluster: pooled channels for unary requests ({@link EtcdConnection.call})
- * and channels of their own for watch streams ({@link EtcdConnection.openWatchStream}).
+ * and channels of their own for watch streams ({@link EtcdConnection.openWatchStream}), both sent to
+ * the members {@link MemberHealth} picks.
  */
 export class EtcdConnection {
   readonly timeoutMs: number;
   readonly kv: KVClient;
+  private readonly maintenance: MaintenanceClient;
   private readonly pool: ConnectionPool;
   /** Channels of the watch streams (see {@link WATCH_GRPC_OPTIONS}). */
   private readonly watchPool: ConnectionPool;
-  private readonly endpointCount: number;
+  /** The members' hosts in each pool, in endpoint order. */
+  private readonly hosts: Host[];
+  private readonly watchHosts: Host[];
+  private readonly members: MemberHealth;
   private closed = false;
 
   constructor(opts: EtcdConnectionOptions) {
     if (opts.endpoints.length === 0) throw new Error('etcd: at least one endpoint is required');
     this.timeoutMs = clampTimeout(opts.requestTimeoutMs);
-    this.endpointCount = opts.endpoints.length;
     const options: IOptions = {
       hosts: opts.endpoints,
       grpcOptions: GRPC_OPTIONS,
@@ -123,7 +148,18 @@ export class EtcdConnection {
     if (credentials !== undefined) options.credentials = credentials;
     this.pool = new ConnectionPool(options);
     this.watchPool = new ConnectionPool({ ...options, grpcOptions: WATCH_GRPC_OPTIONS });
-    this.kv = new KVClient(this.pool);
+    this.hosts = hostsOf(this.pool, opts.endpoints.length);
+    this.watchHosts = hostsOf(this.watchPool, opts.endpoints.length);
+    const probeIntervalMs = opts.memberProbeIntervalMs;
+    this.members = new MemberHealth(this.hosts.length, (m) => this.probe(m), probeIntervalMs === undefined ? {} : { probeIntervalMs });
+    const callable: ICallable<Host> = {
+      callOptionsFactory: undefined,
+      exec: (service, method, params, callOptions) => this.exec(service, method, params, callOptions),
+      withConnection: (service, fn) => this.pool.withConnection(service, fn, only(this.hosts[this.members.pick()])),
+      markFailed: () => undefined,
+    };
+    this.kv = new KVClient(callable);
+    this.maintenance = new MaintenanceClient(callable);
   }
 
   /**
@@ -135,7 +171,7 @@ export class EtcdConnection {
    */
   async call<T>(kind: CallKind, key: string, fn: (options: { deadline: Date }) => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.timeoutMs;
-    const maxAttempts = Math.max(3, this.endpointCount * 2);
+    const maxAttempts = Math.max(3, this.hosts.length * 2);
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new UnreachableError('etcd client is closed', key);
       try {
@@ -151,33 +187,103 @@ export class EtcdConnection {
 
   /** The etcd version of a member (its Status), e.g. `3.5.17`. */
   async serverVersion(): Promise<string> {
-    const maintenance = new MaintenanceClient(this.pool);
-    return (await this.call('read', '', (o) => maintenance.status(o))).version;
+    return (await this.call('read', '', (o) => this.maintenance.status(o))).version;
   }
 
   /** Opens a bidirectional watch stream on one member (requires a leader, like etcd's Go client). */
-  async openWatchStream(): Promise<IDuplexStream<IWatchRequest, IWatchResponse>> {
+  async openWatchStream(): Promise<MemberWatchStream> {
     if (this.closed) throw new UnreachableError('etcd client is closed', '');
+    const member = this.members.pick();
     // The channel reconnects by itself; a broken stream is re-opened by the watch (no markFailed: a
     // cancelled stream would reset the channels every other call on the member uses).
-    return this.watchPool.withConnection('Watch', ({ client, metadata }) => {
-      const md = metadata.clone();
-      md.set('hasleader', 'true');
-      const stream = (client as unknown as WatchStub).watch(md, {});
-      // Errors are handled by the watch that owns the stream; this keeps an abandoned stream's
-      // CANCELLED from becoming an unhandled 'error' event.
-      stream.on('error', () => undefined);
-      return stream;
-    });
+    return this.watchPool.withConnection(
+      'Watch',
+      ({ client, metadata }) => {
+        const md = metadata.clone();
+        md.set('hasleader', 'true');
+        const stream = (client as unknown as WatchStub).watch(md, {});
+        // Errors are handled by the watch that owns the stream; this keeps an abandoned stream's
+        // CANCELLED from becoming an unhandled 'error' event.
+        stream.on('error', () => undefined);
+        return { stream, member };
+      },
+      only(this.watchHosts[member]),
+    );
+  }
+
+  /** Records that a watch stream on `member` failed with `err` (suspecting the member if it points there). */
+  reportStreamFailure(member: number, err: unknown): void {
+    if (pointsAtMember(err)) this.members.suspect(member);
+  }
+
+  /** Calls `listener` with each member that becomes suspected (watches move off it); returns the unsubscribe. */
+  onMemberSuspected(listener: (member: number) => void): () => void {
+    return this.members.onSuspect(listener);
   }
 
   /** Closes every channel; later calls fail with UnreachableError. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.members.close();
     this.pool.close();
     this.watchPool.close();
   }
+
+  /** One unary call on the member {@link MemberHealth} picks; failures that point at it suspect it. */
+  private async exec<T>(service: ServiceName, method: string, params: unknown, options: CallOptions): Promise<T> {
+    const member = this.members.pick();
+    try {
+      return await this.pool.withConnection(service, (args) => unary<T>(args, method, params, options), only(this.hosts[member]));
+    } catch (e: unknown) {
+      if (pointsAtMember(e)) this.members.suspect(member);
+      throw e;
+    }
+  }
+
+  /** Reads the probe key (linearizably: the member must reach a leader) on `member` alone. */
+  private async probe(member: number): Promise<void> {
+    const options = { deadline: new Date(Date.now() + Math.min(PROBE_TIMEOUT_MS, this.timeoutMs)) };
+    const request = { key: PROBE_KEY, count_only: true };
+    await this.pool.withConnection('KV', (args) => unary(args, 'range', request, options), only(this.hosts[member]));
+  }
+}
+
+/** Runs `method` of the connection's gRPC client; errors become the etcd3 package's typed errors. */
+function unary<T>(args: ConnectionArgs, method: string, payload: unknown, options: CallOptions): Promise<T> {
+  const fn = (args.client as unknown as Record<string, UnaryMethod>)[method];
+  if (fn === undefined) return Promise.reject(new Error(`etcd: no gRPC method ${method}`));
+  return new Promise<T>((resolve, reject) => {
+    fn.call(args.client, payload, args.metadata, options ?? {}, (err, res) => {
+      if (err !== null) reject(castGrpcError(err));
+      else resolve(res as T);
+    });
+  });
+}
+
+/** A host sequence with one host (the pool asks for as many as it has hosts; it uses the first). */
+function* only(host: Host | undefined): Generator<Host, void, unknown> {
+  if (host === undefined) throw new Error('etcd: no such member');
+  for (;;) yield host;
+}
+
+/**
+ * The pool's hosts, in endpoint order. The pool keeps them private; requests choose their member
+ * through `withConnection`'s host sequence, which needs them.
+ */
+function hostsOf(pool: ConnectionPool, count: number): Host[] {
+  const hosts: unknown = (pool as unknown as { hosts?: unknown }).hosts;
+  const valid = Array.isArray(hosts) && hosts.length === count && hosts.every((h) => h instanceof Host);
+  if (!valid) throw new Error('etcd: the etcd3 connection pool no longer lists its hosts');
+  return hosts as Host[];
+}
+
+/** The failure says the member itself did not work: it did not answer in time, its connection failed, or it has no leader. */
+function pointsAtMember(raw: unknown): boolean {
+  if (!(raw instanceof Error)) return false;
+  const e = castGrpcError(raw);
+  if (e instanceof GRPCDeadlineExceededError || e instanceof GRPCUnavailableError) return true;
+  return /etcdserver: (no leader|request timed out)/.test(e.message);
 }
 
 function clampTimeout(ms: number | undefined): number {

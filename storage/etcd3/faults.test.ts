@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { freePort, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
+import { etcdRangeRequests, freePort, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
 import { WatchRecorder as Recorder } from '../../test/support/storage/watch-recorder.js';
 import { StorageError, TimeoutError, UnreachableError } from '../errors.js';
 import { openEtcdBackend, type EtcdBackend } from './backend.js';
@@ -189,6 +189,49 @@ describe('etcd3 backend faults (real etcd)', function () {
       } finally {
         await writer.close();
         await watcher.close();
+      }
+    });
+
+    it('routes around a frozen member after one timeout and uses it again once it answers', async () => {
+      const leader = await etcd.leaderIndex();
+      const victim = (leader + 1) % 3;
+      const victimURL = etcd.endpoints[victim] ?? '';
+      const p = `/z-${randomUUID()}/`;
+      const backend = openEtcdBackend({ endpoints: etcd.endpoints, requestTimeoutMs: 1000, memberProbeIntervalMs: 100 });
+      const writer = openEtcdBackend({ endpoints: [etcd.endpoints[leader] ?? ''], requestTimeoutMs: 5000 });
+      // Twelve watches: the chance that none has its stream on the frozen member is under 1%.
+      const start = await writer.currentRevision();
+      const recs = Array.from({ length: 12 }, () => new Recorder().start(backend, p, start));
+      try {
+        assert.ok((await writer.create(`${p}ready`, enc('1'))).succeeded);
+        await Promise.all(recs.map((r) => r.until('the watch to be open', () => r.events.length === 1)));
+        await etcd.pauseMember(victim);
+        let timeouts = 0;
+        // Reads land on random members: the first on the frozen one times out and suspects it.
+        for (let i = 0; i < 300 && timeouts === 0; i++) {
+          await backend.get(`${p}x`).catch((e: unknown) => {
+            assert.ok(e instanceof TimeoutError, String(e));
+            timeouts++;
+          });
+        }
+        assert.equal(timeouts, 1, 'no read reached the frozen member');
+        for (let i = 0; i < 60; i++) await backend.get(`${p}x`);
+        for (let i = 0; i < 20; i++) assert.ok((await writer.create(`${p}${i}`, enc('1'))).succeeded);
+        // Without moving off the frozen member a stream stays silent until gRPC's keepalive (40 s).
+        for (const rec of recs) await rec.until('20 more events', () => rec.events.length >= 21, 15_000);
+        for (const rec of recs) assert.deepEqual(rec.errors, []);
+        etcd.resumeMember(victim);
+        await eventually(async () => {
+          const before = await etcdRangeRequests(victimURL);
+          for (let i = 0; i < 60; i++) await backend.get(`${p}x`);
+          const served = (await etcdRangeRequests(victimURL)) - before;
+          if (served < 5) throw new UnreachableError(`the resumed member served ${served} of 60 reads`, p);
+        }, 10_000);
+      } finally {
+        etcd.resumeMember(victim);
+        for (const rec of recs) rec.watch?.cancel();
+        await backend.close();
+        await writer.close();
       }
     });
   });

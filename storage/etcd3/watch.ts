@@ -56,6 +56,10 @@ export class EtcdWatch implements KVWatch {
   /** Every change up to this revision has been delivered. */
   private delivered: number;
   private stream: WatchStream | undefined;
+  /** The member the stream is on (index in the endpoint list). */
+  private member = -1;
+  /** Ends the subscription to suspected members. */
+  private unsubscribe: (() => void) | undefined;
   private watchId: string | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -77,6 +81,12 @@ export class EtcdWatch implements KVWatch {
 
   /** Opens the stream (asynchronously). */
   start(): void {
+    // A stream on a member that stopped answering would stay silent until gRPC's keepalive gives up
+    // on it (40 s): move to another member as soon as the connection suspects this one.
+    this.unsubscribe = this.conn.onMemberSuspected((member) => {
+      if (member !== this.member || this.stream === undefined) return;
+      this.broken(this.stream, new UnreachableError(`etcd member ${member} stopped answering`, this.prefix));
+    });
     void this.connect();
   }
 
@@ -84,6 +94,7 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     this.stopped = true;
     this.closeStream();
+    this.unsubscribe?.();
   }
 
   /**
@@ -110,8 +121,9 @@ export class EtcdWatch implements KVWatch {
     this.timer = undefined;
     if (this.stopped) return;
     let stream: WatchStream;
+    let member: number;
     try {
-      stream = await this.conn.openWatchStream();
+      ({ stream, member } = await this.conn.openWatchStream());
     } catch (e: unknown) {
       this.broken(undefined, e);
       return;
@@ -121,6 +133,7 @@ export class EtcdWatch implements KVWatch {
       return;
     }
     this.stream = stream;
+    this.member = member;
     this.watchId = undefined;
     stream.on('data', (resp: IWatchResponse) => this.onResponse(stream, resp));
     stream.on('error', (err: Error) => this.broken(stream, err));
@@ -202,6 +215,7 @@ export class EtcdWatch implements KVWatch {
   private broken(stream: WatchStream | undefined, err: unknown): void {
     if (this.stopped || stream !== this.stream) return;
     this.closeStream();
+    if (stream !== undefined) this.conn.reportStreamFailure(this.member, err);
     const mapped = mapEtcdError(err, this.prefix);
     if (!(mapped instanceof UnreachableError || mapped instanceof TimeoutError)) {
       this.fail(mapped);
@@ -222,6 +236,7 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     this.stopped = true;
     this.closeStream();
+    this.unsubscribe?.();
     try {
       this.handlers.onError(err instanceof StorageError ? err : new StorageError(err.message, this.prefix));
     } catch {

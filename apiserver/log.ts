@@ -33,5 +33,25 @@ export function createLogger(verbosity: number, sink: (line: string) => void = (
   };
 }
 
+/**
+ * Logs a failure that repeats while something stays down (a retry loop during an etcd outage): the
+ * first at once, later ones at most once per `intervalMs`, each line saying how many were left out
+ * since the previous one (`repeated`).
+ */
+export function logRepeatedFailure(log: Logger, msg: string, intervalMs = 60_000): (err: unknown) => void {
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  let leftOut = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - loggedAt < intervalMs) {
+      leftOut++;
+      return;
+    }
+    loggedAt = now;
+    log.info(msg, leftOut > 0 ? { err, repeated: leftOut } : { err });
+    leftOut = 0;
+  };
+}
+
 /** A logger that drops everything (tests). */
 export const silentLogger: Logger = { info: () => {}, error: () => {} };

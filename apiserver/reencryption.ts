@@ -8,7 +8,7 @@ import { EtcdReencryptionLock, reencryptionLockKeys } from '../storage/reencrypt
 import { describeProgress, describeStatus } from '../storage/reencrypt/report.js';
 import type { KVBackend } from '../storage/interface.js';
 import type { HealthCheck } from './health.js';
-import type { Logger } from './log.js';
+import { logRepeatedFailure, type Logger } from './log.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ServerOptions } from './options.js';
 
@@ -30,7 +30,7 @@ function etcdLock(options: ServerOptions, log: Logger): EtcdReencryptionLock | u
       ...(options.etcdKeyFile !== undefined && { keyFile: options.etcdKeyFile }),
     },
     ...reencryptionLockKeys(options.etcdPrefix),
-    onError: (err) => log.info('re-encryption lock: etcd request failed (retrying)', { err }),
+    onError: logRepeatedFailure(log, 're-encryption lock: etcd request failed (retrying)'),
   });
 }
 

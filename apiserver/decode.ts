@@ -11,6 +11,7 @@ import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import { parseUntrustedYaml } from '../apimachinery/yaml.js';
 import { decodeMessage, openEnvelope, PROTOBUF_MEDIA_TYPE, ProtobufError, protobufCodecs } from '../apimachinery/protobuf/index.js';
+import type { IntegerLiteral } from '../openapi/fieldtree.js';
 import type { CheckResult, KindValidator } from '../openapi/validate.js';
 import { decodeErrorMessage, formatStrictError, warningTexts } from '../openapi/validate.js';
 import { isGoTyped, kindMismatch } from '../registry/scheme.js';
@@ -230,6 +231,8 @@ export interface PatchedCheck {
   sortUnknownFields: boolean;
   /** The error for a patched object that does not decode, `why` in the decoder's words. */
   fail(why: string): StatusError;
+  /** Whole numbers the patch wrote as decimals (`600.0`) and where they are in the patched object. */
+  integerLiterals?: readonly IntegerLiteral[];
 }
 
 /** Why a Go-typed kind's decoder refuses `value`, a patched object; undefined when it decodes. */
@@ -255,7 +258,7 @@ export function checkPatched(d: ResourceDescriptor, validator: KindValidator, va
   const obj = value as Record<string, unknown>;
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
   const result = validator.check(obj);
-  const typeError = result.typeErrors[0];
+  const typeError = result.typeErrors[0] ?? validator.integerLiteralErrors(check.integerLiterals ?? [])[0];
   if (typeError !== undefined) throw check.fail(typeError);
   applyPatchFieldValidation(result, check, mode, warnings);
   validator.prune(obj);

@@ -14,9 +14,11 @@ import { metaDefinitions } from '../openapi/meta.js';
 import type { Definitions } from '../openapi/schema.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { goJsonMarshal } from '../apimachinery/gojson.js';
+import type { IntegerLiteral } from '../openapi/fieldtree.js';
 import { MAX_BODY_BYTES, mediaType, type FieldValidation } from './decode.js';
 import { goJsonPatchError, goJsonPatchOperation, goOperationReadError, valueAt } from './jsonpatch-go.js';
 import { readJsonPatch, readMergePatch, readStrategicPatch, type PatchBody } from './patchbody.js';
+import { landedLiterals, markDecimals, marshalWithLiterals, type MarkedPatch } from './patchliterals.js';
 import { goValue } from './strategicpatch/errors.js';
 import { isPatchError, strategicMergePatch, type PatchError } from './strategicpatch/index.js';
 
@@ -55,6 +57,12 @@ export interface Patch {
    * for a strategic merge patch.
    */
   shown(patched: unknown): string;
+  /**
+   * Applies a copy of the patch to `current` to find the whole numbers it writes as decimals (`600.0`)
+   * and where they land, with the result as kube-apiserver shows it (those numbers as written).
+   * Absent, or undefined, when the patch writes none (or the copy does not apply).
+   */
+  decimalLiterals?(current: KubeObject): { literals: IntegerLiteral[]; shown: string } | undefined;
 }
 
 /** Sets `key` as an own data property, also for names such as `__proto__`. */
@@ -138,6 +146,8 @@ function jsonPatchOf(body: PatchBody): Patch {
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
     throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   }
+  // Test operations compare values and write nothing: they keep their numbers.
+  const decimalLiterals = decimalLiteralsOf(body, (marked, current) => applyJsonPatch(current, (marked as jsonpatch.Operation[]).map((op, i) => (op.op === 'test' ? (ops[i] ?? op) : op))));
   return {
     type: JSON_PATCH,
     strictErrors: body.strictErrors,
@@ -150,6 +160,29 @@ function jsonPatchOf(body: PatchBody): Patch {
       }
     },
     shown: goJsonMarshal,
+    ...(decimalLiterals !== undefined && { decimalLiterals }),
+  };
+}
+
+/**
+ * The {@link Patch.decimalLiterals} of a JSON or merge patch body: `applyMarked` applies the marked copy
+ * of the body's value to the object.
+ */
+function decimalLiteralsOf(body: PatchBody, applyMarked: (marked: unknown, current: KubeObject) => unknown): Patch['decimalLiterals'] {
+  const text = body.decimalText;
+  if (text === undefined) return undefined;
+  let marked: MarkedPatch | undefined | null = null;
+  return (current) => {
+    if (marked === null) marked = markDecimals(text);
+    if (marked === undefined) return undefined;
+    let result: unknown;
+    try {
+      result = applyMarked(structuredClone(marked.value), current);
+    } catch {
+      // A marker string where the patch compares a number: the real patch's result stands as it is.
+      return undefined;
+    }
+    return { literals: landedLiterals(result, marked), shown: marshalWithLiterals(result, marked) };
   };
 }
 
@@ -179,6 +212,8 @@ export function parsePatch(type: PatchType, raw: Buffer, d: Pick<ResourceDescrip
   if (type === STRATEGIC_MERGE_PATCH) return strategicPatchOf(readStrategicPatch(raw, mode), d);
   if (type === JSON_PATCH) return jsonPatchOf(readJsonPatch(raw, mode));
   const body = readMergePatch(raw, mode);
-  const apply = (current: KubeObject) => (Array.isArray(body.value) ? structuredClone(body.value) : mergePatch(structuredClone(current), structuredClone(body.value)));
-  return { type, strictErrors: body.strictErrors, apply, shown: goJsonMarshal };
+  const merge = (value: unknown, current: KubeObject) => (Array.isArray(value) ? value : mergePatch(structuredClone(current), value));
+  const apply = (current: KubeObject) => merge(structuredClone(body.value), current);
+  const decimalLiterals = decimalLiteralsOf(body, merge);
+  return { type, strictErrors: body.strictErrors, apply, shown: goJsonMarshal, ...(decimalLiterals !== undefined && { decimalLiterals }) };
 }

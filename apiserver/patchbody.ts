@@ -22,6 +22,8 @@ import type { FieldValidation } from './decode.js';
 export interface PatchBody {
   value: unknown;
   strictErrors: string[];
+  /** The body's text when it writes numbers with a fraction or an exponent (see patchliterals.ts). */
+  decimalText?: string;
 }
 
 /** evanphx/json-patch's answer to a merge patch that is no document. */
@@ -44,7 +46,7 @@ function allFinite(v: unknown): boolean {
  * decoded into a map (`intoMap`), when it is no object or holds a number beyond float64. `fail` words
  * the refusals, also of a text nested beyond the limit.
  */
-function parseChecked(raw: Buffer, fail: (why: string) => StatusError, goError: (data: Uint8Array) => string | undefined, intoMap: boolean): { value: unknown; repeats: boolean; text: string } {
+function parseChecked(raw: Buffer, fail: (why: string) => StatusError, goError: (data: Uint8Array) => string | undefined, intoMap: boolean): { value: unknown; repeats: boolean; text: string; decimals: boolean } {
   const text = raw.toString('utf8');
   let value: unknown;
   try {
@@ -59,7 +61,7 @@ function parseChecked(raw: Buffer, fail: (why: string) => StatusError, goError: 
     const why = goError(raw);
     if (why !== undefined) throw fail(why);
   }
-  return { value, repeats: shape.members > memberCount(value), text };
+  return { value, repeats: shape.members > memberCount(value), text, decimals: shape.decimals };
 }
 
 /** Strict errors of `text` when the directive asks for them and the text may have some. */
@@ -100,11 +102,11 @@ function hasUnknownOpField(ops: unknown): boolean {
 export function readJsonPatch(raw: Buffer, mode: FieldValidation): PatchBody {
   const prefix = mode === 'Ignore' ? '' : 'error decoding patch: ';
   const fail = (why: string) => badRequest(`${prefix}${why}`);
-  const { value, repeats, text } = parseChecked(raw, fail, goJsonSyntaxError, false);
+  const { value, repeats, text, decimals } = parseChecked(raw, fail, goJsonSyntaxError, false);
   const typeError = mode === 'Ignore' ? decodePatchError(value) : jsonPatchOpsTypeError(value);
   if (typeError !== undefined) throw fail(typeError);
   const strict = strictErrorsOf(text, mode, repeats || hasUnknownOpField(value), { listOfStructs: JSON_PATCH_OP });
-  return { value: value ?? [], strictErrors: strict.map((e) => `json patch ${e}`) };
+  return { value: value ?? [], strictErrors: strict.map((e) => `json patch ${e}`), ...(decimals && { decimalText: text }) };
 }
 
 /** Ignore mode: what evanphx's MergePatch makes of a body that is no object (a list is the result). */
@@ -118,10 +120,11 @@ export function readMergePatch(raw: Buffer, mode: FieldValidation): PatchBody {
   // With Ignore, evanphx/json-patch reads the body without Go's decoding: any syntax error is the same.
   const ignore = mode === 'Ignore';
   const fail = (why: string) => badRequest(ignore ? BAD_JSON_PATCH : `error decoding patch: ${why}`);
-  const { value, repeats, text } = parseChecked(raw, fail, ignore ? goJsonSyntaxError : goUnmarshalMapError, !ignore);
+  const { value, repeats, text, decimals } = parseChecked(raw, fail, ignore ? goJsonSyntaxError : goUnmarshalMapError, !ignore);
   if (value === null) throw badRequest(BAD_JSON_PATCH);
-  if (!isPlainObject(value)) return { value: mergePatchWithoutDecoding(value), strictErrors: [] };
-  return { value, strictErrors: strictErrorsOf(text, mode, repeats) };
+  const decimalText = decimals ? { decimalText: text } : {};
+  if (!isPlainObject(value)) return { value: mergePatchWithoutDecoding(value), strictErrors: [], ...decimalText };
+  return { value, strictErrors: strictErrorsOf(text, mode, repeats), ...decimalText };
 }
 
 /** A strategic merge patch body: an object (`null` is an empty one). */

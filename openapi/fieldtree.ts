@@ -244,14 +244,14 @@ function duplicatesInObject(ast: ObjectNode, node: FieldNode, path: string, out:
     const p = joinPath(path, key);
     if (seen.has(key)) out.push(p);
     else seen.add(key);
-    const child = node.shape === 'any' ? ANY_NODE : (node.fields.get(key) ?? node.values ?? (node.open ? ANY_NODE : undefined));
+    const child = memberNode(node, key);
     if (child !== undefined) findDuplicateFields(member.value, child, p, out);
   }
 }
 
 function duplicatesInArray(ast: ArrayNode, node: FieldNode, path: string, out: string[]): void {
   if (node.shape !== 'array' && node.shape !== 'any') return;
-  const items = node.shape === 'any' ? ANY_NODE : (node.items ?? ANY_NODE);
+  const items = itemNode(node);
   ast.elements.forEach((el, i) => findDuplicateFields(el.value, items, `${path}[${i}]`, out));
 }
 
@@ -271,15 +271,42 @@ export interface IntegerLiteral {
 export function findIntegerLiterals(ast: ValueNode, node: FieldNode, text: string, segments: string[], out: IntegerLiteral[]): void {
   if (ast.type === 'Number') {
     const literal = text.slice(ast.loc.start.offset, ast.loc.end.offset);
-    if (node.shape === 'scalar' && node.type === 'integer' && /[.eE]/.test(literal)) out.push({ segments, text: literal });
+    if (isIntegerField(node) && /[.eE]/.test(literal)) out.push({ segments, text: literal });
   } else if (ast.type === 'Object' && (node.shape === 'object' || node.shape === 'any')) {
     for (const member of ast.members) {
       const key = member.name.type === 'String' ? member.name.value : member.name.name;
-      const child = node.shape === 'any' ? ANY_NODE : (node.fields.get(key) ?? node.values ?? (node.open ? ANY_NODE : undefined));
+      const child = memberNode(node, key);
       if (child !== undefined) findIntegerLiterals(member.value, child, text, [...segments, key], out);
     }
   } else if (ast.type === 'Array' && (node.shape === 'array' || node.shape === 'any')) {
-    const items = node.shape === 'any' ? ANY_NODE : (node.items ?? ANY_NODE);
+    const items = itemNode(node);
     ast.elements.forEach((el, i) => findIntegerLiterals(el.value, items, text, [...segments, String(i)], out));
   }
+}
+
+/** Whether `node` is an integer field (Go decodes it into an int type). */
+export function isIntegerField(node: FieldNode | undefined): boolean {
+  return node !== undefined && node.shape === 'scalar' && node.type === 'integer';
+}
+
+/** The node of member `key` of an object node (undefined for an unknown field). */
+function memberNode(node: FieldNode, key: string): FieldNode | undefined {
+  if (node.shape === 'any') return ANY_NODE;
+  if (node.shape !== 'object') return undefined;
+  return node.fields.get(key) ?? node.values ?? (node.open ? ANY_NODE : undefined);
+}
+
+/** The node of the items of an array node. */
+function itemNode(node: FieldNode): FieldNode {
+  return node.shape === 'array' ? (node.items ?? ANY_NODE) : ANY_NODE;
+}
+
+/** The node at `segments` (keys and indices) below `root`; undefined inside unknown fields. */
+export function fieldAt(root: FieldNode, segments: readonly string[]): FieldNode | undefined {
+  let node: FieldNode | undefined = root;
+  for (const seg of segments) {
+    if (node === undefined) return undefined;
+    node = node.shape === 'array' ? itemNode(node) : memberNode(node, seg);
+  }
+  return node;
 }

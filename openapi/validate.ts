@@ -12,7 +12,7 @@
  */
 import { parse as parseJsonAst, type ValueNode } from '@humanwhocodes/momoa';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ANY_NODE, FieldTreeBuilder, findDuplicateFields, findIntegerLiterals, findUnknownFields, pruneUnknownFields, type FieldNode, type IntegerLiteral } from './fieldtree.js';
+import { ANY_NODE, fieldAt, FieldTreeBuilder, findDuplicateFields, findIntegerLiterals, findUnknownFields, isIntegerField, pruneUnknownFields, type FieldNode, type IntegerLiteral } from './fieldtree.js';
 import { metaDefinitions, OBJECT_META } from './meta.js';
 import { QUANTITY_SCHEMAS, ref, type Definitions, type Schema } from './schema.js';
 import { normalizeTime, TimeParseError } from '../apimachinery/gotime.js';
@@ -53,6 +53,11 @@ export interface KindValidator {
   check(body: unknown, rawJson?: string): CheckResult;
   /** Removes unknown fields from `body` in place (preserve-unknown subtrees and maps are kept). */
   prune(body: unknown): void;
+  /**
+   * Go's errors for numbers written with a fraction or an exponent (`600.0`) at the given places of a
+   * body, for those that integer fields hold (none for kinds that are not Go-typed).
+   */
+  integerLiteralErrors(literals: readonly IntegerLiteral[]): string[];
 }
 
 /** At most this many strict problems are reported, like Kubernetes' decoder. */
@@ -111,6 +116,11 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
     },
     prune(body: unknown): void {
       pruneUnknownFields(body, root);
+    },
+    integerLiteralErrors(literals: readonly IntegerLiteral[]): string[] {
+      if (input.goTyped === false) return [];
+      const intoIntegers = literals.filter((l) => isIntegerField(fieldAt(root, l.segments)));
+      return intoIntegers.map((l) => goFieldError(l.segments, root, names, () => `number ${l.text}`));
     },
   };
 }

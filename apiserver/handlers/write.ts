@@ -186,15 +186,17 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
  * How the object `patch` produced is checked: a failure is kube-apiserver's 422 on the field `patch`,
  * showing the patch as it was before anything was pruned or normalized.
  */
-function patchedCheck(patch: Patch, patched: unknown): PatchedCheck {
+function patchedCheck(patch: Patch, patched: unknown, current: KubeObject): PatchedCheck {
   // Pruning and decoding change `patched` later; a plain copy now keeps it as it was, and the Go
   // rendering (a quarter of a millisecond for a Shoot) is made only for a refusal.
   const snapshot = JSON.stringify(patched);
-  const shown = (): Printed => new Printed(goQuote(patch.shown(JSON.parse(snapshot))));
+  const decimals = patch.decimalLiterals?.(current);
+  const shown = (): Printed => new Printed(goQuote(decimals?.shown ?? patch.shown(JSON.parse(snapshot))));
   return {
     strictErrors: patch.strictErrors,
     sortUnknownFields: patch.type === STRATEGIC_MERGE_PATCH,
     fail: (why) => invalid({ group: '', kind: '' }, '', [fieldErr.invalid('patch', shown(), why)]),
+    ...(decimals !== undefined && { integerLiterals: decimals.literals }),
   };
 }
 
@@ -236,7 +238,7 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
       // Warnings are collected once, not on every retry of the update loop.
       const sink = warned ? [] : r.ctx.warnings;
       warned = true;
-      const checked = decodePatched(r, patched, patchedCheck(patch, patched), mode, sink, (obj) => {
+      const checked = decodePatched(r, patched, patchedCheck(patch, patched, current), mode, sink, (obj) => {
         dedupOwnerReferences(obj, r.ctx.warnings, true);
         track(r, manager, current, obj);
       });

@@ -303,7 +303,17 @@ describe('InternalSecret CRUD over HTTPS', function () {
     invalidPatch(kind, /"kind":"Secret"/, 'no kind "Secret" is registered for version "core.gardener.cloud/v1beta1" in scheme "pkg/runtime/scheme.go:100"');
     const base64 = await send('merge-patch', '{"data":{"a":"!!!"}}').expect(422);
     invalidPatch(base64, /"data":\{"a":"!!!"\}/, 'illegal base64 data at input byte 0');
+    // JSON and merge patches keep numbers as written: Go's decoder refuses a whole number written as a
+    // decimal in an integer field, and the refusal shows it as written.
+    const decimal = await send('merge-patch', '{"metadata":{"generation":600.0}}').expect(422);
+    invalidPatch(decimal, /"generation":600\.0[,}]/, 'json: cannot unmarshal number 600.0 into Go struct field ObjectMeta.metadata.generation of type int64');
+    const exponent = await send('json-patch', '[{"op":"add","path":"/metadata/generation","value":6e2},{"op":"copy","from":"/metadata/generation","path":"/metadata/deletionGracePeriodSeconds"}]').expect(422);
+    invalidPatch(exponent, /"generation":6e2[,}]/, 'json: cannot unmarshal number 6e2 into Go struct field ObjectMeta.metadata.deletionGracePeriodSeconds of type int64');
     assert.deepEqual((await s.request('get', obj).expect(200)).body, before, 'nothing changed');
+    // Where the patch's number does not stay (replaced by a later operation) and in a strategic merge
+    // patch (applied to decoded values), a whole decimal is an integer.
+    await send('json-patch', '[{"op":"test","path":"/metadata/name","value":"p"},{"op":"add","path":"/metadata/generation","value":5.0},{"op":"replace","path":"/metadata/generation","value":5}]').expect(200);
+    await send('strategic-merge-patch', '{"metadata":{"generation":6.0}}').expect(200);
 
     // Warn (the default) reports the same problems as warnings and patches; Ignore says nothing.
     const warned = await send('merge-patch', '{"bar":1,"metadata":{"labels":{"w":"1","w":"2"}}}').expect(200);

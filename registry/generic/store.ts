@@ -128,12 +128,14 @@ export class ResourceStore {
     validateListParams(params);
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
     const singleKey = this.singleKey(ctx, sel.name);
+    // A list of one key is no paginated list: kube-apiserver's store reads no continue token for it.
+    const continueToken = singleKey === undefined ? params.continue : undefined;
     const result = await this.guard('', () =>
       this.storage.list(this.prefix(ctx.namespace), {
         ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
         ...(params.resourceVersionMatch !== undefined && { resourceVersionMatch: params.resourceVersionMatch as 'Exact' }),
         ...(params.limit !== undefined && { limit: params.limit }),
-        ...(params.continue !== undefined && { continue: params.continue }),
+        ...(continueToken !== undefined && { continue: continueToken }),
         ...(singleKey !== undefined && { singleKey }),
         predicate: sel.predicate,
       }),

@@ -346,7 +346,8 @@ class CachedStore implements CachedStorage {
     if (rvText === '') return match === '' && (await this.caughtUp(await this.backend.currentRevision())) ? { start: prefix, limit } : undefined;
     const rv = parseResourceVersion(rvText, prefix);
     if (rv === 0) return match === '' || match === 'NotOlderThan' ? { start: prefix, limit: 0 } : undefined;
-    if (match === 'NotOlderThan' || (match === '' && limit === 0)) return (await this.reached(rv)) ? { start: prefix, limit } : undefined;
+    const legacyExact = match === '' && limit > 0 && opts.singleKey === undefined;
+    if (match === 'NotOlderThan' || (match === '' && !legacyExact)) return (await this.reached(rv)) ? { start: prefix, limit } : undefined;
     if (match === 'Exact' || match === '') return (await this.pinnable(rv)) ? { start: prefix, limit, at: rv } : undefined;
     return undefined;
   }

@@ -72,7 +72,8 @@ async function planList(core: StoreCore, prefix: string, opts: ListOptions): Pro
     const start = compareKeys(position.startKey, range.start) > 0 ? position.startKey : range.start;
     return { ...range, start, revision: position.revision > 0 ? position.revision : 0, continuing: true };
   }
-  const revision = await readRevision(core, prefix, opts, limit);
+  // Only a paginated list of a prefix reads a legacy resourceVersion with a limit exactly.
+  const revision = await readRevision(core, prefix, opts, opts.singleKey === undefined ? limit : 0);
   return { ...range, revision, continuing: false };
 }
 

@@ -55,6 +55,25 @@ describe('list and watch over HTTPS', function () {
     const pagedOdd = (await s.request('get', `${ns('pages')}?labelSelector=parity%3Dodd&limit=2`).expect(200)).body;
     assert.deepEqual(names(pagedOdd.items), ['p1', 'p3']);
     assert.equal(pagedOdd.metadata.remainingItemCount, undefined, 'no count with selectors');
+
+  });
+
+  it('lists one name as one key, as kube-apiserver does: no pages, so no continue token is read and a resourceVersion with a limit is a minimum', async () => {
+    const created = (await s.request('post', ns('one')).send({ metadata: { name: 'single' } }).expect(201)).body;
+    const updated = (await s.request('patch', `${ns('one')}/single`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"v":"2"}}}').expect(200)).body;
+    const one = `${ns('one')}?fieldSelector=metadata.name%3Dsingle`;
+    const ignored = (await s.request('get', `${one}&limit=1&continue=garbage`).expect(200)).body;
+    assert.deepEqual(names(ignored.items), ['single']);
+    assert.equal(ignored.metadata.continue, undefined);
+    const atLeast = (await s.request('get', `${one}&limit=1&resourceVersion=${created.metadata.resourceVersion}`).expect(200)).body;
+    assert.deepEqual(atLeast.items.map((i: { metadata: { labels?: object } }) => i.metadata.labels), [{ v: '2' }], 'the current state, not the one at the given revision');
+    assert.ok(Number(atLeast.metadata.resourceVersion) >= Number(updated.metadata.resourceVersion));
+    const exact = (await s.request('get', `${one}&limit=1&resourceVersion=${created.metadata.resourceVersion}&resourceVersionMatch=Exact`).expect(200)).body;
+    assert.deepEqual(exact.items.map((i: { metadata: { labels?: object } }) => i.metadata.labels), [undefined], 'Exact still reads the state at the revision');
+    // A prefix is paginated: there the token is read, and a limit pins the legacy resourceVersion.
+    await s.request('get', `${ns('one')}?limit=1&continue=garbage`).expect(400);
+    const pinned = (await s.request('get', `${ns('one')}?limit=1&resourceVersion=${created.metadata.resourceVersion}`).expect(200)).body;
+    assert.equal(pinned.metadata.resourceVersion, created.metadata.resourceVersion);
   });
 
   it('renders tables with each includeObject policy', async () => {

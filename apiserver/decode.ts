@@ -212,11 +212,37 @@ export function checkBody(d: ResourceDescriptor, validator: KindValidator, body:
   let gvk: GroupVersionKind = { group: d.group, version: d.version, kind: d.kind };
   if (isGoTyped(gvk)) gvk = checkGoKind(d, body);
   else checkCustomResourceKind(d, value);
+  const undecodable = (why: string) => undecodableBody(gvk, d.kind, why);
+  return decodeChecked(d, validator, value, {
+    rawJson: body.rawJson,
+    refuse: (typeErrors) => undecodable(typeErrors[0] ?? ''),
+    fieldValidation: (result) => applyFieldValidation(result, mode, warnings, undecodable),
+  });
+}
+
+/** How {@link decodeChecked} treats what the schema check finds. */
+interface DecodeSteps {
+  /** The request's JSON text (finds repeated keys and integers written as decimals). */
+  rawJson?: string | undefined;
+  /** Type errors of the schema check, or else these (undefined or empty: none). */
+  moreTypeErrors?: () => readonly string[];
+  /** The error for an object with type errors (Go's decoder fails on the first). */
+  refuse(typeErrors: readonly string[]): StatusError;
+  /** Applies the fieldValidation directive to unknown and repeated fields (throws or warns). */
+  fieldValidation(result: CheckResult): void;
+}
+
+/**
+ * The steps every decoded object takes once its kind is known: the schema check (a missing `metadata`
+ * becomes an empty one), type errors refused, the fieldValidation directive applied, unknown fields
+ * pruned, apiVersion and kind set to `d`'s.
+ */
+function decodeChecked(d: ResourceDescriptor, validator: KindValidator, value: Record<string, unknown>, steps: DecodeSteps): KubeObject {
   if (value.metadata === undefined || value.metadata === null) value.metadata = {};
-  const result = validator.check(value, body.rawJson);
-  const typeError = result.typeErrors[0];
-  if (typeError !== undefined) throw undecodableBody(gvk, d.kind, typeError);
-  applyFieldValidation(result, mode, warnings, (message) => undecodableBody(gvk, d.kind, message));
+  const result = validator.check(value, steps.rawJson);
+  const typeErrors = result.typeErrors.length > 0 ? result.typeErrors : (steps.moreTypeErrors?.() ?? []);
+  if (typeErrors.length > 0) throw steps.refuse(typeErrors);
+  steps.fieldValidation(result);
   validator.prune(value);
   value.apiVersion = apiVersionOf(d);
   value.kind = d.kind;
@@ -255,16 +281,11 @@ export function checkPatched(d: ResourceDescriptor, validator: KindValidator, va
   if (!goTyped) return checkObject(d, validator, value, undefined, mode, warnings, check);
   const why = patchedDecodeError(d, value);
   if (why !== undefined) throw check.fail(why);
-  const obj = value as Record<string, unknown>;
-  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
-  const result = validator.check(obj);
-  const typeError = result.typeErrors[0] ?? validator.integerLiteralErrors(check.integerLiterals ?? [])[0];
-  if (typeError !== undefined) throw check.fail(typeError);
-  applyPatchFieldValidation(result, check, mode, warnings);
-  validator.prune(obj);
-  obj.apiVersion = apiVersionOf(d);
-  obj.kind = d.kind;
-  return obj as KubeObject;
+  return decodeChecked(d, validator, value as Record<string, unknown>, {
+    moreTypeErrors: () => validator.integerLiteralErrors(check.integerLiterals ?? []),
+    refuse: (typeErrors) => check.fail(typeErrors[0] ?? ''),
+    fieldValidation: (result) => applyPatchFieldValidation(result, check, mode, warnings),
+  });
 }
 
 /** The patch's strict errors and the patched object's unknown fields, as the directive treats them. */
@@ -293,13 +314,12 @@ export function checkObject(
   const typeError = typeMetaUnmarshalError(value);
   if (typeError !== undefined) throw badRequest(typeError);
   checkCustomResourceKind(d, value);
-  if (value.metadata === undefined || value.metadata === null) value.metadata = {};
-  const result = validator.check(value, rawJson);
-  if (result.typeErrors.length > 0) throw badRequest(decodeErrorMessage(d.kind, d.version, result.typeErrors));
-  if (patch !== undefined) applyPatchFieldValidation(result, patch, mode, warnings);
-  else applyFieldValidation(result, mode, warnings, (message) => badRequest(message));
-  validator.prune(value);
-  value.apiVersion = apiVersionOf(d);
-  value.kind = d.kind;
-  return value as KubeObject;
+  return decodeChecked(d, validator, value, {
+    rawJson,
+    refuse: (typeErrors) => badRequest(decodeErrorMessage(d.kind, d.version, typeErrors)),
+    fieldValidation: (result) => {
+      if (patch !== undefined) applyPatchFieldValidation(result, patch, mode, warnings);
+      else applyFieldValidation(result, mode, warnings, (message) => badRequest(message));
+    },
+  });
 }

@@ -57,11 +57,15 @@ export interface RunningServer {
   close(delayMs?: number): Promise<void>;
 }
 
-function openBackend(options: ServerOptions): KVBackend {
+function openBackend(options: ServerOptions, log: Logger): KVBackend {
   if (options.storageBackend === 'etcd3') {
     return openEtcdBackend({
       endpoints: options.etcdServers,
       requestTimeoutMs: options.etcdRequestTimeout,
+      onMemberChange: (endpoint, healthy) => {
+        if (healthy) log.info('etcd member answers again', { endpoint });
+        else log.error('etcd member does not answer; requests go to the other members', { endpoint });
+      },
       ...(options.etcdCAFile !== undefined && { caFile: options.etcdCAFile }),
       ...(options.etcdCertFile !== undefined && { certFile: options.etcdCertFile }),
       ...(options.etcdKeyFile !== undefined && { keyFile: options.etcdKeyFile }),
@@ -189,7 +193,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   );
   const metrics = new ServerMetrics();
   const lifecycle = new Lifecycle();
-  const rawBackend = openBackend(options);
+  const rawBackend = openBackend(options, log);
   const backend = instrumentBackend(rawBackend, options.storageBackend, metrics);
   const compactor = startStorageCompaction(options, rawBackend, log);
   const rewritable = new Map<string, ReencryptionResource>();

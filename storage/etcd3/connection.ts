@@ -42,6 +42,8 @@ export interface EtcdConnectionOptions {
   requestTimeoutMs?: number;
   /** Pause between probes of a member that failed (default 1 s; see {@link MemberHealth}). */
   memberProbeIntervalMs?: number;
+  /** Told when a member stops answering (`healthy` false) and when it answers again. */
+  onMemberChange?: (endpoint: string, healthy: boolean) => void;
 }
 
 /** Message of the ExpiredError of a read at a compacted revision (Kubernetes' list message). */
@@ -70,9 +72,16 @@ const GRPC_OPTIONS = {
  * grpc-js' 64 KiB: with 64 KiB etcd may send a stream only that far ahead of what the event loop has
  * read, and a loop busy with requests reads once per turn, so under write load events reached the
  * watch cache a second and more after etcd sent them (Go's gRPC grows its windows to 16 MiB). Unary
- * calls keep the small window: it holds a flood of reads to a slice of answers per turn.
+ * calls keep the small window: it holds a flood of reads to a slice of answers per turn. Their
+ * keepalive is shorter: a stream on a member that stopped answering is silent, and on a server that
+ * sends no requests nothing else notices (etcd accepts pings every 5 s and more).
  */
-const WATCH_GRPC_OPTIONS = { ...GRPC_OPTIONS, 'grpc-node.flow_control_window': 4 * 1024 * 1024 };
+const WATCH_GRPC_OPTIONS = {
+  ...GRPC_OPTIONS,
+  'grpc-node.flow_control_window': 4 * 1024 * 1024,
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+};
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
 type Policy = NonNullable<FaultHandling['global']>;
@@ -115,8 +124,10 @@ type UnaryMethod = (payload: unknown, metadata: unknown, options: object, done: 
 
 /** The key a probe reads (count only): etcd's own health check reads it too. */
 const PROBE_KEY = Buffer.from('health');
-/** Deadline of a probe of a suspected member. */
+/** Deadline of a probe of a member. */
 const PROBE_TIMEOUT_MS = 1000;
+/** A request still running after this long has its member probed (see {@link MemberHealth.check}). */
+const SLOW_REQUEST_MS = 1000;
 
 /**
  * The connection to an etcd cluster: pooled channels for unary requests ({@link EtcdConnection.call})
@@ -150,8 +161,11 @@ export class EtcdConnection {
     this.watchPool = new ConnectionPool({ ...options, grpcOptions: WATCH_GRPC_OPTIONS });
     this.hosts = hostsOf(this.pool, opts.endpoints.length);
     this.watchHosts = hostsOf(this.watchPool, opts.endpoints.length);
-    const probeIntervalMs = opts.memberProbeIntervalMs;
-    this.members = new MemberHealth(this.hosts.length, (m) => this.probe(m), probeIntervalMs === undefined ? {} : { probeIntervalMs });
+    const onMemberChange = opts.onMemberChange;
+    this.members = new MemberHealth(this.hosts.length, (m) => this.probe(m), {
+      ...(opts.memberProbeIntervalMs !== undefined && { probeIntervalMs: opts.memberProbeIntervalMs }),
+      ...(onMemberChange !== undefined && { onChange: (m: number, healthy: boolean) => onMemberChange(opts.endpoints[m] ?? '', healthy) }),
+    });
     const callable: ICallable<Host> = {
       callOptionsFactory: undefined,
       exec: (service, method, params, callOptions) => this.exec(service, method, params, callOptions),
@@ -211,9 +225,9 @@ export class EtcdConnection {
     );
   }
 
-  /** Records that a watch stream on `member` failed with `err` (suspecting the member if it points there). */
+  /** Records that a watch stream on `member` failed with `err` (see {@link memberVerdict}). */
   reportStreamFailure(member: number, err: unknown): void {
-    if (pointsAtMember(err)) this.members.suspect(member);
+    this.judge(member, err);
   }
 
   /** Calls `listener` with each member that becomes suspected (watches move off it); returns the unsubscribe. */
@@ -230,23 +244,51 @@ export class EtcdConnection {
     this.watchPool.close();
   }
 
-  /** One unary call on the member {@link MemberHealth} picks; failures that point at it suspect it. */
+  /** One unary call on the member {@link MemberHealth} picks; a slow call or a failure has the member looked at. */
   private async exec<T>(service: ServiceName, method: string, params: unknown, options: CallOptions): Promise<T> {
     const member = this.members.pick();
+    const slow = setTimeout(() => this.members.check(member), SLOW_REQUEST_MS);
     try {
       return await this.pool.withConnection(service, (args) => unary<T>(args, method, params, options), only(this.hosts[member]));
     } catch (e: unknown) {
-      if (pointsAtMember(e)) this.members.suspect(member);
+      this.judge(member, e);
       throw e;
+    } finally {
+      clearTimeout(slow);
     }
   }
 
-  /** Reads the probe key (linearizably: the member must reach a leader) on `member` alone. */
+  /** Has {@link MemberHealth} look at `member` as {@link memberVerdict} says for a failure there. */
+  private judge(member: number, raw: unknown): void {
+    const verdict = memberVerdict(raw);
+    if (verdict === 'probe') this.members.check(member);
+    else if (verdict === 'suspect') this.members.suspect(member);
+  }
+
+  /**
+   * Reads the probe key on `member` alone, serializably: a member answers it without its leader, so
+   * members waiting for an election are not suspected, only members that do not answer at all (Go's
+   * balancer, too, judges connections, not leadership).
+   */
   private async probe(member: number): Promise<void> {
     const options = { deadline: new Date(Date.now() + Math.min(PROBE_TIMEOUT_MS, this.timeoutMs)) };
-    const request = { key: PROBE_KEY, count_only: true };
+    const request = { key: PROBE_KEY, count_only: true, serializable: true };
     await this.pool.withConnection('KV', (args) => unary(args, 'range', request, options), only(this.hosts[member]));
   }
+}
+
+/**
+ * What a failed call says about its member: a lost or refused connection suspects it; a deadline that
+ * passed has it probed (a busy member misses deadlines too). Nothing is said by etcd's own refusals
+ * (no leader, leader changed, its request timeout), which working members give during an election,
+ * or by calls the pool failed itself, closing the member's channels after another call's failure.
+ */
+export function memberVerdict(raw: unknown): 'suspect' | 'probe' | undefined {
+  if (!(raw instanceof Error)) return undefined;
+  const e = castGrpcError(raw);
+  if (e instanceof GRPCDeadlineExceededError) return 'probe';
+  if (e instanceof GRPCUnavailableError && !NOT_THE_MEMBER.test(e.message)) return 'suspect';
+  return undefined;
 }
 
 /** Runs `method` of the connection's gRPC client; errors become the etcd3 package's typed errors. */
@@ -278,14 +320,6 @@ function hostsOf(pool: ConnectionPool, count: number): Host[] {
   return hosts as Host[];
 }
 
-/** The failure says the member itself did not work: it did not answer in time, its connection failed, or it has no leader. */
-function pointsAtMember(raw: unknown): boolean {
-  if (!(raw instanceof Error)) return false;
-  const e = castGrpcError(raw);
-  if (e instanceof GRPCDeadlineExceededError || e instanceof GRPCUnavailableError) return true;
-  return /etcdserver: (no leader|request timed out)/.test(e.message);
-}
-
 function clampTimeout(ms: number | undefined): number {
   if (ms === undefined || !Number.isFinite(ms)) return DEFAULT_TIMEOUT_MS;
   return Math.min(MAX_TIMEOUT_MS, Math.max(MIN_TIMEOUT_MS, Math.floor(ms)));
@@ -314,9 +348,11 @@ function messageOf(e: unknown): string {
 }
 
 /** The request never reached a member (refused connection, no channel), so it was not applied. */
-const NOT_SENT = /No connection established|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Name resolution failed|connection refused/i;
+const NOT_SENT = /No connection established|Channel closed before call started|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Name resolution failed|connection refused/i;
 /** The member refused the request before proposing it (no leader known, overloaded): not applied. */
 const REFUSED = /etcdserver: (no leader|not capable|too many requests)/;
+/** Unavailable, but not because of the member's connection (see {@link memberVerdict}). */
+const NOT_THE_MEMBER = /etcdserver:|Channel closed before call started/;
 /** Leadership moved while the request was served: safe to repeat for reads only. */
 const LEADER_CHANGED = /etcdserver: leader changed/;
 

@@ -192,12 +192,18 @@ describe('etcd3 backend faults (real etcd)', function () {
       }
     });
 
-    it('routes around a frozen member after one timeout and uses it again once it answers', async () => {
+    it('routes around a frozen member within seconds and uses it again once it answers', async () => {
       const leader = await etcd.leaderIndex();
       const victim = (leader + 1) % 3;
       const victimURL = etcd.endpoints[victim] ?? '';
       const p = `/z-${randomUUID()}/`;
-      const backend = openEtcdBackend({ endpoints: etcd.endpoints, requestTimeoutMs: 1000, memberProbeIntervalMs: 100 });
+      const changes: Array<[string, boolean]> = [];
+      const backend = openEtcdBackend({
+        endpoints: etcd.endpoints,
+        requestTimeoutMs: 1000,
+        memberProbeIntervalMs: 100,
+        onMemberChange: (endpoint, healthy) => changes.push([endpoint, healthy]),
+      });
       const writer = openEtcdBackend({ endpoints: [etcd.endpoints[leader] ?? ''], requestTimeoutMs: 5000 });
       // Twelve watches: the chance that none has its stream on the frozen member is under 1%.
       const start = await writer.currentRevision();
@@ -206,18 +212,25 @@ describe('etcd3 backend faults (real etcd)', function () {
         assert.ok((await writer.create(`${p}ready`, enc('1'))).succeeded);
         await Promise.all(recs.map((r) => r.until('the watch to be open', () => r.events.length === 1)));
         await etcd.pauseMember(victim);
+        // Reads land on random members: those on the frozen one time out until a probe finds it frozen
+        // (a second or two); from then on none goes there.
+        const deadline = Date.now() + 30_000;
         let timeouts = 0;
-        // Reads land on random members: the first on the frozen one times out and suspects it.
-        for (let i = 0; i < 300 && timeouts === 0; i++) {
-          await backend.get(`${p}x`).catch((e: unknown) => {
+        for (let streak = 0; streak < 60; ) {
+          assert.ok(Date.now() < deadline, `no 60 reads in a row within 30 s (${timeouts} timed out)`);
+          try {
+            await backend.get(`${p}x`);
+            streak++;
+          } catch (e: unknown) {
             assert.ok(e instanceof TimeoutError, String(e));
             timeouts++;
-          });
+            streak = 0;
+          }
         }
-        assert.equal(timeouts, 1, 'no read reached the frozen member');
-        for (let i = 0; i < 60; i++) await backend.get(`${p}x`);
+        assert.ok(timeouts >= 1, 'no read reached the frozen member');
+        assert.deepEqual(changes, [[victimURL, false]]);
         for (let i = 0; i < 20; i++) assert.ok((await writer.create(`${p}${i}`, enc('1'))).succeeded);
-        // Without moving off the frozen member a stream stays silent until gRPC's keepalive (40 s).
+        // Without moving off the frozen member a stream stays silent until gRPC's keepalive gives up.
         for (const rec of recs) await rec.until('20 more events', () => rec.events.length >= 21, 15_000);
         for (const rec of recs) assert.deepEqual(rec.errors, []);
         etcd.resumeMember(victim);
@@ -227,11 +240,60 @@ describe('etcd3 backend faults (real etcd)', function () {
           const served = (await etcdRangeRequests(victimURL)) - before;
           if (served < 5) throw new UnreachableError(`the resumed member served ${served} of 60 reads`, p);
         }, 10_000);
+        assert.deepEqual(changes, [
+          [victimURL, false],
+          [victimURL, true],
+        ]);
       } finally {
         etcd.resumeMember(victim);
         for (const rec of recs) rec.watch?.cancel();
         await backend.close();
         await writer.close();
+      }
+    });
+
+    it('suspects a frozen leader, not the members that report its election', async () => {
+      const leader = await etcd.leaderIndex();
+      const leaderURL = etcd.endpoints[leader] ?? '';
+      const p = `/e-${randomUUID()}/`;
+      const changes: Array<[string, boolean]> = [];
+      const backend = openEtcdBackend({
+        endpoints: etcd.endpoints,
+        requestTimeoutMs: 2000,
+        memberProbeIntervalMs: 100,
+        onMemberChange: (endpoint, healthy) => changes.push([endpoint, healthy]),
+      });
+      try {
+        await etcd.pauseMember(leader);
+        // Sixteen clients read and write through the election ("leader changed", "no leader", slow
+        // answers) until the new leader has taken 100 writes.
+        let written = 0;
+        let n = 0;
+        const deadline = Date.now() + 30_000;
+        const client = async () => {
+          while (written < 100 && Date.now() < deadline) {
+            const key = `${p}${n++}`;
+            const ok = await backend.create(key, enc('1')).then((r) => r.succeeded, () => false);
+            if (ok) written++;
+            await backend.get(key).catch(() => undefined);
+          }
+        };
+        await Promise.all(Array.from({ length: 16 }, client));
+        assert.ok(written >= 100, `only ${written} writes within 30 s`);
+        assert.deepEqual(changes, [[leaderURL, false]]);
+      } finally {
+        etcd.resumeMember(leader);
+      }
+      try {
+        await eventually(async () => {
+          if (changes.length < 2) throw new UnreachableError('the resumed member is still suspected', p);
+        }, 10_000);
+        assert.deepEqual(changes, [
+          [leaderURL, false],
+          [leaderURL, true],
+        ]);
+      } finally {
+        await backend.close();
       }
     });
   });

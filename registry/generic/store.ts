@@ -94,6 +94,8 @@ export class ResourceStore {
    */
   private singleKey(ctx: RequestContext, name: string | undefined): string | undefined {
     if (name === undefined || (this.descriptor.namespaced && ctx.namespace === '')) return undefined;
+    // Names that are no path segment (Kubernetes' IsValidPathSegmentName) make its key function fail.
+    if (name === '.' || name === '..' || /[/%]/.test(name)) return undefined;
     try {
       return this.key(ctx.namespace, name);
     } catch {
@@ -127,15 +129,15 @@ export class ResourceStore {
   async list(ctx: RequestContext, params: ListParams): Promise<KubeList> {
     validateListParams(params);
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
-    const singleKey = this.singleKey(ctx, sel.name);
-    // A list of one key is no paginated list: kube-apiserver's store reads no continue token for it.
-    const continueToken = singleKey === undefined ? params.continue : undefined;
+    // A continue token makes any list a paginated list of the prefix, as kube-apiserver's predicate
+    // says (MatchesSingle): only a first read of one name is a read of one key.
+    const singleKey = (params.continue ?? '') === '' ? this.singleKey(ctx, sel.name) : undefined;
     const result = await this.guard('', () =>
       this.storage.list(this.prefix(ctx.namespace), {
         ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
         ...(params.resourceVersionMatch !== undefined && { resourceVersionMatch: params.resourceVersionMatch as 'Exact' }),
         ...(params.limit !== undefined && { limit: params.limit }),
-        ...(continueToken !== undefined && { continue: continueToken }),
+        ...(params.continue !== undefined && { continue: params.continue }),
         ...(singleKey !== undefined && { singleKey }),
         predicate: sel.predicate,
       }),

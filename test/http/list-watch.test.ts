@@ -58,18 +58,25 @@ describe('list and watch over HTTPS', function () {
 
   });
 
-  it('lists one name as one key, as kube-apiserver does: no pages, so no continue token is read and a resourceVersion with a limit is a minimum', async () => {
+  it('lists one name as one key, as kube-apiserver does: a resourceVersion with a limit is a minimum; with a continue token it is a page of the prefix', async () => {
     const created = (await s.request('post', ns('one')).send({ metadata: { name: 'single' } }).expect(201)).body;
     const updated = (await s.request('patch', `${ns('one')}/single`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"v":"2"}}}').expect(200)).body;
     const one = `${ns('one')}?fieldSelector=metadata.name%3Dsingle`;
-    const ignored = (await s.request('get', `${one}&limit=1&continue=garbage`).expect(200)).body;
-    assert.deepEqual(names(ignored.items), ['single']);
-    assert.equal(ignored.metadata.continue, undefined);
+    const garbage = (await s.request('get', `${one}&limit=1&continue=garbage`).expect(400)).body;
+    assert.match(garbage.message, /^invalid continue token: /);
+    await s.request('post', ns('one')).send({ metadata: { name: 'a' } }).expect(201);
+    const page = (await s.request('get', `${ns('one')}?limit=1`).expect(200)).body;
+    assert.deepEqual(names(page.items), ['a']);
+    const next = (await s.request('get', `${one}&limit=1&continue=${encodeURIComponent(page.metadata.continue)}`).expect(200)).body;
+    assert.deepEqual(names(next.items), ['single'], 'the page after "a", filtered by the name');
+    assert.equal(next.metadata.resourceVersion, page.metadata.resourceVersion, "read at the first page's revision");
     const atLeast = (await s.request('get', `${one}&limit=1&resourceVersion=${created.metadata.resourceVersion}`).expect(200)).body;
     assert.deepEqual(atLeast.items.map((i: { metadata: { labels?: object } }) => i.metadata.labels), [{ v: '2' }], 'the current state, not the one at the given revision');
     assert.ok(Number(atLeast.metadata.resourceVersion) >= Number(updated.metadata.resourceVersion));
     const exact = (await s.request('get', `${one}&limit=1&resourceVersion=${created.metadata.resourceVersion}&resourceVersionMatch=Exact`).expect(200)).body;
     assert.deepEqual(exact.items.map((i: { metadata: { labels?: object } }) => i.metadata.labels), [undefined], 'Exact still reads the state at the revision');
+    const percent = (await s.request('get', `${ns('one')}?fieldSelector=metadata.name%3Da%25b&limit=1&resourceVersion=${created.metadata.resourceVersion}`).expect(200)).body;
+    assert.equal(percent.metadata.resourceVersion, created.metadata.resourceVersion, 'a name with % is no key: the prefix is read, at the revision');
     // A prefix is paginated: there the token is read, and a limit pins the legacy resourceVersion.
     await s.request('get', `${ns('one')}?limit=1&continue=garbage`).expect(400);
     const pinned = (await s.request('get', `${ns('one')}?limit=1&resourceVersion=${created.metadata.resourceVersion}`).expect(200)).body;

@@ -62,7 +62,14 @@ export interface Patch {
    * and where they land, with the result as kube-apiserver shows it (those numbers as written).
    * Absent, or undefined, when the patch writes none (or the copy does not apply).
    */
-  decimalLiterals?(current: KubeObject): { literals: IntegerLiteral[]; shown: string } | undefined;
+  decimalLiterals?(current: KubeObject): DecimalLiterals | undefined;
+}
+
+/** The whole decimal numbers a patch wrote, where they landed, and the patched object as upstream shows it. */
+export interface DecimalLiterals {
+  literals: IntegerLiteral[];
+  /** The patched object's JSON with those numbers as written (made on demand: a refusal's text). */
+  shown(): string;
 }
 
 /** Sets `key` as an own data property, also for names such as `__proto__`. */
@@ -146,43 +153,59 @@ function jsonPatchOf(body: PatchBody): Patch {
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
     throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   }
-  // Test operations compare values and write nothing: they keep their numbers.
-  const decimalLiterals = decimalLiteralsOf(body, (marked, current) => applyJsonPatch(current, (marked as jsonpatch.Operation[]).map((op, i) => (op.op === 'test' ? (ops[i] ?? op) : op))));
+  const decimalLiterals = decimalLiteralsOf(body, (marked, current) => applyOperations(current, marked as jsonpatch.Operation[]), parsedContainers(ops));
   return {
     type: JSON_PATCH,
     strictErrors: body.strictErrors,
-    apply(current) {
-      try {
-        return applyJsonPatch(current, ops);
-      } catch (e: unknown) {
-        if (e instanceof StatusError) throw e;
-        throw unprocessable(e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e));
-      }
-    },
+    apply: (current) => applyOperations(current, ops),
     shown: goJsonMarshal,
     ...(decimalLiterals !== undefined && { decimalLiterals }),
   };
 }
 
+/** {@link applyJsonPatch}, its failures as kube-apiserver's 422s. */
+function applyOperations(current: KubeObject, ops: jsonpatch.Operation[]): unknown {
+  try {
+    return applyJsonPatch(current, ops);
+  } catch (e: unknown) {
+    if (e instanceof StatusError) throw e;
+    throw unprocessable(e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e));
+  }
+}
+
+/**
+ * Which objects of a JSON patch's result Go's patching parsed, and so writes with sorted keys: the root
+ * and every object on the way to an operation's `path` or `from`. What an operation adds keeps the
+ * order the patch wrote.
+ */
+function parsedContainers(ops: readonly jsonpatch.Operation[]): (segments: readonly string[]) => boolean {
+  const parsed = new Set<string>(['']);
+  for (const op of ops as unknown[]) {
+    if (!isPlainObject(op)) continue;
+    for (const pointer of [op.path, op.from]) {
+      if (typeof pointer !== 'string' || pointer === '') continue;
+      const segments = pointer.slice(1).split('/').map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
+      for (let i = 1; i < segments.length; i++) parsed.add(segments.slice(0, i).join('\u0000'));
+    }
+  }
+  return (segments) => parsed.has(segments.join('\u0000'));
+}
+
 /**
  * The {@link Patch.decimalLiterals} of a JSON or merge patch body: `applyMarked` applies the marked copy
- * of the body's value to the object.
+ * of the body's value to the object; `sorted` says which of the result's objects Go writes sorted.
+ * @throws what applying the marked copy throws: a `test` that fails on numbers' texts fails upstream.
  */
-function decimalLiteralsOf(body: PatchBody, applyMarked: (marked: unknown, current: KubeObject) => unknown): Patch['decimalLiterals'] {
+function decimalLiteralsOf(body: PatchBody, applyMarked: (marked: unknown, current: KubeObject) => unknown, sorted?: (segments: readonly string[]) => boolean): Patch['decimalLiterals'] {
   const text = body.decimalText;
   if (text === undefined) return undefined;
   let marked: MarkedPatch | undefined | null = null;
   return (current) => {
     if (marked === null) marked = markDecimals(text);
     if (marked === undefined) return undefined;
-    let result: unknown;
-    try {
-      result = applyMarked(structuredClone(marked.value), current);
-    } catch {
-      // A marker string where the patch compares a number: the real patch's result stands as it is.
-      return undefined;
-    }
-    return { literals: landedLiterals(result, marked), shown: marshalWithLiterals(result, marked) };
+    const found = marked;
+    const result = applyMarked(structuredClone(found.value), current);
+    return { literals: landedLiterals(result, found, sorted), shown: () => marshalWithLiterals(result, found) };
   };
 }
 

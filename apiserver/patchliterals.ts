@@ -1,9 +1,10 @@
 /**
  * Whole numbers that a JSON or merge patch writes with a fraction or an exponent (`600.0`, `6e2`).
  * kube-apiserver applies these patches to the object's JSON text and keeps every value's text as
- * the patch wrote it, so Go's decoder then refuses such a number in an integer field; the parsed
- * value (600) cannot tell. A copy of the patch with each such number replaced by a marker string,
- * applied beside the real patch, shows where they land.
+ * the patch wrote it: Go's decoder then refuses such a number in an integer field, and a JSON
+ * patch's `test` compares values by their text (`1.0` is not `1`). The parsed value (600) cannot
+ * tell. A copy of the patch with each such number replaced by a marker string (one per text),
+ * applied beside the real patch, shows where they land and makes `test` compare as upstream does.
  */
 import { randomBytes } from 'node:crypto';
 import { parse as parseJsonAst, evaluate, type ValueNode } from '@humanwhocodes/momoa';
@@ -14,7 +15,11 @@ import type { IntegerLiteral } from '../openapi/fieldtree.js';
 export interface MarkedPatch {
   value: unknown;
   /** Marker string -> the number as written. */
-  texts: Map<string, string>;
+  texts: ReadonlyMap<string, string>;
+  /** The numbers as written, by marker index. */
+  byIndex: readonly string[];
+  /** Unique part of this patch's markers (`\0<nonce>-<index>`). */
+  nonce: string;
 }
 
 /** Marks the whole decimal numbers of JSON `text`; undefined when it writes none. */
@@ -22,12 +27,19 @@ export function markDecimals(text: string): MarkedPatch | undefined {
   const root = parseJsonAst(text, { mode: 'json' }).body;
   const nonce = randomBytes(6).toString('hex');
   const texts = new Map<string, string>();
+  const markers = new Map<string, string>();
+  const byIndex: string[] = [];
   mark(root, text, (literal) => {
-    const marker = `\u0000${nonce}-${texts.size}`;
-    texts.set(marker, literal);
+    let marker = markers.get(literal);
+    if (marker === undefined) {
+      marker = `\u0000${nonce}-${byIndex.length}`;
+      byIndex.push(literal);
+      markers.set(literal, marker);
+      texts.set(marker, literal);
+    }
     return marker;
   });
-  return texts.size === 0 ? undefined : { value: evaluate(root), texts };
+  return byIndex.length === 0 ? undefined : { value: evaluate(root), texts, byIndex, nonce };
 }
 
 function mark(node: ValueNode, text: string, markerFor: (literal: string) => string): void {
@@ -44,8 +56,12 @@ function mark(node: ValueNode, text: string, markerFor: (literal: string) => str
   }
 }
 
-/** Where the markers of `marked` are in `result` (the marked patch applied), with their texts, in Go's decoding order. */
-export function landedLiterals(result: unknown, marked: MarkedPatch): IntegerLiteral[] {
+/**
+ * Where the markers of `marked` are in `result` (the marked patch applied), with their texts, in the
+ * order Go's decoder meets them: objects that Go's patching parsed come out with sorted keys
+ * (`sorted(segments)` says which; all by default), the others as the patch wrote them.
+ */
+export function landedLiterals(result: unknown, marked: MarkedPatch, sorted: (segments: readonly string[]) => boolean = () => true): IntegerLiteral[] {
   const out: IntegerLiteral[] = [];
   const walk = (v: unknown, segments: string[]): void => {
     if (typeof v === 'string') {
@@ -54,9 +70,10 @@ export function landedLiterals(result: unknown, marked: MarkedPatch): IntegerLit
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => walk(item, [...segments, String(i)]));
     } else if (typeof v === 'object' && v !== null) {
-      // Objects a patch writes into come out of Go's patching with sorted keys: its decoder meets them so.
       const record = v as Record<string, unknown>;
-      for (const k of Object.keys(record).sort()) walk(record[k], [...segments, k]);
+      const keys = Object.keys(record);
+      if (sorted(segments)) keys.sort();
+      for (const k of keys) walk(record[k], [...segments, k]);
     }
   };
   walk(result, []);
@@ -65,7 +82,7 @@ export function landedLiterals(result: unknown, marked: MarkedPatch): IntegerLit
 
 /** Go's JSON of `result` (the marked patch applied) with each number written as the patch wrote it. */
 export function marshalWithLiterals(result: unknown, marked: MarkedPatch): string {
-  let json = goJsonMarshal(result);
-  for (const [marker, literal] of marked.texts) json = json.split(goJsonMarshal(marker)).join(literal);
-  return json;
+  // goJsonMarshal writes a marker's NUL as \u0000; one pass puts every number back.
+  const pattern = new RegExp(`"\\\\u0000${marked.nonce}-(\\d+)"`, 'g');
+  return goJsonMarshal(result).replace(pattern, (whole, index: string) => marked.byIndex[Number(index)] ?? whole);
 }

@@ -191,7 +191,7 @@ function patchedCheck(patch: Patch, patched: unknown, current: KubeObject): Patc
   // rendering (a quarter of a millisecond for a Shoot) is made only for a refusal.
   const snapshot = JSON.stringify(patched);
   const decimals = patch.decimalLiterals?.(current);
-  const shown = (): Printed => new Printed(goQuote(decimals?.shown ?? patch.shown(JSON.parse(snapshot))));
+  const shown = (): Printed => new Printed(goQuote(decimals !== undefined ? decimals.shown() : patch.shown(JSON.parse(snapshot))));
   return {
     strictErrors: patch.strictErrors,
     sortUnknownFields: patch.type === STRATEGIC_MERGE_PATCH,

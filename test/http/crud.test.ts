@@ -309,6 +309,16 @@ describe('InternalSecret CRUD over HTTPS', function () {
     invalidPatch(decimal, /"generation":600\.0[,}]/, 'json: cannot unmarshal number 600.0 into Go struct field ObjectMeta.metadata.generation of type int64');
     const exponent = await send('json-patch', '[{"op":"add","path":"/metadata/generation","value":6e2},{"op":"copy","from":"/metadata/generation","path":"/metadata/deletionGracePeriodSeconds"}]').expect(422);
     invalidPatch(exponent, /"generation":6e2[,}]/, 'json: cannot unmarshal number 6e2 into Go struct field ObjectMeta.metadata.deletionGracePeriodSeconds of type int64');
+    // Go reports the first in the patched JSON: what an operation adds keeps the patch's key order.
+    const ordered = await send('json-patch', '[{"op":"add","path":"/metadata/labels","value":{"x":"1"}},{"op":"replace","path":"/metadata/labels","value":{}},{"op":"add","path":"/spec","value":{"z":1}},{"op":"remove","path":"/spec"},{"op":"add","path":"/metadata/generation","value":6e2},{"op":"add","path":"/metadata/deletionGracePeriodSeconds","value":7E0}]').expect(422);
+    invalidPatch(ordered, /"generation":6e2[,}]/, 'json: cannot unmarshal number 7E0 into Go struct field ObjectMeta.metadata.deletionGracePeriodSeconds of type int64');
+    const added = await send('json-patch', '[{"op":"add","path":"/status","value":{"generation":6e2,"deletionGracePeriodSeconds":7e0}},{"op":"move","from":"/status","path":"/metadata"}]').expect(422);
+    invalidPatch(added, /"generation":6e2[,}]/, 'json: cannot unmarshal number 6e2 into Go struct field ObjectMeta.metadata.generation of type int64');
+    // A test operation compares numbers by their text, as evanphx/json-patch does.
+    const tested = await send('json-patch', '[{"op":"add","path":"/metadata/generation","value":5.0},{"op":"test","path":"/metadata/generation","value":5}]').expect(422);
+    assert.equal(tested.body.details.causes[0].message, 'testing value /metadata/generation failed: test failed');
+    const same = await send('json-patch', '[{"op":"add","path":"/metadata/generation","value":5.0},{"op":"test","path":"/metadata/generation","value":5.0}]').expect(422);
+    invalidPatch(same, /"generation":5\.0[,}]/, 'json: cannot unmarshal number 5.0 into Go struct field ObjectMeta.metadata.generation of type int64');
     assert.deepEqual((await s.request('get', obj).expect(200)).body, before, 'nothing changed');
     // Where the patch's number does not stay (replaced by a later operation) and in a strategic merge
     // patch (applied to decoded values), a whole decimal is an integer.

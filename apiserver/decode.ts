@@ -224,8 +224,8 @@ export function checkBody(d: ResourceDescriptor, validator: KindValidator, body:
 interface DecodeSteps {
   /** The request's JSON text (finds repeated keys and integers written as decimals). */
   rawJson?: string | undefined;
-  /** Type errors of the schema check, or else these (undefined or empty: none). */
-  moreTypeErrors?: () => readonly string[];
+  /** Whole numbers written as decimals where a patch put them (see {@link KindValidator.check}). */
+  literals?: readonly IntegerLiteral[] | undefined;
   /** The error for an object with type errors (Go's decoder fails on the first). */
   refuse(typeErrors: readonly string[]): StatusError;
   /** Applies the fieldValidation directive to unknown and repeated fields (throws or warns). */
@@ -239,9 +239,8 @@ interface DecodeSteps {
  */
 function decodeChecked(d: ResourceDescriptor, validator: KindValidator, value: Record<string, unknown>, steps: DecodeSteps): KubeObject {
   if (value.metadata === undefined || value.metadata === null) value.metadata = {};
-  const result = validator.check(value, steps.rawJson);
-  const typeErrors = result.typeErrors.length > 0 ? result.typeErrors : (steps.moreTypeErrors?.() ?? []);
-  if (typeErrors.length > 0) throw steps.refuse(typeErrors);
+  const result = validator.check(value, steps.rawJson, steps.literals);
+  if (result.typeErrors.length > 0) throw steps.refuse(result.typeErrors);
   steps.fieldValidation(result);
   validator.prune(value);
   value.apiVersion = apiVersionOf(d);
@@ -282,7 +281,7 @@ export function checkPatched(d: ResourceDescriptor, validator: KindValidator, va
   const why = patchedDecodeError(d, value);
   if (why !== undefined) throw check.fail(why);
   return decodeChecked(d, validator, value as Record<string, unknown>, {
-    moreTypeErrors: () => validator.integerLiteralErrors(check.integerLiterals ?? []),
+    literals: check.integerLiterals,
     refuse: (typeErrors) => check.fail(typeErrors[0] ?? ''),
     fieldValidation: (result) => applyPatchFieldValidation(result, check, mode, warnings),
   });

@@ -271,7 +271,7 @@ export interface IntegerLiteral {
 export function findIntegerLiterals(ast: ValueNode, node: FieldNode, text: string, segments: string[], out: IntegerLiteral[]): void {
   if (ast.type === 'Number') {
     const literal = text.slice(ast.loc.start.offset, ast.loc.end.offset);
-    if (isIntegerField(node) && /[.eE]/.test(literal)) out.push({ segments, text: literal });
+    if ((isIntegerField(node) || node.type === 'int-or-string') && /[.eE]/.test(literal)) out.push({ segments, text: literal });
   } else if (ast.type === 'Object' && (node.shape === 'object' || node.shape === 'any')) {
     for (const member of ast.members) {
       const key = member.name.type === 'String' ? member.name.value : member.name.name;

@@ -79,7 +79,15 @@ describe('openapi/validate', () => {
       { name: 'in a list item', body: { spec: { items: [{ name: 5 }] } }, want: ['json: cannot unmarshal number into Go struct field WidgetItem.spec.items.name of type string'] },
       { name: 'object for a named struct', body: { spec: 'x' }, want: ['json: cannot unmarshal string into Go struct field Widget.spec of type v1beta1.WidgetSpec'] },
       { name: 'list', body: { spec: { items: {} } }, want: ['json: cannot unmarshal object into Go struct field WidgetSpec.spec.items of type []v1beta1.WidgetItem'] },
-      { name: 'int-or-string', body: { spec: { port: true } }, want: ['json: cannot unmarshal bool into Go struct field WidgetSpec.spec.port of type intstr.IntOrString'] },
+      // IntOrString decodes numbers with the standard library: its errors name no field, and stop the decoder.
+      { name: 'int-or-string', body: { spec: { port: true } }, want: ['json: cannot unmarshal bool into Go value of type int32'] },
+      { name: 'fractional int-or-string', body: { spec: { port: 1.5 } }, want: ['json: cannot unmarshal number 1.5 into Go value of type int32'] },
+      { name: 'int-or-string beyond int32', body: { spec: { port: 99999999999 } }, want: ['json: cannot unmarshal number 99999999999 into Go value of type int32'] },
+      {
+        name: 'int-or-string first',
+        body: { metadata: { generation: true }, spec: { port: {} } },
+        want: ['json: cannot unmarshal object into Go value of type int32', 'json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.generation of type int64'],
+      },
       { name: 'kind', body: { kind: 5 }, want: ['json: cannot unmarshal number into Go struct field Widget.kind of type string'] },
       { name: 'root', body: [], want: ['json: cannot unmarshal array into Go value of type v1beta1.Widget'] },
       { name: 'unknown fields are not type checked', body: { spec: { foo: 1, config: { a: 1 } } }, want: [] },
@@ -87,6 +95,18 @@ describe('openapi/validate', () => {
     for (const c of cases) {
       it(c.name, () => assert.deepEqual(v.check(c.body).typeErrors, c.want));
     }
+
+    it('refuses whole numbers written as decimals in integer fields, IntOrString ones before any other error', () => {
+      const raw = '{"metadata":{"generation":"x"},"spec":{"replicas":2.0,"port":8e1}}';
+      assert.deepEqual(v.check(JSON.parse(raw), raw).typeErrors, [
+        'json: cannot unmarshal number 8e1 into Go value of type int32',
+        'json: cannot unmarshal string into Go struct field ObjectMeta.metadata.generation of type int64',
+      ]);
+      const decimals = '{"spec":{"replicas":2.0}}';
+      assert.deepEqual(v.check(JSON.parse(decimals), decimals).typeErrors, ['json: cannot unmarshal number 2.0 into Go struct field WidgetSpec.spec.replicas of type int32']);
+      const placed = [{ segments: ['spec', 'replicas'], text: '3.0' }, { segments: ['spec', 'foo'], text: '1.0' }];
+      assert.deepEqual(v.check({ spec: { replicas: 3 } }, undefined, placed).typeErrors, ['json: cannot unmarshal number 3.0 into Go struct field WidgetSpec.spec.replicas of type int32']);
+    });
 
     it('names a kind given by $ref', () => {
       assert.deepEqual(compileKindValidator(gadget).check({ spec: { size: 'big' } }).typeErrors, [

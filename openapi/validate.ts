@@ -10,7 +10,7 @@
  * Only types are checked here (null is accepted anywhere, as in Go); required fields, enums, patterns
  * and formats are the strategy's validation (422), not decoding (400).
  */
-import { parse as parseJsonAst, type ValueNode } from '@humanwhocodes/momoa';
+import { parse as parseJsonAst } from '@humanwhocodes/momoa';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ANY_NODE, fieldAt, FieldTreeBuilder, findDuplicateFields, findIntegerLiterals, findUnknownFields, isIntegerField, pruneUnknownFields, type FieldNode, type IntegerLiteral } from './fieldtree.js';
 import { metaDefinitions, OBJECT_META } from './meta.js';
@@ -48,16 +48,12 @@ export interface KindValidator {
   readonly kind: string;
   /**
    * Checks a decoded body; does not modify it. `rawJson` (the request text, when it was JSON) enables
-   * duplicate-key detection. `apiVersion`, `kind` and `metadata` are always known fields.
+   * duplicate-key detection and finds whole numbers written as decimals; `literals` are more of those
+   * (where a patch put them). `apiVersion`, `kind` and `metadata` are always known fields.
    */
-  check(body: unknown, rawJson?: string): CheckResult;
+  check(body: unknown, rawJson?: string, literals?: readonly IntegerLiteral[]): CheckResult;
   /** Removes unknown fields from `body` in place (preserve-unknown subtrees and maps are kept). */
   prune(body: unknown): void;
-  /**
-   * Go's errors for numbers written with a fraction or an exponent (`600.0`) at the given places of a
-   * body, for those that integer fields hold (none for kinds that are not Go-typed).
-   */
-  integerLiteralErrors(literals: readonly IntegerLiteral[]): string[];
 }
 
 /** At most this many strict problems are reported, like Kubernetes' decoder. */
@@ -94,11 +90,12 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
 
   return {
     kind: input.kind,
-    check(body: unknown, rawJson?: string): CheckResult {
-      const typeErrors = validate(body) ? [] : uniqueStrictErrors((validate.errors ?? []).filter((e) => DECODE_KEYWORDS.has(e.keyword)).map((e) => typeErrorText(e, root, names)));
+    check(body: unknown, rawJson?: string, literals: readonly IntegerLiteral[] = []): CheckResult {
+      const typeErrors = validate(body) ? [] : (validate.errors ?? []).filter((e) => DECODE_KEYWORDS.has(e.keyword)).map((e) => typeError(e, root, names, input.goTyped !== false));
       const unknownFields: string[] = [];
       findUnknownFields(body, root, '', unknownFields);
       const duplicateFields: string[] = [];
+      const found = [...literals];
       if (rawJson !== undefined) {
         let ast;
         try {
@@ -109,18 +106,18 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
         }
         if (ast !== undefined) {
           findDuplicateFields(ast, root, '', duplicateFields);
-          if (typeErrors.length === 0 && input.goTyped !== false) typeErrors.push(...integerLiteralErrors(ast, rawJson, root, names));
+          findIntegerLiterals(ast, root, rawJson, [], found);
         }
       }
-      return { typeErrors, unknownFields: uniqueStrictErrors(unknownFields), duplicateFields: uniqueStrictErrors(duplicateFields) };
+      const literalErrors = input.goTyped === false ? [] : found.flatMap((l) => literalError(l, root, names) ?? []);
+      return {
+        typeErrors: uniqueStrictErrors(decodeOrder(typeErrors, literalErrors)),
+        unknownFields: uniqueStrictErrors(unknownFields),
+        duplicateFields: uniqueStrictErrors(duplicateFields),
+      };
     },
     prune(body: unknown): void {
       pruneUnknownFields(body, root);
-    },
-    integerLiteralErrors(literals: readonly IntegerLiteral[]): string[] {
-      if (input.goTyped === false) return [];
-      const intoIntegers = literals.filter((l) => isIntegerField(fieldAt(root, l.segments)));
-      return intoIntegers.map((l) => goFieldError(l.segments, root, names, () => `number ${l.text}`));
     },
   };
 }
@@ -178,7 +175,7 @@ function typeOnly(s: Schema): Record<string, unknown> {
   if (s.$ref !== undefined) out.$ref = s.$ref;
   if (s.allOf !== undefined) out.allOf = s.allOf.map(typeOnly);
   if (QUANTITY_SCHEMAS.has(s)) out.type = ['number', 'string', 'null'];
-  else if (s['x-kubernetes-int-or-string'] === true) out.type = ['integer', 'string', 'null'];
+  else if (s['x-kubernetes-int-or-string'] === true) Object.assign(out, { type: ['integer', 'string', 'null'] }, INTEGER_BOUNDS.int32);
   else if (s.type !== undefined) out.type = [s.type, 'null'];
   if (s.type === 'string' && s.format === 'date-time') out.goTime = true;
   if (s.type === 'integer') Object.assign(out, INTEGER_BOUNDS[s.format ?? 'int64']);
@@ -206,18 +203,47 @@ interface Names {
   rootType: string;
 }
 
-function typeErrorText(e: ErrorObject, root: FieldNode, names: Names): string {
-  if (e.keyword === 'goTime') return e.message ?? 'invalid time';
-  const segments = e.instancePath === '' ? [] : e.instancePath.split('/').slice(1).map(unescapePointer);
-  // Go names the number it could not fit: `number 99999999999`.
-  return goFieldError(segments, root, names, (node) => (e.keyword === 'type' ? jsonValueText(e.data, node) : `number ${String(e.data)}`));
+/**
+ * A decode error in Go's words. `immediate`: Go's decoder stops at it, where it keeps going after
+ * other type errors and reports the first: IntOrString decodes its numbers itself, with the standard
+ * library, whose error names no field (`json: cannot unmarshal number 1.5 into Go value of type int32`).
+ */
+interface DecodeError {
+  text: string;
+  immediate: boolean;
 }
 
-/** Go's errors for integer fields holding numbers not written as integers (`number 600.0`). */
-function integerLiteralErrors(ast: ValueNode, text: string, root: FieldNode, names: Names): string[] {
-  const found: IntegerLiteral[] = [];
-  findIntegerLiterals(ast, root, text, [], found);
-  return found.map((l) => goFieldError(l.segments, root, names, () => `number ${l.text}`));
+function typeError(e: ErrorObject, root: FieldNode, names: Names, goTyped: boolean): DecodeError {
+  if (e.keyword === 'goTime') return { text: e.message ?? 'invalid time', immediate: false };
+  const segments = e.instancePath === '' ? [] : e.instancePath.split('/').slice(1).map(unescapePointer);
+  // Go names the number it could not fit: `number 99999999999`.
+  const value = (node: FieldNode) => (e.keyword === 'type' ? jsonValueText(e.data, node) : `number ${String(e.data)}`);
+  const node = goTyped ? fieldAt(root, segments) : undefined;
+  if (node?.type === 'int-or-string') return { text: intOrStringError(value(node)), immediate: true };
+  return { text: goFieldError(segments, root, names, value), immediate: false };
+}
+
+/** The error of a whole number written as a decimal (`600.0`) where an integer field is; undefined elsewhere. */
+function literalError(l: IntegerLiteral, root: FieldNode, names: Names): DecodeError | undefined {
+  const node = fieldAt(root, l.segments);
+  if (node?.type === 'int-or-string') return { text: intOrStringError(`number ${l.text}`), immediate: true };
+  return isIntegerField(node) ? { text: goFieldError(l.segments, root, names, () => `number ${l.text}`), immediate: false } : undefined;
+}
+
+/** IntOrString's own error for a value that is no int32 (`bool`, `number 1.5`). */
+function intOrStringError(value: string): string {
+  return `json: cannot unmarshal ${value} into Go value of type int32`;
+}
+
+/**
+ * The decode errors in the order Go reports them: those it stops at first, then the type errors
+ * (whole decimals are found by another pass and count only without them).
+ */
+function decodeOrder(typeErrors: readonly DecodeError[], literalErrors: readonly DecodeError[]): string[] {
+  const first = [...typeErrors, ...literalErrors].filter((e) => e.immediate);
+  const saved = typeErrors.filter((e) => !e.immediate);
+  const rest = saved.length > 0 ? saved : literalErrors.filter((e) => !e.immediate);
+  return [...first, ...rest].map((e) => e.text);
 }
 
 /**

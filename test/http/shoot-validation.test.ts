@@ -133,6 +133,15 @@ describe('Shoot validation over HTTPS: cases of upstream shoot_test.go', functio
     const workers = (stored.spec as { provider: { workers: Record<string, unknown>[] } }).provider.workers.map((w) => ({ ...w, maximum: 99999999999 }));
     const max = await merge({ spec: { provider: { workers } } }).expect(422);
     assert.match(max.body.message, patchInvalid('json: cannot unmarshal number 99999999999 into Go struct field Worker.spec.provider.workers.maximum of type int32'));
+    // IntOrString decodes its numbers with the standard library: no field in the text, and a whole
+    // number written as a decimal (kept as written by a merge patch) is no int32 either.
+    const surge = (value: string) => {
+      const marked = (stored.spec as { provider: { workers: Record<string, unknown>[] } }).provider.workers.map((w) => ({ ...w, maxSurge: 'SURGE' }));
+      const body = JSON.stringify({ spec: { provider: { workers: marked } } }).replace(/"SURGE"/g, value);
+      return s.request('patch', `${SHOOTS}/base`).set('Content-Type', 'application/merge-patch+json').send(body);
+    };
+    assert.match((await surge('1.5').expect(422)).body.message, patchInvalid('json: cannot unmarshal number 1.5 into Go value of type int32'));
+    assert.match((await surge('1.0').expect(422)).body.message, patchInvalid('json: cannot unmarshal number 1.0 into Go value of type int32'));
     assert.equal((await s.request('get', `${SHOOTS}/base`).expect(200)).body.metadata.resourceVersion, stored.metadata.resourceVersion);
     await s.request('get', SHOOTS).set('Accept', 'application/vnd.kubernetes.protobuf').expect(200);
     // Times are read as Go reads them and written back in UTC with whole seconds.

@@ -42,7 +42,8 @@ export function logRepeatedFailure(log: Logger, msg: string, intervalMs = 60_000
   let loggedAt = Number.NEGATIVE_INFINITY;
   let leftOut = 0;
   return (err) => {
-    const now = Date.now();
+    // A monotonic clock: a wall clock set back would silence the failures until it caught up.
+    const now = performance.now();
     if (now - loggedAt < intervalMs) {
       leftOut++;
       return;

@@ -30,7 +30,7 @@ function etcdLock(options: ServerOptions, log: Logger): EtcdReencryptionLock | u
       ...(options.etcdKeyFile !== undefined && { keyFile: options.etcdKeyFile }),
     },
     ...reencryptionLockKeys(options.etcdPrefix),
-    onError: logRepeatedFailure(log, 're-encryption lock: etcd request failed (retrying)'),
+    onError: logRepeatedFailure(log, 're-encryption lock: etcd request failed'),
   });
 }
 

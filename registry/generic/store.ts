@@ -4,6 +4,7 @@
  * admission is passed in as hooks so the registry never depends on the admission chain.
  */
 import { badRequest, conflict, generateNameConflict, isStatusError, notFound, successStatus } from '../../apimachinery/errors.js';
+import { isDNS1123Label } from '../../apimachinery/validation.js';
 import type { KubeList, KubeObject, Status } from '../../apimachinery/types.js';
 import { KeyExistsError, KeyNotFoundError, PreconditionError } from '../../storage/errors.js';
 import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
@@ -11,7 +12,7 @@ import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strate
 import { toStatusError } from './errors.js';
 import { ignoreManagedFieldsTimestamps } from './timestamps.js';
 import { beforeCreate, beforeUpdate, createdResourceVersionError, now, updatedResourceVersionError } from './lifecycle.js';
-import { buildSelection, supportedFields, validateListParams, type ListParams } from './selection.js';
+import { buildSelection, supportedFields, validateListParams, type ListParams, type Selection } from './selection.js';
 
 /** Admission hooks run inside a write: mutating first, validating on the final object. */
 export interface AdmissionHooks {
@@ -92,12 +93,18 @@ export class ResourceStore {
    * cluster-scoped) and the name can be a key; otherwise the filtered prefix is read, as Kubernetes does
    * when its key function fails.
    */
-  private singleKey(ctx: RequestContext, name: string | undefined): string | undefined {
-    if (name === undefined || (this.descriptor.namespaced && ctx.namespace === '')) return undefined;
+  private singleKey(ctx: RequestContext, sel: Selection): string | undefined {
+    const name = sel.name;
+    if (name === undefined) return undefined;
+    // A request across namespaces whose selector names one is read in that namespace (Kubernetes'
+    // MatchesSingleNamespace), when the name is a valid namespace name.
+    const selected = sel.fields.exactMatch('metadata.namespace');
+    const namespace = ctx.namespace !== '' || selected === undefined || isDNS1123Label(selected).length > 0 ? ctx.namespace : selected;
+    if (this.descriptor.namespaced && namespace === '') return undefined;
     // Names that are no path segment (Kubernetes' IsValidPathSegmentName) make its key function fail.
     if (name === '.' || name === '..' || /[/%]/.test(name)) return undefined;
     try {
-      return this.key(ctx.namespace, name);
+      return this.key(namespace, name);
     } catch {
       return undefined;
     }
@@ -131,7 +138,7 @@ export class ResourceStore {
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
     // A continue token makes any list a paginated list of the prefix, as kube-apiserver's predicate
     // says (MatchesSingle): only a first read of one name is a read of one key.
-    const singleKey = (params.continue ?? '') === '' ? this.singleKey(ctx, sel.name) : undefined;
+    const singleKey = (params.continue ?? '') === '' ? this.singleKey(ctx, sel) : undefined;
     const result = await this.guard('', () =>
       this.storage.list(this.prefix(ctx.namespace), {
         ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),
@@ -156,7 +163,7 @@ export class ResourceStore {
   watch(ctx: RequestContext, params: ListParams): Watch {
     validateListParams({ ...params, watch: true });
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
-    const singleKey = this.singleKey(ctx, sel.name);
+    const singleKey = this.singleKey(ctx, sel);
     try {
       return this.storage.watch(this.prefix(ctx.namespace), {
         ...(params.resourceVersion !== undefined && { resourceVersion: params.resourceVersion }),

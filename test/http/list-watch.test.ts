@@ -73,6 +73,8 @@ describe('list and watch over HTTPS', function () {
     const atLeast = (await s.request('get', `${one}&limit=1&resourceVersion=${created.metadata.resourceVersion}`).expect(200)).body;
     assert.deepEqual(atLeast.items.map((i: { metadata: { labels?: object } }) => i.metadata.labels), [{ v: '2' }], 'the current state, not the one at the given revision');
     assert.ok(Number(atLeast.metadata.resourceVersion) >= Number(updated.metadata.resourceVersion));
+    const across = (await s.request('get', `${BASE}/internalsecrets?fieldSelector=metadata.name%3Dsingle,metadata.namespace%3Done&limit=1&resourceVersion=${created.metadata.resourceVersion}`).expect(200)).body;
+    assert.deepEqual(across.items.map((i: { metadata: { labels?: object } }) => i.metadata.labels), [{ v: '2' }], 'across namespaces, a selected namespace makes it one key too');
     const exact = (await s.request('get', `${one}&limit=1&resourceVersion=${created.metadata.resourceVersion}&resourceVersionMatch=Exact`).expect(200)).body;
     assert.deepEqual(exact.items.map((i: { metadata: { labels?: object } }) => i.metadata.labels), [undefined], 'Exact still reads the state at the revision');
     const percent = (await s.request('get', `${ns('one')}?fieldSelector=metadata.name%3Da%25b&limit=1&resourceVersion=${created.metadata.resourceVersion}`).expect(200)).body;

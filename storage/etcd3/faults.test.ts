@@ -164,6 +164,18 @@ describe('etcd3 backend faults (real etcd)', function () {
       await etcd?.stop();
     });
 
+    /** A backend on every member, probing every 100 ms, and the member changes it reports. */
+    const watchedMembers = (requestTimeoutMs: number) => {
+      const changes: Array<[string, boolean]> = [];
+      const backend = openEtcdBackend({
+        endpoints: etcd.endpoints,
+        requestTimeoutMs,
+        memberProbeIntervalMs: 100,
+        onMemberChange: (endpoint, healthy) => changes.push([endpoint, healthy]),
+      });
+      return { backend, changes };
+    };
+
     it('survives a leader stop: writes continue, a watch on the leader resumes exactly', async () => {
       const leader = await etcd.leaderIndex();
       const p = `/l-${randomUUID()}/`;
@@ -197,13 +209,7 @@ describe('etcd3 backend faults (real etcd)', function () {
       const victim = (leader + 1) % 3;
       const victimURL = etcd.endpoints[victim] ?? '';
       const p = `/z-${randomUUID()}/`;
-      const changes: Array<[string, boolean]> = [];
-      const backend = openEtcdBackend({
-        endpoints: etcd.endpoints,
-        requestTimeoutMs: 1000,
-        memberProbeIntervalMs: 100,
-        onMemberChange: (endpoint, healthy) => changes.push([endpoint, healthy]),
-      });
+      const { backend, changes } = watchedMembers(1000);
       const writer = openEtcdBackend({ endpoints: [etcd.endpoints[leader] ?? ''], requestTimeoutMs: 5000 });
       // Twelve watches: the chance that none has its stream on the frozen member is under 1%.
       const start = await writer.currentRevision();
@@ -256,13 +262,7 @@ describe('etcd3 backend faults (real etcd)', function () {
       const leader = await etcd.leaderIndex();
       const leaderURL = etcd.endpoints[leader] ?? '';
       const p = `/e-${randomUUID()}/`;
-      const changes: Array<[string, boolean]> = [];
-      const backend = openEtcdBackend({
-        endpoints: etcd.endpoints,
-        requestTimeoutMs: 2000,
-        memberProbeIntervalMs: 100,
-        onMemberChange: (endpoint, healthy) => changes.push([endpoint, healthy]),
-      });
+      const { backend, changes } = watchedMembers(2000);
       try {
         await etcd.pauseMember(leader);
         // Sixteen clients read and write through the election ("leader changed", "no leader", slow

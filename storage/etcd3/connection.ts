@@ -72,9 +72,9 @@ const GRPC_OPTIONS = {
  * grpc-js' 64 KiB: with 64 KiB etcd may send a stream only that far ahead of what the event loop has
  * read, and a loop busy with requests reads once per turn, so under write load events reached the
  * watch cache a second and more after etcd sent them (Go's gRPC grows its windows to 16 MiB). Unary
- * calls keep the small window: it holds a flood of reads to a slice of answers per turn. Their
- * keepalive is shorter: a stream on a member that stopped answering is silent, and on a server that
- * sends no requests nothing else notices (etcd accepts pings every 5 s and more).
+ * calls keep the small window: it holds a flood of reads to a slice of answers per turn. Watch
+ * channels also ping sooner: a stream on a member that stopped answering is silent, and on a server
+ * that sends no requests nothing else notices (etcd accepts pings every 5 s and more).
  */
 const WATCH_GRPC_OPTIONS = {
   ...GRPC_OPTIONS,

@@ -81,15 +81,26 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 /**
  * RFC 7396: `patch` merged into `target` (which it mutates and returns when `target` is an object).
  * Null members remove, objects merge, anything else replaces. Every key is an ordinary member,
- * including `constructor`, `hasOwnProperty` and `__proto__`.
+ * including `constructor`, `hasOwnProperty` and `__proto__`. As in evanphx/json-patch, a list that
+ * takes the place of something other than an object loses the null members of the objects in it.
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (Array.isArray(patch) && !isPlainObject(target)) return pruneNulls(patch);
   if (!isPlainObject(patch)) return patch;
   const out: Record<string, unknown> = isPlainObject(target) ? target : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else setOwn(out, key, mergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
   }
+  return out;
+}
+
+/** evanphx/json-patch's pruneNulls: null members of objects go, at any depth; null list items stay. */
+function pruneNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === null ? null : pruneNulls(item)));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== null) setOwn(out, key, pruneNulls(item));
   return out;
 }
 

@@ -209,6 +209,11 @@ describe('InternalSecret CRUD over HTTPS', function () {
     const merge = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"labels":{"x":"y"}},"stringData":{"s":"t"}}').expect(200);
     assert.equal(merge.body.metadata.labels.x, 'y');
     assert.equal(merge.body.data.s, b64('t'), 'stringData in a patch is folded into data');
+    // A list a merge patch adds loses the null members of its objects, as in evanphx/json-patch.
+    const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u1', controller: null, blockOwnerDeletion: true };
+    const owned = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { ownerReferences: [owner] } }).expect(200);
+    assert.deepEqual(owned.body.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u1', blockOwnerDeletion: true }]);
+    await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { ownerReferences: null } }).expect(200);
     const json = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/json-patch+json').send('[{"op":"remove","path":"/metadata/labels/x"}]').expect(200);
     assert.equal(json.body.metadata.labels?.x, undefined);
     const smp = await s.request('patch', `${ns('a')}/one`).set('Content-Type', 'application/strategic-merge-patch+json').send('{"stringData":{"u":"v"}}').expect(200);

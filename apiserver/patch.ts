@@ -164,7 +164,7 @@ function jsonPatchOf(body: PatchBody): Patch {
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
     throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   }
-  const decimalLiterals = decimalLiteralsOf(body, (marked, current) => applyOperations(current, marked as jsonpatch.Operation[]), parsedContainers(ops));
+  const decimalLiterals = decimalLiteralsOf(body, (marked, current) => applyOperations(current, marked as jsonpatch.Operation[]), () => parsedContainers(ops));
   return {
     type: JSON_PATCH,
     strictErrors: body.strictErrors,
@@ -204,16 +204,19 @@ function parsedContainers(ops: readonly jsonpatch.Operation[]): (segments: reado
 
 /**
  * The {@link Patch.decimalLiterals} of a JSON or merge patch body: `applyMarked` applies the marked copy
- * of the body's value to the object; `sorted` says which of the result's objects Go writes sorted.
+ * of the body's value to the object; `sortedBy` makes the test of which of the result's objects Go
+ * writes sorted (all when absent), once a patch writes such numbers.
  * @throws what applying the marked copy throws: a `test` that fails on numbers' texts fails upstream.
  */
-function decimalLiteralsOf(body: PatchBody, applyMarked: (marked: unknown, current: KubeObject) => unknown, sorted?: (segments: readonly string[]) => boolean): Patch['decimalLiterals'] {
+function decimalLiteralsOf(body: PatchBody, applyMarked: (marked: unknown, current: KubeObject) => unknown, sortedBy?: () => (segments: readonly string[]) => boolean): Patch['decimalLiterals'] {
   const text = body.decimalText;
   if (text === undefined) return undefined;
   let marked: MarkedPatch | undefined | null = null;
+  let sorted: ((segments: readonly string[]) => boolean) | undefined;
   return (current) => {
     if (marked === null) marked = markDecimals(text);
     if (marked === undefined) return undefined;
+    sorted ??= sortedBy?.();
     const found = marked;
     const result = applyMarked(structuredClone(found.value), current);
     return { literals: landedLiterals(result, found, sorted), shown: () => marshalWithLiterals(result, found) };

@@ -240,6 +240,7 @@ function intOrStringError(value: string): string {
  * (whole decimals are found by another pass and count only without them).
  */
 function decodeOrder(typeErrors: readonly DecodeError[], literalErrors: readonly DecodeError[]): string[] {
+  if (typeErrors.length === 0 && literalErrors.length === 0) return [];
   const first = [...typeErrors, ...literalErrors].filter((e) => e.immediate);
   const saved = typeErrors.filter((e) => !e.immediate);
   const rest = saved.length > 0 ? saved : literalErrors.filter((e) => !e.immediate);

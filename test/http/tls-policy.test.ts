@@ -21,38 +21,36 @@ function handshake(port: number, opts: ConnectionOptions): Promise<{ protocol: s
 const tls12 = (ciphers: string): ConnectionOptions => ({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers });
 const only = (v: SecureVersion): ConnectionOptions => ({ minVersion: v, maxVersion: v });
 
+/** Starts a server with `args` for the tests of the enclosing block; the function gives its port. */
+function serverWith(args: string[]): () => number {
+  let s: InProcessServer | undefined;
+  before(async () => {
+    s = await startInProcess(args);
+  });
+  after(async () => s?.stop());
+  return () => Number(new URL(s?.running.url ?? 'https://x:0').port);
+}
+
 describe('TLS cipher suites and minimum version', function () {
   this.timeout(60_000);
 
   describe('--tls-cipher-suites', () => {
-    let s: InProcessServer;
-    let port: number;
-    before(async () => {
-      s = await startInProcess(['--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_AES_128_GCM_SHA256']);
-      port = Number(new URL(s.running.url).port);
-    });
-    after(async () => s?.stop());
+    const port = serverWith(['--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_AES_128_GCM_SHA256']);
 
     it('offers TLS 1.2 only the suites named', async () => {
-      assert.deepEqual(await handshake(port, tls12('ECDHE-ECDSA-AES128-GCM-SHA256')), { protocol: 'TLSv1.2', cipher: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' });
-      const refused = await handshake(port, tls12('ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305'));
+      assert.deepEqual(await handshake(port(), tls12('ECDHE-ECDSA-AES128-GCM-SHA256')), { protocol: 'TLSv1.2', cipher: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' });
+      const refused = await handshake(port(), tls12('ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305'));
       assert.ok(refused instanceof Error, 'a suite left out is refused');
     });
 
     it('keeps every TLS 1.3 suite, as Go does', async () => {
-      const r = await handshake(port, { ...only('TLSv1.3'), ciphers: 'TLS_AES_256_GCM_SHA384' });
+      const r = await handshake(port(), { ...only('TLSv1.3'), ciphers: 'TLS_AES_256_GCM_SHA384' });
       assert.deepEqual(r, { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' });
     });
   });
 
   describe('--tls-min-version', () => {
-    let s: InProcessServer;
-    let port: number;
-    before(async () => {
-      s = await startInProcess(['--tls-min-version=VersionTLS13']);
-      port = Number(new URL(s.running.url).port);
-    });
-    after(async () => s?.stop());
+    const port = serverWith(['--tls-min-version=VersionTLS13']);
 
     it('serves TLS 1.1 when asked to, as Go does (OpenSSL needs security level 0 for it)', async () => {
       const old = await startInProcess(['--tls-min-version=VersionTLS11']);
@@ -66,8 +64,8 @@ describe('TLS cipher suites and minimum version', function () {
     });
 
     it('refuses older versions', async () => {
-      assert.ok((await handshake(port, only('TLSv1.2'))) instanceof Error);
-      assert.equal(((await handshake(port, only('TLSv1.3'))) as { protocol: string }).protocol, 'TLSv1.3');
+      assert.ok((await handshake(port(), only('TLSv1.2'))) instanceof Error);
+      assert.equal(((await handshake(port(), only('TLSv1.3'))) as { protocol: string }).protocol, 'TLSv1.3');
     });
   });
 

@@ -20,6 +20,8 @@ export interface FieldNode {
   shape: 'object' | 'array' | 'scalar' | 'any';
   /** Struct fields of an object. */
   fields: Map<string, FieldNode>;
+  /** Struct fields Go always writes (their JSON tag has no `omitempty`: the schema's `required`). */
+  required: Set<string>;
   /** Value node of a map (`additionalProperties` schema). */
   values: FieldNode | undefined;
   /** Element node of an array. */
@@ -37,6 +39,7 @@ export interface FieldNode {
 export const ANY_NODE: FieldNode = {
   shape: 'any',
   fields: new Map(),
+  required: new Set(),
   values: undefined,
   items: undefined,
   open: true,
@@ -122,6 +125,7 @@ export class FieldTreeBuilder {
       for (const [key, sub] of Object.entries(p.properties ?? {})) {
         if (!node.fields.has(key)) node.fields.set(key, this.node(sub));
       }
+      for (const key of p.required ?? []) node.required.add(key);
     }
     if (typeof additional === 'object') node.values = this.node(additional);
     if (embedded) this.addTypeMeta(node, true);
@@ -141,7 +145,7 @@ export class FieldTreeBuilder {
 }
 
 function emptyNode(definition: string | undefined): FieldNode {
-  return { shape: 'any', fields: new Map(), values: undefined, items: undefined, open: false, type: undefined, format: undefined, definition };
+  return { shape: 'any', fields: new Map(), required: new Set(), values: undefined, items: undefined, open: false, type: undefined, format: undefined, definition };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -198,22 +202,47 @@ function isTime(node: FieldNode): boolean {
 }
 
 /**
+ * What Go's encoding writes for a struct field that was sent as JSON null: nothing (undefined) for an
+ * optional field, whose nil pointer, list or map, or zero value `omitempty` leaves out; otherwise the
+ * zero value it always writes (`""`, `0`, `false`, `{}`), which is itself null for a nil list, map,
+ * byte string or raw document and for a zero time.
+ */
+function nullFieldValue(node: FieldNode, key: string, child: FieldNode): unknown {
+  if (!node.required.has(key)) return undefined;
+  if (isTime(child)) return null;
+  if (child.definition === QUANTITY) return '0';
+  return goZero(child) ?? null;
+}
+
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+
+/**
  * Deletes, in place, every field {@link findUnknownFields} would report, replaces nulls in lists and as
  * map values with what Go decodes them into (`labels: {a: null}` is the label `a: ""`, `finalizers:
  * [null]` the finalizer `""`), and writes times as Go writes them back (UTC, whole seconds), so the
- * object is what a Go server would store. Times must have passed the check first.
+ * object is what a Go server would store. With `goStructs`, a struct field sent as null is what Go
+ * writes back for it ({@link nullFieldValue}: `hibernation: null` is left out). Times must have passed
+ * the check first.
  */
-export function pruneUnknownFields(value: unknown, node: FieldNode): void {
+export function pruneUnknownFields(value: unknown, node: FieldNode, goStructs = false): void {
   if (node.shape === 'object' && isPlainObject(value)) {
     for (const key of Object.keys(value)) {
-      const child = node.fields.get(key) ?? node.values;
+      const field = node.fields.get(key);
+      const child = field ?? node.values;
       if (child === undefined) {
         if (!node.open) delete value[key];
         continue;
       }
-      if (value[key] === null && child === node.values && !node.fields.has(key)) value[key] = goZero(child) ?? null;
+      if (value[key] === null) {
+        const decoded = field === undefined ? (goZero(child) ?? null) : goStructs ? nullFieldValue(node, key, field) : null;
+        if (decoded === undefined) {
+          delete value[key];
+          continue;
+        }
+        value[key] = decoded;
+      }
       if (isTime(child) && typeof value[key] === 'string') value[key] = normalizeTime(value[key]);
-      pruneUnknownFields(value[key], child);
+      pruneUnknownFields(value[key], child, goStructs);
     }
   } else if (node.shape === 'array' && Array.isArray(value) && node.items !== undefined) {
     const items = node.items;
@@ -222,7 +251,7 @@ export function pruneUnknownFields(value: unknown, node: FieldNode): void {
       if (list[i] === null) list[i] = goZero(items) ?? null;
       const item = list[i];
       if (isTime(items) && typeof item === 'string') list[i] = normalizeTime(item);
-      pruneUnknownFields(list[i], items);
+      pruneUnknownFields(list[i], items, goStructs);
     }
   }
 }

@@ -156,6 +156,24 @@ describe('openapi/validate', () => {
       assert.deepEqual(v.check(body).unknownFields, []);
     });
 
+    it('decodes nulls of struct fields as Go does: optional ones left out, required ones their zero value', () => {
+      const body = {
+        metadata: { name: 'a', labels: null, ownerReferences: [{ apiVersion: 'v1', kind: 'K', name: null, uid: 'u', controller: null }] },
+        spec: { replicas: null, name: null, nested: null, raw: null, port: null, items: [{ name: null, value: null }], config: { kept: null } },
+        data: { k: null },
+      };
+      v.prune(body);
+      assert.deepEqual(body, {
+        metadata: { name: 'a', ownerReferences: [{ apiVersion: 'v1', kind: 'K', name: '', uid: 'u' }] },
+        spec: { items: [{ name: '' }], config: { kept: null } },
+        data: { k: null },
+      });
+      const custom = compileKindValidator({ ...widget, goTyped: false });
+      const kept = { spec: { replicas: null, items: [{ name: null }] } };
+      custom.prune(kept);
+      assert.deepEqual(kept, { spec: { replicas: null, items: [{ name: null }] } }, 'custom resources keep them (their schema rules decide)');
+    });
+
     it('leaves non-objects alone', () => {
       for (const body of [null, 'x', 1, []]) assert.doesNotThrow(() => v.prune(body));
     });

@@ -52,7 +52,10 @@ export interface KindValidator {
    * (where a patch put them). `apiVersion`, `kind` and `metadata` are always known fields.
    */
   check(body: unknown, rawJson?: string, literals?: readonly IntegerLiteral[]): CheckResult;
-  /** Removes unknown fields from `body` in place (preserve-unknown subtrees and maps are kept). */
+  /**
+   * Makes `body`, in place, what the kind's decoder keeps of it: unknown fields removed (preserve-unknown
+   * subtrees and maps are kept), nulls decoded as Go decodes them (see `pruneUnknownFields`).
+   */
   prune(body: unknown): void;
 }
 
@@ -117,7 +120,7 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
       };
     },
     prune(body: unknown): void {
-      pruneUnknownFields(body, root);
+      pruneUnknownFields(body, root, input.goTyped !== false);
     },
   };
 }

@@ -214,6 +214,28 @@ describe('Shoot managedFields with Go zero values', () => {
     assert.deepEqual(owned(res.body, 'reporter', ['status', 'lastOperation']), ['f:description', 'f:lastUpdateTime', 'f:progress', 'f:state', 'f:type']);
   });
 
+  it('decodes nulls as Go does: optional fields are left out, required ones written with their zero value', async () => {
+    const shoot = inNamespace(exampleShoot(), 'nulls');
+    const spec = shoot.spec as Record<string, any>;
+    Object.assign(spec, { hibernation: null, addons: null, tolerations: null, seedSelector: null });
+    Object.assign(spec.provider.workers[0], { maxSurge: null, labels: null, kubernetes: null });
+    shoot.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u1', controller: null, blockOwnerDeletion: null } as never];
+    const created = (await s.request('post', SHOOTS).send(shoot).expect(201)).body;
+    for (const field of ['hibernation', 'addons', 'tolerations', 'seedSelector']) assert.equal(field in created.spec, false, field);
+    assert.equal('labels' in created.spec.provider.workers[0], false);
+    assert.equal('kubernetes' in created.spec.provider.workers[0], false);
+    assert.equal(created.spec.provider.workers[0].maxSurge, 1, 'a nil pointer gets its default');
+    assert.deepEqual(created.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u1' }]);
+    // The same through an update and a JSON patch, whose `add` writes nulls where a merge patch deletes.
+    const put = { ...created, spec: { ...created.spec, hibernation: null, purpose: null } };
+    const updated = (await s.request('put', `${SHOOTS}/nulls`).send(put).expect(200)).body;
+    assert.equal('hibernation' in updated.spec, false);
+    assert.equal(updated.spec.purpose, 'evaluation', 'a nil purpose is defaulted');
+    const op = [{ op: 'add', path: '/status/lastOperation', value: { type: 'Reconcile', state: null, description: null, progress: null, lastUpdateTime: null } }];
+    const res = await s.request('patch', `${SHOOTS}/nulls/status`).set('Content-Type', 'application/json-patch+json').send(JSON.stringify(op)).expect(200);
+    assert.deepEqual(res.body.status.lastOperation, { type: 'Reconcile', state: '', description: '', progress: 0, lastUpdateTime: null });
+  });
+
   it('leaves out empty lists and maps of omitempty fields, as Go writes them', async () => {
     const shoot = inNamespace(exampleShoot(), 'empties');
     const spec = shoot.spec as Record<string, any>;

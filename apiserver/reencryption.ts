@@ -16,6 +16,8 @@ import type { ServerOptions } from './options.js';
 export interface ReencryptionService {
   healthCheck: HealthCheck;
   configChanged(): void;
+  /** Connects to etcd with a renewed client certificate from now on (the lock's own client). */
+  updateClientCertificate(pair: { cert: string; key: string }): void;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export function startReencryptionService(
   return {
     healthCheck: { name: 'reencryption', check: async () => {}, detail: () => describeStatus(rewriter.status()) },
     configChanged: () => rewriter.configChanged(),
+    updateClientCertificate: (pair) => lock?.updateClientCertificate(pair),
     async stop() {
       await rewriter.stop();
       await lock?.close();

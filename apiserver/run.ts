@@ -3,7 +3,7 @@
  * authorization, admission, HTTPS. Returns a handle to stop it. `main.ts` and the tests both use this.
  */
 import { listenHost } from './bind.js';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { join } from 'node:path';
 import { buildAdmissionChain } from '../admission/chain.js';
@@ -36,7 +36,7 @@ import { namespaceOfProject } from '../registry/project/namespace.js';
 import type { ClusterCASource } from '../registry/kubeconfig/index.js';
 import type { ReencryptionResource } from '../storage/reencrypt/rewriter.js';
 import { Lifecycle } from './lifecycle.js';
-import { reloadServingCertificate } from './serving-reload.js';
+import { reloadKeyPair, type KeyPair } from './keypair-reload.js';
 import { ServerMetrics } from './metrics.js';
 import { instrumentBackend } from './storage-metrics.js';
 import { SERVED_KINDS } from './resources-table.js';
@@ -73,6 +73,34 @@ function openBackend(options: ServerOptions, log: Logger): KVBackend {
   }
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   return openSqliteBackend(join(options.dataDir, 'garden-apiserver.db'));
+}
+
+/**
+ * How often `--etcd-certfile` and `--etcd-keyfile` are read: kube-apiserver's etcd client reads them at
+ * each new connection, so a renewed pair should reach new connections soon.
+ */
+const ETCD_CERT_CHECK_MS = 10_000;
+
+/** Something that connects to etcd with the client certificate. */
+interface EtcdClientOwner {
+  updateClientCertificate(pair: KeyPair): void;
+}
+
+/** Re-reads the etcd client certificate files and hands a renewed pair to every etcd client. */
+function reloadEtcdClientCertificate(options: ServerOptions, owners: EtcdClientOwner[], log: Logger): { stop(): void } | undefined {
+  const { etcdCertFile: certFile, etcdKeyFile: keyFile } = options;
+  if (options.storageBackend !== 'etcd3' || certFile === undefined || keyFile === undefined) return undefined;
+  return reloadKeyPair({
+    name: 'etcd client certificate',
+    certFile,
+    keyFile,
+    current: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
+    install: (pair) => {
+      for (const owner of owners) owner.updateClientCertificate(pair);
+    },
+    log,
+    intervalMs: ETCD_CERT_CHECK_MS,
+  });
 }
 
 /** Periodic compaction: etcd's takes turns between replicas; SQLite's keeps recent history. */
@@ -237,6 +265,8 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
     for (const cache of watchCaches.values()) cache.rereadUnreadable();
   });
   const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log);
+  const etcdClients = rawBackend instanceof EtcdBackend ? [rawBackend.connection, reencryption] : [];
+  const etcdCertReload = reloadEtcdClientCertificate(options, etcdClients, log);
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   const gardens = index.get('operator.gardener.cloud', 'v1alpha1', 'gardens');
   const secrets = index.get('core.gardener.cloud', 'v1beta1', 'internalsecrets');
@@ -310,7 +340,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   });
   const servingReload =
     options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
-      ? reloadServingCertificate({ certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile, current: serving, install: (pair) => listener.updateTLS(pair), log })
+      ? reloadKeyPair({ name: 'serving certificate', certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile, current: serving, install: (pair) => listener.updateTLS(pair), log })
       : undefined;
   // Loaded after the server is in place: until then lists are read from storage and /readyz fails.
   for (const cache of watchCaches.values()) cache.start();
@@ -325,6 +355,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
     server,
     async close(delayMs = 0) {
       servingReload?.stop();
+      etcdCertReload?.stop();
       await lifecycle.shutdown(server, delayMs);
       await kubeconfigs.stop();
       projects.stop();

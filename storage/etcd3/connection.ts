@@ -21,8 +21,9 @@ import {
   type IWatchRequest,
   type IWatchResponse,
 } from 'etcd3';
-import { ConnectionPool, Host } from 'etcd3/lib/connection-pool.js';
+import type { Host } from 'etcd3/lib/connection-pool.js';
 import { ExpiredError, StorageError, TimeoutError, UnreachableError } from '../errors.js';
+import { Channels } from './channels.js';
 import { MemberHealth } from './members.js';
 
 /** Options of an etcd connection. */
@@ -112,6 +113,8 @@ interface WatchStub {
 export interface MemberWatchStream {
   stream: IDuplexStream<IWatchRequest, IWatchResponse>;
   member: number;
+  /** Whether the stream runs on channels a renewed client certificate replaced (it should move). */
+  isOutdated(): boolean;
 }
 
 /** Whether the failed request is a read (always safe to retry) or a write. */
@@ -138,38 +141,34 @@ export class EtcdConnection {
   readonly timeoutMs: number;
   readonly kv: KVClient;
   private readonly maintenance: MaintenanceClient;
-  private readonly pool: ConnectionPool;
-  /** Channels of the watch streams (see {@link WATCH_GRPC_OPTIONS}). */
-  private readonly watchPool: ConnectionPool;
-  /** The members' hosts in each pool, in endpoint order. */
-  private readonly hosts: Host[];
-  private readonly watchHosts: Host[];
+  private readonly endpoints: string[];
+  private credentials: IOptions['credentials'];
+  /** The channels new calls and streams use. */
+  private channels: Channels;
+  /** Channels replaced by newer ones, closing as their calls and streams end. */
+  private readonly retired = new Set<Channels>();
+  private readonly renewalListeners = new Set<() => void>();
   private readonly members: MemberHealth;
   private closed = false;
 
   constructor(opts: EtcdConnectionOptions) {
     if (opts.endpoints.length === 0) throw new Error('etcd: at least one endpoint is required');
     this.timeoutMs = clampTimeout(opts.requestTimeoutMs);
-    const options: IOptions = {
-      hosts: opts.endpoints,
-      grpcOptions: GRPC_OPTIONS,
-      faultHandling: { host: () => passThroughPolicy(), global: passThroughPolicy() },
-    };
-    const credentials = loadCredentials(opts);
-    if (credentials !== undefined) options.credentials = credentials;
-    this.pool = new ConnectionPool(options);
-    this.watchPool = new ConnectionPool({ ...options, grpcOptions: WATCH_GRPC_OPTIONS });
-    this.hosts = hostsOf(this.pool, opts.endpoints.length);
-    this.watchHosts = hostsOf(this.watchPool, opts.endpoints.length);
+    this.endpoints = opts.endpoints;
+    this.credentials = loadCredentials(opts);
+    this.channels = this.openChannels();
     const onMemberChange = opts.onMemberChange;
-    this.members = new MemberHealth(this.hosts.length, (m) => this.probe(m), {
+    this.members = new MemberHealth(opts.endpoints.length, (m) => this.probe(m), {
       ...(opts.memberProbeIntervalMs !== undefined && { probeIntervalMs: opts.memberProbeIntervalMs }),
       ...(onMemberChange !== undefined && { onChange: (m: number, healthy: boolean) => onMemberChange(opts.endpoints[m] ?? '', healthy) }),
     });
     const callable: ICallable<Host> = {
       callOptionsFactory: undefined,
       exec: (service, method, params, callOptions) => this.exec(service, method, params, callOptions),
-      withConnection: (service, fn) => this.pool.withConnection(service, fn, only(this.hosts[this.members.pick()])),
+      withConnection: (service, fn) => {
+        const channels = this.channels;
+        return channels.use(() => channels.unary.withConnection(service, fn, only(channels.unaryHosts[this.members.pick()])));
+      },
       markFailed: () => undefined,
     };
     this.kv = new KVClient(callable);
@@ -185,7 +184,7 @@ export class EtcdConnection {
    */
   async call<T>(kind: CallKind, key: string, fn: (options: { deadline: Date }) => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.timeoutMs;
-    const maxAttempts = Math.max(3, this.hosts.length * 2);
+    const maxAttempts = Math.max(3, this.endpoints.length * 2);
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new UnreachableError('etcd client is closed', key);
       try {
@@ -208,21 +207,30 @@ export class EtcdConnection {
   async openWatchStream(): Promise<MemberWatchStream> {
     if (this.closed) throw new UnreachableError('etcd client is closed', '');
     const member = this.members.pick();
+    const channels = this.channels;
+    const release = channels.hold();
     // The channel reconnects by itself; a broken stream is re-opened by the watch (no markFailed: a
     // cancelled stream would reset the channels every other call on the member uses).
-    return this.watchPool.withConnection(
-      'Watch',
-      ({ client, metadata }) => {
-        const md = metadata.clone();
-        md.set('hasleader', 'true');
-        const stream = (client as unknown as WatchStub).watch(md, {});
-        // Errors are handled by the watch that owns the stream; this keeps an abandoned stream's
-        // CANCELLED from becoming an unhandled 'error' event.
-        stream.on('error', () => undefined);
-        return { stream, member };
-      },
-      only(this.watchHosts[member]),
-    );
+    try {
+      return await channels.watch.withConnection(
+        'Watch',
+        ({ client, metadata }) => {
+          const md = metadata.clone();
+          md.set('hasleader', 'true');
+          const stream = (client as unknown as WatchStub).watch(md, {});
+          // Errors are handled by the watch that owns the stream; this keeps an abandoned stream's
+          // CANCELLED from becoming an unhandled 'error' event.
+          stream.on('error', () => undefined);
+          // gRPC reports a status at the end of every stream, whoever ended it.
+          stream.on('status', release);
+          return { stream, member, isOutdated: () => channels.isRetired };
+        },
+        only(channels.watchHosts[member]),
+      );
+    } catch (e: unknown) {
+      release();
+      throw e;
+    }
   }
 
   /** Records that a watch stream on `member` failed with `err` (see {@link memberVerdict}). */
@@ -235,21 +243,60 @@ export class EtcdConnection {
     return this.members.onSuspect(listener);
   }
 
+  /**
+   * Calls `listener` when a renewed client certificate replaced the channels (watches move to the new
+   * ones, see {@link MemberWatchStream.isOutdated}); returns the unsubscribe.
+   */
+  onChannelsRenewed(listener: () => void): () => void {
+    this.renewalListeners.add(listener);
+    return () => this.renewalListeners.delete(listener);
+  }
+
+  /**
+   * Connects with a new client certificate from now on, as kube-apiserver's etcd client reads its
+   * certificate files at each new connection (see `reloadKeyPair`). New calls use new channels at
+   * once and watches move to them; calls already running finish on the old channels, which close
+   * when nothing runs on them any more. A connection without a client certificate ignores it.
+   */
+  updateClientCertificate(pair: { cert: string; key: string }): void {
+    if (this.closed || this.credentials?.certChain === undefined) return;
+    this.credentials = { ...this.credentials, certChain: Buffer.from(pair.cert), privateKey: Buffer.from(pair.key) };
+    const old = this.channels;
+    this.channels = this.openChannels();
+    for (const channels of this.retired) if (channels.isClosed) this.retired.delete(channels);
+    this.retired.add(old);
+    old.retire();
+    for (const listener of this.renewalListeners) listener();
+  }
+
   /** Closes every channel; later calls fail with UnreachableError. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.members.close();
-    this.pool.close();
-    this.watchPool.close();
+    this.channels.close();
+    for (const channels of this.retired) channels.close();
+    this.retired.clear();
+  }
+
+  /** Opens channels with the current credentials. */
+  private openChannels(): Channels {
+    return new Channels({
+      endpoints: this.endpoints,
+      credentials: this.credentials,
+      faultHandling: { host: () => passThroughPolicy(), global: passThroughPolicy() },
+      unaryGrpcOptions: GRPC_OPTIONS,
+      watchGrpcOptions: WATCH_GRPC_OPTIONS,
+    });
   }
 
   /** One unary call on the member {@link MemberHealth} picks; a slow call or a failure has the member looked at. */
   private async exec<T>(service: ServiceName, method: string, params: unknown, options: CallOptions): Promise<T> {
     const member = this.members.pick();
     const slow = setTimeout(() => this.members.check(member), SLOW_REQUEST_MS);
+    const channels = this.channels;
     try {
-      return await this.pool.withConnection(service, (args) => unary<T>(args, method, params, options), only(this.hosts[member]));
+      return await channels.use(() => channels.unary.withConnection(service, (args) => unary<T>(args, method, params, options), only(channels.unaryHosts[member])));
     } catch (e: unknown) {
       this.judge(member, e);
       throw e;
@@ -273,7 +320,8 @@ export class EtcdConnection {
   private async probe(member: number): Promise<void> {
     const options = { deadline: new Date(Date.now() + Math.min(PROBE_TIMEOUT_MS, this.timeoutMs)) };
     const request = { key: PROBE_KEY, count_only: true, serializable: true };
-    await this.pool.withConnection('KV', (args) => unary(args, 'range', request, options), only(this.hosts[member]));
+    const channels = this.channels;
+    await channels.use(() => channels.unary.withConnection('KV', (args) => unary(args, 'range', request, options), only(channels.unaryHosts[member])));
   }
 }
 
@@ -307,17 +355,6 @@ function unary<T>(args: ConnectionArgs, method: string, payload: unknown, option
 function* only(host: Host | undefined): Generator<Host, void, unknown> {
   if (host === undefined) throw new Error('etcd: no such member');
   for (;;) yield host;
-}
-
-/**
- * The pool's hosts, in endpoint order. The pool keeps them private; requests choose their member
- * through `withConnection`'s host sequence, which needs them.
- */
-function hostsOf(pool: ConnectionPool, count: number): Host[] {
-  const hosts: unknown = (pool as unknown as { hosts?: unknown }).hosts;
-  const valid = Array.isArray(hosts) && hosts.length === count && hosts.every((h) => h instanceof Host);
-  if (!valid) throw new Error('etcd: the etcd3 connection pool no longer lists its hosts');
-  return hosts as Host[];
 }
 
 function clampTimeout(ms: number | undefined): number {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTestPki, startEtcd, type EtcdCluster, type EtcdTestPki } from '../../test/support/etcd.js';
+import { makeTestPki, startEtcd, startEtcdForRenewal, type CertificateRenewal, type EtcdCluster, type EtcdTestPki } from '../../test/support/etcd.js';
 import { UnreachableError } from '../errors.js';
 import { openEtcdBackend } from './backend.js';
 import { WatchRecorder } from '../../test/support/storage/watch-recorder.js';
@@ -54,5 +54,36 @@ describe('etcd3 backend over mutual TLS (real etcd)', function () {
 
   it('rejects incomplete TLS options', () => {
     assert.throws(() => openEtcdBackend({ endpoints: ['https://127.0.0.1:1'], caFile: pki.caFile, certFile: pki.clientCertFile }), /together/);
+  });
+});
+
+describe('etcd3 backend: a renewed client certificate (real etcd)', function () {
+  this.timeout(60_000);
+  let renewal: CertificateRenewal | undefined;
+
+  after(async () => renewal?.stop());
+
+  it('connects with the new certificate once told, so it keeps working when etcd stops accepting the old one', async () => {
+    renewal = await startEtcdForRenewal();
+    const { certFile, keyFile } = renewal;
+    const options = { endpoints: renewal.etcd.endpoints, caFile: renewal.old.caFile, certFile, keyFile, requestTimeoutMs: 5000 };
+    const backend = openEtcdBackend(options);
+    // The control: a connection that is never told keeps the old certificate.
+    const stale = openEtcdBackend({ ...options, requestTimeoutMs: 2000 });
+    try {
+      const rec = new WatchRecorder().start(backend, '/rot/', await backend.currentRevision());
+      assert.ok((await backend.create('/rot/a', Buffer.from('1'))).succeeded);
+      await stale.currentRevision();
+      backend.connection.updateClientCertificate(renewal.renewFiles());
+      assert.ok((await backend.create('/rot/b', Buffer.from('2'))).succeeded);
+      await renewal.distrustOld();
+      assert.ok((await backend.create('/rot/c', Buffer.from('3'))).succeeded);
+      await rec.until('the three creates, the watch having moved to the new channels', () => rec.events.length === 3);
+      rec.watch?.cancel();
+      await assert.rejects(stale.currentRevision(), UnreachableError, 'etcd refuses the old certificate');
+    } finally {
+      await backend.close();
+      await stale.close();
+    }
   });
 });

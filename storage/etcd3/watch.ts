@@ -58,8 +58,10 @@ export class EtcdWatch implements KVWatch {
   private stream: WatchStream | undefined;
   /** The member the stream is on (index in the endpoint list). */
   private member = -1;
-  /** Ends the subscription to suspected members. */
-  private unsubscribe: (() => void) | undefined;
+  /** Whether the stream's channels were replaced (see `MemberWatchStream.isOutdated`). */
+  private outdated: () => boolean = () => false;
+  /** End the subscriptions to suspected members and to renewed channels. */
+  private readonly unsubscribe: Array<() => void> = [];
   private watchId: string | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -83,10 +85,14 @@ export class EtcdWatch implements KVWatch {
   start(): void {
     // A stream on a member that stopped answering would stay silent until gRPC's keepalive gives up
     // on it (40 s): move to another member as soon as the connection suspects this one.
-    this.unsubscribe = this.conn.onMemberSuspected((member) => {
-      if (member !== this.member || this.stream === undefined) return;
-      this.broken(this.stream, new UnreachableError(`etcd member ${member} stopped answering`, this.prefix));
-    });
+    this.unsubscribe.push(
+      this.conn.onMemberSuspected((member) => {
+        if (member !== this.member || this.stream === undefined) return;
+        this.broken(this.stream, new UnreachableError(`etcd member ${member} stopped answering`, this.prefix));
+      }),
+      // Moves to channels with the renewed client certificate, so that the old ones can close.
+      this.conn.onChannelsRenewed(() => this.moveIfOutdated()),
+    );
     void this.connect();
   }
 
@@ -94,7 +100,7 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     this.stopped = true;
     this.closeStream();
-    this.unsubscribe?.();
+    this.unsubscribeAll();
   }
 
   /**
@@ -122,8 +128,9 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     let stream: WatchStream;
     let member: number;
+    let isOutdated: () => boolean;
     try {
-      ({ stream, member } = await this.conn.openWatchStream());
+      ({ stream, member, isOutdated } = await this.conn.openWatchStream());
     } catch (e: unknown) {
       this.broken(undefined, e);
       return;
@@ -134,6 +141,7 @@ export class EtcdWatch implements KVWatch {
     }
     this.stream = stream;
     this.member = member;
+    this.outdated = isOutdated;
     this.watchId = undefined;
     stream.on('data', (resp: IWatchResponse) => this.onResponse(stream, resp));
     stream.on('error', (err: Error) => this.broken(stream, err));
@@ -151,6 +159,13 @@ export class EtcdWatch implements KVWatch {
         progress_notify: true,
       },
     });
+    // Channels renewed while this stream was being opened.
+    this.moveIfOutdated();
+  }
+
+  private moveIfOutdated(): void {
+    if (this.stream === undefined || !this.outdated()) return;
+    this.broken(this.stream, new UnreachableError('etcd client certificate renewed: moving the watch to new channels', this.prefix));
   }
 
   private onResponse(stream: WatchStream, resp: IWatchResponse): void {
@@ -236,12 +251,16 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     this.stopped = true;
     this.closeStream();
-    this.unsubscribe?.();
+    this.unsubscribeAll();
     try {
       this.handlers.onError(err instanceof StorageError ? err : new StorageError(err.message, this.prefix));
     } catch {
       // The consumer's error handler failed; the watch is over either way.
     }
+  }
+
+  private unsubscribeAll(): void {
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
   }
 
   private closeStream(): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Etcd3, Lease } from 'etcd3';
-import { startEtcd } from '../../test/support/etcd.js';
+import { startEtcd, startEtcdForRenewal } from '../../test/support/etcd.js';
 import { until } from '../../test/support/wait.js';
 import { EtcdReencryptionLock, reencryptionLockKeys } from './etcd-lock.js';
 
@@ -21,6 +21,29 @@ describe('re-encryption lock on etcd', function () {
     } finally {
       await lock.close();
       await etcd.stop();
+    }
+  });
+
+  it('grants its next session with a renewed client certificate once told, and keeps working when etcd refuses the old one', async () => {
+    const renewal = await startEtcdForRenewal();
+    const connection = { endpoints: renewal.etcd.endpoints, caFile: renewal.old.caFile, certFile: renewal.certFile, keyFile: renewal.keyFile, requestTimeoutMs: 1000 };
+    const options = { connection, ...reencryptionLockKeys('/lock-test'), ttlSeconds: 2, retryIntervalMs: 100 };
+    const lock = new EtcdReencryptionLock(options);
+    // The control: a lock that is never told keeps the old certificate.
+    const stale = new EtcdReencryptionLock({ ...options, identity: 'stale' });
+    try {
+      await lock.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });
+      await stale.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });
+      lock.updateClientCertificate(renewal.renewFiles());
+      await renewal.distrustOld();
+      // The session on the old client is lost with its connection; the next one is granted on the new client.
+      const handle = await lock.acquire(AbortSignal.timeout(30_000));
+      await handle.release();
+      await assert.rejects(stale.acquire(AbortSignal.timeout(3_000)), /abort|timeout/i);
+    } finally {
+      await lock.close();
+      await stale.close();
+      await renewal.stop();
     }
   });
 

@@ -55,8 +55,11 @@ interface Session {
 const DEFAULT_TTL_SECONDS = 15;
 const UNARY_TIMEOUT_MS = 5000;
 
-/** Options of the `etcd3` client: TLS files read, deadlines on unary calls (not on keep-alive streams). */
-function clientOptions(c: EtcdConnectionOptions): IOptions {
+/**
+ * Options of the `etcd3` client: TLS files read (the client certificate `pair` instead of its files
+ * when given), deadlines on unary calls (not on keep-alive streams).
+ */
+function clientOptions(c: EtcdConnectionOptions, pair?: { cert: string; key: string }): IOptions {
   const timeout = Math.min(c.requestTimeoutMs ?? UNARY_TIMEOUT_MS, UNARY_TIMEOUT_MS);
   const options: IOptions = {
     hosts: c.endpoints,
@@ -65,8 +68,8 @@ function clientOptions(c: EtcdConnectionOptions): IOptions {
   if (c.caFile !== undefined) {
     options.credentials = { rootCertificate: readFileSync(c.caFile) };
     if (c.certFile !== undefined && c.keyFile !== undefined) {
-      options.credentials.certChain = readFileSync(c.certFile);
-      options.credentials.privateKey = readFileSync(c.keyFile);
+      options.credentials.certChain = pair === undefined ? readFileSync(c.certFile) : Buffer.from(pair.cert);
+      options.credentials.privateKey = pair === undefined ? readFileSync(c.keyFile) : Buffer.from(pair.key);
     }
   }
   return options;
@@ -75,7 +78,9 @@ function clientOptions(c: EtcdConnectionOptions): IOptions {
 /** {@link ReencryptionLock} and {@link ReplicaRegistry} on etcd leases. Call {@link close} when done. */
 export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
   readonly identity: string;
-  readonly #client: Etcd3;
+  #client: Etcd3;
+  /** Clients a renewed certificate replaced, each open until the session granted on it has ended. */
+  readonly #replaced = new Set<Etcd3>();
   readonly #ttlSeconds: number;
   readonly #retryMs: number;
   #session: Promise<Session> | undefined;
@@ -124,6 +129,26 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
     return out;
   }
 
+  /**
+   * Connects with a new client certificate from now on (see `EtcdConnection.updateClientCertificate`).
+   * A session granted on the old client keeps it (its lease is kept alive there) until it ends; the
+   * next session is granted on the new one. Ignored without a client certificate.
+   */
+  updateClientCertificate(pair: { cert: string; key: string }): void {
+    const c = this.opts.connection;
+    if (this.#closed || c.caFile === undefined || c.certFile === undefined) return;
+    const old = this.#client;
+    this.#client = new Etcd3(clientOptions(c, pair));
+    this.#replaced.add(old);
+    const retire = (): void => {
+      if (!this.#replaced.delete(old)) return;
+      old.close();
+    };
+    const current = this.#session;
+    if (current === undefined) retire();
+    else current.then((session) => session.lost.then(retire), retire);
+  }
+
   /** Revokes the lease (dropping the lock and the announcement) and closes the client. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -134,6 +159,8 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
       await session.lease.revoke().catch(() => undefined);
     }
     this.#client.close();
+    for (const client of this.#replaced) client.close();
+    this.#replaced.clear();
   }
 
   #replicaKey(): string {

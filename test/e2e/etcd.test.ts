@@ -10,7 +10,7 @@ import { silentLogger } from '../../apiserver/log.js';
 import { parseOptions } from '../../apiserver/options.js';
 import { runServer } from '../../apiserver/run.js';
 import { adminClient } from '../support/client.js';
-import { startEtcd, type EtcdCluster } from '../support/etcd.js';
+import { startEtcd, startEtcdForRenewal, type EtcdCluster } from '../support/etcd.js';
 import { adminCredentials, startInProcess, tempDir, type InProcessServer } from '../support/server.js';
 import { openWatch } from '../support/watch.js';
 import { until } from '../support/wait.js';
@@ -188,6 +188,41 @@ describe('server on etcd', function () {
     } finally {
       await etcd.resumeMember(0);
       await s.stop();
+    }
+  });
+});
+
+describe('server on etcd with a client certificate that is renewed', function () {
+  this.timeout(120_000);
+
+  it('connects with the renewed certificate files, as kube-apiserver does, so it keeps working when etcd stops accepting the old one', async () => {
+    const renewal = await startEtcdForRenewal();
+    const dir = tempDir();
+    const s = await startInProcess([
+      '--storage-backend=etcd3',
+      `--etcd-servers=${renewal.etcd.endpoints.join(',')}`,
+      `--etcd-cafile=${renewal.old.caFile}`,
+      `--etcd-certfile=${renewal.certFile}`,
+      `--etcd-keyfile=${renewal.keyFile}`,
+      '--etcd-request-timeout=2s',
+      `--encryption-provider-config=${encryptionConfig(dir)}`,
+    ]);
+    try {
+      await s.request('post', COLL).send({ metadata: { name: 'before' } }).expect(201);
+      // The Secret behind the files is renewed; then etcd accepts only the renewed CA's certificates.
+      renewal.renewFiles();
+      await renewal.distrustOld();
+      // The files are read every 10 s.
+      await until(async () => (await s.request('post', COLL).send({ metadata: { name: 'after' } })).status === 201, 'a write with the renewed certificate', 40_000);
+      await until(
+        async () => (await s.request('get', `${COLL}?resourceVersion=0`)).body.items?.some((i: { metadata: { name: string } }) => i.metadata.name === 'after') === true,
+        'the watch cache to see the write',
+        20_000,
+      );
+    } finally {
+      await s.stop();
+      await renewal.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

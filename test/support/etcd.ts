@@ -4,7 +4,7 @@
  * (same ports, same data) for fault tests.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,8 @@ export interface StartEtcdOptions {
 /** PEM files of a test PKI: a CA, a server certificate for 127.0.0.1, a client certificate. */
 export interface EtcdTestPki {
   caFile: string;
+  /** The CAs etcd accepts client certificates of, read at each start (default `caFile`). */
+  clientCAFile?: string;
   serverCertFile: string;
   serverKeyFile: string;
   clientCertFile: string;
@@ -147,7 +149,7 @@ function memberArgs(m: Member, settings: Settings): string[] {
     ...(settings.maxTxnOps === undefined ? [] : [`--max-txn-ops=${settings.maxTxnOps}`]),
     ...(tls === undefined
       ? []
-      : [`--cert-file=${tls.serverCertFile}`, `--key-file=${tls.serverKeyFile}`, `--trusted-ca-file=${tls.caFile}`, '--client-cert-auth']),
+      : [`--cert-file=${tls.serverCertFile}`, `--key-file=${tls.serverKeyFile}`, `--trusted-ca-file=${tls.clientCAFile ?? tls.caFile}`, '--client-cert-auth']),
   ];
 }
 
@@ -444,5 +446,65 @@ export function makeTestPki(dir: string): EtcdTestPki {
     serverKeyFile: join(dir, 'server.key'),
     clientCertFile: join(dir, 'client.crt'),
     clientKeyFile: join(dir, 'client.key'),
+  };
+}
+
+/**
+ * A single-member etcd over TLS for tests of a renewed client certificate: the client certificate
+ * files start as the `old` PKI's; etcd accepts both PKIs' client certificates until
+ * {@link CertificateRenewal.distrustOld} restarts it accepting only the `renewed` one's. The server
+ * certificate stays the old PKI's (`old.caFile` verifies it).
+ */
+export interface CertificateRenewal {
+  etcd: EtcdCluster;
+  old: EtcdTestPki;
+  renewed: EtcdTestPki;
+  /** The client certificate files a client is given (the old pair until {@link renewFiles}). */
+  certFile: string;
+  keyFile: string;
+  /** Writes the renewed pair over the files and returns it. */
+  renewFiles(): { cert: string; key: string };
+  /** Restarts etcd accepting only the renewed PKI's client certificates. */
+  distrustOld(): Promise<void>;
+  /** Stops etcd and removes the files. */
+  stop(): Promise<void>;
+}
+
+/** Starts the etcd of a {@link CertificateRenewal} with its files in a new temporary directory. */
+export async function startEtcdForRenewal(): Promise<CertificateRenewal> {
+  const dir = mkdtempSync(join(tmpdir(), 'etcd-renewal-'));
+  const pkiAt = (name: string) => {
+    mkdirSync(join(dir, name));
+    return makeTestPki(join(dir, name));
+  };
+  const [old, renewed] = [pkiAt('old'), pkiAt('renewed')];
+  const read = (file: string) => readFileSync(file, 'utf8');
+  const clientCAFile = join(dir, 'client-cas.pem');
+  writeFileSync(clientCAFile, read(old.caFile) + read(renewed.caFile));
+  const [certFile, keyFile] = [join(dir, 'client.crt'), join(dir, 'client.key')];
+  copyFileSync(old.clientCertFile, certFile);
+  copyFileSync(old.clientKeyFile, keyFile);
+  // The harness's own health checks use the renewed client certificate, accepted throughout.
+  const etcd = await startEtcd({ tls: { ...old, clientCertFile: renewed.clientCertFile, clientKeyFile: renewed.clientKeyFile, clientCAFile } });
+  return {
+    etcd,
+    old,
+    renewed,
+    certFile,
+    keyFile,
+    renewFiles() {
+      copyFileSync(renewed.clientCertFile, certFile);
+      copyFileSync(renewed.clientKeyFile, keyFile);
+      return { cert: read(certFile), key: read(keyFile) };
+    },
+    async distrustOld() {
+      await etcd.stopMember(0);
+      writeFileSync(clientCAFile, read(renewed.caFile));
+      await etcd.startMember(0);
+    },
+    async stop() {
+      await etcd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -6,7 +6,7 @@ import { connect } from 'node:tls';
 import { tempDir } from '../test/support/server.js';
 import { openListener, type Listener } from './listener.js';
 import type { Logger } from './log.js';
-import { reloadServingCertificate } from './serving-reload.js';
+import { reloadKeyPair } from './keypair-reload.js';
 import { createCA, createLeaf } from './standalone/pki.js';
 
 /** The common name of the certificate the listener presents to a new connection. */
@@ -44,7 +44,7 @@ describe('serving certificate reload', () => {
     const [certFile, keyFile] = [join(dir, 'tls.crt'), join(dir, 'tls.key')];
     writeFileSync(certFile, first.cert);
     writeFileSync(keyFile, first.key);
-    const reload = reloadServingCertificate({ certFile, keyFile, current: first, install: (pair) => listener.updateTLS(pair), log, intervalMs: 3_600_000 });
+    const reload = reloadKeyPair({ name: 'serving certificate', certFile, keyFile, current: first, install: (pair) => listener.updateTLS(pair), log, intervalMs: 3_600_000 });
     try {
       assert.equal(await presentedName(listener, ca.cert), 'first');
       writeFileSync(certFile, second.cert);

@@ -230,6 +230,8 @@ interface DecodeSteps {
   refuse(typeErrors: readonly string[]): StatusError;
   /** Applies the fieldValidation directive to unknown and repeated fields (throws or warns). */
   fieldValidation(result: CheckResult): void;
+  /** `keep`: struct fields sent as null stay null (see {@link checkApplyConfiguration}). */
+  nullFields?: 'go' | 'keep';
 }
 
 /**
@@ -242,7 +244,7 @@ function decodeChecked(d: ResourceDescriptor, validator: KindValidator, value: R
   const result = validator.check(value, steps.rawJson, steps.literals);
   if (result.typeErrors.length > 0) throw steps.refuse(result.typeErrors);
   steps.fieldValidation(result);
-  validator.prune(value);
+  validator.prune(value, steps.nullFields);
   value.apiVersion = apiVersionOf(d);
   value.kind = d.kind;
   return value as KubeObject;
@@ -309,12 +311,36 @@ export function checkObject(
   warnings: string[],
   patch?: PatchedCheck,
 ): KubeObject {
+  return checkDecodable(d, validator, value, { rawJson, mode, warnings, patch, nullFields: 'go' });
+}
+
+/**
+ * Checks a server-side apply configuration as {@link checkObject} checks an object, but keeps the
+ * struct fields it sets to null: upstream's field manager takes the configuration as sent, so a null
+ * is a field the applier owns, conflicts with another manager's value and replaces it; the merged
+ * object is decoded afterwards.
+ */
+export function checkApplyConfiguration(d: ResourceDescriptor, validator: KindValidator, value: unknown, mode: FieldValidation, warnings: string[]): KubeObject {
+  return checkDecodable(d, validator, value, { rawJson: undefined, mode, warnings, patch: undefined, nullFields: 'keep' });
+}
+
+interface ObjectCheck {
+  rawJson: string | undefined;
+  mode: FieldValidation;
+  warnings: string[];
+  patch: PatchedCheck | undefined;
+  nullFields: 'go' | 'keep';
+}
+
+function checkDecodable(d: ResourceDescriptor, validator: KindValidator, value: unknown, o: ObjectCheck): KubeObject {
   if (!isPlainObject(value)) throw badRequest(`the body of the request must be a ${d.kind} object`);
   const typeError = typeMetaUnmarshalError(value);
   if (typeError !== undefined) throw badRequest(typeError);
   checkCustomResourceKind(d, value);
+  const { patch, mode, warnings } = o;
   return decodeChecked(d, validator, value, {
-    rawJson,
+    rawJson: o.rawJson,
+    nullFields: o.nullFields,
     refuse: (typeErrors) => badRequest(decodeErrorMessage(d.kind, d.version, typeErrors)),
     fieldValidation: (result) => {
       if (patch !== undefined) applyPatchFieldValidation(result, patch, mode, warnings);

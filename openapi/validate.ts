@@ -54,9 +54,10 @@ export interface KindValidator {
   check(body: unknown, rawJson?: string, literals?: readonly IntegerLiteral[]): CheckResult;
   /**
    * Makes `body`, in place, what the kind's decoder keeps of it: unknown fields removed (preserve-unknown
-   * subtrees and maps are kept), nulls decoded as Go decodes them (see `pruneUnknownFields`).
+   * subtrees and maps are kept), nulls decoded as Go decodes them (see `pruneUnknownFields`); with
+   * `nullFields: 'keep'` struct fields sent as null stay null.
    */
-  prune(body: unknown): void;
+  prune(body: unknown, nullFields?: 'go' | 'keep'): void;
 }
 
 /** At most this many strict problems are reported, like Kubernetes' decoder. */
@@ -119,8 +120,8 @@ export function compileKindValidator(input: ValidatorInput): KindValidator {
         duplicateFields: uniqueStrictErrors(duplicateFields),
       };
     },
-    prune(body: unknown): void {
-      pruneUnknownFields(body, root, input.goTyped !== false);
+    prune(body: unknown, nullFields: 'go' | 'keep' = 'go'): void {
+      pruneUnknownFields(body, root, nullFields === 'go' && input.goTyped !== false);
     },
   };
 }

@@ -4,7 +4,7 @@ import { forbiddenError } from '../authz/message.js';
 import { fieldErr, Printed } from '../../apimachinery/field.js';
 import { goQuote } from '../../apimachinery/goquote.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { checkBody, checkObject, checkPatched, fieldValidationOf, parseBody, type BodyTarget, type FieldValidation, type PatchedCheck } from '../decode.js';
+import { checkApplyConfiguration, checkBody, checkPatched, fieldValidationOf, parseBody, type BodyTarget, type FieldValidation, type PatchedCheck } from '../decode.js';
 import { UndecodableBodyError } from '../../apimachinery/decoding.js';
 import { includeObjectPolicy } from '../negotiation.js';
 import { parsePatch, patchTypeOf, STRATEGIC_MERGE_PATCH, type Patch } from '../patch.js';
@@ -147,7 +147,7 @@ async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
   const { value, duplicateKeys } = decodeApplyBody(rawBody(r), d);
   // A Go type's schema declares every field: upstream's typed conversion refuses others (a 500).
   if (isGoTyped(d)) checkDeclaredFields(d, value);
-  const applied = checkObject(d, r.served.validator, value, undefined, mode, r.ctx.warnings);
+  const applied = checkApplyConfiguration(d, r.served.validator, value, mode, r.ctx.warnings);
   let checkedKeys = false;
   checkBodyNamespace(r, applied);
   const strategy = r.subresource?.strategy;

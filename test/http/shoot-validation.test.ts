@@ -236,6 +236,20 @@ describe('Shoot managedFields with Go zero values', () => {
     assert.deepEqual(res.body.status.lastOperation, { type: 'Reconcile', state: '', description: '', progress: 0, lastUpdateTime: null });
   });
 
+  it('leaves the nulls of an apply configuration to the field manager: owned by the applier, in conflict with another manager\'s value', async () => {
+    const shoot = inNamespace(exampleShoot(), 'applied-nulls');
+    (shoot.spec as Record<string, unknown>).purpose = 'production';
+    await s.request('post', `${SHOOTS}?fieldManager=creator`).send(shoot).expect(201);
+    const apply = (query: string) =>
+      s.request('patch', `${SHOOTS}/applied-nulls?fieldManager=nuller${query}`).set('Content-Type', 'application/apply-patch+yaml').send(JSON.stringify({ apiVersion: shoot.apiVersion, kind: 'Shoot', spec: { purpose: null, hibernation: null } }));
+    const refused = await apply('').expect(409);
+    assert.match(refused.body.message, /conflict with "creator".*\.spec\.purpose/s);
+    const forced = (await apply('&force=true').expect(200)).body as KubeObject;
+    assert.equal((forced.spec as { purpose?: string }).purpose, 'evaluation', 'the null replaced the value, then defaulting ran');
+    assert.equal('hibernation' in (forced.spec as object), false);
+    assert.deepEqual(owned(forced, 'nuller', ['spec']), ['f:hibernation', 'f:purpose']);
+  });
+
   it('leaves out empty lists and maps of omitempty fields, as Go writes them', async () => {
     const shoot = inNamespace(exampleShoot(), 'empties');
     const spec = shoot.spec as Record<string, any>;

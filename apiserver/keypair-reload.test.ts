@@ -69,4 +69,35 @@ describe('serving certificate reload', () => {
       reload.stop();
     }
   });
+
+  it('logs nothing for a pair caught between its two files, refuses an empty key, and logs unreadable files once', async () => {
+    const [certFile, keyFile] = [join(dir, 'b.crt'), join(dir, 'b.key')];
+    writeFileSync(certFile, first.cert);
+    writeFileSync(keyFile, first.key);
+    errors.length = 0;
+    const installed: string[] = [];
+    const reload = reloadKeyPair({ name: 'etcd client certificate', certFile, keyFile, current: first, install: (pair) => installed.push(pair.cert), log, intervalMs: 3_600_000 });
+    try {
+      // The certificate is replaced, the key not yet: one read finds them apart.
+      writeFileSync(certFile, second.cert);
+      await reload.check();
+      writeFileSync(keyFile, second.key);
+      await reload.check();
+      assert.deepEqual(installed, [second.cert]);
+      assert.deepEqual(errors, []);
+      // A key file written empty (or cut short) is no key.
+      writeFileSync(keyFile, '');
+      await reload.check();
+      await reload.check();
+      assert.deepEqual(installed, [second.cert]);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0] ?? '', /etcd client certificate: the new certificate and key are not usable/);
+      rmSync(keyFile);
+      for (let i = 0; i < 3; i++) await reload.check();
+      assert.equal(errors.length, 2, errors.join('\n'));
+      assert.match(errors[1] ?? '', /cannot read the files/);
+    } finally {
+      reload.stop();
+    }
+  });
 });

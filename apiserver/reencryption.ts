@@ -7,6 +7,7 @@ import { reencryptionProgressPrefix, startReencryption } from '../storage/reencr
 import { EtcdReencryptionLock, reencryptionLockKeys } from '../storage/reencrypt/etcd-lock.js';
 import { describeProgress, describeStatus } from '../storage/reencrypt/report.js';
 import type { KVBackend } from '../storage/interface.js';
+import type { EtcdConnection } from '../storage/etcd3/connection.js';
 import type { HealthCheck } from './health.js';
 import { logRepeatedFailure, type Logger } from './log.js';
 import type { ServerMetrics } from './metrics.js';
@@ -16,27 +17,22 @@ import type { ServerOptions } from './options.js';
 export interface ReencryptionService {
   healthCheck: HealthCheck;
   configChanged(): void;
-  /** Connects to etcd with a renewed client certificate from now on (the lock's own client). */
-  updateClientCertificate(pair: { cert: string; key: string }): void;
   stop(): Promise<void>;
 }
 
-function etcdLock(options: ServerOptions, log: Logger): EtcdReencryptionLock | undefined {
-  if (options.storageBackend !== 'etcd3') return undefined;
+function etcdLock(options: ServerOptions, etcd: EtcdConnection | undefined, log: Logger): EtcdReencryptionLock | undefined {
+  if (etcd === undefined) return undefined;
   return new EtcdReencryptionLock({
-    connection: {
-      endpoints: options.etcdServers,
-      requestTimeoutMs: options.etcdRequestTimeout,
-      ...(options.etcdCAFile !== undefined && { caFile: options.etcdCAFile }),
-      ...(options.etcdCertFile !== undefined && { certFile: options.etcdCertFile }),
-      ...(options.etcdKeyFile !== undefined && { keyFile: options.etcdKeyFile }),
-    },
+    connection: etcd,
     ...reencryptionLockKeys(options.etcdPrefix),
     onError: logRepeatedFailure(log, 're-encryption lock: etcd request failed'),
   });
 }
 
-/** Starts rewriting stale values of `resources` whenever the encryption configuration asks for it. */
+/**
+ * Starts rewriting stale values of `resources` whenever the encryption configuration asks for it; on
+ * etcd (`etcd`, the storage's connection) one replica at a time.
+ */
 export function startReencryptionService(
   options: ServerOptions,
   backend: KVBackend,
@@ -44,8 +40,9 @@ export function startReencryptionService(
   encryption: EncryptionSource,
   metrics: ServerMetrics,
   log: Logger,
+  etcd: EtcdConnection | undefined,
 ): ReencryptionService {
-  const lock = etcdLock(options, log);
+  const lock = etcdLock(options, etcd, log);
   const rewriter = startReencryption({
     backend,
     resources: [...resources],
@@ -62,7 +59,6 @@ export function startReencryptionService(
   return {
     healthCheck: { name: 'reencryption', check: async () => {}, detail: () => describeStatus(rewriter.status()) },
     configChanged: () => rewriter.configChanged(),
-    updateClientCertificate: (pair) => lock?.updateClientCertificate(pair),
     async stop() {
       await rewriter.stop();
       await lock?.close();

@@ -3,12 +3,13 @@
  * authorization, admission, HTTPS. Returns a handle to stop it. `main.ts` and the tests both use this.
  */
 import { listenHost } from './bind.js';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { join } from 'node:path';
 import { buildAdmissionChain } from '../admission/chain.js';
 import { startCompactor } from '../storage/compactor.js';
 import { EtcdBackend, openEtcdBackend } from '../storage/etcd3/backend.js';
+import type { EtcdConnection } from '../storage/etcd3/connection.js';
 import { startCompactor as startEtcdCompactor } from '../storage/etcd3/compactor.js';
 import { openSqliteBackend } from '../storage/sqlite/backend.js';
 import { createStore } from '../storage/store/store.js';
@@ -36,7 +37,7 @@ import { namespaceOfProject } from '../registry/project/namespace.js';
 import type { ClusterCASource } from '../registry/kubeconfig/index.js';
 import type { ReencryptionResource } from '../storage/reencrypt/rewriter.js';
 import { Lifecycle } from './lifecycle.js';
-import { reloadKeyPair, type KeyPair } from './keypair-reload.js';
+import { reloadKeyPair } from './keypair-reload.js';
 import { ServerMetrics } from './metrics.js';
 import { instrumentBackend } from './storage-metrics.js';
 import { SERVED_KINDS } from './resources-table.js';
@@ -81,23 +82,20 @@ function openBackend(options: ServerOptions, log: Logger): KVBackend {
  */
 const ETCD_CERT_CHECK_MS = 10_000;
 
-/** Something that connects to etcd with the client certificate. */
-interface EtcdClientOwner {
-  updateClientCertificate(pair: KeyPair): void;
-}
-
-/** Re-reads the etcd client certificate files and hands a renewed pair to every etcd client. */
-function reloadEtcdClientCertificate(options: ServerOptions, owners: EtcdClientOwner[], log: Logger): { stop(): void } | undefined {
+/**
+ * Re-reads the etcd client certificate files and hands a renewed pair to the connection (the storage's
+ * and the re-encryption lock's).
+ */
+function reloadEtcdClientCertificate(options: ServerOptions, etcd: EtcdConnection, log: Logger): { stop(): void } | undefined {
   const { etcdCertFile: certFile, etcdKeyFile: keyFile } = options;
-  if (options.storageBackend !== 'etcd3' || certFile === undefined || keyFile === undefined) return undefined;
+  const current = etcd.clientCertificate();
+  if (certFile === undefined || keyFile === undefined || current === undefined) return undefined;
   return reloadKeyPair({
     name: 'etcd client certificate',
     certFile,
     keyFile,
-    current: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
-    install: (pair) => {
-      for (const owner of owners) owner.updateClientCertificate(pair);
-    },
+    current,
+    install: (pair) => etcd.updateClientCertificate(pair),
     log,
     intervalMs: ETCD_CERT_CHECK_MS,
   });
@@ -264,9 +262,9 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   encryption.config.onChange(() => {
     for (const cache of watchCaches.values()) cache.rereadUnreadable();
   });
-  const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log);
-  const etcdClients = rawBackend instanceof EtcdBackend ? [rawBackend.connection, reencryption] : [];
-  const etcdCertReload = reloadEtcdClientCertificate(options, etcdClients, log);
+  const etcd = rawBackend instanceof EtcdBackend ? rawBackend.connection : undefined;
+  const reencryption = startReencryptionService(options, backend, [...rewritable.values()], encryption.config, metrics, log, etcd);
+  const etcdCertReload = etcd === undefined ? undefined : reloadEtcdClientCertificate(options, etcd, log);
   const shoots = index.get('core.gardener.cloud', 'v1beta1', 'shoots');
   const gardens = index.get('operator.gardener.cloud', 'v1alpha1', 'gardens');
   const secrets = index.get('core.gardener.cloud', 'v1beta1', 'internalsecrets');

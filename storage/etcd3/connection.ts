@@ -21,7 +21,8 @@ import {
   type IWatchRequest,
   type IWatchResponse,
 } from 'etcd3';
-import type { Host } from 'etcd3/lib/connection-pool.js';
+import type { ConnectionPool, Host } from 'etcd3/lib/connection-pool.js';
+import { Namespace } from 'etcd3/lib/namespace.js';
 import { ExpiredError, StorageError, TimeoutError, UnreachableError } from '../errors.js';
 import { Channels } from './channels.js';
 import { MemberHealth } from './members.js';
@@ -149,6 +150,9 @@ export class EtcdConnection {
   private readonly retired = new Set<Channels>();
   private readonly renewalListeners = new Set<() => void>();
   private readonly members: MemberHealth;
+  /** What the `etcd3` package's clients call (see {@link client}). */
+  private readonly callable: ICallable<Host>;
+  private clientApi: ConnectionClient | undefined;
   private closed = false;
 
   constructor(opts: EtcdConnectionOptions) {
@@ -156,13 +160,13 @@ export class EtcdConnection {
     this.timeoutMs = clampTimeout(opts.requestTimeoutMs);
     this.endpoints = opts.endpoints;
     this.credentials = loadCredentials(opts);
-    this.channels = this.openChannels();
+    this.channels = this.openChannels(this.credentials);
     const onMemberChange = opts.onMemberChange;
     this.members = new MemberHealth(opts.endpoints.length, (m) => this.probe(m), {
       ...(opts.memberProbeIntervalMs !== undefined && { probeIntervalMs: opts.memberProbeIntervalMs }),
       ...(onMemberChange !== undefined && { onChange: (m: number, healthy: boolean) => onMemberChange(opts.endpoints[m] ?? '', healthy) }),
     });
-    const callable: ICallable<Host> = {
+    const callable: ICallable<Host> = (this.callable = {
       callOptionsFactory: undefined,
       exec: (service, method, params, callOptions) => this.exec(service, method, params, callOptions),
       withConnection: (service, fn) => {
@@ -170,7 +174,7 @@ export class EtcdConnection {
         return channels.use(() => channels.unary.withConnection(service, fn, only(channels.unaryHosts[this.members.pick()])));
       },
       markFailed: () => undefined,
-    };
+    });
     this.kv = new KVClient(callable);
     this.maintenance = new MaintenanceClient(callable);
   }
@@ -196,6 +200,25 @@ export class EtcdConnection {
         await sleep(backoff);
       }
     }
+  }
+
+  /**
+   * The `etcd3` package's client API on this connection, for leases and transactions beside the
+   * storage's (the re-encryption lock): its calls go to the members {@link MemberHealth} picks and move
+   * to renewed channels with the storage's. A unary call without a deadline gets the request timeout
+   * (no retries: callers retry); a stream (a lease's keep-alive) has none and is re-opened by the
+   * package when it breaks, as it does when renewed channels replace its own.
+   */
+  get client(): Namespace {
+    this.clientApi ??= new ConnectionClient(this.callable, this.endpoints);
+    return this.clientApi;
+  }
+
+  /** The client certificate and key the connection uses (PEM), undefined without one. */
+  clientCertificate(): { cert: string; key: string } | undefined {
+    const { certChain, privateKey } = this.credentials ?? {};
+    if (certChain === undefined || privateKey === undefined) return undefined;
+    return { cert: certChain.toString('utf8'), key: privateKey.toString('utf8') };
   }
 
   /** The etcd version of a member (its Status), e.g. `3.5.17`. */
@@ -260,9 +283,10 @@ export class EtcdConnection {
    */
   updateClientCertificate(pair: { cert: string; key: string }): void {
     if (this.closed || this.credentials?.certChain === undefined) return;
-    this.credentials = { ...this.credentials, certChain: Buffer.from(pair.cert), privateKey: Buffer.from(pair.key) };
+    const credentials = { ...this.credentials, certChain: Buffer.from(pair.cert), privateKey: Buffer.from(pair.key) };
     const old = this.channels;
-    this.channels = this.openChannels();
+    this.channels = this.openChannels(credentials);
+    this.credentials = credentials;
     for (const channels of this.retired) if (channels.isClosed) this.retired.delete(channels);
     this.retired.add(old);
     old.retire();
@@ -279,11 +303,11 @@ export class EtcdConnection {
     this.retired.clear();
   }
 
-  /** Opens channels with the current credentials. */
-  private openChannels(): Channels {
+  /** Opens channels with `credentials`. */
+  private openChannels(credentials: IOptions['credentials']): Channels {
     return new Channels({
       endpoints: this.endpoints,
-      credentials: this.credentials,
+      credentials,
       faultHandling: { host: () => passThroughPolicy(), global: passThroughPolicy() },
       unaryGrpcOptions: GRPC_OPTIONS,
       watchGrpcOptions: WATCH_GRPC_OPTIONS,
@@ -295,8 +319,9 @@ export class EtcdConnection {
     const member = this.members.pick();
     const slow = setTimeout(() => this.members.check(member), SLOW_REQUEST_MS);
     const channels = this.channels;
+    const callOptions = options?.deadline === undefined ? { ...options, deadline: new Date(Date.now() + this.timeoutMs) } : options;
     try {
-      return await channels.use(() => channels.unary.withConnection(service, (args) => unary<T>(args, method, params, options), only(channels.unaryHosts[member])));
+      return await channels.use(() => channels.unary.withConnection(service, (args) => unary<T>(args, method, params, callOptions), only(channels.unaryHosts[member])));
     } catch (e: unknown) {
       this.judge(member, e);
       throw e;
@@ -322,6 +347,14 @@ export class EtcdConnection {
     const request = { key: PROBE_KEY, count_only: true, serializable: true };
     const channels = this.channels;
     await channels.use(() => channels.unary.withConnection('KV', (args) => unary(args, 'range', request, options), only(channels.unaryHosts[member])));
+  }
+}
+
+/** The `etcd3` package's client API over a connection's calls (its constructor is not public). */
+class ConnectionClient extends Namespace {
+  constructor(callable: ICallable<Host>, endpoints: string[]) {
+    // Namespace only ever calls the pool's exec and withConnection, which is what a callable has.
+    super(Buffer.alloc(0), callable as unknown as ConnectionPool, { hosts: endpoints });
   }
 }
 

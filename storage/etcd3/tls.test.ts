@@ -63,6 +63,24 @@ describe('etcd3 backend: a renewed client certificate (real etcd)', function () 
 
   after(async () => renewal?.stop());
 
+  it('asks again for the progress a watch asked for on the channels it moved off', async () => {
+    // Without periodic progress notifications every answer seen is a requested one.
+    const quiet = await startEtcdForRenewal({ progressNotifyInterval: '1h' });
+    const backend = openEtcdBackend({ endpoints: quiet.etcd.endpoints, caFile: quiet.old.caFile, certFile: quiet.certFile, keyFile: quiet.keyFile, progressRequests: 'always' });
+    try {
+      const rec = new WatchRecorder().start(backend, '/progress/', await backend.currentRevision());
+      rec.watch?.requestProgress?.();
+      await rec.until('the first answer', () => rec.progress.length === 1);
+      rec.watch?.requestProgress?.();
+      backend.connection.updateClientCertificate(quiet.renewFiles());
+      await rec.until('the answer on the new channels', () => rec.progress.length === 2, 20_000);
+      rec.watch?.cancel();
+    } finally {
+      await backend.close();
+      await quiet.stop();
+    }
+  });
+
   it('connects with the new certificate once told, so it keeps working when etcd stops accepting the old one', async () => {
     renewal = await startEtcdForRenewal();
     const { certFile, keyFile } = renewal;

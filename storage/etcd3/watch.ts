@@ -68,6 +68,8 @@ export class EtcdWatch implements KVWatch {
   private failures = 0;
   /** A progress request waits for the watcher to be (re-)created. */
   private progressWanted = false;
+  /** A progress request was sent on the stream and not answered yet (a new stream asks again). */
+  private progressUnanswered = false;
   /** Since when the watch has had no established watcher (undefined while it has one). */
   private downSince: number | undefined = Date.now();
 
@@ -114,6 +116,7 @@ export class EtcdWatch implements KVWatch {
       return;
     }
     this.progressWanted = false;
+    this.progressUnanswered = true;
     this.stream.write({ progress_request: {} });
   }
 
@@ -211,6 +214,7 @@ export class EtcdWatch implements KVWatch {
   }
 
   private progress(revision: number): void {
+    this.progressUnanswered = false;
     if (!(revision >= this.delivered)) return;
     this.delivered = revision;
     const onProgress = this.handlers.onProgress;
@@ -269,6 +273,9 @@ export class EtcdWatch implements KVWatch {
     const stream = this.stream;
     this.stream = undefined;
     this.watchId = undefined;
+    // The answer to a request sent on this stream will not come: ask again on the next one.
+    if (this.progressUnanswered) this.progressWanted = true;
+    this.progressUnanswered = false;
     if (stream !== undefined) {
       try {
         stream.cancel();

@@ -1,16 +1,26 @@
 import assert from 'node:assert/strict';
 import { Etcd3, Lease } from 'etcd3';
 import { startEtcd, startEtcdForRenewal } from '../../test/support/etcd.js';
+import { EtcdConnection, type EtcdConnectionOptions } from '../etcd3/connection.js';
 import { until } from '../../test/support/wait.js';
 import { EtcdReencryptionLock, reencryptionLockKeys } from './etcd-lock.js';
 
 describe('re-encryption lock on etcd', function () {
   this.timeout(60_000);
+  const connections: EtcdConnection[] = [];
+  const connect = (options: EtcdConnectionOptions): EtcdConnection => {
+    const c = new EtcdConnection(options);
+    connections.push(c);
+    return c;
+  };
+  afterEach(() => {
+    for (const c of connections.splice(0)) c.close();
+  });
 
   it('asks for a new session once per retry interval while etcd is gone, not twice as often each time', async () => {
     const etcd = await startEtcd();
     const errors: unknown[] = [];
-    const lock = new EtcdReencryptionLock({ connection: { endpoints: etcd.endpoints, requestTimeoutMs: 200 }, ...reencryptionLockKeys('/lock-test'), ttlSeconds: 1, retryIntervalMs: 100, onError: (e) => errors.push(e) });
+    const lock = new EtcdReencryptionLock({ connection: connect({ endpoints: etcd.endpoints, requestTimeoutMs: 200 }), ...reencryptionLockKeys('/lock-test'), ttlSeconds: 1, retryIntervalMs: 100, onError: (e) => errors.push(e) });
     try {
       await lock.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });
       await etcd.stop();
@@ -24,22 +34,33 @@ describe('re-encryption lock on etcd', function () {
     }
   });
 
-  it('grants its next session with a renewed client certificate once told, and keeps working when etcd refuses the old one', async () => {
+  it('keeps its session across a renewed client certificate on its connection, and etcd restarting without the old one', async () => {
     const renewal = await startEtcdForRenewal();
-    const connection = { endpoints: renewal.etcd.endpoints, caFile: renewal.old.caFile, certFile: renewal.certFile, keyFile: renewal.keyFile, requestTimeoutMs: 1000 };
-    const options = { connection, ...reencryptionLockKeys('/lock-test'), ttlSeconds: 2, retryIntervalMs: 100 };
-    const lock = new EtcdReencryptionLock(options);
-    // The control: a lock that is never told keeps the old certificate.
-    const stale = new EtcdReencryptionLock({ ...options, identity: 'stale' });
+    const options = { endpoints: renewal.etcd.endpoints, caFile: renewal.old.caFile, certFile: renewal.certFile, keyFile: renewal.keyFile, requestTimeoutMs: 1000 };
+    const connection = connect(options);
+    const keys = reencryptionLockKeys('/lock-test');
+    const lock = new EtcdReencryptionLock({ connection, ...keys, ttlSeconds: 2, retryIntervalMs: 100 });
+    // The control: a connection that is never told keeps the old certificate.
+    const stale = new EtcdReencryptionLock({ connection: connect(options), ...keys, ttlSeconds: 2, retryIntervalMs: 100, identity: 'stale' });
     try {
       await lock.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });
+      const handle = await lock.acquire(AbortSignal.timeout(10_000));
+      let lost = false;
+      void handle.lost.then(() => (lost = true));
       await stale.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });
-      lock.updateClientCertificate(renewal.renewFiles());
+      connection.updateClientCertificate(renewal.renewFiles());
       await renewal.distrustOld();
-      // The session on the old client is lost with its connection; the next one is granted on the new client.
-      const handle = await lock.acquire(AbortSignal.timeout(30_000));
+      // The keep-alives moved to the renewed channels: the lease outlives twice its TTL.
+      await new Promise((r) => setTimeout(r, 4_000));
+      assert.equal(lost, false, 'the session was lost');
       await handle.release();
+      const again = await lock.acquire(AbortSignal.timeout(10_000));
+      await again.release();
       await assert.rejects(stale.acquire(AbortSignal.timeout(3_000)), /abort|timeout/i);
+      // Closing revokes the lease at once: the announcement is gone without waiting for the TTL.
+      await lock.close();
+      const admin = connect({ ...options, certFile: renewal.renewed.clientCertFile, keyFile: renewal.renewed.clientKeyFile });
+      assert.equal((await admin.client.get(`${keys.replicasPrefix}${lock.identity}`).string()), null);
     } finally {
       await lock.close();
       await stale.close();
@@ -60,7 +81,7 @@ describe('re-encryption lock on etcd', function () {
       }
       return builder;
     };
-    const lock = new EtcdReencryptionLock({ connection: { endpoints: etcd.endpoints, requestTimeoutMs: 500 }, ...reencryptionLockKeys('/lock-test'), ttlSeconds: 2, retryIntervalMs: 100 });
+    const lock = new EtcdReencryptionLock({ connection: connect({ endpoints: etcd.endpoints, requestTimeoutMs: 500 }), ...reencryptionLockKeys('/lock-test'), ttlSeconds: 2, retryIntervalMs: 100 });
     const leases = async () => (await admin.leaseClient.leaseLeases()).leases.length;
     try {
       await lock.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });

@@ -9,17 +9,20 @@
  * The same lease carries this replica's announcement of its write targets (see {@link ReplicaRegistry}).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { Etcd3, type IOptions, type Lease } from 'etcd3';
-import type { EtcdConnectionOptions } from '../etcd3/connection.js';
+import type { Lease } from 'etcd3';
+import type { Namespace } from 'etcd3/lib/namespace.js';
+import type { EtcdConnection } from '../etcd3/connection.js';
 import { sleep } from './throttle.js';
 import type { LockHandle, ReencryptionLock, ReplicaRegistry } from './types.js';
 
 /** Options of {@link EtcdReencryptionLock}. */
 export interface EtcdLockOptions {
-  /** How to reach etcd (the same options as the storage backend's). */
-  connection: EtcdConnectionOptions;
+  /**
+   * The connection to etcd (the storage backend's): calls follow its member health and its renewed
+   * client certificates. The lock does not close it.
+   */
+  connection: EtcdConnection;
   /** The lock key; see {@link reencryptionLockKeys}. */
   key: string;
   /** Prefix of the replicas' announcements (ends with `/`); see {@link reencryptionLockKeys}. */
@@ -53,34 +56,10 @@ interface Session {
 }
 
 const DEFAULT_TTL_SECONDS = 15;
-const UNARY_TIMEOUT_MS = 5000;
-
-/**
- * Options of the `etcd3` client: TLS files read (the client certificate `pair` instead of its files
- * when given), deadlines on unary calls (not on keep-alive streams).
- */
-function clientOptions(c: EtcdConnectionOptions, pair?: { cert: string; key: string }): IOptions {
-  const timeout = Math.min(c.requestTimeoutMs ?? UNARY_TIMEOUT_MS, UNARY_TIMEOUT_MS);
-  const options: IOptions = {
-    hosts: c.endpoints,
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
-  };
-  if (c.caFile !== undefined) {
-    options.credentials = { rootCertificate: readFileSync(c.caFile) };
-    if (c.certFile !== undefined && c.keyFile !== undefined) {
-      options.credentials.certChain = pair === undefined ? readFileSync(c.certFile) : Buffer.from(pair.cert);
-      options.credentials.privateKey = pair === undefined ? readFileSync(c.keyFile) : Buffer.from(pair.key);
-    }
-  }
-  return options;
-}
-
 /** {@link ReencryptionLock} and {@link ReplicaRegistry} on etcd leases. Call {@link close} when done. */
 export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
   readonly identity: string;
-  #client: Etcd3;
-  /** Clients a renewed certificate replaced, each open until the session granted on it has ended. */
-  readonly #replaced = new Set<Etcd3>();
+  readonly #client: Namespace;
   readonly #ttlSeconds: number;
   readonly #retryMs: number;
   #session: Promise<Session> | undefined;
@@ -89,7 +68,7 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
 
   constructor(private readonly opts: EtcdLockOptions) {
     this.identity = opts.identity ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
-    this.#client = new Etcd3(clientOptions(opts.connection));
+    this.#client = opts.connection.client;
     this.#ttlSeconds = Math.max(1, Math.round(opts.ttlSeconds ?? DEFAULT_TTL_SECONDS));
     this.#retryMs = opts.retryIntervalMs ?? 1000;
   }
@@ -129,27 +108,7 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
     return out;
   }
 
-  /**
-   * Connects with a new client certificate from now on (see `EtcdConnection.updateClientCertificate`).
-   * A session granted on the old client keeps it (its lease is kept alive there) until it ends; the
-   * next session is granted on the new one. Ignored without a client certificate.
-   */
-  updateClientCertificate(pair: { cert: string; key: string }): void {
-    const c = this.opts.connection;
-    if (this.#closed || c.caFile === undefined || c.certFile === undefined) return;
-    const old = this.#client;
-    this.#client = new Etcd3(clientOptions(c, pair));
-    this.#replaced.add(old);
-    const retire = (): void => {
-      if (!this.#replaced.delete(old)) return;
-      old.close();
-    };
-    const current = this.#session;
-    if (current === undefined) retire();
-    else current.then((session) => session.lost.then(retire), retire);
-  }
-
-  /** Revokes the lease (dropping the lock and the announcement) and closes the client. Idempotent. */
+  /** Revokes the lease (dropping the lock and the announcement); later calls fail. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -158,9 +117,6 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
       session.end();
       await session.lease.revoke().catch(() => undefined);
     }
-    this.#client.close();
-    for (const client of this.#replaced) client.close();
-    this.#replaced.clear();
   }
 
   #replicaKey(): string {

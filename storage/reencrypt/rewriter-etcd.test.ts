@@ -55,7 +55,8 @@ describe('re-encryption on etcd', function () {
     return b;
   };
   const lock = (etcdPrefix: string, ttlSeconds = 2): EtcdReencryptionLock => {
-    const l = new EtcdReencryptionLock({ connection: { endpoints: etcd.endpoints }, ...reencryptionLockKeys(etcdPrefix), ttlSeconds, retryIntervalMs: 100 });
+    // Each lock on a connection of its own, as each replica has.
+    const l = new EtcdReencryptionLock({ connection: backend().connection, ...reencryptionLockKeys(etcdPrefix), ttlSeconds, retryIntervalMs: 100 });
     locks.push(l);
     return l;
   };

@@ -470,8 +470,11 @@ export interface CertificateRenewal {
   stop(): Promise<void>;
 }
 
-/** Starts the etcd of a {@link CertificateRenewal} with its files in a new temporary directory. */
-export async function startEtcdForRenewal(): Promise<CertificateRenewal> {
+/**
+ * Starts the etcd of a {@link CertificateRenewal} with its files in a new temporary directory; `opts`
+ * as {@link startEtcd}'s (one member).
+ */
+export async function startEtcdForRenewal(opts: Pick<StartEtcdOptions, 'progressNotifyInterval'> = {}): Promise<CertificateRenewal> {
   const dir = mkdtempSync(join(tmpdir(), 'etcd-renewal-'));
   const pkiAt = (name: string) => {
     mkdirSync(join(dir, name));
@@ -485,7 +488,7 @@ export async function startEtcdForRenewal(): Promise<CertificateRenewal> {
   copyFileSync(old.clientCertFile, certFile);
   copyFileSync(old.clientKeyFile, keyFile);
   // The harness's own health checks use the renewed client certificate, accepted throughout.
-  const etcd = await startEtcd({ tls: { ...old, clientCertFile: renewed.clientCertFile, clientKeyFile: renewed.clientKeyFile, clientCAFile } });
+  const etcd = await startEtcd({ ...opts, tls: { ...old, clientCertFile: renewed.clientCertFile, clientKeyFile: renewed.clientKeyFile, clientCAFile } });
   return {
     etcd,
     old,

@@ -7,14 +7,20 @@
  * `1h0m0s`, log verbosity 2, encryption provider aescbc); the kube-controller-manager section exists;
  * gardener-apiserver's encryption configuration is created when missing with the kube-apiserver's
  * provider. Durations and quantities come back in Go's canonical form (`1h` → `1h0m0s`, `1024Mi` →
- * `1Gi`); one Go cannot read is left as sent, for the schema's pattern to refuse.
+ * `1Gi`); one Go cannot read fails the webhook's decoding, which kube-apiserver reports before it
+ * checks the schema (mutating admission runs first): 400 `admission webhook
+ * "garden-defaulting.operator.gardener.cloud" denied the request: time: invalid duration "abc"`.
  */
+import { webhookDenied } from '../../apimachinery/errors.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import { applyCrdDefaults, compileCrdRules, type CrdRuleTree } from '../generic/crd-rules.js';
 import { DEFAULT_ENCRYPTION_PROVIDER } from '../encryptionconfig/types.js';
 import { normalizeDurations } from '../shoot/decode.js';
 import { gardenDefinitions, gardenSchema, KIND } from './schema/index.js';
 import { GARDENER_APISERVER_ENCRYPTION_PATH, KUBE_APISERVER_ENCRYPTION_PATH } from './types.js';
+
+/** gardener-operator's mutating webhook for Gardens. */
+const DEFAULTING_WEBHOOK = 'garden-defaulting.operator.gardener.cloud';
 
 /** The constraints of the Garden schema (the CRD's), compiled once. */
 export const GARDEN_RULES: CrdRuleTree = compileCrdRules(gardenSchema, gardenDefinitions);
@@ -46,11 +52,8 @@ export function applyGardenDefaults(garden: KubeObject): void {
 }
 
 function applyWebhookDefaults(garden: KubeObject): void {
-  try {
-    normalizeDurations(garden.spec, gardenSchema.properties?.spec ?? {}, gardenDefinitions, KIND);
-  } catch {
-    // Left as sent: the CRD's patterns refuse what Go cannot read.
-  }
+  // controller-runtime answers a body it cannot decode with admission.Errored(400, err).
+  normalizeDurations(garden.spec, gardenSchema.properties?.spec ?? {}, gardenDefinitions, KIND, (why) => webhookDenied(DEFAULTING_WEBHOOK, 400, why));
   const networking = ensure(garden, ['spec', 'runtimeCluster', 'networking']);
   if (!Array.isArray(networking.ipFamilies) || networking.ipFamilies.length === 0) networking.ipFamilies = ['IPv4'];
   const kubeAPIServer = ensure(garden, ['spec', 'virtualCluster', 'kubernetes', 'kubeAPIServer']);

@@ -21,6 +21,8 @@ import { DURATION_SCHEMAS } from './schema/helpers.js';
 interface Walk {
   definitions: Definitions;
   kind: string;
+  /** The error for a value Go cannot parse, given Go's error text. */
+  refuse: (why: string) => Error;
 }
 
 /** Normalizes the duration at `holder[key]`; an unparsable one is refused. */
@@ -32,7 +34,7 @@ function normalizeAt(holder: Record<string, unknown> | unknown[], key: string | 
     h[key] = normalizeDuration(value);
   } catch (e: unknown) {
     if (!(e instanceof DurationError)) throw e;
-    throw undecodableBody({ kind: w.kind, version: 'v1beta1' }, w.kind, e.message);
+    throw w.refuse(e.message);
   }
 }
 
@@ -50,7 +52,7 @@ function quantityAt(holder: Record<string, unknown> | unknown[], key: string | n
   if (typeof value !== 'string' && typeof value !== 'number') return;
   const text = typeof value === 'number' ? String(value) : value.trim();
   const canonical = canonicalQuantity(text);
-  if (canonical === undefined) throw undecodableBody({ kind: w.kind, version: 'v1beta1' }, w.kind, String(quantityOrError(text)));
+  if (canonical === undefined) throw w.refuse(String(quantityOrError(text)));
   h[key] = canonical;
 }
 
@@ -77,8 +79,9 @@ function walk(value: unknown, schema: Schema, w: Walk): void {
 
 /**
  * Normalizes every duration and quantity field of `obj` in place.
- * @throws StatusError 400 BadRequest for a value Go's time.ParseDuration rejects.
+ * @throws the error of `refuse` (by default the decoder's 400 BadRequest) with Go's text for a value it
+ *   cannot parse.
  */
-export function normalizeDurations(obj: unknown, schema: Schema, definitions: Definitions, kind: string): void {
-  walk(obj, schema, { definitions, kind });
+export function normalizeDurations(obj: unknown, schema: Schema, definitions: Definitions, kind: string, refuse?: (why: string) => Error): void {
+  walk(obj, schema, { definitions, kind, refuse: refuse ?? ((why) => undecodableBody({ kind, version: 'v1beta1' }, kind, why)) });
 }

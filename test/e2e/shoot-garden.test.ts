@@ -211,12 +211,20 @@ describe('Shoots and Gardens with kubectl', function () {
         "* spec.virtualCluster.maintenance.timeWindow.begin: Invalid value: \"25\": spec.virtualCluster.maintenance.timeWindow.begin in body should match '([0-1][0-9]|2[0-3])[0-5][0-9][0-5][0-9]([+](0[0-9]|1[0-4])|[-](0[0-9]|1[0-2]))00'",
       ].join('\n'),
     );
+    // gardener-operator's defaulting webhook decodes the Garden before kube-apiserver checks the schema.
+    const ttl = { spec: { virtualCluster: { kubernetes: { kubeAPIServer: { eventTTL: 'abc' } } } } };
+    const undecodable = await kubectl(server.kubeconfig, ['patch', 'garden', 'local', '--type', 'merge', '-p', JSON.stringify(ttl)]);
+    assert.equal(undecodable.stderr.trim(), 'Error from server: admission webhook "garden-defaulting.operator.gardener.cloud" denied the request: time: invalid duration "abc"');
+    const expiration = { spec: { virtualCluster: { gardener: { gardenerAPIServer: { shootAdminKubeconfigMaxExpiration: '90m' } } } } };
+    const normalized = JSON.parse(await run(['patch', 'garden', 'local', '--type', 'merge', '-o', 'json', '-p', JSON.stringify(expiration)]));
+    assert.equal(normalized.spec.virtualCluster.gardener.gardenerAPIServer.shootAdminKubeconfigMaxExpiration, '1h30m0s');
+    await run(['patch', 'garden', 'local', '--type', 'json', '-p', '[{"op":"remove","path":"/spec/virtualCluster/gardener/gardenerAPIServer/shootAdminKubeconfigMaxExpiration"}]']);
     const noDNS = await kubectl(server.kubeconfig, ['patch', 'garden', 'local', '--type', 'merge', '-p', '{"spec":{"virtualCluster":{"dns":null}}}']);
     assert.equal(noDNS.stderr.trim(), 'The Garden "local" is invalid: spec.virtualCluster.dns: Required value');
     const status = await kubectl(server.kubeconfig, ['patch', 'garden', 'local', '--subresource=status', '--type', 'merge', '-p', '{"status":{"credentials":{"encryptionAtRest":{"provider":{}}}}}']);
     assert.equal(status.stderr.trim(), 'The Garden "local" is invalid: status.credentials.encryptionAtRest.provider.type: Required value');
     const after = JSON.parse(await run(['get', 'garden', 'local', '-o', 'json']));
-    assert.equal(after.metadata.resourceVersion, garden.metadata.resourceVersion, 'nothing was written');
+    assert.equal(after.metadata.generation, garden.metadata.generation + 2, 'only the two good patches were written');
     // A custom resource's integer field takes any integral JSON number (Python's json writes 200.0).
     const body = JSON.stringify(after).replace('"maxMutatingInflight":200', '"maxMutatingInflight":150.0');
     assert.ok(body.includes('150.0'));

@@ -8,6 +8,7 @@ import { ref, type Schema } from '../../../openapi/schema.js';
 import {
   boolMap,
   core,
+  duration,
   int32,
   int64,
   list,
@@ -59,7 +60,7 @@ const gardenerAPIServerSchema: Schema = obj(
     },
     logging: refTo(core('APIServerLogging'), 'Log settings.'),
     requests: refTo(core('APIServerRequests'), 'Limits on concurrently processed requests.'),
-    shootAdminKubeconfigMaxExpiration: str(
+    shootAdminKubeconfigMaxExpiration: duration(
       'Longest validity of kubeconfigs from shoots/adminkubeconfig, between 1h and 2^32 seconds (default 24h).',
     ),
     watchCacheSizes: refTo(core('WatchCacheSizes'), 'Watch cache sizes of gardener-apiserver.'),

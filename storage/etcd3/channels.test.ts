@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { Channels } from './channels.js';
+
+/** A stream as gRPC hands it out: cancelling it ends it with a status. */
+class FakeStream extends EventEmitter {
+  cancelled = false;
+  cancel(): void {
+    this.cancelled = true;
+    this.emit('status', { code: 1 });
+  }
+}
 
 describe('etcd3 channels', () => {
   // Nothing is dialed until a call is made: the address is never contacted.
@@ -43,5 +53,19 @@ describe('etcd3 channels', () => {
     await assert.rejects(channels.use(() => Promise.reject(new Error('refused'))), /refused/);
     channels.retire();
     assert.equal(channels.isClosed, true);
+  });
+
+  it('ends the streams others re-open (lease keep-alives) when retired, and those on a member set aside', () => {
+    const channels = open();
+    const [on0, on1, other] = [new FakeStream(), new FakeStream(), new FakeStream()];
+    channels.track(on0, 0);
+    channels.track(on1, 1);
+    channels.track(other, 1);
+    other.emit('status', { code: 0 });
+    channels.cancelStreamsOn(1);
+    assert.deepEqual([on0.cancelled, on1.cancelled, other.cancelled], [false, true, false], 'an ended stream is no longer tracked');
+    channels.retire();
+    assert.equal(on0.cancelled, true);
+    assert.equal(channels.isClosed, true, 'tracked streams do not keep the channels open');
   });
 });

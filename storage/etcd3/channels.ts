@@ -26,6 +26,8 @@ export class Channels {
   readonly watchHosts: Host[];
   /** Calls and streams running on these channels. */
   private active = 0;
+  /** Streams others opened and re-open when they end (lease keep-alives), with their member. */
+  private readonly streams = new Map<Cancellable, number>();
   private retired = false;
   private closed = false;
 
@@ -37,6 +39,11 @@ export class Channels {
     this.watch = new ConnectionPool({ ...options, ...(o.watchGrpcOptions !== undefined && { grpcOptions: o.watchGrpcOptions }) });
     this.unaryHosts = hostsOf(this.unary, o.endpoints.length);
     this.watchHosts = hostsOf(this.watch, o.endpoints.length);
+  }
+
+  /** Whether calls or tracked streams still run on the channels, which may be closed already. */
+  get inUse(): boolean {
+    return this.active > 0 || this.streams.size > 0;
   }
 
   /** Whether the channels are closed. */
@@ -71,9 +78,25 @@ export class Channels {
     };
   }
 
-  /** Closes the channels as soon as nothing runs on them. */
+  /**
+   * Tracks `stream`, opened on `member`'s channel by a client that re-opens it when it ends (the
+   * etcd3 package's lease keep-alive): {@link retire} and {@link cancelStreamsOn} end it, so that it is
+   * re-opened on the channels in use, off a member set aside.
+   */
+  track(stream: Cancellable, member: number): void {
+    this.streams.set(stream, member);
+    stream.on('status', () => this.streams.delete(stream));
+  }
+
+  /** Ends the tracked streams on `member` (their clients re-open them elsewhere). */
+  cancelStreamsOn(member: number): void {
+    for (const [stream, m] of this.streams) if (m === member) cancel(stream);
+  }
+
+  /** Closes the channels as soon as nothing runs on them; tracked streams end now. */
   retire(): void {
     this.retired = true;
+    for (const stream of this.streams.keys()) cancel(stream);
     if (this.active === 0) this.close();
   }
 
@@ -83,6 +106,26 @@ export class Channels {
     this.closed = true;
     this.unary.close();
     this.watch.close();
+  }
+}
+
+/** A gRPC stream as {@link Channels.track} needs it. */
+export interface Cancellable {
+  cancel(): void;
+  on(event: 'status', listener: () => void): unknown;
+}
+
+/** Whether `value` is a gRPC stream others opened through a connection (see {@link Channels.track}). */
+export function isCancellable(value: unknown): value is Cancellable {
+  const v = value as Partial<Cancellable> | null;
+  return typeof v === 'object' && v !== null && typeof v.cancel === 'function' && typeof v.on === 'function';
+}
+
+function cancel(stream: Cancellable): void {
+  try {
+    stream.cancel();
+  } catch {
+    // Already ended.
   }
 }
 

@@ -24,7 +24,7 @@ import {
 import type { ConnectionPool, Host } from 'etcd3/lib/connection-pool.js';
 import { Namespace } from 'etcd3/lib/namespace.js';
 import { ExpiredError, StorageError, TimeoutError, UnreachableError } from '../errors.js';
-import { Channels } from './channels.js';
+import { Channels, isCancellable } from './channels.js';
 import { MemberHealth } from './members.js';
 
 /** Options of an etcd connection. */
@@ -166,12 +166,20 @@ export class EtcdConnection {
       ...(opts.memberProbeIntervalMs !== undefined && { probeIntervalMs: opts.memberProbeIntervalMs }),
       ...(onMemberChange !== undefined && { onChange: (m: number, healthy: boolean) => onMemberChange(opts.endpoints[m] ?? '', healthy) }),
     });
+    // Streams of the client API (lease keep-alives) leave a member set aside, as watches do.
+    this.members.onSuspect((member) => this.channels.cancelStreamsOn(member));
     const callable: ICallable<Host> = (this.callable = {
       callOptionsFactory: undefined,
       exec: (service, method, params, callOptions) => this.exec(service, method, params, callOptions),
       withConnection: (service, fn) => {
         const channels = this.channels;
-        return channels.use(() => channels.unary.withConnection(service, fn, only(channels.unaryHosts[this.members.pick()])));
+        const member = this.members.pick();
+        const tracked = (args: ConnectionArgs) => {
+          const result = fn(args);
+          if (isCancellable(result)) channels.track(result, member);
+          return result;
+        };
+        return channels.use(() => channels.unary.withConnection(service, tracked, only(channels.unaryHosts[member])));
       },
       markFailed: () => undefined,
     });
@@ -207,11 +215,19 @@ export class EtcdConnection {
    * storage's (the re-encryption lock): its calls go to the members {@link MemberHealth} picks and move
    * to renewed channels with the storage's. A unary call without a deadline gets the request timeout
    * (no retries: callers retry); a stream (a lease's keep-alive) has none and is re-opened by the
-   * package when it breaks, as it does when renewed channels replace its own.
+   * package when it ends, which it does when renewed channels replace its own and when its member is
+   * set aside.
    */
   get client(): Namespace {
     this.clientApi ??= new ConnectionClient(this.callable, this.endpoints);
     return this.clientApi;
+  }
+
+  /** How many replaced sets of channels are still open or in use (calls or streams still run on them). */
+  get retiredChannelsOpen(): number {
+    let open = 0;
+    for (const channels of this.retired) if (!channels.isClosed || channels.inUse) open++;
+    return open;
   }
 
   /** The client certificate and key the connection uses (PEM), undefined without one. */

@@ -49,6 +49,8 @@ describe('re-encryption lock on etcd', function () {
       void handle.lost.then(() => (lost = true));
       await stale.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });
       connection.updateClientCertificate(renewal.renewFiles());
+      // The lease's keep-alive stream moves too: nothing keeps the old channels open.
+      await until(() => connection.retiredChannelsOpen === 0, 'the old channels to close', 10_000);
       await renewal.distrustOld();
       // The keep-alives moved to the renewed channels: the lease outlives twice its TTL.
       await new Promise((r) => setTimeout(r, 4_000));
@@ -65,6 +67,29 @@ describe('re-encryption lock on etcd', function () {
       await lock.close();
       await stale.close();
       await renewal.stop();
+    }
+  });
+
+  it('takes a lock key that its own session holds (a put applied whose answer came too late), and refuses calls once closed', async () => {
+    const etcd = await startEtcd();
+    const connection = connect({ endpoints: etcd.endpoints });
+    const keys = reencryptionLockKeys('/lock-own');
+    const lock = new EtcdReencryptionLock({ connection, ...keys, ttlSeconds: 5, retryIntervalMs: 100 });
+    try {
+      await lock.publish({ 'internalsecrets.core.gardener.cloud': 'aescbc:key1' });
+      const announcement = await connection.client.get(`${keys.replicasPrefix}${lock.identity}`).exec();
+      const lease = announcement.kvs[0]?.lease;
+      assert.ok(lease !== undefined && String(lease) !== '0');
+      await connection.client.put(keys.key).value(lock.identity).lease(String(lease)).exec();
+      const handle = await lock.acquire(AbortSignal.timeout(5_000));
+      await handle.release();
+      assert.equal(await connection.client.get(keys.key).string(), null, 'released');
+      await lock.close();
+      await assert.rejects(lock.publish({ x: 'y' }), /closed/);
+      await assert.rejects(lock.peers(), /closed/);
+    } finally {
+      await lock.close();
+      await etcd.stop();
     }
   });
 

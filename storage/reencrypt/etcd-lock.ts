@@ -56,6 +56,19 @@ interface Session {
 }
 
 const DEFAULT_TTL_SECONDS = 15;
+/** How long `close` waits for etcd to revoke the lease. */
+const CLOSE_WAIT_MS = 2000;
+
+/** `p`, or a rejection with the signal's reason once it aborts (the work behind `p` goes on). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
 /** {@link ReencryptionLock} and {@link ReplicaRegistry} on etcd leases. Call {@link close} when done. */
 export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
   readonly identity: string;
@@ -76,12 +89,13 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
   async acquire(signal: AbortSignal): Promise<LockHandle> {
     for (;;) {
       signal.throwIfAborted();
-      if (this.#closed) throw new Error('the re-encryption lock is closed');
+      this.#throwIfClosed();
       try {
-        const session = await this.#currentSession();
-        const handle = await this.#tryLock(session);
+        const session = await untilAborted(this.#currentSession(), signal);
+        const handle = await untilAborted(this.#tryLock(session), signal);
         if (handle !== undefined) return handle;
       } catch (e: unknown) {
+        signal.throwIfAborted();
         this.opts.onError?.(e);
       }
       await sleep(this.#retryMs, signal);
@@ -89,12 +103,14 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
   }
 
   async publish(targets: Readonly<Record<string, string>>): Promise<void> {
+    this.#throwIfClosed();
     this.#announcement = JSON.stringify(targets);
     const session = await this.#currentSession();
     await session.lease.put(this.#replicaKey()).value(this.#announcement);
   }
 
   async peers(): Promise<Array<Readonly<Record<string, string>>>> {
+    this.#throwIfClosed();
     const values = await this.#client.getAll().prefix(this.opts.replicasPrefix).strings();
     const out: Array<Record<string, string>> = [];
     for (const value of Object.values(values)) {
@@ -115,7 +131,8 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
     const session = await this.#session?.catch(() => undefined);
     if (session !== undefined && !session.isLost()) {
       session.end();
-      await session.lease.revoke().catch(() => undefined);
+      // An etcd that does not answer lets the lease expire on its own; shutdown does not wait for it.
+      await untilAborted(session.lease.revoke(), AbortSignal.timeout(CLOSE_WAIT_MS)).catch(() => undefined);
     }
   }
 
@@ -124,7 +141,12 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
   }
 
   /** The live session, or a new one (with the announcement re-put) when there is none or it was lost. */
+  #throwIfClosed(): void {
+    if (this.#closed) throw new Error('the re-encryption lock is closed');
+  }
+
   #currentSession(): Promise<Session> {
+    if (this.#closed) return Promise.reject(new Error('the re-encryption lock is closed'));
     const existing = this.#session;
     const fresh = async (): Promise<Session> => {
       const current = await existing?.catch(() => undefined);
@@ -205,15 +227,24 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
     }
   }
 
-  /** One attempt: put the lock key with the session's lease unless it exists. */
+  /**
+   * One attempt: put the lock key with the session's lease unless it exists. A key that exists on the
+   * session's own lease is this replica's: an earlier attempt was applied although its answer did not
+   * arrive in time.
+   */
   async #tryLock(session: Session): Promise<LockHandle | undefined> {
     const key = Buffer.from(this.opts.key, 'utf8');
     const resp = await this.#client
       .if(key, 'Create', '==', 0)
       .then({ request_put: { key, value: Buffer.from(this.identity, 'utf8'), lease: session.id } })
+      .else({ request_range: { key } })
       .commit();
-    if (!resp.succeeded) return undefined;
-    const createRevision = String(resp.header.revision);
+    let createRevision = String(resp.header.revision);
+    if (!resp.succeeded) {
+      const held = resp.responses[0]?.response_range?.kvs[0];
+      if (held === undefined || String(held.lease) !== String(session.id)) return undefined;
+      createRevision = String(held.create_revision);
+    }
     let released = false;
     return {
       lost: session.lost,

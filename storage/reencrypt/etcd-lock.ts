@@ -69,6 +69,7 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
   return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
+
 /** {@link ReencryptionLock} and {@link ReplicaRegistry} on etcd leases. Call {@link close} when done. */
 export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
   readonly identity: string;
@@ -140,11 +141,11 @@ export class EtcdReencryptionLock implements ReencryptionLock, ReplicaRegistry {
     return `${this.opts.replicasPrefix}${this.identity}`;
   }
 
-  /** The live session, or a new one (with the announcement re-put) when there is none or it was lost. */
   #throwIfClosed(): void {
     if (this.#closed) throw new Error('the re-encryption lock is closed');
   }
 
+  /** The live session, or a new one (with the announcement re-put) when there is none or it was lost. */
   #currentSession(): Promise<Session> {
     if (this.#closed) return Promise.reject(new Error('the re-encryption lock is closed'));
     const existing = this.#session;

@@ -14,8 +14,6 @@ import type { IntegerLiteral } from '../openapi/fieldtree.js';
 /** A patch value with its whole decimal numbers replaced by marker strings, and their texts. */
 export interface MarkedPatch {
   value: unknown;
-  /** Marker string -> the number as written. */
-  texts: ReadonlyMap<string, string>;
   /** The numbers as written, by marker index. */
   byIndex: readonly string[];
   /** Unique part of this patch's markers (`\0<nonce>-<index>`). */
@@ -26,7 +24,6 @@ export interface MarkedPatch {
 export function markDecimals(text: string): MarkedPatch | undefined {
   const root = parseJsonAst(text, { mode: 'json' }).body;
   const nonce = randomBytes(6).toString('hex');
-  const texts = new Map<string, string>();
   const markers = new Map<string, string>();
   const byIndex: string[] = [];
   mark(root, text, (literal) => {
@@ -35,11 +32,10 @@ export function markDecimals(text: string): MarkedPatch | undefined {
       marker = `\u0000${nonce}-${byIndex.length}`;
       byIndex.push(literal);
       markers.set(literal, marker);
-      texts.set(marker, literal);
     }
     return marker;
   });
-  return byIndex.length === 0 ? undefined : { value: evaluate(root), texts, byIndex, nonce };
+  return byIndex.length === 0 ? undefined : { value: evaluate(root), byIndex, nonce };
 }
 
 function mark(node: ValueNode, text: string, markerFor: (literal: string) => string): void {
@@ -65,7 +61,7 @@ export function landedLiterals(result: unknown, marked: MarkedPatch, sorted: (se
   const out: IntegerLiteral[] = [];
   const walk = (v: unknown, segments: string[]): void => {
     if (typeof v === 'string') {
-      const literal = marked.texts.get(v);
+      const literal = literalOf(v, marked);
       if (literal !== undefined) out.push({ segments, text: literal });
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => walk(item, [...segments, String(i)]));
@@ -78,6 +74,12 @@ export function landedLiterals(result: unknown, marked: MarkedPatch, sorted: (se
   };
   walk(result, []);
   return out;
+}
+
+/** The number `marker` stands for, as written; undefined for any other string. */
+function literalOf(marker: string, marked: MarkedPatch): string | undefined {
+  const prefix = `\u0000${marked.nonce}-`;
+  return marker.startsWith(prefix) ? marked.byIndex[Number(marker.slice(prefix.length))] : undefined;
 }
 
 /** Go's JSON of `result` (the marked patch applied) with each number written as the patch wrote it. */

@@ -210,11 +210,8 @@ function isTime(node: FieldNode): boolean {
 function nullFieldValue(node: FieldNode, key: string, child: FieldNode): unknown {
   if (!node.required.has(key)) return undefined;
   if (isTime(child)) return null;
-  if (child.definition === QUANTITY) return '0';
   return goZero(child) ?? null;
 }
-
-const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 
 /**
  * Deletes, in place, every field {@link findUnknownFields} would report, replaces nulls in lists and as

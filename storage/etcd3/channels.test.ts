@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { Channels } from './channels.js';
 
-/** A stream as gRPC hands it out: cancelling it ends it with a status. */
+/** A stream as gRPC hands it out: cancelled, it reports its status later. */
 class FakeStream extends EventEmitter {
   cancelled = false;
   cancel(): void {
     this.cancelled = true;
-    this.emit('status', { code: 1 });
+  }
+  end(): void {
+    this.emit('status', { code: this.cancelled ? 1 : 0 });
   }
 }
 
@@ -26,20 +28,23 @@ describe('etcd3 channels', () => {
     }
   });
 
-  it('closes retired channels only once the calls and streams on them have ended', async () => {
+  it('ends the streams of retired channels and closes them once those and the calls on them have ended', async () => {
     const channels = open();
-    const stream = channels.hold();
+    const stream = new FakeStream();
+    channels.track(stream, 0);
     let finish = (): void => undefined;
     const call = channels.use(() => new Promise<string>((resolve) => (finish = () => resolve('answered'))));
     channels.retire();
-    assert.equal(channels.isRetired, true);
+    assert.equal(stream.cancelled, true, 'its owner re-opens it on the channels in use');
     assert.equal(channels.isClosed, false, 'a call and a stream still run');
     finish();
     assert.equal(await call, 'answered');
-    assert.equal(channels.isClosed, false, 'the stream still runs');
-    stream();
-    stream();
+    assert.equal(channels.isClosed, false, 'the stream has not ended yet');
+    stream.end();
     assert.equal(channels.isClosed, true);
+    const late = new FakeStream();
+    channels.track(late, 1);
+    assert.equal(late.cancelled, true, 'a stream opened on retired channels is ended at once');
   });
 
   it('closes retired channels at once when nothing runs on them', () => {
@@ -55,17 +60,19 @@ describe('etcd3 channels', () => {
     assert.equal(channels.isClosed, true);
   });
 
-  it('ends the streams others re-open (lease keep-alives) when retired, and those on a member set aside', () => {
+  it('ends the streams on a member set aside, and no longer tracks ended ones', () => {
     const channels = open();
-    const [on0, on1, other] = [new FakeStream(), new FakeStream(), new FakeStream()];
+    const [on0, on1, ended] = [new FakeStream(), new FakeStream(), new FakeStream()];
     channels.track(on0, 0);
     channels.track(on1, 1);
-    channels.track(other, 1);
-    other.emit('status', { code: 0 });
+    channels.track(ended, 1);
+    ended.end();
+    assert.equal(channels.inUse, true);
     channels.cancelStreamsOn(1);
-    assert.deepEqual([on0.cancelled, on1.cancelled, other.cancelled], [false, true, false], 'an ended stream is no longer tracked');
-    channels.retire();
-    assert.equal(on0.cancelled, true);
-    assert.equal(channels.isClosed, true, 'tracked streams do not keep the channels open');
+    assert.deepEqual([on0.cancelled, on1.cancelled, ended.cancelled], [false, true, false]);
+    on0.end();
+    on1.end();
+    assert.equal(channels.inUse, false);
+    channels.close();
   });
 });

@@ -1,9 +1,9 @@
 /**
  * One set of gRPC channels to the etcd members, opened with one set of credentials: pooled channels
  * for unary calls and channels of their own for watch streams. When the client certificate is renewed
- * the connection opens a new set and retires the old one, which closes once the calls and streams
- * still running on it have ended: closing a channel under a running stream ends the stream with an
- * error (etcd answers the client's GOAWAY by resetting it).
+ * the connection opens a new set and retires the old one: its streams are ended (their owners re-open
+ * them on the new set; closing a channel does not end a running stream, and etcd answers the
+ * client's GOAWAY by resetting it) and it closes once the calls running on it have settled.
  */
 import type { IOptions } from 'etcd3';
 import { ConnectionPool, Host } from 'etcd3/lib/connection-pool.js';
@@ -24,9 +24,9 @@ export class Channels {
   /** The members' hosts in each pool, in endpoint order. */
   readonly unaryHosts: Host[];
   readonly watchHosts: Host[];
-  /** Calls and streams running on these channels. */
+  /** Calls running on these channels. */
   private active = 0;
-  /** Streams others opened and re-open when they end (lease keep-alives), with their member. */
+  /** Streams whose owners re-open them when they end (watches, lease keep-alives), with their member. */
   private readonly streams = new Map<Cancellable, number>();
   private retired = false;
   private closed = false;
@@ -51,41 +51,30 @@ export class Channels {
     return this.closed;
   }
 
-  /** Whether newer channels replaced these. */
-  get isRetired(): boolean {
-    return this.retired;
-  }
-
   /** Runs `fn`, a call on these channels, keeping them open until it has settled. */
   async use<T>(fn: () => Promise<T>): Promise<T> {
-    const release = this.hold();
+    this.active++;
     try {
       return await fn();
     } finally {
-      release();
+      this.active--;
+      if (this.retired && !this.inUse) this.close();
     }
   }
 
-  /** Keeps the channels open until the returned function is called (once is enough; more are ignored). */
-  hold(): () => void {
-    this.active++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.active--;
-      if (this.retired && this.active === 0) this.close();
-    };
-  }
-
   /**
-   * Tracks `stream`, opened on `member`'s channel by a client that re-opens it when it ends (the
-   * etcd3 package's lease keep-alive): {@link retire} and {@link cancelStreamsOn} end it, so that it is
-   * re-opened on the channels in use, off a member set aside.
+   * Tracks `stream`, opened on `member`'s channel by an owner that re-opens it when it ends (a watch,
+   * the etcd3 package's lease keep-alive): {@link retire} and {@link cancelStreamsOn} end it, so that
+   * it is re-opened on the channels in use, off a member set aside. It keeps the channels open until
+   * it ends; one opened on retired channels is ended at once.
    */
   track(stream: Cancellable, member: number): void {
     this.streams.set(stream, member);
-    stream.on('status', () => this.streams.delete(stream));
+    stream.on('status', () => {
+      this.streams.delete(stream);
+      if (this.retired && !this.inUse) this.close();
+    });
+    if (this.retired) cancel(stream);
   }
 
   /** Ends the tracked streams on `member` (their clients re-open them elsewhere). */
@@ -93,11 +82,11 @@ export class Channels {
     for (const [stream, m] of this.streams) if (m === member) cancel(stream);
   }
 
-  /** Closes the channels as soon as nothing runs on them; tracked streams end now. */
+  /** Closes the channels as soon as nothing runs on them; tracked streams are ended now. */
   retire(): void {
     this.retired = true;
     for (const stream of this.streams.keys()) cancel(stream);
-    if (this.active === 0) this.close();
+    if (!this.inUse) this.close();
   }
 
   /** Closes the channels now. Idempotent. */

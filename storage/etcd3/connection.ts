@@ -114,8 +114,6 @@ interface WatchStub {
 export interface MemberWatchStream {
   stream: IDuplexStream<IWatchRequest, IWatchResponse>;
   member: number;
-  /** Whether the stream runs on channels a renewed client certificate replaced (it should move). */
-  isOutdated(): boolean;
 }
 
 /** Whether the failed request is a read (always safe to retry) or a write. */
@@ -148,7 +146,6 @@ export class EtcdConnection {
   private channels: Channels;
   /** Channels replaced by newer ones, closing as their calls and streams end. */
   private readonly retired = new Set<Channels>();
-  private readonly renewalListeners = new Set<() => void>();
   private readonly members: MemberHealth;
   /** What the `etcd3` package's clients call (see {@link client}). */
   private readonly callable: ICallable<Host>;
@@ -166,7 +163,8 @@ export class EtcdConnection {
       ...(opts.memberProbeIntervalMs !== undefined && { probeIntervalMs: opts.memberProbeIntervalMs }),
       ...(onMemberChange !== undefined && { onChange: (m: number, healthy: boolean) => onMemberChange(opts.endpoints[m] ?? '', healthy) }),
     });
-    // Streams of the client API (lease keep-alives) leave a member set aside, as watches do.
+    // Streams on a member set aside end; their owners re-open them elsewhere (watches from their last
+    // revision, lease keep-alives at once).
     this.members.onSuspect((member) => this.channels.cancelStreamsOn(member));
     const callable: ICallable<Host> = (this.callable = {
       callOptionsFactory: undefined,
@@ -242,34 +240,31 @@ export class EtcdConnection {
     return (await this.call('read', '', (o) => this.maintenance.status(o))).version;
   }
 
-  /** Opens a bidirectional watch stream on one member (requires a leader, like etcd's Go client). */
+  /**
+   * Opens a bidirectional watch stream on one member (requires a leader, like etcd's Go client). The
+   * connection ends it (CANCELLED) when the member is set aside or a renewed client certificate
+   * replaces the channels; the watch re-opens it.
+   */
   async openWatchStream(): Promise<MemberWatchStream> {
     if (this.closed) throw new UnreachableError('etcd client is closed', '');
     const member = this.members.pick();
     const channels = this.channels;
-    const release = channels.hold();
     // The channel reconnects by itself; a broken stream is re-opened by the watch (no markFailed: a
     // cancelled stream would reset the channels every other call on the member uses).
-    try {
-      return await channels.watch.withConnection(
-        'Watch',
-        ({ client, metadata }) => {
-          const md = metadata.clone();
-          md.set('hasleader', 'true');
-          const stream = (client as unknown as WatchStub).watch(md, {});
-          // Errors are handled by the watch that owns the stream; this keeps an abandoned stream's
-          // CANCELLED from becoming an unhandled 'error' event.
-          stream.on('error', () => undefined);
-          // gRPC reports a status at the end of every stream, whoever ended it.
-          stream.on('status', release);
-          return { stream, member, isOutdated: () => channels.isRetired };
-        },
-        only(channels.watchHosts[member]),
-      );
-    } catch (e: unknown) {
-      release();
-      throw e;
-    }
+    return channels.watch.withConnection(
+      'Watch',
+      ({ client, metadata }) => {
+        const md = metadata.clone();
+        md.set('hasleader', 'true');
+        const stream = (client as unknown as WatchStub).watch(md, {});
+        // Errors are handled by the watch that owns the stream; this keeps an abandoned stream's
+        // CANCELLED from becoming an unhandled 'error' event.
+        stream.on('error', () => undefined);
+        channels.track(stream, member);
+        return { stream, member };
+      },
+      only(channels.watchHosts[member]),
+    );
   }
 
   /** Records that a watch stream on `member` failed with `err` (see {@link memberVerdict}). */
@@ -277,25 +272,12 @@ export class EtcdConnection {
     this.judge(member, err);
   }
 
-  /** Calls `listener` with each member that becomes suspected (watches move off it); returns the unsubscribe. */
-  onMemberSuspected(listener: (member: number) => void): () => void {
-    return this.members.onSuspect(listener);
-  }
-
-  /**
-   * Calls `listener` when a renewed client certificate replaced the channels (watches move to the new
-   * ones, see {@link MemberWatchStream.isOutdated}); returns the unsubscribe.
-   */
-  onChannelsRenewed(listener: () => void): () => void {
-    this.renewalListeners.add(listener);
-    return () => this.renewalListeners.delete(listener);
-  }
-
   /**
    * Connects with a new client certificate from now on, as kube-apiserver's etcd client reads its
    * certificate files at each new connection (see `reloadKeyPair`). New calls use new channels at
-   * once and watches move to them; calls already running finish on the old channels, which close
-   * when nothing runs on them any more. A connection without a client certificate ignores it.
+   * once and streams move to them (they are ended, and re-opened by their owners); calls already
+   * running finish on the old channels, which close when nothing runs on them any more. A connection
+   * without a client certificate ignores it.
    */
   updateClientCertificate(pair: { cert: string; key: string }): void {
     if (this.closed || this.credentials?.certChain === undefined) return;
@@ -306,7 +288,6 @@ export class EtcdConnection {
     for (const channels of this.retired) if (channels.isClosed) this.retired.delete(channels);
     this.retired.add(old);
     old.retire();
-    for (const listener of this.renewalListeners) listener();
   }
 
   /** Closes every channel; later calls fail with UnreachableError. */

@@ -58,10 +58,6 @@ export class EtcdWatch implements KVWatch {
   private stream: WatchStream | undefined;
   /** The member the stream is on (index in the endpoint list). */
   private member = -1;
-  /** Whether the stream's channels were replaced (see `MemberWatchStream.isOutdated`). */
-  private outdated: () => boolean = () => false;
-  /** End the subscriptions to suspected members and to renewed channels. */
-  private readonly unsubscribe: Array<() => void> = [];
   private watchId: string | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -85,16 +81,9 @@ export class EtcdWatch implements KVWatch {
 
   /** Opens the stream (asynchronously). */
   start(): void {
-    // A stream on a member that stopped answering would stay silent until gRPC's keepalive gives up
-    // on it (40 s): move to another member as soon as the connection suspects this one.
-    this.unsubscribe.push(
-      this.conn.onMemberSuspected((member) => {
-        if (member !== this.member || this.stream === undefined) return;
-        this.broken(this.stream, new UnreachableError(`etcd member ${member} stopped answering`, this.prefix));
-      }),
-      // Moves to channels with the renewed client certificate, so that the old ones can close.
-      this.conn.onChannelsRenewed(() => this.moveIfOutdated()),
-    );
+    // The connection ends the stream (CANCELLED) when it sets the member aside (a stream on a member
+    // that stopped answering would stay silent until gRPC's keepalive gives up, 40 s) and when a
+    // renewed client certificate replaces the channels; the watch re-opens it like any broken one.
     void this.connect();
   }
 
@@ -102,7 +91,6 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     this.stopped = true;
     this.closeStream();
-    this.unsubscribeAll();
   }
 
   /**
@@ -131,9 +119,8 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     let stream: WatchStream;
     let member: number;
-    let isOutdated: () => boolean;
     try {
-      ({ stream, member, isOutdated } = await this.conn.openWatchStream());
+      ({ stream, member } = await this.conn.openWatchStream());
     } catch (e: unknown) {
       this.broken(undefined, e);
       return;
@@ -144,7 +131,6 @@ export class EtcdWatch implements KVWatch {
     }
     this.stream = stream;
     this.member = member;
-    this.outdated = isOutdated;
     this.watchId = undefined;
     stream.on('data', (resp: IWatchResponse) => this.onResponse(stream, resp));
     stream.on('error', (err: Error) => this.broken(stream, err));
@@ -162,13 +148,6 @@ export class EtcdWatch implements KVWatch {
         progress_notify: true,
       },
     });
-    // Channels renewed while this stream was being opened.
-    this.moveIfOutdated();
-  }
-
-  private moveIfOutdated(): void {
-    if (this.stream === undefined || !this.outdated()) return;
-    this.broken(this.stream, new UnreachableError('etcd client certificate renewed: moving the watch to new channels', this.prefix));
   }
 
   private onResponse(stream: WatchStream, resp: IWatchResponse): void {
@@ -255,16 +234,11 @@ export class EtcdWatch implements KVWatch {
     if (this.stopped) return;
     this.stopped = true;
     this.closeStream();
-    this.unsubscribeAll();
     try {
       this.handlers.onError(err instanceof StorageError ? err : new StorageError(err.message, this.prefix));
     } catch {
       // The consumer's error handler failed; the watch is over either way.
     }
-  }
-
-  private unsubscribeAll(): void {
-    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
   }
 
   private closeStream(): void {

@@ -232,7 +232,7 @@ export function timeout(message: string, retryAfterSeconds = 0): StatusError {
 /** A resourceVersion the storage has not reached within the wait: a Timeout with its cause. */
 export function tooLargeResourceVersion(message: string, retryAfterSeconds: number): StatusError {
   const err = timeout(message, retryAfterSeconds);
-  err.status.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds };
+  err.status.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], ...(retryAfterSeconds > 0 && { retryAfterSeconds }) };
   return err;
 }
 

@@ -64,6 +64,13 @@ export class TooLargeResourceVersionError extends StorageError {
   }
 }
 
+/**
+ * A read pinned to a revision the backend has not reached (an Exact list, a legacy paginated list, a
+ * continue token from the future). kube-apiserver passes etcd's error on untranslated: a 500 without
+ * reason whose message is etcd's (`etcdserver: mvcc: required revision is a future revision`).
+ */
+export class FutureRevisionError extends StorageError {}
+
 /** The backend cannot be reached: 503. */
 export class UnreachableError extends StorageError {}
 

@@ -59,7 +59,7 @@ export interface KVWatchHandlers {
 
 /**
  * Range read options. `revision` 0 or absent reads the latest state; an older one reads the state as of
- * that revision (ExpiredError once compacted); a future one throws TooLargeResourceVersionError.
+ * that revision (ExpiredError once compacted); a future one throws FutureRevisionError.
  */
 export interface RangeOptions {
   revision?: number;

@@ -19,6 +19,7 @@ import {
   ConflictError,
   CorruptValueError,
   ExpiredError,
+  FutureRevisionError,
   InvalidRequestError,
   InvalidResourceVersionError,
   KeyExistsError,
@@ -48,7 +49,7 @@ export function toStatusError(e: unknown, gr: GroupResource, name: string): Stat
     return err;
   }
   if (e instanceof InvalidRequestError) return badRequest(e.message);
-  if (e instanceof InvalidResourceVersionError) return untypedError(e.message);
+  if (e instanceof InvalidResourceVersionError || e instanceof FutureRevisionError) return untypedError(e.message);
   if (e instanceof TooLargeResourceVersionError) return tooLargeResourceVersion(e.message, e.retryAfterSeconds);
   if (e instanceof UnreachableError) return serviceUnavailable(`storage is unavailable: ${e.message}`, STORAGE_RETRY_AFTER_SECONDS);
   if (e instanceof TimeoutError) return timeout(e.message, STORAGE_RETRY_AFTER_SECONDS);

@@ -6,7 +6,7 @@
  * typed errors of `../errors.ts`.
  */
 import { CompareResult, CompareTarget, type ICompare, type IRangeRequest, type IRangeResponse, type IRequestOp, type ITxnResponse } from 'etcd3';
-import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError, UnreachableError } from '../errors.js';
+import { ExpiredError, FutureRevisionError, InvalidRequestError, UnreachableError } from '../errors.js';
 import type { KeyValue, KVBackend, KVWatch, KVWatchHandlers, RangeOptions, RangeResult, TxnResult } from '../interface.js';
 import { EtcdConnection, isFutureRevisionError, type EtcdConnectionOptions } from './connection.js';
 import { LatestReads } from './latest-reads.js';
@@ -274,10 +274,8 @@ export class EtcdBackend implements KVBackend {
     try {
       return await this.connection.call('read', key, (o) => this.connection.kv.range(full, o));
     } catch (e: unknown) {
-      if (revision !== undefined && isFutureRevisionError(e)) {
-        const current = await this.currentRevision();
-        throw new TooLargeResourceVersionError(`Too large resource version: ${revision}, current: ${current}`, key, 1);
-      }
+      // As etcd's Go client words it; kube-apiserver answers with that text.
+      if (revision !== undefined && isFutureRevisionError(e)) throw new FutureRevisionError('etcdserver: mvcc: required revision is a future revision', key);
       throw e;
     }
   }

@@ -10,7 +10,7 @@
  * from an in-process hub, so a second writer on the same file is not supported.
  */
 import Database from 'better-sqlite3';
-import { ExpiredError, InvalidRequestError, StorageError, TimeoutError, TooLargeResourceVersionError, UnreachableError } from '../errors.js';
+import { ExpiredError, FutureRevisionError, InvalidRequestError, StorageError, TimeoutError, UnreachableError } from '../errors.js';
 import type { KVBackend, KVEvent, KeyValue, KVWatchHandlers, RangeOptions, RangeResult, TxnResult } from '../interface.js';
 import { prefixEnd } from '../keys.js';
 import { prepareStatements, type KVRow, type ReplayRow, type Statements } from './schema.js';
@@ -182,9 +182,7 @@ export class SqliteBackend implements KVBackend {
   /** Validates a read revision; 0/absent/current mean the latest state. */
   private readRevision(key: string, revision: number | undefined): number {
     if (revision === undefined || revision <= 0 || revision === this.rev) return this.rev;
-    if (revision > this.rev) {
-      throw new TooLargeResourceVersionError(`Too large resource version: ${revision}, current: ${this.rev}`, key, 1);
-    }
+    if (revision > this.rev) throw new FutureRevisionError('mvcc: required revision is a future revision', key);
     if (revision < this.compacted) throw new ExpiredError(compactedMessage(revision, this.compacted), key);
     return revision;
   }

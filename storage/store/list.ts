@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../apimachinery/types.js';
 import { decodeContinue, encodeContinue } from '../continue.js';
-import { ExpiredError, InvalidRequestError } from '../errors.js';
+import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError } from '../errors.js';
 import type { KeyValue, ListOptions, ListResult, SelectionPredicate } from '../interface.js';
 import { compareKeys, prefixEnd, singleKeyEnd } from '../keys.js';
 import { parseResourceVersion } from '../resource-version.js';
@@ -35,6 +35,8 @@ interface ListPlan {
   end: string;
   /** Revision to read at; 0 reads the latest and pins later pages to it. */
   revision: number;
+  /** The least revision the latest state may have (0: any); checked against the first read. */
+  atLeast: number;
   /** The request carried a continue token (a compacted revision then yields a -1 token). */
   continuing: boolean;
   limit: number;
@@ -70,15 +72,21 @@ async function planList(core: StoreCore, prefix: string, opts: ListOptions): Pro
       throw new InvalidRequestError('resourceVersionMatch is forbidden when continue is provided', prefix);
     }
     const start = compareKeys(position.startKey, range.start) > 0 ? position.startKey : range.start;
-    return { ...range, start, revision: position.revision > 0 ? position.revision : 0, continuing: true };
+    return { ...range, start, revision: position.revision > 0 ? position.revision : 0, atLeast: 0, continuing: true };
   }
-  // Only a paginated list of a prefix reads a legacy resourceVersion with a limit exactly.
-  const revision = await readRevision(core, prefix, opts, opts.singleKey === undefined ? limit : 0);
-  return { ...range, revision, continuing: false };
+  return { ...range, ...(await readRevision(core, prefix, opts, limit)), continuing: false };
 }
 
-/** The revision a list without continue reads at (0: latest), after waiting for NotOlderThan. */
-async function readRevision(core: StoreCore, prefix: string, opts: ListOptions, limit: number): Promise<number> {
+/**
+ * Where a list without continue reads, as kube-apiserver decides behind its watch cache:
+ * - Exact N, and a legacy N with a `limit` on a prefix: at N, which fails at once when N is in the
+ *   future (the watch cache hands these to etcd, whose error is passed on);
+ * - a legacy N with a `limit` on a single key: the latest state, which must have reached N (504 at
+ *   once otherwise, without Retry-After: etcd's store checks the revision of its read);
+ * - NotOlderThan N (and a legacy N without `limit`): the latest state once the backend has reached N,
+ *   waited for as the watch cache waits (504 with Retry-After when it does not come).
+ */
+async function readRevision(core: StoreCore, prefix: string, opts: ListOptions, limit: number): Promise<{ revision: number; atLeast: number }> {
   const rvText = opts.resourceVersion ?? '';
   const rv = parseResourceVersion(rvText, prefix);
   const match = opts.resourceVersionMatch ?? '';
@@ -88,12 +96,14 @@ async function readRevision(core: StoreCore, prefix: string, opts: ListOptions, 
   if (match === 'Exact' && rv === 0) {
     throw new InvalidRequestError('resourceVersionMatch "Exact" is forbidden for resourceVersion "0"', prefix);
   }
-  const exact = match === 'Exact' || (match === '' && limit > 0 && rv > 0);
   if (match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
     throw new InvalidRequestError(`unknown ResourceVersionMatch value: ${String(match)}`, prefix);
   }
+  const legacyPaged = match === '' && limit > 0 && rv > 0;
+  if (match === 'Exact' || (legacyPaged && opts.singleKey === undefined)) return { revision: rv, atLeast: 0 };
+  if (legacyPaged) return { revision: 0, atLeast: rv };
   await core.ensureRevision(rv, prefix);
-  return exact ? rv : 0;
+  return { revision: 0, atLeast: 0 };
 }
 
 /**
@@ -117,7 +127,10 @@ async function readPages(core: StoreCore, plan: ListPlan, predicate: SelectionPr
       limit: readLimit,
       ...(paging && { count: !filtering }),
     });
-    if (revision === 0) revision = page.revision;
+    if (revision === 0) {
+      revision = page.revision;
+      if (revision < plan.atLeast) throw new TooLargeResourceVersionError(`Too large resource version: ${plan.atLeast}, current: ${revision}`, plan.keyPrefix, 0);
+    }
     hasMore = page.more;
     count = page.count;
     const taken = await takeItems(core, page.kvs, items, predicate, paging ? plan.limit : 0, pacer);

@@ -143,6 +143,34 @@ describe('list and watch over HTTPS', function () {
     await s.request('delete', `${ns('pages')}/late`).expect(200);
   });
 
+
+  it('answers lists at a resourceVersion from the future as kube-apiserver 1.32 does: pinned reads fail at once with 500, a one-key page with 504, the rest after the watch cache\'s wait', async () => {
+    const current = Number((await s.request('get', ns('pages')).expect(200)).body.metadata.resourceVersion);
+    const future = current + 1000;
+    const one = `${ns('pages')}?fieldSelector=metadata.name%3Dp0`;
+    const get = async (url: string, code: number) => {
+      const started = Date.now();
+      const res = await s.request('get', url).expect(code);
+      return { body: res.body, retryAfter: res.headers['retry-after'], ms: Date.now() - started };
+    };
+    // Exact, and a legacy page of a prefix, are read at the revision: etcd's error, passed on untranslated.
+    for (const url of [`${ns('pages')}?resourceVersion=${future}&resourceVersionMatch=Exact`, `${one}&resourceVersion=${future}&resourceVersionMatch=Exact`, `${ns('pages')}?resourceVersion=${future}&limit=2`]) {
+      const r = await get(url, 500);
+      assert.deepEqual(r.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'mvcc: required revision is a future revision', code: 500 }, url);
+      assert.ok(r.ms < 2900, `${url} answered without the watch cache's wait (${r.ms} ms)`);
+    }
+    // A legacy page of one key reads the latest state and checks its revision: no wait, no Retry-After.
+    const page = await get(`${one}&resourceVersion=${future}&limit=2`, 504);
+    assert.equal(page.body.message, `Timeout: Too large resource version: ${future}, current: ${current}`);
+    assert.deepEqual(page.body.details, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] });
+    assert.equal(page.retryAfter, undefined);
+    assert.ok(page.ms < 2900, `answered without the watch cache's wait (${page.ms} ms)`);
+    // NotOlderThan is the watch cache's: it waits three seconds for the revision, then asks for a retry.
+    const waited = await get(`${one}&resourceVersion=${future}`, 504);
+    assert.deepEqual(waited.body.details, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+    assert.equal(waited.retryAfter, '1');
+    assert.ok(waited.ms >= 2900, `waited ${waited.ms} ms`);
+  });
   it("refuses a resourceVersion that is no uint64 as kube-apiserver does: the store's 400 for exact pages, the watch cache's untranslated 500 otherwise", async () => {
     await s.request('get', `${ns('pages')}?resourceVersion=0`).expect(200); // the watch cache is loaded
     for (const rv of ['abc', '-1']) {

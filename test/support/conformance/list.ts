@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../apimachinery/types.js';
 import { encodeContinue } from '../../../storage/continue.js';
-import { ExpiredError, InvalidRequestError, TooLargeResourceVersionError } from '../../../storage/errors.js';
+import { ExpiredError, FutureRevisionError, InvalidRequestError, TooLargeResourceVersionError } from '../../../storage/errors.js';
 import type { ListOptions, Storage } from '../../../storage/interface.js';
 import { everything, isBadResourceVersion, labelIs, rvOf, thing, type Harness } from './util.js';
 
@@ -120,9 +120,41 @@ export function listSuite(h: Harness): void {
         const sawO02 = Number(list.resourceVersion) >= rvOf(o02);
         assert.deepEqual(names(list.items), sawO02 ? ['o00', 'o01', 'o02'] : ['o00', 'o01'], JSON.stringify(opts));
       }
-      const current = await h.backend.currentRevision();
-      await assert.rejects(s.list(`${h.root}ns/`, { resourceVersion: String(current + 10) }), TooLargeResourceVersionError);
-      await assert.rejects(s.list(`${h.root}ns/`, { resourceVersion: String(current + 10), resourceVersionMatch: 'Exact' }), TooLargeResourceVersionError);
+    });
+
+    it('answers a resourceVersion from the future as kube-apiserver does, waiting only where its watch cache waits', async () => {
+      const s = h.store({ tooLargeWaitMs: 300 });
+      await seed(s, h.root, 2);
+      const p = `${h.root}ns/`;
+      const single = `${p}o00`;
+      const future = String((await h.backend.currentRevision()) + 10);
+      const timed = async (opts: ListOptions): Promise<{ error: unknown; ms: number }> => {
+        const started = Date.now();
+        const error = await s.list(p, opts).then(() => undefined, (e: unknown) => e);
+        return { error, ms: Date.now() - started };
+      };
+      // Pinned to the future revision: failed by the read itself, with etcd's error.
+      for (const opts of [
+        { resourceVersion: future, resourceVersionMatch: 'Exact' as const },
+        { resourceVersion: future, resourceVersionMatch: 'Exact' as const, singleKey: single },
+        { resourceVersion: future, limit: 5 },
+      ]) {
+        const { error } = await timed(opts);
+        assert.ok(error instanceof FutureRevisionError, `${JSON.stringify(opts)}: ${String(error)}`);
+        assert.match(error.message, /mvcc: required revision is a future revision$/);
+      }
+      // A legacy page of one key reads the latest state and compares its revision: 504 at once, no retry.
+      const page = await timed({ resourceVersion: future, limit: 5, singleKey: single });
+      assert.ok(page.error instanceof TooLargeResourceVersionError, String(page.error));
+      assert.match(page.error.message, new RegExp(`^Too large resource version: ${future}, current: \\d+$`));
+      assert.equal(page.error.retryAfterSeconds, 0);
+      // NotOlderThan waits (the watch cache's wait) and then asks for a retry.
+      for (const opts of [{ resourceVersion: future }, { resourceVersion: future, resourceVersionMatch: 'NotOlderThan' as const, limit: 5 }, { resourceVersion: future, singleKey: single }]) {
+        const { error, ms } = await timed(opts);
+        assert.ok(error instanceof TooLargeResourceVersionError, `${JSON.stringify(opts)}: ${String(error)}`);
+        assert.equal(error.retryAfterSeconds, 1);
+        assert.ok(ms >= 250, `${JSON.stringify(opts)} waited ${ms} ms`);
+      }
     });
 
     it('rejects invalid resourceVersions, continue tokens and combinations', async () => {

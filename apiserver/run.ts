@@ -30,6 +30,7 @@ import { GardenNamespaces } from './garden/namespaces.js';
 import { startKubeconfigService } from './kubeconfig.js';
 import { startReencryptionService } from './reencryption.js';
 import { buildSecurity, isAggregated } from './security.js';
+import { graphLookups } from './authz/graph-lookups.js';
 import { ProjectRelease } from './standalone/project-release.js';
 import { configMapsResource, namespacesResource, type ReadOnlyResource } from './standalone/corev1.js';
 import { ClusterCADirectorySource } from './standalone/cluster-ca-dir.js';
@@ -273,7 +274,7 @@ async function startServer(options: ServerOptions, log: Logger, early: EarlyList
   if (!isAggregated(options) && projectStore !== undefined && shoots !== undefined) {
     projectRelease = new ProjectRelease(projectStore, shoots.store, all, (err) => log.error('project release', { err: err.message }));
   }
-  const security = await buildSecurity(options, pki.ca.cert, async (ns, name) => shoots?.store.get({ ...system, namespace: ns }, name), projects, log);
+  const security = await buildSecurity(options, pki.ca.cert, graphLookups(shoots?.store, projects, system), projects, log);
   // The garden cluster (ConfigMaps, Namespaces): --kubeconfig, or in-cluster config when running in a pod.
   const garden = loadGardenKubeConfig(options.kubeconfig);
   const namespaces = garden === undefined ? undefined : new GardenNamespaces(garden, { onError: (err) => log.error('namespace informer', { err }) });

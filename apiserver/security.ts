@@ -4,10 +4,8 @@
  * (a garden cluster through `--authentication-kubeconfig` / `--authorization-kubeconfig` or in-cluster
  * config): front-proxy request headers, TokenReview and SubjectAccessReview as well.
  */
-import type { KubeObject } from '../apimachinery/types.js';
-import { isStatusError } from '../apimachinery/errors.js';
 import { buildAuthentication, type AuthenticationOptions, type AuthenticationStack } from './authn/delegating.js';
-import type { ShootSeedRef } from './authz/seed.js';
+import type { GraphLookups } from './authz/seed.js';
 import type { ProjectSource } from './authz/projects.js';
 import { buildAuthorization, type AuthorizationOptions, type AuthorizationStack } from './authz/delegating.js';
 import type { Logger } from './log.js';
@@ -30,14 +28,8 @@ function defined<T extends object>(o: { [K in keyof T]?: T[K] | undefined }): T 
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Builds both stacks; `getShoot` feeds the SeedAuthorizer, `projects` the standalone project roles. */
-export async function buildSecurity(
-  options: ServerOptions,
-  generatedCA: string,
-  getShoot: (ns: string, name: string) => Promise<KubeObject | undefined>,
-  projects: ProjectSource,
-  log: Logger,
-): Promise<Security> {
+/** Builds both stacks; `graph` feeds the SeedAuthorizer and the shoot authorizer, `projects` the standalone project roles. */
+export async function buildSecurity(options: ServerOptions, generatedCA: string, graph: GraphLookups, projects: ProjectSource, log: Logger): Promise<Security> {
   const aggregated = isAggregated(options);
   const env = aggregated ? process.env : {};
   const authn = await buildAuthentication(
@@ -69,14 +61,7 @@ export async function buildSecurity(
       standaloneProjects: aggregated ? undefined : projects,
       webhookCacheAuthorizedTTLms: options.authorizationWebhookCacheAuthorizedTTL,
       webhookCacheUnauthorizedTTLms: options.authorizationWebhookCacheUnauthorizedTTL,
-      getShoot: async (ns: string, name: string) => {
-        try {
-          return (await getShoot(ns, name)) as ShootSeedRef | undefined;
-        } catch (e: unknown) {
-          if (isStatusError(e) && e.code === 404) return undefined;
-          throw e;
-        }
-      },
+      graph,
       env,
     }),
     log,

@@ -8,6 +8,7 @@ import { startGardenStandIn, type GardenStandIn } from '../../test/support/garde
 import type { UserInfo } from '../../registry/types.js';
 import { resolveRequestInfo, type RequestInfo } from '../requestinfo.js';
 import { buildAuthorization, type AuthorizationStack } from './delegating.js';
+import { tableLookups } from '../../test/support/graph-lookups.js';
 import { forbiddenError } from './message.js';
 import type { ShootSeedRef } from './seed.js';
 import { authorizerUnion, type AuthorizationResult, type Authorizer } from './types.js';
@@ -17,7 +18,7 @@ const CORE = '/apis/core.gardener.cloud/v1beta1';
 const u = (name: string, ...groups: string[]): UserInfo => ({ name, groups: [...groups, 'system:authenticated'] });
 const gardenletA = u('gardener.cloud:system:seed:seed-a', 'gardener.cloud:system:seeds');
 const shoots = new Map<string, ShootSeedRef>([['garden-dev/s1', { spec: { seedName: 'seed-a' } }], ['garden-dev/s2', { spec: { seedName: 'seed-b' } }]]);
-const getShoot = async (ns: string, name: string) => shoots.get(`${ns}/${name}`);
+const graph = tableLookups(shoots, { dev: 'garden-dev' });
 
 async function decide(stack: AuthorizationStack, user: UserInfo, method: string, url: string): Promise<AuthorizationResult> {
   return stack.authorizer.authorize({ user, info: resolveRequestInfo(method, url) });
@@ -59,7 +60,7 @@ describe('403 messages', () => {
 
 describe('buildAuthorization', () => {
   describe('standalone (policy file, no garden cluster)', () => {
-    const stack = buildAuthorization({ alwaysAllowPaths: ['/healthz', '/readyz', '/livez'], policyFile: POLICY_FILE, getShoot, env: {} });
+    const stack = buildAuthorization({ alwaysAllowPaths: ['/healthz', '/readyz', '/livez'], policyFile: POLICY_FILE, graph, env: {} });
     after(() => stack.stop());
 
     const table: Array<[string, UserInfo, string, string, 'allow' | 'noOpinion']> = [
@@ -98,7 +99,7 @@ describe('buildAuthorization', () => {
       dir = mkdtempSync(join(tmpdir(), 'authz-'));
       const kubeconfig = garden.writeKubeconfig(join(dir, 'garden.kubeconfig'));
       garden.authorize = (spec) => ({ allowed: spec.user === 'alice' || (spec.user === 'root' && spec.resourceAttributes?.resource === 'Secret') });
-      stack = buildAuthorization({ alwaysAllowPaths: ['/healthz'], authorizationKubeconfig: kubeconfig, getShoot });
+      stack = buildAuthorization({ alwaysAllowPaths: ['/healthz'], authorizationKubeconfig: kubeconfig, graph });
     });
     after(async () => {
       stack.stop();

@@ -12,7 +12,7 @@ import { bootstrapAuthorizer } from './bootstrap.js';
 import { projectAuthorizer, type ProjectSource } from './projects.js';
 import { policyFileAuthorizer } from './rbac.js';
 import { subjectAccessReviewAuthorizer } from './sar.js';
-import { seedAuthorizer, type ShootLookup } from './seed.js';
+import { seedAuthorizer, type GraphLookups } from './seed.js';
 import { shootAuthorizer } from './shoot.js';
 import { authorizerUnion, groupAuthorizer, pathAuthorizer, type Authorizer } from './types.js';
 
@@ -35,8 +35,8 @@ export interface AuthorizationOptions {
   webhookCacheUnauthorizedTTLms?: number;
   /** Timeout of SubjectAccessReview calls (default 10 s). */
   timeoutMs?: number;
-  /** Shoot lookup; when given, the SeedAuthorizer scopes gardenlets' InternalSecret access. */
-  getShoot?: ShootLookup;
+  /** Lookups in the server's stores; when given, the SeedAuthorizer and the shoot authorizer scope gardenlets. */
+  graph?: GraphLookups;
   /**
    * Standalone mode: the Projects whose members get Gardener's project roles, next to Kubernetes'
    * bootstrap roles (discovery and self-reviews for every authenticated user).
@@ -87,8 +87,8 @@ export function buildAuthorization(o: AuthorizationOptions, log?: Logger): Autho
       : undefined;
   const sar = sarAuthorizer(o, true, log);
   const sarNow = sarAuthorizer(o, false, log);
-  const seed = o.getShoot !== undefined ? seedAuthorizer(o.getShoot) : undefined;
-  const selfHostedShoot = o.getShoot !== undefined ? shootAuthorizer(o.getShoot) : undefined;
+  const seed = o.graph !== undefined ? seedAuthorizer(o.graph) : undefined;
+  const selfHostedShoot = o.graph !== undefined ? shootAuthorizer(o.graph) : undefined;
   const bootstrap = o.standaloneProjects !== undefined ? bootstrapAuthorizer() : undefined;
   const projects = o.standaloneProjects !== undefined ? projectAuthorizer(o.standaloneProjects) : undefined;
   const present = (a: Authorizer | undefined): a is Authorizer => a !== undefined;

@@ -16,6 +16,7 @@ import { errorWriter, withAuthentication, withAuthorization, withRequestInfo } f
 import { listen } from '../server.js';
 import { createCA, createLeaf } from '../standalone/pki.js';
 import { buildAuthorization, type AuthorizationStack } from './delegating.js';
+import { tableLookups } from '../../test/support/graph-lookups.js';
 
 const POLICY_FILE = fileURLToPath(new URL('../../deploy/policy/gardener-roles.yaml', import.meta.url));
 const CORE = '/apis/core.gardener.cloud/v1beta1';
@@ -47,8 +48,8 @@ describe('filters with the authn/authz stacks (aggregator simulation over HTTPS)
       requestHeaderAllowedNames: ['front-proxy-client'],
       env: {},
     });
-    const getShoot = async (ns: string, name: string) => (ns === 'garden-dev' && name === 's1' ? { spec: { seedName: 'seed-a' } } : undefined);
-    authz = buildAuthorization({ alwaysAllowPaths: ['/healthz'], policyFile: POLICY_FILE, getShoot, env: {} });
+    const graph = tableLookups(new Map([['garden-dev/s1', { spec: { seedName: 'seed-a' } }]]));
+    authz = buildAuthorization({ alwaysAllowPaths: ['/healthz'], policyFile: POLICY_FILE, graph, env: {} });
     const app = express();
     app.use(withRequestInfo(), withAuthentication(authn.authenticator, true), withAuthorization(authz.authorizer));
     app.use((_req, res) => {

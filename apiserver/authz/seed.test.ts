@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { UserInfo } from '../../registry/types.js';
 import { resolveRequestInfo } from '../requestinfo.js';
+import { tableLookups } from '../../test/support/graph-lookups.js';
 import { seedAuthorizer, seedOf, type ShootSeedRef } from './seed.js';
 import type { AuthorizationResult } from './types.js';
 
@@ -17,10 +18,9 @@ const shoots = new Map<string, ShootSeedRef>([
   [`${NS}/unscheduled`, { spec: {} }],
 ]);
 const lookups: string[] = [];
-const authz = seedAuthorizer(async (namespace, name) => {
-  lookups.push(`${namespace}/${name}`);
-  return shoots.get(`${namespace}/${name}`);
-});
+// Projects: dev holds shoots on A and B, other holds none, bare names no namespace.
+const authz = seedAuthorizer(tableLookups(shoots, { dev: NS, other: 'garden-other' }, lookups));
+const PROJECTS = '/apis/core.gardener.cloud/v1beta1/projects';
 
 const gardenlet = (seed: string): UserInfo => ({ name: `gardener.cloud:system:seed:${seed}`, groups: ['gardener.cloud:system:seeds', 'system:authenticated'] });
 const saGroups = (ns: string) => ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'];
@@ -97,6 +97,19 @@ describe('SeedAuthorizer', () => {
     ['A cannot create shoots', A, 'POST', SHOOTS, 'noOpinion', 'only the following verbs are allowed for this resource type: [get list patch update watch]'],
     ['A cannot ask for kubeconfigs', A, 'POST', `${SHOOTS}/on-a/adminkubeconfig`, 'noOpinion', 'only the following subresources are allowed for this resource type: [finalizers status]'],
     ['a self-hosted seed reads its own shoot in garden', A, 'GET', '/apis/core.gardener.cloud/v1beta1/namespaces/garden/shoots/seed-a', 'allow'],
+    // Projects (upstream CheckRead on the Project vertex): one by name, related through its namespace's shoots.
+    ['A gets the project of a namespace with a shoot on A', A, 'GET', `${PROJECTS}/dev`, 'allow'],
+    ['A lists and watches that project by name', A, 'GET', `${PROJECTS}?fieldSelector=metadata.name%3Ddev`, 'allow'],
+    ['A watches that project by name', A, 'GET', `${PROJECTS}?watch=true&fieldSelector=metadata.name%3Ddev`, 'allow'],
+    ['a shoot migrating away still relates its project', gardenlet('seed-b'), 'GET', `${PROJECTS}/dev`, 'allow'],
+    ['A cannot get a project without shoots on A', A, 'GET', `${PROJECTS}/other`, 'noOpinion', 'no relationship found'],
+    ['A cannot get a project that does not exist', A, 'GET', `${PROJECTS}/nope`, 'noOpinion', 'no relationship found'],
+    ['C cannot get a project whose shoots are elsewhere', gardenlet('seed-c'), 'GET', `${PROJECTS}/dev`, 'noOpinion', 'no relationship found'],
+    ['A cannot list all projects', A, 'GET', PROJECTS, 'noOpinion', 'must specify field or label selector for name seed-a'],
+    ['A cannot update a project', A, 'PUT', `${PROJECTS}/dev`, 'noOpinion', 'only the following verbs are allowed for this resource type: [get list watch]'],
+    ['A cannot delete a project', A, 'DELETE', `${PROJECTS}/dev`, 'noOpinion', 'only the following verbs are allowed for this resource type: [get list watch]'],
+    ['A cannot read project subresources', A, 'GET', `${PROJECTS}/dev/status`, 'noOpinion', 'only the following subresources are allowed for this resource type: []'],
+    ['extension of seed A reads the project too', extension('seed-a'), 'GET', `${PROJECTS}/dev`, 'allow'],
     ['other resources: no opinion', A, 'GET', `/apis/operator.gardener.cloud/v1alpha1/gardens/g`, 'noOpinion'],
     ['non-resource requests: no opinion', A, 'GET', '/healthz', 'noOpinion'],
   ];
@@ -118,11 +131,14 @@ describe('SeedAuthorizer', () => {
     assert.deepEqual(lookups, [`${NS}/on-b`]);
   });
 
-  it('gives no opinion with an error when the shoot lookup fails', async () => {
-    const failing = seedAuthorizer(async () => {
+  it('gives no opinion with an error when a lookup fails', async () => {
+    const down = async (): Promise<never> => {
       throw new Error('store down');
-    });
-    const r = await failing.authorize({ user: A, info: resolveRequestInfo('GET', `${BASE}/on-a.ca-client`) });
-    assert.deepEqual(r, { decision: 'noOpinion', error: 'seed authorizer: cannot read shoot: store down' });
+    };
+    const failing = seedAuthorizer({ getShoot: down, projectNamespace: async () => 'garden-dev', shootsIn: down });
+    for (const url of [`${BASE}/on-a.ca-client`, `${PROJECTS}/dev`]) {
+      const r = await failing.authorize({ user: A, info: resolveRequestInfo('GET', url) });
+      assert.deepEqual(r, { decision: 'noOpinion', error: 'seed authorizer: cannot read the graph: store down' }, url);
+    }
   });
 });

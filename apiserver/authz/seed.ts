@@ -3,7 +3,8 @@
  * `gardener.cloud:system:seeds`) and their extensions (ServiceAccounts `extension-*` in namespace
  * `seed-<seed>`) to their own seed's shoots: the Shoots whose `spec.seedName` or `status.seedName` is
  * the seed (read, and written with their status and finalizers; listed and watched with the label
- * selector `name.seed.gardener.cloud/<seed>=true`), and their `<shoot>.ca-client` InternalSecrets.
+ * selector `name.seed.gardener.cloud/<seed>=true`), their `<shoot>.ca-client` InternalSecrets, and the
+ * Projects whose namespace holds such a Shoot (read one by name, as gardenlet's single-object cache does).
  * Creation of InternalSecrets is left to the SeedRestriction admission plugin. It only allows or has no
  * opinion; RBAC or the SubjectAccessReview decide next.
  */
@@ -25,6 +26,15 @@ export interface ShootSeedRef {
 
 /** Looks a Shoot up (the lead passes a lookup on the Shoot store); undefined when it does not exist. */
 export type ShootLookup = (namespace: string, name: string) => Promise<ShootSeedRef | undefined>;
+
+/** What the graph authorizers read from the server's own stores to follow Gardener's graph. */
+export interface GraphLookups {
+  getShoot: ShootLookup;
+  /** The `spec.namespace` of Project `name`; undefined when the Project does not exist or names none. */
+  projectNamespace(name: string): Promise<string | undefined>;
+  /** The Shoots of `namespace` (from the watch cache: as current as Gardener's informer-fed graph). */
+  shootsIn(namespace: string): Promise<ShootSeedRef[]>;
+}
 
 const ALWAYS_ALLOWED_VERBS = ['create'];
 const GRAPH_VERBS = ['get', 'update', 'patch', 'delete', 'list', 'watch'];
@@ -67,6 +77,34 @@ export async function authorizeCaClient(getShoot: ShootLookup, info: RequestInfo
   return related(shoot, info.namespace, shootName) ? allow : noOpinion('no relationship found');
 }
 
+const PROJECT_VERBS = ['get', 'list', 'watch'];
+
+/**
+ * The rules for one request on `projects` of an identity acting for `toName` (Gardener's CheckRead on
+ * the Project vertex): get, list and watch of one named Project whose namespace `leadsTo` the identity
+ * (the graph's Project -> Namespace -> Shoot edges); nothing else.
+ */
+export async function authorizeProjectRead(
+  lookups: GraphLookups,
+  info: RequestInfo,
+  toName: string,
+  leadsTo: (namespace: string) => Promise<boolean>,
+): Promise<AuthorizationResult> {
+  if (info.subresource !== '') return noOpinion('only the following subresources are allowed for this resource type: []');
+  if (!PROJECT_VERBS.includes(info.verb)) return noOpinion(`only the following verbs are allowed for this resource type: [${PROJECT_VERBS.join(' ')}]`);
+  if ((info.verb === 'list' || info.verb === 'watch') && info.name === '') {
+    return noOpinion(`must specify field or label selector for name ${toName}`);
+  }
+  if (info.name === '') return noOpinion('No Object name found');
+  const namespace = await lookups.projectNamespace(info.name);
+  return namespace !== undefined && (await leadsTo(namespace)) ? allow : noOpinion('no relationship found');
+}
+
+/** Whether `shoot` is scheduled to `seed` or migrating from or to it. */
+function onSeed(shoot: ShootSeedRef, seed: string): boolean {
+  return shoot.spec?.seedName === seed || shoot.status?.seedName === seed;
+}
+
 /** Label prefix of the labels the Shoot strategy keeps for the seeds a Shoot is assigned to. */
 const SEED_NAME_LABEL_PREFIX = 'name.seed.gardener.cloud/';
 const SHOOT_VERBS = ['get', 'list', 'patch', 'update', 'watch'];
@@ -105,25 +143,32 @@ async function authorizeShoot(getShoot: ShootLookup, info: RequestInfo, seed: st
   }
   if (info.name === '') return noOpinion('No Object name found');
   const shoot = await getShoot(info.namespace, info.name);
-  const seeds = shoot === undefined ? [] : [shoot.spec?.seedName, shoot.status?.seedName];
-  return seeds.includes(seed) ? allow : noOpinion('no relationship found');
+  return shoot !== undefined && onSeed(shoot, seed) ? allow : noOpinion('no relationship found');
 }
 
 /**
- * The SeedAuthorizer. Non-seed users and other resources: no opinion. A failing Shoot lookup is no
+ * The SeedAuthorizer. Non-seed users and other resources: no opinion. A failing lookup is no
  * opinion with the error set (RBAC or the SubjectAccessReview still get their say).
  */
-export function seedAuthorizer(getShoot: ShootLookup): Authorizer {
+export function seedAuthorizer(lookups: GraphLookups): Authorizer {
+  const { getShoot } = lookups;
   return {
     async authorize({ user, info }) {
       const seed = seedOf(user);
-      if (seed === undefined || !info.isResourceRequest) return noOpinion();
-      if (info.apiGroup !== GARDENER_CORE_GROUP || (info.resource !== 'internalsecrets' && info.resource !== 'shoots')) return noOpinion();
+      if (seed === undefined || !info.isResourceRequest || info.apiGroup !== GARDENER_CORE_GROUP) return noOpinion();
       try {
-        if (info.resource === 'shoots') return await authorizeShoot(getShoot, info, seed);
-        return await authorizeCaClient(getShoot, info, seed, (shoot) => [shoot.spec?.seedName, shoot.status?.seedName].includes(seed));
+        switch (info.resource) {
+          case 'shoots':
+            return await authorizeShoot(getShoot, info, seed);
+          case 'internalsecrets':
+            return await authorizeCaClient(getShoot, info, seed, (shoot) => onSeed(shoot, seed));
+          case 'projects':
+            return await authorizeProjectRead(lookups, info, seed, async (namespace) => (await lookups.shootsIn(namespace)).some((shoot) => onSeed(shoot, seed)));
+          default:
+            return noOpinion();
+        }
       } catch (e: unknown) {
-        return { decision: 'noOpinion', error: `seed authorizer: cannot read shoot: ${e instanceof Error ? e.message : String(e)}` };
+        return { decision: 'noOpinion', error: `seed authorizer: cannot read the graph: ${e instanceof Error ? e.message : String(e)}` };
       }
     },
   };

@@ -5,6 +5,7 @@ import type { UserInfo } from '../../registry/types.js';
 import { resolveRequestInfo } from '../requestinfo.js';
 import type { ShootSeedRef } from './seed.js';
 import { shootAuthorizer } from './shoot.js';
+import { tableLookups } from '../../test/support/graph-lookups.js';
 
 const SECRETS = (ns: string) => `/apis/core.gardener.cloud/v1beta1/namespaces/${ns}/internalsecrets`;
 const SHOOTS = (ns: string) => `/apis/core.gardener.cloud/v1beta1/namespaces/${ns}/shoots`;
@@ -15,7 +16,7 @@ const shoots = new Map<string, ShootSeedRef>([
   ['garden-dev/regular', { spec: {} }],
   ['garden-dev/regular2', { spec: {} }],
 ]);
-const authz = shootAuthorizer(async (namespace, name) => shoots.get(`${namespace}/${name}`));
+const authz = shootAuthorizer(tableLookups(shoots, { garden: 'garden', dev: 'garden-dev' }));
 const gardenlet: UserInfo = { name: 'gardener.cloud:system:shoot:garden:own', groups: ['gardener.cloud:system:shoots', 'system:authenticated'] };
 const saGroups = (ns: string) => ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'];
 const extension: UserInfo = { name: 'system:serviceaccount:garden:extension-shoot--own--provider-local', groups: saGroups('garden') };
@@ -81,6 +82,21 @@ describe('shoot authorizer', () => {
     ] as const) {
       assert.equal(await decide(gardenlet, method, url), 'noOpinion', `${method} ${url}`);
     }
+  });
+
+  it('lets them read the Project of their own Shoot\'s namespace by name, nothing else of Projects', async () => {
+    const PROJECTS = '/apis/core.gardener.cloud/v1beta1/projects';
+    for (const user of [gardenlet, extension]) {
+      assert.equal(await decide(user, 'GET', `${PROJECTS}/garden`), 'allow');
+      assert.equal(await decide(user, 'GET', `${PROJECTS}?watch=true&fieldSelector=metadata.name%3Dgarden`), 'allow');
+    }
+    assert.equal(await reason(gardenlet, 'GET', `${PROJECTS}/dev`), 'no relationship found');
+    assert.equal(await reason(gardenlet, 'GET', `${PROJECTS}/nope`), 'no relationship found');
+    assert.equal(await reason(gardenlet, 'GET', PROJECTS), 'must specify field or label selector for name own');
+    assert.equal(await reason(gardenlet, 'PATCH', `${PROJECTS}/garden`), 'only the following verbs are allowed for this resource type: [get list watch]');
+    const gone = shootAuthorizer(tableLookups(new Map(), { garden: 'garden' }));
+    const r = await gone.authorize({ user: gardenlet, info: resolveRequestInfo('GET', `${PROJECTS}/garden`) });
+    assert.equal(r.reason, 'no relationship found', 'without its Shoot the namespace leads nowhere');
   });
 
   it('does not count an extension ServiceAccount of a Shoot that is not self-hosted (anyone managing ServiceAccounts could mint it)', async () => {

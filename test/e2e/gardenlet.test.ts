@@ -141,6 +141,25 @@ describe('gardenlet and gardener-operator on the wire', function () {
     assert.equal(expectPb(other, 403).message, 'shoots.core.gardener.cloud is forbidden: User "gardener.cloud:system:seed:seed-b" cannot list resource "shoots" in API group "core.gardener.cloud" at the cluster scope: must specify field or label selector for name seed-b');
   });
 
+  it("reads the Project of its Shoot's namespace through a single-object informer, as its shoot reconciler does; another seed's gardenlet may not", async () => {
+    const project = projectFor(NS).metadata.name;
+    const byName = `fieldSelector=${encodeURIComponent(`metadata.name=${project}`)}`;
+    const informer = await openPbWatch(server.url, `${PROJECTS_PATH}?${WATCH_LIST}&${byName}`, gardenletA.creds);
+    try {
+      assert.equal(informer.status, 200);
+      const [added, end] = await informer.waitFor(2);
+      assert.deepEqual([added?.type, added?.object.kind, added?.object.value.spec.namespace], ['ADDED', 'Project', NS]);
+      assert.equal(end?.type, 'BOOKMARK');
+    } finally {
+      informer.close();
+    }
+    assert.equal(expectPb(await gardenletA.proto('GET', `${PROJECTS_PATH}/${project}`), 200).metadata.name, project);
+    const denied = expectPb(await gardenletB.proto('GET', `${PROJECTS_PATH}?${byName}`), 403);
+    assert.equal(denied.message, `projects.core.gardener.cloud "${project}" is forbidden: User "gardener.cloud:system:seed:seed-b" cannot list resource "projects" in API group "core.gardener.cloud" at the cluster scope: no relationship found`);
+    const all = expectPb(await gardenletA.proto('GET', PROJECTS_PATH), 403);
+    assert.match(all.message, /cannot list resource "projects" .*: must specify field or label selector for name seed-a$/);
+  });
+
   it('creates the ca-client InternalSecret from a protobuf body, through its single-object informer', async () => {
     const informer = await openPbWatch(server.url, `${SECRETS}?${WATCH_LIST}&fieldSelector=${encodeURIComponent(`metadata.name=${CA_CLIENT}`)}`, gardenletA.creds);
     try {

@@ -15,7 +15,7 @@ describe('registry/internalsecret descriptor', () => {
     assert.deepEqual(d.categories, []);
     assert.deepEqual([...d.verbs].sort(), ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
     assert.deepEqual(d.subresources, []);
-    assert.equal(d.garbageCollection, false);
+    assert.equal(d.garbageCollection, true);
     assert.equal(d.strategy, internalSecretStrategy);
   });
 

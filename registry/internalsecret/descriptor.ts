@@ -1,6 +1,6 @@
 /**
  * Registration of `internalsecrets.core.gardener.cloud`: namespaced, short name `ins`, no categories,
- * no subresources, no garbage-collection finalizer handling, field selector `type`.
+ * no subresources, foreground and orphan deletions left to the garbage collector (its finalizers), field selector `type`.
  */
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { ResourceDescriptor } from '../types.js';
@@ -38,7 +38,7 @@ export const internalSecretResource: ResourceDescriptor = {
   schema: internalSecretSchema,
   definitions: {},
   strategy: internalSecretStrategy,
-  garbageCollection: false,
+  garbageCollection: true,
   strategicMergePatch: true,
   protobuf: `github.com.gardener.gardener.pkg.apis.core.${VERSION}.${KIND}`,
 };

@@ -436,6 +436,24 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(exists.body.message, 'object is being deleted: internalsecrets.core.gardener.cloud "c" already exists');
   });
 
+  it('leaves foreground and orphan deletions to the garbage collector, as gardener-apiserver does (its stores enable garbage collection)', async () => {
+    for (const [policy, finalizer] of [['Foreground', 'foregroundDeletion'], ['Orphan', 'orphan']] as const) {
+      const name = policy.toLowerCase();
+      await create('gc', { metadata: { name } }).expect(201);
+      const marked = await s.request('delete', `${ns('gc')}/${name}?propagationPolicy=${policy}`).expect(200);
+      assert.equal(marked.body.kind, 'InternalSecret', 'the object, not a Status: it is not gone yet');
+      assert.deepEqual(marked.body.metadata.finalizers, [finalizer]);
+      assert.ok(marked.body.metadata.deletionTimestamp);
+      assert.deepEqual((await s.request('get', `${ns('gc')}/${name}`).expect(200)).body.metadata.finalizers, [finalizer]);
+      // The garbage collector removes its finalizer when it is done; then the object goes.
+      await s.request('patch', `${ns('gc')}/${name}`).set('Content-Type', 'application/merge-patch+json').send('{"metadata":{"finalizers":null}}').expect(200);
+      await s.request('get', `${ns('gc')}/${name}`).expect(404);
+    }
+    await create('gc', { metadata: { name: 'background' } }).expect(201);
+    const gone = await s.request('delete', `${ns('gc')}/background?propagationPolicy=Background`).expect(200);
+    assert.equal(gone.body.kind, 'Status');
+  });
+
   it('holds objects with finalizers until the last one is removed', async () => {
     await create('fin', { metadata: { name: 'f', finalizers: ['example.com/keep'] } }).expect(201);
     const marked = await s.request('delete', `${ns('fin')}/f`).expect(200);

@@ -2,6 +2,7 @@
  * Field errors: what validation returns, with a path and a type, turned into `details.causes` and the
  * aggregated message of a 422 Invalid Status the way Kubernetes formats them.
  */
+import { goQuote } from './goquote.js';
 
 /** The kinds of field error, with the text Kubernetes prints for each. */
 export const FieldErrorTypes = {
@@ -93,15 +94,20 @@ export const fieldErr = {
   internal: (path: Path, detail: string) => make('Internal', path, '', detail),
 };
 
+/** strconv.Quote, as NotSupported lists the supported values. */
 function quote(s: string): string {
-  return JSON.stringify(s);
+  return goQuote(s);
 }
 
+/**
+ * A bad value as field.Error prints it (apimachinery 0.34+, which gardener-apiserver links): strings
+ * with Go's `%q`, simple types as they are, anything else as its JSON (a nil value `null`).
+ */
 function formatValue(v: unknown): string {
   if (v === OMIT_VALUE) return '';
   if (v instanceof Printed) return v.text;
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return JSON.stringify(v);
 }

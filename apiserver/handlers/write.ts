@@ -96,6 +96,10 @@ export async function handleUpdate(r: ResourceRequest): Promise<void> {
   if ((obj.metadata.name ?? '') === '') {
     throw badRequest(`the name of the object (${r.info.name} based on URL) was undeterminable: name must be provided`);
   }
+  // As kube-apiserver's update handler, before it looks the object up.
+  if (obj.metadata.name !== r.info.name) {
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${r.info.name})`);
+  }
   const strategy = r.subresource?.strategy;
   // As kube-apiserver: a uid in the body is a precondition on the stored object (409 when it differs).
   const uid = obj.metadata.uid ?? '';

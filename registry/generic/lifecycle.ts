@@ -5,8 +5,8 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { invalid, untypedError, type StatusError } from '../../apimachinery/errors.js';
-import { fieldErr, type FieldError } from '../../apimachinery/field.js';
+import { conflict, invalid, OBJECT_MODIFIED, untypedError, type StatusError } from '../../apimachinery/errors.js';
+import { fieldErr, Printed, type FieldError } from '../../apimachinery/field.js';
 import { parseUint64 } from '../../apimachinery/strconv.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { RequestContext, ResourceDescriptor, Strategy } from '../types.js';
@@ -77,6 +77,24 @@ export function updatedResourceVersionError(resourceVersion: string | undefined)
 }
 
 /**
+ * The optimistic-concurrency check of an update against the stored object, where kube-apiserver's
+ * Store.Update makes it: after mutating admission, before preparation, validation and validating
+ * admission, so that a client on a stale version hears 409 whatever else is wrong with its change.
+ * Without a resourceVersion the update goes ahead when the strategy allows unconditional updates;
+ * otherwise it is refused alone (422 naming the resource, the version printed as Go's `%#v` of a uint64).
+ */
+export function updateVersionError(d: ResourceDescriptor, strategy: Strategy, obj: KubeObject, current: KubeObject): StatusError | undefined {
+  const name = obj.metadata.name ?? '';
+  const rv = parseUint64(obj.metadata.resourceVersion ?? '').value ?? 0n;
+  if (rv === 0n) {
+    if (strategy.allowUnconditionalUpdate) return undefined;
+    return invalid({ group: d.group, kind: d.resource }, name, [fieldErr.invalid('metadata.resourceVersion', new Printed('0x0'), 'must be specified for an update')]);
+  }
+  const stored = parseUint64(current.metadata.resourceVersion ?? '').value;
+  return rv === stored ? undefined : conflict({ group: d.group, resource: d.resource }, name, OBJECT_MODIFIED);
+}
+
+/**
  * Prepares a new object for storage: system fields, strategy hooks, validation (the strategy validates
  * metadata too, as Kubernetes' per-kind validators do).
  * Throws 400/422 StatusErrors.
@@ -134,9 +152,6 @@ export function beforeUpdate(d: ResourceDescriptor, strategy: Strategy, obj: Kub
   dropEmptyMetadata(obj);
   if (strategy.tracksGeneration && strategy.preparesGeneration !== true && !isDeepStrictEqual(specOf(obj), specOf(old))) {
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
-  }
-  if ((obj.metadata.resourceVersion ?? '') === '' && !strategy.allowUnconditionalUpdate) {
-    errs.push(fieldErr.invalid('metadata.resourceVersion', '0x0', 'must be specified for an update'));
   }
   errs.push(...strategy.validateUpdate(obj, old, ctx));
   throwIfInvalid(d, obj, errs);

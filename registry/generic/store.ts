@@ -11,7 +11,7 @@ import type { Preconditions, Storage, Watch } from '../../storage/interface.js';
 import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strategy } from '../types.js';
 import { toStatusError } from './errors.js';
 import { ignoreManagedFieldsTimestamps } from './timestamps.js';
-import { beforeCreate, beforeUpdate, createdResourceVersionError, now, updatedResourceVersionError } from './lifecycle.js';
+import { beforeCreate, beforeUpdate, createdResourceVersionError, now, updatedResourceVersionError, updateVersionError } from './lifecycle.js';
 import { buildSelection, supportedFields, validateListParams, type ListParams, type Selection } from './selection.js';
 
 /** Admission hooks run inside a write: mutating first, validating on the final object. */
@@ -273,9 +273,11 @@ export class ResourceStore {
       const stored = current === undefined ? undefined : (strategy.decodeStored?.(current) ?? current);
       await hooks.mutate?.(obj, stored);
       write.created = stored === undefined;
-      if (stored === undefined) {
+      if (current === undefined || stored === undefined) {
         beforeCreate(this.descriptor, strategy, obj, ctx);
       } else {
+        const stale = updateVersionError(this.descriptor, strategy, obj, current);
+        if (stale !== undefined) throw stale;
         beforeUpdate(this.descriptor, strategy, obj, stored, ctx);
       }
       await hooks.validate?.(obj, stored);

@@ -136,11 +136,26 @@ describe('registry/shoot through the generic store', () => {
     await assert.rejects(store.get(ctx, shoot.metadata.name ?? ''), /not found/);
   });
 
-  it('needs a resourceVersion for updates', async () => {
+  it('needs a resourceVersion for updates, and checks it before validating, as the Kubernetes store does', async () => {
     const created = await store.create(ctx, exampleShoot());
     const next = structuredClone(created);
     delete next.metadata.resourceVersion;
-    assert.deepEqual(await rejection(put(next)), ['metadata.resourceVersion: Invalid value: "0x0": must be specified for an update']);
+    next.spec = { ...(next.spec as object), region: '' };
+    const missing = await put(next).then(() => assert.fail('accepted'), (e: unknown) => e);
+    assert.ok(isStatusError(missing));
+    assert.equal(missing.status.message, `shoots.core.gardener.cloud "${created.metadata.name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`);
+    assert.deepEqual(missing.status.details, {
+      name: created.metadata.name,
+      group: 'core.gardener.cloud',
+      kind: 'shoots',
+      causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }],
+    });
+    // A stale version hears 409 even when its change is invalid too.
+    next.metadata.resourceVersion = String(Number(created.metadata.resourceVersion) + 1000);
+    const stale = await put(next).then(() => assert.fail('accepted'), (e: unknown) => e);
+    assert.ok(isStatusError(stale));
+    assert.equal(stale.code, 409, stale.status.message);
+    assert.equal(stale.status.message, `Operation cannot be fulfilled on shoots.core.gardener.cloud "${created.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
   });
 
   it('lets the deletion confirmation decide on deletes', async () => {

@@ -436,6 +436,18 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.equal(exists.body.message, 'object is being deleted: internalsecrets.core.gardener.cloud "c" already exists');
   });
 
+  it('checks the name before the object exists, and the resourceVersion before validation and validating admission, as the Kubernetes handler and store do', async () => {
+    const renamed = await s.request('put', `${ns('order')}/missing`).send({ metadata: { name: 'other' } }).expect(400);
+    assert.equal(renamed.body.message, 'the name of the object (other) does not match the name on the URL (missing)');
+    const made = (await create('order', { metadata: { name: 'imm' }, immutable: true, data: { k: 'dg==' } }).expect(201)).body;
+    const stale = String(Number(made.metadata.resourceVersion) + 1000);
+    // Invalid (data of an immutable secret) and stale: the client hears that it is stale, and re-reads.
+    const conflict = await s.request('put', `${ns('order')}/imm`).send({ metadata: { name: 'imm', resourceVersion: stale }, immutable: true, data: { k: 'dw==' } }).expect(409);
+    assert.equal(conflict.body.message, 'Operation cannot be fulfilled on internalsecrets.core.gardener.cloud "imm": the object has been modified; please apply your changes to the latest version and try again');
+    const current = await s.request('put', `${ns('order')}/imm`).send({ metadata: { name: 'imm', resourceVersion: made.metadata.resourceVersion }, immutable: true, data: { k: 'dw==' } }).expect(422);
+    assert.match(current.body.message, /field is immutable when `immutable` is set/);
+  });
+
   it('leaves foreground and orphan deletions to the garbage collector, as gardener-apiserver does (its stores enable garbage collection)', async () => {
     for (const [policy, finalizer] of [['Foreground', 'foregroundDeletion'], ['Orphan', 'orphan']] as const) {
       const name = policy.toLowerCase();

@@ -9,6 +9,7 @@ import { markRead } from '../received.js';
 import { sendJson } from '../respond.js';
 import { switchProtocols } from '../upgrade.js';
 import { Auditor } from './auditor.js';
+import { takeBody } from './body.js';
 import { setAuthorizationDecision, withAudit, withAuditInit, withAuditPanic } from './filter.js';
 import { parseAuditPolicy } from './policy.js';
 import type { AuditEvent, AuditSink } from './types.js';
@@ -77,8 +78,9 @@ function app(auditor: Auditor | undefined): Express {
     res.status(200).end('{}');
   });
   a.get(`${G}/shoots/s`, (_req, res) => sendJson(res, 200, { kind: 'Shoot', metadata: { name: 's', managedFields: [{ manager: 'm' }] }, spec: { x: 1 } }));
+  a.post(`${G}/unserved`, express.raw({ type: () => true }), (_req, res) => sendJson(res, 404, { kind: 'Status', code: 404 }));
   a.use('/apis', express.raw({ type: () => true }), (req, res) => {
-    const text = (req.body as Buffer).toString();
+    const text = takeBody(req).toString();
     if (text.startsWith('{bad')) throw badRequest(`couldn't get version/kind; json parse error: ${text}`);
     const kubeconfig = Buffer.from(`client-key-data: ${MARKER}`).toString('base64');
     sendJson(res, 201, req.path.endsWith('kubeconfig') ? { kind: 'AdminKubeconfigRequest', status: { kubeconfig } } : JSON.parse(text));
@@ -165,6 +167,11 @@ describe('audit filter', () => {
     const [, onlyRequest] = await settle(req.sink, 2);
     assert.deepEqual(onlyRequest?.requestObject, { a: 1 });
     assert.equal(onlyRequest?.responseObject, undefined);
+    // A body no handler took up (a path nothing serves) is never recorded.
+    const unserved = setup(policy('RequestResponse'));
+    await unserved.request.post(`${G}/unserved`).set('Content-Type', 'application/json').send({ a: MARKER }).expect(404);
+    const [, notTaken] = await settle(unserved.sink, 2);
+    assert.equal(notTaken?.requestObject, undefined);
   });
 
   for (const [name, path] of [

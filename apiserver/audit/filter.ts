@@ -34,6 +34,7 @@ import type { Auditor } from './auditor.js';
 import { buildEvent, decodeRequestBody, incomingAuditID, panicStatus, responseStatusOf, sourceIPs, userAgentOf } from './event.js';
 import type { RequestAuditConfig } from './policy.js';
 import { nowMs, type AuditEvent, type ResponseStatus, type Stage } from './types.js';
+import { bodyTaken } from './body.js';
 
 /** Response header carrying the audit ID (Go's canonical spelling of `Audit-ID`). */
 export const AUDIT_ID_RESPONSE_HEADER = 'Audit-Id';
@@ -158,8 +159,12 @@ function isLongRunning(req: IncomingMessage, res: Response): boolean {
   return infoOf(req, res).verb === 'watch';
 }
 
-/** The request body for Request level and above (sensitive requests are never decoded). */
+/**
+ * The request body for Request level and above, once a handler has taken it up (sensitive requests
+ * are never decoded).
+ */
 function requestObjectOf(auditor: Auditor, req: Request, res: Response, a: RequestAudit): unknown {
+  if (!bodyTaken(req)) return undefined;
   const config = configOf(auditor, req, res, a);
   if (config.sensitive || config.level === 'None' || config.level === 'Metadata') return undefined;
   return decodeRequestBody(req.body, req.headers['content-type']);

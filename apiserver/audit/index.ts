@@ -5,6 +5,7 @@
  * middlewares go.
  */
 export { Auditor, createAuditor, teeSinks, type AuditOptions } from './auditor.js';
+export { takeBody } from './body.js';
 export {
   AUDIT_ID_RESPONSE_HEADER,
   DECISION_ANNOTATION,

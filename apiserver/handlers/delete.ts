@@ -15,6 +15,7 @@ import { META_MESSAGES, PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/
 import { bool, int, listParams, str, strs } from '../query.js';
 import { admissionHooks, outputOf, send, type ResourceRequest } from './context.js';
 import { sendRenderedList } from './read.js';
+import { takeBody } from '../audit/index.js';
 
 /** The propagation policies, in the order kube-apiserver lists them (with "nil") when refusing another. */
 const POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
@@ -113,8 +114,8 @@ function queryOptions(r: ResourceRequest): DeleteOptionsValue {
  * only the body then, and a client that sends both would delete for real what it meant to try).
  */
 export function deleteParams(r: ResourceRequest): DeleteParams & { orphanDependents?: boolean } {
-  const body: unknown = r.req.body;
-  const hasBody = Buffer.isBuffer(body) && body.length > 0;
+  const body = takeBody(r.req);
+  const hasBody = body.length > 0;
   const opts = hasBody ? bodyOptions(r, body) : queryOptions(r);
   const queryDryRun = hasBody ? strs(r.query, 'dryRun') : [];
   if (queryDryRun.length > 0) opts.dryRun = [...(opts.dryRun ?? []), ...queryDryRun];

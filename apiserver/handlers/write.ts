@@ -18,6 +18,7 @@ import { APPLY_PATCH, applyPatch, checkDeclaredFields, checkDuplicateKeys, decod
 import { isGoTyped } from '../../registry/scheme.js';
 import { mediaType } from '../decode.js';
 import { bool } from '../query.js';
+import { takeBody } from '../audit/index.js';
 
 /** The manager of a write: the fieldManager parameter, or the User-Agent's product. */
 function managerOf(r: ResourceRequest, optionsKind: string): string {
@@ -44,10 +45,9 @@ function track(r: ResourceRequest, manager: string, old: KubeObject | undefined,
   });
 }
 
-/** The request body as sent (empty when there is none). */
+/** The request body as sent (empty when there is none), taken up for the audit log. */
 function rawBody(r: ResourceRequest): Buffer {
-  const body: unknown = r.req.body;
-  return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+  return takeBody(r.req);
 }
 
 /** What a body of this request is decoded as: the resource's kind, or the subresource's own, and its protobuf message. */

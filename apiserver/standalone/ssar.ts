@@ -16,6 +16,7 @@ import type { StaticGroup } from '../discovery.js';
 import type { RequestInfo } from '../requestinfo.js';
 import { negotiate } from '../negotiation.js';
 import { sendBody } from '../respond.js';
+import { takeBody } from '../audit/index.js';
 
 const GROUP = 'authorization.k8s.io';
 const KIND = 'SelfSubjectAccessReview';
@@ -80,7 +81,7 @@ function infoOf(spec: Record<string, unknown>): RequestInfo {
 export function selfSubjectAccessReviewHandler(authorizer: Authorizer) {
   return async (req: Request, res: Response): Promise<void> => {
     const { format } = negotiate(req.headers.accept, { protobuf: true, shape: 'object' });
-    const body = parseBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.headers['content-type'], { kind: KIND, protobuf: PROTOBUF }).value;
+    const body = parseBody(takeBody(req), req.headers['content-type'], { kind: KIND, protobuf: PROTOBUF }).value;
     if (body.apiVersion !== undefined && body.apiVersion !== `${GROUP}/v1`) {
       throw badRequest(`the API version in the data (${JSON.stringify(body.apiVersion)}) does not match the expected API version (${GROUP}/v1)`);
     }

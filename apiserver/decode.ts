@@ -121,7 +121,7 @@ export interface ParsedBody {
 }
 
 /** The JSON a body holds: parsed JSON, or YAML converted. @throws the reason, as Go's decoder words it. */
-function bodyValue(raw: Buffer, type: string): { value: unknown; rawJson: string | undefined } {
+export function bodyValue(raw: Buffer, type: string): { value: unknown; rawJson: string | undefined } {
   const text = raw.toString('utf8');
   if (type === 'application/json' || type === '') {
     const { value, members, decimals } = parseJsonText(text);

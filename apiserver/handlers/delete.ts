@@ -1,5 +1,5 @@
 /** DELETE of one object and of collections, with meta/v1 DeleteOptions from the body or the query. */
-import { badRequest, invalid } from '../../apimachinery/errors.js';
+import { badRequest, invalid, unsupportedMediaType } from '../../apimachinery/errors.js';
 import { bodyKind, groupVersionString, notRegisteredMessage, unknownConversionMessage, type GroupVersionKind } from '../../apimachinery/decoding.js';
 import { typeMetaTargetError, typeMetaUnmarshalError } from '../../apimachinery/gojson.js';
 import { SCHEME_NAME } from '../../registry/scheme.js';
@@ -10,7 +10,7 @@ import { fieldErr, Printed, type FieldError } from '../../apimachinery/field.js'
 import { goStringSliceSyntax } from '../../apimachinery/goquote.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { DeleteParams } from '../../registry/generic/store.js';
-import { mediaType, parseJson, parseProtobufBody, type ProtobufTarget } from '../decode.js';
+import { bodyValue, mediaType, parseJson, parseProtobufBody, type ProtobufTarget } from '../decode.js';
 import { META_MESSAGES, PROTOBUF_MEDIA_TYPE } from '../../apimachinery/protobuf/index.js';
 import { bool, int, listParams, str, strs } from '../query.js';
 import { admissionHooks, outputOf, send, type ResourceRequest } from './context.js';
@@ -67,9 +67,14 @@ function deleteOptionsKindError(gvk: GroupVersionKind, text: string): string | u
  * answers 400, the client's mistake).
  */
 function bodyOptions(r: ResourceRequest, body: Buffer): DeleteOptionsValue {
-  if (mediaType(r.req.headers['content-type']) === PROTOBUF_MEDIA_TYPE) return fromRecord(parseProtobufBody(body, DELETE_OPTIONS));
-  const text = body.toString('utf8');
-  const parsed = parseJson(text);
+  const type = mediaType(r.req.headers['content-type']);
+  if (type === PROTOBUF_MEDIA_TYPE) return fromRecord(parseProtobufBody(body, DELETE_OPTIONS));
+  // The meta codecs' media types, as kube-apiserver negotiates the body of a delete.
+  if (type !== 'application/json' && type !== '' && type !== 'application/yaml') throw unsupportedMediaType(['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE]);
+  const yaml = type === 'application/yaml' ? bodyValue(body, type).value : undefined;
+  // Go's YAML decoder converts to JSON first: its messages quote the JSON.
+  const text = yaml === undefined ? body.toString('utf8') : JSON.stringify(yaml);
+  const parsed = yaml ?? parseJson(text);
   if (parsed === null) return {}; // Go decodes `null` into empty options
   if (!isPlainObject(parsed)) throw badRequest(typeMetaTargetError(parsed));
   const typeMetaError = typeMetaUnmarshalError(parsed);

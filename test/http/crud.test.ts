@@ -404,6 +404,12 @@ describe('InternalSecret CRUD over HTTPS', function () {
     await s.request('get', `${ns('delopts')}/b`).expect(200);
     await del('b', '', { dryRun: ['All'] }).expect(200);
     await s.request('get', `${ns('delopts')}/b`).expect(200);
+    // The body's media type is negotiated as for any body: YAML is read, an unknown type refused.
+    await s.request('delete', `${ns('delopts')}/b`).set('Content-Type', 'application/yaml').send('kind: DeleteOptions\napiVersion: v1\ndryRun: [All]\n').expect(200);
+    await s.request('get', `${ns('delopts')}/b`).expect(200);
+    const plain = await s.request('delete', `${ns('delopts')}/b`).set('Content-Type', 'text/plain').send('{"propagationPolicy":"Background"}').expect(415);
+    assert.equal(plain.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+    await s.request('get', `${ns('delopts')}/b`).expect(200);
     // What Go cannot decode is a 400 and deletes nothing.
     const typeErrors: [unknown, string][] = [
       [{ gracePeriodSeconds: 'x' }, 'json: cannot unmarshal string into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],

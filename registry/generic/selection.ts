@@ -46,10 +46,17 @@ export function supportedFields(d: ResourceDescriptor): Set<string> {
   return new Set(['metadata.name', ...(d.namespaced ? ['metadata.namespace'] : []), ...Object.keys(d.selectableFields(probe))]);
 }
 
-/** Parses the selectors of a request; 400 for bad syntax or unsupported field labels. */
+/**
+ * Parses the selectors of a request and validates its options, in kube-apiserver's order: 400 for bad
+ * selector syntax, 422 for invalid ListOptions (a watch's when `params.watch` is set), 400 for
+ * unsupported field labels.
+ */
 export function buildSelection(d: ResourceDescriptor, params: ListParams, supported: ReadonlySet<string>): Selection {
   const labels = parseLabelSelector(params.labelSelector ?? '');
   const fields = parseFieldSelector(params.fieldSelector ?? '');
+  // As kube-apiserver: the selectors are parsed while the parameters are decoded (400 first), the
+  // options are validated next (422), the field labels are checked last (400).
+  validateListParams(params);
   checkSupported(fields, supported);
   const predicate: SelectionPredicate = {
     empty: labels.empty && fields.empty,

@@ -12,7 +12,7 @@ import { apiVersionOf, type RequestContext, type ResourceDescriptor, type Strate
 import { toStatusError } from './errors.js';
 import { ignoreManagedFieldsTimestamps } from './timestamps.js';
 import { beforeCreate, beforeUpdate, createdResourceVersionError, now, updatedResourceVersionError, updateVersionError } from './lifecycle.js';
-import { buildSelection, supportedFields, validateListParams, type ListParams, type Selection } from './selection.js';
+import { buildSelection, supportedFields, type ListParams, type Selection } from './selection.js';
 
 /** Admission hooks run inside a write: mutating first, validating on the final object. */
 export interface AdmissionHooks {
@@ -134,7 +134,6 @@ export class ResourceStore {
   }
 
   async list(ctx: RequestContext, params: ListParams): Promise<KubeList> {
-    validateListParams(params);
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
     // A continue token makes any list a paginated list of the prefix, as kube-apiserver's predicate
     // says (MatchesSingle): only a first read of one name is a read of one key.
@@ -160,8 +159,11 @@ export class ResourceStore {
     };
   }
 
+  /**
+   * A watch. Its options are validated as a watch's when `params.watch` is set, as a list's otherwise
+   * (a watch through the `/watch/` path prefix, as kube-apiserver validates it).
+   */
   watch(ctx: RequestContext, params: ListParams): Watch {
-    validateListParams({ ...params, watch: true });
     const sel = buildSelection(this.descriptor, params, this.fieldLabels);
     const singleKey = this.singleKey(ctx, sel);
     try {

@@ -144,6 +144,31 @@ describe('list and watch over HTTPS', function () {
   });
 
 
+  it('validates options in kube-apiserver\'s order (selector syntax, then ListOptions, then field labels), a watch under /watch/ with the rules of a list', async () => {
+    const syntax = await s.request('get', `${ns('pages')}?fieldSelector=a&resourceVersionMatch=Exact`).expect(400);
+    assert.equal(syntax.body.message, "invalid selector: 'a'; can't understand 'a'");
+    const options = await s.request('get', `${ns('pages')}?fieldSelector=spec.x%3D1&resourceVersionMatch=Exact`).expect(422);
+    assert.match(options.body.message, /resourceVersionMatch is forbidden unless resourceVersion is provided/);
+    await s.request('get', `${ns('pages')}?fieldSelector=spec.x%3D1`).expect(400);
+    // The deprecated /watch/ prefix is a watch that kube-apiserver validates as a list: no watch-list
+    // options, and a resourceVersionMatch without sendInitialEvents is fine.
+    const prefixed = `${BASE}/watch/namespaces/pages/internalsecrets`;
+    const watchList = await s.request('get', `${prefixed}?sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`).expect(422);
+    assert.deepEqual(
+      watchList.body.details.causes.map((c: { message: string }) => c.message),
+      ['Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided', 'Forbidden: sendInitialEvents is forbidden for list'],
+    );
+    const rv = (await s.request('get', ns('pages')).expect(200)).body.metadata.resourceVersion;
+    const w = await openWatch(s.running.url, `${prefixed}?resourceVersion=${rv}&resourceVersionMatch=NotOlderThan`, s.creds);
+    try {
+      assert.equal(w.status, 200);
+    } finally {
+      w.close();
+    }
+    const matched = await s.request('get', `${ns('pages')}?watch=1&resourceVersion=${rv}&resourceVersionMatch=NotOlderThan`).expect(422);
+    assert.match(matched.body.message, /resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided/);
+  });
+
   it('answers lists at a resourceVersion from the future as kube-apiserver 1.32 does: pinned reads fail at once with 500, a one-key page with 504, the rest after the watch cache\'s wait', async () => {
     const current = Number((await s.request('get', ns('pages')).expect(200)).body.metadata.resourceVersion);
     const future = current + 1000;

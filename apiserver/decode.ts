@@ -16,16 +16,14 @@ import type { CheckResult, KindValidator } from '../openapi/validate.js';
 import { decodeErrorMessage, formatStrictError, warningTexts } from '../openapi/validate.js';
 import { isGoTyped, kindMismatch } from '../registry/scheme.js';
 import { apiVersionOf, type ResourceDescriptor } from '../registry/types.js';
+import { FIELD_VALIDATION_VALUES } from './query.js';
 
 /** Largest accepted request body (Kubernetes' limit). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
-/** The fieldValidation values ValidateFieldValidation accepts, sorted as its message lists them ("" is Warn). */
-const FIELD_VALIDATION_VALUES = ['', 'Ignore', 'Strict', 'Warn'];
-
-/** Reads the fieldValidation query parameter (Warn when absent). */
+/** Reads the fieldValidation query parameter (Warn when absent; see validateWriteOptions in query.ts). */
 export function fieldValidationOf(value: string | undefined, optionsKind: string): FieldValidation {
   if (value === undefined || value === '') return 'Warn';
   if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;

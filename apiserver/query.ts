@@ -1,6 +1,6 @@
 /** Typed reads of Kubernetes query parameters (ListOptions, CreateOptions, DeleteOptions, ...). */
 import { badRequest, invalid } from '../apimachinery/errors.js';
-import { fieldErr, Printed } from '../apimachinery/field.js';
+import { fieldErr, Printed, type FieldError } from '../apimachinery/field.js';
 import { goStringSliceSyntax } from '../apimachinery/goquote.js';
 import { parseInt64 } from '../apimachinery/strconv.js';
 import { validateFieldManager } from '../apimachinery/validation.js';
@@ -93,23 +93,38 @@ export function listParams(q: Query): ListParams {
   return p;
 }
 
-/** `dryRun`: absent or `All`; anything else is 422 on the options kind, naming the whole list as Kubernetes does. */
-export function dryRun(q: Query, optionsKind: string): boolean {
-  const values = strs(q, 'dryRun');
-  if (values.some((v) => v !== 'All')) {
-    throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [fieldErr.notSupported('dryRun', new Printed(goStringSliceSyntax(values)), ['All'])]);
-  }
-  return values.length > 0;
+/** The fieldValidation values ValidateFieldValidation accepts, sorted as its message lists them ("" is Warn). */
+export const FIELD_VALIDATION_VALUES = ['', 'Ignore', 'Strict', 'Warn'];
+
+/**
+ * kube-apiserver's ValidateCreateOptions, ValidateUpdateOptions and ValidatePatchOptions over a write's
+ * query, every error at once and in their order: for a patch, `force` outside apply and apply without a
+ * manager; then `fieldManager` (at most 128 bytes of printable characters), `dryRun` (absent or `All`,
+ * the whole list named as Go prints it) and `fieldValidation`.
+ * @throws StatusError 422 `<optionsKind>.meta.k8s.io "" is invalid: ...`.
+ */
+export function validateWriteOptions(q: Query, optionsKind: string, patch?: { apply: boolean }): void {
+  const errs: FieldError[] = [];
+  const manager = str(q, 'fieldManager') ?? '';
+  if (patch !== undefined && !patch.apply && str(q, 'force') !== undefined) errs.push(fieldErr.forbidden('force', 'may not be specified for non-apply patch'));
+  if (patch?.apply === true && manager === '') errs.push(fieldErr.required('fieldManager', 'is required for apply patch'));
+  if (manager !== '') errs.push(...validateFieldManager(manager, 'fieldManager'));
+  const dry = strs(q, 'dryRun');
+  if (dry.some((v) => v !== 'All')) errs.push(fieldErr.notSupported('dryRun', new Printed(goStringSliceSyntax(dry)), ['All']));
+  const mode = str(q, 'fieldValidation') ?? '';
+  if (!FIELD_VALIDATION_VALUES.includes(mode)) errs.push(fieldErr.notSupported('fieldValidation', mode, FIELD_VALIDATION_VALUES));
+  if (errs.length > 0) throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', errs);
 }
 
-/** `fieldManager`: at most 128 bytes of printable characters (Go's unicode.IsPrint); empty is unset. */
-export function fieldManager(q: Query, optionsKind: string): string | undefined {
+/** Whether a write is a dry run (its options checked by {@link validateWriteOptions}). */
+export function isDryRun(q: Query): boolean {
+  return strs(q, 'dryRun').length > 0;
+}
+
+/** `fieldManager` (checked by {@link validateWriteOptions}); empty is unset (the User-Agent names the manager). */
+export function fieldManager(q: Query): string | undefined {
   const v = str(q, 'fieldManager');
-  // Empty is unset (the User-Agent names the manager; apply requires one), as upstream.
-  if (v === undefined || v === '') return undefined;
-  const errs = validateFieldManager(v, 'fieldManager');
-  if (errs.length > 0) throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', errs);
-  return v;
+  return v === undefined || v === '' ? undefined : v;
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
-import { decodeApplyBody, validatePatchOptions } from './body.js';
+import { decodeApplyBody } from './body.js';
 
 const IS = { group: 'core.gardener.cloud', version: 'v1beta1', kind: 'InternalSecret' };
 
@@ -60,24 +60,4 @@ describe('apply: decodeApplyBody', () => {
       assert.ok(e.status.message?.startsWith(message), e.status.message);
     });
   }
-});
-
-describe('apply: validatePatchOptions', () => {
-  it('requires fieldManager for apply', () => {
-    const e = statusOf(() => validatePatchOptions({ apply: true, forceGiven: false, fieldManager: undefined }));
-    assert.equal(e.code, 422);
-    assert.equal(e.status.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    assert.deepEqual(e.status.details?.causes, [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }]);
-  });
-
-  it('forbids force on other patches', () => {
-    const e = statusOf(() => validatePatchOptions({ apply: false, forceGiven: true, fieldManager: 'x' }));
-    assert.equal(e.code, 422);
-    assert.equal(e.status.message, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
-  });
-
-  it('accepts apply with a manager and force, and other patches without force', () => {
-    validatePatchOptions({ apply: true, forceGiven: true, fieldManager: 'kubectl' });
-    validatePatchOptions({ apply: false, forceGiven: false, fieldManager: undefined });
-  });
 });

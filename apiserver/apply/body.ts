@@ -1,10 +1,8 @@
 /**
  * The request side of server-side apply: the `application/apply-patch+yaml` body (YAML, of which JSON
- * is a subset) and the PatchOptions rules for `force` and `fieldManager`.
+ * is a subset).
  */
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { invalid } from '../../apimachinery/errors.js';
-import { fieldErr, type FieldError } from '../../apimachinery/field.js';
 import { goQuote } from '../../apimachinery/goquote.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import { MAX_YAML_ALIASES, parseUntrustedYamlDocuments } from '../../apimachinery/yaml.js';
@@ -147,22 +145,3 @@ export function checkDuplicateKeys(duplicateKeys: readonly string[], mode: 'Stri
 }
 
 /** The PatchOptions of a PATCH request, as far as apply is concerned. */
-export interface PatchOptionsInput {
-  /** Whether the Content-Type is {@link APPLY_PATCH}. */
-  apply: boolean;
-  /** Whether the `force` query parameter was given (any value). */
-  forceGiven: boolean;
-  /** The `fieldManager` query parameter. */
-  fieldManager: string | undefined;
-}
-
-/**
- * Upstream's `ValidatePatchOptions` for apply: `force` is forbidden on other patch types and
- * `fieldManager` is required for apply. Throws 422 `PatchOptions.meta.k8s.io "" is invalid: ...`.
- */
-export function validatePatchOptions(opts: PatchOptionsInput): void {
-  const errs: FieldError[] = [];
-  if (!opts.apply && opts.forceGiven) errs.push(fieldErr.forbidden('force', 'may not be specified for non-apply patch'));
-  if (opts.apply && (opts.fieldManager ?? '') === '') errs.push(fieldErr.required('fieldManager', 'is required for apply patch'));
-  if (errs.length > 0) throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', errs);
-}

@@ -1,14 +1,14 @@
 /**
  * Server-side apply and managedFields for every write. What the handlers use:
  *
- * - {@link decodeApplyBody} and {@link validatePatchOptions} for `application/apply-patch+yaml` PATCHes;
+ * - {@link decodeApplyBody} for `application/apply-patch+yaml` PATCHes;
  * - {@link applyPatch} inside the update loop of an apply (creates the object when missing);
  * - {@link trackUpdate} on every other create, update and patch;
  * - {@link defaultManager} for writes without `fieldManager`;
  *
  * The lower layers (field sets, FieldsV1, typed merge and compare) are exported for tests and tools.
  */
-export { APPLY_PATCH, checkDuplicateKeys, decodeApplyBody, validatePatchOptions, type DecodedApplyBody, type ExpectedKind, type PatchOptionsInput } from './body.js';
+export { APPLY_PATCH, checkDuplicateKeys, decodeApplyBody, type DecodedApplyBody, type ExpectedKind } from './body.js';
 export { applyConflictError, conflictMessage } from './conflict.js';
 export {
   applyPatch,

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { methodNotRouted, pathNotFound } from '../../apimachinery/errors.js';
 import type { Verb } from '../../registry/types.js';
-import { dryRun } from '../query.js';
+import { isDryRun, validateWriteOptions } from '../query.js';
 import { requestState, resolveResource, type HandlerDeps, type ResourceRequest } from './context.js';
 import { handleDelete, handleDeleteCollection } from './delete.js';
 import { handleGet, handleList } from './read.js';
@@ -42,6 +42,8 @@ export function resourceHandler(deps: HandlerDeps) {
       if (info.verb === 'watch' && req.method !== 'GET' && req.method !== 'HEAD') throw methodNotRouted();
       const query = req.query as Record<string, unknown>;
       const optionsKind = OPTIONS_KIND[info.verb];
+      // A patch's options are checked after its Content-Type (415 first), as upstream does.
+      if (optionsKind !== undefined && info.verb !== 'patch') validateWriteOptions(query, optionsKind);
       const r: ResourceRequest = {
         req,
         res,
@@ -54,7 +56,7 @@ export function resourceHandler(deps: HandlerDeps) {
         ctx: {
           user,
           namespace: info.namespace,
-          dryRun: optionsKind ? dryRun(query, optionsKind) : false,
+          dryRun: optionsKind !== undefined && isDryRun(query),
           warnings: [],
           ...(deps.settings !== undefined && { settings: deps.settings }),
         },

@@ -8,21 +8,20 @@ import { checkApplyConfiguration, checkBody, checkPatched, fieldValidationOf, pa
 import { UndecodableBodyError } from '../../apimachinery/decoding.js';
 import { includeObjectPolicy } from '../negotiation.js';
 import { parsePatch, patchTypeOf, STRATEGIC_MERGE_PATCH, type Patch } from '../patch.js';
-import { fieldManager, str } from '../query.js';
+import { bool, fieldManager, str, validateWriteOptions } from '../query.js';
 import { renderObject } from '../render.js';
 import { admissionHooks, outputOf, send, type ResourceRequest, type SubresourceCreator } from './context.js';
 import { dedupOwnerReferences } from './owner-references.js';
 import type { AdmissionHooks } from '../../registry/generic/store.js';
 import { protobufMessage } from '../../registry/types.js';
-import { APPLY_PATCH, applyPatch, checkDeclaredFields, checkDuplicateKeys, decodeApplyBody, defaultManager, trackUpdate, validatePatchOptions } from '../apply/index.js';
+import { APPLY_PATCH, applyPatch, checkDeclaredFields, checkDuplicateKeys, decodeApplyBody, defaultManager, trackUpdate } from '../apply/index.js';
 import { isGoTyped } from '../../registry/scheme.js';
 import { mediaType } from '../decode.js';
-import { bool } from '../query.js';
 import { takeBody } from '../audit/index.js';
 
 /** The manager of a write: the fieldManager parameter, or the User-Agent's product. */
-function managerOf(r: ResourceRequest, optionsKind: string): string {
-  return fieldManager(r.query, optionsKind) ?? defaultManager(r.req.headers['user-agent']);
+function managerOf(r: ResourceRequest): string {
+  return fieldManager(r.query) ?? defaultManager(r.req.headers['user-agent']);
 }
 
 /** Fields nobody owns through this endpoint (the strategy resets them). */
@@ -80,7 +79,7 @@ function checkBodyNamespace(r: ResourceRequest, obj: KubeObject): void {
 }
 
 export async function handleCreate(r: ResourceRequest): Promise<void> {
-  const manager = managerOf(r, 'CreateOptions');
+  const manager = managerOf(r);
   const obj = decodeObject(r, 'CreateOptions');
   checkBodyNamespace(r, obj);
   dedupOwnerReferences(obj, r.ctx.warnings, false);
@@ -90,7 +89,7 @@ export async function handleCreate(r: ResourceRequest): Promise<void> {
 }
 
 export async function handleUpdate(r: ResourceRequest): Promise<void> {
-  const manager = managerOf(r, 'UpdateOptions');
+  const manager = managerOf(r);
   const obj = decodeObject(r, 'UpdateOptions');
   checkBodyNamespace(r, obj);
   if ((obj.metadata.name ?? '') === '') {
@@ -217,10 +216,10 @@ function decodePatched(r: ResourceRequest, patched: unknown, check: PatchedCheck
 }
 
 export async function handlePatch(r: ResourceRequest): Promise<void> {
-  const fm = fieldManager(r.query, 'PatchOptions');
   const isApply = mediaType(r.req.headers['content-type']) === APPLY_PATCH;
   const type = isApply ? undefined : patchTypeOf(r.req.headers['content-type'], r.served.descriptor);
-  validatePatchOptions({ apply: isApply, forceGiven: str(r.query, 'force') !== undefined, fieldManager: fm });
+  validateWriteOptions(r.query, 'PatchOptions', { apply: isApply });
+  const fm = fieldManager(r.query);
   if (type === undefined) {
     await handleApply(r, fm ?? '');
     return;

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { isStatusError, type StatusError } from '../apimachinery/errors.js';
+import type { StatusError } from '../apimachinery/errors.js';
+import { statusOf } from '../test/support/status.js';
 import { validateWriteOptions, type Query } from './query.js';
 
-function refusal(q: Query, kind: string, patch?: { apply: boolean }): StatusError {
-  try {
-    validateWriteOptions(q, kind, patch);
-  } catch (e: unknown) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  assert.fail('accepted');
-}
+const refusal = (q: Query, kind: string, patch?: { apply: boolean }): StatusError => statusOf(() => validateWriteOptions(q, kind, patch));
 
 describe('write options', () => {
   it('reports every invalid option at once, in the order of ValidateCreateOptions', () => {

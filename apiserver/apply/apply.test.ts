@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
 import type { KubeObject, ManagedFieldsEntry } from '../../apimachinery/types.js';
 import { applyPatch, trackUpdate, type ApplyPatchInput } from './fieldmanager.js';
 import { LAST_APPLIED_ANNOTATION } from './lastapplied.js';
 import { stored, T1, T2, T3, T4, widget, WIDGET_API_VERSION, widgetKind } from './testdata.js';
+import { statusOf } from '../../test/support/status.js';
 
 type Spec = Record<string, unknown>;
 
@@ -11,15 +11,7 @@ function apply(current: KubeObject | undefined, applied: Record<string, unknown>
   return stored(applyPatch({ kind: widgetKind, current, applied, manager, force: false, now: T1, ...opts }).object);
 }
 
-function conflictOf(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e: unknown) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected a StatusError');
-}
+const conflictOf = statusOf;
 
 const specOf = (o: KubeObject) => o.spec as Spec;
 const entry = (o: KubeObject, manager: string): ManagedFieldsEntry | undefined => o.metadata.managedFields?.find((e) => e.manager === manager);

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
-import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
 import { decodeApplyBody } from './body.js';
+import { statusOf } from '../../test/support/status.js';
 
 const IS = { group: 'core.gardener.cloud', version: 'v1beta1', kind: 'InternalSecret' };
-
-function statusOf(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e: unknown) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected a StatusError');
-}
 
 describe('apply: decodeApplyBody', () => {
   it('decodes YAML', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
 import { durationSeconds as parseGoDuration } from '../../apimachinery/duration.js';
 import {
   decodeKubeconfigRequest,
@@ -8,16 +7,7 @@ import {
 } from './request.js';
 import { maxExpirationFromFlag } from './expiration.js';
 import type { KubeconfigKind } from './types.js';
-
-function statusOf(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e: unknown) {
-    if (isStatusError(e)) return e;
-    throw e;
-  }
-  assert.fail('expected a StatusError');
-}
+import { statusOf } from '../../test/support/status.js';
 
 describe('registry/kubeconfig request', () => {
   describe('decode and default', () => {

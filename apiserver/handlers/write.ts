@@ -24,8 +24,13 @@ function managerOf(r: ResourceRequest): string {
   return fieldManager(r.query) ?? defaultManager(r.req.headers['user-agent']);
 }
 
-/** Fields nobody owns through this endpoint (the strategy resets them). */
+/**
+ * Fields nobody owns through this endpoint, as a custom resource's strategy declares them (GetResetFields:
+ * `status` through the resource, `spec` through `status`). Gardener's stores declare none: for its Go
+ * types, fields the strategy drops are still owned and still conflict.
+ */
 function resetFieldsOf(r: ResourceRequest): string[][] | undefined {
+  if (isGoTyped(r.served.descriptor)) return undefined;
   if (r.info.subresource === 'status') return [['spec']];
   if ((r.info.subresource === '' || r.info.subresource === 'binding') && r.served.descriptor.subresources.some((s) => s.name === 'status')) return [['status']];
   return undefined;

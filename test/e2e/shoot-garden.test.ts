@@ -128,6 +128,12 @@ describe('Shoots and Gardens with kubectl', function () {
     await run(['patch', 'shoot', name, '-n', ns, '--type', 'merge', '-p', '{"spec":{"kubernetes":{"kubeAPIServer":{"encryptionConfig":{"resources":["configmaps","statefulsets.apps"]}}}}}']);
     const ignored = JSON.parse(await run(['patch', 'shoot', name, '-n', ns, '--type', 'merge', '-p', '{"status":{"seedName":"nope"}}', '-o', 'json']));
     assert.notEqual(ignored.status.seedName, 'nope', 'the main resource ignores status changes');
+    // Gardener's Shoot store declares no reset fields: status written through the resource is still
+    // owned, and conflicts with its owner through the status subresource, as upstream.
+    const applied = { apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Shoot', metadata: { name, namespace: ns }, status: { lastOperation: { description: 'mine' } } };
+    const conflict = await kubectl(server.kubeconfig, ['apply', '--server-side', '--field-manager=other', '-f', '-'], JSON.stringify(applied));
+    assert.notEqual(conflict.code, 0);
+    assert.match(conflict.stderr, /conflict with "kubectl-patch" with subresource "status" using core\.gardener\.cloud\/v1beta1: \.status\.lastOperation\.description/);
   });
 
   it('deletes a Shoot only with the confirmation annotation', async () => {

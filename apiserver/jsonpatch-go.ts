@@ -1,11 +1,13 @@
 /**
  * JSON patch failures in the words of the library kube-apiserver applies them with
  * (evanphx/json-patch v4), and its leniencies: `replace` of a member an object lacks adds it, `add`
- * or `replace` without a `value` sets null, and `copy` from a member an object lacks copies null. It reads each operation only when it applies it, so
- * a malformed operation (an unknown `op`, no `path`) fails there, after the ones before it, with 422.
+ * or `replace` without a `value` sets null, `copy` from a member an object lacks copies null, and array
+ * elements may be named from the end (`-1` is the last). It reads each operation only when it applies
+ * it, so a malformed operation (an unknown `op`, no `path`) fails there, after the ones before it, with 422.
  */
 import jsonpatch from 'fast-json-patch';
 import { goValueKind } from '../apimachinery/gojson.js';
+import { goQuote } from '../apimachinery/goquote.js';
 import { isPlainObject } from '../apimachinery/types.js';
 
 const KINDS = new Set(['add', 'remove', 'replace', 'move', 'test', 'copy']);
@@ -109,4 +111,109 @@ export function goJsonPatchError(doc: unknown, op: jsonpatch.Operation): string 
     default:
       return undefined;
   }
+}
+
+const MAX_INT64 = 2n ** 63n - 1n;
+
+/** Go's strconv.Atoi of an array token: the index, or Atoi's error. */
+function atoi(token: string): bigint | string {
+  if (!/^[+-]?\d+$/.test(token)) return `strconv.Atoi: parsing ${goQuote(token)}: invalid syntax`;
+  const n = BigInt(token);
+  return n > MAX_INT64 || n < -MAX_INT64 - 1n ? `strconv.Atoi: parsing ${goQuote(token)}: value out of range` : n;
+}
+
+const invalidIndex = (idx: bigint) => `Unable to access invalid index: ${idx}: invalid index referenced`;
+
+/**
+ * An array position as evanphx resolves one (negative indices count from the end): `get` an element,
+ * `remove` one, or `add` before one (`-` appends). The index, or the library's error.
+ */
+function arrayIndex(use: 'get' | 'remove' | 'add', length: number, token: string): number | string {
+  if (use === 'add' && token === '-') return length;
+  const n = atoi(token);
+  if (typeof n === 'string') return use === 'add' ? `value was not a proper array index: '${token}': ${n}` : n;
+  const size = BigInt(use === 'add' ? length + 1 : length);
+  if (n >= size || n < -size) return invalidIndex(n);
+  return Number(n < 0n ? n + size : n);
+}
+
+/** `pointer` with its last token replaced by `index`. */
+function withIndex(pointer: string, index: number): string {
+  return `${pointer.slice(0, pointer.lastIndexOf('/'))}/${index}`;
+}
+
+/** The array a pointer's last token indexes, with that token; undefined when its container is no array. */
+function arrayAt(doc: unknown, pointer: string): { array: unknown[]; key: string } | undefined {
+  const { container, key } = locate(doc, pointer);
+  return Array.isArray(container) ? { array: container, key } : undefined;
+}
+
+/**
+ * An operation whose path or source ends in an array element, applied as evanphx/json-patch v4 applies
+ * it: negative indices from the end, out-of-range and malformed indices refused in its words, a move's
+ * destination resolved after its source is removed. Undefined when no array element is involved (the
+ * caller applies the operation as usual).
+ */
+export function applyArrayOperation(doc: unknown, op: jsonpatch.Operation, apply: (doc: unknown, op: jsonpatch.Operation) => unknown): { doc: unknown } | { error: string } | undefined {
+  const target = arrayAt(doc, op.path);
+  const source = op.op === 'move' || op.op === 'copy' ? arrayAt(doc, op.from) : undefined;
+  if (target === undefined && source === undefined) return undefined;
+  switch (op.op) {
+    case 'add': {
+      const at = arrayIndex('add', target?.array.length ?? 0, target?.key ?? '');
+      if (typeof at === 'string') return { error: `error in add for path: '${op.path}': ${at}` };
+      return { doc: apply(doc, goJsonPatchOperation(doc, { ...op, path: withIndex(op.path, at) })) };
+    }
+    case 'remove': {
+      const at = arrayIndex('remove', target?.array.length ?? 0, target?.key ?? '');
+      if (typeof at === 'string') return { error: `error in remove for path: '${op.path}': ${at}` };
+      return { doc: apply(doc, { ...op, path: withIndex(op.path, at) }) };
+    }
+    case 'replace': {
+      const at = arrayIndex('get', target?.array.length ?? 0, target?.key ?? '');
+      if (typeof at === 'string') return { error: `replace operation does not apply: doc is missing key: ${op.path}: missing value` };
+      return { doc: apply(doc, goJsonPatchOperation(doc, { ...op, path: withIndex(op.path, at) })) };
+    }
+    case 'test': {
+      const at = arrayIndex('get', target?.array.length ?? 0, target?.key ?? '');
+      if (typeof at === 'string') return { error: `error in test for path: '${op.path}': ${at}` };
+      try {
+        return { doc: apply(doc, { ...op, path: withIndex(op.path, at) }) };
+      } catch {
+        return { error: `testing value ${op.path} failed: test failed` };
+      }
+    }
+    case 'copy':
+    case 'move':
+      return moveOrCopy(doc, op, source, apply);
+    default:
+      return undefined;
+  }
+}
+
+/** A copy or move touching an array element (see {@link applyArrayOperation}). */
+function moveOrCopy(
+  doc: unknown,
+  op: jsonpatch.MoveOperation | jsonpatch.CopyOperation,
+  source: { array: unknown[]; key: string } | undefined,
+  apply: (doc: unknown, op: jsonpatch.Operation) => unknown,
+): { doc: unknown } | { error: string } | undefined {
+  let from = op.from;
+  if (source !== undefined) {
+    const at = arrayIndex('get', source.array.length, source.key);
+    if (typeof at === 'string') return { error: op.op === 'move' ? `error in move for path: '${source.key}': ${at}` : `error in copy for from: '${op.from}': ${at}` };
+    from = withIndex(op.from, at);
+  }
+  const value = structuredClone(valueAt(doc, from));
+  if (value === undefined) return undefined;
+  // A move removes its source first; its destination is found in what remains.
+  const rest = op.op === 'move' ? apply(doc, { op: 'remove', path: from }) : doc;
+  const target = arrayAt(rest, op.path);
+  if (target === undefined) {
+    if (locate(rest, op.path).container === undefined) return { error: `${op.op} operation does not apply: doc is missing destination path: ${op.path}: missing value` };
+    return { doc: apply(rest, { op: 'add', path: op.path, value }) };
+  }
+  const at = arrayIndex('add', target.array.length, target.key);
+  if (typeof at === 'string') return { error: `error in ${op.op} for path: '${op.path}': ${at}` };
+  return { doc: apply(rest, { op: 'add', path: withIndex(op.path, at), value }) };
 }

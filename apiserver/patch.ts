@@ -16,7 +16,7 @@ import type { ResourceDescriptor } from '../registry/types.js';
 import { goJsonMarshal } from '../apimachinery/gojson.js';
 import type { IntegerLiteral } from '../openapi/fieldtree.js';
 import { MAX_BODY_BYTES, mediaType, type FieldValidation } from './decode.js';
-import { goJsonPatchError, goJsonPatchOperation, goOperationReadError, valueAt } from './jsonpatch-go.js';
+import { applyArrayOperation, goJsonPatchError, goJsonPatchOperation, goOperationReadError, valueAt } from './jsonpatch-go.js';
 import { readJsonPatch, readMergePatch, readStrategicPatch, type PatchBody } from './patchbody.js';
 import { landedLiterals, markDecimals, marshalWithLiterals, type MarkedPatch } from './patchliterals.js';
 import { goValue } from './strategicpatch/errors.js';
@@ -123,6 +123,12 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
       if (copied > MAX_BODY_BYTES) {
         throw unprocessable(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_BODY_BYTES}`);
       }
+    }
+    const step = applyArrayOperation(doc, op, (d, o) => jsonpatch.applyOperation(d, o, true, true, true, index).newDocument);
+    if (step !== undefined) {
+      if ('error' in step) throw unprocessable(step.error);
+      doc = step.doc;
+      continue;
     }
     const applied = goJsonPatchOperation(doc, op);
     try {

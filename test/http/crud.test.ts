@@ -259,6 +259,45 @@ describe('InternalSecret CRUD over HTTPS', function () {
     await s.request('patch', `${ns('a')}/nope`).set('Content-Type', 'application/merge-patch+json').send('{}').expect(404);
   });
 
+  it('applies JSON patches to list elements as evanphx/json-patch v4 does: negative indices from the end, its refusals of others', async () => {
+    const ref = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', name, uid: `u-${name}` });
+    await create('arrays', { metadata: { name: 'l', ownerReferences: [ref('a'), ref('b')] } }).expect(201);
+    const names = (body: { metadata: { ownerReferences?: { name: string }[] } }) => (body.metadata.ownerReferences ?? []).map((r) => r.name);
+    const jsonPatch = (ops: object[]) => s.request('patch', `${ns('arrays')}/l`).set('Content-Type', 'application/json-patch+json').send(JSON.stringify(ops));
+    const ok = async (ops: object[]) => {
+      const r = await jsonPatch(ops);
+      assert.equal(r.status, 200, `${JSON.stringify(ops)}: ${r.text}`);
+      return r.body;
+    };
+    const L = '/metadata/ownerReferences';
+    // An add counts from the end of the list it makes: -1 appends.
+    assert.deepEqual(names(await ok([{ op: 'add', path: `${L}/-1`, value: ref('c') }])), ['a', 'b', 'c']);
+    assert.deepEqual(names(await ok([{ op: 'remove', path: `${L}/-1` }])), ['a', 'b']);
+    assert.deepEqual(names(await ok([{ op: 'add', path: `${L}/-2`, value: ref('c') }, { op: 'remove', path: `${L}/-1` }])), ['a', 'c']);
+    assert.deepEqual(names(await ok([{ op: 'test', path: `${L}/-2`, value: ref('a') }, { op: 'replace', path: `${L}/-2`, value: ref('d') }])), ['d', 'c']);
+    assert.deepEqual(names(await ok([{ op: 'move', from: `${L}/0`, path: `${L}/1` }])), ['c', 'd'], 'the destination is found after the source went');
+    assert.deepEqual(names(await ok([{ op: 'copy', from: `${L}/-1`, path: `${L}/-` }, { op: 'remove', path: `${L}/2` }])), ['c', 'd']);
+    const failures: [object, string][] = [
+      [{ op: 'move', from: `${L}/0`, path: `${L}/5` }, `error in move for path: '${L}/5': Unable to access invalid index: 5: invalid index referenced`],
+      [{ op: 'add', path: `${L}/5`, value: ref('x') }, `error in add for path: '${L}/5': Unable to access invalid index: 5: invalid index referenced`],
+      [{ op: 'add', path: `${L}/-4`, value: ref('x') }, `error in add for path: '${L}/-4': Unable to access invalid index: -4: invalid index referenced`],
+      [{ op: 'add', path: `${L}/x`, value: ref('x') }, `error in add for path: '${L}/x': value was not a proper array index: 'x': strconv.Atoi: parsing "x": invalid syntax`],
+      [{ op: 'remove', path: `${L}/7` }, `error in remove for path: '${L}/7': Unable to access invalid index: 7: invalid index referenced`],
+      [{ op: 'remove', path: `${L}/x` }, `error in remove for path: '${L}/x': strconv.Atoi: parsing "x": invalid syntax`],
+      [{ op: 'replace', path: `${L}/7`, value: ref('x') }, `replace operation does not apply: doc is missing key: ${L}/7: missing value`],
+      [{ op: 'replace', path: `${L}/-`, value: ref('x') }, `replace operation does not apply: doc is missing key: ${L}/-: missing value`],
+      [{ op: 'test', path: `${L}/7`, value: ref('x') }, `error in test for path: '${L}/7': Unable to access invalid index: 7: invalid index referenced`],
+      [{ op: 'test', path: `${L}/0`, value: ref('x') }, `testing value ${L}/0 failed: test failed`],
+      [{ op: 'copy', from: `${L}/9`, path: `${L}/-` }, `error in copy for from: '${L}/9': Unable to access invalid index: 9: invalid index referenced`],
+      [{ op: 'move', from: `${L}/9`, path: `${L}/0` }, "error in move for path: '9': Unable to access invalid index: 9: invalid index referenced"],
+    ];
+    for (const [op, message] of failures) {
+      const r = await jsonPatch([op]).expect(422);
+      assert.deepEqual(r.body.details, { causes: [{ reason: 'UnexpectedServerResponse', message }] }, JSON.stringify(op));
+    }
+    assert.deepEqual(names((await s.request('get', `${ns('arrays')}/l`).expect(200)).body), ['c', 'd'], 'nothing changed');
+  });
+
   it("reads patch bodies as kube-apiserver does: its decode errors, and unknown or repeated fields per fieldValidation as 422s on the field patch or warnings", async () => {
     const obj = `${ns('pb')}/p`;
     await create('pb', { metadata: { name: 'p', labels: { keep: 'me' } } }).expect(201);

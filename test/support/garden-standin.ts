@@ -300,10 +300,11 @@ class StandIn implements GardenStandIn {
     const url = new URL(req.url ?? '/', 'https://standin');
     const method = req.method ?? 'GET';
     const fault = this.fault?.({ method, path: url.pathname });
-    if (fault !== undefined && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
     const caller = this.#callerOf(req);
+    // Recorded as it arrives: a delayed answer to a client that gave up must not show up in a later test.
     const body = method === 'POST' ? await readJson(req).catch(() => undefined) : undefined;
     this.requests.push({ method, path: url.pathname, query: url.searchParams, caller: caller ?? 'anonymous', ...(body !== undefined && { body }) });
+    if (fault !== undefined && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault !== undefined && 'status' in fault) return send(res, fault.status, status(fault.status, 'InternalError', fault.message ?? 'injected fault'));
     if (caller === undefined) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     const post = (p: string) => method === 'POST' && url.pathname === p;

@@ -217,3 +217,53 @@ function moveOrCopy(
   if (typeof at === 'string') return { error: `error in ${op.op} for path: '${op.path}': ${at}` };
   return { doc: apply(rest, { op: 'add', path: withIndex(op.path, at), value }) };
 }
+
+/** Pointer tokens unescaped, and escaped again. */
+const unescapeToken = (t: string) => t.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/**
+ * `pointer` with the array indices among its parents (all tokens but the last) written as evanphx
+ * resolves them when it walks to the parent: negative ones counted from the end. Unchanged when the
+ * walk fails (the operation then reports the missing path in the library's words).
+ */
+function resolveParents(doc: unknown, pointer: string): string {
+  if (!pointer.startsWith('/')) return pointer;
+  const tokens = pointer.split('/').slice(1);
+  const out: string[] = [];
+  let node = doc;
+  for (const token of tokens.slice(0, -1)) {
+    if (Array.isArray(node)) {
+      const at = arrayIndex('get', node.length, unescapeToken(token));
+      if (typeof at === 'string') return pointer;
+      out.push(String(at));
+      node = node[at];
+      continue;
+    }
+    const key = unescapeToken(token);
+    if (!isPlainObject(node) || !Object.hasOwn(node, key)) return pointer;
+    out.push(token);
+    node = node[key];
+  }
+  return ['', ...out, tokens.at(-1) ?? ''].join('/');
+}
+
+/**
+ * `op` with the parents of its `path` and `from` resolved (see {@link resolveParents}), and a function
+ * that puts the pointers as sent back into a message about the resolved operation.
+ */
+export function withResolvedParents(doc: unknown, op: jsonpatch.Operation): { op: jsonpatch.Operation; restore: (message: string) => string } {
+  if (!isPlainObject(op)) return { op, restore: (m) => m };
+  const pairs: [string, string][] = [];
+  const resolved: Record<string, unknown> = { ...op };
+  for (const field of ['path', 'from'] as const) {
+    const sent = (op as unknown as Record<string, unknown>)[field];
+    if (typeof sent !== 'string') continue;
+    const now = resolveParents(doc, sent);
+    if (now !== sent) {
+      resolved[field] = now;
+      pairs.push([now, sent]);
+    }
+  }
+  if (pairs.length === 0) return { op, restore: (m) => m };
+  return { op: resolved as unknown as jsonpatch.Operation, restore: (m) => pairs.reduce((text, [now, sent]) => text.split(now).join(sent), m) };
+}

@@ -16,7 +16,7 @@ import type { ResourceDescriptor } from '../registry/types.js';
 import { goJsonMarshal } from '../apimachinery/gojson.js';
 import type { IntegerLiteral } from '../openapi/fieldtree.js';
 import { MAX_BODY_BYTES, mediaType, type FieldValidation } from './decode.js';
-import { applyArrayOperation, goJsonPatchError, goJsonPatchOperation, goOperationReadError, valueAt } from './jsonpatch-go.js';
+import { applyArrayOperation, goJsonPatchError, goJsonPatchOperation, goOperationReadError, valueAt, withResolvedParents } from './jsonpatch-go.js';
 import { readJsonPatch, readMergePatch, readStrategicPatch, type PatchBody } from './patchbody.js';
 import { landedLiterals, markDecimals, marshalWithLiterals, type MarkedPatch } from './patchliterals.js';
 import { goValue } from './strategicpatch/errors.js';
@@ -114,9 +114,12 @@ function jsonSize(value: unknown): number {
 function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknown {
   let doc: unknown = structuredClone(current);
   let copied = 0;
-  for (const [index, op] of ops.entries()) {
+  for (const [index, sent] of ops.entries()) {
+    // evanphx walks to an operation's parents with negative indices too; messages name the pointers as sent.
+    const { op, restore } = withResolvedParents(doc, sent);
+    const fail = (message: string) => unprocessable(restore(message));
     const unread = goOperationReadError(doc, op);
-    if (unread !== undefined) throw unprocessable(unread);
+    if (unread !== undefined) throw fail(unread);
     if (op.op === 'copy') {
       // A bad pointer adds nothing here; applying the operation reports it.
       copied += jsonSize(valueAt(doc, op.from));
@@ -126,7 +129,7 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
     }
     const step = applyArrayOperation(doc, op, (d, o) => jsonpatch.applyOperation(d, o, true, true, true, index).newDocument);
     if (step !== undefined) {
-      if ('error' in step) throw unprocessable(step.error);
+      if ('error' in step) throw fail(step.error);
       doc = step.doc;
       continue;
     }
@@ -135,7 +138,7 @@ function applyJsonPatch(current: KubeObject, ops: jsonpatch.Operation[]): unknow
       doc = jsonpatch.applyOperation(doc, applied, true, true, true, index).newDocument;
     } catch (e: unknown) {
       const message = goJsonPatchError(doc, applied);
-      if (message !== undefined) throw unprocessable(message);
+      if (message !== undefined) throw fail(message);
       throw e;
     }
   }

@@ -274,6 +274,7 @@ describe('InternalSecret CRUD over HTTPS', function () {
     assert.deepEqual(names(await ok([{ op: 'add', path: `${L}/-1`, value: ref('c') }])), ['a', 'b', 'c']);
     assert.deepEqual(names(await ok([{ op: 'remove', path: `${L}/-1` }])), ['a', 'b']);
     assert.deepEqual(names(await ok([{ op: 'add', path: `${L}/-2`, value: ref('c') }, { op: 'remove', path: `${L}/-1` }])), ['a', 'c']);
+    assert.deepEqual(names(await ok([{ op: 'test', path: `${L}/-1/name`, value: 'c' }, { op: 'replace', path: `${L}/-1/name`, value: 'c' }])), ['a', 'c'], 'parents resolved too');
     assert.deepEqual(names(await ok([{ op: 'test', path: `${L}/-2`, value: ref('a') }, { op: 'replace', path: `${L}/-2`, value: ref('d') }])), ['d', 'c']);
     assert.deepEqual(names(await ok([{ op: 'move', from: `${L}/0`, path: `${L}/1` }])), ['c', 'd'], 'the destination is found after the source went');
     assert.deepEqual(names(await ok([{ op: 'copy', from: `${L}/-1`, path: `${L}/-` }, { op: 'remove', path: `${L}/2` }])), ['c', 'd']);
@@ -290,6 +291,9 @@ describe('InternalSecret CRUD over HTTPS', function () {
       [{ op: 'test', path: `${L}/0`, value: ref('x') }, `testing value ${L}/0 failed: test failed`],
       [{ op: 'copy', from: `${L}/9`, path: `${L}/-` }, `error in copy for from: '${L}/9': Unable to access invalid index: 9: invalid index referenced`],
       [{ op: 'move', from: `${L}/9`, path: `${L}/0` }, "error in move for path: '9': Unable to access invalid index: 9: invalid index referenced"],
+      [{ op: 'test', path: `${L}/-1/name`, value: 'x' }, `testing value ${L}/-1/name failed: test failed`],
+      [{ op: 'remove', path: `${L}/-1/nope` }, `error in remove for path: '${L}/-1/nope': Unable to remove nonexistent key: nope: missing value`],
+      [{ op: 'add', path: `${L}/-3/name`, value: 'x' }, `add operation does not apply: doc is missing path: "${L}/-3/name": missing value`],
     ];
     for (const [op, message] of failures) {
       const r = await jsonPatch([op]).expect(422);

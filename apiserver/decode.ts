@@ -5,8 +5,7 @@
  */
 import { bodyKind, parseGroupVersion, undecodableBody, unrecognizedBody, type GroupVersionKind } from '../apimachinery/decoding.js';
 import { goJsonMarshal, goJsonSyntaxError, typeMetaTargetError, typeMetaUnmarshalError } from '../apimachinery/gojson.js';
-import { badRequest, invalid, isStatusError, unsupportedMediaType, type StatusError } from '../apimachinery/errors.js';
-import { fieldErr } from '../apimachinery/field.js';
+import { badRequest, isStatusError, unsupportedMediaType, type StatusError } from '../apimachinery/errors.js';
 import { exceededDepthMessage, MAX_NESTING_DEPTH, memberCount, scanJson } from '../apimachinery/json.js';
 import { isPlainObject, type KubeObject } from '../apimachinery/types.js';
 import { parseUntrustedYaml } from '../apimachinery/yaml.js';
@@ -16,18 +15,15 @@ import type { CheckResult, KindValidator } from '../openapi/validate.js';
 import { decodeErrorMessage, formatStrictError, warningTexts } from '../openapi/validate.js';
 import { isGoTyped, kindMismatch } from '../registry/scheme.js';
 import { apiVersionOf, type ResourceDescriptor } from '../registry/types.js';
-import { FIELD_VALIDATION_VALUES } from './query.js';
 
 /** Largest accepted request body (Kubernetes' limit). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
-/** Reads the fieldValidation query parameter (Warn when absent; see validateWriteOptions in query.ts). */
-export function fieldValidationOf(value: string | undefined, optionsKind: string): FieldValidation {
-  if (value === undefined || value === '') return 'Warn';
-  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
-  throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [fieldErr.notSupported('fieldValidation', value, FIELD_VALIDATION_VALUES)]);
+/** The fieldValidation directive of a write, checked by validateWriteOptions (query.ts); Warn when unset. */
+export function fieldValidationOf(value: string | undefined): FieldValidation {
+  return value === 'Strict' || value === 'Ignore' ? value : 'Warn';
 }
 
 /** Media type without parameters, lower case. */

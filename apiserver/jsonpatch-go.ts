@@ -64,10 +64,13 @@ export function goOperationReadError(doc: unknown, op: unknown): string | undefi
   }
 }
 
+/** A pointer token unescaped (`~1` is `/`, `~0` is `~`). */
+const unescapeToken = (t: string) => t.replace(/~1/g, '/').replace(/~0/g, '~');
+
 /** The container a pointer's last token lives in and that token (unescaped), or undefined container when missing. */
 function locate(doc: unknown, pointer: string): { container: unknown; key: string } {
   const cut = pointer.lastIndexOf('/');
-  const key = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+  const key = unescapeToken(pointer.slice(cut + 1));
   const container = cut <= 0 ? doc : valueAt(doc, pointer.slice(0, cut));
   return { container: isPlainObject(container) || Array.isArray(container) ? container : undefined, key };
 }
@@ -155,27 +158,31 @@ function arrayAt(doc: unknown, pointer: string): { array: unknown[]; key: string
  * caller applies the operation as usual).
  */
 export function applyArrayOperation(doc: unknown, op: jsonpatch.Operation, apply: (doc: unknown, op: jsonpatch.Operation) => unknown): { doc: unknown } | { error: string } | undefined {
+  if (op.op === 'move' || op.op === 'copy') {
+    const source = arrayAt(doc, op.from);
+    return source === undefined && arrayAt(doc, op.path) === undefined ? undefined : moveOrCopy(doc, op, source, apply);
+  }
   const target = arrayAt(doc, op.path);
-  const source = op.op === 'move' || op.op === 'copy' ? arrayAt(doc, op.from) : undefined;
-  if (target === undefined && source === undefined) return undefined;
+  if (target === undefined) return undefined;
+  const index = (use: 'get' | 'remove' | 'add') => arrayIndex(use, target.array.length, target.key);
   switch (op.op) {
     case 'add': {
-      const at = arrayIndex('add', target?.array.length ?? 0, target?.key ?? '');
+      const at = index('add');
       if (typeof at === 'string') return { error: `error in add for path: '${op.path}': ${at}` };
       return { doc: apply(doc, goJsonPatchOperation(doc, { ...op, path: withIndex(op.path, at) })) };
     }
     case 'remove': {
-      const at = arrayIndex('remove', target?.array.length ?? 0, target?.key ?? '');
+      const at = index('remove');
       if (typeof at === 'string') return { error: `error in remove for path: '${op.path}': ${at}` };
       return { doc: apply(doc, { ...op, path: withIndex(op.path, at) }) };
     }
     case 'replace': {
-      const at = arrayIndex('get', target?.array.length ?? 0, target?.key ?? '');
+      const at = index('get');
       if (typeof at === 'string') return { error: `replace operation does not apply: doc is missing key: ${op.path}: missing value` };
       return { doc: apply(doc, goJsonPatchOperation(doc, { ...op, path: withIndex(op.path, at) })) };
     }
     case 'test': {
-      const at = arrayIndex('get', target?.array.length ?? 0, target?.key ?? '');
+      const at = index('get');
       if (typeof at === 'string') return { error: `error in test for path: '${op.path}': ${at}` };
       try {
         return { doc: apply(doc, { ...op, path: withIndex(op.path, at) }) };
@@ -183,9 +190,6 @@ export function applyArrayOperation(doc: unknown, op: jsonpatch.Operation, apply
         return { error: `testing value ${op.path} failed: test failed` };
       }
     }
-    case 'copy':
-    case 'move':
-      return moveOrCopy(doc, op, source, apply);
     default:
       return undefined;
   }
@@ -218,8 +222,6 @@ function moveOrCopy(
   return { doc: apply(rest, { op: 'add', path: withIndex(op.path, at), value }) };
 }
 
-/** Pointer tokens unescaped, and escaped again. */
-const unescapeToken = (t: string) => t.replace(/~1/g, '/').replace(/~0/g, '~');
 
 /**
  * `pointer` with the array indices among its parents (all tokens but the last) written as evanphx

@@ -111,7 +111,7 @@ export function startKubeconfigService(
       body: body.value,
       admit: async (req) => hooks.validate?.(req as unknown as KubeObject, undefined),
       decode: {
-        fieldValidation: fieldValidationOf(str(r.query, 'fieldValidation'), 'CreateOptions'),
+        fieldValidation: fieldValidationOf(str(r.query, 'fieldValidation')),
         warnings: r.ctx.warnings,
         text: body.raw.toString('utf8'),
         ...(body.rawJson !== undefined && { rawJson: body.rawJson }),

@@ -62,8 +62,8 @@ function bodyTarget(r: ResourceRequest): BodyTarget {
 }
 
 /** Decodes and checks the request body as an object of the resource's kind. */
-function decodeObject(r: ResourceRequest, optionsKind: string): KubeObject {
-  const mode = fieldValidationOf(str(r.query, 'fieldValidation'), optionsKind);
+function decodeObject(r: ResourceRequest): KubeObject {
+  const mode = fieldValidationOf(str(r.query, 'fieldValidation'));
   const body = parseBody(rawBody(r), r.req.headers['content-type'], bodyTarget(r));
   return checkBody(r.served.descriptor, r.served.validator, body, mode, r.ctx.warnings);
 }
@@ -85,7 +85,7 @@ function checkBodyNamespace(r: ResourceRequest, obj: KubeObject): void {
 
 export async function handleCreate(r: ResourceRequest): Promise<void> {
   const manager = managerOf(r);
-  const obj = decodeObject(r, 'CreateOptions');
+  const obj = decodeObject(r);
   checkBodyNamespace(r, obj);
   dedupOwnerReferences(obj, r.ctx.warnings, false);
   track(r, manager, undefined, obj);
@@ -95,7 +95,7 @@ export async function handleCreate(r: ResourceRequest): Promise<void> {
 
 export async function handleUpdate(r: ResourceRequest): Promise<void> {
   const manager = managerOf(r);
-  const obj = decodeObject(r, 'UpdateOptions');
+  const obj = decodeObject(r);
   checkBodyNamespace(r, obj);
   if ((obj.metadata.name ?? '') === '') {
     throw badRequest(`the name of the object (${r.info.name} based on URL) was undeterminable: name must be provided`);
@@ -151,7 +151,7 @@ function createOrUpdateHooks(r: ResourceRequest): AdmissionHooks {
 async function handleApply(r: ResourceRequest, manager: string): Promise<void> {
   const d = r.served.descriptor;
   const force = bool(r.query, 'force') ?? false;
-  const mode = fieldValidationOf(str(r.query, 'fieldValidation'), 'PatchOptions');
+  const mode = fieldValidationOf(str(r.query, 'fieldValidation'));
   const { value, duplicateKeys } = decodeApplyBody(rawBody(r), d);
   // A Go type's schema declares every field: upstream's typed conversion refuses others (a 500).
   if (isGoTyped(d)) checkDeclaredFields(d, value);
@@ -230,7 +230,7 @@ export async function handlePatch(r: ResourceRequest): Promise<void> {
     return;
   }
   const manager = fm ?? defaultManager(r.req.headers['user-agent']);
-  const mode = fieldValidationOf(str(r.query, 'fieldValidation'), 'PatchOptions');
+  const mode = fieldValidationOf(str(r.query, 'fieldValidation'));
   const d = r.served.descriptor;
   const strategy = r.subresource?.strategy;
   let patch: Patch | undefined;

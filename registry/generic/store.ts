@@ -275,10 +275,10 @@ export class ResourceStore {
       const stored = current === undefined ? undefined : (strategy.decodeStored?.(current) ?? current);
       await hooks.mutate?.(obj, stored);
       write.created = stored === undefined;
-      if (current === undefined || stored === undefined) {
+      if (stored === undefined) {
         beforeCreate(this.descriptor, strategy, obj, ctx);
       } else {
-        const stale = updateVersionError(this.descriptor, strategy, obj, current);
+        const stale = updateVersionError(this.descriptor, strategy, obj, stored);
         if (stale !== undefined) throw stale;
         beforeUpdate(this.descriptor, strategy, obj, stored, ctx);
       }

@@ -24,6 +24,7 @@ import {
 import type { ConnectionPool, Host } from 'etcd3/lib/connection-pool.js';
 import { Namespace } from 'etcd3/lib/namespace.js';
 import { ExpiredError, StorageError, TimeoutError, UnreachableError } from '../errors.js';
+import { CallThreadLostError, CallWorker } from './call-worker.js';
 import { Channels, isCancellable } from './channels.js';
 import { MemberHealth } from './members.js';
 
@@ -147,6 +148,8 @@ export class EtcdConnection {
   /** Channels replaced by newer ones, closing as their calls and streams end. */
   private readonly retired = new Set<Channels>();
   private readonly members: MemberHealth;
+  /** Runs the unary calls (see {@link CallWorker}). */
+  private readonly calls: CallWorker;
   /** What the `etcd3` package's clients call (see {@link client}). */
   private readonly callable: ICallable<Host>;
   private clientApi: ConnectionClient | undefined;
@@ -158,6 +161,7 @@ export class EtcdConnection {
     this.endpoints = opts.endpoints;
     this.credentials = loadCredentials(opts);
     this.channels = this.openChannels(this.credentials);
+    this.calls = new CallWorker({ endpoints: opts.endpoints, credentials: this.credentials, grpcOptions: GRPC_OPTIONS });
     const onMemberChange = opts.onMemberChange;
     this.members = new MemberHealth(opts.endpoints.length, (m) => this.probe(m), {
       ...(opts.memberProbeIntervalMs !== undefined && { probeIntervalMs: opts.memberProbeIntervalMs }),
@@ -285,6 +289,7 @@ export class EtcdConnection {
     const old = this.channels;
     this.channels = this.openChannels(credentials);
     this.credentials = credentials;
+    this.calls.updateCredentials(credentials);
     for (const channels of this.retired) if (channels.isClosed) this.retired.delete(channels);
     this.retired.add(old);
     old.retire();
@@ -295,6 +300,7 @@ export class EtcdConnection {
     if (this.closed) return;
     this.closed = true;
     this.members.close();
+    this.calls.close();
     this.channels.close();
     for (const channels of this.retired) channels.close();
     this.retired.clear();
@@ -315,10 +321,9 @@ export class EtcdConnection {
   private async exec<T>(service: ServiceName, method: string, params: unknown, options: CallOptions): Promise<T> {
     const member = this.members.pick();
     const slow = setTimeout(() => this.members.check(member), SLOW_REQUEST_MS);
-    const channels = this.channels;
-    const callOptions = options?.deadline === undefined ? { ...options, deadline: new Date(Date.now() + this.timeoutMs) } : options;
+    const deadline = options?.deadline instanceof Date ? options.deadline : new Date(Date.now() + this.timeoutMs);
     try {
-      return await channels.use(() => channels.unary.withConnection(service, (args) => unary<T>(args, method, params, callOptions), only(channels.unaryHosts[member])));
+      return await this.unaryOn<T>(member, service, method, params, deadline);
     } catch (e: unknown) {
       this.judge(member, e);
       throw e;
@@ -340,10 +345,15 @@ export class EtcdConnection {
    * balancer, too, judges connections, not leadership).
    */
   private async probe(member: number): Promise<void> {
-    const options = { deadline: new Date(Date.now() + Math.min(PROBE_TIMEOUT_MS, this.timeoutMs)) };
-    const request = { key: PROBE_KEY, count_only: true, serializable: true };
+    const deadline = new Date(Date.now() + Math.min(PROBE_TIMEOUT_MS, this.timeoutMs));
+    await this.unaryOn(member, 'KV', 'range', { key: PROBE_KEY, count_only: true, serializable: true }, deadline);
+  }
+
+  /** Calls `method` once on `member`: in the call thread when it is ready, else on the connection's channels. */
+  private unaryOn<T>(member: number, service: ServiceName, method: string, params: unknown, deadline: Date): Promise<T> {
+    if (this.calls.ready) return this.calls.call<T>(member, service, method, params, deadline);
     const channels = this.channels;
-    await channels.use(() => channels.unary.withConnection('KV', (args) => unary(args, 'range', request, options), only(channels.unaryHosts[member])));
+    return channels.use(() => channels.unary.withConnection(service, (args) => unary<T>(args, method, params, { deadline }), only(channels.unaryHosts[member])));
   }
 }
 
@@ -362,7 +372,7 @@ class ConnectionClient extends Namespace {
  * or by calls the pool failed itself, closing the member's channels after another call's failure.
  */
 export function memberVerdict(raw: unknown): 'suspect' | 'probe' | undefined {
-  if (!(raw instanceof Error)) return undefined;
+  if (!(raw instanceof Error) || raw instanceof CallThreadLostError) return undefined;
   const e = castGrpcError(raw);
   if (e instanceof GRPCDeadlineExceededError) return 'probe';
   if (e instanceof GRPCUnavailableError && !NOT_THE_MEMBER.test(e.message)) return 'suspect';
@@ -370,11 +380,11 @@ export function memberVerdict(raw: unknown): 'suspect' | 'probe' | undefined {
 }
 
 /** Runs `method` of the connection's gRPC client; errors become the etcd3 package's typed errors. */
-function unary<T>(args: ConnectionArgs, method: string, payload: unknown, options: CallOptions): Promise<T> {
+function unary<T>(args: ConnectionArgs, method: string, payload: unknown, options: { deadline: Date }): Promise<T> {
   const fn = (args.client as unknown as Record<string, UnaryMethod>)[method];
   if (fn === undefined) return Promise.reject(new Error(`etcd: no gRPC method ${method}`));
   return new Promise<T>((resolve, reject) => {
-    fn.call(args.client, payload, args.metadata, options ?? {}, (err, res) => {
+    fn.call(args.client, payload, args.metadata, options, (err, res) => {
       if (err !== null) reject(castGrpcError(err));
       else resolve(res as T);
     });

@@ -54,6 +54,26 @@ describe('etcd3 call thread (real etcd)', function () {
     await assert.rejects(w.call(0, 'KV', 'nothing', {}, soon()), /no gRPC method nothing/);
   });
 
+  it('hands large answers over one turn of the event loop at a time, as HTTP/2 flow control did', async () => {
+    const w = await worker();
+    await w.call(0, 'KV', 'put', { key: Buffer.from('/cw/big'), value: Buffer.alloc(100 * 1024, 1) }, soon());
+    let turn = 0;
+    let counting = true;
+    const tick = (): void => {
+      turn++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const turns: number[] = [];
+    const reads = [0, 1, 2].map((m) => w.call(m, 'KV', 'range', { key: Buffer.from('/cw/big') }, soon()).then(() => turns.push(turn)));
+    // The event loop is held while the thread reads all three, so that their answers wait together.
+    const until = Date.now() + 500;
+    while (Date.now() < until);
+    await Promise.all(reads);
+    counting = false;
+    assert.equal(new Set(turns).size, 3, `answered in turns ${turns.join(', ')}`);
+  });
+
   it('refuses calls once closed', async () => {
     const w = await worker();
     w.close();

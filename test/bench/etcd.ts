@@ -84,7 +84,9 @@ async function createsAgainstThin(s: BenchServer, n: number, endpoints: string[]
   for (const [name, options] of CLIENT_OPTIONS) thins.push({ name, server: await startThin(endpoints, aesKey, options), rates: [] as number[], cpu: '' });
   const ours = { rates: [] as number[], cpu: '' };
   try {
+    // Every side gets the same warm-up, so that all rounds run JIT-compiled code.
     for (const [i, t] of thins.entries()) await measure(Math.min(n, 1000), 32, (k) => expectStatus(t.server.client.send('POST', `${NS_PATH}/thin-warm${i}/internalsecrets`, payload(`w${k}`)), 201));
+    await measure(Math.min(n, 1000), 32, (k) => expectStatus(s.client.send('POST', `${NS_PATH}/side-warm/internalsecrets`, payload(`w${k}`)), 201));
     for (let round = 0; round < 3; round++) {
       for (const [i, t] of thins.entries()) {
         const cpu = new CpuMeter({ thin: t.server.pid, client: process.pid, ...others }).start();

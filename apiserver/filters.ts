@@ -55,7 +55,8 @@ export function withAuthorization(authz: Authorizer): RequestHandler {
       // An authorizer that could not decide (a failed SubjectAccessReview) is a 500, as upstream.
       if (result.decision !== 'deny' && result.error !== undefined) throw internalError(result.error);
       // As kube-apiserver's Forbidden writer: the message names the request, never to be sniffed as HTML.
-      res.setHeader('X-Content-Type-Options', 'nosniff');
+      // (Unless the request's timeout has answered it meanwhile.)
+      if (!res.headersSent) res.setHeader('X-Content-Type-Options', 'nosniff');
       throw forbiddenError(user, info, result.reason);
     } catch (e: unknown) {
       unmetered(res);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ClientClosedError, Etcd3, GRPCDeadlineExceededError, GRPCOutOfRangeError, GRPCUnavailableError } from 'etcd3';
+import { ClientClosedError, Etcd3, GRPCDeadlineExceededError, GRPCOutOfRangeError, GRPCUnavailableError, isRecoverableError } from 'etcd3';
 import { startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
 import { until } from '../../test/support/wait.js';
 import { CallThreadLostError, CallWorker } from './call-worker.js';
@@ -72,6 +72,27 @@ describe('etcd3 call thread (real etcd)', function () {
     await Promise.all(reads);
     counting = false;
     assert.equal(new Set(turns).size, 3, `answered in turns ${turns.join(', ')}`);
+  });
+
+  it('hands answers over in the order they arrived, failures included', async () => {
+    const w = await worker();
+    const settled: string[] = [];
+    const big = w.call(0, 'KV', 'range', { key: Buffer.from('/cw/big') }, soon()).then(() => settled.push('earlier success'));
+    // The event loop is held until the answer has surely arrived; then a call that fails at once.
+    let until = Date.now() + 500;
+    while (Date.now() < until);
+    const failed = w.call(0, 'KV', 'range', { key: Buffer.from('/cw/a') }, new Date(Date.now() - 1)).catch(() => settled.push('later failure'));
+    until = Date.now() + 500;
+    while (Date.now() < until);
+    await Promise.all([big, failed]);
+    assert.deepEqual(settled, ['earlier success', 'later failure']);
+  });
+
+  it('marks recoverable failures as the package does, so that its pools renew the channels after them', async () => {
+    const w = await worker();
+    const e = await w.call(0, 'KV', 'range', { key: Buffer.from('/cw/a') }, new Date(Date.now() - 1)).then(() => undefined, (x: unknown) => x as Error);
+    assert.ok(e instanceof GRPCDeadlineExceededError);
+    assert.equal(isRecoverableError(e), true);
   });
 
   it('refuses calls once closed', async () => {

@@ -50,6 +50,15 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** An answer waiting to be handed to its caller: a result or an error. */
+interface Answer {
+  call: Pending;
+  res?: unknown;
+  err?: Error;
+  /** Bytes of keys and values in `res`. */
+  bytes: number;
+}
+
 /**
  * The thread. Each connection has a pool of channels per set of credentials (renewed certificates
  * open a new one; the old one closes when its calls have settled). The pools' own fault handling is a
@@ -58,6 +67,7 @@ interface Pending {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { ConnectionPool } = require(workerData.poolModule);
+const { castGrpcError } = require(workerData.errorsModule);
 const never = new AbortController().signal;
 const noEvent = () => ({ dispose() {} });
 const policy = { _altReturn: undefined, onSuccess: noEvent, onFailure: noEvent, execute: (fn) => fn({ signal: never }) };
@@ -91,7 +101,7 @@ function run(set, m) {
   const unary = ({ client, metadata }) => new Promise((resolve, reject) => {
     const fn = client[m.method];
     if (typeof fn !== 'function') return reject(new Error('etcd: no gRPC method ' + m.method));
-    fn.call(client, m.params, metadata, { deadline: new Date(m.deadline) }, (err, res) => (err ? reject(err) : resolve(res)));
+    fn.call(client, m.params, metadata, { deadline: new Date(m.deadline) }, (err, res) => (err ? reject(castGrpcError(err)) : resolve(res)));
   });
   try {
     return set.pool.withConnection(m.service, unary, only(set.hosts[m.member]));
@@ -128,8 +138,9 @@ parentPort.postMessage({ ready: true });
 /** Bytes of answers (keys and values) handed to their callers per turn of the event loop: grpc-js' HTTP/2 window. */
 const ANSWER_BYTES_PER_TURN = 64 * 1024;
 
-/** The module the thread loads the etcd3 connection pool from (resolved here: eval'd code has no base). */
+/** The modules the thread loads the etcd3 connection pool and errors from (resolved here: eval'd code has no base). */
 const POOL_MODULE = createRequire(import.meta.url).resolve('etcd3/lib/connection-pool.js');
+const ERRORS_MODULE = createRequire(import.meta.url).resolve('etcd3/lib/errors.js');
 
 /** The process's call thread: its calls in flight and the connections it serves. */
 class CallThread {
@@ -139,7 +150,7 @@ class CallThread {
   private readonly clients = new Set<CallWorker>();
   private nextId = 0;
   /** Answers waiting for their turn (see {@link settleAnswers}). */
-  private readonly answers: Array<{ call: Pending; res: unknown; bytes: number }> = [];
+  private readonly answers: Answer[] = [];
   private settling = false;
   /** Whether the thread ended: calls stay on the connections' own channels from then on. */
   private failed = false;
@@ -176,7 +187,7 @@ class CallThread {
   }
 
   private start(): void {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { poolModule: POOL_MODULE } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { poolModule: POOL_MODULE, errorsModule: ERRORS_MODULE } });
     this.worker = worker;
     worker.unref();
     for (const client of this.clients) this.open(client);
@@ -194,12 +205,15 @@ class CallThread {
     if (call === undefined || p.id === undefined) return;
     this.pending.delete(p.id);
     if (this.pending.size === 0) this.worker?.unref();
-    if (p.err !== undefined) {
-      call.reject(errorOf(p.err));
-      return;
-    }
+    // Failures wait their turn behind earlier answers: arrival order is what callers saw on their own
+    // channels (a probe's success handed over after a later failure would clear that failure's suspicion).
     const sized = { bytes: 0 };
-    this.answers.push({ call, res: withBuffers(p.res, sized), bytes: sized.bytes });
+    if (p.err !== undefined) this.enqueue({ call, err: errorOf(p.err), bytes: 0 });
+    else this.enqueue({ call, res: withBuffers(p.res, sized), bytes: sized.bytes });
+  }
+
+  private enqueue(answer: Answer): void {
+    this.answers.push(answer);
     if (!this.settling) {
       this.settling = true;
       setImmediate(() => this.settleAnswers());
@@ -220,7 +234,8 @@ class CallThread {
       const a = this.answers.shift();
       if (a === undefined) break;
       bytes += a.bytes;
-      a.call.resolve(a.res);
+      if (a.err !== undefined) a.call.reject(a.err);
+      else a.call.resolve(a.res);
     }
     if (this.answers.length > 0) setImmediate(() => this.settleAnswers());
     else this.settling = false;
@@ -237,7 +252,7 @@ class CallThread {
     this.ready = false;
     const calls = [...this.pending.values()];
     this.pending.clear();
-    for (const p of calls) p.reject(new CallThreadLostError(`the etcd call thread ended: ${err.message}`));
+    for (const call of calls) this.enqueue({ call, err: new CallThreadLostError(`the etcd call thread ended: ${err.message}`), bytes: 0 });
   }
 }
 
@@ -289,16 +304,18 @@ export class CallWorker {
 }
 
 /** The etcd3 package's error classes by name, to give a posted failure its type back. */
-const ERROR_TYPES = new Map<string, { prototype: Error }>();
+const ERROR_TYPES = new Map<string, new (message: string) => Error>();
 for (const [name, value] of Object.entries(etcd3 as Record<string, unknown>)) {
-  if (typeof value === 'function' && value.prototype instanceof Error) ERROR_TYPES.set(name, value as { prototype: Error });
+  if (typeof value === 'function' && value.prototype instanceof Error) ERROR_TYPES.set(name, value as new (message: string) => Error);
 }
 
 /** A posted failure as the error the call would have raised on this thread. */
 function errorOf(p: PostedError): Error {
   const type = ERROR_TYPES.get(p.name);
   if (type === undefined) return castGrpcError(Object.assign(new Error(p.message), p.code !== undefined && { code: p.code }));
-  const e = Object.create(type.prototype) as Error;
+  // Constructed, so that its instance fields are set (the package's mark of recoverable failures);
+  // the message is the one posted (some constructors make their own from other arguments).
+  const e = new type(p.message);
   Object.defineProperties(e, { message: { value: p.message, writable: true, configurable: true }, stack: { value: p.stack ?? `${p.name}: ${p.message}`, writable: true, configurable: true } });
   return e;
 }

@@ -117,6 +117,9 @@ describe('etcd3 call thread (real etcd)', function () {
       assert.match(version, /^3\.\d+\.\d+$/);
       const e = await connection.call('read', '/cw/a', (o) => connection.kv.range({ key: Buffer.from('/cw/a'), revision: '999999999' }, o)).catch((x: unknown) => x);
       assert.match(String(e), /required revision is a future revision/);
+      // The package's own API takes deadlines as numbers too.
+      const late = await connection.client.get('/cw/a').options({ deadline: Date.now() - 1 }).string().then(() => undefined, (x: unknown) => x);
+      assert.ok(late instanceof GRPCDeadlineExceededError, String(late));
     } finally {
       connection.close();
     }

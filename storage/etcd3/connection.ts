@@ -321,7 +321,8 @@ export class EtcdConnection {
   private async exec<T>(service: ServiceName, method: string, params: unknown, options: CallOptions): Promise<T> {
     const member = this.members.pick();
     const slow = setTimeout(() => this.members.check(member), SLOW_REQUEST_MS);
-    const deadline = options?.deadline instanceof Date ? options.deadline : new Date(Date.now() + this.timeoutMs);
+    const given = options?.deadline;
+    const deadline = given instanceof Date ? given : typeof given === 'number' && Number.isFinite(given) ? new Date(given) : new Date(Date.now() + this.timeoutMs);
     try {
       return await this.unaryOn<T>(member, service, method, params, deadline);
     } catch (e: unknown) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import express from 'express';
 import request from 'supertest';
 import { errorWriter, withAuthentication, withAuthorization, withRequestInfo } from './filters.js';
+import { healthRouter } from './health.js';
 import { withTimeout } from './lifecycle.js';
 import { ServerMetrics } from './metrics.js';
 import type { Authenticator } from './authn/types.js';
@@ -32,6 +33,23 @@ describe('filters: a request answered by its timeout before it was authorized', 
     assert.equal(res.status, 504);
     await decided;
     await new Promise((r) => setImmediate(r));
+    assert.deepEqual(logged, []);
+  });
+});
+
+describe('filters: a probe answered by its timeout before its checks had run', () => {
+  it('writes nothing afterwards and logs no error', async () => {
+    const logged: string[] = [];
+    let checked = (): void => undefined;
+    const done = new Promise<void>((resolve) => (checked = resolve));
+    const slow = { name: 'etcd', check: () => new Promise<void>((resolve) => setTimeout(() => (resolve(), setImmediate(checked)), 200)) };
+    const app = express();
+    app.use(withRequestInfo(), withTimeout(60_000, new ServerMetrics()), healthRouter({ healthz: [slow], livez: [slow], readyz: [slow] }, '1.0.0'));
+    app.use(errorWriter((msg, e) => logged.push(`${msg}: ${String(e)}`)));
+    const res = await request(app).get('/readyz?timeout=20ms');
+    assert.equal(res.status, 504);
+    await done;
+    await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(logged, []);
   });
 });

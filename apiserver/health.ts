@@ -79,6 +79,8 @@ function endpoint(name: string, checks: () => HealthCheck[]) {
       if (selected.length === 0) throw pathNotFound();
     }
     const results = await Promise.all(selected.map(async (c) => ({ name: c.name, ok: await evaluate(c), detail: c.detail?.() })));
+    // A request's timeout may have answered it (504) while its checks ran.
+    if (res.headersSent) return;
     const failed = results.some((r) => !r.ok);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -222,7 +222,6 @@ function moveOrCopy(
   return { doc: apply(rest, { op: 'add', path: withIndex(op.path, at), value }) };
 }
 
-
 /**
  * `pointer` with the array indices among its parents (all tokens but the last) written as evanphx
  * resolves them when it walks to the parent: negative ones counted from the end. Unchanged when the
